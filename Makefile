@@ -1,0 +1,70 @@
+# dongthap.qlvb — quick start:
+#   make start   set everything up and run the system with demo data on http://localhost:8080/qlvb
+#   make test    set everything up and run every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+INSTANCE := var/instance
+CONF := $(INSTANCE)/etc/zope.conf
+
+.PHONY: help start test install apt instance site run clamd-start clamd-stop lint format \
+        test-quick buildout bench i18n clean
+
+help:
+	@echo "make start   - install what is missing, create the site with demo data, serve on :8080"
+	@echo "make test    - install what is missing and run every test (unit, integration, browser)"
+	@echo "make lint    - ruff"
+	@echo "make bench   - run the benchmarks in bench/"
+	@echo "make buildout - build the instance the buildout way (bin/instance)"
+
+apt:
+	@bash scripts/apt-ensure.sh
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(PY)
+	$(PY) -m pip install -q "uv==$(UV_VERSION)"
+
+# Reinstall only when the pins or the package metadata change.
+$(VENV)/.installed: requirements/constraints.txt setup.py | $(UV)
+	$(UV) pip install --python $(PY) -q -r requirements/constraints.txt
+	$(UV) pip install --python $(PY) -q --no-deps -e .
+	@touch $@
+
+install: apt $(VENV)/.installed
+
+instance: install
+	@$(PY) scripts/instance.py --name instance
+
+site: instance
+	@$(VENV)/bin/zconsole run $(CONF) scripts/create_site.py
+
+start: site
+	@echo
+	@echo "================================================================="
+	@echo " Hệ thống quản lý văn bản và điều hành — http://localhost:8080/qlvb"
+	@echo " Zope admin: admin / admin   Demo staff password: Demo@2026"
+	@echo " Demo logins (one per role per agency): see README.md, e.g."
+	@echo "   stttt.vanthu  stttt.lanhdao  stttt.chuyenvien  stttt.quantri  qtht"
+	@echo "================================================================="
+	$(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
+
+test: install
+	@bash scripts/run-tests.sh
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench scripts
+
+bench: install
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+buildout: install
+	$(VENV)/bin/buildout -N -c buildout.cfg
+
+clean:
+	rm -rf $(VENV) parts bin develop-eggs .installed.cfg

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Keep the Vietnamese catalog of the ``dongthap.qlvb`` domain complete.
+
+    python scripts/i18n.py check   # list msgids used in the code but untranslated (exit 1)
+    python scripts/i18n.py sync    # add them to the vi catalog with an empty msgstr to fill in
+
+Msgids are collected from Python (``_("id", default="…")``), page templates
+(``i18n:translate="id"``, ``i18n:attributes``) and GenericSetup XML with
+``i18n:domain="dongthap.qlvb"``. Stdlib only.
+"""
+
+from pathlib import Path
+
+import re
+import sys
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = ROOT / "src" / "dongthap" / "qlvb"
+PO = PKG / "locales" / "vi" / "LC_MESSAGES" / "dongthap.qlvb.po"
+
+PY_CALL = re.compile(
+    r"""\b_\(\s*(?P<q>["'])(?P<id>.+?)(?P=q)\s*(?:,\s*default\s*=\s*(?P<dq>["'])(?P<default>.*?)(?P=dq))?""",
+    re.S,
+)
+TAL_TRANSLATE = re.compile(r'<[^>]*?i18n:translate="(?P<id>[^"]*)"[^>]*>(?P<text>[^<]*)', re.S)
+XML_PROPERTY = re.compile(r'<property name="(?:title|description)" i18n:translate="">(?P<text>[^<]+)</property>')
+ACTION_TITLE = re.compile(r'<action title="(?P<text>[^"]+)"')
+
+
+def _clean(text):
+    return " ".join(text.split())
+
+
+def collect():
+    """msgid → default text used by the code of the package."""
+    found = {}
+    for path in PKG.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for m in PY_CALL.finditer(text):
+            found.setdefault(m.group("id"), m.group("default") or m.group("id"))
+    for path in PKG.rglob("*.pt"):
+        text = path.read_text(encoding="utf-8")
+        if 'i18n:domain="dongthap.qlvb"' not in text:
+            continue
+        for m in TAL_TRANSLATE.finditer(text):
+            default = _clean(m.group("text"))
+            msgid = m.group("id") or default
+            if msgid:
+                found.setdefault(msgid, default)
+    for path in (PKG / "profiles").rglob("*.xml"):
+        text = path.read_text(encoding="utf-8")
+        if 'i18n:domain="dongthap.qlvb"' not in text:
+            continue
+        for m in XML_PROPERTY.finditer(text):
+            found.setdefault(_clean(m.group("text")), _clean(m.group("text")))
+    return found
+
+
+def _unquote(line):
+    return line[line.index('"') + 1 : line.rindex('"')].replace('\\"', '"').replace("\\n", "\n")
+
+
+def read_po(path=PO):
+    """msgid → msgstr of a .po file (multi-line strings joined)."""
+    entries, msgid, msgstr, target = {}, None, None, None
+    if not path.exists():
+        return entries
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if line.startswith("msgid "):
+            if msgid is not None:
+                entries[msgid] = msgstr
+            msgid, msgstr, target = _unquote(line), "", "id"
+        elif line.startswith("msgstr "):
+            msgstr, target = _unquote(line), "str"
+        elif line.startswith('"') and target == "id":
+            msgid += _unquote(line)
+        elif line.startswith('"') and target == "str":
+            msgstr += _unquote(line)
+    if msgid is not None:
+        entries[msgid] = msgstr
+    entries.pop("", None)
+    return entries
+
+
+def _quote(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def missing():
+    catalog = read_po()
+    return {k: v for k, v in collect().items() if not catalog.get(k)}
+
+
+HEADER = PO.read_text(encoding="utf-8").split("\n\n")[0] if PO.exists() else ""
+
+
+def write_po(catalog, defaults):
+    """Rewrite the vi catalog sorted by msgid, with each default as a comment."""
+    parts = [HEADER.rstrip("\n")]
+    for msgid in sorted(catalog):
+        default = defaults.get(msgid)
+        comment = f"#. Default: {_quote(default)}\n" if default and default != msgid else ""
+        parts.append(f"{comment}msgid {_quote(msgid)}\nmsgstr {_quote(catalog[msgid])}")
+    PO.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+
+
+def sync():
+    """Add new msgids, fill empty ones from locales/fragments/*.po (merged, then deleted)."""
+    catalog = read_po()
+    defaults = collect()
+    added = [k for k in defaults if k not in catalog]
+    for msgid in added:
+        catalog[msgid] = ""
+    fragments = sorted((PKG / "locales" / "fragments").glob("*.po"))
+    for fragment in fragments:
+        for msgid, msgstr in read_po(fragment).items():
+            if msgstr and not catalog.get(msgid):
+                catalog[msgid] = msgstr
+    write_po(catalog, defaults)
+    print(f"{len(added)} msgid(s) added; {len(fragments)} fragment(s) merged into {PO.relative_to(ROOT)}")
+
+
+def main():
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "sync":
+        sync()
+        return 0
+    todo = missing()
+    for msgid, default in sorted(todo.items()):
+        print(f"untranslated: {msgid!r} (default: {default!r})")
+    return 1 if todo else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

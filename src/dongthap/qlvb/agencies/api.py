@@ -1,0 +1,202 @@
+"""Agencies, their groups and their staff — the small API everything else uses.
+
+Each agency owns one group per role (``qlvb-<agency code>-<role key>``). The
+group holds the role as a *local* role on the agency folder only, and the
+agency blocks local-role acquisition, so membership never leaks into parent or
+sub-agencies. The group ids are stored on the agency when it is created, so
+that renaming or re-coding an agency later keeps its staff.
+
+Functions take keyword arguments in the style of ``plone.api``; they do not
+check permissions themselves — callers (views, services) do, with
+:func:`can_manage_staff`.
+"""
+
+from Acquisition import aq_chain
+from Acquisition import aq_inner
+from dongthap.qlvb.content.agency import IAgency
+from dongthap.qlvb.security import roles as R
+from persistent.mapping import PersistentMapping
+from plone import api
+from Products.CMFCore.utils import getToolByName
+
+import logging
+
+logger = logging.getLogger("dongthap.qlvb.agencies")
+
+GROUPS_ATTR = "_qlvb_groups"
+
+# Vietnamese group titles are data (shown in Plone's user and group control panel).
+GROUP_TITLE_PREFIX = {
+    R.CLERK: "Văn thư",
+    R.LEADER: "Lãnh đạo",
+    R.DEPARTMENT_HEAD: "Lãnh đạo phòng",
+    R.SPECIALIST: "Chuyên viên",
+    R.RECORDS_MANAGER: "Lưu trữ viên",
+    R.AGENCY_ADMIN: "Quản trị đơn vị",
+}
+
+
+class StaffError(ValueError):
+    """A staff operation that cannot be done; ``message`` is translatable."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def get_agency(context):
+    """Return the agency that contains ``context`` (or is it), else None."""
+    for obj in aq_chain(aq_inner(context)):
+        if IAgency.providedBy(obj):
+            return obj
+    return None
+
+
+def group_ids(agency):
+    """Mapping role → group id of ``agency`` (empty before :func:`ensure_groups`)."""
+    return dict(getattr(agency, GROUPS_ATTR, None) or {})
+
+
+def group_id(agency, role):
+    """The id of the group holding ``role`` in ``agency``."""
+    return group_ids(agency).get(role)
+
+
+def ensure_groups(agency):
+    """Create the agency's groups and grant their local roles; idempotent."""
+    mapping = getattr(agency, GROUPS_ATTR, None)
+    if mapping is None:
+        mapping = PersistentMapping()
+        setattr(agency, GROUPS_ATTR, mapping)
+    changed = False
+    for role in R.AGENCY_ROLES:
+        gid = mapping.get(role)
+        if gid is None:
+            gid = f"qlvb-{agency.agency_code}-{R.ROLE_KEYS[role]}"
+            mapping[role] = gid
+            changed = True
+        title = f"{GROUP_TITLE_PREFIX[role]} - {agency.title}"
+        if api.group.get(groupname=gid) is None:
+            api.group.create(groupname=gid, title=title)
+            changed = True
+        local = dict(agency.get_local_roles()).get(gid, ())
+        if role not in local:
+            agency.manage_addLocalRoles(gid, [role])
+            changed = True
+    if changed:
+        agency.reindexObjectSecurity()
+    return dict(mapping)
+
+
+def _group_members(gid):
+    gtool = getToolByName(api.portal.get(), "portal_groups")
+    group = gtool.getGroupById(gid)
+    return set(group.getMemberIds()) if group is not None else set()
+
+
+def list_staff(*, agency):
+    """Staff of ``agency``: a list of dicts sorted by Vietnamese full name."""
+    from dongthap.qlvb.utils.sorting import vietnamese_sort_key
+
+    by_user = {}
+    for role, gid in group_ids(agency).items():
+        for userid in _group_members(gid):
+            by_user.setdefault(userid, set()).add(role)
+    staff = []
+    for userid, user_roles in by_user.items():
+        user = api.user.get(userid=userid)
+        if user is None:
+            continue
+        staff.append(
+            {
+                "username": user.getUserName(),
+                "userid": userid,
+                "fullname": user.getProperty("fullname") or userid,
+                "email": user.getProperty("email") or "",
+                "roles": [r for r in R.AGENCY_ROLES if r in user_roles],
+            }
+        )
+    staff.sort(key=lambda s: vietnamese_sort_key(s["fullname"]))
+    return staff
+
+
+def _check_roles(roles):
+    unknown = [r for r in roles if r not in R.AGENCY_ROLES]
+    if unknown:
+        from dongthap.qlvb.i18n import _
+
+        raise StaffError(
+            _("error_unknown_role", default="Unknown role: ${roles}.",
+              mapping={"roles": ", ".join(unknown)})
+        )
+
+
+def assign(*, agency, username, roles):
+    """Give ``username`` the ``roles`` in ``agency`` (adds them to its groups)."""
+    from dongthap.qlvb.i18n import _
+
+    _check_roles(roles)
+    user = api.user.get(username=username)
+    if user is None:
+        raise StaffError(
+            _("error_no_such_user", default="There is no account named ${username}.",
+              mapping={"username": username})
+        )
+    ensure_groups(agency)
+    gtool = getToolByName(api.portal.get(), "portal_groups")
+    for role in roles:
+        gtool.addPrincipalToGroup(user.getId(), group_id(agency, role))
+    logger.info("staff %s given roles %s in %s", username, roles, agency.agency_code)
+
+
+def unassign(*, agency, username, roles=None):
+    """Take ``roles`` (all the agency's roles by default) away from ``username``."""
+    roles = list(roles) if roles is not None else list(R.AGENCY_ROLES)
+    _check_roles(roles)
+    user = api.user.get(username=username)
+    if user is None:
+        return
+    gtool = getToolByName(api.portal.get(), "portal_groups")
+    for role in roles:
+        gid = group_id(agency, role)
+        if gid and user.getId() in _group_members(gid):
+            gtool.removePrincipalFromGroup(user.getId(), gid)
+    logger.info("staff %s lost roles %s in %s", username, roles, agency.agency_code)
+
+
+def create_user(*, agency, username, fullname, email, password, roles):
+    """Create an account for a member of ``agency`` and give it ``roles``."""
+    from dongthap.qlvb.i18n import _
+
+    _check_roles(roles)
+    if api.user.get(username=username) is not None:
+        raise StaffError(
+            _("error_user_exists", default="The account ${username} already exists.",
+              mapping={"username": username})
+        )
+    api.user.create(
+        username=username,
+        email=email,
+        password=password,
+        properties={"fullname": fullname, "language": "vi"},
+    )
+    assign(agency=agency, username=username, roles=roles)
+
+
+def agencies_of(*, username):
+    """The agencies where ``username`` holds at least one role."""
+    user = api.user.get(username=username)
+    if user is None:
+        return []
+    groups = set(user.getGroups())
+    result = []
+    for brain in api.content.find(portal_type="Agency", unrestricted=True):
+        agency = brain._unrestrictedGetObject()
+        if groups & set(group_ids(agency).values()):
+            result.append(agency)
+    return result
+
+
+def can_manage_staff(agency):
+    """Whether the current user may manage the staff of ``agency``."""
+    return api.user.has_permission(R.MANAGE_STAFF, obj=agency)

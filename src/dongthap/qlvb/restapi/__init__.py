@@ -1,0 +1,1 @@
+"""plone.restapi services of the add-on, one folder per endpoint."""

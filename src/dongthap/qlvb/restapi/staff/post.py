@@ -1,0 +1,59 @@
+"""POST @staff: give roles of the agency to an account, or create the account."""
+
+from dongthap.qlvb.agencies import api as agencies
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi.errors import error
+from dongthap.qlvb.restapi.staff.get import serialize_staff
+from dongthap.qlvb.security import roles as R
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+
+def parse_roles(data):
+    """Role ids from the role keys of a request body; unknown keys → ValueError."""
+    keys = data.get("roles") or []
+    if not isinstance(keys, list):
+        keys = [keys]
+    unknown = [k for k in keys if k not in R.ROLES_BY_KEY]
+    if unknown:
+        raise ValueError(", ".join(map(str, unknown)))
+    return [R.ROLES_BY_KEY[k] for k in keys]
+
+
+class StaffPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = json_body(self.request)
+        username = (data.get("username") or "").strip()
+        if not username:
+            return error(self.request, 400, "BadRequest",
+                         _("error_username_required", default="Please enter the account name."))
+        try:
+            roles = parse_roles(data)
+        except ValueError as unknown:
+            return error(self.request, 400, "BadRequest",
+                         _("error_unknown_role", default="Unknown role: ${roles}.",
+                           mapping={"roles": str(unknown)}))
+        if not roles:
+            return error(self.request, 400, "BadRequest",
+                         _("error_roles_required", default="Please choose at least one role."))
+        try:
+            if data.get("create"):
+                agencies.create_user(
+                    agency=self.context,
+                    username=username,
+                    fullname=(data.get("fullname") or "").strip() or username,
+                    email=(data.get("email") or "").strip(),
+                    password=data.get("password") or "",
+                    roles=roles,
+                )
+                self.request.response.setStatus(201)
+            else:
+                agencies.assign(agency=self.context, username=username, roles=roles)
+        except agencies.StaffError as problem:
+            return error(self.request, 400, "BadRequest", problem.message)
+        except ValueError as problem:  # Plone's password policy and the like
+            return error(self.request, 400, "BadRequest", str(problem))
+        return serialize_staff(self.context, self.request)

@@ -1,0 +1,1 @@
+"""Upgrade steps: one for every persistent change, registered in configure.zcml."""
