@@ -1,0 +1,57 @@
+"""Virus scanning (ClamAV) for every path through which files enter the system.
+
+See :mod:`dongthap.qlvb.antivirus.scanner` for the policy (fail closed,
+explicit degraded mode).  This package has no Plone dependency.
+"""
+
+from dongthap.qlvb.antivirus.scanner import (
+    CLEAN,
+    DISABLED,
+    ERROR,
+    INFECTED,
+    NOT_SCANNED,
+    OVERSIZE,
+    TIMEOUT,
+    UNREACHABLE,
+    AntivirusError,
+    ClamdVersion,
+    ScanFailed,
+    ScannerConfig,
+    ScanResult,
+    VirusFound,
+    check_upload,
+    eicar_bytes,
+    not_scanned_message,
+    parse_version,
+    ping,
+    scan,
+    scan_bytes,
+    scan_stream,
+    version,
+)
+
+__all__ = [
+    "CLEAN",
+    "DISABLED",
+    "ERROR",
+    "INFECTED",
+    "NOT_SCANNED",
+    "OVERSIZE",
+    "TIMEOUT",
+    "UNREACHABLE",
+    "AntivirusError",
+    "ClamdVersion",
+    "ScanFailed",
+    "ScanResult",
+    "ScannerConfig",
+    "VirusFound",
+    "check_upload",
+    "eicar_bytes",
+    "not_scanned_message",
+    "parse_version",
+    "ping",
+    "scan",
+    "scan_bytes",
+    "scan_stream",
+    "version",
+]

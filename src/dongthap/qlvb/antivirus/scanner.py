@@ -1,0 +1,807 @@
+"""Virus scanning of uploaded files with a ClamAV daemon (clamd).
+
+This module is the one scanning service used by every path through which a
+file enters the system (forms, REST uploads, delivery, the exchange inbox,
+imports).  It has no Plone/Zope dependency: it speaks the clamd protocol
+(``zINSTREAM``, ``zPING``, ``zVERSION``) over a unix or TCP socket itself, so
+that every failure can be classified precisely.
+
+Policy: **fail closed**.  A file is accepted only when clamd has answered
+``OK`` for the complete content.  Everything else - clamd unreachable, a
+timeout, a connection reset (which is what clamd does when a stream exceeds
+its ``StreamMaxLength``), a protocol error, a file larger than the configured
+limit - is ``not_scanned`` and :func:`check_upload` refuses the file with
+:class:`ScanFailed`.  An infected file is always refused with
+:class:`VirusFound`.
+
+*Degraded mode* (``ScannerConfig.degraded``, to be switched on explicitly by
+an administrator, e.g. while clamd is being repaired) lets files through when
+the *scanner* fails (unreachable, timeout, error); :func:`check_upload` then
+returns a :class:`ScanResult` whose status is ``not_scanned`` so the caller
+can log and mark the file - it is never reported ``clean``, and this module
+logs a warning for it as well.  Degraded mode never lets through an infected
+file nor one that is too large to be scanned (``oversize``).
+
+``ScannerConfig.enabled = False`` switches scanning off completely (e.g. on a
+developer's machine without clamd): results are ``not_scanned`` with reason
+``disabled`` and are logged the same way.
+
+Typical use::
+
+    config = ScannerConfig(address="/work/main/var/clamd/clamd.sock")
+    result = check_upload(data, "congvan.pdf", config)   # raises on refusal
+    if not result.clean:
+        log_unscanned_file(result)                        # degraded mode
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import socket
+import struct
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO
+
+from dongthap.qlvb.i18n import _
+
+logger = logging.getLogger("dongthap.qlvb.antivirus")
+
+CLEAN = "clean"
+INFECTED = "infected"
+NOT_SCANNED = "not_scanned"
+
+# Reasons of a ``not_scanned`` result.
+UNREACHABLE = "unreachable"
+TIMEOUT = "timeout"
+OVERSIZE = "oversize"
+ERROR = "error"
+DISABLED = "disabled"
+
+#: Reasons that degraded mode may let through (a failing scanner).
+DEGRADABLE_REASONS = frozenset({UNREACHABLE, TIMEOUT, ERROR})
+
+MB = 1024 * 1024
+DEFAULT_ADDRESS = "/run/clamav/clamd.ctl"
+
+# Signatures clamd reports (with AlertExceedsMax) when it could not scan a
+# file completely; such a file was *not scanned*, it is not known infected.
+_LIMIT_SIGNATURE_PREFIX = "Heuristics.Limits.Exceeded"
+
+
+@dataclass(frozen=True)
+class ScannerConfig:
+    """How to reach clamd and what to do when scanning is impossible.
+
+    ``address``
+        Path of clamd's unix socket, or ``tcp://host:port``.
+    ``timeout``
+        Overall limit in seconds for one scan (connect, send, verdict).
+    ``connect_timeout``
+        Limit in seconds for establishing the connection.
+    ``max_stream_size``
+        Largest file (bytes) sent to clamd.  Keep it **below** clamd's
+        ``StreamMaxLength`` (and ``MaxFileSize``): larger files are refused as
+        ``oversize`` before anything is sent.
+    ``chunk_size``
+        Size of the INSTREAM chunks.
+    ``enabled``
+        False switches scanning off (results ``not_scanned``/``disabled``).
+    ``degraded``
+        True lets files through when the scanner fails (see module doc).
+    """
+
+    address: str = DEFAULT_ADDRESS
+    timeout: float = 60.0
+    connect_timeout: float = 5.0
+    max_stream_size: int = 50 * MB
+    chunk_size: int = 64 * 1024
+    enabled: bool = True
+    degraded: bool = False
+
+    def __post_init__(self) -> None:
+        """Validate the values (a broken configuration must not scan 'clean')."""
+        if not self.address:
+            raise ValueError("clamd address is empty")
+        if self.timeout <= 0 or self.connect_timeout <= 0:
+            raise ValueError("timeouts must be positive")
+        if self.max_stream_size <= 0 or self.chunk_size <= 0:
+            raise ValueError("sizes must be positive")
+        if self.is_tcp:
+            _split_tcp(self.address)
+
+    @property
+    def is_tcp(self) -> bool:
+        """True when ``address`` is a ``tcp://host:port`` URL."""
+        return self.address.startswith("tcp://")
+
+    @property
+    def tcp_address(self) -> tuple:
+        """``(host, port)`` of a ``tcp://`` address."""
+        return _split_tcp(self.address)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str], prefix: str = "") -> ScannerConfig:
+        """Build a config from string values (zope.conf product-config, env).
+
+        Keys (after *prefix*): ``address``, ``timeout``, ``connect_timeout``,
+        ``max_stream_size`` (bytes, or with a ``K``/``M`` suffix),
+        ``chunk_size``, ``enabled``, ``degraded`` (``1/true/yes/on``).
+        Missing keys keep their defaults.
+        """
+        kwargs = {}
+        for name, kind in (
+            ("address", str),
+            ("timeout", float),
+            ("connect_timeout", float),
+            ("max_stream_size", _parse_size),
+            ("chunk_size", _parse_size),
+            ("enabled", _parse_bool),
+            ("degraded", _parse_bool),
+        ):
+            raw = values.get(prefix + name)
+            if raw is not None and str(raw).strip() != "":
+                kwargs[name] = kind(str(raw).strip())
+        return cls(**kwargs)
+
+
+def _split_tcp(address: str) -> tuple:
+    """``tcp://host:port`` -> ``(host, port)``; ValueError when malformed."""
+    hostport = address[len("tcp://") :].rstrip("/")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"invalid clamd address {address!r} (want tcp://host:port)")
+    return host.strip("[]"), int(port)
+
+
+def _parse_size(text: str) -> int:
+    text = text.strip().upper()
+    for suffix, factor in (("M", MB), ("K", 1024)):
+        if text.endswith(suffix):
+            return int(text[:-1]) * factor
+    return int(text)
+
+
+def _parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The outcome of scanning one file.
+
+    ``status`` is ``clean``, ``infected`` or ``not_scanned``; ``reason`` is
+    set for ``not_scanned`` (``unreachable``, ``timeout``, ``oversize``,
+    ``error``, ``disabled``); ``signature`` for ``infected``.  ``sha256`` is
+    always set by :func:`scan_bytes`; :func:`scan_stream` leaves it None when
+    it did not read the whole content (oversize, or clamd failed mid-way).
+    ``detail`` is technical text for logs, not for users.
+    """
+
+    status: str
+    filename: str
+    size: int
+    sha256: str | None
+    signature: str | None = None
+    reason: str | None = None
+    detail: str = ""
+    duration: float = field(default=0.0, compare=False)
+
+    @property
+    def clean(self) -> bool:
+        """True only when clamd answered OK for the whole content."""
+        return self.status == CLEAN
+
+    @property
+    def infected(self) -> bool:
+        """True when clamd found a signature."""
+        return self.status == INFECTED
+
+    @property
+    def scanned(self) -> bool:
+        """True when clamd gave a verdict (clean or infected)."""
+        return self.status in (CLEAN, INFECTED)
+
+    def log_line(self) -> str:
+        """One line for the application log / audit trail."""
+        parts = [
+            f"antivirus {self.status}",
+            f"file={self.filename!r}",
+            f"size={self.size}",
+        ]
+        if self.sha256:
+            parts.append(f"sha256={self.sha256}")
+        if self.signature:
+            parts.append(f"signature={self.signature}")
+        if self.reason:
+            parts.append(f"reason={self.reason}")
+        if self.detail:
+            parts.append(f"detail={self.detail!r}")
+        parts.append(f"{self.duration:.3f}s")
+        return " ".join(parts)
+
+
+# --------------------------------------------------------------------------
+# Exceptions with translatable messages
+
+
+def _format_size(size: int) -> str:
+    if size >= MB:
+        return f"{size / MB:.0f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
+class AntivirusError(Exception):
+    """Base class: a file was refused.  ``message`` is an i18n Message."""
+
+    def __init__(self, result: ScanResult, message) -> None:
+        """Keep the *result* (for logs) and the translatable *message*."""
+        self.result = result
+        self.message = message
+        super().__init__(_interpolate(message))
+
+
+class VirusFound(AntivirusError):
+    """The file is infected (``result.signature`` names the signature)."""
+
+    def __init__(self, result: ScanResult) -> None:
+        """Build the message naming the file and the signature."""
+        message = _(
+            "virus_found",
+            default="The file ${filename} is infected with malware "
+            "(${signature}) and was not saved.",
+            mapping={"filename": result.filename, "signature": result.signature or "?"},
+        )
+        super().__init__(result, message)
+
+
+class ScanFailed(AntivirusError):
+    """The file could not be scanned, so it was refused (fail closed)."""
+
+    def __init__(self, result: ScanResult, max_size: int | None = None) -> None:
+        """Build the message for ``result.reason``."""
+        mapping = {"filename": result.filename}
+        reason = result.reason
+        if reason == UNREACHABLE:
+            message = _(
+                "scan_failed_unreachable",
+                default="The file ${filename} could not be scanned for viruses: "
+                "the antivirus service is not reachable. The file was not saved.",
+                mapping=mapping,
+            )
+        elif reason == TIMEOUT:
+            message = _(
+                "scan_failed_timeout",
+                default="The file ${filename} could not be scanned for viruses: "
+                "the antivirus service did not answer in time. The file was not saved.",
+                mapping=mapping,
+            )
+        elif reason == OVERSIZE:
+            mapping["limit"] = _format_size(max_size) if max_size else "?"
+            message = _(
+                "scan_failed_oversize",
+                default="The file ${filename} could not be scanned for viruses: "
+                "it is larger than the scanning limit of ${limit}. The file was not saved.",
+                mapping=mapping,
+            )
+        else:
+            message = _(
+                "scan_failed_error",
+                default="The file ${filename} could not be scanned for viruses: "
+                "the antivirus service reported an error. The file was not saved.",
+                mapping=mapping,
+            )
+        super().__init__(result, message)
+
+
+def not_scanned_message(result: ScanResult):
+    """Translatable notice for a file accepted *without* a scan (degraded mode)."""
+    return _(
+        "scan_skipped",
+        default="The file ${filename} was saved without a virus scan "
+        "(antivirus degraded mode, reason: ${reason}).",
+        mapping={"filename": result.filename, "reason": result.reason or "?"},
+    )
+
+
+def _interpolate(message) -> str:
+    """English text of an i18n Message (for ``str(exc)`` and logs)."""
+    text = str(getattr(message, "default", None) or message)
+    for key, value in (getattr(message, "mapping", None) or {}).items():
+        text = text.replace(f"${{{key}}}", str(value))
+    return text
+
+
+# --------------------------------------------------------------------------
+# Protocol
+
+
+class _Timeout(Exception):
+    """The overall deadline of a clamd conversation has passed."""
+
+
+class _Connection:
+    """One clamd conversation with an overall deadline."""
+
+    def __init__(self, config: ScannerConfig, timeout: float | None = None) -> None:
+        self.config = config
+        self.deadline = time.monotonic() + (timeout or config.timeout)
+        self.sock: socket.socket | None = None
+
+    def connect(self) -> None:
+        """Open the socket; OSError here means *unreachable*."""
+        cfg = self.config
+        wait = min(cfg.connect_timeout, self._remaining())
+        if cfg.is_tcp:
+            self.sock = socket.create_connection(cfg.tcp_address, timeout=wait)
+        else:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(wait)
+                sock.connect(cfg.address)
+            except BaseException:
+                sock.close()
+                raise
+            self.sock = sock
+
+    def _remaining(self) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Timeout()
+        return remaining
+
+    def send(self, data: bytes) -> None:
+        """Send all of *data* within the deadline."""
+        view = memoryview(data)
+        while view:
+            self.sock.settimeout(self._remaining())
+            try:
+                sent = self.sock.send(view)
+            except TimeoutError as exc:
+                raise _Timeout() from exc
+            view = view[sent:]
+
+    def read_reply(self, limit: int = 4096) -> bytes:
+        """Read a NUL-terminated reply (or until EOF) within the deadline."""
+        buf = b""
+        while b"\0" not in buf and len(buf) < limit:
+            self.sock.settimeout(self._remaining())
+            try:
+                chunk = self.sock.recv(limit)
+            except TimeoutError as exc:
+                raise _Timeout() from exc
+            if not chunk:
+                break
+            buf += chunk
+        return buf.split(b"\0", 1)[0]
+
+    def close(self) -> None:
+        """Close the socket (ignoring errors)."""
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+            self.sock = None
+
+
+def _command(
+    config: ScannerConfig, command: bytes, timeout: float | None = None
+) -> bytes:
+    """Send one ``z``-command and return clamd's reply (raises OSError/_Timeout)."""
+    conn = _Connection(config, timeout)
+    try:
+        conn.connect()
+        conn.send(b"z" + command + b"\0")
+        return conn.read_reply()
+    finally:
+        conn.close()
+
+
+def _parse_verdict(reply: bytes):
+    """Map an INSTREAM reply to ``(status, signature, reason, detail)``."""
+    text = reply.decode("utf-8", errors="replace").strip()
+    if text.startswith("stream:"):
+        text = text[len("stream:") :].strip()
+    if text == "OK":
+        return CLEAN, None, None, ""
+    if text.endswith(" FOUND"):
+        signature = text[: -len(" FOUND")].strip()
+        if signature.startswith(_LIMIT_SIGNATURE_PREFIX):
+            return NOT_SCANNED, None, OVERSIZE, f"clamd limit: {signature}"
+        return INFECTED, signature or "unknown", None, ""
+    if "size limit exceeded" in text.lower():
+        return NOT_SCANNED, None, OVERSIZE, f"clamd: {text}"
+    return NOT_SCANNED, None, ERROR, f"clamd replied {text[:200]!r}"
+
+
+def _instream(config: ScannerConfig, chunks, hasher) -> tuple:
+    """Stream *chunks* to clamd; return ``(status, signature, reason, detail)``."""
+    conn = _Connection(config)
+    try:
+        try:
+            conn.connect()
+        except _Timeout:
+            return NOT_SCANNED, None, TIMEOUT, "connect: deadline passed"
+        except TimeoutError:
+            return NOT_SCANNED, None, TIMEOUT, "connect timed out"
+        except OSError as exc:
+            return NOT_SCANNED, None, UNREACHABLE, f"{type(exc).__name__}: {exc}"
+        try:
+            conn.send(b"zINSTREAM\0")
+            for chunk in chunks:
+                hasher.update(chunk)
+                conn.send(struct.pack("!L", len(chunk)) + chunk)
+            conn.send(struct.pack("!L", 0))
+            reply = conn.read_reply()
+        except _Timeout:
+            return (
+                NOT_SCANNED,
+                None,
+                TIMEOUT,
+                f"no verdict within {config.timeout:.1f}s",
+            )
+        except OSError as exc:
+            # clamd resets the connection when a stream exceeds its
+            # StreamMaxLength; it may have said why just before.
+            detail = f"{type(exc).__name__}: {exc}"
+            late = _read_late_reply(conn)
+            if late:
+                status, signature, reason, more = _parse_verdict(late)
+                if status == NOT_SCANNED:
+                    return status, signature, reason, f"{more}; {detail}"
+            return NOT_SCANNED, None, ERROR, detail
+        if not reply:
+            return (
+                NOT_SCANNED,
+                None,
+                ERROR,
+                "clamd closed the connection without a verdict",
+            )
+        return _parse_verdict(reply)
+    finally:
+        conn.close()
+
+
+def _read_late_reply(conn: _Connection) -> bytes:
+    """Best effort: read what clamd sent before resetting the connection."""
+    try:
+        conn.sock.settimeout(0.2)
+        return conn.sock.recv(4096).split(b"\0", 1)[0]
+    except (OSError, AttributeError):
+        return b""
+
+
+# --------------------------------------------------------------------------
+# Public scanning API
+
+
+def _result(
+    status, filename, size, sha256, signature=None, reason=None, detail="", started=0.0
+):
+    return ScanResult(
+        status=status,
+        filename=filename,
+        size=size,
+        sha256=sha256,
+        signature=signature,
+        reason=reason,
+        detail=detail,
+        duration=time.monotonic() - started if started else 0.0,
+    )
+
+
+def _chunks_of(view: memoryview, size: int):
+    for start in range(0, len(view), size):
+        yield view[start : start + size].tobytes()
+
+
+def scan_bytes(data: bytes, filename: str, config: ScannerConfig) -> ScanResult:
+    """Scan *data* (the whole file content) with clamd.
+
+    Never raises for scanner problems: they come back as ``not_scanned``
+    results.  Oversize content is refused before clamd is contacted.
+    """
+    started = time.monotonic()
+    view = memoryview(data).cast("B")
+    size = len(view)
+    if not config.enabled:
+        return _result(
+            NOT_SCANNED,
+            filename,
+            size,
+            hashlib.sha256(view).hexdigest(),
+            reason=DISABLED,
+            detail="scanning disabled",
+            started=started,
+        )
+    if size > config.max_stream_size:
+        return _result(
+            NOT_SCANNED,
+            filename,
+            size,
+            hashlib.sha256(view).hexdigest(),
+            reason=OVERSIZE,
+            detail=f"{size} bytes > max_stream_size {config.max_stream_size}",
+            started=started,
+        )
+    try:
+        status, signature, reason, detail = _instream(
+            config, _chunks_of(view, config.chunk_size), _NoHash()
+        )
+    except Exception as exc:
+        logger.exception("antivirus: unexpected error scanning %r", filename)
+        status, signature, reason, detail = NOT_SCANNED, None, ERROR, repr(exc)
+    return _result(
+        status,
+        filename,
+        size,
+        hashlib.sha256(view).hexdigest(),
+        signature,
+        reason,
+        detail,
+        started,
+    )
+
+
+def _stream_size(fileobj: BinaryIO) -> int | None:
+    """Bytes left from the current position, or None when not seekable."""
+    try:
+        if hasattr(fileobj, "seekable") and not fileobj.seekable():
+            return None
+        pos = fileobj.tell()
+        end = fileobj.seek(0, os.SEEK_END)
+        fileobj.seek(pos)
+        return end - pos
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def scan_stream(
+    fileobj: BinaryIO,
+    filename: str,
+    config: ScannerConfig,
+    size: int | None = None,
+) -> ScanResult:
+    """Scan a binary file object from its current position to its end.
+
+    A seekable object is put back at its starting position afterwards, so
+    the caller can store it.  A non-seekable one is first spooled (up to
+    ``max_stream_size + 1`` bytes) so that oversize is always detected
+    before clamd is contacted.  *size* may be given when known.
+    """
+    started = time.monotonic()
+    if size is None:
+        size = _stream_size(fileobj)
+    if size is None:
+        # Not seekable: spool at most one byte more than the limit.
+        with tempfile.SpooledTemporaryFile(max_size=8 * MB) as spool:
+            remaining = config.max_stream_size + 1
+            while remaining > 0:
+                chunk = fileobj.read(min(config.chunk_size, remaining))
+                if not chunk:
+                    break
+                spool.write(chunk)
+                remaining -= len(chunk)
+            spooled = spool.tell()
+            spool.seek(0)
+            return _scan_sized(spool, spooled, filename, config, started)
+    try:
+        start_pos = fileobj.tell()
+    except (OSError, AttributeError, ValueError):
+        start_pos = None
+    try:
+        return _scan_sized(fileobj, size, filename, config, started)
+    finally:
+        if start_pos is not None:
+            try:
+                fileobj.seek(start_pos)
+            except (OSError, ValueError):
+                pass
+
+
+def _scan_sized(
+    source, size: int, filename: str, config: ScannerConfig, started: float
+):
+    """Scan *source* whose remaining length is *size* (checked before sending)."""
+    if not config.enabled:
+        return _result(
+            NOT_SCANNED,
+            filename,
+            size,
+            None,
+            reason=DISABLED,
+            detail="scanning disabled",
+            started=started,
+        )
+    if size > config.max_stream_size:
+        return _result(
+            NOT_SCANNED,
+            filename,
+            size,
+            None,
+            reason=OVERSIZE,
+            detail=f"{size} bytes > max_stream_size {config.max_stream_size}",
+            started=started,
+        )
+    hasher = hashlib.sha256()
+    counted = [0]
+
+    def chunks():
+        while True:
+            chunk = source.read(config.chunk_size)
+            if not chunk:
+                return
+            counted[0] += len(chunk)
+            if counted[0] > config.max_stream_size:
+                raise _Oversize()
+            yield bytes(chunk)
+
+    try:
+        status, signature, reason, detail = _instream(config, chunks(), hasher)
+    except _Oversize:
+        # The object grew while being read: never send past the limit.
+        status, signature, reason, detail = (
+            NOT_SCANNED,
+            None,
+            OVERSIZE,
+            "stream grew beyond max_stream_size",
+        )
+    except Exception as exc:
+        logger.exception("antivirus: unexpected error scanning %r", filename)
+        status, signature, reason, detail = NOT_SCANNED, None, ERROR, repr(exc)
+    complete = status != NOT_SCANNED or (counted[0] == size and reason != OVERSIZE)
+    return _result(
+        status,
+        filename,
+        max(counted[0], size),
+        hasher.hexdigest() if complete else None,
+        signature,
+        reason,
+        detail,
+        started,
+    )
+
+
+class _NoHash:
+    """Stand-in hasher for :func:`scan_bytes`, which hashes the whole buffer."""
+
+    def update(self, data: bytes) -> None:
+        """Ignore *data*."""
+
+
+class _Oversize(Exception):
+    """A stream delivered more bytes than announced/allowed."""
+
+
+Scannable = bytes | bytearray | memoryview | BinaryIO
+
+
+def scan(data: Scannable, filename: str, config: ScannerConfig) -> ScanResult:
+    """Scan bytes-like *data* or a binary file object."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return scan_bytes(data, filename, config)
+    return scan_stream(data, filename, config)
+
+
+def check_upload(
+    data: Scannable,
+    filename: str,
+    config: ScannerConfig,
+    log: logging.Logger | None = None,
+) -> ScanResult:
+    """Apply the upload policy to one file; raise when it must be refused.
+
+    * infected -> :class:`VirusFound` (always, also in degraded mode);
+    * not scanned -> :class:`ScanFailed` (fail closed), except that in
+      degraded mode a scanner failure (unreachable, timeout, error) and a
+      disabled scanner return the ``not_scanned`` result, logged as a
+      warning: the caller must record it, it is *not* a clean file;
+    * oversize is refused in every mode;
+    * clean -> the ``clean`` result.
+    """
+    log = log or logger
+    result = scan(data, filename, config)
+    if result.infected:
+        log.warning(result.log_line())
+        raise VirusFound(result)
+    if result.clean:
+        log.info(result.log_line())
+        return result
+    if result.reason == DISABLED or (
+        config.degraded and result.reason in DEGRADABLE_REASONS
+    ):
+        log.warning(
+            "%s (accepted WITHOUT scan: %s)",
+            result.log_line(),
+            "scanning disabled" if result.reason == DISABLED else "degraded mode",
+        )
+        return result
+    log.error(result.log_line())
+    raise ScanFailed(result, max_size=config.max_stream_size)
+
+
+# --------------------------------------------------------------------------
+# Health checks
+
+
+@dataclass(frozen=True)
+class ClamdVersion:
+    """Parsed ``VERSION`` reply, e.g. ``ClamAV 1.4.6/27830/Tue Nov 24 09:35:47 2026``.
+
+    ``db_version``/``db_date`` are None when clamd runs with a custom
+    database only (it then answers just ``ClamAV 1.4.6``).
+    """
+
+    raw: str
+    engine: str
+    db_version: int | None = None
+    db_date: datetime | None = None
+
+
+def parse_version(text: str) -> ClamdVersion:
+    """Parse clamd's ``VERSION`` reply (raises ValueError when malformed)."""
+    raw = text.strip().rstrip("\0")
+    parts = raw.split("/")
+    head = parts[0].strip()
+    if not head.startswith("ClamAV "):
+        raise ValueError(f"not a clamd VERSION reply: {raw!r}")
+    engine = head[len("ClamAV ") :].strip()
+    db_version = db_date = None
+    if len(parts) >= 2 and parts[1].strip().isdigit():
+        db_version = int(parts[1].strip())
+    if len(parts) >= 3:
+        try:
+            stamp = " ".join(parts[2].split())
+            # clamd prints the DB build time in its host's local time.
+            db_date = datetime.strptime(stamp, "%a %b %d %H:%M:%S %Y").astimezone()
+        except ValueError:
+            db_date = None
+    return ClamdVersion(raw=raw, engine=engine, db_version=db_version, db_date=db_date)
+
+
+def ping(config: ScannerConfig, timeout: float | None = None) -> bool:
+    """True when clamd answers ``PONG`` (never raises)."""
+    try:
+        return (
+            _command(config, b"PING", timeout or config.connect_timeout).strip()
+            == b"PONG"
+        )
+    except (OSError, _Timeout):
+        return False
+
+
+def version(config: ScannerConfig, timeout: float | None = None) -> ClamdVersion | None:
+    """clamd's engine version and signature DB version/date; None if unreachable."""
+    try:
+        reply = _command(config, b"VERSION", timeout or config.connect_timeout)
+        return parse_version(reply.decode("utf-8", errors="replace"))
+    except (OSError, _Timeout, ValueError):
+        return None
+
+
+def eicar_bytes() -> bytes:
+    """The 68-byte EICAR antivirus test string, built in memory.
+
+    It is assembled from pieces so that this source file does not itself
+    match the EICAR signature.
+    """
+    pieces = [
+        "X5O!P%@AP",
+        "[4\\PZX54(P^)7CC)7}$",
+        "EICAR-STANDARD-",
+        "ANTIVIRUS-TEST-FILE!",
+        "$H+H*",
+    ]
+    return "".join(pieces).encode("ascii")
