@@ -1,0 +1,124 @@
+"""Exceptions of the signing core.
+
+Every exception carries :attr:`SigningError.message`, a translatable
+``zope.i18nmessageid`` message (English default, Vietnamese translation in
+``locales/fragments/signing.po``).  ``str(exc)`` gives the English text with
+the mapping applied.  Messages never contain PINs, passwords or keys.
+"""
+
+from __future__ import annotations
+
+from dongthap.qlvb.i18n import _
+
+
+def interpolate(message) -> str:
+    """Render a message's default text with its ``${name}`` mapping."""
+    text = str(getattr(message, "default", None) or message)
+    for key, value in (getattr(message, "mapping", None) or {}).items():
+        text = text.replace(f"${{{key}}}", str(value))
+    return text
+
+
+class SigningError(Exception):
+    """Base class: nothing was signed, the input is unchanged."""
+
+    msgid = "signing_error"
+    default = "The document could not be signed."
+
+    def __init__(self, detail: str | None = None, **mapping):
+        self.detail = detail
+        self.mapping = {k: str(v) for k, v in mapping.items()}
+        self.message = _(self.msgid, default=self.default, mapping=self.mapping)
+        super().__init__(interpolate(self.message) + (f" ({detail})" if detail else ""))
+
+
+class InputError(SigningError):
+    """The input is not a signable PDF."""
+
+
+class NotPdfError(InputError):
+    msgid = "signing_error_not_pdf"
+    default = "The file is not a PDF document."
+
+
+class MalformedPdfError(InputError):
+    msgid = "signing_error_malformed_pdf"
+    default = "The PDF document is damaged and cannot be read."
+
+
+class EncryptedPdfError(InputError):
+    msgid = "signing_error_encrypted_pdf"
+    default = "The PDF document is encrypted or password-protected; remove the protection first."
+
+
+class ImageError(InputError):
+    msgid = "signing_error_image"
+    default = "The signature or seal image is not a valid PNG image."
+
+
+class TokenError(SigningError):
+    """Problems with the key store (token, PKCS#12 file)."""
+
+
+class TokenNotFoundError(TokenError):
+    msgid = "signing_error_token_not_found"
+    default = "The signing token '${token}' was not found. Plug in the USB token and try again."
+
+
+class KeyNotFoundError(TokenError):
+    msgid = "signing_error_key_not_found"
+    default = "No signing key and certificate were found on the token or in the key file."
+
+
+class WrongPinError(TokenError):
+    msgid = "signing_error_wrong_pin"
+    default = "Wrong PIN or password for the signing key."
+
+
+class PinLockedError(TokenError):
+    msgid = "signing_error_pin_locked"
+    default = "The token PIN is locked. Contact the certificate provider."
+
+
+class CertificateError(SigningError):
+    """The signing certificate may not be used."""
+
+
+class CertificateExpiredError(CertificateError):
+    msgid = "signing_error_cert_expired"
+    default = "The signing certificate of ${subject} expired on ${date}."
+
+
+class CertificateNotYetValidError(CertificateError):
+    msgid = "signing_error_cert_not_yet_valid"
+    default = "The signing certificate of ${subject} is not valid before ${date}."
+
+
+class CertificateRevokedError(CertificateError):
+    msgid = "signing_error_cert_revoked"
+    default = "The signing certificate of ${subject} has been revoked."
+
+
+class RevocationUnknownError(CertificateError):
+    msgid = "signing_error_revocation_unknown"
+    default = "The revocation status of the certificate of ${subject} could not be checked."
+
+
+class CertificateNotForSigningError(CertificateError):
+    msgid = "signing_error_cert_not_for_signing"
+    default = "The certificate of ${subject} is not allowed for digital signatures."
+
+
+class CertificateUntrustedError(CertificateError):
+    msgid = "signing_error_cert_untrusted"
+    default = "The certificate of ${subject} is not issued by a trusted certification authority."
+
+
+class ExternalSignatureError(SigningError):
+    msgid = "signing_error_external_signature"
+    default = "The signature returned by the signing client does not match the document."
+
+
+class TimestampError(SigningError):
+    msgid = "signing_error_timestamp"
+    default = "The time-stamping service could not be reached."

@@ -1,0 +1,331 @@
+"""A throw-away test PKI for tests and demo data.
+
+``ensure_test_pki(directory)`` creates (or re-uses) a small certificate
+hierarchy with :mod:`cryptography`::
+
+    Root CA "QLVB Test Root CA"
+      └─ Intermediate "QLVB Test Signing CA"   (publishes a CRL)
+           ├─ leader            Nguyễn Văn An, person, valid
+           ├─ staff             Trần Thị Bình, person, valid
+           ├─ agency            UBND TỈNH ĐỒNG THÁP, organisation (seal)
+           ├─ expired           Lê Văn Cũ, person, expired
+           ├─ revoked           Phạm Thị Thu, person, listed on the CRL
+           └─ not_for_signing   Võ Văn Mã, keyEncipherment only
+    Untrusted root "Fake Root CA"
+      └─ untrusted_signer   Nguyễn Văn An (same name, other CA)
+
+Person certificates carry ``givenName``/``surname`` and a ``title``;
+organisation certificates carry ``CN == O`` and no personal name – the
+default classifier of :mod:`.verify` relies on exactly that.  Every
+end-entity certificate is written as PEM (cert + unencrypted key) and as
+PKCS#12 protected by :data:`TEST_PASSWORD`.  The CRL of the intermediate is
+written to ``intermediate.crl`` (DER); certificates point to it through a
+CRL distribution point ``<crl_base_url>/intermediate.crl`` so that a test
+can serve the directory over local HTTP.
+
+The directory content is re-used when ``manifest.json`` matches the
+requested ``crl_base_url``; otherwise everything is regenerated.  Keys are
+RSA-2048 (what Vietnamese CAs and USB tokens use); generating the whole
+PKI takes well under a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+TEST_PASSWORD = "qlvb-test-123"
+"""Password of every PKCS#12 file of the test PKI (test data only)."""
+
+DEFAULT_CRL_BASE_URL = "http://127.0.0.1:8765/pki"
+MANIFEST_VERSION = 2
+UTC = dt.timezone.utc
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Paths of one end-entity (or CA) of the test PKI."""
+
+    name: str
+    cert_pem: Path
+    key_pem: Path
+    p12: Path | None = None
+    password: str = field(default=TEST_PASSWORD, repr=False)
+
+    def certificate(self) -> x509.Certificate:
+        """Load the certificate."""
+        return x509.load_pem_x509_certificate(self.cert_pem.read_bytes())
+
+    def private_key(self):
+        """Load the private key (test data only)."""
+        return serialization.load_pem_private_key(self.key_pem.read_bytes(), None)
+
+
+@dataclass(frozen=True)
+class TestPKI:
+    """Description of a generated test PKI (all paths absolute)."""
+
+    __test__ = False  # not a pytest test class
+
+    directory: Path
+    crl_base_url: str
+    root: Identity
+    intermediate: Identity
+    leader: Identity
+    staff: Identity
+    agency: Identity
+    expired: Identity
+    revoked: Identity
+    not_for_signing: Identity
+    untrusted_root: Identity
+    untrusted_signer: Identity
+    crl_path: Path
+
+    @property
+    def crl_url(self) -> str:
+        """URL of the intermediate CA's CRL as written in the certificates."""
+        return f"{self.crl_base_url}/intermediate.crl"
+
+    def trust_roots(self) -> list[x509.Certificate]:
+        """The trusted root(s) of this PKI (not the untrusted one)."""
+        return [self.root.certificate()]
+
+    def chain_for(self, identity: Identity) -> list[x509.Certificate]:
+        """Intermediate certificates needed to build ``identity``'s chain."""
+        if identity in (self.untrusted_signer,):
+            return []
+        return [self.intermediate.certificate()]
+
+
+# --------------------------------------------------------------------------
+# generation helpers
+
+
+def _name(cn: str, *, org: str | None = None, given: str | None = None,
+          surname: str | None = None, title: str | None = None) -> x509.Name:
+    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+             x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Đồng Tháp")]
+    if org:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org))
+    if title:
+        attrs.append(x509.NameAttribute(NameOID.TITLE, title))
+    if surname:
+        attrs.append(x509.NameAttribute(NameOID.SURNAME, surname))
+    if given:
+        attrs.append(x509.NameAttribute(NameOID.GIVEN_NAME, given))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, cn))
+    return x509.Name(attrs)
+
+
+@dataclass
+class _Issued:
+    cert: x509.Certificate
+    key: rsa.RSAPrivateKey
+
+
+class _Builder:
+    """Issues certificates with sequential serial numbers."""
+
+    def __init__(self, now: dt.datetime, crl_url: str):
+        self.now = now
+        self.crl_url = crl_url
+        self.serial = 0x1000
+
+    def _next_serial(self) -> int:
+        self.serial += 1
+        return self.serial
+
+    def issue(self, subject: x509.Name, issuer: _Issued | None, *, ca: bool,
+              not_before: dt.datetime | None = None,
+              not_after: dt.datetime | None = None,
+              signing: bool = True, crl_dp: bool = True) -> _Issued:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        nb = not_before or self.now - dt.timedelta(days=30)
+        na = not_after or self.now + dt.timedelta(days=3650 if ca else 730)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer.cert.subject if issuer else subject)
+            .public_key(key.public_key())
+            .serial_number(self._next_serial())
+            .not_valid_before(nb)
+            .not_valid_after(na)
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
+        )
+        if issuer:
+            builder = builder.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+                critical=False)
+        if ca:
+            usage = {"digital_signature": False, "content_commitment": False,
+                     "key_cert_sign": True, "crl_sign": True}
+        elif signing:
+            usage = {"digital_signature": True, "content_commitment": True,
+                     "key_cert_sign": False, "crl_sign": False}
+        else:
+            usage = {"digital_signature": False, "content_commitment": False,
+                     "key_cert_sign": False, "crl_sign": False}
+        builder = builder.add_extension(
+            x509.KeyUsage(key_encipherment=not ca and not signing,
+                          data_encipherment=False, key_agreement=False,
+                          encipher_only=False, decipher_only=False, **usage),
+            critical=True)
+        if not ca:
+            eku = ([ExtendedKeyUsageOID.EMAIL_PROTECTION] if signing
+                   else [ExtendedKeyUsageOID.CLIENT_AUTH])
+            builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+        if issuer and crl_dp:
+            builder = builder.add_extension(
+                x509.CRLDistributionPoints([x509.DistributionPoint(
+                    full_name=[x509.UniformResourceIdentifier(self.crl_url)],
+                    relative_name=None, reasons=None, crl_issuer=None)]),
+                critical=False)
+        signer_key = issuer.key if issuer else key
+        return _Issued(builder.sign(signer_key, hashes.SHA256()), key)
+
+
+def _write(directory: Path, slug: str, issued: _Issued, *, p12: bool,
+           chain: tuple = ()) -> Identity:
+    cert_pem = directory / f"{slug}.pem"
+    key_pem = directory / f"{slug}.key.pem"
+    cert_pem.write_bytes(issued.cert.public_bytes(serialization.Encoding.PEM))
+    key_pem.write_bytes(issued.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    key_pem.chmod(0o600)
+    p12_path = None
+    if p12:
+        p12_path = directory / f"{slug}.p12"
+        p12_path.write_bytes(_p12_bytes(slug, issued, chain))
+        p12_path.chmod(0o600)
+    cn = issued.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    return Identity(name=str(cn), cert_pem=cert_pem, key_pem=key_pem, p12=p12_path)
+
+
+def _p12_bytes(slug: str, issued: _Issued, chain: tuple = ()) -> bytes:
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(2048)
+        .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+        .hmac_hash(hashes.SHA256())
+        .build(TEST_PASSWORD.encode())
+    )
+    return pkcs12.serialize_key_and_certificates(
+        slug.encode(), issued.key, issued.cert, list(chain) or None, encryption)
+
+
+_SLUGS = ("root", "intermediate", "leader", "staff", "agency", "expired", "revoked",
+          "not_for_signing", "untrusted_root", "untrusted_signer")
+
+
+def _generate(directory: Path, crl_base_url: str) -> None:
+    now = dt.datetime.now(UTC).replace(microsecond=0)
+    crl_url = f"{crl_base_url}/intermediate.crl"
+    b = _Builder(now, crl_url)
+    org = "UBND TỈNH ĐỒNG THÁP"
+    root = b.issue(_name("QLVB Test Root CA", org="QLVB Test PKI"), None, ca=True,
+                   not_before=now - dt.timedelta(days=365))
+    inter = b.issue(_name("QLVB Test Signing CA", org="QLVB Test PKI"), root, ca=True,
+                    not_before=now - dt.timedelta(days=365), crl_dp=False)
+    issued = {
+        "root": root,
+        "intermediate": inter,
+        "leader": b.issue(_name("Nguyễn Văn An", org=org, given="An", surname="Nguyễn Văn",
+                                title="Chủ tịch"), inter, ca=False),
+        "staff": b.issue(_name("Trần Thị Bình", org=org, given="Bình", surname="Trần Thị",
+                               title="Chuyên viên"), inter, ca=False),
+        "agency": b.issue(_name(org, org=org), inter, ca=False),
+        "expired": b.issue(_name("Lê Văn Cũ", org=org, given="Cũ", surname="Lê Văn",
+                                 title="Phó Chủ tịch"), inter, ca=False,
+                           not_before=now - dt.timedelta(days=400),
+                           not_after=now - dt.timedelta(days=10)),
+        "revoked": b.issue(_name("Phạm Thị Thu", org=org, given="Thu", surname="Phạm Thị",
+                                 title="Phó Chủ tịch"), inter, ca=False),
+        "not_for_signing": b.issue(_name("Võ Văn Mã", org=org, given="Mã", surname="Võ Văn",
+                                         title="Chuyên viên"), inter, ca=False,
+                                   signing=False),
+    }
+    fake_root = b.issue(_name("Fake Root CA", org="Fake PKI"), None, ca=True)
+    issued["untrusted_root"] = fake_root
+    issued["untrusted_signer"] = b.issue(
+        _name("Nguyễn Văn An", org=org, given="An", surname="Nguyễn Văn", title="Chủ tịch"),
+        fake_root, ca=False, crl_dp=False)
+
+    revoked_serial = issued["revoked"].cert.serial_number
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(inter.cert.subject)
+        .last_update(now - dt.timedelta(days=1))
+        .next_update(now + dt.timedelta(days=30))
+        .add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(revoked_serial)
+            .revocation_date(now - dt.timedelta(days=2))
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build())
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            inter.key.public_key()), critical=False)
+        .add_extension(x509.CRLNumber(1), critical=False)
+        .sign(inter.key, hashes.SHA256())
+    )
+    (directory / "intermediate.crl").write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    for slug in _SLUGS:
+        cert = issued[slug].cert
+        chain = (inter.cert,) if cert.issuer == inter.cert.subject else ()
+        _write(directory, slug, issued[slug], chain=chain,
+               p12=slug not in ("root", "intermediate", "untrusted_root"))
+    (directory / "manifest.json").write_text(json.dumps(
+        {"version": MANIFEST_VERSION, "crl_base_url": crl_base_url,
+         "created": now.isoformat()}, indent=2))
+
+
+def _load(directory: Path, crl_base_url: str) -> TestPKI:
+    ids = {}
+    for slug in _SLUGS:
+        cert = x509.load_pem_x509_certificate((directory / f"{slug}.pem").read_bytes())
+        cn = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+        p12 = directory / f"{slug}.p12"
+        ids[slug] = Identity(name=str(cn), cert_pem=directory / f"{slug}.pem",
+                             key_pem=directory / f"{slug}.key.pem",
+                             p12=p12 if p12.exists() else None)
+    return TestPKI(directory=directory, crl_base_url=crl_base_url,
+                   crl_path=directory / "intermediate.crl", **ids)
+
+
+def _manifest_ok(directory: Path, crl_base_url: str) -> bool:
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text())
+        cert = x509.load_pem_x509_certificate((directory / "leader.pem").read_bytes())
+    except (OSError, ValueError):
+        return False
+    fresh = cert.not_valid_after_utc > dt.datetime.now(UTC) + dt.timedelta(days=30)
+    return (manifest.get("version") == MANIFEST_VERSION
+            and manifest.get("crl_base_url") == crl_base_url and fresh
+            and all((directory / f"{s}.pem").exists() for s in _SLUGS))
+
+
+def ensure_test_pki(directory, crl_base_url: str = DEFAULT_CRL_BASE_URL) -> TestPKI:
+    """Create the test PKI in ``directory`` unless it is already there.
+
+    :param directory: target directory (created if missing).
+    :param crl_base_url: base URL written into the CRL distribution points;
+        the CRL file is ``<directory>/intermediate.crl`` and is expected at
+        ``<crl_base_url>/intermediate.crl``.
+    :returns: a :class:`TestPKI` describing the files.
+    """
+    directory = Path(directory).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    crl_base_url = crl_base_url.rstrip("/")
+    if not _manifest_ok(directory, crl_base_url):
+        _generate(directory, crl_base_url)
+    return _load(directory, crl_base_url)
