@@ -33,6 +33,7 @@ GROUP_TITLE_PREFIX = {
     R.SPECIALIST: "Chuyên viên",
     R.RECORDS_MANAGER: "Lưu trữ viên",
     R.AGENCY_ADMIN: "Quản trị đơn vị",
+    R.SECURITY_OFFICER: "An toàn thông tin",
 }
 
 

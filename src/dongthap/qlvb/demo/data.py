@@ -50,10 +50,11 @@ LOGINS = {
     R.SPECIALIST: ("chuyenvien", "Chuyên viên"),
     R.RECORDS_MANAGER: ("luutru", "Lưu trữ"),
     R.AGENCY_ADMIN: ("quantri", "Quản trị"),
+    R.SECURITY_OFFICER: ("antt", "An toàn thông tin"),
 }
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng")
-_GIVEN = ("Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thị Hạnh", "Hữu Lộc")
+_GIVEN = ("Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thị Hạnh", "Hữu Lộc", "Thanh Tâm")
 
 
 def _fullname(agency_index, role_index):

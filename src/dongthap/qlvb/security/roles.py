@@ -14,6 +14,7 @@ DEPARTMENT_HEAD = "QlvbDepartmentHead"
 SPECIALIST = "QlvbSpecialist"
 RECORDS_MANAGER = "QlvbRecordsManager"
 AGENCY_ADMIN = "QlvbAgencyAdmin"
+SECURITY_OFFICER = "QlvbSecurityOfficer"
 PROVINCE_ADMIN = "QlvbProvinceAdmin"
 
 #: Roles held inside one agency, in the order the staff view shows them.
@@ -24,6 +25,7 @@ AGENCY_ROLES = (
     SPECIALIST,
     RECORDS_MANAGER,
     AGENCY_ADMIN,
+    SECURITY_OFFICER,
 )
 
 #: Short, stable keys used in group ids and in the REST API.
@@ -34,6 +36,7 @@ ROLE_KEYS = {
     SPECIALIST: "specialist",
     RECORDS_MANAGER: "records_manager",
     AGENCY_ADMIN: "agency_admin",
+    SECURITY_OFFICER: "security_officer",
 }
 ROLES_BY_KEY = {key: role for role, key in ROLE_KEYS.items()}
 
@@ -44,6 +47,9 @@ ROLE_TITLES = {
     SPECIALIST: _("role_specialist", default="Specialist (Chuyên viên)"),
     RECORDS_MANAGER: _("role_records_manager", default="Records manager (Lưu trữ viên)"),
     AGENCY_ADMIN: _("role_agency_admin", default="Agency administrator (Quản trị đơn vị)"),
+    SECURITY_OFFICER: _(
+        "role_security_officer", default="Information security officer (Cán bộ an toàn thông tin)"
+    ),
     PROVINCE_ADMIN: _("role_province_admin", default="Provincial administrator (Sở TT&TT)"),
 }
 
