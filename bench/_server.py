@@ -1,0 +1,76 @@
+"""A throw-away Zope instance for benchmarks: own var dir, own port, FileStorage with blobs."""
+
+from pathlib import Path
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values):
+    return {
+        "n": len(values),
+        "p50": statistics.median(values) * 1000,
+        "p95": percentile(values, 95) * 1000,
+        "mean": statistics.mean(values) * 1000,
+    }
+
+
+@contextlib.contextmanager
+def instance(setup_script=None, demo=False, env=None):
+    """Create a site in a temporary instance, run ``setup_script`` in zconsole, serve it.
+
+    Yields the site URL (http://localhost:PORT/qlvb).
+    """
+    with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as var:
+        port = free_port()
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "instance.py"), "--var", var, "--port", str(port),
+             "--host", "127.0.0.1", "--dsn", ""],
+            check=True, capture_output=True,
+        )
+        conf = Path(var) / "instance" / "etc" / "zope.conf"
+        run_env = dict(os.environ, QLVB_DEMO="1" if demo else "0", **(env or {}))
+        subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(ROOT / "scripts" / "create_site.py")],
+                       check=True, capture_output=True, env=run_env)
+        if setup_script:
+            subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(setup_script)],
+                           check=True, env=run_env)
+        server = subprocess.Popen([str(BIN / "runwsgi"), str(conf.parent / "zope.ini")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=run_env)
+        url = f"http://localhost:{port}/qlvb"
+        try:
+            deadline = time.time() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=2)
+                    break
+                except OSError:
+                    if time.time() > deadline or server.poll() is not None:
+                        raise RuntimeError("benchmark server did not start") from None
+                    time.sleep(0.5)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

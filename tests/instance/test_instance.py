@@ -1,0 +1,127 @@
+"""The instance configurations: FileStorage with blobs, RelStorage, and the buildout path."""
+
+from pathlib import Path
+from tests.conftest import require
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, process, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+def render(tmp_path, *args):
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "instance.py"), "--var", str(tmp_path), *args],
+        check=True, capture_output=True, text=True,
+    )
+    return tmp_path / "instance" / "etc"
+
+
+def test_filestorage_config_has_blobs(tmp_path):
+    etc = render(tmp_path, "--dsn", "")
+    conf = (etc / "zope.conf").read_text()
+    assert "<blobstorage>" in conf and f"blob-dir {tmp_path}/blobstorage" in conf
+    assert f"path {tmp_path}/filestorage/Data.fs" in conf
+    assert "relstorage" not in conf.split("<zodb_db main>")[1]
+
+
+def test_relstorage_config_from_dsn(tmp_path):
+    etc = render(tmp_path, "--dsn", "dbname=qlvb host=127.0.0.1 user=postgres password=x")
+    conf = (etc / "zope.conf").read_text()
+    assert "%import relstorage" in conf
+    assert "dsn dbname=qlvb host=127.0.0.1 user=postgres password=x" in conf
+    assert "shared-blob-dir false" in conf
+
+
+def test_rendering_is_idempotent(tmp_path):
+    etc = render(tmp_path)
+    first = (etc / "zope.conf").read_text()
+    render(tmp_path)
+    assert (etc / "zope.conf").read_text() == first
+
+
+def test_buildout_builds_and_starts(tmp_path):
+    """The buildout path (user's choice) builds from the same pins and serves Zope."""
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "pins-to-versions.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    port = free_port()
+    result = subprocess.run(
+        [str(VENV_BIN / "buildout"), "-N", "-c", "buildout.cfg",
+         f"buildout:directory={ROOT}",
+         f"buildout:bin-directory={tmp_path}/bin",
+         f"buildout:parts-directory={tmp_path}/parts",
+         f"instance:http-address={port}",
+         f"instance:var={tmp_path}/var",
+         f"instance:blob-storage={tmp_path}/var/blobstorage"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    process = subprocess.Popen([str(tmp_path / "bin" / "instance"), "fg"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        status, _body = wait_http(f"http://localhost:{port}/", process)
+        assert status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _psql(*args):
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-X", "-q", *args],
+                          capture_output=True, text=True)
+
+
+def test_relstorage_instance_starts_and_serves_the_site(tmp_path):
+    """An instance on RelStorage/PostgreSQL creates the site and serves it."""
+    require(shutil.which("psql") and _psql("-c", "select 1").returncode == 0,
+            "PostgreSQL on 127.0.0.1:5432")
+    db = f"qlvb_test_{os.getpid()}_{int(time.time())}"
+    assert _psql("-c", f"create database {db}").returncode == 0
+    try:
+        dsn = f"dbname={db} host=127.0.0.1 user=postgres password=postgres"
+        port = free_port()
+        etc = render(tmp_path, "--dsn", dsn, "--port", str(port), "--host", "127.0.0.1")
+        env = dict(os.environ, QLVB_DEMO="0")
+        created = subprocess.run(
+            [str(VENV_BIN / "zconsole"), "run", str(etc / "zope.conf"), str(ROOT / "scripts" / "create_site.py")],
+            capture_output=True, text=True, env=env, timeout=600,
+        )
+        assert created.returncode == 0, created.stderr[-3000:]
+        tables = _psql("-d", db, "-At", "-c", "select count(*) from object_state").stdout.strip()
+        assert int(tables) > 1000  # the site lives in PostgreSQL
+        process = subprocess.Popen([str(VENV_BIN / "runwsgi"), str(etc / "zope.ini")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            status, body = wait_http(f"http://localhost:{port}/qlvb", process)
+            assert status == 200 and 'lang="vi"' in body
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    finally:
+        _psql("-c", f"drop database if exists {db} with (force)")
