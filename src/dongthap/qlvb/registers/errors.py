@@ -1,0 +1,47 @@
+"""Exceptions of the register renderers.
+
+All are :class:`ValueError` subclasses.  Each carries :attr:`RegisterError.message`,
+a translatable ``zope.i18nmessageid`` message (English default, Vietnamese in
+``locales/fragments/registers.po``) for the UI; ``str(exc)`` is the English
+text with the mapping applied.
+"""
+
+from __future__ import annotations
+
+from dongthap.qlvb.i18n import _
+
+
+class RegisterError(ValueError):
+    """Base class: the input cannot be rendered; nothing was produced."""
+
+    msgid = "registers_error"
+    default = "The register could not be printed."
+
+    def __init__(self, **mapping):
+        self.mapping = {k: str(v) for k, v in mapping.items()}
+        self.message = _(self.msgid, default=self.default, mapping=self.mapping)
+        text = self.default
+        for key, value in self.mapping.items():
+            text = text.replace(f"${{{key}}}", value)
+        super().__init__(text)
+
+
+class UnknownRegisterError(RegisterError):
+    msgid = "registers_error_unknown_register"
+    default = "Unknown register \"${key}\"; expected one of: ${known}."
+
+
+class UnknownColumnError(RegisterError):
+    msgid = "registers_error_unknown_column"
+    default = "Row ${row} has column(s) ${columns} that register \"${key}\" does not have."
+
+
+class InvalidValueError(RegisterError):
+    msgid = "registers_error_invalid_value"
+    default = ("Row ${row}, column \"${column}\": a value of type ${type} cannot be printed "
+               "(expected text, a whole number, a date or a date and time).")
+
+
+class InvalidPeriodError(RegisterError):
+    msgid = "registers_error_invalid_period"
+    default = "The period starts (${start}) after it ends (${end})."
