@@ -121,6 +121,17 @@ def sync():
     print(f"{len(added)} msgid(s) added; {len(fragments)} fragment(s) merged into {PO.relative_to(ROOT)}")
 
 
+def catalog_problems():
+    """Empty translations and duplicate msgids in every catalog we ship."""
+    problems = []
+    for path in sorted((PKG / "locales").glob("*/LC_MESSAGES/*.po")):
+        ids = re.findall(r'^msgid "(.*)"$', path.read_text(encoding="utf-8"), re.M)
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        problems += [f"{path.name}: duplicate msgid {d!r}" for d in duplicates]
+        problems += [f"{path.name}: empty msgstr for {k!r}" for k, v in read_po(path).items() if not v]
+    return problems
+
+
 def main():
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "sync":
@@ -129,7 +140,10 @@ def main():
     todo = missing()
     for msgid, default in sorted(todo.items()):
         print(f"untranslated: {msgid!r} (default: {default!r})")
-    return 1 if todo else 0
+    problems = catalog_problems()
+    for problem in problems:
+        print(problem)
+    return 1 if todo or problems else 0
 
 
 if __name__ == "__main__":
