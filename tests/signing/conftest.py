@@ -151,3 +151,37 @@ def softhsm(tmp_path_factory, pki):
          "--token-label", "qlvb-token", "--write-object", str(cert_der), "--type", "cert",
          "--label", "leader", "--id", "01", env=env)
     return {"module": SOFTHSM_LIB, "token": "qlvb-token", "pin": "1234", "label": "leader"}
+
+
+# --------------------------------------------------------------------------
+# Plone side (demo site: agencies, demo users, demo keys from signing.demo)
+
+
+@pytest.fixture
+def sdemo(demo):
+    """The demo site with the signed test document type."""
+    from plone_helpers import install_test_type
+
+    install_test_type(demo)
+    return demo
+
+
+@pytest.fixture
+def stttt(sdemo):
+    return sdemo["so-tttt"]
+
+
+@pytest.fixture
+def unsigned_doc(stttt, pdf_bytes):
+    from plone_helpers import make_doc
+
+    return make_doc(stttt, pdf_bytes)
+
+
+@pytest.fixture(scope="session")
+def demo_pki():
+    from plone_helpers import demo_pki_dir
+
+    from dongthap.qlvb.signing.testpki import ensure_test_pki
+
+    return ensure_test_pki(demo_pki_dir())

@@ -23,7 +23,7 @@ from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBack
 
 from . import errors
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def load_certificate(value) -> x509.Certificate:

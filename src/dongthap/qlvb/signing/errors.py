@@ -122,3 +122,47 @@ class ExternalSignatureError(SigningError):
 class TimestampError(SigningError):
     msgid = "signing_error_timestamp"
     default = "The time-stamping service could not be reached."
+
+
+# --------------------------------------------------------------------------
+# Errors of the Plone integration (:mod:`.api`)
+
+
+class SignerNotConfiguredError(SigningError):
+    msgid = "signing_error_signer_not_configured"
+    default = ("No signing key is configured for ${who}. Ask the system administrator to "
+               "install the key (PKCS#12 file or PKCS#11 token).")
+
+
+class NoRegisteredCertificateError(CertificateError):
+    msgid = "signing_error_no_registered_certificate"
+    default = ("You have not registered your signing certificate yet. Register it in "
+               "\"My signing certificate\" first.")
+
+
+class CertificateMismatchError(CertificateError):
+    msgid = "signing_error_certificate_mismatch"
+    default = ("The signing certificate of ${subject} is not the certificate registered for "
+               "your account: you can only sign with your own certificate.")
+
+
+class NoPdfError(InputError):
+    msgid = "signing_error_no_pdf"
+    default = "The document has no PDF file to sign."
+
+
+class PersonSignatureMissingError(SigningError):
+    msgid = "signing_error_person_signature_missing"
+    default = ("The document does not carry a valid signature of the competent person: the "
+               "agency signs only documents already signed by the competent person.")
+
+
+class ExternalStateError(SigningError):
+    msgid = "signing_error_external_state"
+    default = ("The signing request has expired or does not belong to you, or the document was "
+               "changed in the meantime. Start the signing again.")
+
+
+class SigningPermissionError(SigningError):
+    msgid = "signing_error_permission"
+    default = "You are not allowed to sign this document."

@@ -42,7 +42,7 @@ from .pdfsign import (
     person_style,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @dataclass(frozen=True)

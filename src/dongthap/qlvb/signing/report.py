@@ -146,7 +146,7 @@ class VerificationReport:
     signatures: list[SignatureReport] = field(default_factory=list)
     reasons: list[Problem] = field(default_factory=list)
     malformed: bool = False
-    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def is_legal(self) -> bool:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -47,7 +48,7 @@ TEST_PASSWORD = "qlvb-test-123"
 
 DEFAULT_CRL_BASE_URL = "http://127.0.0.1:8765/pki"
 MANIFEST_VERSION = 2
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @dataclass(frozen=True)
@@ -329,3 +330,38 @@ def ensure_test_pki(directory, crl_base_url: str = DEFAULT_CRL_BASE_URL) -> Test
     if not _manifest_ok(directory, crl_base_url):
         _generate(directory, crl_base_url)
     return _load(directory, crl_base_url)
+
+
+def issue_identity(pki: TestPKI, slug: str, *, common_name: str, organisation: str,
+                   given: str | None = None, surname: str | None = None,
+                   title: str | None = None) -> Identity:
+    """Issue (or re-use) an extra end-entity certificate under the test intermediate.
+
+    ``given``/``surname`` make a **person** certificate; without them the
+    certificate is an **organisation** (seal) certificate with ``CN == O``
+    (``common_name`` is then ignored).  Files ``<slug>.pem``, ``<slug>.key.pem``
+    and ``<slug>.p12`` (password :data:`TEST_PASSWORD`) in the PKI directory;
+    an existing, still valid certificate with the same subject is re-used.
+    """
+    directory = pki.directory
+    person = bool(given or surname)
+    subject = (_name(common_name, org=organisation, given=given, surname=surname, title=title)
+               if person else _name(organisation, org=organisation))
+    cert_pem = directory / f"{slug}.pem"
+    if cert_pem.exists() and (directory / f"{slug}.p12").exists():
+        existing = x509.load_pem_x509_certificate(cert_pem.read_bytes())
+        try:
+            existing.verify_directly_issued_by(pki.intermediate.certificate())
+            same_ca = True
+        except (ValueError, TypeError, InvalidSignature):
+            same_ca = False
+        if same_ca and existing.subject == subject and existing.not_valid_after_utc > \
+                dt.datetime.now(UTC) + dt.timedelta(days=30):
+            return Identity(name=str(common_name if person else organisation),
+                            cert_pem=cert_pem, key_pem=directory / f"{slug}.key.pem",
+                            p12=directory / f"{slug}.p12")
+    inter = _Issued(pki.intermediate.certificate(), pki.intermediate.private_key())
+    builder = _Builder(dt.datetime.now(UTC).replace(microsecond=0), pki.crl_url)
+    builder.serial = x509.random_serial_number() >> 8
+    issued = builder.issue(subject, inter, ca=False)
+    return _write(directory, slug, issued, p12=True, chain=(inter.cert,))

@@ -41,7 +41,7 @@ from pyhanko_certvalidator import ValidationContext
 from .certs import common_name, fetcher, to_asn1, to_crypto
 from .report import LEGAL, REFERENCE, Problem, SignatureReport, VerificationReport
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 Classifier = Callable[[x509.Certificate], str | None]
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 _REVOKED = {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}

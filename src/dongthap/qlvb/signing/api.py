@@ -1,0 +1,452 @@
+"""Signing and verification of documents in Plone (``plone.api`` style).
+
+Outgoing documents call, at their workflow transitions::
+
+    from dongthap.qlvb.signing import api as signing
+
+    # transition "sign" (the leader; permission "dongthap.qlvb: Sign as person")
+    signing.sign_person(document=doc, name="Nguyễn Văn An", position="CHỦ TỊCH",
+                        authority_prefix="TM.")               # server-held key, or
+    info = signing.prepare_external_signature(document=doc, name=..., position=...)
+    signing.complete_external_signature(document=doc, state_id=info["state_id"],
+                                        signature=client_signature_bytes)
+
+    # transition "issue" (the clerk; permission "dongthap.qlvb: Sign as agency")
+    signing.sign_agency(document=doc, code_number=15, code_notation="QĐ-UBND",
+                        issued_at=issued_at)
+    signing.sign_attachment(document=attachment_or_doc, field="file",
+                            code_text="15/QĐ-UBND")
+
+    signing.verify(document=doc)       # → report dict; stores legal_validity
+
+Every signing function works on the PDF of a ``NamedBlobFile`` field
+(``file`` by default).  The signed PDF **replaces** the field value; the
+previous value is kept in the document's signing history
+(:func:`history`, an annotation list of the old ``NamedBlobFile`` objects
+with time, user and action) – independent of CMFEditions.  On any error
+(a :class:`~.errors.SigningError` subclass, with a translatable
+``.message``) nothing on the document has been changed.  After signing, the
+document is verified, its ``legal_validity`` stored and reindexed, and an
+:class:`IDocumentSignedEvent` is notified (outgoing may react to it).
+
+These functions check the sign permissions of the *current* user on the
+document (``check_permission=False`` to skip, for trusted system code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+from plone.namedfile.file import NamedBlobFile
+from zope.annotation.interfaces import IAnnotations
+from zope.event import notify
+from zope.interface import Attribute, Interface, implementer
+from zope.lifecycleevent import ObjectModifiedEvent
+
+from . import errors
+from . import settings as cfg
+from . import usercerts
+from .behaviors import LEGAL, REFERENCE, UNSIGNED, ISignedDocumentMarker
+from .external import ExternalSigningState, complete_external, prepare_external
+from .pdfsign import sign_agency as _sign_agency
+from .pdfsign import sign_attachment as _sign_attachment
+from .pdfsign import sign_person as _sign_person
+from .pdfsign import timestamper
+from .verify import verify_pdf
+
+logger = logging.getLogger("dongthap.qlvb.signing")
+
+SIGN_PERSON = "dongthap.qlvb: Sign as person"
+SIGN_AGENCY = "dongthap.qlvb: Sign as agency"
+MANAGE_SIGNING = "dongthap.qlvb: Manage signing"
+HISTORY_KEY = "dongthap.qlvb.signing.history"
+EXTERNAL_KEY = "dongthap.qlvb.signing.external"
+EXTERNAL_TTL = dt.timedelta(minutes=15)
+UTC = dt.UTC
+
+
+class IDocumentSignedEvent(Interface):
+    """A signature was added to ``object``'s PDF."""
+
+    object = Attribute("The document")
+    kind = Attribute("'person', 'agency' or 'attachment'")
+    field = Attribute("Name of the file field")
+    userid = Attribute("Who signed")
+    report = Attribute("Verification report dict after signing")
+
+
+@implementer(IDocumentSignedEvent)
+class DocumentSignedEvent:
+    def __init__(self, obj, kind, field, userid, report):
+        self.object, self.kind, self.field = obj, kind, field
+        self.userid, self.report = userid, report
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def _file(document, field):
+    value = getattr(document, field, None)
+    return value if value is not None and hasattr(value, "data") else None
+
+
+def _pdf(document, field) -> bytes:
+    value = _file(document, field)
+    if value is None or not value.data:
+        raise errors.NoPdfError()
+    return bytes(value.data)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _current_userid() -> str:
+    user = api.user.get_current()
+    return user.getId() if user is not None else ""
+
+
+def _userid(user) -> str:
+    if user is None:
+        return _current_userid()
+    if isinstance(user, str):
+        return user
+    return user.getId()
+
+
+def _fullname(userid) -> str:
+    user = api.user.get(userid=userid)
+    return (user.getProperty("fullname") if user is not None else "") or userid
+
+
+def _check(document, permission, check_permission):
+    if check_permission and not api.user.has_permission(permission, obj=document):
+        raise errors.SigningPermissionError()
+
+
+def _agency_of(document, agency=None):
+    from dongthap.qlvb.agencies.api import get_agency
+
+    agency = agency if agency is not None else get_agency(document)
+    if agency is None:
+        raise errors.SignerNotConfiguredError("no agency", who="?")
+    return agency
+
+
+def _replace(document, field, data: bytes, action: str, userid: str) -> None:
+    """Put ``data`` into ``field``; keep the previous value in the history."""
+    old = _file(document, field)
+    annotations = IAnnotations(document)
+    history = annotations.get(HISTORY_KEY)
+    if history is None:
+        history = annotations[HISTORY_KEY] = PersistentList()
+    now = dt.datetime.now(UTC)
+    if old is not None:
+        history.append(PersistentMapping({
+            "field": field, "file": old, "replaced_at": now, "action": action,
+            "userid": userid, "sha256": sha256(bytes(old.data))}))
+    filename = getattr(old, "filename", None) or "document.pdf"
+    if not filename.lower().endswith(".pdf"):
+        filename += ".pdf"
+    setattr(document, field, NamedBlobFile(data=data, contentType="application/pdf",
+                                           filename=filename))
+
+
+def history(*, document) -> list[dict]:
+    """Earlier versions of the document's files, oldest first.
+
+    Each entry: ``field``, ``file`` (the old ``NamedBlobFile``, e.g. the
+    unsigned draft), ``replaced_at``, ``action`` (``sign_person`` …),
+    ``userid``, ``sha256``.
+    """
+    return [dict(entry) for entry in IAnnotations(document).get(HISTORY_KEY, ())]
+
+
+def _after_signing(document, field, kind, userid):
+    report = verify(document=document, field=field, reindex=False)
+    notify(ObjectModifiedEvent(document))
+    notify(DocumentSignedEvent(document, kind, field, userid, report))
+    return report
+
+
+# --------------------------------------------------------------------------
+# verification
+
+
+def validity_of(report) -> str:
+    """``legal`` / ``reference`` / ``unsigned`` from a core report."""
+    if report.is_legal:
+        return LEGAL
+    if not report.signatures and {r.code for r in report.reasons} & {"not_pdf"}:
+        return UNSIGNED
+    if report.signatures or report.malformed:
+        return REFERENCE
+    codes = {r.code for r in report.reasons}
+    if codes & {"encrypted_pdf"}:
+        return REFERENCE
+    return UNSIGNED
+
+
+def verify_bytes(data: bytes | None) -> dict:
+    """Verify ``data`` with the site's trust store; a JSON-serialisable report."""
+    if not data:
+        return {"legal_validity": UNSIGNED, "malformed": False, "signatures": [],
+                "reasons": [{"code": "no_file", "mapping": {}, "text": "No file."}],
+                "checked_at": dt.datetime.now(UTC).isoformat(), "sha256": ""}
+    try:
+        report = verify_pdf(data, **cfg.verify_options())
+        result = report.to_dict()
+        result["legal_validity"] = validity_of(report)
+    except Exception as exc:  # noqa: BLE001 - verification must never crash an upload
+        logger.exception("verification failed")
+        result = {"legal_validity": REFERENCE, "malformed": True, "signatures": [],
+                  "reasons": [{"code": "validation_error",
+                               "mapping": {"field": "?", "error": type(exc).__name__},
+                               "text": "The signatures could not be checked."}],
+                  "checked_at": dt.datetime.now(UTC).isoformat()}
+    result["sha256"] = sha256(data)
+    return result
+
+
+def verify(*, document, field: str = "file", reindex: bool = True) -> dict:
+    """Verify the PDF in ``field``; store and index the outcome.
+
+    Never raises on bad files: a document without file or with an unsigned
+    PDF is ``unsigned``, a signed but not legal (or unreadable) one
+    ``reference``.  The report (JSON-serialisable dict) is stored on
+    documents with the :class:`~.behaviors.ISignedDocument` behavior and
+    returned in any case.
+    """
+    value = _file(document, field)
+    data = bytes(value.data) if value is not None else None
+    report = verify_bytes(data)
+    if ISignedDocumentMarker.providedBy(document) and field == "file":
+        document.legal_validity = report["legal_validity"]
+        document.signature_report = report
+        document.signature_verified_at = dt.datetime.now(UTC)
+        document.signature_file_sha256 = report["sha256"]
+        if reindex:
+            document.reindexObject(idxs=["legal_validity"])
+    return report
+
+
+def needs_verification(document, field: str = "file") -> bool:
+    """Whether the file changed since the last stored verification."""
+    value = _file(document, field)
+    current = sha256(bytes(value.data)) if value is not None and value.data else ""
+    stored = getattr(document, "signature_file_sha256", "") or ""
+    return current != stored or getattr(document, "signature_report", None) is None
+
+
+def legal_validity(*, document) -> str:
+    """The stored ``legal`` / ``reference`` / ``unsigned``."""
+    return getattr(document, "legal_validity", None) or UNSIGNED
+
+
+# --------------------------------------------------------------------------
+# person signature
+
+
+def sign_person(*, document, field: str = "file", user=None, signer=None, name: str,
+                position: str, authority_prefix: str | None = None,
+                signature_image: bytes | None = None, check_permission: bool = True) -> dict:
+    """Sign the document's PDF as the competent person (visible stamp).
+
+    :param user: the signing user (id or member; default: current user).
+    :param signer: a :class:`~.signers.DocumentSigner`; default: the
+        server-held key of the user (:func:`.settings.person_signer`).
+    :param signature_image: transparent PNG of the handwritten signature
+        (default: ``<keys>/users/<userid>/signature.png`` if present).
+    :returns: the verification report after signing.
+    :raises SigningError: (document unchanged) no PDF, no key, wrong PIN,
+        certificate not registered for the user / expired / revoked …
+    """
+    _check(document, SIGN_PERSON, check_permission)
+    userid = _userid(user)
+    data = _pdf(document, field)
+    if signer is None:
+        signer = cfg.person_signer(userid, _fullname(userid))
+    usercerts.check_registered(userid=userid, certificate=signer.certificate)
+    if signature_image is None:
+        signature_image = cfg.person_image(userid)
+    signed = _sign_person(data, signer, name, position, authority_prefix, signature_image,
+                          timestamper=timestamper(cfg.tsa_url()))
+    _replace(document, field, signed, "sign_person", userid)
+    logger.info("person signature on %s by %s", document.absolute_url_path(), userid)
+    return _after_signing(document, field, "person", userid)
+
+
+def _external_store(document, create=False):
+    annotations = IAnnotations(document)
+    store = annotations.get(EXTERNAL_KEY)
+    if store is None and create:
+        store = annotations[EXTERNAL_KEY] = PersistentMapping()
+    return store
+
+
+def _purge(store, now):
+    for key in [k for k, v in store.items() if v["expires"] < now]:
+        del store[key]
+
+
+def prepare_external_signature(*, document, field: str = "file", user=None, name: str,
+                               position: str, authority_prefix: str | None = None,
+                               signature_image: bytes | None = None, certificate=None,
+                               chain=(), check_permission: bool = True) -> dict:
+    """Step 1 of the two-step flow for a key held by the client (USB token).
+
+    :param certificate: the client's certificate (PEM/DER); default: the
+        certificate registered for the user (if exactly one is valid).
+    :returns: ``{"state_id", "digest" (base64 SHA-256 to sign),
+        "data_to_sign" (base64 DER of the CMS signed attributes),
+        "expires", "certificate"}``.  The prepared PDF stays on the server.
+    """
+    import base64
+
+    _check(document, SIGN_PERSON, check_permission)
+    userid = _userid(user)
+    data = _pdf(document, field)
+    if certificate is None:
+        now = dt.datetime.now(UTC)
+        valid = [c for c in usercerts.certificates(userid=userid)
+                 if c.not_valid_before_utc <= now <= c.not_valid_after_utc]
+        if len(valid) != 1:
+            raise errors.NoRegisteredCertificateError()
+        certificate = valid[0]
+    usercerts.check_registered(userid=userid, certificate=certificate)
+    policy = cfg.certificate_policy()
+    if signature_image is None:
+        signature_image = cfg.person_image(userid)
+    state, digest = prepare_external(data, certificate, name=name, position=position,
+                                     authority_prefix=authority_prefix,
+                                     signature_image_png=signature_image,
+                                     chain=chain, policy=policy)
+    now = dt.datetime.now(UTC)
+    store = _external_store(document, create=True)
+    _purge(store, now)
+    state_id = secrets.token_urlsafe(18)
+    state_data = state.to_dict()
+    prepared = state_data.pop("prepared_pdf")
+    store[state_id] = PersistentMapping({
+        "userid": userid, "field": field, "source_sha256": sha256(data),
+        "expires": now + EXTERNAL_TTL, "state": state_data,
+        "prepared": NamedBlobFile(data=base64.b64decode(prepared),
+                                  contentType="application/pdf", filename="prepared.pdf")})
+    return {"state_id": state_id, "digest": base64.b64encode(digest).decode(),
+            "data_to_sign": state_data["data_to_sign"],
+            "expires": (now + EXTERNAL_TTL).isoformat(),
+            "certificate": cfg.describe(usercerts.load_certificate(certificate))}
+
+
+def complete_external_signature(*, document, state_id: str, signature: bytes, user=None,
+                                check_permission: bool = True) -> dict:
+    """Step 2: embed the client's raw signature or CMS ``SignedData``.
+
+    :raises ExternalStateError: unknown/expired state, another user, or the
+        document's file changed since step 1.
+    :raises ExternalSignatureError: the signature does not match.
+    :returns: the verification report after signing.
+    """
+    import base64
+
+    _check(document, SIGN_PERSON, check_permission)
+    userid = _userid(user)
+    store = _external_store(document)
+    entry = store.get(state_id) if store is not None and state_id else None
+    now = dt.datetime.now(UTC)
+    if entry is None or entry["expires"] < now or entry["userid"] != userid:
+        raise errors.ExternalStateError()
+    field = entry["field"]
+    value = _file(document, field)
+    if value is None or sha256(bytes(value.data)) != entry["source_sha256"]:
+        raise errors.ExternalStateError("document changed")
+    state_data = dict(entry["state"])
+    state_data["prepared_pdf"] = base64.b64encode(bytes(entry["prepared"].data)).decode()
+    signed = complete_external(ExternalSigningState.from_dict(state_data), bytes(signature))
+    del store[state_id]
+    _replace(document, field, signed, "sign_person", userid)
+    logger.info("external person signature on %s by %s", document.absolute_url_path(), userid)
+    return _after_signing(document, field, "person", userid)
+
+
+# --------------------------------------------------------------------------
+# agency signature
+
+
+def _has_valid_person_signature(document, field, data) -> bool:
+    report = getattr(document, "signature_report", None)
+    if not (report and report.get("sha256") == sha256(data)):
+        report = verify_bytes(data)
+    return any(s.get("kind") == "person" and s.get("ok") for s in report.get("signatures", ()))
+
+
+def sign_agency(*, document, field: str = "file", agency=None, code_number,
+                code_notation: str, issued_at: dt.datetime, signer=None,
+                require_person_signature: bool = True, check_permission: bool = True) -> dict:
+    """Sign as the agency with its seal over the person's signature.
+
+    :param agency: the agency (default: the one containing ``document``);
+        its seal key comes from :func:`.settings.seal_signer`.
+    :param code_number, code_notation, issued_at: số, ký hiệu, issue time,
+        recorded in the signature.
+    :param require_person_signature: refuse unless the PDF already carries a
+        valid person signature (NĐ 30/2020 Art. 14).
+    :returns: the verification report after signing.
+    """
+    _check(document, SIGN_AGENCY, check_permission)
+    agency = _agency_of(document, agency)
+    data = _pdf(document, field)
+    if require_person_signature and not _has_valid_person_signature(document, field, data):
+        raise errors.PersonSignatureMissingError()
+    if signer is None:
+        signer = cfg.seal_signer(agency.agency_code, agency.title)
+    signed = _sign_agency(data, signer, agency.title, cfg.seal_image(agency.agency_code),
+                          code_number=code_number, code_notation=code_notation,
+                          issued_at=issued_at, timestamper=timestamper(cfg.tsa_url()))
+    userid = _current_userid()
+    _replace(document, field, signed, "sign_agency", userid)
+    logger.info("agency signature (%s) on %s by %s", agency.agency_code,
+                document.absolute_url_path(), userid)
+    return _after_signing(document, field, "agency", userid)
+
+
+def sign_attachment(*, document, field: str = "file", code_text: str, agency=None,
+                    signed_at: dt.datetime | None = None, signer=None,
+                    check_permission: bool = True) -> dict:
+    """Agency signature on an attachment (top right of page 1, no image).
+
+    ``document`` may be the document (another file field) or an attachment
+    object inside it.  :returns: the verification report of that file.
+    """
+    _check(document, SIGN_AGENCY, check_permission)
+    agency = _agency_of(document, agency)
+    data = _pdf(document, field)
+    if signer is None:
+        signer = cfg.seal_signer(agency.agency_code, agency.title)
+    signed = _sign_attachment(data, signer, code_text, signed_at,
+                              timestamper=timestamper(cfg.tsa_url()))
+    userid = _current_userid()
+    _replace(document, field, signed, "sign_attachment", userid)
+    return _after_signing(document, field, "attachment", userid)
+
+
+def reverify_all(*, batch: int = 200) -> int:
+    """Re-verify every document with the behavior (after trust store changes)."""
+    count = 0
+    for brain in api.content.find(object_provides=ISignedDocumentMarker.__identifier__,
+                                  unrestricted=True):
+        obj = brain._unrestrictedGetObject()
+        verify(document=obj)
+        count += 1
+        if count % batch == 0:
+            import transaction
+
+            transaction.savepoint(optimistic=True)
+    return count

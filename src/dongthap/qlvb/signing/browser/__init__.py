@@ -1,0 +1,1 @@
+"""Classic UI of signing: badge, @@signatures, control panel, personal certificates."""

@@ -1,0 +1,108 @@
+"""The stored report made readable (Vietnamese) for views and REST."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zope.i18n import translate
+
+from dongthap.qlvb.i18n import _
+
+from .behaviors import LEGAL, REFERENCE, UNSIGNED
+from .report import MESSAGES, message
+
+VN_TZ = dt.timezone(dt.timedelta(hours=7))
+
+BADGES = {
+    LEGAL: ("legal bg-success", _("signing_badge_legal", default="Legally valid")),
+    REFERENCE: ("reference bg-warning text-dark",
+                _("signing_badge_reference", default="Reference value only")),
+    UNSIGNED: ("unsigned bg-secondary", _("signing_badge_unsigned",
+                                          default="Not digitally signed")),
+}
+
+YES = _("signing_yes", default="yes")
+NO = _("signing_no", default="no")
+REVOCATION = {
+    "good": _("signing_revocation_good", default="checked, not revoked"),
+    "revoked": _("signing_revocation_revoked", default="revoked"),
+    "not_checked": _("signing_revocation_not_checked", default="not checked"),
+}
+TIME_SOURCE = {
+    "timestamp": _("signing_time_source_timestamp", default="time-stamp"),
+    "claimed": _("signing_time_source_claimed", default="time claimed by the signer"),
+    "none": _("signing_time_source_none", default="unknown"),
+}
+EXTRA_MESSAGES = {
+    "no_file": _("signing_verify_no_file", default="The document has no file."),
+}
+
+
+def badge(value, request) -> dict:
+    """``{"value", "css", "label"}`` of a legal validity value."""
+    value = value if value in BADGES else UNSIGNED
+    css, label = BADGES[value]
+    return {"value": value, "css": f"qlvb-legal-badge qlvb-legal-{css}",
+            "label": translate(label, context=request)}
+
+
+def _time(text):
+    if not text:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S +07:00")
+
+
+def _problem(problem: dict, request) -> str:
+    code = problem.get("code", "")
+    if code in MESSAGES:
+        return translate(message(code, **(problem.get("mapping") or {})), context=request)
+    if code in EXTRA_MESSAGES:
+        return translate(EXTRA_MESSAGES[code], context=request)
+    return problem.get("text") or code
+
+
+def readable(report: dict | None, request) -> dict:
+    """Verdict, one entry per signature and the reasons, translated."""
+    report = report or {}
+    value = report.get("legal_validity") or UNSIGNED
+    out = {"legal_validity": value, "badge": badge(value, request),
+           "verdict": translate(message(LEGAL if value == LEGAL else REFERENCE),
+                                context=request) if value != UNSIGNED
+           else translate(BADGES[UNSIGNED][1], context=request),
+           "checked_at": _time(report.get("checked_at")), "signatures": [],
+           "reasons": [_problem(r, request) for r in report.get("reasons", ())]}
+    for sig in report.get("signatures", ()):
+        kind = sig.get("kind", "unknown")
+        out["signatures"].append({
+            "signer": sig.get("signer_name", ""),
+            "subject": sig.get("signer_subject", ""),
+            "issuer": sig.get("issuer", ""),
+            "serial": sig.get("serial", ""),
+            "kind": kind,
+            "kind_label": translate(message(f"kind_{kind}" if f"kind_{kind}" in MESSAGES
+                                            else "kind_unknown"), context=request),
+            "ok": bool(sig.get("ok")),
+            "signing_time": _time(sig.get("signing_time")),
+            "time_source": translate(TIME_SOURCE.get(sig.get("time_source"),
+                                                     TIME_SOURCE["none"]), context=request),
+            "chain_trusted": translate(YES if sig.get("trusted") else NO, context=request),
+            "valid_at_signing_time": translate(
+                YES if sig.get("cert_valid_at_signing_time") else NO, context=request),
+            "integrity": translate(YES if sig.get("intact") and sig.get("crypto_valid")
+                                   else NO, context=request),
+            "modified_after_signing": translate(
+                YES if sig.get("modified_after_signing") else NO, context=request),
+            "revocation": translate(REVOCATION.get(sig.get("revocation"),
+                                                   REVOCATION["not_checked"]),
+                                    context=request),
+            "reason": sig.get("reason") or "",
+            "location": sig.get("location") or "",
+            "problems": [_problem(p, request) for p in sig.get("problems", ())],
+        })
+    return out

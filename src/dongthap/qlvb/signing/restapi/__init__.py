@@ -1,0 +1,1 @@
+"""REST services of signing: @signatures, @sign-external, @signing-certificates."""

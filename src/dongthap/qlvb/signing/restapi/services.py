@@ -1,0 +1,124 @@
+"""REST services of signing (see configure.zcml for the routes)."""
+
+import base64
+import binascii
+
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi.errors import error
+
+from .. import api as signing
+from .. import errors, usercerts
+from ..browser.usercert import can_see_certificates_of
+from ..readable import readable
+
+
+def _decode(value) -> bytes:
+    if not isinstance(value, str) or not value:
+        raise ValueError("empty")
+    if value.lstrip().startswith("-----BEGIN"):
+        return value.encode()
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not base64") from exc
+
+
+def _signing_error(request, exc: errors.SigningError):
+    status = 403 if isinstance(exc, errors.SigningPermissionError) else 400
+    return error(request, status, type(exc).__name__, exc.message)
+
+
+def serialize_report(context, request):
+    report = getattr(context, "signature_report", None)
+    out = readable(report, request)
+    out["@id"] = context.absolute_url() + "/@signatures"
+    out["report"] = report
+    return out
+
+
+class SignaturesGet(Service):
+    def reply(self):
+        return serialize_report(self.context, self.request)
+
+
+class SignaturesPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        signing.verify(document=self.context)
+        return serialize_report(self.context, self.request)
+
+
+class SignExternalPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = json_body(self.request)
+        action = data.get("action")
+        try:
+            if action == "prepare":
+                certificate = data.get("certificate")
+                image = data.get("signature_image")
+                return signing.prepare_external_signature(
+                    document=self.context, field=data.get("field") or "file",
+                    name=data.get("name") or "", position=data.get("position") or "",
+                    authority_prefix=data.get("authority_prefix") or None,
+                    certificate=_decode(certificate) if certificate else None,
+                    signature_image=_decode(image) if image else None)
+            if action == "complete":
+                signing.complete_external_signature(
+                    document=self.context, state_id=data.get("state_id") or "",
+                    signature=_decode(data.get("signature")))
+                self.request.response.setStatus(200)
+                return serialize_report(self.context, self.request)
+        except errors.SigningError as exc:
+            return _signing_error(self.request, exc)
+        except ValueError:
+            return error(self.request, 400, "BadRequest",
+                         _("signing_error_bad_request",
+                           default="The request is incomplete or not valid base64/PEM."))
+        return error(self.request, 400, "BadRequest",
+                     _("signing_error_bad_action",
+                       default="The action must be \"prepare\" or \"complete\"."))
+
+
+def _current_userid():
+    return api.user.get_current().getId()
+
+
+class CertificatesGet(Service):
+    def reply(self):
+        userid = self.request.form.get("userid") or _current_userid()
+        if not can_see_certificates_of(userid):
+            return error(self.request, 403, "Forbidden",
+                         _("signing_error_view_certificates",
+                           default="You may not see the certificates of this account."))
+        return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
+
+
+class CertificatesPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = json_body(self.request)
+        try:
+            usercerts.register(userid=_current_userid(), data=_decode(data.get("certificate")))
+        except ValueError:
+            return error(self.request, 400, "BadRequest",
+                         _("signing_error_not_user_certificate",
+                           default="The file is not a personal certificate (PEM or DER)."))
+        self.request.response.setStatus(201)
+        userid = _current_userid()
+        return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
+
+
+class CertificatesDelete(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = json_body(self.request)
+        userid = _current_userid()
+        usercerts.unregister(userid=userid, fp=data.get("fingerprint") or "")
+        return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
