@@ -10,7 +10,7 @@ UV_VERSION := 0.13.9
 INSTANCE := var/instance
 CONF := $(INSTANCE)/etc/zope.conf
 
-.PHONY: help start test install apt instance site run clamd-start clamd-stop lint format \
+.PHONY: help start test install apt instance site run clamd clamd-test clamd-start clamd-stop lint format \
         test-quick buildout bench i18n clean
 
 help:
@@ -39,9 +39,9 @@ $(VENV)/.installed: requirements/constraints.txt setup.py | $(UV)
 install: apt $(VENV)/.installed
 
 instance: install
-	@$(PY) scripts/instance.py --name instance
+	@$(PY) scripts/instance.py --name instance --env QLVB_CLAMD=unix://$(CURDIR)/$(CLAMD_VAR)/clamd.sock
 
-site: instance
+site: instance clamd
 	@$(VENV)/bin/zconsole run $(CONF) scripts/create_site.py
 
 start: site
@@ -53,6 +53,19 @@ start: site
 	@echo "   stttt.vanthu  stttt.lanhdao  stttt.chuyenvien  stttt.quantri  qtht"
 	@echo "================================================================="
 	$(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
+
+# Private clamd (issue 6): own config, socket and log under var/clamd. `make start` uses the
+# system signatures (/var/lib/clamav) and falls back LOUDLY to the test database; the test suite
+# starts its own clamd with the test database (tests/antivirus/conftest.py).
+CLAMD_VAR := var/clamd
+CLAMD_DB ?= system
+clamd: apt
+	@$(PYTHON) scripts/clamd_ctl.py start --var-dir $(CLAMD_VAR) --db $(CLAMD_DB)
+clamd-start: clamd
+clamd-test:
+	@$(PYTHON) scripts/clamd_ctl.py start --var-dir $(CLAMD_VAR) --db test
+clamd-stop:
+	@$(PYTHON) scripts/clamd_ctl.py stop --var-dir $(CLAMD_VAR)
 
 test: install
 	@bash scripts/run-tests.sh

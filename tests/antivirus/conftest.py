@@ -214,3 +214,61 @@ def fake_clamd(tmp_path):
     yield make
     for server in servers:
         server.close()
+
+
+# --------------------------------------------------------------------------
+# Plone side: the site scans with the private clamd of the session.
+
+#: Environment variables read by dongthap.qlvb.antivirus.settings.
+AV_ENV = ("QLVB_CLAMD", "QLVB_CLAMD_MAX_SIZE", "QLVB_CLAMD_TIMEOUT", "QLVB_CLAMD_ENABLED")
+
+
+@pytest.fixture(scope="session")
+def av_env(clamd_instance):
+    """Point the Plone sites of the session at the private clamd (environment).
+
+    The settings are read on every scan, so this works whether the Plone
+    layers were set up before or after.  The address uses the ``unix://``
+    form documented for ``QLVB_CLAMD``.
+    """
+    saved = {name: os.environ.get(name) for name in AV_ENV}
+    os.environ["QLVB_CLAMD"] = f"unix://{clamd_instance.socket}"
+    os.environ["QLVB_CLAMD_MAX_SIZE"] = str(CLIENT_MAX)
+    os.environ["QLVB_CLAMD_TIMEOUT"] = "10"
+    os.environ.pop("QLVB_CLAMD_ENABLED", None)
+    yield clamd_instance
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture
+def av(av_env, clamd):
+    """The private clamd, running, with the site pointed at it."""
+    return clamd
+
+
+def blob_files(portal):
+    """Paths of the committed blob files of every storage under *portal*'s DB."""
+    found = set()
+    seen = set()
+    stack = [portal._p_jar.db().storage]
+    while stack:
+        storage = stack.pop()
+        if storage is None or id(storage) in seen:
+            continue
+        seen.add(id(storage))
+        for attr in ("changes", "base", "_storage", "storage"):
+            inner = getattr(storage, attr, None)
+            if inner is not None and inner is not storage:
+                stack.append(inner)
+        helper = getattr(storage, "fshelper", None)
+        base_dir = getattr(helper, "base_dir", None)
+        if base_dir and os.path.isdir(base_dir):
+            for root, _dirs, files in os.walk(base_dir):
+                if os.path.basename(root) == "tmp":
+                    continue
+                found.update(os.path.join(root, f) for f in files if f.endswith(".blob"))
+    return found

@@ -174,9 +174,12 @@ def test_every_msgid_is_translated_to_vietnamese():
     used = set(re.findall(r'_\(\s*"([a-z_]+)"', source))
     assert used >= {"virus_found", "scan_failed_unreachable", "scan_skipped"}
     entries = _po_entries(PO_FILE.read_text(encoding="utf-8"))
-    assert set(entries) == used
+    # The fragment also carries the Plone side (see test_translations.py).
+    assert set(entries) >= used
     defaults = dict(re.findall(r'_\(\s*"([a-z_]+)",\s*default="([^"]*)', source))
     for msgid, msgstr in entries.items():
+        if msgid not in used:
+            continue
         assert msgstr.strip(), msgid
         # the same ${placeholders} as the English default
         placeholders = set(re.findall(r"\$\{(\w+)\}", msgstr))
