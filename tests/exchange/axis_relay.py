@@ -18,6 +18,14 @@ Run::
 ``--systems systems.json`` may give ``{"SYSID": {"secret", "organ_id"}}``.
 With ``--data`` packages survive a restart (``<DIR>/<OrganId>/<id>.edxml``
 plus ``<DIR>/index.json``); without it they live in memory.
+
+A system may stand for several agencies (a provincial system connects all of
+its agencies): give their OrganIds separated by commas
+(``SYSID:SECRET:000.00.14.H20,000.00.09.H20``).  ``sendEdoc`` is idempotent
+per sender: the same package bytes sent again return the first DocId (what a
+sender retrying after a lost response needs).  ``getSentEdocList`` also
+reports ``DocumentId``, ``StatusCode``, ``BussinessDocType`` and ``Sha256``.
+``sends_seen`` counts sendEdoc calls, ``packages_stored`` distinct packages.
 """
 
 from __future__ import annotations
@@ -74,6 +82,8 @@ class AxisRelay:
         self.contents: dict[str, bytes] = {}
         self.nonces: dict[str, float] = {}
         self.requests_seen = 0
+        self.sends_seen = 0
+        self.down = False  # fault injection: answer every request with HTTP 503
         if self.data_dir:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             index = self.data_dir / "index.json"
@@ -110,7 +120,7 @@ class AxisRelay:
         signature = environ.get("HTTP_X_AXIS_SIGNATURE", "")
         if system_id not in self.systems:
             raise RelayError("401", "unknown system id", 401)
-        secret, organ = self.systems[system_id]
+        secret, organs = self.systems[system_id]
         canonical = "\n".join([environ["REQUEST_METHOD"].upper(), environ.get("PATH_INFO", "/"),
                                system_id, stamp, nonce, hashlib.sha256(body).hexdigest()])
         expected = hmac.new(secret.encode(), canonical.encode(), hashlib.sha256).hexdigest()
@@ -122,12 +132,14 @@ class AxisRelay:
             if nonce in self.nonces:
                 raise RelayError("401", "replayed nonce", 401)
             self.nonces[nonce] = time.time()
-        return organ
+        return _organ_set(organs)
 
     # -- WSGI ------------------------------------------------------------------
     def __call__(self, environ, start_response):
         self.requests_seen += 1
         try:
+            if self.down:
+                raise RelayError("503", "relay down (fault injection)", 503)
             if environ["REQUEST_METHOD"] != "POST":
                 raise RelayError("405", "POST only", 405)
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -152,84 +164,110 @@ class AxisRelay:
         return [out]
 
     # -- operations ------------------------------------------------------------
-    def op_sendEdoc(self, organ, payload):
+    def op_sendEdoc(self, organs, payload):
+        self.sends_seen += 1
         messagetype = payload.get("messagetype", "edoc")
         try:
             content = base64.b64decode(payload.get("content", ""), validate=True)
             pkg = edxml.parse(content)
         except (binascii.Error, ValueError, edxml.EdXMLError) as exc:
             raise RelayError("E_PACKAGE", f"unreadable package: {exc}") from None
+        extra = {"Sha256": hashlib.sha256(content).hexdigest()}
         if isinstance(pkg, edxml.StatusPackage):
             sender = pkg.message_header.from_.organ_id
             recipients = [pkg.message_header.response_for.organ_id]
             kind = "status"
+            extra.update(DocumentId=pkg.message_header.response_for.document_id,
+                         StatusCode=pkg.message_header.status_code)
         else:
             sender = pkg.message_header.from_.organ_id
             recipients = list(dict.fromkeys(o.organ_id for o in pkg.message_header.to))
             kind = "edoc"
+            extra.update(DocumentId=pkg.message_header.document_id,
+                         BussinessDocType=str(pkg.business_doc_type))
         if kind != messagetype:
             raise RelayError("E_TYPE", f"messagetype {messagetype} but package is {kind}")
-        if sender != organ:
-            raise RelayError("E_FROM", f"From {sender} is not the sending system's {organ}")
+        if sender not in organs:
+            raise RelayError("E_FROM", f"From {sender} is not one of the sending system's {sorted(organs)}")
         known = {a.get("OrganId") for a in self.agencies}
         unknown = [r for r in recipients if not r or (known and r not in known)]
         if unknown:
             raise RelayError("E_TO", f"unknown recipients: {unknown}")
-        doc_id = uuid.uuid4().hex
         with self.lock:
+            for record in self.records.values():  # idempotent: same sender, same bytes
+                if record["From"] == sender and record.get("Sha256") == extra["Sha256"]:
+                    return {"DocId": record["DocId"]}
+            doc_id = uuid.uuid4().hex
             self.records[doc_id] = {
                 "DocId": doc_id, "From": sender, "MessageType": kind,
                 "Created": datetime.datetime.now().strftime("%Y/%m/%d %H:%M:%S"),  # noqa: DTZ005
-                "recipients": dict.fromkeys(recipients, "pending"),
+                "recipients": dict.fromkeys(recipients, "pending"), **extra,
             }
             self._save(doc_id, content)
         return {"DocId": doc_id}
 
-    def _received(self, organ, payload):
+    @property
+    def packages_stored(self):
+        return len(self.records)
+
+    @staticmethod
+    def _mine(record, organs):
+        return [o for o in record["recipients"] if o in organs]
+
+    def _received(self, organs, payload):
         wanted = payload.get("messagetype")
         return [r for r in self.records.values()
-                if r["recipients"].get(organ) in ("pending", "processing")
+                if any(r["recipients"][o] in ("pending", "processing") for o in self._mine(r, organs))
                 and (not wanted or r["MessageType"] == wanted)]
 
-    def op_getReceivedEdocList(self, organ, payload):
+    def op_getReceivedEdocList(self, organs, payload):
         with self.lock:
             return [{"DocId": r["DocId"], "From": r["From"], "MessageType": r["MessageType"],
-                     "Created": r["Created"], "Status": r["recipients"][organ]}
-                    for r in self._received(organ, payload)]
+                     "Created": r["Created"], "Status": r["recipients"][self._mine(r, organs)[0]]}
+                    for r in self._received(organs, payload)]
 
-    def op_countReceiveEdoc(self, organ, payload):
+    def op_countReceiveEdoc(self, organs, payload):
         with self.lock:
-            return {"count": len(self._received(organ, payload))}
+            return {"count": len(self._received(organs, payload))}
 
-    def _record_for(self, organ, payload):
+    def _record_for(self, organs, payload):
         record = self.records.get(str(payload.get("DocId", "")))
-        if record is None or organ not in record["recipients"]:
+        if record is None or not self._mine(record, organs):
             raise RelayError("E_NOT_FOUND", "no such document for this agency")
         return record
 
-    def op_getEdoc(self, organ, payload):
+    def op_getEdoc(self, organs, payload):
         with self.lock:
-            record = self._record_for(organ, payload)
-            content = self._load(record["DocId"], organ)
+            record = self._record_for(organs, payload)
+            content = self._load(record["DocId"], self._mine(record, organs)[0])
         return {"content": base64.b64encode(content).decode("ascii")}
 
-    def op_updateStatus(self, organ, payload):
+    def op_updateStatus(self, organs, payload):
         status = payload.get("status")
         if status not in ("done", "fail", "processing"):
             raise RelayError("E_STATUS", f"invalid status {status!r}")
         with self.lock:
-            record = self._record_for(organ, payload)
-            record["recipients"][organ] = status
+            record = self._record_for(organs, payload)
+            for organ in self._mine(record, organs):
+                record["recipients"][organ] = status
             self._write_index()
 
-    def op_getSentEdocList(self, organ, payload):
+    def op_getSentEdocList(self, organs, payload):
         with self.lock:
             return [{"DocId": r["DocId"], "MessageType": r["MessageType"], "Created": r["Created"],
+                     "DocumentId": r.get("DocumentId", ""), "StatusCode": r.get("StatusCode", ""),
+                     "BussinessDocType": r.get("BussinessDocType", ""), "Sha256": r.get("Sha256", ""),
                      "Recipients": [{"OrganId": o, "Status": s} for o, s in r["recipients"].items()]}
-                    for r in self.records.values() if r["From"] == organ]
+                    for r in self.records.values() if r["From"] in organs]
 
-    def op_getAgenciesList(self, organ, payload):
+    def op_getAgenciesList(self, organs, payload):
         return self.agencies
+
+
+def _organ_set(organs):
+    if isinstance(organs, str):
+        return frozenset(o.strip() for o in organs.split(",") if o.strip())
+    return frozenset(organs)
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -248,6 +286,13 @@ def start_in_thread(app, host="127.0.0.1", port=0):
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                      daemon=True).start()
     return server, f"http://{host}:{server.server_port}"
+
+
+def _allow_reuse():
+    _ThreadingServer.allow_reuse_address = True
+
+
+_allow_reuse()
 
 
 def _systems_from_args(args):

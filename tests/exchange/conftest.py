@@ -53,3 +53,20 @@ def relay_on_disk(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- Plone side ----------------------------------------------------------------
+# The real clamd of the antivirus tests (skipped without clamd, failing under CI).
+from tests.antivirus.conftest import av_env, clamd, clamd_ctl, clamd_instance  # noqa: E402,F401
+
+
+@pytest.fixture
+def portal(demo, request):
+    """The demo site scanning with the private clamd; our writes stay in savepoints."""
+    from dongthap.qlvb.numbering import retry
+
+    request.getfixturevalue("av_env")
+    request.getfixturevalue("clamd")
+
+    with retry.savepoints_only():
+        yield demo

@@ -16,6 +16,7 @@ they cannot escape the folders.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -135,10 +136,16 @@ class DirectoryTransport(Transport):
             raise TransportError(f"cannot acknowledge {doc_id}: {exc}") from exc
 
     def list_sent(self) -> list[SentItem]:
-        """Packages still waiting in the outbox (status "queued")."""
-        return [SentItem(doc_id=m["id"], messagetype=m["type"], created=_created(p),
-                         recipients={"*": "queued"})
-                for m, p in self._scan(self.outbox)]
+        """Packages still waiting in the outbox (status "queued"; ``raw["Sha256"]`` of the bytes)."""
+        items = []
+        for m, p in self._scan(self.outbox):
+            try:
+                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+            except OSError:  # taken by the courier meanwhile
+                continue
+            items.append(SentItem(doc_id=m["id"], messagetype=m["type"], created=_created(p),
+                                  recipients={"*": "queued"}, raw={"Sha256": digest}))
+        return items
 
     def agencies(self) -> list[Agency]:
         """Entries of the optional JSON directory file (list of objects)."""

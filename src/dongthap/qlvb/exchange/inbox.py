@@ -1,0 +1,540 @@
+"""The inbox: turn one received edXML package into incoming documents or status updates.
+
+:func:`process_package` is the single path of every package that enters
+from outside — the worker polling the axis or a drop folder, and a clerk's
+``@edxml-import``.  It runs inside the caller's transaction (the worker
+commits the decision together with its record of the axis DocId) and never
+raises on hostile input: it returns an :class:`~.engine.Outcome`.
+
+For a **document package** (BussinessDocType 0 new / 3 replace):
+
+1. parse safely (the edXML library: no DTD/entities, size and depth limits)
+   and validate; unreadable or invalid → refused;
+2. refused when it is marked secret (MẬT / TỐI MẬT / TUYỆT MẬT: state
+   secrets never enter the system, QĐ 595);
+3. find the addressed agencies of this site by OrganId (``To``); none → refused;
+4. deduplicate per agency on DocumentId (persistent index): a package seen
+   before is acknowledged and ignored;
+5. scan every attachment with clamd (``antivirus.api.check_file``, path
+   ``exchange``; ZIPs are scanned as bytes, never extracted by us); infected
+   → refused; scanner unreachable → :class:`~.engine.RetryLater` (nothing is
+   acknowledged, the package is processed again later);
+6. create an ``IncomingDocument`` in state ``received`` in each addressed
+   agency (first PDF = the document, other PDFs = attachments, other files
+   kept aside unopened), verify its signatures (``signing.api.verify``),
+   keep the package, and queue status **01** to the sender.
+
+Refusals are acknowledged ``fail`` and answered with status **02** and a
+Vietnamese reason (when the sender can be identified).  A **revoke** (1)
+recalls the earlier document per NĐ 30 (not yet registered: removed;
+registered: frozen with a notice; both logged) and is answered with **15**;
+an **update** (2) corrects the earlier document (or recalls it for an agency
+removed from the receivers); a **replace** (3) creates the new document and
+freezes the replaced one, linking both.  A **status package** updates the
+recipient status of the matching outgoing entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+
+from dongthap.qlvb.content.agency import find_agency_by_code
+from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from persistent.mapping import PersistentMapping
+from plone import api
+from plone.dexterity.utils import createContent
+from ZODB.blob import Blob
+from zope.event import notify
+from zope.interface import alsoProvides
+
+from . import edxml
+from .edxml.rules import errors as blocking
+from .engine import Outcome, RetryLater
+from .events import RecipientStatusChanged
+from .outbox import queue_status
+from .queue import KIND_DOCUMENT, document_key
+from .storage import IExchangedDocument, get_store
+
+logger = logging.getLogger("dongthap.qlvb.exchange")
+
+VN_TZ = edxml.constants.VN_TZ
+URGENCY_OF_PRIORITY = {0: "thuong", 1: "khan", 2: "thuong_khan", 3: "hoa_toc", 4: "hoa_toc"}
+SECRET_RE = re.compile(r"(?<![\w])(TUYỆT MẬT|TỐI MẬT|MẬT)(?![\w])")
+EXCHANGE_ATTR = "qlvb_exchange"
+RECALL_ATTR = "qlvb_recalled"
+MAX_REASON = 900
+
+
+def _norm(text):
+    return re.sub(r"\s+", " ", (text or "").strip()).lower()
+
+
+_TYPE_BY_NAME = {_norm(name): key for key, (name, _abbr) in DOCUMENT_TYPES.items()}
+_TYPE_BY_ABBR = {abbr.upper(): key for key, (_name, abbr) in DOCUMENT_TYPES.items() if abbr}
+
+
+def document_type_of(header) -> str:
+    """Our document type id from TypeName, else from the notation's prefix; công văn by default."""
+    by_name = _TYPE_BY_NAME.get(_norm(header.document_type.type_name))
+    if by_name:
+        return by_name
+    prefix = (header.code.code_notation or "").split("-", 1)[0].strip().upper()
+    return _TYPE_BY_ABBR.get(prefix, "cong_van")
+
+
+def secret_marking(pkg) -> str:
+    """The secrecy marking found in the package ("" when none).
+
+    Markings are the capitalised words of NĐ 30 (MẬT, TỐI MẬT, TUYỆT MẬT) in
+    the fields where senders put them; "bí mật"/"BÍ MẬT" in a subject is a
+    topic, not a marking.
+    """
+    mh = pkg.message_header
+    fields = [mh.other_info.sphere_of_promulgation, mh.steering_type, mh.document_type.type_name,
+              mh.document_type.type_detail, mh.subject, mh.other_info.typer_notation,
+              *mh.other_info.appendixes, *mh.to_places]
+    for text in fields:
+        for match in SECRET_RE.finditer(text or ""):
+            if (text[max(0, match.start() - 3):match.start()]).upper() == "BÍ ":
+                continue
+            return match.group(1)
+    return ""
+
+
+def _cut(text, size):
+    return (text or "").strip()[:size]
+
+
+def _ascii(text, size):
+    text = (text or "").strip()
+    return text[:size] if text.isascii() else ""
+
+
+def _agency(code):
+    brain = find_agency_by_code(code) if code else None
+    return brain._unrestrictedGetObject() if brain is not None else None
+
+
+def _response_for(pkg) -> edxml.ResponseFor:
+    mh = pkg.message_header
+    code = f"{mh.code.code_number}/{mh.code.code_notation}" if mh.code.code_notation else mh.code.code_number
+    return edxml.ResponseFor(mh.from_.organ_id, code, mh.promulgation_info.promulgation_date, mh.document_id)
+
+
+def _our_org(agency=None, organ_id=""):
+    if agency is not None:
+        from .outbox import organization_of
+
+        return organization_of(agency)
+    return edxml.Organization(organ_id=organ_id)
+
+
+def reply(pkg_or_none, *, code, description, agency=None, organ_id="", to="", document_id="",
+          document_uid="", site=None):
+    """Queue a status package answering a received package (or an unreadable one)."""
+    if pkg_or_none is not None:
+        response_for = _response_for(pkg_or_none)
+    else:
+        response_for = edxml.ResponseFor(to, "", None, document_id)
+    if not response_for.organ_id or not response_for.document_id:
+        return None
+    sender = _our_org(agency, organ_id)
+    if not sender.organ_id:
+        return None
+    return queue_status(site=site, sender=sender, recipient=response_for.organ_id,
+                        response_for=response_for, code=code, description=description[:MAX_REASON],
+                        document_uid=document_uid)
+
+
+class Inbox:
+    """Process packages for one site (see the module docstring)."""
+
+    def __init__(self, site, *, source="axis", import_agency=None):
+        self.site = site
+        self.source = source
+        self.import_agency = import_agency
+        self.store = get_store(site)
+
+    # -- entry points ----------------------------------------------------------
+    def __call__(self, data, item=None):
+        return self.process(data, source_id=getattr(item, "doc_id", "") or "",
+                            sender_hint=getattr(item, "sender", "") or "")
+
+    def refuse_unhandled(self, data, item, reason):
+        """Called by the engine when a package failed again and again."""
+        try:
+            pkg = edxml.parse(data)
+        except Exception:  # noqa: BLE001
+            pkg = None
+        self._refuse(pkg if isinstance(pkg, edxml.DocumentPackage) else None, reason,
+                     source_id=getattr(item, "doc_id", ""), sender_hint=getattr(item, "sender", ""))
+
+    def process(self, data, *, source_id="", sender_hint="") -> Outcome:
+        try:
+            pkg = edxml.parse(data)
+        except edxml.EdXMLError as exc:
+            return self._refuse(None, f"Gói tin không đọc được (không đúng định dạng edXML): {exc}",
+                                source_id=source_id, sender_hint=sender_hint)
+        except Exception as exc:  # noqa: BLE001 - the parser must never take the inbox down
+            logger.exception("exchange: parser failure")
+            return self._refuse(None, f"Gói tin không đọc được: {type(exc).__name__}",
+                                source_id=source_id, sender_hint=sender_hint)
+        if isinstance(pkg, edxml.StatusPackage):
+            return self._status(pkg, source_id)
+        return self._document(pkg, source_id, sender_hint, data)
+
+    # -- refusals --------------------------------------------------------------
+    def _refuse(self, pkg, reason, *, source_id="", sender_hint="", agency=None):
+        mh = pkg.message_header if pkg is not None else None
+        organ_id = ""
+        if agency is None and mh is not None:
+            for org in mh.to:
+                agency = _agency(org.organ_id)
+                if agency is not None:
+                    break
+            organ_id = mh.to[0].organ_id if mh.to else ""
+        if agency is None and self.import_agency is not None:
+            agency = self.import_agency
+        if agency is None and not organ_id:
+            organ_id = self._default_organ()
+        reply(pkg, code=edxml.constants.STATUS_REFUSED, description=reason, agency=agency,
+              organ_id=organ_id, to=sender_hint, document_id=source_id, site=self.site)
+        self.store.record("refused", reason=reason[:MAX_REASON], source=self.source, source_id=source_id,
+                          sender=(mh.from_.organ_id if mh else sender_hint),
+                          document_id=(mh.document_id if mh else ""))
+        logger.warning("exchange: package %s refused: %s", source_id or "(import)", reason)
+        return Outcome(ack="fail", result="refused", reason=reason)
+
+    def _default_organ(self):
+        """OrganId answering for packages that name none of our agencies: the first agency."""
+        brains = api.content.find(portal_type="Agency", unrestricted=True, sort_on="path", sort_limit=1)
+        return brains[0].agency_code if brains else ""
+
+    # -- status packages -------------------------------------------------------
+    def _status(self, pkg, source_id):
+        problems = blocking(edxml.validate(pkg))
+        mh = pkg.message_header
+        if problems:
+            reason = "; ".join(p.message_vi for p in problems)
+            self.store.record("status-invalid", reason=reason[:MAX_REASON], source_id=source_id)
+            return Outcome(ack="fail", result="refused", reason=reason)  # never answer a status
+        stamp = mh.timestamp.isoformat() if mh.timestamp else ""
+        key = f"{mh.response_for.document_id}|{mh.from_.organ_id}|{mh.status_code}|{stamp}"
+        if key in self.store.statuses_seen:
+            return Outcome(result="duplicate")
+        self.store.statuses_seen.insert(key)
+        entries = [e for e in self.store.entries_of(document_id=mh.response_for.document_id)
+                   if e.kind == KIND_DOCUMENT and e.recipient == mh.from_.organ_id]
+        if not entries:
+            self.store.record("status-orphan", code=mh.status_code, sender=mh.from_.organ_id,
+                              document_id=mh.response_for.document_id, source_id=source_id)
+            return Outcome(result="ignored", reason="no matching outgoing document")
+        staff = " ".join(x for x in (mh.staff_info.staff, mh.staff_info.department) if x)
+        for entry in entries:
+            entry.add_business_status(mh.status_code, mh.description, stamp, staff, key)
+            notify(RecipientStatusChanged(entry.document_uid, entry.recipient, mh.status_code,
+                                          mh.description))
+        return Outcome(result="status")
+
+    # -- document packages -----------------------------------------------------
+    def _document(self, pkg, source_id, sender_hint, data):
+        mh = pkg.message_header
+        problems = blocking(edxml.validate(pkg))
+        if problems:
+            reason = "Gói tin không hợp lệ: " + "; ".join(p.message_vi for p in problems[:8])
+            return self._refuse(pkg, reason, source_id=source_id, sender_hint=sender_hint)
+        marking = secret_marking(pkg)
+        if marking:
+            return self._refuse(pkg, f"Văn bản có độ mật \"{marking}\": văn bản mật không được gửi, "
+                                     "nhận qua hệ thống (Quyết định 595/QĐ-UBND).",
+                                source_id=source_id, sender_hint=sender_hint)
+        targets = self._targets(pkg)
+        if not targets:
+            addressed = ", ".join(o.organ_id for o in mh.to)
+            return self._refuse(pkg, f"Không có cơ quan nhận {addressed} trong hệ thống.",
+                                source_id=source_id, sender_hint=sender_hint)
+        kind = pkg.business_doc_type
+        if kind == edxml.DOCTYPE_REVOKE:
+            return self._revoke(pkg, targets, source_id)
+        if kind == edxml.DOCTYPE_UPDATE:
+            return self._update(pkg, targets, source_id, data)
+        return self._create_all(pkg, targets, source_id, data)
+
+    def _targets(self, pkg):
+        wanted = [o.organ_id.strip() for o in pkg.message_header.to if o.organ_id.strip()]
+        if self.import_agency is not None:
+            code = self.import_agency.agency_code
+            return [self.import_agency] if code in wanted else []
+        found = []
+        for organ_id in dict.fromkeys(wanted):
+            agency = _agency(organ_id)
+            if agency is not None:
+                found.append(agency)
+        return found
+
+    def _scan(self, pkg, agency):
+        from dongthap.qlvb.antivirus.api import check_file
+        from dongthap.qlvb.antivirus.scanner import ScanFailed, VirusFound
+
+        for att in pkg.attachments:
+            name = att.attachment_name or att.content_id or "(không tên)"
+            try:
+                check_file(att.data, name, path_of_entry="exchange", agency=agency)
+            except VirusFound as exc:
+                signature = getattr(exc.result, "signature", "") or ""
+                return f"Tệp đính kèm \"{name}\" nhiễm mã độc ({signature})."
+            except ScanFailed as exc:
+                raise RetryLater(f"the attachment {name} could not be scanned") from exc
+        return ""
+
+    def _create_all(self, pkg, targets, source_id, data):
+        mh = pkg.message_header
+        fresh = [a for a in targets
+                 if document_key(mh.document_id, a.agency_code) not in self.store.documents]
+        if not fresh:
+            return Outcome(result="duplicate", reason="already received")
+        reason = self._scan(pkg, fresh[0])
+        if reason:
+            return self._refuse(pkg, reason, source_id=source_id, agency=fresh[0])
+        pdfs = [a for a in pkg.attachments if a.detected_type == "application/pdf"]
+        if not pdfs:
+            return self._refuse(pkg, "Gói tin không có tệp văn bản PDF.", source_id=source_id,
+                                agency=fresh[0])
+        paths = []
+        for agency in fresh:
+            doc = self._create(pkg, agency, pdfs, source_id, data)
+            paths.append("/".join(doc.getPhysicalPath()))
+            if pkg.business_doc_type == edxml.DOCTYPE_REPLACE:
+                self._replace_old(pkg, agency, doc)
+        return Outcome(result="created", documents=paths)
+
+    def _create(self, pkg, agency, pdfs, source_id, data):
+        from dongthap.qlvb.incoming import api as incoming
+        from dongthap.qlvb.numbering import counter
+
+        mh = pkg.message_header
+        when = counter.vietnam_now()
+        folder = incoming.year_folder(agency, counter.current_year(when), create=True)
+        doc_id = incoming.new_document_id(folder)
+        main, others = pdfs[0], pdfs[1:]
+        sender_name = mh.from_.organ_name or mh.from_.organization_in_charge or mh.from_.organ_id
+        issued = mh.promulgation_info.promulgation_date or when.date()
+        values = {
+            "title": _cut(mh.subject, 500),
+            "document_type": document_type_of(mh),
+            "code_number": _cut(mh.code.code_number, 11),
+            "code_notation": _cut(mh.code.code_notation, 30) or None,
+            "issued_date": issued,
+            "issuing_agency_name": _cut(sender_name, 200),
+            "issuing_agency_code": _ascii(mh.from_.organ_id, 13) or None,
+            "signer_name": _cut(mh.signer_info.full_name, 50) or None,
+            "signer_position": _cut(mh.signer_info.position, 100) or None,
+            "urgency": URGENCY_OF_PRIORITY.get(mh.other_info.priority or 0, "thuong"),
+            "due_date": mh.due_date,
+            "page_amount": mh.other_info.page_amount or None,
+            "source": "axis",
+            "file": incoming.make_file(main.data, main.attachment_name or "van-ban.pdf"),
+            "attachments": [incoming.make_file(a.data, a.attachment_name) for a in others],
+        }
+        doc = createContent("IncomingDocument", **{k: v for k, v in values.items() if v is not None})
+        doc.id = doc_id
+        doc.arrival_date = when
+        doc.arrival_year = counter.current_year(when)
+        if not values["page_amount"]:
+            doc.page_amount = incoming.count_pdf_pages(values["file"])
+        package = Blob()
+        with package.open("w") as fh:
+            fh.write(data)
+        info = PersistentMapping(
+            source=self.source, axis_doc_id=source_id, document_id=mh.document_id,
+            from_organ_id=mh.from_.organ_id, from_name=sender_name,
+            received_at=when.isoformat(), business_type=pkg.business_doc_type,
+            warnings=[p.message_vi for p in pkg.warnings][:20],
+            response_for=[r.document_id for r in mh.response_for],
+            other_files=[],
+        )
+        doc.qlvb_exchange = info
+        doc.qlvb_exchange_package = package
+        kept = []
+        for att in pkg.attachments:
+            if any(att is p for p in pdfs):
+                continue
+            blob = Blob()
+            with blob.open("w") as fh:
+                fh.write(att.data)
+            kept.append({"name": att.attachment_name, "content_type": att.content_type,
+                         "detected_type": att.detected_type or "", "size": att.size, "blob": blob})
+        info["other_files"] = kept
+        alsoProvides(doc, IExchangedDocument)
+        folder._setObject(doc_id, doc)
+        doc = folder[doc_id]
+        origin = "trục liên thông" if self.source == "axis" else "gói tin nhập tay"
+        incoming.add_trail(doc, "create", f"Nhận qua {origin} từ {sender_name} ({mh.from_.organ_id}).")
+        try:
+            from dongthap.qlvb.signing import api as signing
+
+            report = signing.verify(document=doc, reindex=False)
+            info["legal_validity"] = report.get("legal_validity", "")
+        except Exception:  # noqa: BLE001 - verification never blocks receiving
+            logger.exception("exchange: verifying %s failed", doc_id)
+            info["legal_validity"] = ""
+        doc.reindexObject()
+        uid = api.content.get_uuid(doc)
+        self.store.documents[document_key(mh.document_id, agency.agency_code)] = uid
+        reply(pkg, code=edxml.constants.STATUS_ARRIVED, description=edxml.STATUS_LABELS["01"],
+              agency=agency, document_uid=uid, site=self.site)
+        self.store.record("received", document_uid=uid, document_id=mh.document_id,
+                          agency=agency.agency_code, sender=mh.from_.organ_id, source=self.source,
+                          source_id=source_id)
+        return doc
+
+    # -- recall, update, replace -----------------------------------------------
+    def _earlier(self, document_id, agency):
+        uid = self.store.documents.get(document_key(document_id, agency.agency_code))
+        if not uid or uid.startswith("!"):
+            return None
+        return api.content.get(UID=uid)
+
+    def _replace_old(self, pkg, agency, new_doc):
+        business = pkg.trace_header_list.bussiness
+        new_uid = api.content.get_uuid(new_doc)
+        replaced = []
+        for info in business.replacement_info_list if business else ():
+            old = self._earlier(info.document_id, agency)
+            if old is None:
+                continue
+            recall_document(old, reason=f"Bị thay thế bởi văn bản {pkg.message_header.code.code_number}/"
+                                        f"{pkg.message_header.code.code_notation}.",
+                            sender=pkg.message_header.from_.organ_id, store=self.store,
+                            document_id=info.document_id, replaced_by=new_uid)
+            replaced.append(api.content.get_uuid(old))
+        new_doc.qlvb_exchange["replaces"] = replaced
+
+    def _revoke(self, pkg, targets, source_id):
+        mh = pkg.message_header
+        business = pkg.trace_header_list.bussiness
+        document_id = (business.document_id if business else "") or mh.document_id
+        reason = (business.bussiness_doc_reason if business else "") or "Cơ quan gửi thu hồi văn bản."
+        done = []
+        for agency in targets:
+            key = document_key(document_id, agency.agency_code)
+            if self.store.documents.get(key, "").startswith("!"):
+                continue  # already recalled (duplicate revoke)
+            old = self._earlier(document_id, agency)
+            if old is None:
+                self.store.documents[key] = "!revoked"  # a late original will be ignored
+                self.store.record("recall-before-arrival", document_id=document_id,
+                                  agency=agency.agency_code, reason=reason)
+                continue
+            uid = api.content.get_uuid(old)
+            outcome = recall_document(old, reason=reason, sender=mh.from_.organ_id, store=self.store,
+                                      document_id=document_id)
+            self.store.documents[key] = f"!{outcome}:{uid}"
+            done.append(outcome)
+            done_text = "đã hủy bản chưa vào sổ" if outcome == "removed" else "đã khóa bản đã vào sổ"
+            reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED,
+                  description=f"Đã thu hồi văn bản ({done_text}).",
+                  agency=agency, document_uid=uid, site=self.site)
+        return Outcome(result="recalled" if done else "ignored")
+
+    def _update(self, pkg, targets, source_id, data):
+        mh = pkg.message_header
+        business = pkg.trace_header_list.bussiness
+        document_id = (business.document_id if business else "") or mh.document_id
+        stamp = ""
+        hops = pkg.trace_header_list.trace_headers
+        if hops and hops[-1].timestamp:
+            stamp = hops[-1].timestamp.isoformat()
+        removed = set()
+        if business and business.document_info:
+            removed = {r.organ_id for r in business.document_info.receiver_list if r.receiver_type == 0}
+        updated = []
+        for agency in targets:
+            seen = f"update|{document_key(document_id, agency.agency_code)}|{stamp}"
+            if seen in self.store.statuses_seen:
+                continue
+            self.store.statuses_seen.insert(seen)
+            old = self._earlier(document_id, agency)
+            if old is None:
+                continue
+            uid = api.content.get_uuid(old)
+            if agency.agency_code in removed:
+                outcome = recall_document(old, reason="Cơ quan gửi bỏ cơ quan khỏi danh sách nhận.",
+                                          sender=mh.from_.organ_id, store=self.store, document_id=document_id)
+                self.store.documents[document_key(document_id, agency.agency_code)] = f"!{outcome}:{uid}"
+            elif (business is None or business.document_info is None
+                  or business.document_info.document_info != "0"):
+                reason = self._scan(pkg, agency)
+                if reason:
+                    return self._refuse(pkg, reason, source_id=source_id, agency=agency)
+                self._apply_update(old, pkg)
+            updated.append(uid)
+            reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED, description="Đã cập nhật văn bản.",
+                  agency=agency, document_uid=uid, site=self.site)
+        return Outcome(result="updated" if updated else "ignored")
+
+    def _apply_update(self, doc, pkg):
+        from dongthap.qlvb.incoming import api as incoming
+
+        mh = pkg.message_header
+        changes = {
+            "title": _cut(mh.subject, 500), "due_date": mh.due_date,
+            "signer_name": _cut(mh.signer_info.full_name, 50) or None,
+            "signer_position": _cut(mh.signer_info.position, 100) or None,
+            "urgency": URGENCY_OF_PRIORITY.get(mh.other_info.priority or 0, "thuong"),
+        }
+        pdfs = [a for a in pkg.attachments if a.detected_type == "application/pdf"]
+        if pdfs:
+            changes["file"] = incoming.make_file(pdfs[0].data, pdfs[0].attachment_name)
+            changes["attachments"] = [incoming.make_file(a.data, a.attachment_name) for a in pdfs[1:]]
+        for name, value in changes.items():
+            if value not in (None, ""):
+                setattr(doc, name, value)
+        doc.reindexObject()
+        incoming.add_trail(doc, "exchange_update", "Cập nhật theo gói tin của cơ quan gửi.")
+        self.store.record("updated", document_uid=api.content.get_uuid(doc), document_id=mh.document_id)
+
+
+def recall_document(doc, *, reason, sender, store, document_id, replaced_by=None) -> str:
+    """Recall (thu hồi) a received document per NĐ 30; returns ``removed`` or ``frozen``.
+
+    Not yet registered (``received``): the copy and its metadata are removed.
+    Registered: the document is frozen — no further workflow transition —
+    and carries a notice.  Both are written to the exchange log (which
+    survives the removal) and to the document's trail.
+    """
+    from dongthap.qlvb.incoming import api as incoming
+
+    state = api.content.get_state(doc, default="")
+    uid = api.content.get_uuid(doc)
+    entry = {"document_uid": uid, "document_id": document_id, "title": doc.Title(),
+             "code": f"{getattr(doc, 'code_number', '')}/{getattr(doc, 'code_notation', '') or ''}",
+             "path": "/".join(doc.getPhysicalPath()), "state": state, "reason": reason,
+             "sender": sender, "replaced_by": replaced_by}
+    if state == "received" and not replaced_by:
+        store.record("recall-removed", **entry)
+        api.content.delete(obj=doc, check_linkintegrity=False)
+        return "removed"
+    notice = PersistentMapping(at=datetime.datetime.now(VN_TZ).isoformat(timespec="seconds"),
+                               reason=reason, sender=sender, document_id=document_id,
+                               replaced_by=replaced_by or "")
+    setattr(doc, RECALL_ATTR, notice)
+    info = getattr(doc, EXCHANGE_ATTR, None)
+    if info is not None and replaced_by:
+        info["replaced_by"] = replaced_by
+    incoming.add_trail(doc, "exchange_recall", reason)
+    doc.reindexObject()
+    store.record("recall-frozen", **entry)
+    return "frozen"
+
+
+def is_recalled(doc) -> bool:
+    return getattr(doc, RECALL_ATTR, None) is not None
+
+
+def process_package(site, data, *, source="axis", source_id="", sender_hint="", agency=None) -> Outcome:
+    """Process one package (see the module docstring); ``agency`` restricts it to one agency (import)."""
+    return Inbox(site, source=source, import_agency=agency).process(
+        data, source_id=source_id, sender_hint=sender_hint)

@@ -1,0 +1,162 @@
+"""REST services of the exchange (plone.restapi).
+
+``GET  /<document>/@exchange-status``   recipients' transport + business statuses; source of a
+                                         received document; statuses we answered (View)
+``GET  /<document>/@edxml``              the edXML package (application/xml): the received one,
+                                         or the one queued for ``?recipient=<OrganId>`` (default:
+                                         the first recipient), or — for a document never
+                                         queued — a fresh build for ``?recipient=`` (View)
+``POST /<agency>/@edxml-import``         import one package (body: the XML with Content-Type
+                                         application/xml, or JSON ``{"data": base64}``); the same
+                                         path as the inbox: scan, verify, dedup, create (clerks
+                                         and administrators: "dongthap.qlvb: Import exchange package")
+``POST /<site>/@exchange-retry``         queue a failed entry again ``{"entry_id"}`` (Manage exchange)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+import transaction
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi.errors import error
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.services import Service
+from Products.Five.browser import BrowserView
+from zope.interface import alsoProvides
+
+from . import api as exchange_api
+from .engine import RetryLater
+from .inbox import process_package
+from .outbox import ExchangeError, package_from_document
+from .queue import KIND_DOCUMENT
+
+MAX_IMPORT = 30 * 1024 * 1024
+
+
+class ExchangeStatusGet(Service):
+    def reply(self):
+        return exchange_api.exchange_status(self.context)
+
+
+class EdxmlGet(Service):
+    def render(self):
+        self.check_permission()
+        data = self._package()
+        if isinstance(data, dict):
+            self.request.response.setHeader("Content-Type", "application/json")
+            return json.dumps(data)
+        self.request.response.setHeader("Content-Type", "application/xml; charset=utf-8")
+        self.request.response.setHeader(
+            "Content-Disposition", f'attachment; filename="{self.context.getId()}.edxml"')
+        return data
+
+    def _package(self):
+        blob = getattr(self.context, "qlvb_exchange_package", None)
+        if blob is not None:
+            with blob.open("r") as fh:
+                return fh.read()
+        from .storage import get_store
+
+        recipient = (self.request.form.get("recipient") or "").strip()
+        store = get_store(create=False)
+        uid = api.content.get_uuid(self.context)
+        entries = [e for e in (store.entries_of(document_uid=uid) if store else ())
+                   if e.kind == KIND_DOCUMENT and (not recipient or e.recipient == recipient)]
+        if entries:
+            entries.sort(key=lambda e: e.queued_ns)
+            return entries[0].package
+        if not recipient:
+            return error(self.request, 404, "NotFound", _(
+                "error_no_package", default="This document has no exchange package."))
+        from . import edxml
+
+        try:
+            pkg = package_from_document(self.context, recipients=[{"organ_id": recipient}])
+            pkg.message_header.to = [edxml.Organization(recipient)]
+            return edxml.build_document(pkg)
+        except (ExchangeError, edxml.InvalidPackageError) as exc:
+            problems = getattr(exc, "problems", [])
+            return error(self.request, 400, "BadRequest", _(
+                "error_exchange_invalid_package", default="The exchange package cannot be built: ${problems}",
+                mapping={"problems": "; ".join(p.message_vi for p in problems)}))
+
+
+class EdxmlImportPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = self._body()
+        if isinstance(data, dict):
+            return data
+        site = api.portal.get()
+        from .worker import system_user
+
+        try:
+            with system_user(site):
+                outcome = process_package(site, data, source="import", agency=self.context)
+        except RetryLater:
+            transaction.abort()
+            return error(self.request, 503, "ServiceUnavailable", _(
+                "error_import_not_scanned",
+                default="The attachments could not be scanned for viruses now; please try again later."))
+        if outcome.result == "refused":
+            transaction.commit()  # keep the refusal record and the 02 answer
+            self.request.response.setStatus(400)
+            return {"error": {"type": "BadRequest", "message": outcome.reason}, "result": outcome.result}
+        documents = []
+        for path in outcome.documents:
+            obj = site.unrestrictedTraverse(path)
+            documents.append({"@id": obj.absolute_url(), "uid": api.content.get_uuid(obj),
+                              "state": api.content.get_state(obj)})
+        self.request.response.setStatus(201 if documents else 200)
+        return {"result": outcome.result, "reason": outcome.reason, "documents": documents}
+
+    def _body(self):
+        request = self.request
+        content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
+        raw = request.get("BODY") or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+        if len(raw) > MAX_IMPORT * 4 // 3 + 1024:
+            return error(request, 413, "PayloadTooLarge", _(
+                "error_import_too_large", default="The package is too large."))
+        if content_type == "application/json":
+            try:
+                body = json.loads(raw or b"{}")
+                return base64.b64decode(body.get("data") or "", validate=False)
+            except (ValueError, AttributeError, binascii.Error):
+                return error(request, 400, "BadRequest", _(
+                    "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
+        if not raw:
+            return error(request, 400, "BadRequest", _(
+                "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
+        return raw
+
+
+class RetryPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            body = json.loads(self.request.get("BODY") or b"{}")
+            return exchange_api.retry(body["entry_id"])
+        except (ValueError, KeyError, TypeError):
+            return error(self.request, 400, "BadRequest", _(
+                "error_retry_entry", default="Unknown exchange entry."))
+
+
+class WorkerTick(BrowserView):
+    """``POST @@exchange-worker-tick``: one worker round, for the tick mode of the worker."""
+
+    def __call__(self):
+        from .worker import TOKEN_HEADER, run_once, token_matches
+
+        response = self.request.response
+        if self.request.method != "POST" or not token_matches(self.request.getHeader(TOKEN_HEADER) or ""):
+            response.setStatus(403)
+            return ""
+        alsoProvides(self.request, IDisableCSRFProtection)
+        response.setHeader("Content-Type", "application/json")
+        return json.dumps(run_once(api.portal.get()), default=str)

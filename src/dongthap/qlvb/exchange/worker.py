@@ -1,0 +1,108 @@
+"""The exchange worker in a Plone site: one round = send the outbox, poll the inbox, send again.
+
+It runs outside web requests (``scripts/exchange_worker.py``), as the system
+user ``qlvb-exchange`` (a Zope-level user with the Manager role, never a
+person), with its own transactions (see :mod:`.engine`).
+
+Two ways to run it:
+
+* **direct** — ``zconsole run <zope.conf> scripts/exchange_worker.py``: the
+  worker opens the database itself (RelStorage or ZEO shared with the web
+  processes, or a FileStorage no web process holds);
+* **tick** — ``python scripts/exchange_worker.py --url http://localhost:8080/qlvb``:
+  for a FileStorage held by the running web process (``make start``), the
+  worker process triggers each round with ``POST @@exchange-worker-tick``,
+  authenticated by a random token in a file outside the ZODB
+  (``<clienthome>/exchange-worker.token``, mode 0600).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from AccessControl.SecurityManagement import getSecurityManager, newSecurityManager, setSecurityManager
+from AccessControl.users import UnrestrictedUser
+
+from . import settings
+from .engine import Engine
+from .inbox import Inbox
+from .storage import get_store
+
+logger = logging.getLogger("dongthap.qlvb.exchange")
+
+SYSTEM_USER = "qlvb-exchange"
+TOKEN_HEADER = "X-Qlvb-Worker-Token"
+_round_lock = threading.Lock()
+
+
+@contextmanager
+def system_user(site):
+    """Act as the exchange's system user (Manager) inside ``site``."""
+    old = getSecurityManager()
+    user = UnrestrictedUser(SYSTEM_USER, "", ["Manager"], [])
+    acl = site.getPhysicalRoot().acl_users
+    newSecurityManager(None, user.__of__(acl))
+    try:
+        yield user
+    finally:
+        setSecurityManager(old)
+
+
+def engine_for(site, transport, *, name=None, config=None):
+    config = config or settings.values()
+    inbox = Inbox(site, source="axis" if config.get("transport") != "directory" else "directory")
+    return Engine(transport=transport, store=lambda: get_store(site), handler=inbox,
+                  refuse=inbox.refuse_unhandled, name=name or config.get("transport") or "axis",
+                  policy=settings.policy(config))
+
+
+def run_once(site, *, transport=None) -> dict:
+    """One round of the worker in ``site`` (commits its own transactions)."""
+    config = settings.values()
+    transport = transport or settings.get_transport(config)
+    if transport is None:
+        return {"configured": False}
+    if not _round_lock.acquire(blocking=False):
+        return {"busy": True}
+    try:
+        with system_user(site):
+            return engine_for(site, transport, config=config).run_once()
+    finally:
+        _round_lock.release()
+
+
+# -- the token of the tick mode ------------------------------------------------
+def token_path() -> Path:
+    explicit = os.environ.get("QLVB_EXCHANGE_TOKEN_FILE", "").strip()
+    if explicit:
+        return Path(explicit)
+    from App.config import getConfiguration
+
+    return Path(getConfiguration().clienthome) / "exchange-worker.token"
+
+
+def ensure_token(path: Path) -> str:
+    """Read the token, creating it (0600) when missing."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(token)
+        return token
+
+
+def token_matches(given: str) -> bool:
+    try:
+        expected = token_path().read_text(encoding="ascii").strip()
+    except OSError:
+        return False
+    return bool(expected) and bool(given) and hmac.compare_digest(expected, given.strip())

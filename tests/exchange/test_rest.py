@@ -1,0 +1,72 @@
+"""REST: @edxml-import (clerks and administrators), @edxml, @exchange-status, worker tick."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+import requests
+from dongthap.qlvb.demo.data import DEMO_PASSWORD
+from dongthap.qlvb.exchange import edxml
+from plone_support import EXTERNAL, STTTT, external_package
+
+
+@pytest.fixture
+def url(demo_server, request):
+    request.getfixturevalue("av_env")
+    request.getfixturevalue("clamd")
+    return demo_server["url"]
+
+
+def session(user):
+    s = requests.Session()
+    if user:
+        s.auth = (user, DEMO_PASSWORD)
+    s.headers["Accept"] = "application/json"
+    return s
+
+
+def test_import_by_clerk_creates_and_edxml_returns_the_package(url):
+    data = edxml.build_document(external_package(to=(STTTT,)))
+    r = session("stttt.vanthu").post(f"{url}/so-tttt/@edxml-import", data=data,
+                                     headers={"Content-Type": "application/xml"})
+    assert r.status_code == 201, r.text
+    [doc] = r.json()["documents"]
+    assert doc["state"] == "received"
+    # the same package again: deduplicated
+    again = session("stttt.vanthu").post(f"{url}/so-tttt/@edxml-import",
+                                         json={"data": base64.b64encode(data).decode()})
+    assert again.status_code == 200 and again.json()["result"] == "duplicate"
+    got = session("stttt.vanthu").get(f"{doc['@id']}/@edxml")
+    assert got.status_code == 200 and got.headers["Content-Type"].startswith("application/xml")
+    assert edxml.parse(got.content).message_header.from_.organ_id == EXTERNAL
+    status = session("stttt.vanthu").get(f"{doc['@id']}/@exchange-status").json()
+    assert status["source"]["from_organ_id"] == EXTERNAL
+    assert [s["code"] for s in status["statuses_sent"]] == ["01"]
+
+
+@pytest.mark.parametrize("user", ["stttt.chuyenvien", "stttt.lanhdao", "snv.vanthu", None])
+def test_import_forbidden_to_others(url, user):
+    data = edxml.build_document(external_package(to=(STTTT,)))
+    r = session(user).post(f"{url}/so-tttt/@edxml-import", data=data,
+                           headers={"Content-Type": "application/xml"})
+    assert r.status_code in (401, 403)
+
+
+def test_import_of_a_package_for_another_agency_is_refused(url):
+    data = edxml.build_document(external_package(to=("000.00.09.H20",)))
+    r = session("stttt.vanthu").post(f"{url}/so-tttt/@edxml-import", data=data,
+                                     headers={"Content-Type": "application/xml"})
+    assert r.status_code == 400 and "Không có cơ quan nhận" in r.json()["error"]["message"]
+
+
+def test_import_of_garbage_is_a_clean_400(url):
+    r = session("stttt.quantri").post(f"{url}/so-tttt/@edxml-import", data=b"<x><<",
+                                      headers={"Content-Type": "application/xml"})
+    assert r.status_code == 400
+
+
+def test_worker_tick_needs_the_token(url):
+    assert requests.post(f"{url}/@@exchange-worker-tick").status_code == 403
+    assert requests.post(f"{url}/@@exchange-worker-tick",
+                         headers={"X-Qlvb-Worker-Token": "guess"}).status_code == 403
