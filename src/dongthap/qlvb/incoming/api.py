@@ -1,0 +1,519 @@
+"""The API of incoming documents, shared by the REST services and the forms.
+
+Every write runs through :func:`dongthap.qlvb.numbering.run_in_transaction`:
+it commits on its own with a bounded, jittered retry on ZODB conflicts, and
+aborts everything on any other error (nothing is half-created). Functions
+check permissions of the current user through ``plone.api`` (views and
+services check them too). Messages are translatable (``IncomingError``).
+"""
+
+from Acquisition import aq_inner
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.content.incoming import check_dates
+from dongthap.qlvb.content.incoming import duplicate_key
+from dongthap.qlvb.content.incoming import IIncomingDocument
+from dongthap.qlvb.content.incoming import is_pdf
+from dongthap.qlvb.content.incoming import new_document_id
+from dongthap.qlvb.content.incoming import ROOT_ID
+from dongthap.qlvb.content.incoming import VIETNAM
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.numbering import counter
+from dongthap.qlvb.numbering import run_in_transaction
+from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import SOURCES
+from dongthap.qlvb.vocabularies.documents import URGENCY
+from persistent.list import PersistentList
+from plone import api
+from plone.dexterity.utils import createContent
+from plone.namedfile.file import NamedBlobFile
+from Products.CMFCore.WorkflowCore import WorkflowException
+from zope import schema
+
+import datetime
+import re
+
+INCOMING_REGISTER = counter.INCOMING
+ADD_PERMISSION = "dongthap.qlvb: Add incoming document"
+ASSIGN_PERMISSION = "dongthap.qlvb: Assign incoming document"
+PROGRESS_PERMISSION = "dongthap.qlvb: Record progress on incoming document"
+WORK_PERMISSION = "dongthap.qlvb: View incoming work"
+REGISTERS_PERMISSION = "dongthap.qlvb: View incoming registers"
+
+STATES = ("received", "registered", "assigned", "in_progress", "completed", "archived", "refused")
+STATE_TITLES = {
+    "received": _("state_received", default="Waiting for registration"),
+    "registered": _("state_registered", default="Registered"),
+    "assigned": _("state_assigned", default="Assigned"),
+    "in_progress": _("state_in_progress", default="In progress"),
+    "completed": _("state_completed", default="Completed"),
+    "archived": _("state_archived", default="Archived"),
+    "refused": _("state_refused", default="Refused"),
+}
+TRANSITION_TITLES = {
+    "create": _("trail_create", default="Received"),
+    "register": _("transition_register", default="Register"),
+    "refuse": _("transition_refuse", default="Refuse"),
+    "assign": _("transition_assign", default="Assign"),
+    "start": _("transition_start", default="Start handling"),
+    "complete": _("transition_complete", default="Complete"),
+    "reopen": _("transition_reopen", default="Reopen"),
+    "archive": _("transition_archive", default="Archive"),
+    "reassign": _("trail_reassign", default="Re-assigned"),
+    "end_assignment": _("trail_end_assignment", default="Assignment ended"),
+    "progress": _("trail_progress", default="Progress recorded"),
+}
+
+#: Fields a client may set, in form order (system fields are not here).
+INPUT_FIELDS = (
+    "title", "document_type", "code_number", "code_notation", "issued_date",
+    "issuing_agency_name", "issuing_agency_code", "signer_name", "signer_position",
+    "urgency", "due_date", "page_amount", "source",
+)
+_CHOICES = {
+    "document_type": set(DOCUMENT_TYPES),
+    "urgency": {key for key, _t in URGENCY},
+    "source": {key for key, _t in SOURCES},
+}
+_CHOICE_ERRORS = {
+    "document_type": _("error_unknown_document_type", default="Unknown document type: ${value}."),
+    "urgency": _("error_unknown_urgency", default="Unknown urgency: ${value}."),
+    "source": _("error_unknown_source", default="Unknown source: ${value}."),
+}
+
+
+class IncomingError(ValueError):
+    """Bad input or a forbidden action; ``errors`` is a list of {field, message}."""
+
+    def __init__(self, message, errors=None, status=400):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        self.status = status
+
+
+def now():
+    return counter.vietnam_now()
+
+
+def fmt_date(value):
+    """dd/mm/yyyy (Vietnam time for datetimes); '' for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(VIETNAM)
+        return value.strftime("%d/%m/%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value):
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(VIETNAM)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def parse_date(value):
+    """A date from ``dd/mm/yyyy`` (forms) or ISO ``yyyy-mm-dd`` (REST); ValueError otherwise."""
+    if value is None or isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return datetime.date(year, month, day)
+    return datetime.date.fromisoformat(text[:10])
+
+
+def _field_title(name):
+    return IIncomingDocument[name].title
+
+
+def _required(name):
+    return {
+        "field": name,
+        "message": _("error_field_required", default="${field} is required.",
+                     mapping={"field": _field_title(name)}),
+    }
+
+
+class PendingFile:
+    """A validated upload, turned into a *new* blob by every attempt of a transaction.
+
+    A blob object must never be reused after an aborted attempt: it would keep
+    the object id of the aborted commit and fail with a POSKeyError.
+    """
+
+    def __init__(self, data, filename):
+        self.data = data
+        self.filename = filename or "van-ban.pdf"
+
+    def make(self):
+        # The real type is decided by the content (PDF magic), not the declared type.
+        return NamedBlobFile(data=self.data, filename=self.filename, contentType="application/pdf")
+
+
+def make_file(data, filename, content_type="application/pdf"):
+    return PendingFile(data, filename)
+
+
+def materialize(values):
+    """Field values for one attempt: fresh blobs for every pending file."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, PendingFile):
+            value = value.make()
+        elif isinstance(value, list) and value and isinstance(value[0], PendingFile):
+            value = [item.make() for item in value]
+        out[name] = value
+    return out
+
+
+def clean(data, *, partial=False, context=None):
+    """Validate raw input (strings from a form or JSON) into field values.
+
+    ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``
+    tuples. Raises :class:`IncomingError` listing every problem at once.
+    """
+    errors = []
+    values = {}
+    for name in INPUT_FIELDS:
+        if partial and name not in data:
+            continue
+        field = IIncomingDocument[name]
+        raw = data.get(name)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw in (None, ""):
+            if field.required:
+                errors.append(_required(name))
+            else:
+                values[name] = None
+            continue
+        try:
+            if isinstance(field, schema.Date):
+                value = parse_date(raw)
+            elif isinstance(field, schema.Int):
+                value = int(raw)
+            elif isinstance(field, schema.ASCIILine):
+                value = str(raw)
+                value.encode("ascii")
+            else:
+                value = str(raw)
+        except (ValueError, TypeError, UnicodeEncodeError):
+            if isinstance(field, schema.Date):
+                message = _("error_bad_date", default="${field}: enter a date as dd/mm/yyyy.",
+                            mapping={"field": _field_title(name)})
+            else:
+                message = _("error_bad_value", default="${field}: the value is not valid.",
+                            mapping={"field": _field_title(name)})
+            errors.append({"field": name, "message": message})
+            continue
+        if name in _CHOICES:
+            if value not in _CHOICES[name]:
+                msg = _CHOICE_ERRORS[name]
+                errors.append({"field": name, "message": _(msg, default=msg.default,
+                                                           mapping={"value": value})})
+                continue
+        else:
+            try:
+                field.validate(value)
+            except schema.ValidationError:
+                errors.append({"field": name, "message": _(
+                    "error_bad_value", default="${field}: the value is not valid.",
+                    mapping={"field": _field_title(name)})})
+                continue
+        values[name] = value
+    if not partial or "file" in data:
+        primary = data.get("file")
+        if not primary or not primary[0]:
+            errors.append(_required("file"))
+        elif not is_pdf(primary[0][:1024]):
+            errors.append({"field": "file", "message": _(
+                "error_not_pdf",
+                default="The file is not a PDF document (its content does not start like a PDF).")})
+        else:
+            values["file"] = make_file(primary[0], primary[1])
+    if not partial or "attachments" in data:
+        attachments = []
+        for index, (payload, filename) in enumerate(data.get("attachments") or ()):
+            if not payload or not is_pdf(payload[:1024]):
+                errors.append({"field": "attachments", "message": _(
+                    "error_attachment_not_pdf", default="Attachment ${name} is not a PDF document.",
+                    mapping={"name": filename or str(index + 1)})})
+            else:
+                attachments.append(make_file(payload, filename))
+        values["attachments"] = attachments
+    arrival = context.arrival_day() if context is not None else None
+    for message in check_dates(values.get("issued_date"), values.get("due_date"), arrival):
+        field = "issued_date" if "issue" in str(message) else "due_date"
+        errors.append({"field": field, "message": message})
+    if errors:
+        raise IncomingError(
+            _("error_incoming_invalid", default="The document was not saved: please correct the errors."),
+            errors,
+        )
+    return values
+
+
+# ---------------------------------------------------------------- storage
+
+
+def incoming_root(agency, create=False):
+    """``<agency>/van-ban-den`` (created on demand when ``create``)."""
+    if ROOT_ID in agency.objectIds():
+        return agency[ROOT_ID]
+    if not create:
+        return None
+    return _make_folder(agency, ROOT_ID, "Văn bản đến")
+
+
+def year_folder(agency, year, create=False):
+    root = incoming_root(agency, create=create)
+    if root is None:
+        return None
+    key = str(year)
+    if key in root.objectIds():
+        return root[key]
+    if not create:
+        return None
+    return _make_folder(root, key, f"Văn bản đến năm {year}")
+
+
+def _make_folder(container, folder_id, title):
+    folder = createContent("IncomingFolder", title=title)
+    folder.id = folder_id
+    folder.exclude_from_nav = True
+    container._setObject(folder_id, folder)
+    folder = container[folder_id]
+    _block_portlets(folder)
+    return folder
+
+
+def _block_portlets(folder):
+    """No navigation portlet below the register: it would list a whole year of documents."""
+    from plone.portlets.constants import CONTEXT_CATEGORY
+    from plone.portlets.interfaces import ILocalPortletAssignmentManager
+    from plone.portlets.interfaces import IPortletManager
+    from zope.component import getMultiAdapter
+    from zope.component import queryUtility
+
+    for name in ("plone.leftcolumn", "plone.rightcolumn"):
+        manager = queryUtility(IPortletManager, name=name)
+        if manager is not None:
+            getMultiAdapter((folder, manager), ILocalPortletAssignmentManager).setBlacklistStatus(
+                CONTEXT_CATEGORY, True)
+
+
+def _agency_lock_key(agency):
+    return ("incoming", "/".join(agency.getPhysicalPath()))
+
+
+def _actor():
+    user = api.user.get_current()
+    return user.getId() or user.getUserName()
+
+
+def add_trail(doc, action, comment="", **extra):
+    """Readable trail (actor, time, action, comment) next to the workflow history."""
+    trail = getattr(doc, "qlvb_trail", None)
+    if trail is None:
+        trail = doc.qlvb_trail = PersistentList()
+    entry = {"at": now().isoformat(), "actor": _actor(), "action": action, "comment": comment or ""}
+    entry.update(extra)
+    trail.append(entry)
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+DUPLICATES_SHOWN = 5
+
+
+def duplicates_of(doc):
+    """Other *registered* documents of the agency with the same (số, ký hiệu, issuer).
+
+    At most ``DUPLICATES_SHOWN`` (the earliest): the warning must stay cheap even
+    when a number was registered many times.
+    """
+    key = duplicate_key(doc.code_number, doc.code_notation,
+                        doc.issuing_agency_code or doc.issuing_agency_name)
+    agency = get_agency(doc)
+    root = incoming_root(agency)
+    if not key or root is None:
+        return []
+    brains = api.content.find(
+        context=root, portal_type="IncomingDocument", incoming_duplicate_key=key,
+        review_state=["registered", "assigned", "in_progress", "completed", "archived"],
+        sort_on="arrival_number", sort_limit=DUPLICATES_SHOWN + 1, unrestricted=True,
+    )
+    own = api.content.get_uuid(doc)
+    return [
+        {"url": b.getURL(), "arrival_number": b.arrival_number, "arrival_date": fmt_date(b.arrival_day),
+         "title": b.Title}
+        for b in brains[: DUPLICATES_SHOWN + 1] if b.UID != own
+    ][:DUPLICATES_SHOWN]
+
+
+def duplicate_warning(duplicates):
+    if not duplicates:
+        return None
+    numbers = ", ".join(str(d["arrival_number"]) for d in duplicates)
+    return _("warning_duplicate_incoming",
+             default="A document with the same number, notation and issuing agency was already "
+                     "registered (arrival number ${numbers}).",
+             mapping={"numbers": numbers})
+
+
+# ---------------------------------------------------------------- create / register
+
+
+def _check(permission, obj):
+    if not api.user.has_permission(permission, obj=obj):
+        raise IncomingError(
+            _("error_forbidden", default="You are not allowed to do this."), status=403)
+
+
+def create(agency, values, *, register=False, comment=""):
+    """Create an incoming document in ``agency`` from :func:`clean` values.
+
+    With ``register`` the document is registered (number assigned) in the
+    same transaction. Returns ``{"path", "uid", "arrival_number", "warnings"}``.
+    """
+    agency = aq_inner(agency)
+    _check(ADD_PERMISSION, agency)
+
+    def work():
+        when = now()
+        folder = year_folder(agency, counter.current_year(when), create=True)
+        doc_id = new_document_id(folder)
+        fields = materialize(values)
+        doc = createContent("IncomingDocument", **{k: v for k, v in fields.items() if v is not None})
+        doc.id = doc_id
+        doc.arrival_date = when
+        doc.arrival_year = counter.current_year(when)
+        if not values.get("page_amount"):
+            doc.page_amount = count_pdf_pages(values["file"])
+        folder._setObject(doc_id, doc)
+        doc = folder[doc_id]
+        add_trail(doc, "create", comment)
+        warnings = []
+        if register:
+            _transition(doc, "register", comment)
+            warning = duplicate_warning(duplicates_of(doc))
+            if warning:
+                warnings.append(warning)
+        return {
+            "path": "/".join(doc.getPhysicalPath()),
+            "url": doc.absolute_url(),
+            "uid": api.content.get_uuid(doc),
+            "arrival_number": doc.arrival_number,
+            "state": api.content.get_state(doc),
+            "warnings": warnings,
+        }
+
+    lock = _agency_lock_key(agency) if register else None
+    try:
+        return run_in_transaction(work, lock_key=lock, note="qlvb: create incoming document")
+    except Exception as problem:
+        refused = _antivirus_refusal(problem)
+        if refused is None:
+            raise
+        raise refused from problem
+
+
+def _antivirus_refusal(problem):
+    """The antivirus capability refuses unscanned/infected files: a clear error, nothing saved."""
+    try:
+        from dongthap.qlvb.antivirus.scanner import AntivirusError
+    except ImportError:  # pragma: no cover - capability not installed
+        return None
+    if not isinstance(problem, AntivirusError):
+        return None
+    message = getattr(problem, "message", None) or str(problem)
+    return IncomingError(message, [{"field": "file", "message": message}],
+                         status=400 if type(problem).__name__ == "VirusFound" else 503)
+
+
+def count_pdf_pages(named_file):
+    """Page count from the page-tree leaves (rough, without a PDF library); None if unknown."""
+    try:
+        data = named_file.data
+    except Exception:  # noqa: BLE001 - any storage problem just means "unknown"
+        return None
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    return count or None
+
+
+def update(doc, values):
+    """Correct metadata (clerk, before assignment)."""
+    _check("Modify portal content", doc)
+
+    def work():
+        for name, value in materialize(values).items():
+            setattr(doc, name, value)
+        doc.reindexObject()
+        add_trail(doc, "edit")
+        return {"path": "/".join(doc.getPhysicalPath())}
+
+    return run_in_transaction(work, note="qlvb: edit incoming document")
+
+
+def _transition(doc, transition, comment):
+    wftool = api.portal.get_tool("portal_workflow")
+    wftool.doActionFor(doc, transition, comment=comment or "")
+
+
+def transition(doc, name, comment=""):
+    """Run workflow ``name`` on ``doc`` in its own conflict-safe transaction.
+
+    ``register`` numbers the document; the result carries the duplicate
+    warnings. Raises :class:`IncomingError` when not allowed.
+    """
+    doc = aq_inner(doc)
+    wftool = api.portal.get_tool("portal_workflow")
+    allowed = {t["id"] for t in wftool.getTransitionsFor(doc)}
+    if name not in allowed:
+        raise IncomingError(
+            _("error_transition_not_allowed",
+              default="The action \"${action}\" is not possible for this document now.",
+              mapping={"action": TRANSITION_TITLES.get(name, name)}),
+            status=400 if api.user.has_permission("View", obj=doc) else 403)
+    if name == "refuse" and not (comment or "").strip():
+        raise IncomingError(_("error_refuse_reason",
+                              default="Please give the reason for refusing the document."))
+
+    def work():
+        if name not in {t["id"] for t in wftool.getTransitionsFor(doc)}:
+            raise IncomingError(_("error_transition_not_allowed",
+                                  default="The action \"${action}\" is not possible for this document now.",
+                                  mapping={"action": TRANSITION_TITLES.get(name, name)}))
+        try:
+            _transition(doc, name, comment)
+        except WorkflowException as problem:
+            message = getattr(problem, "message", None) or str(problem)
+            raise IncomingError(message) from problem
+        warnings = []
+        if name == "register":
+            warning = duplicate_warning(duplicates_of(doc))
+            if warning:
+                warnings.append(warning)
+        return {
+            "state": api.content.get_state(doc),
+            "arrival_number": doc.arrival_number,
+            "warnings": warnings,
+        }
+
+    agency = get_agency(doc)
+    lock = _agency_lock_key(agency) if name == "register" else None
+    return run_in_transaction(work, lock_key=lock, note=f"qlvb: incoming {name}")
+
+
+def state_title(state):
+    return STATE_TITLES.get(state, state)

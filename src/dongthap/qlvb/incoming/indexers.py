@@ -1,0 +1,29 @@
+"""Catalog indexers of incoming documents."""
+
+from dongthap.qlvb.content.incoming import duplicate_key
+from dongthap.qlvb.content.incoming import IIncomingDocument
+from dongthap.qlvb.incoming import assignment
+from plone.indexer import indexer
+
+
+@indexer(IIncomingDocument)
+def arrival_day(obj):
+    return obj.arrival_day()
+
+
+@indexer(IIncomingDocument)
+def incoming_duplicate_key(obj):
+    return duplicate_key(obj.code_number, obj.code_notation,
+                         obj.issuing_agency_code or obj.issuing_agency_name)
+
+
+@indexer(IIncomingDocument)
+def incoming_assignees(obj):
+    return assignment.assignees(obj)
+
+
+@indexer(IIncomingDocument)
+def searchable_text(obj):
+    parts = [obj.title, obj.code_number, obj.code_notation, obj.issuing_agency_name,
+             obj.signer_name, str(obj.arrival_number or "")]
+    return " ".join(p for p in parts if p)

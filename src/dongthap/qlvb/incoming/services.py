@@ -1,0 +1,235 @@
+"""REST services of incoming documents (plone.restapi).
+
+``POST /<agency>/@incoming``             create (``"register": true`` registers at once)
+``GET  /<agency>/@incoming``             the caller's work lists (dashboards) with filters
+``GET  /<agency>/@registers/incoming``   Sổ đăng ký + Sổ theo dõi giải quyết (JSON rows)
+``POST /<document>/@workflow/<id>``      transitions, numbering on ``register``, conflict-safe
+``GET|POST /<document>/@assign``         phiếu giải quyết; ``DELETE @assign/<entry>`` ends one
+``POST /<document>/@progress``           a handler records progress / the result
+
+Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document).
+Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
+"""
+
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.incoming import api as incoming
+from dongthap.qlvb.incoming import handling
+from dongthap.qlvb.incoming import queries
+from dongthap.qlvb.restapi.errors import error
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.serializer.converters import json_compatible
+from plone.restapi.services import Service
+from zope.i18n import translate
+from zope.interface import alsoProvides
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+import base64
+import binascii
+
+
+def _translate_tree(value, request):
+    if isinstance(value, dict):
+        return {k: _translate_tree(v, request) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_translate_tree(v, request) for v in value]
+    if hasattr(value, "domain") and hasattr(value, "default"):
+        return translate(value, context=request)
+    return value
+
+
+def fail(request, problem):
+    status = problem.status
+    kind = {400: "BadRequest", 403: "Forbidden", 404: "NotFound"}.get(status, "Error")
+    errors = [{"field": e.get("field"), "message": translate(e["message"], context=request)}
+              for e in problem.errors]
+    return error(request, status, kind, problem.message, errors=errors)
+
+
+def decode_file(value):
+    """(bytes, filename) from plone.restapi's file format {data, encoding, filename}."""
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("file")
+    data = value.get("data") or ""
+    if value.get("encoding", "base64") == "base64":
+        payload = base64.b64decode(data, validate=False)
+    else:
+        payload = data.encode("utf-8")
+    return payload, value.get("filename") or "van-ban.pdf"
+
+
+class IncomingPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            data = json_body(self.request)
+        except Exception:  # noqa: BLE001 - malformed JSON
+            data = None
+        if not isinstance(data, dict):
+            return error(self.request, 400, "BadRequest",
+                         _("error_bad_json", default="The request body must be a JSON object."))
+        raw = {k: data.get(k) for k in incoming.INPUT_FIELDS if k in data}
+        try:
+            raw["file"] = decode_file(data.get("file"))
+            raw["attachments"] = [decode_file(a) for a in data.get("attachments") or []]
+        except (ValueError, binascii.Error, TypeError):
+            return error(self.request, 400, "BadRequest", _(
+                "error_bad_file", default="The file must be sent as {data, encoding: base64, filename}."))
+        try:
+            values = incoming.clean(raw)
+            result = incoming.create(self.context, values, register=bool(data.get("register")),
+                                     comment=data.get("comment") or "")
+        except incoming.IncomingError as problem:
+            return fail(self.request, problem)
+        self.request.response.setStatus(201)
+        self.request.response.setHeader("Location", result["url"])
+        return _translate_tree(dict(result, **{"@id": result["url"]}), self.request)
+
+
+def _filters_from(request):
+    filters = {}
+    for key in ("document_type", "state", "issuer"):
+        if request.form.get(key):
+            filters[key] = request.form[key]
+    for key, name in (("from", "date_from"), ("to", "date_to")):
+        if request.form.get(key):
+            filters[name] = incoming.parse_date(request.form[key])
+    return filters
+
+
+class IncomingGet(Service):
+    def reply(self):
+        try:
+            filters = _filters_from(self.request)
+        except ValueError:
+            return error(self.request, 400, "BadRequest",
+                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
+        user = api.user.get_current()
+        lists = queries.lists_for(self.context, user.getId(), filters)
+        return _translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **lists}, self.request)
+
+
+@implementer(IPublishTraverse)
+class RegistersGet(Service):
+    register = None
+
+    def publishTraverse(self, request, name):
+        if self.register is None:
+            self.register = name
+        return self
+
+    def reply(self):
+        if self.register != "incoming":
+            return error(self.request, 404, "NotFound",
+                         _("error_unknown_register", default="Unknown register."))
+        try:
+            start = incoming.parse_date(self.request.form.get("from"))
+            end = incoming.parse_date(self.request.form.get("to"))
+        except ValueError:
+            return error(self.request, 400, "BadRequest",
+                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
+        fmt = self.request.form.get("format", "json")
+        if fmt != "json":
+            # TODO(registers): wire ?format=pdf|xlsx to dongthap.qlvb.registers once its
+            # renderers exist (only columns/fonts/formatting are there so far).
+            return error(self.request, 501, "NotImplemented", _(
+                "error_register_format", default="Only the JSON format is available for now."))
+        from dongthap.qlvb.registers.columns import INCOMING
+        from dongthap.qlvb.registers.columns import INCOMING_TRACKING
+
+        def block(register, rows):
+            return {"title": register.title,
+                    "columns": [{"key": c.key, "header": c.header} for c in register.columns],
+                    "rows": rows}
+
+        return {
+            "@id": f"{self.context.absolute_url()}/@registers/incoming",
+            "agency_code": self.context.agency_code,
+            "from": incoming.fmt_date(start), "to": incoming.fmt_date(end),
+            "register": block(INCOMING, queries.register_rows(self.context, start, end)),
+            "tracking": block(INCOMING_TRACKING, queries.tracking_rows(self.context, start, end)),
+        }
+
+
+@implementer(IPublishTraverse)
+class WorkflowPost(Service):
+    """``@workflow/<transition>`` for incoming documents, with our retry loop."""
+
+    transition = None
+
+    def publishTraverse(self, request, name):
+        if self.transition is None:
+            self.transition = name
+        return self
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        if not self.transition:
+            return error(self.request, 400, "BadRequest",
+                         _("error_transition_missing", default="Which action? Add it to the address."))
+        data = json_body(self.request) if self.request.get("BODY") else {}
+        try:
+            result = incoming.transition(self.context, self.transition, (data or {}).get("comment", ""))
+        except incoming.IncomingError as problem:
+            return fail(self.request, problem)
+        # The actor may have lost access with this very transition (complete): read
+        # the history directly instead of through the guarded workflow variable.
+        history = self.context.workflow_history.get("qlvb_incoming_workflow") or ({},)
+        action = dict(history[-1])
+        action["title"] = translate(incoming.state_title(result["state"]), context=self.request)
+        action.update(arrival_number=result["arrival_number"],
+                      warnings=[translate(w, context=self.request) for w in result["warnings"]])
+        return json_compatible(action)
+
+
+class AssignGet(Service):
+    def reply(self):
+        return _translate_tree(json_compatible(handling.info(self.context)), self.request)
+
+
+class AssignPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = json_body(self.request)
+        if not isinstance(data, dict):
+            return error(self.request, 400, "BadRequest",
+                         _("error_bad_json", default="The request body must be a JSON object."))
+        try:
+            result = handling.assign(self.context, data)
+        except incoming.IncomingError as problem:
+            return fail(self.request, problem)
+        return _translate_tree(json_compatible(result), self.request)
+
+
+@implementer(IPublishTraverse)
+class AssignDelete(Service):
+    entry = None
+
+    def publishTraverse(self, request, name):
+        self.entry = name
+        return self
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            result = handling.end_entry(self.context, self.entry or "")
+        except incoming.IncomingError as problem:
+            return fail(self.request, problem)
+        return _translate_tree(json_compatible(result), self.request)
+
+
+class ProgressPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = json_body(self.request) or {}
+        try:
+            result = handling.record_progress(
+                self.context, data.get("text", ""), result=bool(data.get("result")),
+                reply_notation=data.get("reply_notation") or "")
+        except incoming.IncomingError as problem:
+            return fail(self.request, problem)
+        return _translate_tree(json_compatible(result), self.request)

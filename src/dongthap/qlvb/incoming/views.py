@@ -1,0 +1,288 @@
+"""Classic UI of incoming documents: dashboards, registration form, document view, assignment form."""
+
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.agencies.api import list_staff
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.incoming import api as incoming
+from dongthap.qlvb.incoming import assignment as A
+from dongthap.qlvb.incoming import handling
+from dongthap.qlvb.incoming import queries
+from dongthap.qlvb.security import roles as R
+from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import SOURCES
+from dongthap.qlvb.vocabularies.documents import URGENCY
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.CMFPlone.utils import safe_text
+from Products.Five.browser import BrowserView
+from zope.i18n import translate
+
+
+def _upload(upload):
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    upload.seek(0)
+    return upload.read(), safe_text(upload.filename).rsplit("\\", 1)[-1]
+
+
+class _Base(BrowserView):
+    def t(self, message):
+        return translate(message, context=self.request)
+
+    def agency(self):
+        return get_agency(self.context)
+
+    def message(self, text, kind="info"):
+        api.portal.show_message(message=self.t(text), request=self.request, type=kind)
+
+    def document_types(self):
+        return [{"value": k, "title": f"{n} ({a})" if a else n} for k, (n, a) in DOCUMENT_TYPES.items()]
+
+    def urgencies(self):
+        return [{"value": k, "title": self.t(t)} for k, t in reversed(URGENCY)]
+
+    def sources(self):
+        return [{"value": k, "title": self.t(t)} for k, t in SOURCES]
+
+    def states(self):
+        return [{"value": s, "title": self.t(incoming.STATE_TITLES[s])} for s in incoming.STATES]
+
+
+class DashboardView(_Base):
+    """"Văn bản đến": chờ vào sổ, chờ phân công, việc của tôi, tất cả — with filters."""
+
+    TABS = (
+        ("waiting_registration", _("tab_waiting_registration", default="Waiting for registration")),
+        ("waiting_assignment", _("tab_waiting_assignment", default="Waiting for assignment")),
+        ("my_work", _("tab_my_work", default="My work")),
+        ("all", _("tab_all", default="All incoming documents")),
+    )
+
+    def __call__(self):
+        self.errors = []
+        try:
+            self.filters = self._filters()
+        except ValueError:
+            self.filters = {}
+            self.errors.append(self.t(_("error_bad_date_filter", default="Enter dates as dd/mm/yyyy.")))
+        return self.index()
+
+    def _filters(self):
+        form = self.request.form
+        filters = {k: form[k] for k in ("document_type", "state", "issuer") if form.get(k)}
+        if form.get("from"):
+            filters["date_from"] = incoming.parse_date(form["from"])
+        if form.get("to"):
+            filters["date_to"] = incoming.parse_date(form["to"])
+        return filters
+
+    def lists(self):
+        agency = self.agency()
+        userid = api.user.get_current().getId()
+        lists = queries.lists_for(agency, userid, self.filters)
+        roles = set(api.user.get_roles(obj=agency))
+        if roles & {R.CLERK, R.LEADER, R.RECORDS_MANAGER, "Manager", "Site Administrator"}:
+            lists["all"] = queries.all_documents(agency, self.filters)
+        return [
+            {"key": key, "title": self.t(title), "rows": lists[key]}
+            for key, title in self.TABS if key in lists
+        ]
+
+    def active_tab(self):
+        return self.request.form.get("tab") or ""
+
+    def can_add(self):
+        return api.user.has_permission(incoming.ADD_PERMISSION, obj=self.agency())
+
+    def base_url(self):
+        return self.agency().absolute_url()
+
+
+class RegisterForm(_Base):
+    """"Vào sổ văn bản đến": the clerk enters a document (upload + metadata)."""
+
+    def __call__(self):
+        self.errors = {}
+        self.general = []
+        self.values = {"urgency": "thuong", "source": "paper", "register": "1"}
+        if self.request.method == "POST" and self.request.form.get("form.submitted"):
+            CheckAuthenticator(self.request)
+            form = self.request.form
+            self.values = {k: form.get(k, "") for k in incoming.INPUT_FIELDS}
+            self.values["register"] = form.get("register", "")
+            raw = {k: form.get(k) for k in incoming.INPUT_FIELDS}
+            raw["file"] = _upload(form.get("file"))
+            uploads = form.get("attachments") or []
+            if not isinstance(uploads, list):
+                uploads = [uploads]
+            raw["attachments"] = [u for u in (_upload(x) for x in uploads) if u]
+            try:
+                values = incoming.clean(raw)
+                result = incoming.create(self.agency(), values, register=bool(form.get("register")))
+            except incoming.IncomingError as problem:
+                self.general.append(self.t(problem.message))
+                for err in problem.errors:
+                    self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
+                self.request.response.setStatus(400)
+                return self.index()
+            if result["arrival_number"]:
+                self.message(_("msg_registered", default="Registered with arrival number ${number}.",
+                               mapping={"number": result["arrival_number"]}))
+            else:
+                self.message(_("msg_received", default="The document was saved and waits for registration."))
+            for warning in result["warnings"]:
+                self.message(warning, "warning")
+            self.request.response.redirect(result["url"])
+            return ""
+        return self.index()
+
+    def error(self, name):
+        return " ".join(self.errors.get(name, []))
+
+
+class DocumentView(_Base):
+    """An incoming document: metadata, file, assignment, progress, trail, actions."""
+
+    def __call__(self):
+        if self.request.method == "POST" and self.request.form.get("form.action"):
+            CheckAuthenticator(self.request)
+            return self._act()
+        return self.index()
+
+    def _act(self):
+        form = self.request.form
+        action = form["form.action"]
+        try:
+            if action == "progress":
+                handling.record_progress(self.context, form.get("text", ""),
+                                         result=bool(form.get("result")),
+                                         reply_notation=form.get("reply_notation", ""))
+                self.message(_("msg_progress_saved", default="Progress recorded."))
+            elif action == "end_entry":
+                handling.end_entry(self.context, form.get("entry", ""))
+                self.message(_("msg_entry_ended", default="The assignment was ended."))
+            else:
+                result = incoming.transition(self.context, action, form.get("comment", ""))
+                if action == "register":
+                    self.message(_("msg_registered", default="Registered with arrival number ${number}.",
+                                   mapping={"number": result["arrival_number"]}))
+                else:
+                    self.message(_("msg_done", default="Done."))
+                for warning in result["warnings"]:
+                    self.message(warning, "warning")
+        except incoming.IncomingError as problem:
+            self.message(problem.message, "error")
+            for err in problem.errors:
+                self.message(err["message"], "error")
+        self.request.response.redirect(self.context.absolute_url())
+        return ""
+
+    def fields(self):
+        c = self.context
+        dtype = DOCUMENT_TYPES.get(c.document_type, ("",))[0]
+        code = queries.notation(c.code_number, c.code_notation)
+        rows = [
+            (_("label_arrival_number", default="Arrival number (số đến)"), c.arrival_number or ""),
+            (_("label_arrival_date", default="Arrival date (ngày đến)"),
+             incoming.fmt_datetime(c.arrival_date)),
+            (_("label_document_type", default="Document type"), dtype),
+            (_("label_notation", default="Number and notation"), code),
+            (_("label_issued_date", default="Issued on"), incoming.fmt_date(c.issued_date)),
+            (_("label_issuing_agency_name", default="Issuing agency"), c.issuing_agency_name),
+            (_("label_signer_name", default="Signed by"),
+             ", ".join(x for x in (c.signer_name, c.signer_position) if x)),
+            (_("label_urgency", default="Urgency"), self.t(dict(URGENCY).get(c.urgency, ""))),
+            (_("label_due_date", default="Due date"), incoming.fmt_date(c.due_date)),
+            (_("label_page_amount", default="Number of pages"), c.page_amount or ""),
+            (_("label_source", default="Received through"), self.t(dict(SOURCES).get(c.source, ""))),
+        ]
+        return [{"label": self.t(label), "value": value} for label, value in rows]
+
+    def info(self):
+        return handling.info(self.context)
+
+    def transitions(self):
+        wftool = api.portal.get_tool("portal_workflow")
+        skip = {"assign"}
+        return [{"id": t["id"], "title": self.t(incoming.TRANSITION_TITLES.get(t["id"], t["id"]))}
+                for t in wftool.getTransitionsFor(self.context) if t["id"] not in skip]
+
+    def can_assign(self):
+        return api.user.has_permission(incoming.ASSIGN_PERMISSION, obj=self.context)
+
+    def can_progress(self):
+        return api.user.has_permission(incoming.PROGRESS_PERMISSION, obj=self.context)
+
+    def can_end(self, entry):
+        return entry["active"] and self.can_assign()
+
+    def state_title(self):
+        return self.t(incoming.state_title(api.content.get_state(self.context)))
+
+    def file_url(self):
+        c = self.context
+        return f"{c.absolute_url()}/@@download/file" if c.file else None
+
+
+class AssignForm(_Base):
+    """"Phân công" (phiếu giải quyết): lead, coordinators, FYI, deadlines, direction."""
+
+    def __call__(self):
+        self.errors = []
+        if self.request.method == "POST" and self.request.form.get("form.submitted"):
+            CheckAuthenticator(self.request)
+            form = self.request.form
+            data = {"direction": form.get("direction", "")}
+            if self.is_head_only():
+                data["reassign"] = [{"user": u, "deadline": form.get("deadline", "")}
+                                    for u in self._list(form.get("reassign"))]
+            else:
+                lead_user = form.get("lead_user", "")
+                if lead_user:
+                    data["lead"] = {"user": lead_user, "department": form.get("lead_department", ""),
+                                    "deadline": form.get("lead_deadline", "")}
+                data["coordinators"] = [{"user": u, "deadline": form.get("coordinator_deadline", "")}
+                                        for u in self._list(form.get("coordinators"))]
+                data["fyi"] = [{"user": u} for u in self._list(form.get("fyi"))]
+            try:
+                handling.assign(self.context, data)
+            except incoming.IncomingError as problem:
+                self.errors = [self.t(problem.message)] + [self.t(e["message"]) for e in problem.errors]
+                self.request.response.setStatus(400)
+                return self.index()
+            self.message(_("msg_assigned", default="The document was assigned."))
+            self.request.response.redirect(self.context.absolute_url())
+            return ""
+        return self.index()
+
+    @staticmethod
+    def _list(value):
+        if not value:
+            return []
+        return [v for v in (value if isinstance(value, list) else [value]) if v]
+
+    def is_head_only(self):
+        roles = set(api.user.get_roles(obj=self.context))
+        return not roles & {R.LEADER, "Manager", "Site Administrator"}
+
+    def staff(self):
+        return list_staff(agency=self.agency())
+
+    def department_heads(self):
+        return [m for m in list_staff(agency=self.agency()) if R.DEPARTMENT_HEAD in m["roles"]]
+
+    def specialists(self):
+        return [m for m in list_staff(agency=self.agency())
+                if set(m["roles"]) & {R.DEPARTMENT_HEAD, R.SPECIALIST}]
+
+    def departments(self):
+        agency = self.agency()
+        return [{"id": d.getId(), "title": d.title} for d in agency.objectValues()
+                if d.portal_type == "Department"]
+
+    def entries(self):
+        return [e for e in handling.info(self.context)["entries"] if e["active"]]
+
+
+def active_entries(doc):  # used by templates through the view
+    return A.active_entries(doc)

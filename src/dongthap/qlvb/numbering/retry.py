@@ -1,0 +1,107 @@
+"""Run a unit of work in its own transaction, retrying on ZODB conflicts.
+
+Writes that must succeed under concurrency (registration numbers, document
+creation) commit **here**, inside the request, instead of relying on the three
+retries of the Zope publisher:
+
+* a fresh transaction is begun, so the work sees the newest committed state;
+* on ``ConflictError`` (including read conflicts) the transaction is aborted,
+  the thread sleeps a random, growing delay (jitter, so that competing
+  clients do not collide again in lock step) and the work runs again;
+* any other exception aborts the transaction — nothing is half-created — and
+  propagates;
+* an optional in-process lock serialises the work of one key (e.g. one
+  agency's register) between the threads of this process, so that conflicts
+  only remain between processes (several Zope instances on RelStorage).
+
+The publisher commits an empty transaction afterwards, which is harmless.
+"""
+
+from ZODB.POSException import ConflictError
+
+import logging
+import random
+import threading
+import time
+import transaction
+
+logger = logging.getLogger("dongthap.qlvb.numbering")
+
+MAX_ATTEMPTS = 30
+BASE_DELAY = 0.004
+MAX_DELAY = 0.25
+LOCK_TIMEOUT = 30
+
+_locks = {}
+_locks_guard = threading.Lock()
+
+#: Integration tests (which roll back, never commit) switch this off with
+#: :func:`savepoints_only`; the work then runs inside a savepoint instead.
+COMMIT = True
+
+
+class savepoints_only:
+    """Context manager: run work in savepoints, never commit (integration tests)."""
+
+    def __enter__(self):
+        global COMMIT
+        self._old, COMMIT = COMMIT, False
+        return self
+
+    def __exit__(self, *exc):
+        global COMMIT
+        COMMIT = self._old
+        return False
+
+
+class RetriesExhausted(ConflictError):
+    """The work conflicted ``MAX_ATTEMPTS`` times in a row."""
+
+
+def _lock_for(key):
+    with _locks_guard:
+        lock = _locks.get(key)
+        if lock is None:
+            lock = _locks[key] = threading.Lock()
+        return lock
+
+
+def run_in_transaction(work, *, lock_key=None, attempts=MAX_ATTEMPTS, note=None):
+    """Call ``work()`` in a new transaction and commit; retry on conflicts.
+
+    Whatever the current transaction holds is committed first (it belongs to
+    the same request). Returns the result of ``work()``.
+    """
+    if not COMMIT:
+        savepoint = transaction.savepoint()
+        try:
+            return work()
+        except BaseException:
+            savepoint.rollback()
+            raise
+    transaction.commit()
+    lock = _lock_for(lock_key) if lock_key is not None else None
+    for attempt in range(1, attempts + 1):
+        locked = lock.acquire(timeout=LOCK_TIMEOUT) if lock is not None else False
+        try:
+            txn = transaction.begin()
+            if note:
+                txn.note(note)
+            try:
+                result = work()
+                transaction.commit()
+                return result
+            except ConflictError:
+                transaction.abort()
+                if attempt == attempts:
+                    logger.error("giving up after %d conflicting attempts (%s)", attempts, note)
+                    raise RetriesExhausted(f"{attempts} conflicting attempts") from None
+                logger.info("conflict on attempt %d (%s), retrying", attempt, note)
+            except BaseException:
+                transaction.abort()
+                raise
+        finally:
+            if locked:
+                lock.release()
+        time.sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2 ** min(attempt, 8))))
+    raise AssertionError("unreachable")  # pragma: no cover
