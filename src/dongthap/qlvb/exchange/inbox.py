@@ -338,6 +338,8 @@ class Inbox:
             "file": incoming.make_file(main.data, main.attachment_name or "van-ban.pdf"),
             "attachments": [incoming.make_file(a.data, a.attachment_name) for a in others],
         }
+        # Pending files become real blobs here (never store the placeholder itself).
+        values = incoming.materialize(values)
         doc = createContent("IncomingDocument", **{k: v for k, v in values.items() if v is not None})
         doc.id = doc_id
         doc.arrival_date = when
@@ -487,8 +489,8 @@ class Inbox:
         }
         pdfs = [a for a in pkg.attachments if a.detected_type == "application/pdf"]
         if pdfs:
-            changes["file"] = incoming.make_file(pdfs[0].data, pdfs[0].attachment_name)
-            changes["attachments"] = [incoming.make_file(a.data, a.attachment_name) for a in pdfs[1:]]
+            changes["file"] = incoming.make_file(pdfs[0].data, pdfs[0].attachment_name).make()
+            changes["attachments"] = [incoming.make_file(a.data, a.attachment_name).make() for a in pdfs[1:]]
         for name, value in changes.items():
             if value not in (None, ""):
                 setattr(doc, name, value)
