@@ -121,4 +121,12 @@ def install(context=None):
                 username = f"{prefix}.{LOGINS[role][0]}"
                 _ensure_user(username, logins[(username, role)], f"{username}@example.invalid")
                 agencies.assign(agency=agency, username=username, roles=[role])
+        from dongthap.qlvb.signing import demo as signing_demo  # test keys, trusted test root
+        signing_demo.install()
     logger.info("demo data in place: %d agencies", len(AGENCIES))
+    from dongthap.qlvb.demo import incoming as demo_incoming
+
+    demo_incoming.install()
+    from dongthap.qlvb.demo import outgoing as demo_outgoing
+
+    demo_outgoing.install()

@@ -1,0 +1,1 @@
+"""Outgoing documents (văn bản đi): drafting, review, signing, issuing, delivery, recall, registers."""

@@ -1,0 +1,645 @@
+"""The API of outgoing documents, shared by the REST services, the forms and tests.
+
+Writes run through :func:`dongthap.qlvb.numbering.run_in_transaction`: they
+commit on their own with a bounded, jittered retry on ZODB conflicts and
+abort everything on any other error. ``issue`` runs under the agency's
+register lock, so the threads of one process never race for a number and
+processes sharing a RelStorage database conflict and retry. Functions check
+the current user's permissions through ``plone.api``. Messages are
+translatable (:class:`OutgoingError`).
+"""
+
+from Acquisition import aq_inner
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.content.outgoing import IOutgoingDocument
+from dongthap.qlvb.content.outgoing import new_document_id
+from dongthap.qlvb.content.outgoing import ROOT_ID
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.numbering import counter
+from dongthap.qlvb.numbering import run_in_transaction
+from dongthap.qlvb.security import roles as R
+from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import URGENCY
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+from plone.dexterity.utils import createContent
+from plone.namedfile.file import NamedBlobFile
+from Products.CMFCore.WorkflowCore import WorkflowException
+
+import datetime
+import hashlib
+import logging
+import re
+
+logger = logging.getLogger("dongthap.qlvb.outgoing")
+
+WORKFLOW_ID = "qlvb_outgoing_workflow"
+ADD_PERMISSION = "dongthap.qlvb: Add outgoing document"
+WORK_PERMISSION = "dongthap.qlvb: View outgoing work"
+REGISTERS_PERMISSION = "dongthap.qlvb: View outgoing registers"
+COMMENT_PERMISSION = "dongthap.qlvb: Comment on outgoing document"
+SETTINGS_PERMISSION = "dongthap.qlvb: Manage outgoing settings"
+
+STATES = ("draft", "pending_review", "approved", "signed", "issued", "archived", "recalled")
+STATE_TITLES = {
+    "draft": _("state_outgoing_draft", default="Draft"),
+    "pending_review": _("state_outgoing_pending_review", default="Waiting for review"),
+    "approved": _("state_outgoing_approved", default="Approved, waiting for signature"),
+    "signed": _("state_outgoing_signed", default="Signed, waiting to be issued"),
+    "issued": _("state_outgoing_issued", default="Issued"),
+    "archived": _("state_outgoing_archived", default="Archived"),
+    "recalled": _("state_outgoing_recalled", default="Recalled"),
+}
+TRANSITION_TITLES = {
+    "create": _("trail_outgoing_create", default="Draft created"),
+    "edit": _("trail_outgoing_edit", default="Draft changed"),
+    "comment": _("trail_outgoing_comment", default="Comment"),
+    "submit": _("transition_outgoing_submit", default="Submit for review"),
+    "forward": _("transition_outgoing_forward", default="Approve and forward"),
+    "approve": _("transition_outgoing_approve", default="Approve"),
+    "return": _("transition_outgoing_return", default="Return to the drafter"),
+    "sign": _("transition_outgoing_sign", default="Sign"),
+    "issue": _("transition_outgoing_issue", default="Issue"),
+    "archive": _("transition_outgoing_archive", default="Archive"),
+    "recall": _("transition_outgoing_recall", default="Recall"),
+}
+#: Transitions that need a comment (a reason).
+NEEDS_COMMENT = ("return", "recall")
+
+INPUT_FIELDS = (
+    "title", "document_type", "drafting_department", "signer", "signer_position",
+    "signing_authority", "urgency", "internal_recipients", "external_recipients", "due_date",
+    "page_amount", "issued_amount", "copy_holder", "in_reply_to", "replaces",
+)
+#: Fields that may be changed while the document is a draft (and nothing after).
+EDITABLE_STATES = ("draft",)
+PDF_MAGIC = b"%PDF-"
+DOCX_MAGIC = b"PK\x03\x04"
+
+
+class OutgoingError(ValueError):
+    """Bad input or a forbidden action; ``errors`` is a list of {field, message}."""
+
+    def __init__(self, message, errors=None, status=400):
+        super().__init__(str(message))
+        self.message = message
+        self.errors = errors or []
+        self.status = status
+
+
+def now():
+    return counter.vietnam_now()
+
+
+def forbidden():
+    return OutgoingError(_("error_forbidden", default="You are not allowed to do this."), status=403)
+
+
+def actor():
+    user = api.user.get_current()
+    return user.getId() or user.getUserName()
+
+
+def fullname(userid):
+    user = api.user.get(userid=userid) if userid else None
+    return (user.getProperty("fullname") or userid) if user is not None else (userid or "")
+
+
+def fmt_date(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.astimezone(counter.VIETNAM)
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone(counter.VIETNAM)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def parse_date(value):
+    """A date from ``dd/mm/yyyy`` or ISO ``yyyy-mm-dd``; ValueError otherwise."""
+    if value is None or isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return datetime.date(year, month, day)
+    return datetime.date.fromisoformat(text[:10])
+
+
+def is_pdf(data):
+    return PDF_MAGIC in (data or b"")[:1024]
+
+
+def sha256_of(named_file):
+    if named_file is None:
+        return ""
+    try:
+        return hashlib.sha256(bytes(named_file.data)).hexdigest()
+    except Exception:  # noqa: BLE001 - unreadable blob: no hash
+        return ""
+
+
+# ---------------------------------------------------------------- trail, comments, versions
+
+
+def add_trail(doc, action, comment="", **extra):
+    """Readable trail (actor, time, action, comment) next to the workflow history."""
+    trail = getattr(doc, "qlvb_trail", None)
+    if trail is None:
+        trail = doc.qlvb_trail = PersistentList()
+    entry = {"at": now().isoformat(), "actor": actor(), "action": action, "comment": comment or ""}
+    entry.update(extra)
+    trail.append(entry)
+
+
+def add_comment(doc, text, *, action="comment", level=None):
+    """A reviewer comment (every one is kept, never edited)."""
+    comments = getattr(doc, "qlvb_comments", None)
+    if comments is None:
+        comments = doc.qlvb_comments = PersistentList()
+    entry = {"at": now().isoformat(), "actor": actor(), "action": action, "text": text,
+             "level": level, "version": len(versions(doc))}
+    comments.append(entry)
+    return entry
+
+
+def comments(doc):
+    return [dict(c, fullname=fullname(c["actor"]), at_display=fmt_datetime(c["at"]))
+            for c in getattr(doc, "qlvb_comments", None) or ()]
+
+
+def versions(doc):
+    """Every draft version of the main file, oldest first (the file objects are kept)."""
+    return list(getattr(doc, "qlvb_versions", None) or ())
+
+
+def record_version(doc, comment=""):
+    """Keep the current main file as a new version if it changed since the last one."""
+    current = getattr(doc, "file", None)
+    if current is None:
+        return None
+    digest = sha256_of(current)
+    store = getattr(doc, "qlvb_versions", None)
+    if store is None:
+        store = doc.qlvb_versions = PersistentList()
+    if store and store[-1]["sha256"] == digest:
+        return None
+    entry = PersistentMapping({
+        "version": len(store) + 1, "file": current, "sha256": digest,
+        "filename": getattr(current, "filename", "") or "", "size": current.getSize(),
+        "at": now().isoformat(), "actor": actor(), "title": doc.title, "comment": comment or "",
+    })
+    store.append(entry)
+    return entry
+
+
+def versions_info(doc):
+    base = doc.absolute_url()
+    return [{"version": v["version"], "filename": v["filename"], "size": v["size"], "sha256": v["sha256"],
+             "at": v["at"], "at_display": fmt_datetime(v["at"]), "actor": v["actor"],
+             "fullname": fullname(v["actor"]), "title": v["title"],
+             "download": f"{base}/@@outgoing-version/{v['version']}"}
+            for v in versions(doc)]
+
+
+# ---------------------------------------------------------------- storage
+
+
+def outgoing_root(agency, create=False):
+    if ROOT_ID in agency.objectIds():
+        return agency[ROOT_ID]
+    if not create:
+        return None
+    return _make_folder(agency, ROOT_ID, "Văn bản đi")
+
+
+def year_folder(agency, year, create=False):
+    root = outgoing_root(agency, create=create)
+    if root is None:
+        return None
+    key = str(year)
+    if key in root.objectIds():
+        return root[key]
+    if not create:
+        return None
+    return _make_folder(root, key, f"Văn bản đi năm {year}")
+
+
+def _make_folder(container, folder_id, title):
+    folder = createContent("OutgoingFolder", title=title)
+    folder.id = folder_id
+    folder.exclude_from_nav = True
+    container._setObject(folder_id, folder)
+    return container[folder_id]
+
+
+def register_lock_key(agency):
+    return ("outgoing", "/".join(agency.getPhysicalPath()))
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _field_title(name):
+    return IOutgoingDocument[name].title
+
+
+def _required(name):
+    return {"field": name, "message": _("error_field_required", default="${field} is required.",
+                                        mapping={"field": _field_title(name)})}
+
+
+def _bad(name):
+    return {"field": name, "message": _("error_bad_value", default="${field}: the value is not valid.",
+                                        mapping={"field": _field_title(name)})}
+
+
+def leaders_of(agency):
+    """Userids of the leaders of ``agency`` (members of its leader group)."""
+    from dongthap.qlvb.agencies.api import group_id
+
+    gid = group_id(agency, R.LEADER)
+    group = api.group.get(groupname=gid) if gid else None
+    if group is None:
+        return []
+    return sorted(m.getId() for m in api.user.get_users(group=group))
+
+
+def departments_of(agency):
+    return {obj.getId(): obj for obj in agency.objectValues() if obj.portal_type == "Department"}
+
+
+def recipient_agencies(own=None):
+    """Active agencies that can receive documents: {uid: brain}."""
+    own_uid = api.content.get_uuid(own) if own is not None else None
+    return {b.UID: b for b in api.content.find(portal_type="Agency", unrestricted=True)
+            if b.UID != own_uid}
+
+
+def make_file(data, filename, content_type=None):
+    if is_pdf(data):
+        content_type = "application/pdf"
+    elif data[:4] == DOCX_MAGIC and (filename or "").lower().endswith(".docx"):
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return NamedBlobFile(data=data, filename=filename or "du-thao.pdf",
+                         contentType=content_type or "application/octet-stream")
+
+
+def check_upload(data, filename, agency):
+    """Antivirus check of an upload (when the antivirus capability is installed)."""
+    try:
+        from dongthap.qlvb.antivirus.api import check_file
+        from dongthap.qlvb.antivirus.scanner import AntivirusError
+    except ImportError:  # pragma: no cover - capability not installed
+        return
+    try:
+        check_file(data, filename, path_of_entry="outgoing", agency=agency)
+    except AntivirusError as problem:
+        message = getattr(problem, "message", None) or str(problem)
+        raise OutgoingError(message, [{"field": "file", "message": message}],
+                            status=400 if type(problem).__name__ == "VirusFound" else 503) from problem
+
+
+def clean(agency, data, *, partial=False):
+    """Validate raw input (form strings or JSON) into field values.
+
+    ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``.
+    Raises :class:`OutgoingError` listing every problem at once.
+    """
+    errors = []
+    values = {}
+    leaders = set(leaders_of(agency))
+    departments = departments_of(agency)
+    recipients = recipient_agencies(agency)
+    for name in INPUT_FIELDS:
+        if partial and name not in data:
+            continue
+        raw = data.get(name)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        field = IOutgoingDocument[name]
+        if raw in (None, "", []) and not partial and field.default not in (None, [], ""):
+            raw = field.default
+        if raw in (None, "", []):
+            if field.required:
+                errors.append(_required(name))
+            else:
+                values[name] = [] if name in ("internal_recipients", "external_recipients",
+                                              "in_reply_to") else None
+            continue
+        try:
+            value = _convert(name, raw, leaders, departments, recipients)
+        except (ValueError, TypeError, KeyError):
+            errors.append(_bad(name))
+            continue
+        values[name] = value
+    if not partial or "file" in data:
+        primary = data.get("file")
+        if not primary or not primary[0]:
+            errors.append(_required("file"))
+        elif not (is_pdf(primary[0]) or primary[0][:4] == DOCX_MAGIC):
+            errors.append({"field": "file", "message": _(
+                "error_outgoing_file_type", default="The document must be a PDF or a .docx file.")})
+        else:
+            values["file"] = primary
+    if not partial or "attachments" in data:
+        attachments = []
+        for index, (payload, filename) in enumerate(data.get("attachments") or ()):
+            if not payload or not is_pdf(payload):
+                errors.append({"field": "attachments", "message": _(
+                    "error_attachment_not_pdf", default="Attachment ${name} is not a PDF document.",
+                    mapping={"name": filename or str(index + 1)})})
+            else:
+                attachments.append((payload, filename))
+        values["attachments"] = attachments
+    if errors:
+        raise OutgoingError(_("error_outgoing_invalid",
+                              default="The document was not saved: please correct the errors."), errors)
+    return values
+
+
+def _convert(name, raw, leaders, departments, recipients):
+    if name == "document_type":
+        if raw not in DOCUMENT_TYPES:
+            raise ValueError(raw)
+        return raw
+    if name == "urgency":
+        if raw not in {k for k, _t in URGENCY}:
+            raise ValueError(raw)
+        return raw
+    if name == "signing_authority":
+        if raw not in AUTHORITIES:
+            raise ValueError(raw)
+        return raw
+    if name == "signer":
+        user = api.user.get(username=raw) or api.user.get(userid=raw)
+        if user is None or user.getId() not in leaders:
+            raise ValueError(raw)
+        return user.getId()
+    if name == "drafting_department":
+        if raw not in departments:
+            raise ValueError(raw)
+        return raw
+    if name == "internal_recipients":
+        items = raw if isinstance(raw, list) else [raw]
+        result = []
+        for item in items:
+            uid = _agency_uid(item, recipients)
+            if uid not in result:
+                result.append(uid)
+        return result
+    if name == "external_recipients":
+        items = raw if isinstance(raw, list) else [raw]
+        result = []
+        for item in items:
+            if isinstance(item, str):
+                code, _sep, title = item.partition("|")
+                item = {"code": code.strip(), "name": title.strip()}
+            code, title = str(item["code"]).strip(), str(item["name"]).strip()
+            if not code or not title or len(code) > 20 or len(title) > 200:
+                raise ValueError(item)
+            if code not in {r["code"] for r in result}:
+                result.append({"code": code, "name": title})
+        return result
+    if name == "in_reply_to":
+        items = raw if isinstance(raw, list) else [raw]
+        return [str(uid) for uid in items if _incoming_exists(str(uid))]
+    if name == "replaces":
+        brains = api.content.find(UID=str(raw), portal_type="OutgoingDocument", unrestricted=True)
+        if not brains:
+            raise ValueError(raw)
+        return str(raw)
+    if name == "due_date":
+        return parse_date(raw)
+    if name in ("page_amount", "issued_amount"):
+        value = int(raw)
+        if value < 1:
+            raise ValueError(raw)
+        return value
+    value = str(raw)
+    IOutgoingDocument[name].validate(value)
+    return value
+
+
+def _agency_uid(item, recipients):
+    """An agency by UID, code or path id → its UID (ValueError when unknown)."""
+    item = str(item).strip()
+    if item in recipients:
+        return item
+    for uid, brain in recipients.items():
+        if brain.agency_code == item or brain.getPath().endswith("/" + item):
+            return uid
+    raise ValueError(item)
+
+
+def _incoming_exists(uid):
+    if not api.content.find(UID=uid, portal_type="IncomingDocument", unrestricted=True):
+        raise ValueError(uid)
+    return True
+
+
+# ---------------------------------------------------------------- create / update
+
+
+def _apply(doc, values, agency):
+    for name, value in values.items():
+        if name == "file":
+            check_upload(value[0], value[1], agency)
+            doc.file = make_file(value[0], value[1])
+        elif name == "attachments":
+            for payload, filename in value:
+                check_upload(payload, filename, agency)
+            doc.attachments = [make_file(p, f) for p, f in value]
+        else:
+            setattr(doc, name, value)
+
+
+def create(agency, values, *, comment=""):
+    """Create a draft in ``agency`` from :func:`clean` values; the current user drafts it."""
+    agency = aq_inner(agency)
+    if not api.user.has_permission(ADD_PERMISSION, obj=agency):
+        raise forbidden()
+    userid = actor()
+
+    def work():
+        folder = year_folder(agency, counter.current_year(now()), create=True)
+        doc_id = new_document_id(folder)
+        doc = createContent("OutgoingDocument", title=values["title"])
+        doc.id = doc_id
+        _apply(doc, {k: v for k, v in values.items() if v is not None}, agency)
+        doc.drafter = userid
+        doc.setCreators((userid,))
+        folder._setObject(doc_id, doc)
+        doc = folder[doc_id]
+        doc.manage_setLocalRoles(userid, ["Owner"])
+        record_version(doc, comment)
+        add_trail(doc, "create", comment)
+        doc.reindexObject()
+        doc.reindexObjectSecurity()
+        return summary(doc)
+
+    return run_in_transaction(work, note="qlvb: create outgoing draft")
+
+
+def update(doc, values, comment=""):
+    """Change a draft (the drafter, while it is a draft); a new file becomes a new version."""
+    doc = aq_inner(doc)
+    if api.content.get_state(doc) not in EDITABLE_STATES or \
+            not api.user.has_permission("Modify portal content", obj=doc):
+        raise forbidden()
+    agency = get_agency(doc)
+
+    def work():
+        _apply(doc, values, agency)
+        record_version(doc, comment)
+        add_trail(doc, "edit", comment)
+        doc.reindexObject()
+        from zope.event import notify
+        from zope.lifecycleevent import ObjectModifiedEvent
+
+        notify(ObjectModifiedEvent(doc))
+        return summary(doc)
+
+    return run_in_transaction(work, note="qlvb: edit outgoing draft")
+
+
+def comment(doc, text):
+    """A reviewer (or the drafter) comments on the draft."""
+    doc = aq_inner(doc)
+    text = (text or "").strip()
+    if not api.user.has_permission(COMMENT_PERMISSION, obj=doc):
+        raise forbidden()
+    if not text:
+        raise OutgoingError(_("error_comment_required", default="Write the comment."),
+                            [{"field": "text", "message": _("error_comment_required",
+                                                            default="Write the comment.")}])
+
+    def work():
+        entry = add_comment(doc, text, level=current_level(doc))
+        add_trail(doc, "comment", text)
+        return entry
+
+    return run_in_transaction(work, note="qlvb: comment on outgoing document")
+
+
+# ---------------------------------------------------------------- review levels
+
+
+def current_level(doc):
+    """The review level the document waits for (``department_head``/``leader``) or None."""
+    if api.content.get_state(doc) != "pending_review":
+        return None
+    levels = list(getattr(doc, "qlvb_review_levels", None) or ())
+    index = getattr(doc, "qlvb_review_index", 0) or 0
+    return levels[index] if index < len(levels) else None
+
+
+# ---------------------------------------------------------------- transitions
+
+
+def transition(doc, name, comment=""):
+    """Run workflow ``name`` on ``doc`` in its own conflict-safe transaction.
+
+    ``issue`` runs under the agency's register lock. Raises
+    :class:`OutgoingError` when the action is not possible or fails (nothing
+    is changed then: no state, no number, no signature, no delivery).
+    """
+    doc = aq_inner(doc)
+    wftool = api.portal.get_tool("portal_workflow")
+
+    def not_allowed():
+        return OutgoingError(
+            _("error_transition_not_allowed",
+              default="The action \"${action}\" is not possible for this document now.",
+              mapping={"action": TRANSITION_TITLES.get(name, name)}),
+            status=400 if api.user.has_permission("View", obj=doc) else 403)
+
+    if name not in {t["id"] for t in wftool.getTransitionsFor(doc)}:
+        raise not_allowed()
+    if name in NEEDS_COMMENT and not (comment or "").strip():
+        raise OutgoingError(reason_required_message(name),
+                            [{"field": "comment", "message": reason_required_message(name)}])
+
+    def work():
+        if name not in {t["id"] for t in wftool.getTransitionsFor(doc)}:
+            raise not_allowed()
+        try:
+            wftool.doActionFor(doc, name, comment=comment or "")
+        except WorkflowException as problem:
+            message = getattr(problem, "message", None) or str(problem)
+            raise OutgoingError(message) from problem
+        return summary(doc)
+
+    agency = get_agency(doc)
+    lock = register_lock_key(agency) if name in ("issue", "recall") else None
+    return run_in_transaction(work, lock_key=lock, note=f"qlvb: outgoing {name}")
+
+
+def reason_required_message(name):
+    if name == "recall":
+        return _("error_recall_reason", default="Please give the reason for recalling the document.")
+    return _("error_return_comment", default="Please write why the draft is returned.")
+
+
+def state_title(state):
+    return STATE_TITLES.get(state, state)
+
+
+def signer_name(doc):
+    return fullname(getattr(doc, "signer", None))
+
+
+def summary(doc):
+    state = api.content.get_state(doc)
+    return {
+        "path": "/".join(doc.getPhysicalPath()),
+        "url": doc.absolute_url(),
+        "uid": api.content.get_uuid(doc),
+        "state": state,
+        "state_title": state_title(state),
+        "review_level": current_level(doc),
+        "code_number": doc.code_number,
+        "code_notation": doc.code_notation,
+        "notation": doc.notation(),
+        "issued_at": doc.issued_at.isoformat() if doc.issued_at else None,
+        "versions": len(versions(doc)),
+    }
+
+
+def info(doc):
+    """Trail, comments, versions and review position of a document (JSON-ready)."""
+    data = summary(doc)
+    data.update({
+        "review_levels": list(getattr(doc, "qlvb_review_levels", None) or ()),
+        "comments": comments(doc),
+        "versions": versions_info(doc),
+        "trail": [dict(t, title=TRANSITION_TITLES.get(t["action"], t["action"]),
+                       fullname=fullname(t["actor"]), at_display=fmt_datetime(t["at"]))
+                  for t in getattr(doc, "qlvb_trail", None) or ()],
+        "signer": doc.signer, "signer_name": signer_name(doc),
+        "replaced_by": dict(getattr(doc, "qlvb_replaced_by", None) or {}) or None,
+        "replaces": doc.replaces,
+        "in_reply_to": list(doc.in_reply_to or ()),
+        "legal_validity": getattr(doc, "legal_validity", None),
+        "recall": dict(getattr(doc, "qlvb_recall", None) or {}) or None,
+    })
+    return data

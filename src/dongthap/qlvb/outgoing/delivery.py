@@ -1,0 +1,424 @@
+"""Delivery of issued documents, the status flowing back, recall and replies.
+
+* :func:`deliver` (at ``issue``, same transaction): for each internal recipient
+  agency exactly one ``IncomingDocument`` in state ``received`` in that
+  agency's incoming register (the issued PDF, số, ký hiệu, date, issuer name
+  and code, signer, ``source=internal``), and each external recipient queued
+  for the exchange outbox.
+* :func:`incoming_transition` (subscriber of the incoming workflow): the
+  receiver's registration (with its arrival number), assignment, progress,
+  completion or refusal is written into the sender's delivery status.
+* :func:`recall` (at ``recall``): copies not yet registered are removed,
+  registered copies get a recall notice their clerk must acknowledge
+  (:func:`acknowledge_recall`); all of it logged on both sides.
+
+The delivery status lives on the sender's document in an ``OOBTree`` keyed
+by recipient, one ``PersistentMapping`` per recipient: receivers updating
+their own entry at the same time do not conflict with each other.
+"""
+
+from Acquisition import aq_parent
+from BTrees.OOBTree import OOBTree
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.numbering import counter
+from dongthap.qlvb.outgoing import api as outgoing
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+from plone.dexterity.utils import createContent
+from plone.namedfile.file import NamedBlobFile
+
+import logging
+
+logger = logging.getLogger("dongthap.qlvb.outgoing.delivery")
+
+DELIVERY_ATTR = "qlvb_delivery"
+SOURCE_ATTR = "qlvb_source_outgoing"
+NOTICE_ATTR = "qlvb_recall_notice"
+RECALL_LOG_ATTR = "_qlvb_recall_log"
+
+STATUS_TITLES = {
+    "delivered": _("delivery_delivered", default="Delivered"),
+    "registered": _("delivery_registered", default="Registered"),
+    "assigned": _("delivery_assigned", default="Assigned"),
+    "in_progress": _("delivery_in_progress", default="In progress"),
+    "completed": _("delivery_completed", default="Completed"),
+    "archived": _("delivery_archived", default="Archived"),
+    "refused": _("delivery_refused", default="Refused"),
+    "queued": _("delivery_queued", default="Queued for the national exchange axis"),
+    "recalled_removed": _("delivery_recalled_removed", default="Recalled: copy removed"),
+    "recall_notified": _("delivery_recall_notified", default="Recalled: waiting for acknowledgement"),
+    "recall_acknowledged": _("delivery_recall_acknowledged", default="Recalled: acknowledged"),
+    "recall_queued": _("delivery_recall_queued", default="Recall queued for the national exchange axis"),
+}
+#: incoming workflow state → delivery status
+INCOMING_STATES = {
+    "received": "delivered",
+    "registered": "registered",
+    "assigned": "assigned",
+    "in_progress": "in_progress",
+    "completed": "completed",
+    "archived": "archived",
+    "refused": "refused",
+}
+
+
+def _store(doc, create=False):
+    store = getattr(doc, DELIVERY_ATTR, None)
+    if store is None and create:
+        store = OOBTree()
+        setattr(doc, DELIVERY_ATTR, store)
+    return store
+
+
+def _history(entry, status, note="", **extra):
+    when = outgoing.now().isoformat()
+    entry["status"] = status
+    entry["updated_at"] = when
+    item = {"status": status, "at": when, "actor": outgoing.actor(), "note": note or ""}
+    item.update(extra)
+    entry["history"].append(item)
+
+
+def _unrestricted(uid, portal_type=None):
+    query = {"UID": uid, "unrestricted": True}
+    if portal_type:
+        query["portal_type"] = portal_type
+    brains = api.content.find(**query)
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+# ---------------------------------------------------------------- deliver
+
+
+def _issuer_name(agency):
+    return agency.title
+
+
+def _copy_file(named_file):
+    return NamedBlobFile(data=bytes(named_file.data), contentType="application/pdf",
+                         filename=getattr(named_file, "filename", None) or "van-ban.pdf")
+
+
+def create_received_copy(doc, agency, when):
+    """One ``IncomingDocument`` in state ``received`` in ``agency`` for the issued ``doc``.
+
+    Written here (not in ``incoming``) because delivery creates it as the
+    system, without the sender holding any role in the recipient agency.
+    """
+    from dongthap.qlvb.content.incoming import new_document_id as new_incoming_id
+    from dongthap.qlvb.incoming.api import add_trail as incoming_trail
+    from dongthap.qlvb.incoming.api import year_folder as incoming_year_folder
+
+    sender = get_agency(doc)
+    folder = incoming_year_folder(agency, counter.current_year(when), create=True)
+    copy_id = new_incoming_id(folder)
+    values = {
+        "title": doc.title,
+        "document_type": doc.document_type,
+        "code_number": doc.code_number,
+        "code_notation": doc.code_notation,
+        "issued_date": doc.issued_date,
+        "issuing_agency_name": _issuer_name(sender),
+        "issuing_agency_code": sender.agency_code,
+        "signer_name": outgoing.signer_name(doc),
+        "signer_position": doc.signer_position,
+        "urgency": doc.urgency or "thuong",
+        "due_date": doc.due_date,
+        "page_amount": doc.page_amount,
+        "source": "internal",
+    }
+    copy = createContent("IncomingDocument", **{k: v for k, v in values.items() if v is not None})
+    copy.id = copy_id
+    copy.file = _copy_file(doc.file)
+    copy.attachments = [_copy_file(a) for a in (doc.attachments or ())]
+    copy.arrival_date = when
+    copy.arrival_year = counter.current_year(when)
+    setattr(copy, SOURCE_ATTR, api.content.get_uuid(doc))
+    copy.qlvb_source_agency = sender.agency_code
+    folder._setObject(copy_id, copy)
+    copy = folder[copy_id]
+    incoming_trail(copy, "create", f"Nhận từ {sender.title}: {doc.notation()}")
+    return copy
+
+
+def queue_external(doc, recipients):
+    """Hand the external recipients to the exchange outbox.
+
+    THE single call site of the national axis: ``dongthap.qlvb.exchange.outbox.
+    queue_outgoing(document=, recipients=)`` when the exchange capability
+    provides it; until then the recipients are logged and recorded as queued.
+    """
+    if not recipients:
+        return False
+    try:
+        from dongthap.qlvb.exchange.outbox import queue_outgoing
+    except ImportError:
+        logger.warning("exchange outbox not installed: %s queued for %s only in its delivery status",
+                       doc.notation(), ", ".join(r["code"] for r in recipients))
+        return False
+    queue_outgoing(document=doc, recipients=[dict(r) for r in recipients])
+    return True
+
+
+def deliver(doc, legal_validity=None):
+    """Deliver the just-issued ``doc`` (call inside the ``issue`` transaction)."""
+    when = outgoing.now()
+    store = _store(doc, create=True)
+    sender = get_agency(doc)
+    _scan_once(doc, sender)
+    wanted = [uid for uid in doc.internal_recipients or () if f"agency:{uid}" not in store]
+    agencies = {b.UID: b._unrestrictedGetObject()  # one catalog query for every recipient
+                for b in api.content.find(UID=wanted, portal_type="Agency", unrestricted=True)} \
+        if wanted else {}
+    for uid in wanted:
+        key = f"agency:{uid}"
+        if key in store:  # exactly one copy per recipient agency
+            continue
+        agency = agencies.get(uid)
+        if agency is None:
+            raise outgoing.OutgoingError(_("error_recipient_gone",
+                                           default="A recipient agency no longer exists."))
+        copy = create_received_copy(doc, agency, when)
+        entry = PersistentMapping({
+            "kind": "internal", "agency_uid": uid, "agency_code": agency.agency_code,
+            "agency_name": agency.title, "copy_uid": api.content.get_uuid(copy),
+            "copy_path": "/".join(copy.getPhysicalPath()), "arrival_number": None,
+            "delivered_at": when.isoformat(), "legal_validity": legal_validity,
+            "history": PersistentList(), "reply": None,
+        })
+        _history(entry, "delivered")
+        store[key] = entry
+    fresh = [r for r in doc.external_recipients or () if f"external:{r['code']}" not in store]
+    outbox = queue_external(doc, fresh)  # one call: every package lists all recipients (ToPlaces)
+    for recipient in fresh:
+        entry = PersistentMapping({
+            "kind": "external", "agency_uid": None, "agency_code": recipient["code"],
+            "agency_name": recipient["name"], "copy_uid": None, "copy_path": None,
+            "arrival_number": None, "delivered_at": None, "legal_validity": legal_validity,
+            "history": PersistentList(), "reply": None,
+        })
+        _history(entry, "queued", "" if outbox else "exchange outbox not installed yet")
+        store[f"external:{recipient['code']}"] = entry
+
+
+def _scan_once(doc, agency):
+    """The issued PDF passes the antivirus once; every copy then reuses the result."""
+    try:
+        from dongthap.qlvb.antivirus.api import check_file
+    except ImportError:  # pragma: no cover
+        return
+    check_file(doc.file, getattr(doc.file, "filename", None), path_of_entry="delivery", agency=agency)
+
+
+# ---------------------------------------------------------------- status flowing back
+
+
+def _entry_for_copy(copy):
+    uid = getattr(copy, SOURCE_ATTR, None)
+    if not uid:
+        return None, None
+    doc = _unrestricted(uid, "OutgoingDocument")
+    if doc is None:
+        return None, None
+    store = _store(doc)
+    copy_uid = api.content.get_uuid(copy)
+    for entry in (store or {}).values():
+        if entry.get("copy_uid") == copy_uid:
+            return doc, entry
+    return doc, None
+
+
+def incoming_transition(copy, event):
+    """Subscriber: a received copy changed state in the recipient agency."""
+    if event.transition is None or not getattr(copy, SOURCE_ATTR, None):
+        return
+    doc, entry = _entry_for_copy(copy)
+    if entry is None:
+        return
+    status = INCOMING_STATES.get(event.new_state.id)
+    if status is None:
+        return
+    comment = (event.kwargs or {}).get("comment", "") or ""
+    if status == "registered":
+        # The incoming subscriber sets the number in the same event; read it if it is there already.
+        entry["arrival_number"] = getattr(copy, "arrival_number", None)
+    _history(entry, status, comment if status == "refused" else "",
+             arrival_number=getattr(copy, "arrival_number", None))
+
+
+def _arrival_number(entry):
+    if entry.get("arrival_number") or entry["kind"] != "internal":
+        return entry.get("arrival_number")
+    copy = _unrestricted(entry["copy_uid"], "IncomingDocument") if entry.get("copy_uid") else None
+    return getattr(copy, "arrival_number", None) if copy is not None else None
+
+
+def delivery_status(doc):
+    """Per recipient: kind, agency, status (+ title), arrival number, history."""
+    from zope.i18n import translate
+
+    result = []
+    for key, entry in sorted((_store(doc) or {}).items(), key=lambda kv: kv[1]["agency_name"]):
+        history = [dict(h, fullname=outgoing.fullname(h.get("actor")),
+                        title=translate(STATUS_TITLES.get(h["status"], h["status"]), target_language="vi"))
+                   for h in entry["history"]]
+        result.append({
+            "key": key, "kind": entry["kind"], "agency_code": entry["agency_code"],
+            "agency_name": entry["agency_name"], "status": entry["status"],
+            "status_title": STATUS_TITLES.get(entry["status"], entry["status"]),
+            "arrival_number": _arrival_number(entry), "delivered_at": entry.get("delivered_at"),
+            "updated_at": entry.get("updated_at"), "legal_validity": entry.get("legal_validity"),
+            "reply": dict(entry["reply"]) if entry.get("reply") else None,
+            "history": history,
+        })
+    return result
+
+
+# ---------------------------------------------------------------- replies and replacements
+
+
+def link_replies(doc):
+    """Link the issued ``doc`` both ways with what it answers and what it replaces."""
+    link = {"uid": api.content.get_uuid(doc), "notation": doc.notation(),
+            "issued_date": doc.issued_date.isoformat() if doc.issued_date else None,
+            "agency_code": get_agency(doc).agency_code, "title": doc.title}
+    for uid in doc.in_reply_to or ():
+        incoming = _unrestricted(uid, "IncomingDocument")
+        if incoming is None:
+            continue
+        replies = getattr(incoming, "qlvb_replied_by", None)
+        if replies is None:
+            replies = incoming.qlvb_replied_by = PersistentList()
+        replies.append(dict(link))
+        if not getattr(incoming, "qlvb_reply_notation", None):
+            incoming.qlvb_reply_notation = doc.notation()
+        # The incoming document may be our own delivered copy of another agency's document.
+        original, entry = _entry_for_copy(incoming)
+        if entry is not None:
+            entry["reply"] = dict(link)
+            _history(entry, entry["status"], f"Trả lời bằng văn bản {doc.notation()}")
+    if doc.replaces:
+        replaced = _unrestricted(doc.replaces, "OutgoingDocument")
+        if replaced is not None:
+            replaced.qlvb_replaced_by = dict(link)
+
+
+# ---------------------------------------------------------------- recall
+
+
+def _recall_log(agency, item):
+    log = getattr(agency, RECALL_LOG_ATTR, None)
+    if log is None:
+        log = PersistentList()
+        setattr(agency, RECALL_LOG_ATTR, log)
+    log.append(item)
+
+
+def recall(doc, reason):
+    """Recall the issued ``doc`` (inside the ``recall`` transition)."""
+    when = outgoing.now().isoformat()
+    who = outgoing.actor()
+    sender = get_agency(doc)
+    doc.qlvb_recall = {"reason": reason, "at": when, "by": who}
+    external = []
+    for entry in (_store(doc) or {}).values():
+        if entry["kind"] == "external":
+            external.append({"code": entry["agency_code"], "name": entry["agency_name"]})
+            _history(entry, "recall_queued", reason)
+            continue
+        copy = _unrestricted(entry["copy_uid"], "IncomingDocument") if entry.get("copy_uid") else None
+        item = {"at": when, "by": who, "reason": reason, "notation": doc.notation(),
+                "sender": sender.agency_code, "title": doc.title, "copy_path": entry.get("copy_path")}
+        if copy is None:
+            logger.warning("recall of %s: the copy in %s is already gone", doc.notation(),
+                           entry["agency_code"])
+            _history(entry, "recalled_removed", reason, note_missing=True)
+            continue
+        recipient = get_agency(copy)
+        state = api.content.get_state(copy)
+        if state == "received":
+            container = aq_parent(copy)
+            container._delObject(copy.getId())
+            item["action"] = "removed"
+            _recall_log(recipient, item)
+            logger.info("recall of %s: removed the unregistered copy %s in %s", doc.notation(),
+                        item["copy_path"], recipient.agency_code)
+            _history(entry, "recalled_removed", reason)
+        else:
+            setattr(copy, NOTICE_ATTR, PersistentMapping({
+                "reason": reason, "at": when, "by": who, "sender": sender.title,
+                "notation": doc.notation(), "acknowledged_at": None, "acknowledged_by": None}))
+            copy.reindexObject()
+            item["action"] = "notice"
+            item["arrival_number"] = getattr(copy, "arrival_number", None)
+            _recall_log(recipient, item)
+            logger.info("recall of %s: notice on the registered copy %s in %s", doc.notation(),
+                        item["copy_path"], recipient.agency_code)
+            _history(entry, "recall_notified", reason)
+    _recall_log(sender, {"at": when, "by": who, "reason": reason, "notation": doc.notation(),
+                         "title": doc.title, "action": "recalled"})
+    if external:
+        _queue_external_recall(doc, external, reason)
+
+
+def _queue_external_recall(doc, recipients, reason):
+    """Recall towards the axis (BussinessDocType 1) when the exchange outbox offers it."""
+    try:
+        from dongthap.qlvb.exchange.outbox import queue_recall
+    except ImportError:
+        logger.warning("exchange outbox not installed: recall of %s for %s recorded only",
+                       doc.notation(), ", ".join(r["code"] for r in recipients))
+        return
+    queue_recall(document=doc, recipients=recipients, reason=reason)
+
+
+def recall_notice(copy):
+    notice = getattr(copy, NOTICE_ATTR, None)
+    return dict(notice) if notice else None
+
+
+def acknowledge_recall(copy):
+    """The receiving clerk acknowledges the recall notice on a registered copy."""
+    from dongthap.qlvb.numbering import run_in_transaction
+    from dongthap.qlvb.security import roles as R
+
+    notice = getattr(copy, NOTICE_ATTR, None)
+    if not notice:
+        raise outgoing.OutgoingError(_("error_no_recall_notice",
+                                       default="This document has no recall notice."), status=404)
+    roles = set(api.user.get_roles(obj=copy))
+    if not roles & {R.CLERK, "Manager", "Site Administrator"}:
+        raise outgoing.forbidden()
+
+    def work():
+        if notice.get("acknowledged_at"):
+            return dict(notice)
+        notice["acknowledged_at"] = outgoing.now().isoformat()
+        notice["acknowledged_by"] = outgoing.actor()
+        _recall_log(get_agency(copy), {"at": notice["acknowledged_at"], "by": notice["acknowledged_by"],
+                                       "action": "acknowledged", "notation": notice["notation"],
+                                       "copy_path": "/".join(copy.getPhysicalPath())})
+        copy.reindexObject(idxs=["qlvb_recall_pending"])
+        _doc, entry = _entry_for_copy(copy)
+        if entry is not None:
+            _history(entry, "recall_acknowledged")
+        return dict(notice)
+
+    return run_in_transaction(work, note="qlvb: acknowledge recall")
+
+
+def pending_recall_notices(agency):
+    """Registered copies of ``agency`` whose recall notice is not yet acknowledged."""
+    from dongthap.qlvb.incoming.api import incoming_root
+
+    root = incoming_root(agency)
+    if root is None:
+        return []
+    result = []
+    for brain in api.content.find(context=root, portal_type="IncomingDocument",
+                                  qlvb_recall_pending=True):
+        result.append({"url": brain.getURL(), "title": brain.Title, "uid": brain.UID,
+                       "arrival_number": brain.arrival_number})
+    return result

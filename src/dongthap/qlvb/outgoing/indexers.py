@@ -1,0 +1,35 @@
+"""Catalog indexers of outgoing documents (and the recall notice on received copies)."""
+
+from dongthap.qlvb.content.incoming import IIncomingDocument
+from dongthap.qlvb.content.outgoing import IOutgoingDocument
+from dongthap.qlvb.outgoing import settings
+from plone.indexer import indexer
+
+
+@indexer(IOutgoingDocument)
+def outgoing_signer(obj):
+    return getattr(obj, "signer", None)
+
+
+@indexer(IOutgoingDocument)
+def outgoing_review_role(obj):
+    """The role the document waits for while under review (``QlvbDepartmentHead``…)."""
+    levels = list(getattr(obj, "qlvb_review_levels", None) or ())
+    index = getattr(obj, "qlvb_review_index", 0) or 0
+    wf = getattr(obj, "workflow_history", {}).get("qlvb_outgoing_workflow") or ()
+    state = wf[-1].get("review_state") if wf else None
+    if state != "pending_review" or index >= len(levels):
+        return None
+    return settings.LEVEL_ROLES[levels[index]]
+
+
+@indexer(IOutgoingDocument)
+def searchable_text(obj):
+    parts = [obj.title, obj.notation(), getattr(obj, "qlvb_type_name", "")]
+    return " ".join(p for p in parts if p)
+
+
+@indexer(IIncomingDocument)
+def qlvb_recall_pending(obj):
+    notice = getattr(obj, "qlvb_recall_notice", None)
+    return bool(notice) and not notice.get("acknowledged_at")

@@ -1,0 +1,151 @@
+"""Work lists (dashboards) and the NĐ 30 registers of outgoing documents."""
+
+from dongthap.qlvb.outgoing import api as outgoing
+from dongthap.qlvb.outgoing import delivery
+from dongthap.qlvb.outgoing.api import fmt_date
+from dongthap.qlvb.outgoing.api import outgoing_root
+from dongthap.qlvb.security import roles as R
+from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import URGENCY_RANK
+from plone import api
+from zope.i18n import translate
+
+import datetime
+
+LIST_LIMIT = 500
+ISSUED_STATES = ("issued", "archived", "recalled")
+LISTS = (
+    ("my_drafts", "dự thảo của tôi"),
+    ("waiting_review", "chờ duyệt"),
+    ("waiting_signature", "chờ ký"),
+    ("waiting_issue", "chờ phát hành"),
+    ("issued", "đã phát hành"),
+)
+
+
+def _row(brain):
+    return {
+        "url": brain.getURL(),
+        "uid": brain.UID,
+        "title": brain.Title,
+        "document_type": brain.document_type,
+        "document_type_title": DOCUMENT_TYPES.get(brain.document_type, ("", ""))[0],
+        "state": brain.review_state,
+        "state_title": outgoing.state_title(brain.review_state),
+        "urgency": brain.urgency,
+        "notation": f"{brain.code_number}/{brain.code_notation}" if brain.code_number else "",
+        "issued_date": fmt_date(brain.issued_date),
+        "due_date": fmt_date(brain.due_date),
+        "modified": brain.modified.ISO8601() if brain.modified else None,
+    }
+
+
+def _sorted(brains):
+    rows = [_row(b) for b in brains[:LIST_LIMIT]]
+    rows.sort(key=lambda r: (URGENCY_RANK.get(r["urgency"], 9), r["modified"] or ""), reverse=False)
+    return rows
+
+
+def lists_for(agency, userid):
+    """The caller's work lists in ``agency``: only what the catalog lets him see."""
+    root = outgoing_root(agency)
+    result = {key: [] for key, _title in LISTS}
+    if root is None:
+        return result
+    base = {"context": root, "portal_type": "OutgoingDocument"}
+    roles = set(api.user.get_roles(obj=agency))
+    result["my_drafts"] = _sorted(api.content.find(Creator=userid, review_state="draft", **base))
+    review_roles = [r for r in (R.DEPARTMENT_HEAD, R.LEADER) if r in roles or roles & {"Manager"}]
+    if review_roles:
+        result["waiting_review"] = _sorted(api.content.find(
+            review_state="pending_review", outgoing_review_role=review_roles, **base))
+    result["waiting_signature"] = _sorted(api.content.find(
+        review_state="approved", outgoing_signer=userid, **base))
+    if roles & {R.CLERK, "Manager", "Site Administrator"}:
+        result["waiting_issue"] = _sorted(api.content.find(review_state="signed", **base))
+    issued = api.content.find(review_state=list(ISSUED_STATES), sort_on="issued_date",
+                              sort_order="descending", sort_limit=100, **base)
+    result["issued"] = [_row(b) for b in issued[:100]]
+    return result
+
+
+# ---------------------------------------------------------------- registers
+
+
+def _issued_docs(agency, start, end):
+    root = outgoing_root(agency)
+    if root is None:
+        return []
+    query = {"context": root, "portal_type": "OutgoingDocument", "review_state": list(ISSUED_STATES),
+             "unrestricted": True}
+    if start and end:
+        query["issued_date"] = {"query": (start, end), "range": "min:max"}
+    elif start:
+        query["issued_date"] = {"query": start, "range": "min"}
+    elif end:
+        query["issued_date"] = {"query": end, "range": "max"}
+    docs = [b._unrestrictedGetObject() for b in api.content.find(**query)]
+    docs.sort(key=lambda d: (d.issued_year or 0, d.register_series or "", int(d.code_number or 0)))
+    return docs
+
+
+def _recipients(doc):
+    names = [e["agency_name"] for e in delivery.delivery_status(doc)]
+    if not names:
+        names = [r["name"] for r in doc.external_recipients or ()]
+    return "; ".join(names)
+
+
+def register_rows(agency, start, end):
+    """Sổ đăng ký văn bản đi: the 10 columns of NĐ 30 (keys of registers.columns.OUTGOING)."""
+    rows = []
+    for doc in _issued_docs(agency, start, end):
+        recall = getattr(doc, "qlvb_recall", None)
+        note = f"Đã thu hồi: {recall['reason']}" if recall else ""
+        if getattr(doc, "qlvb_replaced_by", None):
+            note = (note + "; " if note else "") + f"Thay thế bởi {doc.qlvb_replaced_by['notation']}"
+        rows.append({
+            "notation": doc.notation(),
+            "issued_date": doc.issued_date,
+            "subject": f"{DOCUMENT_TYPES.get(doc.document_type, ('', ''))[0]}: {doc.title}",
+            "signer": outgoing.signer_name(doc),
+            "recipients": _recipients(doc),
+            "copy_holder": doc.copy_holder or "",
+            "copies": doc.issued_amount or 1,
+            "transfer_date": doc.issued_date,
+            "receipt_signature": "",
+            "note": note,
+        })
+    return rows
+
+
+def _status_summary(doc):
+    parts = []
+    for entry in delivery.delivery_status(doc):
+        title = translate(entry["status_title"], target_language="vi")
+        if entry["arrival_number"]:
+            title += f" (số đến {entry['arrival_number']})"
+        parts.append(f"{entry['agency_name']}: {title}")
+    return "; ".join(parts)
+
+
+def report_rows(agency, start, end):
+    """Báo cáo tình hình giải quyết văn bản đi (keys of registers.columns.OUTGOING_REPORT)."""
+    rows = []
+    for doc in _issued_docs(agency, start, end):
+        recall = getattr(doc, "qlvb_recall", None)
+        rows.append({
+            "notation": doc.notation(),
+            "issued_date": doc.issued_date,
+            "subject": doc.title,
+            "recipients": _recipients(doc),
+            "due_date": doc.due_date,
+            "status": _status_summary(doc),
+            "note": f"Đã thu hồi: {recall['reason']}" if recall else "",
+        })
+    return rows
+
+
+def default_period(start, end):
+    today = outgoing.now().date()
+    return start or datetime.date(today.year, 1, 1), end or today

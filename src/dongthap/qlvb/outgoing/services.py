@@ -1,0 +1,310 @@
+"""REST services of outgoing documents (plone.restapi).
+
+``POST  /<agency>/@outgoing``                  create a draft (file base64 .docx or PDF)
+``GET   /<agency>/@outgoing``                  the caller's work lists (dự thảo của tôi, chờ duyệt,
+                                               chờ ký, chờ phát hành, đã phát hành)
+``GET|PATCH /<agency>/@outgoing-settings``     review levels and register series of the agency
+``GET   /<agency>/@registers/outgoing``        Sổ đăng ký văn bản đi (``format=json|pdf|xlsx``,
+                                               ``from``/``to`` dd/mm/yyyy)
+``GET   /<agency>/@registers/outgoing_report`` Báo cáo tình hình giải quyết văn bản đi (same parameters)
+``POST  /<document>/@workflow/<transition>``   transitions, conflict-safe; number, signature and
+                                               delivery at ``issue``
+``GET   /<document>/@delivery-status``         per recipient: delivered, registered (arrival number) …
+``GET|POST /<document>/@review-comments``      reviewer comments (all kept), trail, versions
+``GET|POST /<incoming copy>/@recall-notice``   the recall notice and its acknowledgement by the clerk
+
+Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document; a
+changed file is kept as a new draft version). Errors:
+``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
+"""
+
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.outgoing import api as outgoing
+from dongthap.qlvb.outgoing import delivery
+from dongthap.qlvb.outgoing import queries
+from dongthap.qlvb.outgoing import settings
+from dongthap.qlvb.restapi.errors import error
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.serializer.converters import json_compatible
+from plone.restapi.services import Service
+from zope.i18n import translate
+from zope.interface import alsoProvides
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+import base64
+import binascii
+import json
+
+
+def translate_tree(value, request):
+    if isinstance(value, dict):
+        return {k: translate_tree(v, request) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [translate_tree(v, request) for v in value]
+    if hasattr(value, "domain") and hasattr(value, "default"):
+        return translate(value, context=request)
+    return value
+
+
+def fail(request, problem):
+    status = problem.status
+    kind = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 503: "ServiceUnavailable"}.get(
+        status, "Error")
+    errors = [{"field": e.get("field"), "message": translate(e["message"], context=request)}
+              for e in problem.errors]
+    return error(request, status, kind, problem.message, errors=errors)
+
+
+def _body(request):
+    try:
+        data = json_body(request) if request.get("BODY") else {}
+    except Exception:  # noqa: BLE001 - malformed JSON
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _bad_json(request):
+    return error(request, 400, "BadRequest",
+                 _("error_bad_json", default="The request body must be a JSON object."))
+
+
+def decode_file(value):
+    """(bytes, filename) from plone.restapi's file format {data, encoding, filename}."""
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("file")
+    data = value.get("data") or ""
+    if value.get("encoding", "base64") == "base64":
+        payload = base64.b64decode(data, validate=False)
+    else:
+        payload = data.encode("utf-8")
+    return payload, value.get("filename") or "du-thao.pdf"
+
+
+class OutgoingPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = _body(self.request)
+        if data is None:
+            return _bad_json(self.request)
+        raw = {k: data.get(k) for k in outgoing.INPUT_FIELDS if k in data}
+        try:
+            raw["file"] = decode_file(data.get("file"))
+            raw["attachments"] = [decode_file(a) for a in data.get("attachments") or []]
+        except (ValueError, binascii.Error, TypeError):
+            return error(self.request, 400, "BadRequest", _(
+                "error_bad_file", default="The file must be sent as {data, encoding: base64, filename}."))
+        try:
+            values = outgoing.clean(self.context, raw)
+            result = outgoing.create(self.context, values, comment=data.get("comment") or "")
+        except outgoing.OutgoingError as problem:
+            return fail(self.request, problem)
+        self.request.response.setStatus(201)
+        self.request.response.setHeader("Location", result["url"])
+        return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
+
+
+class OutgoingGet(Service):
+    def reply(self):
+        user = api.user.get_current()
+        lists = queries.lists_for(self.context, user.getId())
+        titles = dict(queries.LISTS)
+        return translate_tree({"@id": f"{self.context.absolute_url()}/@outgoing", "titles": titles,
+                               **lists}, self.request)
+
+
+class SettingsGet(Service):
+    def reply(self):
+        return {"@id": f"{self.context.absolute_url()}/@outgoing-settings",
+                **settings.get_settings(self.context)}
+
+
+class SettingsPatch(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = _body(self.request)
+        if data is None:
+            return _bad_json(self.request)
+        from dongthap.qlvb.numbering import run_in_transaction
+
+        def work():
+            return settings.set_settings(self.context, review_levels=data.get("review_levels"),
+                                         series=data.get("series"))
+
+        try:
+            result = run_in_transaction(work, note="qlvb: outgoing settings")
+        except settings.SettingsError as problem:
+            return error(self.request, 400, "BadRequest", problem.message)
+        return {"@id": f"{self.context.absolute_url()}/@outgoing-settings", **result}
+
+
+def _registers_base():
+    """The incoming ``@registers`` service, which ours extends (or a plain Service)."""
+    try:
+        from dongthap.qlvb.incoming.services import RegistersGet
+    except ImportError:  # pragma: no cover - incoming not installed
+        return Service
+    return RegistersGet
+
+
+@implementer(IPublishTraverse)
+class RegistersGet(_registers_base()):
+    """``@registers/outgoing`` and ``@registers/outgoing_report``; every other register
+    is served by the incoming capability's service (this class extends it)."""
+
+    register = None
+    OURS = ("outgoing", "outgoing_report")
+
+    binary = None
+
+    def publishTraverse(self, request, name):
+        if self.register is None:
+            self.register = name
+        return self
+
+    def render(self):
+        """JSON, or a file: ours (``self.binary``) or a download answered by the incoming reply."""
+        self.check_permission()
+        content = self.reply()
+        download = None
+        if self.binary is not None:
+            download = self.binary
+        elif all(hasattr(content, a) for a in ("data", "content_type", "filename")):
+            download = (content.data, content.content_type, content.filename)
+        response = self.request.response
+        if download is None:
+            response.setHeader("Content-Type", "application/json")
+            return json.dumps(content, indent=2, sort_keys=True, separators=(", ", ": "))
+        data, mime, name = download
+        response.setHeader("Content-Type", mime)
+        response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
+        response.setHeader("Content-Length", str(len(data)))
+        response.setHeader("Cache-Control", "private, no-store")
+        return data
+
+    def reply(self):
+        if self.register not in self.OURS:
+            if not api.user.has_permission("dongthap.qlvb: View incoming registers", obj=self.context):
+                return error(self.request, 403, "Forbidden",
+                             _("error_forbidden", default="You are not allowed to do this."))
+            return super().reply()
+        if not api.user.has_permission(outgoing.REGISTERS_PERMISSION, obj=self.context):
+            return error(self.request, 403, "Forbidden",
+                         _("error_forbidden", default="You are not allowed to do this."))
+        try:
+            start = outgoing.parse_date(self.request.form.get("from"))
+            end = outgoing.parse_date(self.request.form.get("to"))
+        except ValueError:
+            return error(self.request, 400, "BadRequest",
+                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
+        fmt = self.request.form.get("format", "json")
+        if fmt not in ("json", "pdf", "xlsx"):
+            return error(self.request, 400, "BadRequest", _(
+                "error_register_format_unknown", default="The format must be json, pdf or xlsx."))
+        rows_of = queries.register_rows if self.register == "outgoing" else queries.report_rows
+        rows = rows_of(self.context, start, end)
+        from dongthap.qlvb import registers
+
+        register = registers.get_register(self.register)
+        if fmt == "json":
+            return {
+                "@id": f"{self.context.absolute_url()}/@registers/{self.register}",
+                "agency_code": self.context.agency_code,
+                "from": outgoing.fmt_date(start), "to": outgoing.fmt_date(end),
+                "title": register.title,
+                "columns": [{"key": c.key, "header": c.header} for c in register.columns],
+                "rows": json_compatible([{k: outgoing.fmt_date(v) if hasattr(v, "strftime") else v
+                                          for k, v in row.items()} for row in rows]),
+            }
+        period_from, period_to = queries.default_period(start, end)
+        render = registers.render_pdf if fmt == "pdf" else registers.render_xlsx
+        payload = render(self.register, rows, agency_name=self.context.title, period_from=period_from,
+                         period_to=period_to, printed_by=outgoing.fullname(outgoing.actor()))
+        mime = "application/pdf" if fmt == "pdf" else \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"so-van-ban-di-{period_from:%Y%m%d}-{period_to:%Y%m%d}.{fmt}" \
+            if self.register == "outgoing" else f"bao-cao-van-ban-di-{period_from:%Y%m%d}.{fmt}"
+        self.binary = (payload, mime, name)
+        return {}
+
+
+@implementer(IPublishTraverse)
+class WorkflowPost(Service):
+    """``@workflow/<transition>`` for outgoing documents, with our retry loop."""
+
+    transition = None
+
+    def publishTraverse(self, request, name):
+        if self.transition is None:
+            self.transition = name
+        return self
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        if not self.transition:
+            return error(self.request, 400, "BadRequest",
+                         _("error_transition_missing", default="Which action? Add it to the address."))
+        data = _body(self.request)
+        if data is None:
+            return _bad_json(self.request)
+        try:
+            result = outgoing.transition(self.context, self.transition, data.get("comment", ""))
+        except outgoing.OutgoingError as problem:
+            return fail(self.request, problem)
+        history = self.context.workflow_history.get(outgoing.WORKFLOW_ID) or ({},)
+        action = dict(history[-1])
+        action.update(result)
+        action["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
+        return translate_tree(json_compatible(action), self.request)
+
+
+class DeliveryStatusGet(Service):
+    def reply(self):
+        return translate_tree(json_compatible({
+            "@id": f"{self.context.absolute_url()}/@delivery-status",
+            "notation": self.context.notation(),
+            "state": api.content.get_state(self.context),
+            "items": delivery.delivery_status(self.context),
+        }), self.request)
+
+
+class CommentsGet(Service):
+    def reply(self):
+        return translate_tree(json_compatible(outgoing.info(self.context)), self.request)
+
+
+class CommentsPost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = _body(self.request)
+        if data is None:
+            return _bad_json(self.request)
+        try:
+            entry = outgoing.comment(self.context, data.get("text", ""))
+        except outgoing.OutgoingError as problem:
+            return fail(self.request, problem)
+        self.request.response.setStatus(201)
+        return json_compatible(entry)
+
+
+class RecallNoticeGet(Service):
+    def reply(self):
+        notice = delivery.recall_notice(self.context)
+        if notice is None:
+            return error(self.request, 404, "NotFound", _(
+                "error_no_recall_notice", default="This document has no recall notice."))
+        return json_compatible(notice)
+
+
+class RecallNoticePost(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            notice = delivery.acknowledge_recall(self.context)
+        except outgoing.OutgoingError as problem:
+            return fail(self.request, problem)
+        return json_compatible(notice)

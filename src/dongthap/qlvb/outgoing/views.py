@@ -1,0 +1,301 @@
+"""Classic UI of outgoing documents: dashboard, drafting form, document view, recall notice."""
+
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.outgoing import api as outgoing
+from dongthap.qlvb.outgoing import delivery
+from dongthap.qlvb.outgoing import queries
+from dongthap.qlvb.outgoing.vocabularies import AUTHORITY_TITLES
+from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import URGENCY
+from plone import api
+from plone.app.layout.viewlets import ViewletBase
+from plone.namedfile.utils import set_headers
+from plone.namedfile.utils import stream_data
+from plone.protect import CheckAuthenticator
+from Products.CMFPlone.utils import safe_text
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zExceptions import NotFound
+from zope.i18n import translate
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+LIST_TITLES = {
+    "my_drafts": _("tab_my_drafts", default="My drafts"),
+    "waiting_review": _("tab_waiting_review", default="Waiting for review"),
+    "waiting_signature": _("tab_waiting_signature", default="Waiting for signature"),
+    "waiting_issue": _("tab_waiting_issue", default="Waiting to be issued"),
+    "issued": _("tab_issued", default="Issued documents"),
+}
+
+
+def _upload(upload):
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    upload.seek(0)
+    return upload.read(), safe_text(upload.filename).rsplit("\\", 1)[-1]
+
+
+class _Base(BrowserView):
+    def t(self, message):
+        return translate(message, context=self.request)
+
+    def agency(self):
+        return get_agency(self.context)
+
+    def message(self, text, kind="info"):
+        api.portal.show_message(message=self.t(text), request=self.request, type=kind)
+
+
+class DashboardView(_Base):
+    """"Văn bản đi": dự thảo của tôi, chờ duyệt, chờ ký, chờ phát hành, đã phát hành."""
+
+    def lists(self):
+        agency = self.agency()
+        lists = queries.lists_for(agency, api.user.get_current().getId())
+        return [{"key": key, "title": self.t(LIST_TITLES[key]), "rows": lists[key]}
+                for key, _title in queries.LISTS]
+
+    def can_add(self):
+        return api.user.has_permission(outgoing.ADD_PERMISSION, obj=self.agency())
+
+    def can_registers(self):
+        return api.user.has_permission(outgoing.REGISTERS_PERMISSION, obj=self.agency())
+
+    def base_url(self):
+        return self.agency().absolute_url()
+
+    def state_title(self, state):
+        return self.t(outgoing.state_title(state))
+
+
+class DraftForm(_Base):
+    """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
+
+    def __call__(self):
+        self.errors = {}
+        self.general = []
+        agency = self.agency()
+        self.values = {"urgency": "thuong", "document_type": "cong_van", "signing_authority": "none",
+                       "internal_recipients": [], "issued_amount": "1"}
+        if self.request.method == "POST" and self.request.form.get("form.submitted"):
+            CheckAuthenticator(self.request)
+            form = self.request.form
+            raw = {k: form.get(k) for k in outgoing.INPUT_FIELDS if k in form}
+            recipients = form.get("internal_recipients") or []
+            raw["internal_recipients"] = recipients if isinstance(recipients, list) else [recipients]
+            lines = [line for line in (form.get("external_recipients") or "").splitlines() if line.strip()]
+            raw["external_recipients"] = lines
+            raw.pop("in_reply_to", None)
+            if form.get("in_reply_to"):
+                raw["in_reply_to"] = [form["in_reply_to"]]
+            raw["file"] = _upload(form.get("file"))
+            self.values = dict(form)
+            self.values["internal_recipients"] = raw["internal_recipients"]
+            try:
+                values = outgoing.clean(agency, raw)
+                result = outgoing.create(agency, values)
+            except outgoing.OutgoingError as problem:
+                self.general.append(self.t(problem.message))
+                for e in problem.errors:
+                    self.errors.setdefault(e["field"], self.t(e["message"]))
+                return self.index()
+            self.message(_("msg_draft_created", default="The draft was saved."))
+            return self.request.response.redirect(result["url"])
+        if self.request.form.get("in_reply_to"):
+            self.values["in_reply_to"] = self.request.form["in_reply_to"]
+        return self.index()
+
+    def error(self, name):
+        return self.errors.get(name)
+
+    def document_types(self):
+        return [{"value": k, "title": f"{n} ({a})" if a else n} for k, (n, a) in DOCUMENT_TYPES.items()]
+
+    def urgencies(self):
+        return [{"value": k, "title": self.t(t)} for k, t in reversed(URGENCY)]
+
+    def authorities(self):
+        return [{"value": k, "title": self.t(AUTHORITY_TITLES[k])} for k in AUTHORITIES]
+
+    def signers(self):
+        return [{"value": u, "title": outgoing.fullname(u)} for u in outgoing.leaders_of(self.agency())]
+
+    def departments(self):
+        return [{"value": k, "title": f"{d.title} ({d.abbreviation})"}
+                for k, d in sorted(outgoing.departments_of(self.agency()).items())]
+
+    def recipients(self):
+        brains = outgoing.recipient_agencies(self.agency()).values()
+        return sorted(({"value": b.UID, "title": b.Title} for b in brains), key=lambda r: r["title"])
+
+
+class DocumentView(_Base):
+    """The document: metadata, actions, comments, versions, delivery status, trail."""
+
+    def __call__(self):
+        if self.request.method == "POST" and self.request.form.get("form.action"):
+            CheckAuthenticator(self.request)
+            return self._act()
+        return self.index()
+
+    def _act(self):
+        form = self.request.form
+        action = form["form.action"]
+        try:
+            if action == "comment":
+                outgoing.comment(self.context, form.get("text", ""))
+                self.message(_("msg_comment_saved", default="The comment was saved."))
+            else:
+                outgoing.transition(self.context, action, form.get("comment", ""))
+                self.message(_("msg_action_done", default="Done: ${action}.",
+                               mapping={"action": self.t(outgoing.TRANSITION_TITLES.get(action, action))}))
+        except outgoing.OutgoingError as problem:
+            self.message(problem.message, "error")
+        if api.user.has_permission("View", obj=self.context):
+            return self.request.response.redirect(self.context.absolute_url())
+        return self.request.response.redirect(self.agency().absolute_url() + "/@@van-ban-di")
+
+    def info(self):
+        return outgoing.info(self.context)
+
+    def fields(self):
+        c = self.context
+        name, abbr = DOCUMENT_TYPES.get(c.document_type, ("", ""))
+        dept = outgoing.departments_of(self.agency()).get(c.drafting_department or "")
+        rows = [
+            (_("label_code_number", default="Number (số)"), c.notation()),
+            (_("label_issued_at", default="Issue time"), outgoing.fmt_datetime(c.issued_at)),
+            (_("label_document_type", default="Document type"), name),
+            (_("label_drafting_department", default="Drafting department"), dept.title if dept else ""),
+            (_("label_signer", default="Signer"), outgoing.signer_name(c)),
+            (_("label_signer_position", default="Position of the signer"),
+             " ".join(x for x in (AUTHORITIES.get(c.signing_authority or "none"), c.signer_position) if x)),
+            (_("label_reply_due_date", default="Reply due date (hạn trả lời)"),
+             outgoing.fmt_date(c.due_date)),
+            (_("label_copy_holder", default="Unit or person keeping the file copy"), c.copy_holder or ""),
+        ]
+        return [{"label": self.t(label), "value": value} for label, value in rows if value]
+
+    def transitions(self):
+        wftool = api.portal.get_tool("portal_workflow")
+        return [{"id": t["id"], "title": self.t(outgoing.TRANSITION_TITLES.get(t["id"], t["id"])),
+                 "needs_comment": t["id"] in outgoing.NEEDS_COMMENT}
+                for t in wftool.getTransitionsFor(self.context)]
+
+    def can_comment(self):
+        return api.user.has_permission(outgoing.COMMENT_PERMISSION, obj=self.context)
+
+    def state_title(self):
+        return self.t(outgoing.state_title(api.content.get_state(self.context)))
+
+    def delivery(self):
+        rows = delivery.delivery_status(self.context)
+        for row in rows:
+            row["status_title"] = self.t(row["status_title"])
+        return rows
+
+    def file_url(self):
+        if getattr(self.context, "file", None) is None:
+            return None
+        return f"{self.context.absolute_url()}/@@download/file"
+
+    def reply_url(self):
+        return None
+
+
+@implementer(IPublishTraverse)
+class VersionDownload(BrowserView):
+    """``@@outgoing-version/<n>``: one kept draft version of the main file."""
+
+    number = None
+
+    def publishTraverse(self, request, name):
+        self.number = name
+        return self
+
+    def __call__(self):
+        for version in outgoing.versions(self.context):
+            if str(version["version"]) == str(self.number):
+                named = version["file"]
+                set_headers(named, self.request.response, filename=version["filename"] or "du-thao")
+                return stream_data(named)
+        raise NotFound(self.number)
+
+
+class RecallNoticeViewlet(ViewletBase):
+    """On a received copy: the sender recalled the document; the clerk acknowledges."""
+
+    index = ViewPageTemplateFile("templates/recall_notice.pt")
+
+    def notice(self):
+        return delivery.recall_notice(self.context)
+
+    def can_acknowledge(self):
+        notice = self.notice()
+        roles = set(api.user.get_roles(obj=self.context))
+        return bool(notice) and not notice.get("acknowledged_at") and bool(
+            roles & {"QlvbClerk", "Manager", "Site Administrator"})
+
+
+class AcknowledgeRecall(BrowserView):
+    """POST target of the viewlet's button."""
+
+    def __call__(self):
+        CheckAuthenticator(self.request)
+        try:
+            delivery.acknowledge_recall(self.context)
+            api.portal.show_message(
+                message=translate(_("msg_recall_acknowledged", default="The recall was acknowledged."),
+                                  context=self.request), request=self.request)
+        except outgoing.OutgoingError as problem:
+            api.portal.show_message(message=translate(problem.message, context=self.request),
+                                    request=self.request, type="error")
+        return self.request.response.redirect(self.context.absolute_url())
+
+
+class TestNumberView(BrowserView):
+    """TEST ONLY (``QLVB_TEST_VIEWS=1``): take one number of the outgoing register.
+
+    Used by the numbering concurrency test to hammer the very function
+    ``issue`` uses (:func:`numbering.take_number`) without the PDF signing
+    around it. The number is stored with a token in the same transaction (as
+    ``issue`` stores it on the document), so a number returned to the client
+    is a committed number. Refuses with 404 unless the environment enables it.
+    """
+
+    def __call__(self):
+        import json
+        import os
+        import uuid
+
+        if os.environ.get("QLVB_TEST_VIEWS") != "1":
+            raise NotFound("test views are disabled")
+        from BTrees.OOBTree import OOBTree
+        from dongthap.qlvb.numbering import run_in_transaction
+        from dongthap.qlvb.outgoing import numbering
+        from plone.protect.interfaces import IDisableCSRFProtection
+        from zope.interface import alsoProvides
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        agency = self.context
+        token = uuid.uuid4().hex
+        document_type = self.request.form.get("document_type", "cong_van")
+
+        def work():
+            series, year, number = numbering.take_number(agency, document_type)
+            taken = getattr(agency, "_qlvb_test_numbers", None)
+            if taken is None:
+                taken = agency._qlvb_test_numbers = OOBTree()
+            key = (series, year, number)
+            if key in taken:  # would be a duplicate: make the test fail loudly
+                raise AssertionError(f"duplicate number {key}")
+            taken[key] = token
+            return {"series": series, "year": year, "number": number, "token": token}
+
+        result = run_in_transaction(work, lock_key=outgoing.register_lock_key(agency),
+                                    note="qlvb: TEST take outgoing number")
+        self.request.response.setHeader("Content-Type", "application/json")
+        return json.dumps(result)

@@ -1,0 +1,268 @@
+"""Guards and subscribers of ``qlvb_outgoing_workflow``.
+
+::
+
+    draft ─submit─▶ pending_review ─forward─▶ pending_review (next level)
+      ▲                 │ approve (last level)
+      └──return─────────┤
+      └──return──── approved ─sign (the signer)─▶ signed ─issue (clerk)─▶ issued ─archive─▶ archived
+                                                                             └─recall (reason)─▶ recalled
+
+Everything that must happen together with a state change happens here, in
+the transaction of the transition, whichever way it is triggered (REST
+``@workflow``, our forms, Classic UI's ``content_status_modify``):
+
+* ``submit`` copies the review levels of the agency/type onto the document;
+* ``forward``/``approve`` advance the review level (each reviewer's comment kept);
+* ``sign`` signs as the document's signer with his server-held key;
+* ``issue`` takes the number, builds the notation, sets the issue time,
+  signs as the agency, then delivers (internal copies, external queue) and
+  links replies and replacements — inside a savepoint: if anything fails, the
+  savepoint is rolled back and the transition refused with a Vietnamese
+  message (no number used, no signature, no copy);
+* ``recall`` freezes the document and recalls the delivered copies.
+"""
+
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.numbering import counter
+from dongthap.qlvb.outgoing import api as outgoing
+from dongthap.qlvb.outgoing import numbering
+from dongthap.qlvb.outgoing import settings
+from dongthap.qlvb.vocabularies.documents import type_name
+from plone import api
+from Products.CMFCore.WorkflowCore import WorkflowException
+from zope.i18n import translate
+
+import logging
+import transaction
+
+logger = logging.getLogger("dongthap.qlvb.outgoing")
+ADMIN_ROLES = {"Manager", "Site Administrator"}
+
+
+class OutgoingWorkflowError(WorkflowException):
+    """A transition refused by a rule of ours; ``message`` is translatable."""
+
+    def __init__(self, message):
+        super().__init__(translate(message, target_language="vi"))
+        self.message = message
+
+
+# ---------------------------------------------------------------- guards
+
+
+def _roles(doc):
+    return set(api.user.get_roles(obj=doc))
+
+
+def guard(doc, transition):
+    """Whether the current user may run ``transition`` now (cheap: no validation)."""
+    user = api.user.get_current()
+    if user is None or api.user.is_anonymous():
+        return False
+    roles = _roles(doc)
+    admin = bool(roles & ADMIN_ROLES)
+    if transition in ("forward", "approve"):
+        level = outgoing.current_level(doc)
+        if level is None:
+            return False
+        levels = list(getattr(doc, "qlvb_review_levels", None) or ())
+        last = (getattr(doc, "qlvb_review_index", 0) or 0) >= len(levels) - 1
+        if (transition == "approve") != last:
+            return False
+        return admin or settings.LEVEL_ROLES[level] in roles
+    if transition == "return":
+        state = api.content.get_state(doc)
+        if admin:
+            return True
+        if state == "pending_review":
+            level = outgoing.current_level(doc)
+            return level is not None and settings.LEVEL_ROLES[level] in roles
+        if state == "approved":
+            return "QlvbLeader" in roles
+        return False
+    if transition == "sign":
+        # Only the document's signer, never an administrator in his place.
+        return user.getId() == getattr(doc, "signer", None) and "QlvbLeader" in roles
+    return False
+
+
+# ---------------------------------------------------------------- subscribers
+
+
+def before_transition(doc, event):
+    transition = event.transition
+    if transition is None:
+        return
+    comment = ((event.kwargs or {}).get("comment", "") or "").strip()
+    tid = transition.id
+    if tid in outgoing.NEEDS_COMMENT and not comment:
+        raise OutgoingWorkflowError(outgoing.reason_required_message(tid))
+    handler = _BEFORE.get(tid)
+    if handler is None:
+        return
+    savepoint = transaction.savepoint()
+    try:
+        handler(doc, comment)
+    except OutgoingWorkflowError:
+        savepoint.rollback()
+        raise
+    except Exception as problem:
+        savepoint.rollback()
+        logger.exception("outgoing %s of %s failed", tid, doc.absolute_url_path())
+        raise OutgoingWorkflowError(_failure_message(tid, problem)) from problem
+
+
+def _failure_message(tid, problem):
+    detail = getattr(problem, "message", None)
+    if detail is not None:
+        detail = translate(detail, target_language="vi")
+    else:
+        detail = type(problem).__name__
+    if tid == "sign":
+        return _("error_sign_failed", default="The document was not signed: ${detail}",
+                 mapping={"detail": detail})
+    if tid == "issue":
+        return _("error_issue_failed",
+                 default="The document was not issued (no number was used): ${detail}",
+                 mapping={"detail": detail})
+    return _("error_transition_failed", default="The action failed: ${detail}", mapping={"detail": detail})
+
+
+def after_transition(doc, event):
+    transition = event.transition
+    if transition is None:
+        return
+    comment = ((event.kwargs or {}).get("comment", "") or "").strip()
+    extra = {}
+    if transition.id == "issue":
+        extra = {"number": doc.notation()}
+    outgoing.add_trail(doc, transition.id, comment, state=event.new_state.id, **extra)
+    doc.reindexObject()
+
+
+def _submit(doc, comment):
+    agency = get_agency(doc)
+    missing = []
+    for name in ("title", "document_type", "signer", "signer_position", "file"):
+        if not getattr(doc, name, None):
+            missing.append(translate(outgoing.IOutgoingDocument[name].title, target_language="vi"))
+    if numbering.notation(doc.document_type, "X") == "X" and not doc.drafting_department:
+        missing.append(translate(outgoing.IOutgoingDocument["drafting_department"].title,
+                                 target_language="vi"))
+    if not (doc.internal_recipients or doc.external_recipients):
+        missing.append(translate(_("label_recipients", default="Recipients"), target_language="vi"))
+    if missing:
+        raise OutgoingWorkflowError(_("error_submit_missing",
+                                      default="Fill in before submitting: ${fields}.",
+                                      mapping={"fields": ", ".join(missing)}))
+    if doc.signer not in outgoing.leaders_of(agency):
+        raise OutgoingWorkflowError(_("error_signer_not_leader",
+                                      default="The signer must be a leader of the agency."))
+    doc.qlvb_review_levels = settings.review_levels(agency, doc.document_type)
+    doc.qlvb_review_index = 0
+    outgoing.record_version(doc, comment)
+    if comment:
+        outgoing.add_comment(doc, comment, action="submit")
+
+
+def _forward(doc, comment):
+    level = outgoing.current_level(doc)
+    outgoing.add_comment(doc, comment or "", action="forward", level=level)
+    doc.qlvb_review_index = (getattr(doc, "qlvb_review_index", 0) or 0) + 1
+
+
+def _approve(doc, comment):
+    level = outgoing.current_level(doc)
+    outgoing.add_comment(doc, comment or "", action="approve", level=level)
+    doc.qlvb_review_index = len(getattr(doc, "qlvb_review_levels", None) or ())
+    doc.qlvb_approved_by = outgoing.actor()
+
+
+def _return(doc, comment):
+    outgoing.add_comment(doc, comment, action="return", level=outgoing.current_level(doc))
+    doc.qlvb_review_index = 0
+
+
+def _sign(doc, comment):
+    from dongthap.qlvb.signing import api as signing
+
+    if not outgoing.is_pdf(bytes(doc.file.data[:1024]) if doc.file else b""):
+        raise OutgoingWorkflowError(_("error_sign_needs_pdf",
+                                      default="Upload the final PDF of the document before signing."))
+    userid = outgoing.actor()
+    if userid != doc.signer:
+        raise OutgoingWorkflowError(_("error_not_the_signer",
+                                      default="Only the signer chosen for this document may sign it."))
+    report = signing.sign_person(
+        document=doc, name=outgoing.fullname(userid), position=doc.signer_position,
+        authority_prefix=AUTHORITIES.get(doc.signing_authority or "none") or None)
+    doc.qlvb_signed_at = outgoing.now().isoformat()
+    if comment:
+        outgoing.add_comment(doc, comment, action="sign")
+    return report
+
+
+def _issue(doc, comment):
+    from dongthap.qlvb.outgoing import delivery
+    from dongthap.qlvb.signing import api as signing
+
+    agency = get_agency(doc)
+    when = outgoing.now().replace(microsecond=0)
+    dept = outgoing.departments_of(agency).get(doc.drafting_department or "")
+    notation_text = numbering.notation(doc.document_type, agency.abbreviation,
+                                       dept.abbreviation if dept is not None else None)
+    series, year, number = numbering.take_number(agency, doc.document_type, when)
+    report = signing.sign_agency(document=doc, code_number=number, code_notation=notation_text,
+                                 issued_at=when)
+    doc.code_number = number
+    doc.code_notation = notation_text
+    doc.issued_at = when
+    doc.issued_date = when.astimezone(counter.VIETNAM).date()
+    doc.issued_year = year
+    doc.register_series = series
+    doc.qlvb_issued_by = outgoing.actor()
+    doc.qlvb_type_name = type_name(doc.document_type)
+    if not doc.page_amount:
+        doc.page_amount = _count_pages(doc.file)
+    delivery.deliver(doc, legal_validity=report.get("legal_validity"))
+    delivery.link_replies(doc)
+    logger.info("issued %s (%s) in %s", doc.notation(), series, agency.agency_code)
+
+
+def _count_pages(named_file):
+    import re
+
+    try:
+        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", bytes(named_file.data))) or None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _recall(doc, comment):
+    from dongthap.qlvb.outgoing import delivery
+
+    delivery.recall(doc, comment)
+
+
+_BEFORE = {
+    "submit": _submit,
+    "forward": _forward,
+    "approve": _approve,
+    "return": _return,
+    "sign": _sign,
+    "issue": _issue,
+    "recall": _recall,
+}
+
+
+def version_on_change(doc, event):
+    """Keep every draft version: a changed main file while draft/under review is a new version."""
+    try:
+        state = api.content.get_state(doc, default=None)
+    except Exception:  # noqa: BLE001 - not yet in a workflow
+        state = None
+    if state in (None, "draft", "pending_review"):
+        outgoing.record_version(doc)
