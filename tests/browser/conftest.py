@@ -10,8 +10,10 @@ CHROMIUM = os.environ.get("QLVB_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "var", "test-screenshots")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One Chromium per test module: Playwright's event loop must not outlive the module,
+    or in-process code that runs asyncio (pyHanko signing) fails in later tests."""
     require(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), f"{CHROMIUM} (Debian chromium)")
     from playwright.sync_api import sync_playwright
 

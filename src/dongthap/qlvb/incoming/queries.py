@@ -29,6 +29,8 @@ def _filters(filters):
         query["document_type"] = filters["document_type"]
     if filters.get("state"):
         query["review_state"] = filters["state"]
+    if filters.get("legal_validity"):
+        query["legal_validity"] = filters["legal_validity"]
     start, end = filters.get("date_from"), filters.get("date_to")
     if start and end:
         query["arrival_day"] = {"query": (start, end), "range": "min:max"}
@@ -63,6 +65,7 @@ def _row(brain, deadline=None, kind=None):
         "overdue": overdue,
         "due_soon": soon and not overdue,
         "kind": kind,
+        "legal_validity": getattr(brain, "legal_validity", None) or "unsigned",
     }
 
 
@@ -227,3 +230,58 @@ def tracking_rows(agency, date_from=None, date_to=None):
 
 def today():
     return now().date()
+
+
+# ---------------------------------------------------------------- printable registers
+
+#: ``register`` choices of the downloads: register key → (row builder, file name stem).
+PRINTABLE = {
+    "incoming": (register_rows, "so-dang-ky-van-ban-den"),
+    "incoming_tracking": (tracking_rows, "so-theo-doi-giai-quyet-van-ban-den"),
+}
+FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_DATE_KEYS = ("arrival_date", "issued_date", "transfer_date", "due_date")
+
+
+def _typed(row):
+    """dd/mm/yyyy texts of date columns as dates (typed cells in Excel)."""
+    import datetime
+
+    out = dict(row)
+    for key in _DATE_KEYS:
+        value = out.get(key)
+        if isinstance(value, str) and value:
+            day, month, year = (int(part) for part in value.split("/"))
+            out[key] = datetime.date(year, month, day)
+    return out
+
+
+def period(date_from=None, date_to=None):
+    """The printed period: the given dates, else 1 January of this year (Vietnam) to today."""
+    end = date_to or today()
+    start = date_from or end.replace(month=1, day=1)
+    return start, end
+
+
+def register_file(agency, register_key, fmt, date_from=None, date_to=None, printed_by=None):
+    """A printable register of ``agency``: ``(data, content type, file name)``.
+
+    ``register_key`` is a key of :data:`PRINTABLE`, ``fmt`` one of :data:`FORMATS`
+    (KeyError otherwise); the rows are those of the JSON registers for the printed
+    :func:`period`.
+    """
+    from dongthap.qlvb.registers import render_pdf
+    from dongthap.qlvb.registers import render_xlsx
+
+    build_rows, stem = PRINTABLE[register_key]
+    content_type = FORMATS[fmt]
+    start, end = period(date_from, date_to)
+    rows = [_typed(row) for row in build_rows(agency, start, end)]
+    render = render_pdf if fmt == "pdf" else render_xlsx
+    data = render(register_key, rows, agency_name=agency.Title(), period_from=start, period_to=end,
+                  printed_by=printed_by, printed_at=now())
+    years = str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+    return data, content_type, f"{stem}-{years}.{fmt}"
