@@ -52,7 +52,12 @@ start: site
 	@echo " Demo logins (one per role per agency): see README.md, e.g."
 	@echo "   stttt.vanthu  stttt.lanhdao  stttt.chuyenvien  stttt.quantri  qtht"
 	@echo "================================================================="
-	$(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
+	@# Exchange worker (issue 7), tick mode next to the web process; stopped with it (or: make exchange-worker-stop).
+	@$(PY) scripts/exchange_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --token-file var/exchange-worker.token --pid-file var/exchange-worker.pid >> var/log/exchange-worker.log 2>&1 &
+	trap '$(MAKE) -s exchange-worker-stop' EXIT; $(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
+
+exchange-worker-stop:
+	@if [ -f var/exchange-worker.pid ]; then kill $$(cat var/exchange-worker.pid) 2>/dev/null || true; fi
 
 # Private clamd (issue 6): own config, socket and log under var/clamd. `make start` uses the
 # system signatures (/var/lib/clamav) and falls back LOUDLY to the test database; the test suite
