@@ -21,7 +21,7 @@ DOCUMENTS = (
      "UBND tỉnh Đồng Tháp", "khan", 3, 10, True),
     ("so-tttt", "Kế hoạch bảo đảm an toàn thông tin mạng", "ke_hoach", "48", "KH-UBND",
      "UBND tỉnh Đồng Tháp", "thuong", 5, 20, True),
-    ("so-tttt", "Mời họp giao ban công tác thông tin truyền thông", "giay_moi", "12", "GM-STTTT",
+    ("so-tttt", "Mời họp giao ban công tác thông tin truyền thông", "giay_moi", "12", "GM-SNV",
      "Sở Nội vụ", "hoa_toc", 0, 1, False),
     ("so-noi-vu", "Hướng dẫn công tác văn thư, lưu trữ năm 2026", "huong_dan", "07", "HD-SNV",
      "Bộ Nội vụ", "thuong", 7, 30, True),
