@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import transaction
 from dongthap.qlvb.antivirus.scanner import eicar_bytes
 from dongthap.qlvb.exchange import edxml
 from dongthap.qlvb.exchange.engine import Engine
@@ -234,3 +235,84 @@ def test_engine_polls_and_acknowledges_through_a_transport(portal):
     with system_user(portal):
         engine.run_once()  # nothing new: nothing created, nothing sent twice
     assert len(transport.statuses_sent()) == 2
+
+
+class AbortingTM:
+    """The engine's transactions as ``transaction.manager`` runs them: ``begin`` drops uncommitted work.
+
+    Savepoints stand in for commits (the test never commits): ``commit`` keeps
+    everything done so far, ``begin``/``abort`` roll back to the last "commit".
+    """
+
+    def __init__(self):
+        self._base = transaction.savepoint()
+
+    def get(self):
+        return transaction.get()
+
+    def begin(self):
+        self._base.rollback()
+
+    def commit(self):
+        self._base = transaction.savepoint()
+
+    def abort(self):
+        self._base.rollback()
+
+
+def test_revoke_freezes_a_completed_copy_received_first_by_a_fresh_site(portal):
+    """The first package of a site that never exchanged, completed, then recalled: frozen + 15.
+
+    As in the worker, the inbox is built before the engine's first transaction
+    (which aborts anything uncommitted, e.g. a store created on the fly).
+    """
+    from dongthap.qlvb.exchange.inbox import RECALL_ATTR
+    from dongthap.qlvb.exchange.queue import document_key
+    from dongthap.qlvb.exchange.storage import ANNOTATION_KEY
+    from dongthap.qlvb.exchange.subscribers import RecalledDocumentError
+    from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.incoming import handling
+    from plone.app.uuid.utils import uuidToObject
+    from zope.annotation.interfaces import IAnnotations
+
+    IAnnotations(portal).pop(ANNOTATION_KEY, None)  # a site that never exchanged anything
+    tm = AbortingTM()
+    transport = MemoryTransport()
+    pkg = external_package()
+    transport.put(edxml.build_document(pkg), sender=EXTERNAL)
+    with system_user(portal):
+        inbox = Inbox(portal)  # like worker.engine_for: before the engine's transactions
+        engine = Engine(transport=transport, store=lambda: get_store(portal), handler=inbox,
+                        refuse=inbox.refuse_unhandled, transaction_manager=tm)
+        engine.run_once()
+    store = get_store(portal)
+    uid = store.documents.get(document_key(pkg.message_header.document_id, STTTT))
+    assert uid and not uid.startswith("!"), dict(store.documents)
+    assert [e["action"] for e in store.log.values()] == ["received"]
+    doc = uuidToObject(uid, unrestricted=True)
+    assert api.content.get_state(doc) == "received"
+
+    # registered, assigned and completed through the workflow (03, 04, 06 to the sender)
+    with api.env.adopt_user(username="stttt.vanthu"):
+        api.content.transition(obj=doc, transition="register")
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        handling.assign(doc, {"lead": {"user": "stttt.truongphong", "department": "cntt"}})
+    with api.env.adopt_user(username="stttt.truongphong"):
+        incoming.transition(doc, "complete", "Đã trả lời")
+    assert api.content.get_state(doc) == "completed"
+    tm.commit()
+
+    transport.put(edxml.build_document(revoke_of(pkg)), sender=EXTERNAL)
+    with system_user(portal):
+        engine.run_once()
+    assert api.content.get_state(doc) == "completed"
+    notice = getattr(doc, RECALL_ATTR)
+    assert notice["reason"] == "Gửi nhầm văn bản" and notice["sender"] == EXTERNAL
+    assert store.documents[document_key(pkg.message_header.document_id, STTTT)] == f"!frozen:{uid}"
+    assert [e["action"] for e in get_store(portal).log.values()] == ["received", "recall-frozen"]
+    codes = [code for _to, code, _d in transport.statuses_sent()]
+    assert codes == ["01", "03", "04", "06", "15"], transport.statuses_sent()
+    assert transport.statuses_sent()[-1][2] == "Đã thu hồi văn bản (đã khóa bản đã vào sổ)."
+    with api.env.adopt_user(username="stttt.lanhdao"), pytest.raises(RecalledDocumentError):
+        api.portal.get_tool("portal_workflow").doActionFor(doc, "reopen", comment="Mở lại")
+    assert api.content.get_state(doc) == "completed"

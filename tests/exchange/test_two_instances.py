@@ -146,6 +146,9 @@ def test_two_instances_exchange_through_the_relay(pair):
     assert received["issuing_agency_code"] == STTTT
     pdf = clerk_b.get(f"{copy['@id']}/@@download/file")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.status_code
+    # A's signatures verify in B: both instances share one test root (two_instances.shared_test_pki)
+    signatures = _ok(clerk_b.get(f"{copy['@id']}/@signatures"), "B's @signatures")
+    assert signatures["legal_validity"] == "legal", signatures
     source = _ok(clerk_b.get(f"{copy['@id']}/@exchange-status"), "B's @exchange-status")["source"]
     assert source["from_organ_id"] == STTTT and source["source"] == "axis", source
     sent = recipient_status(a, doc1)

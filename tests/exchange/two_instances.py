@@ -12,7 +12,9 @@ Used by ``test_two_instances.py`` and ``bench/bench_exchange_e2e.py``:
 * :meth:`Instance.tick` — one round of the exchange worker in **tick mode**:
   ``scripts/exchange_worker.py --url <site> --token-file <file> --once``
   (the FileStorage is held by the web process);
-* :func:`wait_for` — poll a condition with a deadline (never an unbounded sleep).
+* :func:`wait_for` — poll a condition with a deadline (never an unbounded sleep);
+* :func:`shared_test_pki` — one test root CA for all instances (their demo
+  signatures verify as ``legal`` in each other).
 
 Every process is started with its own process group and stopped with
 terminate → wait (kill after a grace period).
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -229,12 +232,29 @@ class Instance:
         return s
 
 
+def shared_test_pki(base: Path) -> Path:
+    """ONE test PKI (root + intermediate) for all instances, so that each trusts the others' signatures.
+
+    The demo keys of an instance are issued under ``<keys dir>/../test-pki``
+    (``signing.demo.install``: ``<var>/test-pki``); it is created there only
+    when missing.  Every instance gets a copy of the same root and
+    intermediate before its site is created, and issues its own leaf keys in
+    its own copy: the sites are created in parallel, and the test PKI has no
+    locking for two processes issuing the same identities in one directory.
+    """
+    from dongthap.qlvb.signing.testpki import ensure_test_pki
+
+    return ensure_test_pki(Path(base) / "test-pki").directory
+
+
 def start_pair(base: Path, relay: Relay, identities: dict[str, tuple[str, str]]) -> dict[str, Instance]:
     """Render, create (in parallel) and start one instance per ``name -> (system_id, secret)``."""
     instances = {name: Instance(name, base, relay_url=relay.url, system_id=sid, secret=secret)
                  for name, (sid, secret) in identities.items()}
+    pki = shared_test_pki(base)
     for instance in instances.values():
         instance.render()
+        shutil.copytree(pki, instance.var / "test-pki")
     with ThreadPoolExecutor(len(instances)) as pool:
         list(pool.map(lambda i: i.create_site(), instances.values()))
     started = []

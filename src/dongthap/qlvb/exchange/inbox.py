@@ -155,7 +155,19 @@ class Inbox:
         self.site = site
         self.source = source
         self.import_agency = import_agency
-        self.store = get_store(site)
+
+    @property
+    def store(self):
+        """The site's exchange store, looked up anew on every use (never kept across transactions).
+
+        The worker builds the inbox before the engine's transactions begin.
+        On a site that never exchanged, ``get_store`` creates the store in that
+        outer transaction, which the engine's ``begin()`` then aborts: a kept
+        reference would be an orphan, so the dedup index (``documents``) and
+        the log of the first package received would silently be lost (and a
+        later recall of that document would find nothing).
+        """
+        return get_store(self.site)
 
     # -- entry points ----------------------------------------------------------
     def __call__(self, data, item=None):
