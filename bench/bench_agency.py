@@ -32,23 +32,24 @@ def main():
     with instance(Path(__file__).parent / "setup_agency.py") as url:
         s = requests.Session()
         s.auth = ("admin", "admin")
+        def listing(path):
+            params = {"path.query": path, "path.depth": 1, "b_size": 1000}
+            return (f"{url}/@search", {"params": params, "headers": {"Accept": "application/json"}})
+
         cases = {
             "front page (HTML)": {
                 "agency": (f"{url}/bench-agency", {}),
                 "plain folder": (f"{url}/bench-folder", {}),
             },
             "list 1,000 children (REST @search)": {
-                "agency": (f"{url}/@search", {"params": {"path.query": "/qlvb/bench-agency", "path.depth": 1,
-                                                         "b_size": 1000}, "headers": {"Accept": "application/json"}}),
-                "plain folder": (f"{url}/@search", {"params": {"path.query": "/qlvb/bench-folder", "path.depth": 1,
-                                                               "b_size": 1000},
-                                                    "headers": {"Accept": "application/json"}}),
+                "agency": listing("/qlvb/bench-agency"),
+                "plain folder": listing("/qlvb/bench-folder"),
             },
         }
         print(f"bench_agency: {ROUNDS} rounds each, one client, FileStorage, one waitress process")
         for case, targets in cases.items():
             results = {}
-            for name, (target, kw) in targets.items():
+            for target, kw in targets.values():
                 timed(s, target, **kw)  # warm up caches
             samples = {name: [] for name in targets}
             for _ in range(ROUNDS):
@@ -62,7 +63,8 @@ def main():
             a, b = results["agency"], results["plain folder"]
             print(f"\n{case}")
             for name, r in results.items():
-                print(f"  {name:13s} p50 {r['p50']:8.1f} ms   p95 {r['p95']:8.1f} ms   mean {r['mean']:8.1f} ms")
+                print(f"  {name:13s} p50 {r['p50']:8.1f} ms   p95 {r['p95']:8.1f} ms   "
+                      f"mean {r['mean']:8.1f} ms")
             print(f"  ratio agency/plain (p50): {a['p50'] / b['p50']:.2f}")
 
 

@@ -9,8 +9,10 @@ Msgids are collected from Python (``_("id", default="…")``), page templates
 ``i18n:domain="dongthap.qlvb"``. Stdlib only.
 """
 
+from html.parser import HTMLParser
 from pathlib import Path
 
+import ast
 import re
 import sys
 
@@ -18,33 +20,89 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "src" / "dongthap" / "qlvb"
 PO = PKG / "locales" / "vi" / "LC_MESSAGES" / "dongthap.qlvb.po"
 
-PY_CALL = re.compile(
-    r"""\b_\(\s*(?P<q>["'])(?P<id>.+?)(?P=q)\s*(?:,\s*default\s*=\s*(?P<dq>["'])(?P<default>.*?)(?P=dq))?""",
-    re.S,
+XML_PROPERTY = re.compile(
+    r'<property name="(?:title|description)" i18n:translate="">(?P<text>[^<]+)</property>'
 )
-TAL_TRANSLATE = re.compile(r'<[^>]*?i18n:translate="(?P<id>[^"]*)"[^>]*>(?P<text>[^<]*)', re.S)
-XML_PROPERTY = re.compile(r'<property name="(?:title|description)" i18n:translate="">(?P<text>[^<]+)</property>')
-ACTION_TITLE = re.compile(r'<action title="(?P<text>[^"]+)"')
 
 
 def _clean(text):
     return " ".join(text.split())
 
 
+def _python_msgids(path):
+    """(msgid, default) of every ``_("id", default="…")`` call, read with ``ast``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"):
+            continue
+        first = node.args[0] if node.args else None
+        if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+            continue
+        default = None
+        for keyword in node.keywords:
+            if keyword.arg == "default" and isinstance(keyword.value, ast.Constant):
+                default = keyword.value.value
+        yield node.args[0].value, default
+
+
+class _TemplateMessages(HTMLParser):
+    """Collects (msgid, default) of ``i18n:translate`` elements; ``i18n:name`` children → ${name}."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+        self.stack = []  # [tag, msgid or None, parts or None, name-of-child or None]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        current = next((s for s in reversed(self.stack) if s[2] is not None), None)
+        name = attrs.get("i18n:name")
+        if name and current is not None:
+            current[2].append("${%s}" % name)
+        translate = attrs.get("i18n:translate")
+        entry = [tag, translate, [] if translate is not None else None, name]
+        if tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self.stack.append(entry)
+        elif translate is not None:
+            self.found.append((translate, ""))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            entry = self.stack.pop()
+            if entry[2] is not None:
+                default = _clean("".join(entry[2]))
+                self.found.append((entry[1] or default, default))
+            if entry[0] == tag:
+                break
+
+    def handle_data(self, data):
+        # text inside an i18n:name child belongs to the name, not to the message
+        for entry in reversed(self.stack):
+            if entry[3]:
+                return
+            if entry[2] is not None:
+                entry[2].append(data)
+                return
+
+
+def _template_msgids(text):
+    parser = _TemplateMessages()
+    parser.feed(text)
+    parser.close()
+    return parser.found
+
+
 def collect():
     """msgid → default text used by the code of the package."""
     found = {}
     for path in PKG.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        for m in PY_CALL.finditer(text):
-            found.setdefault(m.group("id"), m.group("default") or m.group("id"))
+        for msgid, default in _python_msgids(path):
+            found.setdefault(msgid, default or msgid)
     for path in PKG.rglob("*.pt"):
         text = path.read_text(encoding="utf-8")
         if 'i18n:domain="dongthap.qlvb"' not in text:
             continue
-        for m in TAL_TRANSLATE.finditer(text):
-            default = _clean(m.group("text"))
-            msgid = m.group("id") or default
+        for msgid, default in _template_msgids(text):
             if msgid:
                 found.setdefault(msgid, default)
     for path in (PKG / "profiles").rglob("*.xml"):

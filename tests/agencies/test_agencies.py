@@ -75,7 +75,7 @@ def test_agency_code_must_be_unique(site):
 
 
 def test_demo_data_complete(demo):
-    for path, title, code, abbreviation, _level, departments, _prefix in demo_data.AGENCIES:
+    for path, title, code, _abbreviation, _level, departments, _prefix in demo_data.AGENCIES:
         agency = demo.unrestrictedTraverse(path)
         assert agency.title == title
         assert agency.agency_code == code

@@ -8,7 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 PKG = REPO / "src" / "dongthap" / "qlvb"
-FRAGMENT = PKG / "locales" / "fragments" / "antivirus.po"
+FRAGMENT = PKG / "locales" / "vi" / "LC_MESSAGES" / "dongthap.qlvb.po"
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
 
@@ -22,11 +22,11 @@ def _i18n():
 def _antivirus_msgids(i18n):
     found = {}
     for path in (PKG / "antivirus").rglob("*.py"):
-        for m in i18n.PY_CALL.finditer(path.read_text(encoding="utf-8")):
-            found.setdefault(m.group("id"), m.group("default") or "")
+        for msgid, default in i18n._python_msgids(path):
+            found.setdefault(msgid, default or "")
     for path in (PKG / "antivirus").rglob("*.pt"):
-        for m in i18n.TAL_TRANSLATE.finditer(path.read_text(encoding="utf-8")):
-            found.setdefault(m.group("id") or i18n._clean(m.group("text")), "")
+        for msgid, default in i18n._template_msgids(path.read_text(encoding="utf-8")):
+            found.setdefault(msgid, default or "")
     return found
 
 

@@ -27,7 +27,7 @@ from dongthap.qlvb.antivirus import (
 from .conftest import REPO
 
 EICAR_SHA256 = "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
-PO_FILE = REPO / "src/dongthap/qlvb/locales/fragments/antivirus.po"
+PO_FILE = REPO / "src/dongthap/qlvb/locales/vi/LC_MESSAGES/dongthap.qlvb.po"
 SOURCES = [
     REPO / "src/dongthap/qlvb/antivirus/scanner.py",
     REPO / "src/dongthap/qlvb/antivirus/__init__.py",

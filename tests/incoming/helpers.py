@@ -53,17 +53,58 @@ def session(user, password=PW):
     return s
 
 
-def _catalog_has_incoming():
-    from pathlib import Path
-
-    po = Path(__file__).resolve().parents[2] / "src/dongthap/qlvb/locales/vi/LC_MESSAGES/dongthap.qlvb.po"
-    return 'msgid "error_issued_in_future"' in po.read_text(encoding="utf-8")
-
-
-#: Until ``scripts/i18n.py sync`` merged locales/fragments/incoming.po, messages are the English defaults.
-TRANSLATED = _catalog_has_incoming()
 
 
 def vi(vietnamese, english):
-    """The text expected in an error: Vietnamese once the catalog is merged."""
-    return vietnamese if TRANSLATED else english
+    """The Vietnamese text users get (the English default is only documentation)."""
+    return vietnamese
+
+
+#: The smallest PDF our checks accept (the ``%PDF-`` magic, one empty page): bulk set-ups
+#: store thousands of them.
+TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def create_received(agency, count, clerk, *, batch=500, title="Văn bản chờ vào sổ"):
+    """``count`` documents in state ``received`` in ``agency``, as ``clerk``, committed.
+
+    The same construction as ``POST @incoming`` (:func:`incoming.build_document`:
+    blob, trail, catalog) but many documents per transaction, without HTTP. Returns
+    their paths relative to the site, in creation order.
+    """
+    from plone import api
+
+    import transaction
+
+    raw = payload(file=None, page_amount="1", title=title)
+    raw["file"] = (TINY_PDF, "cho-vao-so.pdf")
+    values = incoming.clean(raw)
+    site_path = len(api.portal.get().getPhysicalPath())
+    paths = []
+    with api.env.adopt_user(username=clerk):
+        for index in range(count):
+            # distinct documents (số 1, 2, …): not a thousand duplicates of one number
+            result = incoming.build_document(agency, dict(values, code_number=str(index + 1)))
+            assert result["state"] == "received" and result["arrival_number"] is None, result
+            paths.append("/".join(result["path"].split("/")[site_path:]))
+            if (index + 1) % batch == 0:
+                transaction.commit()
+    transaction.commit()
+    return paths
+
+
+def registration_of(portal, paths):
+    """``{path: (arrival_number, review_state, number of register actions)}`` as stored."""
+    from plone import api
+
+    out = {}
+    for path in paths:
+        doc = portal.unrestrictedTraverse(path)
+        history = doc.workflow_history.get("qlvb_incoming_workflow") or ()
+        registrations = sum(1 for h in history if h.get("action") == "register")
+        trail = sum(1 for t in getattr(doc, "qlvb_trail", ()) if t["action"] == "register")
+        out[path] = (doc.arrival_number, api.content.get_state(doc), registrations, trail)
+    return out

@@ -1,7 +1,9 @@
 """Incoming documents through real HTTP: REST API, roles, isolation, errors, concurrency."""
 
 from concurrent.futures import ThreadPoolExecutor
+from tests.incoming.helpers import create_received
 from tests.incoming.helpers import payload
+from tests.incoming.helpers import registration_of
 from tests.incoming.helpers import session
 from tests.incoming.helpers import today
 from tests.incoming.helpers import vi
@@ -47,7 +49,9 @@ def test_create_register_read_update(url):
     # invariants apply to PATCH too
     r = clerk.patch(doc["url"], json={"issued_date": (today() + datetime.timedelta(days=3)).isoformat()})
     assert r.status_code == 400
-    assert vi("tương lai", "in the future") in r.text
+    import json
+
+    assert vi("tương lai", "in the future") in json.dumps(r.json(), ensure_ascii=False)
 
 
 def test_duplicate_warning_through_rest(url):
@@ -210,37 +214,54 @@ CLIENTS = int(os.environ.get("QLVB_NUMBERING_CLIENTS", "8"))
 PER_CLIENT = int(os.environ.get("QLVB_NUMBERING_PER_CLIENT", "250"))
 
 
-def register_concurrently(base_urls, agency, clerk, clients=CLIENTS, per_client=PER_CLIENT):
-    """``clients`` threads × ``per_client`` create+register calls, round-robin over ``base_urls``."""
-    body = payload(register=True)
+def register_concurrently(base_urls, paths, clerk, clients=CLIENTS):
+    """``clients`` threads register ``paths`` (site-relative) through ``POST @workflow/register``.
+
+    Client ``i`` takes ``paths[i::clients]`` through ``base_urls[i % len(base_urls)]``.
+    Returns ``({path: arrival number answered}, [failures])``.
+    """
 
     def client(index):
         s = session(clerk)
         base = base_urls[index % len(base_urls)]
-        numbers, failures = [], []
-        for _i in range(per_client):
-            r = s.post(f"{base}/{agency}/@incoming", json=body)
-            if r.status_code == 201:
-                numbers.append(r.json()["arrival_number"])
+        numbers, failures = {}, []
+        for path in paths[index::clients]:
+            r = s.post(f"{base}/{path}/@workflow/register", json={})
+            if r.status_code == 200 and r.json().get("review_state") == "registered":
+                numbers[path] = r.json()["arrival_number"]
             else:
-                failures.append((r.status_code, r.text[:300]))
+                failures.append((path, r.status_code, r.text[:300]))
         return numbers, failures
 
     with ThreadPoolExecutor(clients) as pool:
         results = list(pool.map(client, range(clients)))
-    numbers = [n for ns, _f in results for n in ns]
+    numbers = {p: n for ns, _f in results for p, n in ns.items()}
     failures = [f for _n, fs in results for f in fs]
     return numbers, failures
 
 
-def test_concurrent_registration_has_no_gap_and_no_duplicate(url):
+def assert_numbered_once(paths, numbers, failures, stored, start):
+    """Every document got one number, the answered one; together exactly start+1..start+len(paths)."""
+    assert failures == []
+    assert len(set(paths)) == len(paths) == len(numbers)
+    assert sorted(numbers.values()) == list(range(start + 1, start + len(paths) + 1))
+    wrong = {p: s for p, s in stored.items() if tuple(s) != (numbers[p], "registered", 1, 1)}
+    assert wrong == {}, list(wrong.items())[:5]
+    assert sorted(stored) == sorted(paths)
+
+
+def test_concurrent_registration_has_no_gap_and_no_duplicate(demo_server):
+    import transaction
+
+    url, portal = demo_server["url"], demo_server["layer"]["portal"]
     clerk = session("stc.vanthu")
     start = max([r["arrival_number"] for r in clerk.get(f"{url}/so-tai-chinh/@registers/incoming")
                  .json()["register"]["rows"]] or [0])
-    numbers, failures = register_concurrently([url], "so-tai-chinh", "stc.vanthu")
     total = CLIENTS * PER_CLIENT
-    assert failures == []
-    assert sorted(numbers) == list(range(start + 1, start + total + 1))
+    paths = create_received(portal["so-tai-chinh"], total, "stc.vanthu")
+    numbers, failures = register_concurrently([url], paths, "stc.vanthu")
+    transaction.begin()  # see what the server committed
+    assert_numbered_once(paths, numbers, failures, registration_of(portal, paths), start)
     rows = clerk.get(f"{url}/so-tai-chinh/@registers/incoming").json()["register"]["rows"]
     stored = sorted(r["arrival_number"] for r in rows)
     assert stored == list(range(1, start + total + 1))

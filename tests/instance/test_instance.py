@@ -109,7 +109,8 @@ def test_relstorage_instance_starts_and_serves_the_site(tmp_path):
         etc = render(tmp_path, "--dsn", dsn, "--port", str(port), "--host", "127.0.0.1")
         env = dict(os.environ, QLVB_DEMO="0")
         created = subprocess.run(
-            [str(VENV_BIN / "zconsole"), "run", str(etc / "zope.conf"), str(ROOT / "scripts" / "create_site.py")],
+            [str(VENV_BIN / "zconsole"), "run", str(etc / "zope.conf"),
+             str(ROOT / "scripts" / "create_site.py")],
             capture_output=True, text=True, env=env, timeout=600,
         )
         assert created.returncode == 0, created.stderr[-3000:]

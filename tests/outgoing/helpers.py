@@ -82,16 +82,8 @@ def payload(portal_url_uids, **overrides):
     return body
 
 
-def _catalog_has_outgoing():
-    from pathlib import Path
-
-    po = Path(__file__).resolve().parents[2] / "src/dongthap/qlvb/locales/vi/LC_MESSAGES/dongthap.qlvb.po"
-    return 'msgid "error_issue_failed"' in po.read_text(encoding="utf-8")
-
-
-#: Until ``scripts/i18n.py sync`` merged locales/fragments/outgoing.po, messages are the English defaults.
-TRANSLATED = _catalog_has_outgoing()
 
 
 def vi(vietnamese, english):
-    return vietnamese if TRANSLATED else english
+    """The Vietnamese text users get (the English default is only documentation)."""
+    return vietnamese

@@ -36,7 +36,7 @@ LEGAL_HEADERS = {
     "dossiers": ("Số TT", "Số, ký hiệu hồ sơ", "Tiêu đề", "Thời gian tài liệu", "Thời hạn bảo quản",
                  "Số tờ/trang", "Ghi chú"),
 }
-PO = Path(__file__).resolve().parents[2] / "src/dongthap/qlvb/locales/fragments/registers.po"
+PO = Path(__file__).resolve().parents[2] / "src/dongthap/qlvb/locales/vi/LC_MESSAGES/dongthap.qlvb.po"
 SRC = Path(__file__).resolve().parents[2] / "src/dongthap/qlvb/registers"
 KW = {"agency_name": "UBND", "period_from": dt.date(2025, 1, 1), "period_to": dt.date(2025, 12, 31)}
 RENDERERS = [render_pdf, render_xlsx]

@@ -78,7 +78,7 @@ def test_pdfsig_independent_validation(tmp_path, fully_signed, pdf_bytes, agency
 
 
 def test_every_message_translated():
-    po = (Path(report.__file__).parent.parent / "locales" / "fragments" / "signing.po")
+    po = (Path(report.__file__).parent.parent / "locales" / "vi" / "LC_MESSAGES" / "dongthap.qlvb.po")
     text = po.read_text(encoding="utf-8")
     msgids = set(re.findall(r'^msgid "(.+)"', text, re.MULTILINE))
     used = {m for m, _d in report.MESSAGES.values()}

@@ -79,9 +79,9 @@ def install(context=None):
             except (KeyError, AttributeError):
                 continue
             root = incoming.incoming_root(agency)
-            if root is not None and any(
-                    b.Title == subject
-                    for b in api.content.find(context=root, portal_type="IncomingDocument", unrestricted=True)):
+            existing = api.content.find(context=root, portal_type="IncomingDocument",
+                                        unrestricted=True) if root is not None else []
+            if any(b.Title == subject for b in existing):
                 continue
             pdf = make_pdf([issuer.upper(), f"Số: {number}/{notation}", subject], pages=2)
             values = incoming.clean({

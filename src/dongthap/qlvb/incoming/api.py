@@ -390,33 +390,7 @@ def create(agency, values, *, register=False, comment=""):
     _check(ADD_PERMISSION, agency)
 
     def work():
-        when = now()
-        folder = year_folder(agency, counter.current_year(when), create=True)
-        doc_id = new_document_id(folder)
-        fields = materialize(values)
-        doc = createContent("IncomingDocument", **{k: v for k, v in fields.items() if v is not None})
-        doc.id = doc_id
-        doc.arrival_date = when
-        doc.arrival_year = counter.current_year(when)
-        if not values.get("page_amount"):
-            doc.page_amount = count_pdf_pages(values["file"])
-        folder._setObject(doc_id, doc)
-        doc = folder[doc_id]
-        add_trail(doc, "create", comment)
-        warnings = []
-        if register:
-            _transition(doc, "register", comment)
-            warning = duplicate_warning(duplicates_of(doc))
-            if warning:
-                warnings.append(warning)
-        return {
-            "path": "/".join(doc.getPhysicalPath()),
-            "url": doc.absolute_url(),
-            "uid": api.content.get_uuid(doc),
-            "arrival_number": doc.arrival_number,
-            "state": api.content.get_state(doc),
-            "warnings": warnings,
-        }
+        return build_document(agency, values, register=register, comment=comment)
 
     lock = _agency_lock_key(agency) if register else None
     try:
@@ -426,6 +400,41 @@ def create(agency, values, *, register=False, comment=""):
         if refused is None:
             raise
         raise refused from problem
+
+
+def build_document(agency, values, *, register=False, comment=""):
+    """The work of :func:`create`, in the *current* transaction (no commit, no check).
+
+    Callers own the transaction: :func:`create` (retried, committed) and bulk
+    imports that add many documents in one transaction.
+    """
+    when = now()
+    folder = year_folder(agency, counter.current_year(when), create=True)
+    doc_id = new_document_id(folder)
+    fields = materialize(values)
+    doc = createContent("IncomingDocument", **{k: v for k, v in fields.items() if v is not None})
+    doc.id = doc_id
+    doc.arrival_date = when
+    doc.arrival_year = counter.current_year(when)
+    if not values.get("page_amount"):
+        doc.page_amount = count_pdf_pages(values["file"])
+    folder._setObject(doc_id, doc)
+    doc = folder[doc_id]
+    add_trail(doc, "create", comment)
+    warnings = []
+    if register:
+        _transition(doc, "register", comment)
+        warning = duplicate_warning(duplicates_of(doc))
+        if warning:
+            warnings.append(warning)
+    return {
+        "path": "/".join(doc.getPhysicalPath()),
+        "url": doc.absolute_url(),
+        "uid": api.content.get_uuid(doc),
+        "arrival_number": doc.arrival_number,
+        "state": api.content.get_state(doc),
+        "warnings": warnings,
+    }
 
 
 def _antivirus_refusal(problem):
@@ -470,6 +479,11 @@ def _transition(doc, transition, comment):
     wftool.doActionFor(doc, transition, comment=comment or "")
 
 
+def _is_possible(wftool, doc, name):
+    """Whether the user may trigger transition ``name`` of ``doc`` now (state and guard)."""
+    return any(wf.isActionSupported(doc, name) for wf in wftool.getWorkflowsFor(doc))
+
+
 def transition(doc, name, comment=""):
     """Run workflow ``name`` on ``doc`` in its own conflict-safe transaction.
 
@@ -478,27 +492,22 @@ def transition(doc, name, comment=""):
     """
     doc = aq_inner(doc)
     wftool = api.portal.get_tool("portal_workflow")
-    allowed = {t["id"] for t in wftool.getTransitionsFor(doc)}
-    if name not in allowed:
-        raise IncomingError(
-            _("error_transition_not_allowed",
-              default="The action \"${action}\" is not possible for this document now.",
-              mapping={"action": TRANSITION_TITLES.get(name, name)}),
-            status=400 if api.user.has_permission("View", obj=doc) else 403)
+    not_allowed = _("error_transition_not_allowed",
+                    default="The action \"${action}\" is not possible for this document now.",
+                    mapping={"action": TRANSITION_TITLES.get(name, name)})
+    if not _is_possible(wftool, doc, name):
+        raise IncomingError(not_allowed, status=400 if api.user.has_permission("View", obj=doc) else 403)
     if name == "refuse" and not (comment or "").strip():
         raise IncomingError(_("error_refuse_reason",
                               default="Please give the reason for refusing the document."))
 
     def work():
-        if name not in {t["id"] for t in wftool.getTransitionsFor(doc)}:
-            raise IncomingError(_("error_transition_not_allowed",
-                                  default="The action \"${action}\" is not possible for this document now.",
-                                  mapping={"action": TRANSITION_TITLES.get(name, name)}))
+        # doActionFor checks the guard again on the fresh state of this attempt
+        # (cheaper than listing every transition with getTransitionsFor).
         try:
             _transition(doc, name, comment)
         except WorkflowException as problem:
-            message = getattr(problem, "message", None) or str(problem)
-            raise IncomingError(message) from problem
+            raise IncomingError(getattr(problem, "message", None) or not_allowed) from problem
         warnings = []
         if name == "register":
             warning = duplicate_warning(duplicates_of(doc))

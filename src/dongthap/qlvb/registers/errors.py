@@ -2,7 +2,7 @@
 
 All are :class:`ValueError` subclasses.  Each carries :attr:`RegisterError.message`,
 a translatable ``zope.i18nmessageid`` message (English default, Vietnamese in
-``locales/fragments/registers.po``) for the UI; ``str(exc)`` is the English
+``locales/vi/LC_MESSAGES/dongthap.qlvb.po``) for the UI; ``str(exc)`` is the English
 text with the mapping applied.
 """
 

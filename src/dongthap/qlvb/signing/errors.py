@@ -2,7 +2,7 @@
 
 Every exception carries :attr:`SigningError.message`, a translatable
 ``zope.i18nmessageid`` message (English default, Vietnamese translation in
-``locales/fragments/signing.po``).  ``str(exc)`` gives the English text with
+``locales/vi/LC_MESSAGES/dongthap.qlvb.po``).  ``str(exc)`` gives the English text with
 the mapping applied.  Messages never contain PINs, passwords or keys.
 """
 

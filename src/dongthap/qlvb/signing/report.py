@@ -4,7 +4,7 @@ Each problem has a stable ``code`` (for programs and audit logs) and a
 translatable message (for people).  :meth:`VerificationReport.summary`
 returns ``zope.i18nmessageid`` messages for Plone to translate;
 :meth:`VerificationReport.summary_text` renders Vietnamese directly from
-``locales/fragments/signing.po`` (falls back to English defaults).
+``locales/vi/LC_MESSAGES/dongthap.qlvb.po`` (falls back to English defaults).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class VerificationReport:
         return "\n".join(translate(m, lang) for m in self.summary())
 
 
-PO_FILE = Path(__file__).resolve().parent.parent / "locales" / "fragments" / "signing.po"
+PO_FILE = Path(__file__).resolve().parent.parent / "locales" / "vi" / "LC_MESSAGES" / "dongthap.qlvb.po"
 
 
 @lru_cache(maxsize=1)
