@@ -5,6 +5,7 @@ from tests.conftest import require
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +33,20 @@ def wait_http(url, process, timeout=90):
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+def stop_group(process):
+    """Stop a server and every process it started (its own process group)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def render(tmp_path, *args):
@@ -82,14 +97,14 @@ def test_buildout_builds_and_starts(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    process = subprocess.Popen([str(tmp_path / "bin" / "instance"), "fg"],
+    # bin/instance fg runs Zope in a child process: own process group, stopped as a whole.
+    process = subprocess.Popen([str(tmp_path / "bin" / "instance"), "fg"], start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         status, _body = wait_http(f"http://localhost:{port}/", process)
         assert status == 200
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_group(process)
 
 
 def _psql(*args):
@@ -117,12 +132,12 @@ def test_relstorage_instance_starts_and_serves_the_site(tmp_path):
         tables = _psql("-d", db, "-At", "-c", "select count(*) from object_state").stdout.strip()
         assert int(tables) > 1000  # the site lives in PostgreSQL
         process = subprocess.Popen([str(VENV_BIN / "runwsgi"), str(etc / "zope.ini")],
+                                   start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             status, body = wait_http(f"http://localhost:{port}/qlvb", process)
             assert status == 200 and 'lang="vi"' in body
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop_group(process)
     finally:
         _psql("-c", f"drop database if exists {db} with (force)")
