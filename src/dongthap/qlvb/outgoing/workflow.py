@@ -16,10 +16,11 @@ the transaction of the transition, whichever way it is triggered (REST
 * ``forward``/``approve`` advance the review level (each reviewer's comment kept);
 * ``sign`` signs as the document's signer with his server-held key;
 * ``issue`` takes the number, builds the notation, sets the issue time,
-  signs as the agency, then delivers (internal copies, external queue) and
-  links replies and replacements — inside a savepoint: if anything fails, the
-  savepoint is rolled back and the transition refused with a Vietnamese
-  message (no number used, no signature, no copy);
+  signs as the agency (the main file, then every attachment), then delivers
+  (internal copies, external queue) and links replies and replacements —
+  inside a savepoint: if anything fails, the savepoint is rolled back and
+  the transition refused with a Vietnamese message (no number used, no
+  signature, no copy);
 * ``recall`` freezes the document and recalls the delivered copies.
 """
 
@@ -219,6 +220,9 @@ def _issue(doc, comment):
                                  issued_at=when)
     doc.code_number = number
     doc.code_notation = notation_text
+    # separate attachment files: agency signature top right of page 1, same issue time;
+    # before delivery, so the received copies get the signed attachments
+    signing.sign_attachments(document=doc, code_text=doc.notation(), signed_at=when)
     doc.issued_at = when
     doc.issued_date = when.astimezone(counter.VIETNAM).date()
     doc.issued_year = year

@@ -16,6 +16,8 @@ Outgoing documents call, at their workflow transitions::
                         issued_at=issued_at)
     signing.sign_attachment(document=attachment_or_doc, field="file",
                             code_text="15/QĐ-UBND")
+    signing.sign_attachments(document=doc, code_text="15/QĐ-UBND",
+                             signed_at=issued_at)            # every PDF in ``attachments``
 
     signing.verify(document=doc)       # → report dict; stores legal_validity
 
@@ -435,6 +437,59 @@ def sign_attachment(*, document, field: str = "file", code_text: str, agency=Non
     userid = _current_userid()
     _replace(document, field, signed, "sign_attachment", userid)
     return _after_signing(document, field, "attachment", userid)
+
+
+def sign_attachments(*, document, code_text: str, field: str = "attachments", agency=None,
+                     signed_at: dt.datetime | None = None, signer=None,
+                     check_permission: bool = True) -> list[dict]:
+    """Agency signature on every PDF of a list field (``attachments``).
+
+    Each attachment gets the seal signature top right of page 1 (no image:
+    ``code_text`` and ``signed_at`` in Vietnam time) and is replaced by a new
+    ``NamedBlobFile``; the originals go to the signing history (``field`` is
+    ``attachments[<index>]``).  All or nothing: every attachment is signed
+    before the document is touched, so on a :class:`~.errors.SigningError`
+    nothing has changed.  :returns: one verification report per attachment.
+    """
+    _check(document, SIGN_AGENCY, check_permission)
+    items = list(getattr(document, field, None) or ())
+    if not items:
+        return []
+    agency = _agency_of(document, agency)
+    if signer is None:
+        signer = cfg.seal_signer(agency.agency_code, agency.title)
+    signed_at = signed_at or dt.datetime.now(UTC)
+    tsa = timestamper(cfg.tsa_url())
+    signed = []
+    for item in items:
+        if item is None or not getattr(item, "data", None):
+            raise errors.NoPdfError()
+        signed.append(_sign_attachment(bytes(item.data), signer, code_text, signed_at,
+                                       timestamper=tsa))
+    userid = _current_userid()
+    annotations = IAnnotations(document)
+    log = annotations.get(HISTORY_KEY)
+    if log is None:
+        log = annotations[HISTORY_KEY] = PersistentList()
+    now = dt.datetime.now(UTC)
+    new_items, reports = [], []
+    for index, (old, data) in enumerate(zip(items, signed, strict=True)):
+        log.append(PersistentMapping({
+            "field": f"{field}[{index}]", "file": old, "replaced_at": now,
+            "action": "sign_attachment", "userid": userid, "sha256": sha256(bytes(old.data))}))
+        filename = getattr(old, "filename", None) or f"phu-luc-{index + 1}.pdf"
+        if not filename.lower().endswith(".pdf"):
+            filename += ".pdf"
+        new_items.append(NamedBlobFile(data=data, contentType="application/pdf",
+                                       filename=filename))
+        reports.append(verify_bytes(data))
+    setattr(document, field, new_items)
+    logger.info("agency signature (%s) on %d attachment(s) of %s by %s", agency.agency_code,
+                len(new_items), document.absolute_url_path(), userid)
+    notify(ObjectModifiedEvent(document))
+    for index, report in enumerate(reports):
+        notify(DocumentSignedEvent(document, "attachment", f"{field}[{index}]", userid, report))
+    return reports
 
 
 def reverify_all(*, batch: int = 200) -> int:
