@@ -167,11 +167,14 @@ def deliver(doc, legal_validity=None):
     when = outgoing.now()
     store = _store(doc, create=True)
     sender = get_agency(doc)
-    _scan_once(doc, sender)
     wanted = [uid for uid in doc.internal_recipients or () if f"agency:{uid}" not in store]
     agencies = {b.UID: b._unrestrictedGetObject()  # one catalog query for every recipient
                 for b in api.content.find(UID=wanted, portal_type="Agency", unrestricted=True)} \
         if wanted else {}
+    # Every file is scanned for every recipient BEFORE any copy exists; a refusal raises and
+    # the whole issue (number, signature, copies) is rolled back.
+    for agency in [agencies[uid] for uid in wanted if uid in agencies] or [sender]:
+        _scan_files(doc, agency)
     for uid in wanted:
         key = f"agency:{uid}"
         if key in store:  # exactly one copy per recipient agency
@@ -203,13 +206,24 @@ def deliver(doc, legal_validity=None):
         store[f"external:{recipient['code']}"] = entry
 
 
-def _scan_once(doc, agency):
-    """The issued PDF passes the antivirus once; every copy then reuses the result."""
+def _scan_files(doc, agency):
+    """The main file and every attachment pass the antivirus before they go to ``agency``.
+
+    Uploads are scanned when they enter, but a file may have been stored without a
+    scan (degraded mode, scanning switched off) and attachments are not seen by the
+    safety net (it checks file fields only).  The incident names the recipient
+    ``agency``.  ``check_file`` remembers clean files for the transaction (sha256),
+    so the same bytes are scanned once however many recipients there are.
+    Raises ``VirusFound``/``ScanFailed`` (translated message naming the file).
+    """
     try:
         from dongthap.qlvb.antivirus.api import check_file
     except ImportError:  # pragma: no cover
         return
-    check_file(doc.file, getattr(doc.file, "filename", None), path_of_entry="delivery", agency=agency)
+    for named in [doc.file, *(doc.attachments or ())]:
+        if named is not None:
+            check_file(named, getattr(named, "filename", None), path_of_entry="delivery",
+                       agency=agency)
 
 
 # ---------------------------------------------------------------- status flowing back
