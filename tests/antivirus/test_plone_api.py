@@ -198,8 +198,10 @@ def test_check_file_for_other_capabilities(site, av, mailhost):
     assert "officer@example.invalid" in mail
 
 
-@pytest.mark.skipif(not os.path.isdir(TESTFILES_DIR), reason="clamav-testfiles")
 def test_testfiles_refused_through_api(folder, testfiles_dir):
+    from tests.conftest import require
+
+    require(os.path.isdir(TESTFILES_DIR), "clamav-testfiles")
     names = sorted(p.name for p in testfiles_dir.iterdir())
     assert len(names) >= 40
     for name in names:

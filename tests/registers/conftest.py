@@ -26,8 +26,9 @@ def heading():
 
 
 def _run(*args: str) -> str:
-    if shutil.which(args[0]) is None:
-        pytest.skip(f"{args[0]} (poppler-utils) is not installed")
+    from tests.conftest import require
+
+    require(shutil.which(args[0]), f"{args[0]} (poppler-utils)")
     return subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
 
 

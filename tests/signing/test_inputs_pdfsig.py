@@ -57,9 +57,10 @@ def _nss_db(tmp_path: Path, root_pem: Path) -> str:
     return f"sql:{db}"
 
 
-@pytest.mark.skipif(not shutil.which("pdfsig") or not shutil.which("certutil"),
-                    reason="poppler-utils / libnss3-tools missing")
 def test_pdfsig_independent_validation(tmp_path, fully_signed, pdf_bytes, agency, pki):
+    from tests.conftest import require
+
+    require(shutil.which("pdfsig") and shutil.which("certutil"), "poppler-utils / libnss3-tools")
     nss = _nss_db(tmp_path, pki.root.cert_pem)
     attachment = sign_attachment(pdf_bytes, agency, "15/QĐ-UBND")
     for name, data, count in (("doc.pdf", fully_signed, 2), ("att.pdf", attachment, 1)):

@@ -275,8 +275,9 @@ def test_signed_pdf_validates_with_pdfsig(unsigned_doc, tmp_path):
     import shutil
     import subprocess
 
-    if not shutil.which("pdfsig"):
-        pytest.skip("poppler-utils missing")
+    from tests.conftest import require
+
+    require(shutil.which("pdfsig"), "pdfsig (poppler-utils)")
     sign_both(unsigned_doc)
     path = tmp_path / "signed.pdf"
     path.write_bytes(bytes(unsigned_doc.file.data))
