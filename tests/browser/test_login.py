@@ -42,11 +42,11 @@ def test_agency_admin_gives_a_role_with_confirmation_to_remove(page, demo_server
     row = page.locator("table.qlvb-staff tr", has_text="stttt.chuyenvien")
     assert "Lưu trữ viên" in row.inner_text()
     # removing needs the confirmation box: the browser refuses to submit without it
-    row.locator("button").click()
+    row.locator(".qlvb-unassign button").click()
     assert "Lưu trữ viên" in page.locator("table.qlvb-staff tr", has_text="stttt.chuyenvien").inner_text()
     row = page.locator("table.qlvb-staff tr", has_text="stttt.chuyenvien")
     row.locator("input[name=confirm]").check()
-    row.locator("button").click()
+    row.locator(".qlvb-unassign button").click()
     page.wait_for_load_state("networkidle")
     assert "Đã gỡ vai trò của stttt.chuyenvien." in page.content()
     assert page.locator("table.qlvb-staff tr", has_text="stttt.chuyenvien").count() == 0

@@ -97,9 +97,13 @@ def _group_members(gid):
 
 def list_staff(*, agency):
     """Staff of ``agency``: a list of dicts sorted by Vietnamese full name."""
+    from dongthap.qlvb.agencies.departments import departments
+    from dongthap.qlvb.agencies.departments import members
     from dongthap.qlvb.utils.sorting import vietnamese_sort_key
 
     by_user = {}
+    depts = departments(agency)
+    dept_members = {did: members(dept) for did, dept in depts.items()}
     for role, gid in group_ids(agency).items():
         for userid in _group_members(gid):
             by_user.setdefault(userid, set()).add(role)
@@ -115,6 +119,8 @@ def list_staff(*, agency):
                 "fullname": user.getProperty("fullname") or userid,
                 "email": user.getProperty("email") or "",
                 "roles": [r for r in R.AGENCY_ROLES if r in user_roles],
+                "departments": [did for did in depts if userid in dept_members[did]],
+                "department_titles": [depts[did].title for did in depts if userid in dept_members[did]],
             }
         )
     staff.sort(key=lambda s: vietnamese_sort_key(s["fullname"]))
@@ -132,11 +138,19 @@ def _check_roles(roles):
         )
 
 
-def assign(*, agency, username, roles):
-    """Give ``username`` the ``roles`` in ``agency`` (adds them to its groups)."""
+def assign(*, agency, username, roles, departments=None):
+    """Give ``username`` the ``roles`` in ``agency`` (adds them to its groups).
+
+    ``departments``: when given, the ids of the agency's departments the person
+    belongs to from now on (see :mod:`dongthap.qlvb.agencies.departments`).
+    """
+    from dongthap.qlvb.agencies.departments import check_departments
+    from dongthap.qlvb.agencies.departments import set_departments
     from dongthap.qlvb.i18n import _
 
     _check_roles(roles)
+    if departments is not None:
+        departments = check_departments(agency, departments)
     user = api.user.get(username=username)
     if user is None:
         raise StaffError(
@@ -147,6 +161,8 @@ def assign(*, agency, username, roles):
     gtool = getToolByName(api.portal.get(), "portal_groups")
     for role in roles:
         gtool.addPrincipalToGroup(user.getId(), group_id(agency, role))
+    if departments is not None:
+        set_departments(agency=agency, username=username, department_ids=departments)
     logger.info("staff %s given roles %s in %s", username, roles, agency.agency_code)
 
 
@@ -162,14 +178,21 @@ def unassign(*, agency, username, roles=None):
         gid = group_id(agency, role)
         if gid and user.getId() in _group_members(gid):
             gtool.removePrincipalFromGroup(user.getId(), gid)
+    if not any(user.getId() in _group_members(gid) for gid in group_ids(agency).values()):
+        from dongthap.qlvb.agencies.departments import set_departments
+
+        set_departments(agency=agency, username=username, department_ids=[])
     logger.info("staff %s lost roles %s in %s", username, roles, agency.agency_code)
 
 
-def create_user(*, agency, username, fullname, email, password, roles):
-    """Create an account for a member of ``agency`` and give it ``roles``."""
+def create_user(*, agency, username, fullname, email, password, roles, departments=None):
+    """Create an account for a member of ``agency`` and give it ``roles`` (and ``departments``)."""
+    from dongthap.qlvb.agencies.departments import check_departments
     from dongthap.qlvb.i18n import _
 
     _check_roles(roles)
+    if departments is not None:
+        check_departments(agency, departments)
     if api.user.get(username=username) is not None:
         raise StaffError(
             _("error_user_exists", default="The account ${username} already exists.",
@@ -181,7 +204,7 @@ def create_user(*, agency, username, fullname, email, password, roles):
         password=password,
         properties={"fullname": fullname, "language": "vi"},
     )
-    assign(agency=agency, username=username, roles=roles)
+    assign(agency=agency, username=username, roles=roles, departments=departments)
 
 
 def agencies_of(*, username):

@@ -1,6 +1,7 @@
 """The "Cán bộ" view: an agency admin assigns staff to the roles of their agency."""
 
 from dongthap.qlvb.agencies import api as agencies
+from dongthap.qlvb.agencies import departments as agency_departments
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.security import roles as R
 from plone import api
@@ -29,6 +30,10 @@ class StaffView(BrowserView):
     def staff(self):
         return agencies.list_staff(agency=self.context)
 
+    def departments(self):
+        return [{"id": did, "title": dept.title}
+                for did, dept in agency_departments.departments(self.context).items()]
+
     def role_title(self, role):
         return R.ROLE_TITLES.get(role, role)
 
@@ -42,6 +47,10 @@ class StaffView(BrowserView):
             keys = [keys]
         return [R.ROLES_BY_KEY[k] for k in keys if k in R.ROLES_BY_KEY]
 
+    def _selected_departments(self):
+        ids = self.request.form.get("departments") or []
+        return [ids] if isinstance(ids, str) else list(ids)
+
     def handle_post(self):
         CheckAuthenticator(self.request)
         if not self.can_manage():
@@ -50,6 +59,7 @@ class StaffView(BrowserView):
         action = form.get("action")
         username = (form.get("username") or "").strip()
         roles = self._selected_roles()
+        departments = self._selected_departments()
         errors = []
         if not username:
             errors.append(_("error_username_required", default="Please enter the account name."))
@@ -76,15 +86,21 @@ class StaffView(BrowserView):
             return
         try:
             if action == "assign":
-                agencies.assign(agency=self.context, username=username, roles=roles)
+                agencies.assign(agency=self.context, username=username, roles=roles,
+                                departments=departments or None)
                 message = _("msg_staff_assigned", default="Roles given to ${username}.",
                             mapping={"username": username})
             elif action == "create":
                 agencies.create_user(
                     agency=self.context, username=username, fullname=fullname,
-                    email=email, password=password, roles=roles,
+                    email=email, password=password, roles=roles, departments=departments,
                 )
                 message = _("msg_staff_created", default="Account ${username} created.",
+                            mapping={"username": username})
+            elif action == "departments":
+                agency_departments.set_departments(agency=self.context, username=username,
+                                                   department_ids=departments)
+                message = _("msg_staff_departments", default="Departments of ${username} saved.",
                             mapping={"username": username})
             elif action == "unassign":
                 agencies.unassign(agency=self.context, username=username, roles=roles or None)

@@ -117,10 +117,13 @@ def install(context=None):
                         container=agency, type="Department", id=dept_id,
                         title=dept_title, abbreviation=dept_abbr, safe_id=False,
                     )
+            dept_ids = [abbr.lower() for _t, abbr in departments]
             for role in R.AGENCY_ROLES:
                 username = f"{prefix}.{LOGINS[role][0]}"
                 _ensure_user(username, logins[(username, role)], f"{username}@example.invalid")
-                agencies.assign(agency=agency, username=username, roles=[role])
+                # The one demo head and specialist of an agency work in all its departments.
+                in_depts = dept_ids if role in (R.DEPARTMENT_HEAD, R.SPECIALIST) else None
+                agencies.assign(agency=agency, username=username, roles=[role], departments=in_depts)
         from dongthap.qlvb.signing import demo as signing_demo  # test keys, trusted test root
         signing_demo.install()
     logger.info("demo data in place: %d agencies", len(AGENCIES))

@@ -1,6 +1,7 @@
 """Assignment (phiếu giải quyết), re-assignment, progress — the handling of a document."""
 
 from Acquisition import aq_inner
+from dongthap.qlvb.agencies import departments
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment as A
@@ -80,6 +81,11 @@ def _parse_entry(agency, spec, kind, errors, *, specialists_only=False):
             "error_not_specialist",
             default="${user} is not a specialist or department head of this agency.",
             mapping={"user": username})})
+        return None
+    if department and not departments.is_member(agency[department], userid):
+        errors.append({"field": kind, "message": _(
+            "error_not_in_department", default="${user} does not belong to ${department}.",
+            mapping={"user": username, "department": agency[department].title})})
         return None
     deadline = None
     if spec.get("deadline"):
@@ -195,6 +201,9 @@ def _reassign(doc, agency, data):
     specs = data.get("reassign") or []
     if not isinstance(specs, list):
         specs = [specs]
+    specs = [dict(s, department=parent["department"]) if isinstance(s, dict)
+             else {"user": s, "department": parent["department"]} if isinstance(s, str) else s
+             for s in specs]
     wanted = [e for e in (_parse_entry(agency, s, parent["kind"], errors, specialists_only=True)
                           for s in specs) if e]
     if errors:

@@ -318,8 +318,21 @@ class AssignForm(_Base):
         return [m for m in list_staff(agency=self.agency()) if R.DEPARTMENT_HEAD in m["roles"]]
 
     def specialists(self):
+        """Whom a department head may re-assign to: the members of his department(s) here."""
+        me = api.user.get_current().getId()
+        own = {e.get("department") for e in A.active_entries(self.context)
+               if e["user"] == me and e.get("department")}
         return [m for m in list_staff(agency=self.agency())
-                if set(m["roles"]) & {R.DEPARTMENT_HEAD, R.SPECIALIST}]
+                if set(m["roles"]) & {R.DEPARTMENT_HEAD, R.SPECIALIST} and own & set(m["departments"])
+                and m["userid"] != me]
+
+    @staticmethod
+    def label(member):
+        """"Full name (account) — departments" for the choice lists."""
+        text = f"{member['fullname']} ({member['username']})"
+        if member.get("department_titles"):
+            text += " — " + ", ".join(member["department_titles"])
+        return text
 
     def departments(self):
         agency = self.agency()

@@ -2,7 +2,7 @@
 
 from dongthap.qlvb.content.incoming import IIncomingDocument
 from dongthap.qlvb.content.outgoing import IOutgoingDocument
-from dongthap.qlvb.outgoing import settings
+from dongthap.qlvb.outgoing import review
 from plone.indexer import indexer
 
 
@@ -13,14 +13,14 @@ def outgoing_signer(obj):
 
 @indexer(IOutgoingDocument)
 def outgoing_review_role(obj):
-    """The role the document waits for while under review (``QlvbDepartmentHead``…)."""
+    """Whom the document waits for under review (see :mod:`dongthap.qlvb.outgoing.review`)."""
     levels = list(getattr(obj, "qlvb_review_levels", None) or ())
     index = getattr(obj, "qlvb_review_index", 0) or 0
     wf = getattr(obj, "workflow_history", {}).get("qlvb_outgoing_workflow") or ()
     state = wf[-1].get("review_state") if wf else None
     if state != "pending_review" or index >= len(levels):
         return None
-    return settings.LEVEL_ROLES[levels[index]]
+    return review.level_keys(obj, levels[index])
 
 
 @indexer(IOutgoingDocument)

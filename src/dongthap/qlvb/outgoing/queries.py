@@ -2,6 +2,7 @@
 
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
+from dongthap.qlvb.outgoing import review
 from dongthap.qlvb.outgoing.api import fmt_date
 from dongthap.qlvb.outgoing.api import outgoing_root
 from dongthap.qlvb.security import roles as R
@@ -55,7 +56,7 @@ def lists_for(agency, userid):
     base = {"context": root, "portal_type": "OutgoingDocument"}
     roles = set(api.user.get_roles(obj=agency))
     result["my_drafts"] = _sorted(api.content.find(Creator=userid, review_state="draft", **base))
-    review_roles = [r for r in (R.DEPARTMENT_HEAD, R.LEADER) if r in roles or roles & {"Manager"}]
+    review_roles = review.review_keys(agency, roles, userid)
     if review_roles:
         result["waiting_review"] = _sorted(api.content.find(
             review_state="pending_review", outgoing_review_role=review_roles, **base))

@@ -9,6 +9,7 @@ from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.outgoing.vocabularies import AUTHORITY_TITLES
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import URGENCY
+from dongthap.qlvb.agencies.departments import departments_of
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
 from plone.namedfile.utils import set_headers
@@ -80,6 +81,9 @@ class DraftForm(_Base):
         agency = self.agency()
         self.values = {"urgency": "thuong", "document_type": "cong_van", "signing_authority": "none",
                        "internal_recipients": [], "issued_amount": "1"}
+        mine = departments_of(agency=agency, userid=api.user.get_current().getId())
+        if len(mine) == 1:  # the drafter's own department, when he has exactly one
+            self.values["drafting_department"] = mine[0]
         if self.request.method == "POST" and self.request.form.get("form.submitted"):
             CheckAuthenticator(self.request)
             form = self.request.form

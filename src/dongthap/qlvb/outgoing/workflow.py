@@ -30,6 +30,7 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import numbering
+from dongthap.qlvb.outgoing import review
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.vocabularies.documents import type_name
 from plone import api
@@ -73,14 +74,14 @@ def guard(doc, transition):
         last = (getattr(doc, "qlvb_review_index", 0) or 0) >= len(levels) - 1
         if (transition == "approve") != last:
             return False
-        return admin or settings.LEVEL_ROLES[level] in roles
+        return admin or review.may_take(doc, level, roles, user.getId())
     if transition == "return":
         state = api.content.get_state(doc)
         if admin:
             return True
         if state == "pending_review":
             level = outgoing.current_level(doc)
-            return level is not None and settings.LEVEL_ROLES[level] in roles
+            return level is not None and review.may_take(doc, level, roles, user.getId())
         if state == "approved":
             return "QlvbLeader" in roles
         return False
@@ -164,6 +165,7 @@ def _submit(doc, comment):
                                       default="The signer must be a leader of the agency."))
     doc.qlvb_review_levels = settings.review_levels(agency, doc.document_type)
     doc.qlvb_review_index = 0
+    setattr(doc, review.ATTR, review.drafting_departments(doc))
     outgoing.record_version(doc, comment)
     if comment:
         outgoing.add_comment(doc, comment, action="submit")

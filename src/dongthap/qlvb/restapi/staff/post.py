@@ -1,6 +1,13 @@
-"""POST @staff: give roles of the agency to an account, or create the account."""
+"""POST @staff: give roles (and departments) of the agency to an account, or create the account.
+
+Body: ``{"username", "roles": [keys], "departments": [ids]?, "create"?: true, "fullname",
+"email", "password"}``. ``departments``, when present, replaces the person's
+departments in this agency; an existing member of staff may be sent
+``departments`` alone to move them between departments.
+"""
 
 from dongthap.qlvb.agencies import api as agencies
+from dongthap.qlvb.agencies import departments as agencies_departments
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.staff.get import serialize_staff
@@ -36,6 +43,16 @@ class StaffPost(Service):
             return error(self.request, 400, "BadRequest",
                          _("error_unknown_role", default="Unknown role: ${roles}.",
                            mapping={"roles": str(unknown)}))
+        departments = data.get("departments")
+        if departments is not None and not isinstance(departments, list):
+            departments = [departments]
+        if not roles and departments is not None and not data.get("create"):
+            try:
+                agencies_departments.set_departments(agency=self.context, username=username,
+                                                     department_ids=departments)
+            except agencies.StaffError as problem:
+                return error(self.request, 400, "BadRequest", problem.message)
+            return serialize_staff(self.context, self.request)
         if not roles:
             return error(self.request, 400, "BadRequest",
                          _("error_roles_required", default="Please choose at least one role."))
@@ -48,10 +65,12 @@ class StaffPost(Service):
                     email=(data.get("email") or "").strip(),
                     password=data.get("password") or "",
                     roles=roles,
+                    departments=departments,
                 )
                 self.request.response.setStatus(201)
             else:
-                agencies.assign(agency=self.context, username=username, roles=roles)
+                agencies.assign(agency=self.context, username=username, roles=roles,
+                                departments=departments)
         except agencies.StaffError as problem:
             return error(self.request, 400, "BadRequest", problem.message)
         except ValueError as problem:  # Plone's password policy and the like

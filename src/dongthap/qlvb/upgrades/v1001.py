@@ -1,0 +1,38 @@
+"""1000 → 1001: departments get members groups; the review index holds departments.
+
+* every existing ``Department`` gets its members group (empty: the agency
+  admins then put their staff in departments on the "Cán bộ" page);
+* ``outgoing_review_role`` becomes a KeywordIndex holding
+  ``QlvbDepartmentHead:<department>`` keys, and is rebuilt for the outgoing
+  documents. Drafts already under review keep being reviewable by every
+  department head of their agency (they have no stored review departments).
+"""
+
+from dongthap.qlvb.agencies.departments import ensure_members_group
+from plone import api
+
+import logging
+
+logger = logging.getLogger("dongthap.qlvb.upgrades")
+
+INDEX = "outgoing_review_role"
+
+
+def department_groups(context):
+    count = 0
+    for brain in api.content.find(portal_type="Department", unrestricted=True):
+        ensure_members_group(brain._unrestrictedGetObject())
+        count += 1
+    logger.info("members groups ensured for %d departments", count)
+
+
+def review_index(context):
+    catalog = api.portal.get_tool("portal_catalog")
+    if INDEX in catalog.indexes() and catalog._catalog.getIndex(INDEX).meta_type != "KeywordIndex":
+        catalog.delIndex(INDEX)
+    if INDEX not in catalog.indexes():
+        catalog.addIndex(INDEX, "KeywordIndex", extra={"indexed_attrs": INDEX})
+    brains = api.content.find(portal_type="OutgoingDocument", unrestricted=True)
+    for brain in brains:
+        brain._unrestrictedGetObject().reindexObject(idxs=[INDEX])
+    logger.info("%s rebuilt for %d outgoing documents", INDEX, len(brains))
