@@ -29,7 +29,7 @@ globals().update(
     )
 )
 
-IN_CI = os.environ.get("CI") == "true"
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 def require(condition, reason):

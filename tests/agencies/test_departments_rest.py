@@ -1,23 +1,6 @@
 """Departments in the staff API (``@staff``), through real HTTP."""
 
-from dongthap.qlvb.demo import data as demo_data
-
-import pytest
-import requests
-
-PW = demo_data.DEMO_PASSWORD
-
-
-def session(user, password=PW):
-    s = requests.Session()
-    s.auth = (user, password)
-    s.headers["Accept"] = "application/json"
-    return s
-
-
-@pytest.fixture
-def url(demo_server):
-    return demo_server["url"]
+from tests.agencies.test_isolation import session
 
 
 def _member(body, username):

@@ -21,11 +21,6 @@ def session(user, password=PW):
     return s
 
 
-@pytest.fixture
-def url(demo_server):
-    return demo_server["url"]
-
-
 @pytest.mark.parametrize("role", R.AGENCY_ROLES)
 def test_staff_of_one_agency_cannot_reach_another(url, role):
     s = session(f"stttt.{ROLE_LOGINS[role]}")

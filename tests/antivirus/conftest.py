@@ -28,17 +28,7 @@ CLIENT_MAX = 3 * MB
 TESTFILES_DIR = Path("/usr/share/clamav-testfiles")
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip when *condition* is false - but fail in CI."""
-    if condition:
-        return
-    if _in_ci():
-        pytest.fail(f"{reason} (CI is set: antivirus tests must not be skipped)")
-    pytest.skip(reason)
+from tests.conftest import require  # noqa: E402 - the one skip-locally/fail-under-CI helper
 
 
 def load_clamd_ctl():

@@ -19,13 +19,14 @@ copy is removed, the registered one is frozen) and A sees the answer (15).
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 import time
 import uuid
 from collections import Counter
 
 import pytest
+
+from tests.conftest import require
 from two_instances import Relay, start_pair, wait_for
 
 STTTT = "000.00.14.H20"  # Sở TT&TT: the sender, in A
@@ -35,12 +36,7 @@ STEP_TIMEOUT = 60
 
 def _require_clamd(value):
     """Without clamd every stored file is refused: skip locally, fail under CI."""
-    if value:
-        return
-    reason = "the two-instance exchange test needs the session clamd (clamav-daemon)"
-    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
-        pytest.fail(f"required under CI: {reason}")
-    pytest.skip(reason)
+    require(value, "the two-instance exchange test needs the session clamd (clamav-daemon)")
 
 
 @pytest.fixture(scope="module")
