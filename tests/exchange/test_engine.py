@@ -376,3 +376,15 @@ def test_status_to_finance_goes_to_its_system(zdb, relay_server):
     assert [i.messagetype for i in client(relay_server.url).list_received()] == ["status"]
     with pytest.raises(TransportError):
         client(relay_server.url, "sys-ubnd").get("nope")
+
+
+def test_business_status_same_second_later_arrival_wins():
+    """A recall answered within the second the document arrived: 15 is the status, not 01."""
+    entry = OutboxEntry(kind=KIND_DOCUMENT, recipient=PROVINCE, package=b"<x/>")
+    stamp = "2026-11-26T05:07:25+07:00"
+    entry.add_business_status("01", "Đã đến", stamp)
+    entry.add_business_status("15", "Đã thu hồi", stamp)
+    assert (entry.business_status, entry.business_description) == ("15", "Đã thu hồi")
+    # an older status arriving late does not win over a newer one
+    entry.add_business_status("03", "Đã vào sổ", "2026-11-26T05:07:20+07:00")
+    assert entry.business_status == "15"

@@ -128,8 +128,10 @@ class OutboxEntry(Persistent):
         record = {"code": code, "description": description[:2000], "timestamp": timestamp,
                   "staff": staff, "received_at": now_iso(), "key": source_key}
         self.business.append(record)
-        # the latest by the sender's timestamp wins (packages may arrive out of order)
-        latest = max(self.business, key=lambda r: (r.get("timestamp") or "", r["received_at"]))
+        # the latest by the sender's timestamp wins (packages may arrive out of order); the
+        # timestamps have one-second resolution, so within the same second the later arrival wins
+        _index, latest = max(enumerate(self.business),
+                             key=lambda ir: (ir[1].get("timestamp") or "", ir[1]["received_at"], ir[0]))
         self.business_status = latest["code"]
         self.business_description = latest["description"]
         self.business_at = latest.get("timestamp") or latest["received_at"]
