@@ -9,6 +9,7 @@ import re
 
 PROFILE = "dongthap.qlvb:default"
 METADATA = pathlib.Path(__file__).resolve().parents[1] / "src/dongthap/qlvb/profiles/default/metadata.xml"
+METADATA_VERSION = re.search(r"<version>(\d+)</version>", METADATA.read_text()).group(1)
 
 
 def _steps(setup, source):
@@ -45,7 +46,7 @@ def test_1001_gives_departments_groups_and_rebuilds_the_review_index(site):
         catalog.addIndex("outgoing_review_role", "FieldIndex")
         setup.setLastVersionForProfile(PROFILE, "1000")
         setup.upgradeProfile(PROFILE)
-    assert setup.getLastVersionForProfile(PROFILE) == ("1001",)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
     assert D.members_group_id(dept) == "qlvb-000.00.98.H20-phong-vp"
     assert api.group.get(groupname=D.members_group_id(dept)) is not None
     assert catalog._catalog.getIndex("outgoing_review_role").meta_type == "KeywordIndex"
@@ -54,3 +55,40 @@ def test_1001_gives_departments_groups_and_rebuilds_the_review_index(site):
         setup.setLastVersionForProfile(PROFILE, "1000")
         setup.upgradeProfile(PROFILE)
     assert D.members_group_id(dept) == "qlvb-000.00.98.H20-phong-vp"
+
+
+def _portlet_managers(folder):
+    from plone.portlets.interfaces import ILocalPortletAssignmentManager
+    from plone.portlets.interfaces import IPortletManager
+    from zope.component import getMultiAdapter
+    from zope.component import getUtility
+
+    for name in ("plone.leftcolumn", "plone.rightcolumn"):
+        manager = getUtility(IPortletManager, name=name)
+        yield getMultiAdapter((folder, manager), ILocalPortletAssignmentManager)
+
+
+def _blocked(folder):
+    from plone.portlets.constants import CONTEXT_CATEGORY
+
+    return all(m.getBlacklistStatus(CONTEXT_CATEGORY) for m in _portlet_managers(folder))
+
+
+def test_1002_blocks_portlets_on_outgoing_registers(site):
+    from dongthap.qlvb.outgoing.api import year_folder
+    from plone.portlets.constants import CONTEXT_CATEGORY
+
+    setup = api.portal.get_tool("portal_setup")
+    with api.env.adopt_roles(["Manager"]):
+        agency = api.content.create(container=site, type="Agency", id="so-cong", title="Sở Cổng",
+                                    agency_code="000.00.97.H20", abbreviation="SCG", level="department")
+        year = year_folder(agency, 2025, create=True)
+        assert _blocked(year) and _blocked(agency["van-ban-di"])  # new folders: blocked at once
+        for folder in (agency["van-ban-di"], year):  # as a 1001 site made them
+            for manager in _portlet_managers(folder):
+                manager.setBlacklistStatus(CONTEXT_CATEGORY, False)
+        assert not _blocked(year) and not _blocked(agency["van-ban-di"])
+        setup.setLastVersionForProfile(PROFILE, "1001")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert _blocked(agency["van-ban-di"]) and _blocked(year)

@@ -16,9 +16,10 @@ The schema follows Phụ lục VI of NĐ 30. ``arrival_number`` and
 ``arrival_date`` are filled by the system (read-only in forms and REST).
 """
 
+from dongthap.qlvb.content import documents
+from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
-from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
@@ -32,12 +33,10 @@ from zoneinfo import ZoneInfo
 
 import datetime
 import re
-import secrets
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT_ID = "van-ban-den"
 ID_PREFIX = "vbd-"
-_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 PDF_MAGIC = b"%PDF-"
 
 
@@ -200,19 +199,13 @@ class IIncomingFolder(model.Schema):
 
 
 @implementer(IIncomingFolder)
-class IncomingFolder(Container):
+class IncomingFolder(DocumentFolder):
     """Unordered BTree folder, never shown in navigation."""
-
-    _ordering = "unordered"
-    exclude_from_nav = True
 
 
 def new_document_id(container):
     """A short, random, unused id such as ``vbd-k3m9x2qa7d``."""
-    while True:
-        candidate = ID_PREFIX + "".join(secrets.choice(_ID_ALPHABET) for _i in range(10))
-        if candidate not in container:
-            return candidate
+    return documents.new_document_id(container, ID_PREFIX)
 
 
 _NOTATION_SPACE = re.compile(r"\s+")

@@ -17,9 +17,10 @@ from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
 from dongthap.qlvb.content.agency import Agency
 from dongthap.qlvb.content.agency import IAgency
+from dongthap.qlvb.content import documents
+from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
-from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.schema import JSONField
@@ -29,11 +30,9 @@ from zope.interface import classImplementsFirst
 from zope.interface import implementer
 
 import json
-import secrets
 
 ROOT_ID = "van-ban-di"
 ID_PREFIX = "vbdi-"
-_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 #: signing authority id → prefix printed before the position (NĐ 30 Phụ lục I).
 AUTHORITIES = {"none": "", "TM": "TM.", "KT": "KT.", "TL": "TL.", "TUQ": "TUQ.", "Q": "Q."}
@@ -220,19 +219,13 @@ class IOutgoingFolder(model.Schema):
 
 
 @implementer(IOutgoingFolder)
-class OutgoingFolder(Container):
+class OutgoingFolder(DocumentFolder):
     """Unordered BTree folder, never shown in navigation."""
-
-    _ordering = "unordered"
-    exclude_from_nav = True
 
 
 def new_document_id(container):
     """A short, random, unused id such as ``vbdi-k3m9x2qa7d``."""
-    while True:
-        candidate = ID_PREFIX + "".join(secrets.choice(_ID_ALPHABET) for _i in range(10))
-        if candidate not in container:
-            return candidate
+    return documents.new_document_id(container, ID_PREFIX)
 
 
 class IAgencyRegisters(IAgency):

@@ -16,6 +16,7 @@ from dongthap.qlvb.content.incoming import is_pdf
 from dongthap.qlvb.content.incoming import new_document_id
 from dongthap.qlvb.content.incoming import ROOT_ID
 from dongthap.qlvb.content.incoming import VIETNAM
+from dongthap.qlvb.documents import storage
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -267,48 +268,14 @@ def clean(data, *, partial=False, context=None):
 
 def incoming_root(agency, create=False):
     """``<agency>/van-ban-den`` (created on demand when ``create``)."""
-    if ROOT_ID in agency.objectIds():
-        return agency[ROOT_ID]
-    if not create:
-        return None
-    return _make_folder(agency, ROOT_ID, "Văn bản đến")
+    return storage.register_root(agency, root_id=ROOT_ID, portal_type="IncomingFolder",
+                                 title="Văn bản đến", create=create)
 
 
 def year_folder(agency, year, create=False):
-    root = incoming_root(agency, create=create)
-    if root is None:
-        return None
-    key = str(year)
-    if key in root.objectIds():
-        return root[key]
-    if not create:
-        return None
-    return _make_folder(root, key, f"Văn bản đến năm {year}")
-
-
-def _make_folder(container, folder_id, title):
-    folder = createContent("IncomingFolder", title=title)
-    folder.id = folder_id
-    folder.exclude_from_nav = True
-    container._setObject(folder_id, folder)
-    folder = container[folder_id]
-    _block_portlets(folder)
-    return folder
-
-
-def _block_portlets(folder):
-    """No navigation portlet below the register: it would list a whole year of documents."""
-    from plone.portlets.constants import CONTEXT_CATEGORY
-    from plone.portlets.interfaces import ILocalPortletAssignmentManager
-    from plone.portlets.interfaces import IPortletManager
-    from zope.component import getMultiAdapter
-    from zope.component import queryUtility
-
-    for name in ("plone.leftcolumn", "plone.rightcolumn"):
-        manager = queryUtility(IPortletManager, name=name)
-        if manager is not None:
-            getMultiAdapter((folder, manager), ILocalPortletAssignmentManager).setBlacklistStatus(
-                CONTEXT_CATEGORY, True)
+    return storage.year_folder(agency, year, root_id=ROOT_ID, portal_type="IncomingFolder",
+                               root_title="Văn bản đến", year_title="Văn bản đến năm {year}",
+                               create=create)
 
 
 def _agency_lock_key(agency):

@@ -15,6 +15,7 @@ from dongthap.qlvb.content.outgoing import AUTHORITIES
 from dongthap.qlvb.content.outgoing import IOutgoingDocument
 from dongthap.qlvb.content.outgoing import new_document_id
 from dongthap.qlvb.content.outgoing import ROOT_ID
+from dongthap.qlvb.documents import storage
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -225,31 +226,15 @@ def versions_info(doc):
 
 
 def outgoing_root(agency, create=False):
-    if ROOT_ID in agency.objectIds():
-        return agency[ROOT_ID]
-    if not create:
-        return None
-    return _make_folder(agency, ROOT_ID, "Văn bản đi")
+    """``<agency>/van-ban-di`` (created on demand when ``create``)."""
+    return storage.register_root(agency, root_id=ROOT_ID, portal_type="OutgoingFolder",
+                                 title="Văn bản đi", create=create)
 
 
 def year_folder(agency, year, create=False):
-    root = outgoing_root(agency, create=create)
-    if root is None:
-        return None
-    key = str(year)
-    if key in root.objectIds():
-        return root[key]
-    if not create:
-        return None
-    return _make_folder(root, key, f"Văn bản đi năm {year}")
-
-
-def _make_folder(container, folder_id, title):
-    folder = createContent("OutgoingFolder", title=title)
-    folder.id = folder_id
-    folder.exclude_from_nav = True
-    container._setObject(folder_id, folder)
-    return container[folder_id]
+    return storage.year_folder(agency, year, root_id=ROOT_ID, portal_type="OutgoingFolder",
+                               root_title="Văn bản đi", year_title="Văn bản đi năm {year}",
+                               create=create)
 
 
 def register_lock_key(agency):

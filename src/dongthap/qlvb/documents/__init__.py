@@ -1,0 +1,1 @@
+"""What incoming and outgoing documents share (storage; more to come)."""
