@@ -1,15 +1,12 @@
-"""Fixtures for the signing core: test PKI with a local CRL server, PDFs, images."""
+"""Fixtures for the signing core: test PKI with its local peers (CRL, OCSP, TSA), PDFs, images."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -25,33 +22,29 @@ from signing_helpers import ISSUED_AT, make_pdf
 
 from dongthap.qlvb.signing.certs import CertificatePolicy
 from dongthap.qlvb.signing.signers import Pkcs12Signer
-from dongthap.qlvb.signing.testpki import ensure_test_pki
+from dongthap.qlvb.signing.testpeers import start_test_peers
 
 SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+@pytest.fixture(scope="session")
+def peers(tmp_path_factory):
+    """The session's test PKI served on 127.0.0.1 (free port): its CRL, an OCSP
+    responder and an RFC 3161 TSA (``peers.tsa_url``, ``peers.ocsp_url``)."""
+    server = start_test_peers(tmp_path_factory.mktemp("pki"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def crl_server(tmp_path_factory):
-    """Serve the PKI directory over local HTTP (for the CRL URL)."""
-    directory = tmp_path_factory.mktemp("pki")
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield directory, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def crl_server(peers):
+    """``(PKI directory, base URL)`` of the local server."""
+    return peers.directory, peers.base_url
 
 
 @pytest.fixture(scope="session")
-def pki(crl_server):
-    directory, url = crl_server
-    return ensure_test_pki(directory, crl_base_url=url)
+def pki(peers):
+    return peers.pki
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,10 @@ MODEL = """<model xmlns="http://namespaces.plone.org/supermodel/schema">
     <field name="file" type="plone.namedfile.field.NamedBlobFile">
       <title>File</title><required>False</required>
     </field>
+    <field name="attachments" type="zope.schema.List">
+      <title>Attachments</title><required>False</required>
+      <value_type type="plone.namedfile.field.NamedBlobFile"><title>Attachment</title></value_type>
+    </field>
   </schema>
 </model>"""
 
@@ -34,13 +38,18 @@ def install_test_type(portal):
         agency_fti.allowed_content_types = (*agency_fti.allowed_content_types, TEST_TYPE)
 
 
-def make_doc(container, pdf: bytes | None, id_="vb-test", filename="van-ban.pdf"):
+def make_doc(container, pdf: bytes | None, id_="vb-test", filename="van-ban.pdf",
+             attachments=()):
+    """A test document; ``attachments``: ``(bytes, filename)`` pairs."""
     from plone.namedfile.file import NamedBlobFile
 
     kwargs = {}
     if pdf is not None:
         kwargs["file"] = NamedBlobFile(data=pdf, contentType="application/pdf",
                                        filename=filename)
+    if attachments:
+        kwargs["attachments"] = [NamedBlobFile(data=data, contentType="application/pdf",
+                                               filename=name) for data, name in attachments]
     with api.env.adopt_roles(["Manager"]):
         return api.content.create(container=container, type=TEST_TYPE, id=id_,
                                   title="Quyết định thử nghiệm", safe_id=False, **kwargs)

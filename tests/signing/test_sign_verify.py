@@ -142,3 +142,22 @@ def test_input_unchanged(pdf_bytes, leader):
     before = bytes(pdf_bytes)
     sign_person(pdf_bytes, leader, "Nguyễn Văn An", "CHỦ TỊCH")
     assert pdf_bytes == before
+
+
+def test_attachment_rule_needs_the_agency_signature_alone(pdf_bytes, agency, person_signed, verify):
+    """NĐ 30 Phụ lục I: a separate attachment carries only the agency signature."""
+    import pytest
+
+    from dongthap.qlvb.signing.verify import ATTACHMENT
+
+    sealed = sign_attachment(pdf_bytes, agency, "15/QĐ-UBND")
+    assert verify(sealed, rule=ATTACHMENT).legal_validity == LEGAL
+    as_document = verify(sealed)  # as a document it still needs the competent person
+    assert as_document.legal_validity == REFERENCE
+    assert "no_valid_person_signature" in codes(as_document)
+    person_only = verify(person_signed, rule=ATTACHMENT)
+    assert person_only.legal_validity == REFERENCE
+    assert codes(person_only) >= {"no_valid_agency_signature"}
+    assert "no_valid_person_signature" not in codes(person_only)
+    with pytest.raises(ValueError):
+        verify(sealed, rule="anything")

@@ -4,6 +4,7 @@ Modules:
 
 * :mod:`.errors` – exception types with translatable messages;
 * :mod:`.testpki` – a throw-away PKI for tests and demo data;
+* :mod:`.testpeers` – its local HTTP peers: CRL files, OCSP responder, RFC 3161 TSA;
 * :mod:`.signers` – PKCS#12, PKCS#11 and two-step external signers;
 * :mod:`.stamps` – visible signature appearances (NĐ 30/2020 Phụ lục I);
 * :mod:`.pdfsign` – ``sign_person``, ``sign_agency``, ``sign_attachment``;

@@ -20,6 +20,8 @@ Outgoing documents call, at their workflow transitions::
                              signed_at=issued_at)            # every PDF in ``attachments``
 
     signing.verify(document=doc)       # → report dict; stores legal_validity
+    signing.verify_attachments(document=doc)  # → one report per attachment, stored
+    signing.attachment_reports(document=doc)  # the stored reports of the attachments
 
 Every signing function works on the PDF of a ``NamedBlobFile`` field
 (``file`` by default).  The signed PDF **replaces** the field value; the
@@ -30,6 +32,14 @@ with time, user and action) – independent of CMFEditions.  On any error
 ``.message``) nothing on the document has been changed.  After signing, the
 document is verified, its ``legal_validity`` stored and reindexed, and an
 :class:`IDocumentSignedEvent` is notified (outgoing may react to it).
+
+The verification reports of the separate attachment files (the list field
+``attachments``) are stored too, in the annotation :data:`ATTACHMENTS_KEY`
+(keyed ``attachments[<index>]``, each entry with the file name, the file's
+SHA-256 and the same report dict as for the main file): by
+:func:`sign_attachments` (at issue), :func:`verify_attachments` (the
+"verify again" button, ``POST @signatures``, :func:`reverify_all`) and the
+subscriber whenever an attachment changed.
 
 These functions check the sign permissions of the *current* user on the
 document (``check_permission=False`` to skip, for trusted system code).
@@ -60,7 +70,7 @@ from .pdfsign import sign_agency as _sign_agency
 from .pdfsign import sign_attachment as _sign_attachment
 from .pdfsign import sign_person as _sign_person
 from .pdfsign import timestamper
-from .verify import verify_pdf
+from .verify import ATTACHMENT, DOCUMENT, verify_pdf
 
 logger = logging.getLogger("dongthap.qlvb.signing")
 
@@ -69,6 +79,8 @@ SIGN_AGENCY = "dongthap.qlvb: Sign as agency"
 MANAGE_SIGNING = "dongthap.qlvb: Manage signing"
 HISTORY_KEY = "dongthap.qlvb.signing.history"
 EXTERNAL_KEY = "dongthap.qlvb.signing.external"
+ATTACHMENTS_KEY = "dongthap.qlvb.signing.attachments"
+ATTACHMENTS_FIELD = "attachments"
 EXTERNAL_TTL = dt.timedelta(minutes=15)
 UTC = dt.UTC
 
@@ -196,14 +208,18 @@ def validity_of(report) -> str:
     return UNSIGNED
 
 
-def verify_bytes(data: bytes | None) -> dict:
-    """Verify ``data`` with the site's trust store; a JSON-serialisable report."""
+def verify_bytes(data: bytes | None, *, rule: str = DOCUMENT) -> dict:
+    """Verify ``data`` with the site's trust store; a JSON-serialisable report.
+
+    ``rule``: ``"document"`` (person and agency signatures make it legal) or
+    ``"attachment"`` (a separate attachment file: the agency signature alone).
+    """
     if not data:
         return {"legal_validity": UNSIGNED, "malformed": False, "signatures": [],
                 "reasons": [{"code": "no_file", "mapping": {}, "text": "No file."}],
                 "checked_at": dt.datetime.now(UTC).isoformat(), "sha256": ""}
     try:
-        report = verify_pdf(data, **cfg.verify_options())
+        report = verify_pdf(data, rule=rule, **cfg.verify_options())
         result = report.to_dict()
         result["legal_validity"] = validity_of(report)
     except Exception as exc:  # noqa: BLE001 - verification must never crash an upload
@@ -214,6 +230,7 @@ def verify_bytes(data: bytes | None) -> dict:
                                "text": "The signatures could not be checked."}],
                   "checked_at": dt.datetime.now(UTC).isoformat()}
     result["sha256"] = sha256(data)
+    result["rule"] = rule
     return result
 
 
@@ -237,6 +254,89 @@ def verify(*, document, field: str = "file", reindex: bool = True) -> dict:
         if reindex:
             document.reindexObject(idxs=["legal_validity"])
     return report
+
+
+# --------------------------------------------------------------------------
+# attachments (a list field of NamedBlobFile, ``attachments``)
+
+
+def _items(document, field) -> list:
+    return list(getattr(document, field, None) or ())
+
+
+def _data(item) -> bytes | None:
+    data = getattr(item, "data", None) if item is not None else None
+    return bytes(data) if data else None
+
+
+def _attachment_name(item, index: int) -> str:
+    return getattr(item, "filename", None) or f"phu-luc-{index + 1}.pdf"
+
+
+def _store_attachment_reports(document, field, items, reports) -> None:
+    """Replace the stored reports of ``field`` by ``reports`` (one per item)."""
+    annotations = IAnnotations(document)
+    store = annotations.get(ATTACHMENTS_KEY)
+    if store is None:
+        store = annotations[ATTACHMENTS_KEY] = PersistentMapping()
+    for key in [k for k in store if k.startswith(f"{field}[")]:
+        del store[key]
+    now = dt.datetime.now(UTC).isoformat()
+    for index, (item, report) in enumerate(zip(items, reports, strict=True)):
+        store[f"{field}[{index}]"] = {
+            "field": field, "index": index, "filename": _attachment_name(item, index),
+            "sha256": report.get("sha256", ""), "verified_at": now, "report": report}
+
+
+def verify_attachments(*, document, field: str = ATTACHMENTS_FIELD) -> list[dict]:
+    """Verify every file of the list field ``field``; store and return the reports.
+
+    One report (the same dict as :func:`verify` returns) per attachment, in
+    the order of the list; stored in the annotation :data:`ATTACHMENTS_KEY`
+    (the entries of removed attachments go away).  Never raises on bad files.
+    """
+    items = _items(document, field)
+    reports = [verify_bytes(_data(item), rule=ATTACHMENT) for item in items]
+    _store_attachment_reports(document, field, items, reports)
+    return reports
+
+
+def attachment_reports(*, document, field: str = ATTACHMENTS_FIELD,
+                       verify_missing: bool = True) -> list[dict]:
+    """The verification report of each current attachment, in list order.
+
+    Each entry: ``index``, ``filename``, ``report`` (the stored dict),
+    ``verified_at`` and ``stored`` (``False`` when the file changed since the
+    last stored verification: the report is then computed now, without
+    storing it, or ``None`` with ``verify_missing=False``).
+    """
+    store = IAnnotations(document).get(ATTACHMENTS_KEY) or {}
+    out = []
+    for index, item in enumerate(_items(document, field)):
+        data = _data(item)
+        entry = store.get(f"{field}[{index}]")
+        current = sha256(data) if data else ""
+        stored = entry is not None and entry.get("sha256", "") == current
+        report = entry["report"] if stored else (
+            verify_bytes(data, rule=ATTACHMENT) if verify_missing else None)
+        out.append({"index": index, "filename": _attachment_name(item, index),
+                    "report": report, "stored": stored,
+                    "verified_at": entry.get("verified_at") if stored else None})
+    return out
+
+
+def needs_attachment_verification(document, field: str = ATTACHMENTS_FIELD) -> bool:
+    """Whether an attachment was added, removed or changed since the last verification."""
+    store = IAnnotations(document).get(ATTACHMENTS_KEY) or {}
+    items = _items(document, field)
+    keys = {k for k in store if k.startswith(f"{field}[")}
+    if keys != {f"{field}[{index}]" for index in range(len(items))}:
+        return True
+    for index, item in enumerate(items):
+        data = _data(item)
+        if store[f"{field}[{index}]"].get("sha256", "") != (sha256(data) if data else ""):
+            return True
+    return False
 
 
 def needs_verification(document, field: str = "file") -> bool:
@@ -449,7 +549,8 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
     ``NamedBlobFile``; the originals go to the signing history (``field`` is
     ``attachments[<index>]``).  All or nothing: every attachment is signed
     before the document is touched, so on a :class:`~.errors.SigningError`
-    nothing has changed.  :returns: one verification report per attachment.
+    nothing has changed.  :returns: one verification report per attachment,
+    also stored on the document (:func:`attachment_reports`).
     """
     _check(document, SIGN_AGENCY, check_permission)
     items = list(getattr(document, field, None) or ())
@@ -482,8 +583,9 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
             filename += ".pdf"
         new_items.append(NamedBlobFile(data=data, contentType="application/pdf",
                                        filename=filename))
-        reports.append(verify_bytes(data))
+        reports.append(verify_bytes(data, rule=ATTACHMENT))
     setattr(document, field, new_items)
+    _store_attachment_reports(document, field, new_items, reports)
     logger.info("agency signature (%s) on %d attachment(s) of %s by %s", agency.agency_code,
                 len(new_items), document.absolute_url_path(), userid)
     notify(ObjectModifiedEvent(document))
@@ -493,12 +595,15 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
 
 
 def reverify_all(*, batch: int = 200) -> int:
-    """Re-verify every document with the behavior (after trust store changes)."""
+    """Re-verify every document with the behavior and its attachments (after trust
+    store changes)."""
     count = 0
     for brain in api.content.find(object_provides=ISignedDocumentMarker.__identifier__,
                                   unrestricted=True):
         obj = brain._unrestrictedGetObject()
         verify(document=obj)
+        if _items(obj, ATTACHMENTS_FIELD) or needs_attachment_verification(obj):
+            verify_attachments(document=obj)
         count += 1
         if count % batch == 0:
             import transaction

@@ -124,6 +124,18 @@ class TimestampError(SigningError):
     default = "The time-stamping service could not be reached."
 
 
+class TimestampRejectedError(TimestampError):
+    msgid = "signing_error_timestamp_rejected"
+    default = ("The time-stamping service refused to issue a time-stamp. The document was not "
+               "signed; try again later or contact the system administrator.")
+
+
+class TimestampInvalidError(TimestampError):
+    msgid = "signing_error_timestamp_invalid"
+    default = ("The time-stamping service sent an invalid answer. The document was not signed; "
+               "contact the system administrator.")
+
+
 # --------------------------------------------------------------------------
 # Errors of the Plone integration (:mod:`.api`)
 

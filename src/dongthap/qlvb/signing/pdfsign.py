@@ -24,10 +24,11 @@ import datetime as dt
 import io
 import uuid
 
+from asn1crypto import cms, core, tsp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
 from . import errors
 from .signers import DocumentSigner
@@ -43,11 +44,75 @@ ATTACHMENT_SIZE = (215, 34)
 MARGIN = 28
 
 
+class TimeStampResponse(core.Sequence):
+    """RFC 3161 §2.4.2 ``TimeStampResp``: the token is OPTIONAL (absent when refused).
+
+    asn1crypto's ``tsp.TimeStampResp`` makes it mandatory and cannot read a
+    refusal; this one can.
+    """
+
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
+
+
+class QlvbTimeStamper(HTTPTimeStamper):
+    """pyHanko's HTTP time stamper with our errors (nothing is signed on any of them).
+
+    * no connection, timeout, HTTP error status → :class:`~.errors.TimestampError`;
+    * a status other than ``granted`` → :class:`~.errors.TimestampRejectedError`;
+    * an answer that is no valid ``TimeStampResp`` (wrong content type,
+      garbage, wrong nonce) → :class:`~.errors.TimestampInvalidError`.
+
+    The exception's ``detail`` (logs only) says what the TSA answered.
+    """
+
+    async def async_request_tsa_response(self, req):
+        import aiohttp
+
+        try:
+            response = await super().async_request_tsa_response(req)
+        except TimestampRequestError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, aiohttp.ContentTypeError):
+                raise errors.TimestampInvalidError("content type") from exc
+            raise errors.TimestampError(type(cause or exc).__name__) from exc
+        try:
+            answer = TimeStampResponse.load(response.dump())
+            info = answer["status"]
+            status = info["status"].native
+        except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on garbage
+            raise errors.TimestampInvalidError(type(exc).__name__) from exc
+        if status != "granted":
+            try:
+                detail = "; ".join([status, *(info["status_string"].native or ()),
+                                    *sorted(info["fail_info"].native or ())])
+            except Exception:  # noqa: BLE001
+                detail = str(status)
+            raise errors.TimestampRejectedError(detail)
+        try:  # the parts we rely on (``.native`` of the whole answer would be slow)
+            signed_data = response["time_stamp_token"]["content"]
+            signed_data["encap_content_info"]["content"].parsed["gen_time"].native  # noqa: B018
+            len(signed_data["signer_infos"])
+        except Exception as exc:  # noqa: BLE001 - e.g. granted without a token
+            raise errors.TimestampInvalidError(type(exc).__name__) from exc
+        return response
+
+    async def async_timestamp(self, message_digest, md_algorithm):
+        try:
+            return await super().async_timestamp(message_digest, md_algorithm)
+        except errors.SigningError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - bad nonce, malformed token
+            raise errors.TimestampInvalidError(str(exc) or type(exc).__name__) from exc
+
+
 def timestamper(url: str | None, timeout: float = 10):
     """An RFC 3161 time stamper for ``url`` (``None`` if no TSA configured)."""
     if not url:
         return None
-    return HTTPTimeStamper(url, timeout=timeout)
+    return QlvbTimeStamper(url, timeout=timeout)
 
 
 def open_pdf(pdf_bytes: bytes) -> IncrementalPdfFileWriter:

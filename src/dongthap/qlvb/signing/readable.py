@@ -28,11 +28,19 @@ REVOCATION = {
     "revoked": _("signing_revocation_revoked", default="revoked"),
     "not_checked": _("signing_revocation_not_checked", default="not checked"),
 }
+REVOCATION_SOURCE = {
+    "ocsp": _("signing_revocation_source_ocsp", default="via OCSP"),
+    "crl": _("signing_revocation_source_crl", default="via CRL"),
+}
 TIME_SOURCE = {
     "timestamp": _("signing_time_source_timestamp", default="time-stamp"),
     "claimed": _("signing_time_source_claimed", default="time claimed by the signer"),
     "none": _("signing_time_source_none", default="unknown"),
 }
+ATTACHMENT_LEGAL = _(
+    "signing_verdict_attachment_legal",
+    default="A separate attachment with a valid digital signature of the issuing agency: "
+            "legally valid like the paper original.")
 EXTRA_MESSAGES = {
     "no_file": _("signing_verify_no_file", default="The document has no file."),
 }
@@ -67,6 +75,15 @@ def _problem(problem: dict, request) -> str:
     return problem.get("text") or code
 
 
+def _revocation(sig: dict, request) -> str:
+    status = sig.get("revocation")
+    text = translate(REVOCATION.get(status, REVOCATION["not_checked"]), context=request)
+    source = REVOCATION_SOURCE.get(sig.get("revocation_detail") or "")
+    if source is not None and status in ("good", "revoked"):
+        text = f"{text} ({translate(source, context=request)})"
+    return text
+
+
 def readable(report: dict | None, request) -> dict:
     """Verdict, one entry per signature and the reasons, translated."""
     report = report or {}
@@ -77,6 +94,8 @@ def readable(report: dict | None, request) -> dict:
            else translate(BADGES[UNSIGNED][1], context=request),
            "checked_at": _time(report.get("checked_at")), "signatures": [],
            "reasons": [_problem(r, request) for r in report.get("reasons", ())]}
+    if value == LEGAL and report.get("rule") == "attachment":
+        out["verdict"] = translate(ATTACHMENT_LEGAL, context=request)
     for sig in report.get("signatures", ()):
         kind = sig.get("kind", "unknown")
         out["signatures"].append({
@@ -98,11 +117,27 @@ def readable(report: dict | None, request) -> dict:
                                    else NO, context=request),
             "modified_after_signing": translate(
                 YES if sig.get("modified_after_signing") else NO, context=request),
-            "revocation": translate(REVOCATION.get(sig.get("revocation"),
-                                                   REVOCATION["not_checked"]),
-                                    context=request),
+            "revocation": _revocation(sig, request),
+            "revocation_source": sig.get("revocation_detail")
+            if sig.get("revocation_detail") in REVOCATION_SOURCE else "",
             "reason": sig.get("reason") or "",
             "location": sig.get("location") or "",
             "problems": [_problem(p, request) for p in sig.get("problems", ())],
         })
+    return out
+
+
+def readable_attachments(entries: list[dict], request) -> list[dict]:
+    """:func:`readable` of each attachment entry of :func:`.api.attachment_reports`.
+
+    Each item: ``index``, ``filename``, ``stored`` and the keys of
+    :func:`readable` (``legal_validity``, ``badge``, ``verdict``,
+    ``signatures``, ``reasons`` …), plus the raw ``report``.
+    """
+    out = []
+    for entry in entries:
+        item = readable(entry.get("report"), request)
+        item.update({"index": entry.get("index"), "filename": entry.get("filename", ""),
+                     "stored": bool(entry.get("stored")), "report": entry.get("report")})
+        out.append(item)
     return out

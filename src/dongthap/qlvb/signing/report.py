@@ -116,7 +116,7 @@ class SignatureReport:
     trusted: bool = False
     cert_valid_at_signing_time: bool = False
     revocation: str = "not_checked"  # good | revoked | not_checked
-    revocation_detail: str = ""
+    revocation_detail: str = ""  # checked: "ocsp" / "crl"; not checked: why
     coverage: str = "unclear"  # entire_file | entire_revision | unclear | …
     modification_level: str = "unknown"
     modified_after_signing: bool = True

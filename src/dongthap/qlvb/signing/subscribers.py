@@ -2,8 +2,10 @@
 
 Runs on creation and on every modification (form, REST, internal delivery,
 exchange inbox), but only when the file changed since the last
-verification.  It never blocks an upload: any failure is logged and the
-document keeps (or gets) ``reference``/``unsigned``.
+verification; likewise for the separate attachment files (``attachments``),
+whose reports are stored by :func:`.api.verify_attachments`.  It never
+blocks an upload: any failure is logged and the document keeps (or gets)
+``reference``/``unsigned``.
 """
 
 from __future__ import annotations
@@ -21,3 +23,9 @@ def verify_on_change(obj, event):
             api.verify(document=obj)
     except Exception:  # noqa: BLE001 - never block an upload
         logger.exception("verification of %s failed", getattr(obj, "getId", lambda: "?")())
+    try:
+        if api.needs_attachment_verification(obj):
+            api.verify_attachments(document=obj)
+    except Exception:  # noqa: BLE001 - never block an upload
+        logger.exception("verification of the attachments of %s failed",
+                         getattr(obj, "getId", lambda: "?")())

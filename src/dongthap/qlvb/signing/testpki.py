@@ -10,7 +10,10 @@ hierarchy with :mod:`cryptography`::
            ├─ agency            UBND TỈNH ĐỒNG THÁP, organisation (seal)
            ├─ expired           Lê Văn Cũ, person, expired
            ├─ revoked           Phạm Thị Thu, person, listed on the CRL
-           └─ not_for_signing   Võ Văn Mã, keyEncipherment only
+           ├─ not_for_signing   Võ Văn Mã, keyEncipherment only
+           ├─ tsa               QLVB Test TSA, extendedKeyUsage timeStamping (critical)
+           ├─ ocsp_good         Hoàng Văn Minh, person, OCSP only (no CRL DP)
+           └─ ocsp_revoked      Đỗ Thị Lan, person, OCSP only, revoked
     Untrusted root "Fake Root CA"
       └─ untrusted_signer   Nguyễn Văn An (same name, other CA)
 
@@ -21,7 +24,12 @@ end-entity certificate is written as PEM (cert + unencrypted key) and as
 PKCS#12 protected by :data:`TEST_PASSWORD`.  The CRL of the intermediate is
 written to ``intermediate.crl`` (DER); certificates point to it through a
 CRL distribution point ``<crl_base_url>/intermediate.crl`` so that a test
-can serve the directory over local HTTP.
+can serve the directory over local HTTP.  The ``ocsp_*`` certificates have
+no CRL distribution point but an Authority Information Access OCSP URL
+``<crl_base_url>/ocsp``; the CA's revocation list (the CRL) also lists
+``ocsp_revoked``, and the OCSP responder of :mod:`.testpeers` answers from
+it.  :mod:`.testpeers` serves the CRL, the OCSP responder and an RFC 3161
+time-stamping authority (``tsa``) on one local HTTP server.
 
 The directory content is re-used when ``manifest.json`` matches the
 requested ``crl_base_url``; otherwise everything is regenerated.  Keys are
@@ -41,13 +49,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 TEST_PASSWORD = "qlvb-test-123"
 """Password of every PKCS#12 file of the test PKI (test data only)."""
 
 DEFAULT_CRL_BASE_URL = "http://127.0.0.1:8765/pki"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 UTC = dt.UTC
 
 
@@ -88,12 +96,25 @@ class TestPKI:
     not_for_signing: Identity
     untrusted_root: Identity
     untrusted_signer: Identity
+    tsa: Identity
+    ocsp_good: Identity
+    ocsp_revoked: Identity
     crl_path: Path
 
     @property
     def crl_url(self) -> str:
         """URL of the intermediate CA's CRL as written in the certificates."""
         return f"{self.crl_base_url}/intermediate.crl"
+
+    @property
+    def ocsp_url(self) -> str:
+        """URL of the intermediate CA's OCSP responder (``ocsp_*`` certificates)."""
+        return f"{self.crl_base_url}/ocsp"
+
+    def revoked_serials(self) -> dict[int, x509.RevokedCertificate]:
+        """The intermediate CA's revocation list (read from its CRL file)."""
+        crl = x509.load_der_x509_crl(self.crl_path.read_bytes())
+        return {entry.serial_number: entry for entry in crl}
 
     def trust_roots(self) -> list[x509.Certificate]:
         """The trusted root(s) of this PKI (not the untrusted one)."""
@@ -135,9 +156,10 @@ class _Issued:
 class _Builder:
     """Issues certificates with sequential serial numbers."""
 
-    def __init__(self, now: dt.datetime, crl_url: str):
+    def __init__(self, now: dt.datetime, crl_url: str, ocsp_url: str = ""):
         self.now = now
         self.crl_url = crl_url
+        self.ocsp_url = ocsp_url
         self.serial = 0x1000
 
     def _next_serial(self) -> int:
@@ -147,7 +169,14 @@ class _Builder:
     def issue(self, subject: x509.Name, issuer: _Issued | None, *, ca: bool,
               not_before: dt.datetime | None = None,
               not_after: dt.datetime | None = None,
-              signing: bool = True, crl_dp: bool = True) -> _Issued:
+              signing: bool = True, crl_dp: bool = True, ocsp: bool = False,
+              timestamping: bool = False) -> _Issued:
+        """Issue one certificate.
+
+        ``ocsp=True``: an AIA OCSP URL (``self.ocsp_url``) instead of the CRL
+        distribution point; ``timestamping=True``: a TSA certificate (RFC 3161
+        §2.3: the only extended key usage is timeStamping, critical).
+        """
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         nb = not_before or self.now - dt.timedelta(days=30)
         na = not_after or self.now + dt.timedelta(days=3650 if ca else 730)
@@ -181,11 +210,20 @@ class _Builder:
                           data_encipherment=False, key_agreement=False,
                           encipher_only=False, decipher_only=False, **usage),
             critical=True)
-        if not ca:
+        if timestamping:
+            builder = builder.add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        elif not ca:
             eku = ([ExtendedKeyUsageOID.EMAIL_PROTECTION] if signing
                    else [ExtendedKeyUsageOID.CLIENT_AUTH])
             builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
-        if issuer and crl_dp:
+        if issuer and ocsp:
+            builder = builder.add_extension(
+                x509.AuthorityInformationAccess([x509.AccessDescription(
+                    AuthorityInformationAccessOID.OCSP,
+                    x509.UniformResourceIdentifier(self.ocsp_url))]),
+                critical=False)
+        elif issuer and crl_dp:
             builder = builder.add_extension(
                 x509.CRLDistributionPoints([x509.DistributionPoint(
                     full_name=[x509.UniformResourceIdentifier(self.crl_url)],
@@ -226,13 +264,14 @@ def _p12_bytes(slug: str, issued: _Issued, chain: tuple = ()) -> bytes:
 
 
 _SLUGS = ("root", "intermediate", "leader", "staff", "agency", "expired", "revoked",
-          "not_for_signing", "untrusted_root", "untrusted_signer")
+          "not_for_signing", "untrusted_root", "untrusted_signer", "tsa", "ocsp_good",
+          "ocsp_revoked")
 
 
 def _generate(directory: Path, crl_base_url: str) -> None:
     now = dt.datetime.now(UTC).replace(microsecond=0)
     crl_url = f"{crl_base_url}/intermediate.crl"
-    b = _Builder(now, crl_url)
+    b = _Builder(now, crl_url, f"{crl_base_url}/ocsp")
     org = "UBND TỈNH ĐỒNG THÁP"
     root = b.issue(_name("QLVB Test Root CA", org="QLVB Test PKI"), None, ca=True,
                    not_before=now - dt.timedelta(days=365))
@@ -255,6 +294,13 @@ def _generate(directory: Path, crl_base_url: str) -> None:
         "not_for_signing": b.issue(_name("Võ Văn Mã", org=org, given="Mã", surname="Võ Văn",
                                          title="Chuyên viên"), inter, ca=False,
                                    signing=False),
+        "tsa": b.issue(_name("QLVB Test TSA", org="QLVB Test PKI"), inter, ca=False,
+                       timestamping=True),
+        "ocsp_good": b.issue(_name("Hoàng Văn Minh", org=org, given="Minh",
+                                   surname="Hoàng Văn", title="Phó Chủ tịch"), inter,
+                             ca=False, ocsp=True),
+        "ocsp_revoked": b.issue(_name("Đỗ Thị Lan", org=org, given="Lan", surname="Đỗ Thị",
+                                      title="Phó Chủ tịch"), inter, ca=False, ocsp=True),
     }
     fake_root = b.issue(_name("Fake Root CA", org="Fake PKI"), None, ca=True)
     issued["untrusted_root"] = fake_root
@@ -262,23 +308,23 @@ def _generate(directory: Path, crl_base_url: str) -> None:
         _name("Nguyễn Văn An", org=org, given="An", surname="Nguyễn Văn", title="Chủ tịch"),
         fake_root, ca=False, crl_dp=False)
 
-    revoked_serial = issued["revoked"].cert.serial_number
     crl = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(inter.cert.subject)
         .last_update(now - dt.timedelta(days=1))
         .next_update(now + dt.timedelta(days=30))
-        .add_revoked_certificate(
-            x509.RevokedCertificateBuilder()
-            .serial_number(revoked_serial)
-            .revocation_date(now - dt.timedelta(days=2))
-            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
-            .build())
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
             inter.key.public_key()), critical=False)
         .add_extension(x509.CRLNumber(1), critical=False)
-        .sign(inter.key, hashes.SHA256())
     )
+    for slug in ("revoked", "ocsp_revoked"):
+        crl = crl.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(issued[slug].cert.serial_number)
+            .revocation_date(now - dt.timedelta(days=2))
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build())
+    crl = crl.sign(inter.key, hashes.SHA256())
     (directory / "intermediate.crl").write_bytes(crl.public_bytes(serialization.Encoding.DER))
     for slug in _SLUGS:
         cert = issued[slug].cert
@@ -332,21 +378,44 @@ def ensure_test_pki(directory, crl_base_url: str = DEFAULT_CRL_BASE_URL) -> Test
     return _load(directory, crl_base_url)
 
 
+def _revocation_pointers(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(CRL distribution point URLs, AIA OCSP URLs) of ``cert``."""
+    crls, ocsps = [], []
+    try:
+        for point in cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value:
+            crls.extend(n.value for n in point.full_name or ())
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        for desc in cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value:
+            if desc.access_method == AuthorityInformationAccessOID.OCSP:
+                ocsps.append(desc.access_location.value)
+    except x509.ExtensionNotFound:
+        pass
+    return tuple(crls), tuple(ocsps)
+
+
 def issue_identity(pki: TestPKI, slug: str, *, common_name: str, organisation: str,
                    given: str | None = None, surname: str | None = None,
-                   title: str | None = None) -> Identity:
+                   title: str | None = None, ocsp_url: str | None = None) -> Identity:
     """Issue (or re-use) an extra end-entity certificate under the test intermediate.
 
     ``given``/``surname`` make a **person** certificate; without them the
     certificate is an **organisation** (seal) certificate with ``CN == O``
     (``common_name`` is then ignored).  Files ``<slug>.pem``, ``<slug>.key.pem``
     and ``<slug>.p12`` (password :data:`TEST_PASSWORD`) in the PKI directory;
-    an existing, still valid certificate with the same subject is re-used.
+    an existing, still valid certificate with the same subject (and the same
+    revocation pointers) is re-used.
+
+    :param ocsp_url: give the certificate an AIA OCSP URL (e.g.
+        ``pki.ocsp_url``, or a dead address) and **no** CRL distribution point;
+        by default it points to the CRL ``pki.crl_url``.
     """
     directory = pki.directory
     person = bool(given or surname)
     subject = (_name(common_name, org=organisation, given=given, surname=surname, title=title)
                if person else _name(organisation, org=organisation))
+    pointers = ((), (ocsp_url,)) if ocsp_url else ((pki.crl_url,), ())
     cert_pem = directory / f"{slug}.pem"
     if cert_pem.exists() and (directory / f"{slug}.p12").exists():
         existing = x509.load_pem_x509_certificate(cert_pem.read_bytes())
@@ -355,13 +424,15 @@ def issue_identity(pki: TestPKI, slug: str, *, common_name: str, organisation: s
             same_ca = True
         except (ValueError, TypeError, InvalidSignature):
             same_ca = False
-        if same_ca and existing.subject == subject and existing.not_valid_after_utc > \
-                dt.datetime.now(UTC) + dt.timedelta(days=30):
+        if same_ca and existing.subject == subject and \
+                _revocation_pointers(existing) == pointers and \
+                existing.not_valid_after_utc > dt.datetime.now(UTC) + dt.timedelta(days=30):
             return Identity(name=str(common_name if person else organisation),
                             cert_pem=cert_pem, key_pem=directory / f"{slug}.key.pem",
                             p12=directory / f"{slug}.p12")
     inter = _Issued(pki.intermediate.certificate(), pki.intermediate.private_key())
-    builder = _Builder(dt.datetime.now(UTC).replace(microsecond=0), pki.crl_url)
+    builder = _Builder(dt.datetime.now(UTC).replace(microsecond=0), pki.crl_url,
+                       ocsp_url or "")
     builder.serial = x509.random_serial_number() >> 8
-    issued = builder.issue(subject, inter, ca=False)
+    issued = builder.issue(subject, inter, ca=False, ocsp=bool(ocsp_url))
     return _write(directory, slug, issued, p12=True, chain=(inter.cert,))

@@ -7,13 +7,16 @@ and whether the document was changed after signing (pyHanko's difference
 analysis: adding pages or content in a later incremental update is
 detected).  CRL/OCSP are fetched with a short timeout; when they cannot be
 reached the revocation is recorded as ``not_checked`` (a warning unless
-``require_revocation=True``).
+``require_revocation=True``).  When the status was checked,
+``revocation_detail`` names the source: ``"ocsp"`` or ``"crl"``.
 
 Legal validity (NĐ 30/2020 Art. 5, QĐ 595/QĐ-UBND): ``"legal"`` only if at
 least one ``person`` signature and one ``agency`` signature are valid,
 trusted, unrevoked, and the agency signature covers the whole final
 document (nothing but LTA/DSS updates after it); otherwise ``"reference"``
-with the reasons.
+with the reasons. Separate attachment files and electronic copies carry the
+agency signature alone (NĐ 30 Phụ lục I): with ``rule=ATTACHMENT`` a valid
+agency signature covering the whole file makes them ``"legal"``.
 
 Default classifier (:func:`default_classifier`): a certificate whose
 subject has ``givenName``, ``surname`` or ``pseudonym`` is a *person*; one
@@ -44,6 +47,9 @@ from .report import LEGAL, REFERENCE, Problem, SignatureReport, VerificationRepo
 UTC = dt.UTC
 Classifier = Callable[[x509.Certificate], str | None]
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+#: Legal-validity rules: a document needs the competent person's and the
+#: agency's signatures; a separate attachment (or electronic copy) the agency's.
+DOCUMENT, ATTACHMENT = "document", "attachment"
 _REVOKED = {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}
 _TIME = {AdESIndeterminate.EXPIRED, AdESIndeterminate.NOT_YET_VALID,
          AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED}
@@ -128,6 +134,7 @@ async def _check_signature(embedded, settings: _Settings) -> SignatureReport:
         rep.problems.append(Problem("signature_invalid", signer))
     if status.revoked or indic in _REVOKED:
         rep.revocation = "revoked"
+        rep.revocation_detail = _revocation_source(vc, cert)
         rep.problems.append(Problem("revoked", signer))
     elif indic in _TIME:
         rep.problems.append(Problem("expired", signer))
@@ -152,10 +159,36 @@ def _revocation(rep, cert, vc, settings, signer):
         rep.revocation_detail = "no CRL/OCSP in certificate"
     else:
         rep.revocation = "good"
+        rep.revocation_detail = _revocation_source(vc, cert)
         return
     rep.problems.append(Problem("revocation_not_checked", signer))
     if settings.require_revocation:
         rep.problems.append(Problem("untrusted", signer))
+
+
+def _revocation_source(vc, cert: x509.Certificate) -> str:
+    """``"ocsp"`` if an OCSP response about ``cert`` was used, else ``"crl"`` if a
+    CRL of its issuer was, else ``""``."""
+    asn1_cert = to_asn1(cert)
+    serial, issuer = asn1_cert.serial_number, asn1_cert.issuer
+    for response in vc.ocsps:
+        try:
+            basic = response["response_bytes"]["response"].parsed
+            for single in basic["tbs_response_data"]["responses"]:
+                cert_id = single["cert_id"]
+                algo = cert_id["hash_algorithm"]["algorithm"].native
+                if cert_id["serial_number"].native == serial and algo in ("sha1", "sha256") \
+                        and cert_id["issuer_name_hash"].native == getattr(issuer, algo):
+                    return "ocsp"
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    for crl in vc.crls:
+        try:
+            if crl.issuer == issuer:
+                return "crl"
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return ""
 
 
 def _key_usage(rep, cert, signer):
@@ -222,26 +255,27 @@ async def _verify(pdf_bytes, settings: _Settings) -> VerificationReport:
             rep.problems.append(Problem("validation_error",
                                         {"field": name, "error": type(exc).__name__}))
             report.signatures.append(rep)
-    _decide(report)
+    _decide(report, settings.rule)
     return report
 
 
-def _decide(report: VerificationReport) -> None:
+def _decide(report: VerificationReport, rule: str = DOCUMENT) -> None:
     person = [s for s in report.signatures if s.kind == "person" and s.ok]
     agency = [s for s in report.signatures
               if s.kind == "agency" and s.ok and s.covers_whole_document]
-    if not person:
+    person_needed = rule == DOCUMENT
+    if person_needed and not person:
         report.reasons.append(Problem("no_valid_person_signature"))
     if not agency:
         report.reasons.append(Problem("no_valid_agency_signature"))
-    report.legal_validity = LEGAL if person and agency else REFERENCE
+    report.legal_validity = LEGAL if agency and (person or not person_needed) else REFERENCE
 
 
 def verify_pdf(pdf_bytes: bytes, trust_roots, *, classify: Classifier | None = None,
                check_revocation: bool = True, crls=(), intermediates=(),
                allow_fetching: bool = True, timeout: float = 5.0,
                require_revocation: bool = False,
-               now: dt.datetime | None = None) -> VerificationReport:
+               now: dt.datetime | None = None, rule: str = DOCUMENT) -> VerificationReport:
     """Check every signature of ``pdf_bytes``; never raises on bad input.
 
     :param trust_roots: trusted root certificates (cryptography/asn1crypto
@@ -251,7 +285,13 @@ def verify_pdf(pdf_bytes: bytes, trust_roots, *, classify: Classifier | None = N
         URLs with ``timeout`` seconds, plus the given ``crls`` as DER bytes).
     :param require_revocation: treat "not checked" revocation as a failure.
     :param now: validation time (tests).
+    :param rule: :data:`DOCUMENT` (a document: person **and** agency
+        signatures) or :data:`ATTACHMENT` (a separate attachment file or an
+        electronic copy, NĐ 30 Phụ lục I: the agency signature alone).
     """
+    if rule not in (DOCUMENT, ATTACHMENT):
+        raise ValueError(f"unknown rule {rule!r}")
     settings = _Settings(trust_roots, intermediates, crls, check_revocation, allow_fetching,
                          timeout, classify, require_revocation, now)
+    settings.rule = rule
     return asyncio.run(_verify(pdf_bytes, settings))

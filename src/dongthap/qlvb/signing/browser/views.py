@@ -5,7 +5,7 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
 from .. import api
-from ..readable import badge, readable
+from ..readable import badge, readable, readable_attachments
 
 
 class BadgeViewlet(ViewletBase):
@@ -22,10 +22,16 @@ class SignaturesView(BrowserView):
         if self.request.method == "POST" and self.request.form.get("reverify"):
             CheckAuthenticator(self.request)
             api.verify(document=self.context)
+            api.verify_attachments(document=self.context)
         return self.index()
 
     def report(self):
         return readable(getattr(self.context, "signature_report", None), self.request)
+
+    def attachments(self):
+        """One readable report per separate attachment file."""
+        return readable_attachments(api.attachment_reports(document=self.context),
+                                    self.request)
 
     def history(self):
         return [{"action": h["action"], "userid": h["userid"],

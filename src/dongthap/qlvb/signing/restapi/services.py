@@ -15,7 +15,7 @@ from dongthap.qlvb.restapi.errors import error
 from .. import api as signing
 from .. import errors, usercerts
 from ..browser.usercert import can_see_certificates_of
-from ..readable import readable
+from ..readable import readable, readable_attachments
 
 
 def _decode(value) -> bytes:
@@ -35,10 +35,15 @@ def _signing_error(request, exc: errors.SigningError):
 
 
 def serialize_report(context, request):
+    """The main file's readable report, plus ``attachments``: one readable report
+    (``filename``, ``legal_validity``, ``badge``, ``verdict``, ``signatures`` …)
+    per separate attachment file."""
     report = getattr(context, "signature_report", None)
     out = readable(report, request)
     out["@id"] = context.absolute_url() + "/@signatures"
     out["report"] = report
+    out["attachments"] = readable_attachments(signing.attachment_reports(document=context),
+                                              request)
     return out
 
 
@@ -51,6 +56,7 @@ class SignaturesPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         signing.verify(document=self.context)
+        signing.verify_attachments(document=self.context)
         return serialize_report(self.context, self.request)
 
 
