@@ -10,7 +10,7 @@ UV_VERSION := 0.13.9
 INSTANCE := var/instance
 CONF := $(INSTANCE)/etc/zope.conf
 
-.PHONY: help start test install apt instance site run clamd clamd-test clamd-start clamd-stop lint format \
+.PHONY: help start test install apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop lint format \
         test-quick buildout bench i18n clean
 
 help:
@@ -39,9 +39,16 @@ $(VENV)/.installed: requirements/constraints.txt setup.py | $(UV)
 install: apt $(VENV)/.installed
 
 instance: install
-	@$(PY) scripts/instance.py --name instance --env QLVB_CLAMD=unix://$(CURDIR)/$(CLAMD_VAR)/clamd.sock
+	@$(PY) scripts/instance.py --name instance --env QLVB_CLAMD=unix://$(CURDIR)/$(CLAMD_VAR)/clamd.sock \
+	    --env QLVB_TSA_URL=http://127.0.0.1:8765/pki/tsa
 
-site: instance clamd
+# The demo's test PKI services (CRL, OCSP, time-stamping) on 127.0.0.1:8765; test keys only.
+peers: install
+	@$(PY) scripts/peers_ctl.py start
+peers-stop:
+	@$(PY) scripts/peers_ctl.py stop
+
+site: instance clamd peers
 	@$(VENV)/bin/zconsole run $(CONF) scripts/create_site.py
 
 start: site

@@ -59,6 +59,12 @@ class _TemplateMessages(HTMLParser):
         name = attrs.get("i18n:name")
         if name and current is not None:
             current[2].append("${%s}" % name)
+        # i18n:attributes="label msgid; placeholder msgid2": the attribute's value is the default
+        for part in (attrs.get("i18n:attributes") or "").split(";"):
+            words = part.split()
+            if words:
+                value = _clean(attrs.get(words[0]) or "")
+                self.found.append((words[1] if len(words) > 1 else value, value))
         translate = attrs.get("i18n:translate")
         entry = [tag, translate, [] if translate is not None else None, name]
         if tag not in ("br", "img", "input", "meta", "link", "hr"):

@@ -120,6 +120,13 @@ def test_lead_department_needs_a_head_of_that_department(portal):
         messages = [_vi(e["message"]) for e in err.value.errors]
         assert messages == ["stttt.tp_bcvt không thuộc Phòng Công nghệ thông tin."]
         assert api.content.get_state(doc) == "registered" and not getattr(doc, "qlvb_assignment", None)
+        # the form offers, per department, the heads who belong to it
+        view = api.content.get_view("phan-cong", doc, doc.REQUEST)
+        groups = {g["id"]: {m["username"] for m in g["heads"]} for g in view.heads_by_department()}
+        assert groups == {"vp": {"stttt.truongphong"}, "cntt": {"stttt.truongphong"},
+                          "bcvt": {"stttt.truongphong", "stttt.tp_bcvt"}}
+        html = view()
+        assert 'label="Phòng Bưu chính - Viễn thông"' in html and 'label="Tất cả cán bộ"' in html
         handling.assign(doc, {"lead": {"user": "stttt.tp_bcvt", "department": "bcvt",
                                        "deadline": _deadline()}})
     assert api.content.get_state(doc) == "assigned"

@@ -218,3 +218,18 @@ def test_plone_bad_tsa_answer_is_translated_and_document_unchanged(tsa_site, uns
     assert unsigned_doc.signature_report == report_before
     assert unsigned_doc.legal_validity == "unsigned"
     assert not signing.history(document=unsigned_doc)
+
+
+def test_environment_tsa_url_overrides_the_setting(sdemo, demo_peers, monkeypatch):
+    """``make start`` points the demo at its local TSA with $QLVB_TSA_URL."""
+    from dongthap.qlvb.signing import settings as cfg
+
+    api.portal.set_registry_record("dongthap.qlvb.signing.tsa_url", "")
+    monkeypatch.delenv("QLVB_TSA_URL", raising=False)
+    assert cfg.tsa_url() is None
+    monkeypatch.setenv("QLVB_TSA_URL", demo_peers.tsa_url)
+    assert cfg.tsa_url() == demo_peers.tsa_url
+    api.portal.set_registry_record("dongthap.qlvb.signing.tsa_url", "http://127.0.0.1:9/tsa")
+    assert cfg.tsa_url() == demo_peers.tsa_url
+    monkeypatch.setenv("QLVB_TSA_URL", "")
+    assert cfg.tsa_url() == "http://127.0.0.1:9/tsa"

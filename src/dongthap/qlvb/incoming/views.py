@@ -339,6 +339,13 @@ class AssignForm(_Base):
         return [{"id": d.getId(), "title": d.title} for d in agency.objectValues()
                 if d.portal_type == "Department"]
 
+    def heads_by_department(self):
+        """For the lead choice: each department with the heads who belong to it."""
+        staff = [m for m in list_staff(agency=self.agency()) if R.DEPARTMENT_HEAD in m["roles"]]
+        return [{"id": d["id"], "title": d["title"],
+                 "heads": [m for m in staff if d["id"] in m["departments"]]}
+                for d in self.departments()]
+
     def entries(self):
         return [e for e in handling.info(self.context)["entries"] if e["active"]]
 

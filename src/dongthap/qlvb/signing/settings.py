@@ -178,8 +178,14 @@ def remove_trusted(fp: str) -> bool:
     return removed
 
 
+ENV_TSA_URL = "QLVB_TSA_URL"
+
+
 def tsa_url() -> str | None:
-    return (_get("tsa_url", "") or "").strip() or None
+    """The RFC 3161 time-stamping service: ``$QLVB_TSA_URL`` when set, else the control panel."""
+    import os
+
+    return (os.environ.get(ENV_TSA_URL) or _get("tsa_url", "") or "").strip() or None
 
 
 def revocation_policy() -> str:
