@@ -129,6 +129,31 @@ def main(iterations: int = 20) -> None:
         ours, bare = times[f"ours {step}"], times[f"bare {step}"]
         print(f"ratio {step:<8} p50 {statistics.median(ours) / statistics.median(bare):.2f}"
               f"  mean {statistics.mean(ours) / statistics.mean(bare):.2f}")
+    timestamp_overhead(iterations, pdf)
+
+
+def timestamp_overhead(iterations, pdf):
+    """Person signature with an RFC 3161 time-stamp from the local test TSA vs without one."""
+    from dongthap.qlvb.signing.pdfsign import timestamper
+    from dongthap.qlvb.signing.testpeers import start_test_peers
+
+    peers = start_test_peers(Path(tempfile.mkdtemp(prefix="qlvb-bench-tsa-")))
+    try:
+        leader = Pkcs12Signer(peers.pki.leader.p12, peers.pki.leader.password)
+        tsa = timestamper(peers.tsa_url, timeout=10)
+        plain, stamped = [], []
+        for i in range(iterations + 1):
+            _s, t_plain = timed(lambda: sign_person(pdf, leader, "Nguyễn Văn An", "CHỦ TỊCH", "TM.", SIG))
+            _s, t_tsa = timed(lambda: sign_person(pdf, leader, "Nguyễn Văn An", "CHỦ TỊCH", "TM.", SIG,
+                                                  timestamper=tsa))
+            if i:
+                plain.append(t_plain)
+                stamped.append(t_tsa)
+        with_tsa, without = statistics.median(stamped), statistics.median(plain)
+        print(f"person + local TSA p50 {with_tsa:.1f} ms vs without {without:.1f} ms "
+              f"(ratio {with_tsa / without:.2f}; {len(peers.tsa.issued)} tokens issued)")
+    finally:
+        peers.stop()
 
 
 if __name__ == "__main__":
