@@ -17,10 +17,10 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
 from dongthap.qlvb.incoming import queries
+from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.i18n import translate
@@ -28,7 +28,6 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-import base64
 import binascii
 import json
 
@@ -52,29 +51,15 @@ def fail(request, problem):
 
 
 def decode_file(value):
-    """(bytes, filename) from plone.restapi's file format {data, encoding, filename}."""
-    if not value:
-        return None
-    if not isinstance(value, dict):
-        raise ValueError("file")
-    data = value.get("data") or ""
-    if value.get("encoding", "base64") == "base64":
-        payload = base64.b64decode(data, validate=False)
-    else:
-        payload = data.encode("utf-8")
-    return payload, value.get("filename") or "van-ban.pdf"
+    return body.decode_file(value, "van-ban.pdf")
 
 
 class IncomingPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            data = json_body(self.request)
-        except Exception:  # noqa: BLE001 - malformed JSON
-            data = None
-        if not isinstance(data, dict):
-            return error(self.request, 400, "BadRequest",
-                         _("error_bad_json", default="The request body must be a JSON object."))
+        data = body.json_object(self.request, empty_ok=False)
+        if data is None:
+            return body.bad_json(self.request)
         raw = {k: data.get(k) for k in incoming.INPUT_FIELDS if k in data}
         try:
             raw["file"] = decode_file(data.get("file"))
@@ -220,9 +205,11 @@ class WorkflowPost(Service):
         if not self.transition:
             return error(self.request, 400, "BadRequest",
                          _("error_transition_missing", default="Which action? Add it to the address."))
-        data = json_body(self.request) if self.request.get("BODY") else {}
+        data = body.json_object(self.request)
+        if data is None:
+            return body.bad_json(self.request)
         try:
-            result = incoming.transition(self.context, self.transition, (data or {}).get("comment", ""))
+            result = incoming.transition(self.context, self.transition, data.get("comment", ""))
         except incoming.IncomingError as problem:
             return fail(self.request, problem)
         # The actor may have lost access with this very transition (complete): read
@@ -243,10 +230,9 @@ class AssignGet(Service):
 class AssignPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = json_body(self.request)
-        if not isinstance(data, dict):
-            return error(self.request, 400, "BadRequest",
-                         _("error_bad_json", default="The request body must be a JSON object."))
+        data = body.json_object(self.request, empty_ok=False)
+        if data is None:
+            return body.bad_json(self.request)
         try:
             result = handling.assign(self.context, data)
         except incoming.IncomingError as problem:
@@ -274,7 +260,9 @@ class AssignDelete(Service):
 class ProgressPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = json_body(self.request) or {}
+        data = body.json_object(self.request)
+        if data is None:
+            return body.bad_json(self.request)
         try:
             result = handling.record_progress(
                 self.context, data.get("text", ""), result=bool(data.get("result")),

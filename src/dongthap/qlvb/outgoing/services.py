@@ -23,10 +23,10 @@ from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.outgoing import settings
+from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.i18n import translate
@@ -34,7 +34,6 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-import base64
 import binascii
 import json
 
@@ -58,39 +57,16 @@ def fail(request, problem):
     return error(request, status, kind, problem.message, errors=errors)
 
 
-def _body(request):
-    try:
-        data = json_body(request) if request.get("BODY") else {}
-    except Exception:  # noqa: BLE001 - malformed JSON
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _bad_json(request):
-    return error(request, 400, "BadRequest",
-                 _("error_bad_json", default="The request body must be a JSON object."))
-
-
 def decode_file(value):
-    """(bytes, filename) from plone.restapi's file format {data, encoding, filename}."""
-    if not value:
-        return None
-    if not isinstance(value, dict):
-        raise ValueError("file")
-    data = value.get("data") or ""
-    if value.get("encoding", "base64") == "base64":
-        payload = base64.b64decode(data, validate=False)
-    else:
-        payload = data.encode("utf-8")
-    return payload, value.get("filename") or "du-thao.pdf"
+    return body.decode_file(value, "du-thao.pdf")
 
 
 class OutgoingPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = _body(self.request)
+        data = body.json_object(self.request)
         if data is None:
-            return _bad_json(self.request)
+            return body.bad_json(self.request)
         raw = {k: data.get(k) for k in outgoing.INPUT_FIELDS if k in data}
         try:
             raw["file"] = decode_file(data.get("file"))
@@ -126,9 +102,9 @@ class SettingsGet(Service):
 class SettingsPatch(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = _body(self.request)
+        data = body.json_object(self.request)
         if data is None:
-            return _bad_json(self.request)
+            return body.bad_json(self.request)
         from dongthap.qlvb.numbering import run_in_transaction
 
         def work():
@@ -248,9 +224,9 @@ class WorkflowPost(Service):
         if not self.transition:
             return error(self.request, 400, "BadRequest",
                          _("error_transition_missing", default="Which action? Add it to the address."))
-        data = _body(self.request)
+        data = body.json_object(self.request)
         if data is None:
-            return _bad_json(self.request)
+            return body.bad_json(self.request)
         try:
             result = outgoing.transition(self.context, self.transition, data.get("comment", ""))
         except outgoing.OutgoingError as problem:
@@ -280,9 +256,9 @@ class CommentsGet(Service):
 class CommentsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = _body(self.request)
+        data = body.json_object(self.request)
         if data is None:
-            return _bad_json(self.request)
+            return body.bad_json(self.request)
         try:
             entry = outgoing.comment(self.context, data.get("text", ""))
         except outgoing.OutgoingError as problem:

@@ -2,10 +2,10 @@
 
 from dongthap.qlvb.agencies import api as agencies
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.staff.post import parse_roles
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 from zope.interface import implementer
@@ -25,7 +25,9 @@ class StaffDelete(Service):
         if not self.username:
             return error(self.request, 400, "BadRequest",
                          _("error_username_required", default="Please enter the account name."))
-        data = json_body(self.request) if self.request.get("BODY") else {}
+        data = body.json_object(self.request)
+        if data is None:
+            return body.bad_json(self.request)
         try:
             roles = parse_roles(data) or None
         except ValueError as unknown:

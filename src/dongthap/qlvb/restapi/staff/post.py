@@ -9,11 +9,11 @@ departments in this agency; an existing member of staff may be sent
 from dongthap.qlvb.agencies import api as agencies
 from dongthap.qlvb.agencies import departments as agencies_departments
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.staff.get import serialize_staff
 from dongthap.qlvb.security import roles as R
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
@@ -32,7 +32,9 @@ def parse_roles(data):
 class StaffPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = json_body(self.request)
+        data = body.json_object(self.request, empty_ok=False)
+        if data is None:
+            return body.bad_json(self.request)
         username = (data.get("username") or "").strip()
         if not username:
             return error(self.request, 400, "BadRequest",

@@ -5,11 +5,11 @@ import binascii
 
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
 
 from .. import api as signing
@@ -63,7 +63,9 @@ class SignaturesPost(Service):
 class SignExternalPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = json_body(self.request)
+        data = body.json_object(self.request, empty_ok=False)
+        if data is None:
+            return body.bad_json(self.request)
         action = data.get("action")
         try:
             if action == "prepare":
@@ -109,7 +111,9 @@ class CertificatesGet(Service):
 class CertificatesPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = json_body(self.request)
+        data = body.json_object(self.request, empty_ok=False)
+        if data is None:
+            return body.bad_json(self.request)
         try:
             usercerts.register(userid=_current_userid(), data=_decode(data.get("certificate")))
         except ValueError:
@@ -124,7 +128,9 @@ class CertificatesPost(Service):
 class CertificatesDelete(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = json_body(self.request)
+        data = body.json_object(self.request)
+        if data is None:
+            return body.bad_json(self.request)
         userid = _current_userid()
         usercerts.unregister(userid=userid, fp=data.get("fingerprint") or "")
         return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
