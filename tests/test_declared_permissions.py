@@ -1,0 +1,39 @@
+"""Every page and service of ours declares a real permission (the standard: nothing public by accident)."""
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "src" / "dongthap" / "qlvb"
+BROWSER = "{http://namespaces.zope.org/browser}"
+PLONE = "{http://namespaces.plone.org/plone}"
+KINDS = {f"{BROWSER}page", f"{BROWSER}view", f"{PLONE}service", f"{BROWSER}resource"}
+#: public on purpose, with the reason
+PUBLIC_ON_PURPOSE = {
+    "exchange-worker-tick": "called by scripts/exchange_worker.py; the view checks a secret token",
+}
+
+
+def _registrations():
+    for path in sorted(PKG.rglob("*.zcml")):
+        for element in ElementTree.parse(path).iter():
+            if element.tag in KINDS:
+                yield path.relative_to(PKG), element
+
+
+REGISTRATIONS = list(_registrations())
+
+
+def test_there_are_registrations_to_check():
+    assert len(REGISTRATIONS) > 40
+
+
+@pytest.mark.parametrize(("path", "element"), REGISTRATIONS,
+                         ids=[f"{p}:{e.get('name')}:{e.get('method', '')}" for p, e in REGISTRATIONS])
+def test_declares_a_permission(path, element):
+    permission = element.get("permission")
+    name = element.get("name")
+    assert permission, f"{path}: {name} declares no permission"
+    if permission in ("zope.Public", "zope2.Public"):
+        assert name in PUBLIC_ON_PURPOSE, f"{path}: {name} is public"
