@@ -312,17 +312,20 @@ class AssignForm(_Base):
         return not roles & {R.LEADER, "Manager", "Site Administrator"}
 
     def staff(self):
-        return list_staff(agency=self.agency())
+        """The agency's staff (computed once per form: the lists below all use it)."""
+        if getattr(self, "_staff", None) is None:
+            self._staff = list_staff(agency=self.agency())
+        return self._staff
 
     def department_heads(self):
-        return [m for m in list_staff(agency=self.agency()) if R.DEPARTMENT_HEAD in m["roles"]]
+        return [m for m in self.staff() if R.DEPARTMENT_HEAD in m["roles"]]
 
     def specialists(self):
         """Whom a department head may re-assign to: the members of his department(s) here."""
         me = api.user.get_current().getId()
         own = {e.get("department") for e in A.active_entries(self.context)
                if e["user"] == me and e.get("department")}
-        return [m for m in list_staff(agency=self.agency())
+        return [m for m in self.staff()
                 if set(m["roles"]) & {R.DEPARTMENT_HEAD, R.SPECIALIST} and own & set(m["departments"])
                 and m["userid"] != me]
 
@@ -341,7 +344,7 @@ class AssignForm(_Base):
 
     def heads_by_department(self):
         """For the lead choice: each department with the heads who belong to it."""
-        staff = [m for m in list_staff(agency=self.agency()) if R.DEPARTMENT_HEAD in m["roles"]]
+        staff = [m for m in self.staff() if R.DEPARTMENT_HEAD in m["roles"]]
         return [{"id": d["id"], "title": d["title"],
                  "heads": [m for m in staff if d["id"] in m["departments"]]}
                 for d in self.departments()]
