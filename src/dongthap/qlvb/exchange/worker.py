@@ -63,18 +63,43 @@ def engine_for(site, transport, *, name=None, config=None):
 
 
 def run_once(site, *, transport=None) -> dict:
-    """One round of the worker in ``site`` (commits its own transactions)."""
+    """One round of the worker in ``site`` (commits its own transactions).
+
+    The exchange round (when a transport is configured), then the other
+    background work of the system: a batch of the signature re-verification
+    (:mod:`dongthap.qlvb.signing.reverify`).
+    """
     config = settings.values()
     transport = transport or settings.get_transport(config)
-    if transport is None:
-        return {"configured": False}
     if not _round_lock.acquire(blocking=False):
         return {"busy": True}
     try:
         with system_user(site):
-            return engine_for(site, transport, config=config).run_once()
+            result = {"configured": transport is not None}
+            if transport is not None:
+                result.update(engine_for(site, transport, config=config).run_once())
+            result["reverified"] = _reverify_batch()
+            return result
     finally:
         _round_lock.release()
+
+
+def _reverify_batch() -> int:
+    """One batch of a pending signature re-verification, in its own transaction."""
+    import transaction
+    from ZODB.POSException import ConflictError
+
+    from dongthap.qlvb.signing import reverify
+
+    try:
+        count = reverify.run_batch()
+        if count:
+            transaction.commit()
+        return count
+    except ConflictError:
+        transaction.abort()
+        logger.info("re-verification batch conflicted; retried next round")
+        return 0
 
 
 # -- the token of the tick mode ------------------------------------------------

@@ -6,8 +6,17 @@ from Products.Five.browser import BrowserView
 
 from dongthap.qlvb.i18n import _
 
-from .. import api as signing
+from .. import reverify
 from .. import settings as cfg
+
+
+def _vn(iso):
+    import datetime as dt
+
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    return moment.strftime("%d/%m/%Y %H:%M")
 
 STATUS = {
     "found": _("signing_seal_found", default="found"),
@@ -59,10 +68,20 @@ class SigningControlPanel(BrowserView):
                 api.portal.set_registry_record(f"{cfg.PREFIX}.revocation", policy)
             self.messages = [_("signing_msg_settings_saved", default="Settings saved.")]
         elif action == "reverify":
-            count = signing.reverify_all()
-            self.messages = [_("signing_msg_reverified",
-                               default="${count} document(s) verified again.",
-                               mapping={"count": count})]
+            job = reverify.request(userid=api.user.get_current().getId() or "")
+            reverify.run_batch()  # a small site is done at once; the worker does the rest
+            job = reverify.status() or job
+            self.messages = [_("signing_msg_reverify_queued",
+                               default="${total} document(s) will be verified again: ${done} done, "
+                                       "the rest in the background.",
+                               mapping={"total": job["total"], "done": job["done"]})]
+
+    def reverify_status(self):
+        """The last re-verification job, for display (dates dd/mm/yyyy hh:mm, Vietnam time)."""
+        job = reverify.status()
+        if not job:
+            return None
+        return dict(job, requested_at=_vn(job["requested_at"]), finished_at=_vn(job["finished_at"]))
 
     def trust_store(self):
         return [cfg.describe(c) for c in cfg.trust_store()]
