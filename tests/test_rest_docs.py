@@ -1,0 +1,146 @@
+"""The REST API by example: real calls against the demo site, written to ``docs/rest/``.
+
+Like plone.restapi's documentation, the examples are produced by the tests:
+every run performs the calls of a clerk's, a leader's and a handler's day,
+checks their answers, and (re)writes one Markdown file per call with the
+request and the response. Values that change from run to run (ids, UIDs,
+dates, numbers) are replaced by placeholders, so the files change only when
+the API does. ``git diff docs/rest`` after a change shows what clients see.
+"""
+
+from __future__ import annotations
+
+from dongthap.qlvb.demo.data import DEMO_PASSWORD
+from pathlib import Path
+from tests.incoming.helpers import payload
+
+import json
+import re
+import requests
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "rest"
+VOLATILE = [
+    (re.compile(r"https?://(localhost|127\.0\.0\.1):\d+/plone"), "http://localhost:8080/qlvb"),
+    (re.compile(r"vbdi?-[a-z0-9]{10}"), "vbd-xxxxxxxxxx"),
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+    (re.compile(r"\b[0-9a-f]{32}\b"), "<uid>"),
+    (re.compile(r"\b[0-9a-f]{8}\b"), "<id>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?"), "<datetime>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "<date>"),
+    (re.compile(r"\d{2}/\d{2}/\d{4}( \d{2}:\d{2}(:\d{2})?( \+07:00)?)?"), "<dd/mm/yyyy>"),
+    (re.compile(r"/(19|20)\d{2}/"), "/<year>/"),
+]
+TITLES = {
+    "incoming_create": "Register an incoming paper document (clerk): `POST <agency>/@incoming`",
+    "incoming_list": "The clerk's and leader's work lists: `GET <agency>/@incoming`",
+    "incoming_assign": "Assign it (leader): `POST <document>/@assign`",
+    "incoming_assignment": "Read the assignment, progress and trail: `GET <document>/@assign`",
+    "incoming_progress": "Record progress (handler): `POST <document>/@progress`",
+    "incoming_bad_input": "Bad input: a translated error, nothing created",
+    "staff_list": "The staff of an agency with roles and departments: `GET <agency>/@staff`",
+    "signatures": "The signature report of a document: `GET <document>/@signatures`",
+}
+
+
+def _normalise(text: str) -> str:
+    for pattern, placeholder in VOLATILE:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def _shorten(value):
+    """Long base64 data (files) is shortened in the examples."""
+    if isinstance(value, dict):
+        return {k: ("<base64 …>" if k == "data" and isinstance(v, str) and len(v) > 80 else _shorten(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shorten(v) for v in value[:5]] + (["…"] if len(value) > 5 else [])
+    return value
+
+
+class Recorder:
+    def __init__(self, base):
+        self.base = base
+
+    def call(self, name, user, method, path, body=None):
+        s = requests.Session()
+        s.auth = (user, DEMO_PASSWORD)
+        url = path if path.startswith("http") else f"{self.base}/{path}"
+        r = s.request(method, url, json=body, headers={"Accept": "application/json"}, timeout=60)
+        try:
+            answer = r.json()
+        except ValueError:
+            answer = None
+        self.write(name, user, method, url, body, r.status_code, answer)
+        return r
+
+    def write(self, name, user, method, url, body, status, answer):
+        DOCS.mkdir(parents=True, exist_ok=True)
+        parts = [f"# {TITLES[name]}", "",
+                 f"As `{user}` (Basic auth here; the Plone UI uses its login cookie).", "",
+                 "```http", f"{method} {url} HTTP/1.1", "Accept: application/json"]
+        if body is not None:
+            parts += ["Content-Type: application/json", "",
+                      json.dumps(_shorten(body), ensure_ascii=False, indent=2)]
+        parts += ["```", "", "```http", f"HTTP/1.1 {status}", "Content-Type: application/json", ""]
+        if answer is not None:
+            parts.append(json.dumps(_shorten(answer), ensure_ascii=False, indent=2, sort_keys=True))
+        parts += ["```", ""]
+        (DOCS / f"{name}.md").write_text(_normalise("\n".join(parts)), encoding="utf-8")
+
+
+def test_a_day_of_incoming_work(demo_server):
+    rec = Recorder(demo_server["url"])
+    body = payload(register=True)
+    r = rec.call("incoming_create", "caolanh.vanthu", "POST", "phuong-cao-lanh/@incoming", body)
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    # an agency no other test writes to: the first arrival number of the session
+    assert doc["arrival_number"] == 1 and doc["state"] == "registered"
+
+    r = rec.call("incoming_list", "caolanh.lanhdao", "GET", "phuong-cao-lanh/@incoming")
+    assert r.status_code == 200
+
+    deadline = (payload()["due_date"])
+    r = rec.call("incoming_assign", "caolanh.lanhdao", "POST", f"{doc['@id']}/@assign", {
+        "lead": {"user": "caolanh.truongphong", "department": "kt", "deadline": deadline},
+        "coordinators": [{"user": "caolanh.chuyenvien", "deadline": deadline}],
+        "fyi": ["caolanh.luutru"],
+        "direction": "Phòng Kinh tế chủ trì, tham mưu văn bản trả lời trước hạn.",
+    })
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "assigned"
+
+    r = rec.call("incoming_progress", "caolanh.truongphong", "POST", f"{doc['@id']}/@progress",
+                 {"text": "Đã giao chuyên viên dự thảo báo cáo."})
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "in_progress"
+
+    r = rec.call("incoming_assignment", "caolanh.truongphong", "GET", f"{doc['@id']}/@assign")
+    assert r.status_code == 200
+    assert [e["kind"] for e in r.json()["entries"]] == ["lead", "coordinator", "fyi"]
+
+    bad = dict(payload(), document_type="khong_co", issued_date="2999-01-01")
+    r = rec.call("incoming_bad_input", "caolanh.vanthu", "POST", "phuong-cao-lanh/@incoming", bad)
+    assert r.status_code == 400
+    assert r.json()["error"]["message"]
+
+    r = rec.call("signatures", "caolanh.vanthu", "GET", f"{doc['@id']}/@signatures")
+    assert r.status_code == 200 and r.json()["legal_validity"] == "unsigned"
+
+    r = rec.call("staff_list", "stc.quantri", "GET", "so-tai-chinh/@staff")
+    assert r.status_code == 200 and r.json()["departments"]
+
+
+def test_the_docs_index_lists_every_example():
+    """docs/rest/README.md links every example file this module writes."""
+    index = (DOCS / "README.md").read_text(encoding="utf-8")
+    for name in TITLES:
+        assert f"({name}.md)" in index, name
+
+
+def test_examples_hide_volatile_values():
+    text = _normalise('{"@id": "http://localhost:51234/plone/so-tttt/van-ban-den/2026/vbd-ab3cd4ef5g", '
+                      '"UID": "0123456789abcdef0123456789abcdef", "at": "2026-11-25T22:00:01+07:00"}')
+    assert text == ('{"@id": "http://localhost:8080/qlvb/so-tttt/van-ban-den/<year>/vbd-xxxxxxxxxx", '
+                    '"UID": "<uid>", "at": "<datetime>"}')
