@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from pathlib import Path
+from dongthap.qlvb.demo.incoming import make_pdf
 from tests.incoming.helpers import payload
+
+import base64
 
 import json
 import re
@@ -38,6 +41,15 @@ TITLES = {
     "incoming_progress": "Record progress (handler): `POST <document>/@progress`",
     "incoming_bad_input": "Bad input: a translated error, nothing created",
     "staff_list": "The staff of an agency with roles and departments: `GET <agency>/@staff`",
+    "staff_departments": "Move a person to another department (agency admin): `POST <agency>/@staff`",
+    "outgoing_create": "Draft an outgoing document (specialist): `POST <agency>/@outgoing`",
+    "outgoing_submit": "Submit it for review: `POST <document>/@workflow/submit`",
+    "outgoing_forward": "Department head approves and forwards: `POST <document>/@workflow/forward`",
+    "outgoing_approve": "Leader approves: `POST <document>/@workflow/approve`",
+    "outgoing_sign": "Leader signs (PAdES, server-held key): `POST <document>/@workflow/sign`",
+    "outgoing_issue": "Clerk issues (number, agency seal, delivery): `POST <document>/@workflow/issue`",
+    "outgoing_signatures": "The issued document is legally valid: `GET <document>/@signatures`",
+    "outgoing_delivery": "Who received it and what they did: `GET <document>/@delivery-status`",
     "signatures": "The signature report of a document: `GET <document>/@signatures`",
 }
 
@@ -128,8 +140,42 @@ def test_a_day_of_incoming_work(demo_server):
     r = rec.call("signatures", "caolanh.vanthu", "GET", f"{doc['@id']}/@signatures")
     assert r.status_code == 200 and r.json()["legal_validity"] == "unsigned"
 
+    r = rec.call("staff_departments", "stc.quantri", "POST", "so-tai-chinh/@staff",
+                 {"username": "stc.chuyenvien", "departments": ["ns"]})
+    assert r.status_code == 200, r.text
     r = rec.call("staff_list", "stc.quantri", "GET", "so-tai-chinh/@staff")
     assert r.status_code == 200 and r.json()["departments"]
+    member = {m["username"]: m for m in r.json()["items"]}["stc.chuyenvien"]
+    assert member["departments"] == ["ns"]
+
+
+def test_a_day_of_outgoing_work(demo_server):
+    from plone import api
+
+    rec = Recorder(demo_server["url"])
+    recipient = api.content.get_uuid(demo_server["layer"]["portal"]["xa-my-tho"])
+    pdf = make_pdf(["UBND PHƯỜNG CAO LÃNH", "Số:      /UBND-KT", "V/v báo cáo tình hình kinh tế"])
+    r = rec.call("outgoing_create", "caolanh.chuyenvien", "POST", "phuong-cao-lanh/@outgoing", {
+        "title": "V/v báo cáo tình hình kinh tế quý IV", "document_type": "cong_van",
+        "drafting_department": "kt", "signer": "caolanh.lanhdao", "signer_position": "CHỦ TỊCH",
+        "urgency": "khan", "internal_recipients": [recipient],
+        "file": {"data": base64.b64encode(pdf).decode(), "encoding": "base64",
+                 "filename": "du-thao.pdf", "content-type": "application/pdf"}})
+    assert r.status_code == 201, r.text
+    url = r.json()["@id"]
+    for name, user, transition, state in (
+            ("outgoing_submit", "caolanh.chuyenvien", "submit", "pending_review"),
+            ("outgoing_forward", "caolanh.truongphong", "forward", "pending_review"),
+            ("outgoing_approve", "caolanh.lanhdao", "approve", "approved"),
+            ("outgoing_sign", "caolanh.lanhdao", "sign", "signed"),
+            ("outgoing_issue", "caolanh.vanthu", "issue", "issued")):
+        r = rec.call(name, user, "POST", f"{url}/@workflow/{transition}", {"comment": ""})
+        assert r.status_code == 200, r.text
+        assert r.json()["review_state"] == state
+    r = rec.call("outgoing_signatures", "caolanh.vanthu", "GET", f"{url}/@signatures")
+    assert r.status_code == 200 and r.json()["legal_validity"] == "legal"
+    r = rec.call("outgoing_delivery", "caolanh.vanthu", "GET", f"{url}/@delivery-status")
+    assert r.status_code == 200, r.text
 
 
 def test_the_docs_index_lists_every_example():

@@ -79,7 +79,6 @@ def render():
     variables = [("action", "transition/getId|nothing", "Previous transition"),
                  ("actor", "user/getId", "The user who performed the previous transition"),
                  ("comments", "python:state_change.kwargs.get('comment', '')", "Comment about the last transition"),
-                 ("review_history", "state_change/getHistory", "Provides access to workflow history"),
                  ("time", "state_change/getDateTime", "When the previous transition was performed")]
     for vid, expr, desc in variables:
         out.append(f'  <variable variable_id="{vid}" for_catalog="False" for_status="True" update_always="True">')
@@ -87,6 +86,12 @@ def render():
         out.append(f"    <default><expression>{escape(expr)}</expression></default>")
         out.append("    <guard></guard>")
         out.append("  </variable>")
+    # computed on access, never stored in a status entry (each entry would embed the whole history)
+    out.append('  <variable variable_id="review_history" for_catalog="False" for_status="False" update_always="False">')
+    out.append("    <description>Provides access to workflow history</description>")
+    out.append("    <default><expression>state_change/getHistory</expression></default>")
+    out.append("    <guard><guard-permission>View</guard-permission></guard>")
+    out.append("  </variable>")
     out.append("</dc-workflow>")
     return "\n".join(out) + "\n"
 
