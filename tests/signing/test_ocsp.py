@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import time
 
+import re
+
 import pytest
 import requests
 from cryptography import x509
@@ -81,6 +83,9 @@ def test_ocsp_revoked_certificate_is_reference_with_vietnamese_reason(pdf_bytes,
     assert "no_valid_person_signature" in codes(report)
     text = report.summary_text()
     assert "Chứng thư số của Đỗ Thị Lan đã bị thu hồi tại thời điểm ký." in text
+    # when and why, from the OCSP answer (the test CA revoked it two days ago for key compromise)
+    assert re.search(r"Chứng thư số của Đỗ Thị Lan bị thu hồi ngày \d{2}/\d{2}/\d{4} \d{2}:\d{2}, "
+                     r"lý do: khóa bí mật bị lộ\.", text), text
     assert "Văn bản chỉ có giá trị tham khảo." in text
 
 

@@ -68,6 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Valid ${kind} signature of ${signer}, signed at ${time}."),
     "signature_bad": ("signing_verify_signature_bad",
                       "Invalid ${kind} signature of ${signer}."),
+    "revocation_reason": ("signing_verify_revocation_reason",
+                          "Certificate of ${signer} revoked on ${date}, reason: ${reason}."),
     "kind_person": ("signing_verify_kind_person", "personal"),
     "kind_agency": ("signing_verify_kind_agency", "agency"),
     "kind_unknown": ("signing_verify_kind_unknown", "unclassified"),
@@ -75,11 +77,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 WARNINGS = {"revocation_not_checked"}
 
+#: RFC 5280 CRLReason (asn1crypto's names) → translatable label.
+REVOCATION_REASONS = {
+    "unspecified": _("signing_reason_unspecified", default="not given"),
+    "key_compromise": _("signing_reason_key_compromise", default="the private key was compromised"),
+    "ca_compromise": _("signing_reason_ca_compromise", default="the certification authority was compromised"),
+    "affiliation_changed": _("signing_reason_affiliation_changed", default="the holder changed organisation"),
+    "superseded": _("signing_reason_superseded", default="replaced by a new certificate"),
+    "cessation_of_operation": _("signing_reason_cessation_of_operation",
+                                default="the holder ceased operation"),
+    "certificate_hold": _("signing_reason_certificate_hold", default="suspended"),
+    "remove_from_crl": _("signing_reason_remove_from_crl", default="removed from the revocation list"),
+    "privilege_withdrawn": _("signing_reason_privilege_withdrawn", default="the privilege was withdrawn"),
+    "aa_compromise": _("signing_reason_aa_compromise", default="the attribute authority was compromised"),
+}
+
 
 def message(code: str, **mapping):
-    """The translatable message for ``code``."""
+    """The translatable message for ``code`` (a known revocation ``reason`` is translated too)."""
     msgid, default = MESSAGES[code]
     mapping = {k: v if hasattr(v, "default") else str(v) for k, v in mapping.items()}
+    if mapping.get("reason") in REVOCATION_REASONS:
+        mapping["reason"] = REVOCATION_REASONS[mapping["reason"]]
     return _(msgid, default=default, mapping=mapping)
 
 

@@ -136,6 +136,12 @@ async def _check_signature(embedded, settings: _Settings) -> SignatureReport:
         rep.revocation = "revoked"
         rep.revocation_detail = _revocation_source(vc, cert)
         rep.problems.append(Problem("revoked", signer))
+        details = getattr(status, "revocation_details", None)
+        if details is not None and details.revocation_date is not None:
+            when = details.revocation_date.astimezone(dt.timezone(dt.timedelta(hours=7)))
+            rep.problems.append(Problem("revocation_reason", dict(
+                signer, date=when.strftime("%d/%m/%Y %H:%M"),
+                reason=str(details.revocation_reason.native or "unspecified"))))
     elif indic in _TIME:
         rep.problems.append(Problem("expired", signer))
     elif not status.trusted:
