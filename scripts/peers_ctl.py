@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PID_FILE = VAR / "test-peers.pid"
 LOG_FILE = VAR / "log" / "test-peers.log"
-HOST, PORT, BASE = "127.0.0.1", 8765, "/pki"
+#: 8765 is written into the demo certificates; QLVB_PEERS_PORT only serves the tests of this script.
+HOST, PORT, BASE = "127.0.0.1", int(os.environ.get("QLVB_PEERS_PORT") or 8765), "/pki"
 
 
 def _alive(pid: int) -> bool:
