@@ -20,6 +20,7 @@ from pathlib import Path
 
 import argparse
 import base64
+import io
 import os
 import shutil
 import socket
@@ -41,12 +42,31 @@ def free_port():
 
 
 def one_mb_pdf():
-    sys.path.insert(0, str(ROOT / "src"))
-    from dongthap.qlvb.demo.incoming import make_pdf
+    """A realistic 1 MB PDF: Vietnamese text on 3 pages and a scanned-like image (random pixels,
+    which do not compress). Padding after ``%%EOF`` would be one megabyte-long last line, which
+    no real PDF has and which the PDF readers scan byte by byte."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
 
-    pdf = make_pdf(["UBND TỈNH ĐỒNG THÁP", "Số: 15/UBND-VP", "Văn bản thử tải 1 MB"], pages=3)
-    padding = b"%" + os.urandom(1024 * 1024 - len(pdf) - 2).hex().encode()[: 1024 * 1024 - len(pdf) - 2]
-    return pdf + padding + b"\n"
+    sys.path.insert(0, str(ROOT / "src"))
+    from dongthap.qlvb.demo.incoming import _font
+
+    noise = Image.frombytes("RGB", (540, 520), os.urandom(540 * 520 * 3))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    for page in range(3):
+        pdf.setFont(_font(), 12)
+        for y, line in zip((780, 760, 740), ("UBND TỈNH ĐỒNG THÁP", "Số: 15/UBND-VP",
+                                             "Văn bản thử tải 1 MB"), strict=True):
+            pdf.drawString(60, y, line)
+        if page == 0:
+            pdf.drawImage(ImageReader(noise), 60, 200, width=300, height=290)
+        pdf.drawString(60, 60, f"Trang {page + 1}/3")
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
 
 
 def start_server(tmp, port):

@@ -97,3 +97,17 @@ def test_unreachable_tsa_gives_timestamp_error(pdf_bytes, leader):
     tsa = timestamper("http://127.0.0.1:9/tsa", timeout=2)
     with pytest.raises(errors.TimestampError):
         sign_person(pdf_bytes, leader, "Nguyễn Văn An", "CHỦ TỊCH", timestamper=tsa)
+
+
+def test_megabyte_long_last_line_is_malformed_and_cheap(fully_signed, verify):
+    """Readers scan the end of a PDF byte by byte: a 1 MB last line would cost CPU on every upload."""
+    import time
+
+    hostile = fully_signed + b"%" + b"A" * (1024 * 1024)
+    start = time.perf_counter()
+    report = verify(hostile)
+    assert time.perf_counter() - start < 0.5
+    assert report.malformed and report.legal_validity == "reference"
+    assert [r.code for r in report.reasons] == ["malformed_pdf"]
+    # short junk after %%EOF (common in the wild) is still read
+    assert verify(fully_signed + b"\n%junk\n").signatures

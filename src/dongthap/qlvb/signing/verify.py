@@ -222,10 +222,22 @@ def _coverage(rep, status, signer):
         rep.problems.append(Problem("modified_after_signing", signer))
 
 
+#: A PDF ends with short lines (``startxref``, the offset, ``%%EOF``); a reader looks for them
+#: byte by byte from the end, so a megabyte-long last line costs CPU on every upload.
+TAIL_WITHOUT_NEWLINE = 64 * 1024
+
+
+def _ends_like_a_pdf(pdf_bytes) -> bool:
+    tail = bytes(pdf_bytes[-TAIL_WITHOUT_NEWLINE:])
+    return len(tail) < TAIL_WITHOUT_NEWLINE or b"\n" in tail or b"\r" in tail
+
+
 def _read(pdf_bytes) -> tuple[PdfFileReader | None, Problem | None]:
     if not isinstance(pdf_bytes, bytes | bytearray | memoryview) or \
             b"%PDF-" not in bytes(pdf_bytes[:1024]):
         return None, Problem("not_pdf")
+    if not _ends_like_a_pdf(pdf_bytes):
+        return None, Problem("malformed_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(bytes(pdf_bytes)), strict=False)
         if reader.encrypted:
