@@ -1,4 +1,4 @@
-"""Browser: a clerk registers a paper document (PDF upload + form), a leader assigns it."""
+"""Browser: a clerk registers a paper document, a leader assigns it, the department head re-assigns it."""
 
 from tests.browser.conftest import chromium  # noqa: F401 - fixture
 from tests.browser.conftest import login
@@ -10,6 +10,7 @@ from tests.incoming.helpers import today
 from tests.incoming.helpers import vi
 
 import datetime
+import requests
 
 
 def test_clerk_registers_and_leader_assigns(page, demo_server, tmp_path):  # noqa: F811
@@ -60,4 +61,25 @@ def test_clerk_registers_and_leader_assigns(page, demo_server, tmp_path):  # noq
     login(page, url, "stttt.truongphong", PW)
     response = page.goto(doc_url)
     assert response.status == 200
+    assert "Về việc tăng cường bảo đảm an toàn thông tin" in page.locator("h1").inner_text()
+
+    # the department head re-assigns within his department; the specialist gets the document
+    specialist = requests.Session()
+    specialist.auth, specialist.headers["Accept"] = ("stttt.chuyenvien", PW), "application/json"
+    assert specialist.get(doc_url).status_code in (401, 403)
+    page.goto(f"{doc_url}/@@phan-cong")
+    offered = page.locator("#reassign option").evaluate_all("options => options.map(o => o.value)")
+    assert "stttt.chuyenvien" in offered and "stttt.truongphong" not in offered
+    assert all(name.startswith("stttt.") for name in offered)
+    page.select_option("#reassign", ["stttt.chuyenvien"])
+    page.fill("#direction", "Giao chuyên viên dự thảo văn bản trả lời")
+    page.click("#qlvb-assign-submit")
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "incoming-reassigned")
+    assert page.url.split("?")[0].rstrip("/") == doc_url
+
+    assert specialist.get(doc_url).status_code == 200
+    page.context.clear_cookies()
+    login(page, url, "stttt.chuyenvien", PW)
+    assert page.goto(doc_url).status == 200
     assert "Về việc tăng cường bảo đảm an toàn thông tin" in page.locator("h1").inner_text()
