@@ -18,7 +18,10 @@ from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
 from dongthap.qlvb.incoming import queries
 from dongthap.qlvb.restapi import body
+from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import error
+from dongthap.qlvb.restapi.errors import fail
+from dongthap.qlvb.restapi.errors import translate_tree
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
@@ -30,24 +33,6 @@ from zope.publisher.interfaces import IPublishTraverse
 
 import binascii
 import json
-
-
-def _translate_tree(value, request):
-    if isinstance(value, dict):
-        return {k: _translate_tree(v, request) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_translate_tree(v, request) for v in value]
-    if hasattr(value, "domain") and hasattr(value, "default"):
-        return translate(value, context=request)
-    return value
-
-
-def fail(request, problem):
-    status = problem.status
-    kind = {400: "BadRequest", 403: "Forbidden", 404: "NotFound"}.get(status, "Error")
-    errors = [{"field": e.get("field"), "message": translate(e["message"], context=request)}
-              for e in problem.errors]
-    return error(request, status, kind, problem.message, errors=errors)
 
 
 def decode_file(value):
@@ -75,7 +60,7 @@ class IncomingPost(Service):
             return fail(self.request, problem)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])
-        return _translate_tree(dict(result, **{"@id": result["url"]}), self.request)
+        return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
 
 
 def _filters_from(request):
@@ -98,7 +83,7 @@ class IncomingGet(Service):
                          _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
         user = api.user.get_current()
         lists = queries.lists_for(self.context, user.getId(), filters)
-        return _translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **lists}, self.request)
+        return translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **lists}, self.request)
 
 
 class Download:
@@ -189,42 +174,25 @@ class RegistersGet(Service):
         return Download(data, content_type, filename)
 
 
-@implementer(IPublishTraverse)
-class WorkflowPost(Service):
-    """``@workflow/<transition>`` for incoming documents, with our retry loop."""
+class WorkflowPost(workflow.WorkflowPost):
+    """``@workflow/<transition>`` for incoming documents."""
 
-    transition = None
+    workflow_id = "qlvb_incoming_workflow"
+    refusal = incoming.IncomingError
 
-    def publishTraverse(self, request, name):
-        if self.transition is None:
-            self.transition = name
-        return self
+    def run(self, transition, comment):
+        return incoming.transition(self.context, transition, comment)
 
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        if not self.transition:
-            return error(self.request, 400, "BadRequest",
-                         _("error_transition_missing", default="Which action? Add it to the address."))
-        data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            result = incoming.transition(self.context, self.transition, data.get("comment", ""))
-        except incoming.IncomingError as problem:
-            return fail(self.request, problem)
-        # The actor may have lost access with this very transition (complete): read
-        # the history directly instead of through the guarded workflow variable.
-        history = self.context.workflow_history.get("qlvb_incoming_workflow") or ({},)
-        action = dict(history[-1])
+    def answer(self, action, result):
         action["title"] = translate(incoming.state_title(result["state"]), context=self.request)
         action.update(arrival_number=result["arrival_number"],
                       warnings=[translate(w, context=self.request) for w in result["warnings"]])
-        return json_compatible(action)
+        return action
 
 
 class AssignGet(Service):
     def reply(self):
-        return _translate_tree(json_compatible(handling.info(self.context)), self.request)
+        return translate_tree(json_compatible(handling.info(self.context)), self.request)
 
 
 class AssignPost(Service):
@@ -237,7 +205,7 @@ class AssignPost(Service):
             result = handling.assign(self.context, data)
         except incoming.IncomingError as problem:
             return fail(self.request, problem)
-        return _translate_tree(json_compatible(result), self.request)
+        return translate_tree(json_compatible(result), self.request)
 
 
 @implementer(IPublishTraverse)
@@ -254,7 +222,7 @@ class AssignDelete(Service):
             result = handling.end_entry(self.context, self.entry or "")
         except incoming.IncomingError as problem:
             return fail(self.request, problem)
-        return _translate_tree(json_compatible(result), self.request)
+        return translate_tree(json_compatible(result), self.request)
 
 
 class ProgressPost(Service):
@@ -269,4 +237,4 @@ class ProgressPost(Service):
                 reply_notation=data.get("reply_notation") or "")
         except incoming.IncomingError as problem:
             return fail(self.request, problem)
-        return _translate_tree(json_compatible(result), self.request)
+        return translate_tree(json_compatible(result), self.request)

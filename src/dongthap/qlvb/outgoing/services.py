@@ -24,7 +24,10 @@ from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.restapi import body
+from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import error
+from dongthap.qlvb.restapi.errors import fail
+from dongthap.qlvb.restapi.errors import translate_tree
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
@@ -36,25 +39,6 @@ from zope.publisher.interfaces import IPublishTraverse
 
 import binascii
 import json
-
-
-def translate_tree(value, request):
-    if isinstance(value, dict):
-        return {k: translate_tree(v, request) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [translate_tree(v, request) for v in value]
-    if hasattr(value, "domain") and hasattr(value, "default"):
-        return translate(value, context=request)
-    return value
-
-
-def fail(request, problem):
-    status = problem.status
-    kind = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 503: "ServiceUnavailable"}.get(
-        status, "Error")
-    errors = [{"field": e.get("field"), "message": translate(e["message"], context=request)}
-              for e in problem.errors]
-    return error(request, status, kind, problem.message, errors=errors)
 
 
 def decode_file(value):
@@ -208,34 +192,19 @@ class RegistersGet(_registers_base()):
         return {}
 
 
-@implementer(IPublishTraverse)
-class WorkflowPost(Service):
-    """``@workflow/<transition>`` for outgoing documents, with our retry loop."""
+class WorkflowPost(workflow.WorkflowPost):
+    """``@workflow/<transition>`` for outgoing documents."""
 
-    transition = None
+    workflow_id = outgoing.WORKFLOW_ID
+    refusal = outgoing.OutgoingError
 
-    def publishTraverse(self, request, name):
-        if self.transition is None:
-            self.transition = name
-        return self
+    def run(self, transition, comment):
+        return outgoing.transition(self.context, transition, comment)
 
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        if not self.transition:
-            return error(self.request, 400, "BadRequest",
-                         _("error_transition_missing", default="Which action? Add it to the address."))
-        data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            result = outgoing.transition(self.context, self.transition, data.get("comment", ""))
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
-        history = self.context.workflow_history.get(outgoing.WORKFLOW_ID) or ({},)
-        action = dict(history[-1])
+    def answer(self, action, result):
         action.update(result)
         action["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
-        return translate_tree(json_compatible(action), self.request)
+        return translate_tree(action, self.request)
 
 
 class DeliveryStatusGet(Service):

@@ -1,0 +1,57 @@
+"""``POST <document>/@workflow/<transition>`` for our documents: the base of both services.
+
+plone.restapi's own ``@workflow`` calls the workflow tool directly; ours go
+through the document API of each capability (its rules, the retry loop of
+:mod:`dongthap.qlvb.numbering.retry`, its translated errors). Subclasses say
+which API and workflow, and what to add to the answer.
+"""
+
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi import body
+from dongthap.qlvb.restapi.errors import error
+from dongthap.qlvb.restapi.errors import fail
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.serializer.converters import json_compatible
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+
+@implementer(IPublishTraverse)
+class WorkflowPost(Service):
+    #: the workflow whose last history entry is answered
+    workflow_id = None
+    #: the exception class of the document API (``status``, ``message``, ``errors``)
+    refusal = Exception
+    transition = None
+
+    def publishTraverse(self, request, name):
+        if self.transition is None:
+            self.transition = name
+        return self
+
+    def run(self, transition, comment):
+        """Run ``transition`` through the document API; returns its result dict."""
+        raise NotImplementedError
+
+    def answer(self, action, result):
+        """The JSON answer from the last history entry ``action`` and the API ``result``."""
+        return action
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        if not self.transition:
+            return error(self.request, 400, "BadRequest",
+                         _("error_transition_missing", default="Which action? Add it to the address."))
+        data = body.json_object(self.request)
+        if data is None:
+            return body.bad_json(self.request)
+        try:
+            result = self.run(self.transition, data.get("comment", ""))
+        except self.refusal as problem:
+            return fail(self.request, problem)
+        # The actor may have lost access with this very transition (complete): read
+        # the history directly instead of through the guarded workflow variable.
+        history = self.context.workflow_history.get(self.workflow_id) or ({},)
+        return json_compatible(self.answer(dict(history[-1]), result))
