@@ -25,6 +25,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "rest"
 VOLATILE = [
     (re.compile(r"https?://(localhost|127\.0\.0\.1):\d+/plone"), "http://localhost:8080/qlvb"),
     (re.compile(r"vbdi?-[a-z0-9]{10}"), "vbd-xxxxxxxxxx"),
+    (re.compile(r"\b(QLVB_[A-Za-z]+_)[0-9a-f]{8}\b"), r"\1<id>"),
+    (re.compile(r'("serial": ")[0-9a-f]+"'), r'\1<serial>"'),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     (re.compile(r"\b[0-9a-f]{32}\b"), "<uid>"),
     (re.compile(r"\b[0-9a-f]{8}\b"), "<id>"),
