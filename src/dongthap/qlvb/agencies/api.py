@@ -89,7 +89,8 @@ def ensure_groups(agency):
     return dict(mapping)
 
 
-def _group_members(gid):
+def group_members(gid):
+    """User ids in the group ``gid`` (empty when there is no such group)."""
     gtool = getToolByName(api.portal.get(), "portal_groups")
     group = gtool.getGroupById(gid)
     return set(group.getMemberIds()) if group is not None else set()
@@ -105,7 +106,7 @@ def list_staff(*, agency):
     depts = departments(agency)
     dept_members = {did: members(dept) for did, dept in depts.items()}
     for role, gid in group_ids(agency).items():
-        for userid in _group_members(gid):
+        for userid in group_members(gid):
             by_user.setdefault(userid, set()).add(role)
     staff = []
     for userid, user_roles in by_user.items():
@@ -176,9 +177,9 @@ def unassign(*, agency, username, roles=None):
     gtool = getToolByName(api.portal.get(), "portal_groups")
     for role in roles:
         gid = group_id(agency, role)
-        if gid and user.getId() in _group_members(gid):
+        if gid and user.getId() in group_members(gid):
             gtool.removePrincipalFromGroup(user.getId(), gid)
-    if not any(user.getId() in _group_members(gid) for gid in group_ids(agency).values()):
+    if not any(user.getId() in group_members(gid) for gid in group_ids(agency).values()):
         from dongthap.qlvb.agencies.departments import set_departments
 
         set_departments(agency=agency, username=username, department_ids=[])

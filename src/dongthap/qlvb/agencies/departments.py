@@ -20,6 +20,7 @@ permissions; callers do (``agencies.api.can_manage_staff``).
 
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.agencies.api import group_ids
+from dongthap.qlvb.agencies.api import group_members
 from dongthap.qlvb.agencies.api import StaffError
 from plone import api
 from Products.CMFCore.utils import getToolByName
@@ -34,6 +35,12 @@ MEMBERS_ATTR = "_qlvb_members_group"
 def departments(agency):
     """The departments of ``agency`` in their folder order (id → object)."""
     return {obj.getId(): obj for obj in agency.objectValues() if obj.portal_type == "Department"}
+
+
+def department(agency, department_id):
+    """The department ``department_id`` of ``agency``, or None (no need to load the others)."""
+    obj = agency.get(department_id) if department_id else None
+    return obj if obj is not None and obj.portal_type == "Department" else None
 
 
 def members_group_id(department):
@@ -64,8 +71,7 @@ def _gtool():
 def members(department):
     """User ids of the members of ``department``."""
     gid = members_group_id(department)
-    group = _gtool().getGroupById(gid) if gid else None
-    return set(group.getMemberIds()) if group is not None else set()
+    return group_members(gid) if gid else set()
 
 
 def is_member(department, userid):

@@ -53,8 +53,7 @@ def _parse_entry(agency, spec, kind, errors, *, specialists_only=False):
         return None
     department = (spec.get("department") or "").strip() or None
     username = (spec.get("user") or "").strip()
-    if department and (department not in agency.objectIds()
-                       or agency[department].portal_type != "Department"):
+    if department and departments.department(agency, department) is None:
         errors.append({"field": kind, "message": _(
             "error_unknown_department", default="Unknown department: ${value}.",
             mapping={"value": department})})

@@ -19,9 +19,9 @@ person may take, for the "waiting for my review" list.
 from dongthap.qlvb.agencies import departments as D
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.agencies.api import group_id
+from dongthap.qlvb.agencies.api import group_members
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.security import roles as R
-from plone import api
 
 ATTR = "qlvb_review_departments"
 
@@ -35,29 +35,27 @@ def drafting_departments(doc):
     agency = get_agency(doc)
     if agency is None:
         return []
-    known = D.departments(agency)
-    if doc.drafting_department and doc.drafting_department in known:
+    if D.department(agency, doc.drafting_department) is not None:
         wanted = [doc.drafting_department]
     else:
         creators = doc.listCreators()
         wanted = D.departments_of(agency=agency, userid=creators[0]) if creators else []
-    heads = _members_of_group(group_id(agency, R.DEPARTMENT_HEAD))
-    return [d for d in wanted if D.members(known[d]) & heads]
+    heads = group_members(group_id(agency, R.DEPARTMENT_HEAD))
+    return [d for d in wanted if D.members(D.department(agency, d)) & heads]
 
 
-def _members_of_group(gid):
-    group = api.group.get(groupname=gid) if gid else None
-    return set(group.getGroupMemberIds()) if group is not None else set()
-
-
-def stored_departments(doc):
-    """The review departments copied at submit that still exist (empty: any head)."""
+def _stored(doc):
+    """The review departments copied at submit that still exist, as objects (empty: any head)."""
     agency = get_agency(doc)
     wanted = list(getattr(doc, ATTR, None) or ())
     if not wanted or agency is None:
         return []
-    known = D.departments(agency)
-    return [d for d in wanted if d in known]
+    return [dept for dept in (D.department(agency, d) for d in wanted) if dept is not None]
+
+
+def stored_departments(doc):
+    """Ids of :func:`_stored`."""
+    return [dept.getId() for dept in _stored(doc)]
 
 
 def level_keys(doc, level):
@@ -75,11 +73,8 @@ def may_take(doc, level, roles, userid):
         return False
     if level != "department_head":
         return True
-    depts = stored_departments(doc)
-    if not depts:
-        return True
-    known = D.departments(get_agency(doc))
-    return any(D.is_member(known[d], userid) for d in depts)
+    depts = _stored(doc)
+    return not depts or any(D.is_member(dept, userid) for dept in depts)
 
 
 def review_keys(agency, roles, userid):
