@@ -594,16 +594,20 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
     return reports
 
 
+def reverify_document(document) -> None:
+    """Verify the main file and the attachments of ``document`` again and store the reports."""
+    verify(document=document)
+    if _items(document, ATTACHMENTS_FIELD) or needs_attachment_verification(document):
+        verify_attachments(document=document)
+
+
 def reverify_all(*, batch: int = 200) -> int:
     """Re-verify every document with the behavior and its attachments (after trust
     store changes)."""
     count = 0
     for brain in api.content.find(object_provides=ISignedDocumentMarker.__identifier__,
                                   unrestricted=True):
-        obj = brain._unrestrictedGetObject()
-        verify(document=obj)
-        if _items(obj, ATTACHMENTS_FIELD) or needs_attachment_verification(obj):
-            verify_attachments(document=obj)
+        reverify_document(brain._unrestrictedGetObject())
         count += 1
         if count % batch == 0:
             import transaction

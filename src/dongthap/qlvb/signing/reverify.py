@@ -76,10 +76,7 @@ def run_batch(*, limit: int = BATCH) -> int:
             job["total"] = job["total"] - 1
             continue
         try:
-            signing.verify(document=obj)
-            if signing._items(obj, signing.ATTACHMENTS_FIELD) or \
-                    signing.needs_attachment_verification(obj):
-                signing.verify_attachments(document=obj)
+            signing.reverify_document(obj)
         except Exception:  # noqa: BLE001 - one broken document must not stop the job
             logger.exception("re-verification of %s failed", path)
             job["failed"] = job.get("failed", 0) + 1
