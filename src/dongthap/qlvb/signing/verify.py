@@ -42,7 +42,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .certs import common_name, fetcher, to_asn1, to_crypto
-from .report import LEGAL, REFERENCE, Problem, SignatureReport, VerificationReport
+from .report import LEGAL, REFERENCE, VN_TZ, Problem, SignatureReport, VerificationReport
 
 UTC = dt.UTC
 Classifier = Callable[[x509.Certificate], str | None]
@@ -138,7 +138,7 @@ async def _check_signature(embedded, settings: _Settings) -> SignatureReport:
         rep.problems.append(Problem("revoked", signer))
         details = getattr(status, "revocation_details", None)
         if details is not None and details.revocation_date is not None:
-            when = details.revocation_date.astimezone(dt.timezone(dt.timedelta(hours=7)))
+            when = details.revocation_date.astimezone(VN_TZ)
             rep.problems.append(Problem("revocation_reason", dict(
                 signer, date=when.strftime("%d/%m/%Y %H:%M"),
                 reason=str(details.revocation_reason.native or "unspecified"))))

@@ -13,10 +13,9 @@ from .. import settings as cfg
 def _vn(iso):
     import datetime as dt
 
-    if not iso:
-        return ""
-    moment = dt.datetime.fromisoformat(iso).astimezone(dt.timezone(dt.timedelta(hours=7)))
-    return moment.strftime("%d/%m/%Y %H:%M")
+    from ..report import VN_TZ
+
+    return dt.datetime.fromisoformat(iso).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if iso else ""
 
 STATUS = {
     "found": _("signing_seal_found", default="found"),
