@@ -1,6 +1,7 @@
 """Classic UI of incoming documents: dashboards, registration form, document view, assignment form."""
 
-from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.agencies.api import list_staff
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
@@ -13,34 +14,9 @@ from dongthap.qlvb.vocabularies.documents import SOURCES
 from dongthap.qlvb.vocabularies.documents import URGENCY
 from plone import api
 from plone.protect import CheckAuthenticator
-from Products.CMFPlone.utils import safe_text
-from Products.Five.browser import BrowserView
-from zope.i18n import translate
 
 
-def _upload(upload):
-    if upload is None or not getattr(upload, "filename", None):
-        return None
-    upload.seek(0)
-    return upload.read(), safe_text(upload.filename).rsplit("\\", 1)[-1]
-
-
-class _Base(BrowserView):
-    def t(self, message):
-        return translate(message, context=self.request)
-
-    def agency(self):
-        return get_agency(self.context)
-
-    def message(self, text, kind="info"):
-        api.portal.show_message(message=self.t(text), request=self.request, type=kind)
-
-    def document_types(self):
-        return [{"value": k, "title": f"{n} ({a})" if a else n} for k, (n, a) in DOCUMENT_TYPES.items()]
-
-    def urgencies(self):
-        return [{"value": k, "title": self.t(t)} for k, t in reversed(URGENCY)]
-
+class _Base(AgencyPage):
     def sources(self):
         return [{"value": k, "title": self.t(t)} for k, t in SOURCES]
 
@@ -157,11 +133,11 @@ class RegisterForm(_Base):
             self.values = {k: form.get(k, "") for k in incoming.INPUT_FIELDS}
             self.values["register"] = form.get("register", "")
             raw = {k: form.get(k) for k in incoming.INPUT_FIELDS}
-            raw["file"] = _upload(form.get("file"))
+            raw["file"] = uploaded(form.get("file"))
             uploads = form.get("attachments") or []
             if not isinstance(uploads, list):
                 uploads = [uploads]
-            raw["attachments"] = [u for u in (_upload(x) for x in uploads) if u]
+            raw["attachments"] = [u for u in (uploaded(x) for x in uploads) if u]
             try:
                 values = incoming.clean(raw)
                 result = incoming.create(self.agency(), values, register=bool(form.get("register")))

@@ -1,6 +1,7 @@
 """Classic UI of outgoing documents: dashboard, drafting form, document view, recall notice."""
 
-from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.content.outgoing import AUTHORITIES
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
@@ -8,14 +9,12 @@ from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.outgoing.vocabularies import AUTHORITY_TITLES
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
-from dongthap.qlvb.vocabularies.documents import URGENCY
 from dongthap.qlvb.agencies.departments import departments_of
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
 from plone.namedfile.utils import set_headers
 from plone.namedfile.utils import stream_data
 from plone.protect import CheckAuthenticator
-from Products.CMFPlone.utils import safe_text
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
@@ -32,25 +31,7 @@ LIST_TITLES = {
 }
 
 
-def _upload(upload):
-    if upload is None or not getattr(upload, "filename", None):
-        return None
-    upload.seek(0)
-    return upload.read(), safe_text(upload.filename).rsplit("\\", 1)[-1]
-
-
-class _Base(BrowserView):
-    def t(self, message):
-        return translate(message, context=self.request)
-
-    def agency(self):
-        return get_agency(self.context)
-
-    def message(self, text, kind="info"):
-        api.portal.show_message(message=self.t(text), request=self.request, type=kind)
-
-
-class DashboardView(_Base):
+class DashboardView(AgencyPage):
     """"Văn bản đi": dự thảo của tôi, chờ duyệt, chờ ký, chờ phát hành, đã phát hành."""
 
     def lists(self):
@@ -72,7 +53,7 @@ class DashboardView(_Base):
         return self.t(outgoing.state_title(state))
 
 
-class DraftForm(_Base):
+class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
     def __call__(self):
@@ -95,7 +76,7 @@ class DraftForm(_Base):
             raw.pop("in_reply_to", None)
             if form.get("in_reply_to"):
                 raw["in_reply_to"] = [form["in_reply_to"]]
-            raw["file"] = _upload(form.get("file"))
+            raw["file"] = uploaded(form.get("file"))
             self.values = dict(form)
             self.values["internal_recipients"] = raw["internal_recipients"]
             try:
@@ -115,12 +96,6 @@ class DraftForm(_Base):
     def error(self, name):
         return self.errors.get(name)
 
-    def document_types(self):
-        return [{"value": k, "title": f"{n} ({a})" if a else n} for k, (n, a) in DOCUMENT_TYPES.items()]
-
-    def urgencies(self):
-        return [{"value": k, "title": self.t(t)} for k, t in reversed(URGENCY)]
-
     def authorities(self):
         return [{"value": k, "title": self.t(AUTHORITY_TITLES[k])} for k in AUTHORITIES]
 
@@ -136,7 +111,7 @@ class DraftForm(_Base):
         return sorted(({"value": b.UID, "title": b.Title} for b in brains), key=lambda r: r["title"])
 
 
-class DocumentView(_Base):
+class DocumentView(AgencyPage):
     """The document: metadata, actions, comments, versions, delivery status, trail."""
 
     def __call__(self):
