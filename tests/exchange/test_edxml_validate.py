@@ -96,13 +96,13 @@ def test_non_standard_agency_ids_are_warnings():
 
 def test_business_block_rules():
     pkg = make_document()
+    pkg.message_header.document_id = ""  # no target anywhere (see the fallback test below)
     pkg.trace_header_list.bussiness = edxml.Bussiness(
         document_id="", bussiness_doc_type=3, paper=2,
         document_info=edxml.BussinessDocumentInfo(receiver_list=[edxml.Receiver("", 5)]))
     assert paths(edxml.validate(pkg, today=TODAY)) == [
         ("TraceHeaderList/Bussiness/Paper", "invalid-flag"),
         ("TraceHeaderList/Bussiness/DocumentId", "required"),
-        ("TraceHeaderList/Bussiness/ReplacementInfoList", "required"),
         ("TraceHeaderList/Bussiness/BussinessDocumentInfo/ReceiverList/Receiver[1]/OrganId", "required"),
         ("TraceHeaderList/Bussiness/BussinessDocumentInfo/ReceiverList/Receiver[1]/ReceiverType",
          "invalid-flag"),

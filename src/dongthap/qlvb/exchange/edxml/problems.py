@@ -80,6 +80,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Gói tin không đúng cú pháp XML; chỉ đọc được một phần: {value}.",
         "The package is not well-formed XML; only part of it could be read: {value}.",
     ),
+    "xml-repaired": (
+        "Gói tin có lỗi định dạng XML đã được sửa tự động: {value}.",
+        "A formatting slip of the XML was repaired automatically: {value}.",
+    ),
+    "trace-hop-incomplete": (
+        "Một chặng trong lịch sử chuyển gói tin không ghi mã cơ quan; đã giữ nguyên ({path}).",
+        "A hop of the trace has no agency id; kept as it is ({path}).",
+    ),
     "unknown-package": (
         "Không nhận ra loại gói tin ({path}).",
         "Unrecognised package kind ({path}).",

@@ -46,7 +46,7 @@ from .model import (
     TraceHeader,
     TraceHeaderList,
 )
-from .safexml import parse_xml
+from .safexml import parse_xml, strip_leading_bytes
 from .rules import normalise_content_id
 
 _ALIASES = {
@@ -287,6 +287,19 @@ class _Reader:
                 self.warnings.append(P.warning("attachment-type-mismatch", node.path,
                                                att.attachment_name))
             result.append(att)
+        for i, el in enumerate(index.all("attachmentdata"), 1):
+            node = _Node(el, f"edXMLAttachments/AttachmentData[{i}]")
+            att = self.attachment_data(node, len(result) + 1)
+            ref = refs.get(att.content_id.lower())
+            if ref is not None:
+                used.add(att.content_id.lower())
+                att.attachment_name = att.attachment_name or ref.text("AttachmentName")
+                att.content_type = att.content_type or ref.text("ContentType")
+                att.description = att.description or ref.text("Description")
+            if att.type_mismatch:
+                self.warnings.append(P.warning("attachment-type-mismatch", node.path,
+                                               att.attachment_name))
+            result.append(att)
         for cid, ref in refs.items():
             if cid not in used:
                 self.warnings.append(P.warning("attachment-missing", ref.path,
@@ -309,6 +322,41 @@ class _Reader:
             data=data,
         )
 
+    def attachment_data(self, node: _Node, position: int) -> Attachment:
+        """An attachment of the ``edXMLAttachments/AttachmentData`` form.
+
+        The file is described by child elements or by attributes of
+        ``AttachmentData`` (``ContentId`` optional: without it the file is
+        matched to no manifest entry and gets a positional id); the base64
+        bytes are in ``ContentTransferEncoded``, ``Data``, ``Content`` or
+        ``Value``, or are the element's own text.
+        """
+        attrs = {k.rpartition("}")[2].lower(): (v or "").strip() for k, v in node.el.attrib.items()}
+
+        def field(name):
+            return node.text(name) or attrs.get(name.lower(), "")
+
+        encoded = ""
+        for name in ("ContentTransferEncoded", "Data", "Content", "Value"):
+            encoded = node.text(name)
+            if encoded:
+                break
+        if not encoded and not len(node.el):
+            encoded = (node.el.text or "").strip()
+        data = b""
+        if encoded:
+            try:
+                data = base64.b64decode(encoded.encode("ascii"))
+            except (binascii.Error, ValueError):
+                data = self._lenient_b64(encoded, node)
+        return Attachment(
+            content_id=normalise_content_id(field("ContentId")) or f"attachment-{position}",
+            attachment_name=field("AttachmentName") or field("FileName") or field("Name"),
+            description=field("Description"),
+            content_type=field("ContentType"),
+            data=data,
+        )
+
     def _lenient_b64(self, encoded: str, node: _Node) -> bytes:
         compact = "".join(encoded.split())
         try:
@@ -322,7 +370,7 @@ class _Reader:
 class _Index:
     """Elements of a document grouped by normalised name (one pass)."""
 
-    WANTED = frozenset({"messageheader", "edxmlmanifest", "attachment"})
+    WANTED = frozenset({"messageheader", "edxmlmanifest", "attachment", "attachmentdata"})
 
     def __init__(self, root):
         self.found: dict[str, list] = {}
@@ -371,6 +419,9 @@ def parse(
     :class:`ParseError`.  Unsafe XML (DTD, entities) always raises
     :class:`~dongthap.qlvb.exchange.edxml.errors.UnsafeXMLError`.
     """
+    repair = ""
+    if recover and isinstance(data, (bytes, bytearray, memoryview)) and len(data) <= max_size:
+        data, repair = strip_leading_bytes(bytes(data))
     root, xml_errors = parse_xml(data, max_size=max_size, max_depth=max_depth,
                                  max_elements=max_elements, recover=recover)
     index = _Index(root)
@@ -378,6 +429,8 @@ def parse(
     if mh_el is None:
         raise ParseError("no MessageHeader: not an edXML package")
     reader = _Reader()
+    if repair:
+        reader.warnings.append(P.warning("xml-repaired", "/", repair))
     if xml_errors:
         reader.warnings.append(P.make("xml-recovered", "/", "; ".join(xml_errors[:3])))
     mh = _Node(mh_el, "MessageHeader")

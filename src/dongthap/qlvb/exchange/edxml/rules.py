@@ -63,7 +63,9 @@ def _document(pkg: DocumentPackage, today: datetime.date) -> list[P.Problem]:
 def _trace(pkg: DocumentPackage, out: list) -> None:
     b = pkg.trace_header_list.bussiness
     for i, hop in enumerate(pkg.trace_header_list.trace_headers, 1):
-        _required(hop.organ_id, f"TraceHeaderList/TraceHeader[{i}]/OrganId", out)
+        # A hop is history, not an address: a hop without OrganId is reported, never refused.
+        if not (hop.organ_id or "").strip():
+            out.append(P.warning("trace-hop-incomplete", f"TraceHeaderList/TraceHeader[{i}]/OrganId"))
     if b is None:
         return
     base = "TraceHeaderList/Bussiness"
@@ -71,9 +73,8 @@ def _trace(pkg: DocumentPackage, out: list) -> None:
               f"{base}/BussinessDocType", out)
     _in_range(b.paper, (0, 1), "invalid-flag", f"{base}/Paper", out)
     if b.bussiness_doc_type in (1, 2, 3):
-        _required(b.document_id, f"{base}/DocumentId", out)
-    if b.bussiness_doc_type == 3 and not b.replacement_info_list:
-        out.append(P.make("required", f"{base}/ReplacementInfoList"))
+        # Vendor SDKs leave Bussiness/DocumentId out and write the target in MessageHeader/DocumentId.
+        _required(target_document_id(pkg), f"{base}/DocumentId", out)
     for i, info in enumerate(b.replacement_info_list, 1):
         _required(info.document_id, f"{base}/ReplacementInfoList/ReplacementInfo[{i}]/DocumentId", out)
     if b.document_info is not None:
@@ -110,6 +111,32 @@ def _status(pkg: StatusPackage) -> list[P.Problem]:
         _required(mh.description, "MessageHeader/Description", out)
     _required(mh.timestamp, "MessageHeader/Timestamp", out)
     return out
+
+
+def target_document_id(pkg: DocumentPackage) -> str:
+    """DocumentId a revoke, update or replace refers to.
+
+    ``Bussiness/DocumentId``; when a sender leaves it out (vendor SDKs do),
+    ``MessageHeader/DocumentId``.
+    """
+    b = pkg.trace_header_list.bussiness
+    return ((b.document_id if b is not None else "") or pkg.message_header.document_id or "").strip()
+
+
+def replaced_document_ids(pkg: DocumentPackage) -> list[str]:
+    """DocumentIds a replacement (business type 3) replaces.
+
+    Those of ``ReplacementInfoList``; without that list, the target of
+    :func:`target_document_id` (the vendor SDK's form: the replacement is sent
+    under the id of the document it replaces).
+    """
+    b = pkg.trace_header_list.bussiness
+    ids = [(r.document_id or "").strip() for r in (b.replacement_info_list if b is not None else ())]
+    ids = [i for i in ids if i]
+    if ids:
+        return list(dict.fromkeys(ids))
+    target = target_document_id(pkg)
+    return [target] if target else []
 
 
 def normalise_content_id(content_id: str) -> str:

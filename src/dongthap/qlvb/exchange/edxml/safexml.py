@@ -127,3 +127,22 @@ def parse_xml(
         raise UnsafeXMLError("DOCTYPE/DTD declarations are not allowed in edXML packages")
     errors = [f"line {e.line}: {e.message}" for e in context.error_log] if recover else []
     return root, errors
+
+
+def strip_leading_bytes(data: bytes) -> tuple[bytes, str]:
+    """Drop a BOM, whitespace or stray bytes before the XML declaration (tolerant mode only).
+
+    Returns ``(data, repair)``; ``repair`` describes what was removed ("" when nothing).
+
+    Only for byte-oriented encodings (UTF-8 and the like): UTF-16 packages,
+    recognised by their BOM or NUL bytes, are left as they are.
+    """
+    head = data[:_PROLOG_SCAN]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head[:4] and b"<\x00" in head):
+        return data, ""
+    start = head.find(b"<?xml")
+    if start < 0:
+        start = head.find(b"<")
+    if start <= 0:
+        return data, ""
+    return data[start:], f"{start} byte(s) before the XML declaration removed"
