@@ -70,3 +70,37 @@ def test_worker_tick_needs_the_token(url):
     assert requests.post(f"{url}/@@exchange-worker-tick").status_code == 403
     assert requests.post(f"{url}/@@exchange-worker-tick",
                          headers={"X-Qlvb-Worker-Token": "guess"}).status_code == 403
+
+
+def test_import_over_the_limit_is_413_in_vietnamese_naming_the_limit(url):
+    from dongthap.qlvb.exchange.settings import max_package_mb
+
+    limit = max_package_mb()
+    data = edxml.build_document(external_package(to=(STTTT,)))
+    body = data + b" " * (limit * 1024 * 1024 + 1 - len(data))  # one byte over, still well-formed
+    r = session("stttt.vanthu").post(f"{url}/so-tttt/@edxml-import", data=body,
+                                     headers={"Content-Type": "application/xml"})
+    assert r.status_code == 413
+    message = r.json()["error"]["message"]
+    assert f"{limit} MiB" in message and "Gói tin vượt quá giới hạn" in message
+    assert "edXML" in message and "không đúng định dạng" not in message
+
+
+def test_refused_package_is_listed_in_exchange_problems(url):
+    pkg = external_package(to=("vxp.saas.03",), number="901")
+    r = session("stttt.vanthu").post(f"{url}/so-tttt/@edxml-import", data=edxml.build_document(pkg),
+                                     headers={"Content-Type": "application/xml"})
+    assert r.status_code == 400
+    reason = r.json()["error"]["message"]
+    listed = session("stttt.vanthu").get(f"{url}/so-tttt/@exchange-problems")
+    assert listed.status_code == 200
+    [item] = [i for i in listed.json()["items"] if i["code"] == "901/VPCP-KGVX"]
+    assert item["reason"] == reason and "Không có cơ quan nhận vxp.saas.03" in reason
+    assert item["addressed"] == ["vxp.saas.03"] and item["answered"] and item["sender"] == EXTERNAL
+    page = session("stttt.vanthu").get(f"{url}/so-tttt/@@exchange-problems")
+    assert page.status_code == 200 and "Sự cố liên thông" in page.text and "vxp.saas.03" in page.text
+    # the province administrator sees every refusal on the site root
+    everything = session("qtht").get(f"{url}/@exchange-problems")
+    assert any(i["code"] == "901/VPCP-KGVX" for i in everything.json()["items"])
+    for user in ("stttt.chuyenvien", None):
+        assert session(user).get(f"{url}/so-tttt/@exchange-problems").status_code in (401, 403)

@@ -58,6 +58,7 @@ class Outcome:
     result: str = "created"  # created, duplicate, status, recalled, updated, refused, ignored
     reason: str = ""
     documents: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # what was noticed and tolerated (Vietnamese)
 
 
 def _pick(raw, *names):

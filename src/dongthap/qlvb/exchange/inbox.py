@@ -8,8 +8,11 @@ raises on hostile input: it returns an :class:`~.engine.Outcome`.
 
 For a **document package** (BussinessDocType 0 new / 3 replace):
 
-1. parse safely (the edXML library: no DTD/entities, size and depth limits)
-   and validate; unreadable or invalid → refused;
+1. parse safely (the edXML library: no DTD/entities, depth limits, the one
+   size limit ``QLVB_EXCHANGE_MAX_PACKAGE_MB``); a formatting slip (bytes
+   before ``<?xml``, an undeclared ``xlink:`` prefix) is read in tolerant mode
+   and noted (:mod:`.acceptance`); validate — warnings (e.g. a trace hop
+   without OrganId) go to the import report; unreadable or invalid → refused;
 2. refused when it is marked secret (MẬT / TỐI MẬT / TUYỆT MẬT: state
    secrets never enter the system, QĐ 595);
 3. find the addressed agencies of this site by OrganId (``To``); none → refused;
@@ -21,11 +24,15 @@ For a **document package** (BussinessDocType 0 new / 3 replace):
    acknowledged, the package is processed again later);
 6. create an ``IncomingDocument`` in state ``received`` in each addressed
    agency (first PDF = the document, other PDFs = attachments, other files
-   kept aside unopened), verify its signatures (``signing.api.verify``),
-   keep the package, and queue status **01** to the sender.
+   kept aside unopened; without a bare PDF: the only PDF of a ZIP, else the
+   Word file as sent, marked ``reference`` — :mod:`.edxml.mainfile`), verify
+   its signatures (``signing.api.verify``), keep the package, and queue
+   status **01** to the sender.
 
-Refusals are acknowledged ``fail`` and answered with status **02** and a
-Vietnamese reason (when the sender can be identified).  A **revoke** (1)
+Refusals are acknowledged ``fail``, answered with status **02** and a
+Vietnamese reason (when the sender can be identified) in the name of one of
+our agencies (never of a foreign code the sender wrote), and recorded for the
+"exchange problems" list (:mod:`.refusals`).  A **revoke** (1)
 recalls the earlier document per NĐ 30 (not yet registered: removed;
 registered: frozen with a notice; both logged) and is answered with **15**;
 an **update** (2) corrects the earlier document (or recalls it for an agency
@@ -37,6 +44,7 @@ recipient status of the matching outgoing entry.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 
@@ -50,7 +58,10 @@ from zope.event import notify
 from zope.interface import alsoProvides
 
 from . import edxml
+from .acceptance import read_package, report_warnings, too_large_reason
+from .edxml import mainfile
 from .edxml.rules import errors as blocking
+from .edxml.rules import replaced_document_ids, target_document_id
 from .engine import Outcome, RetryLater
 from .events import RecipientStatusChanged
 from .outbox import queue_status
@@ -185,7 +196,9 @@ class Inbox:
 
     def process(self, data, *, source_id="", sender_hint="") -> Outcome:
         try:
-            pkg = edxml.parse(data)
+            pkg = read_package(data)
+        except edxml.PackageTooLargeError:
+            return self._refuse(None, too_large_reason(), source_id=source_id, sender_hint=sender_hint)
         except edxml.EdXMLError as exc:
             return self._refuse(None, f"Gói tin không đọc được (không đúng định dạng edXML): {exc}",
                                 source_id=source_id, sender_hint=sender_hint)
@@ -201,21 +214,29 @@ class Inbox:
     def _refuse(self, pkg, reason, *, source_id="", sender_hint="", agency=None):
         mh = pkg.message_header if pkg is not None else None
         organ_id = ""
-        if agency is None and mh is not None:
-            for org in mh.to:
-                agency = _agency(org.organ_id)
-                if agency is not None:
-                    break
-            organ_id = mh.to[0].organ_id if mh.to else ""
+        addressed = [o.organ_id.strip() for o in mh.to if o.organ_id.strip()] if mh is not None else []
+        ours = [a for a in (_agency(code) for code in addressed) if a is not None]
+        if agency is None and ours:
+            agency = ours[0]
         if agency is None and self.import_agency is not None:
             agency = self.import_agency
-        if agency is None and not organ_id:
+        if agency is None:
+            # Never answer in the name of the foreign code the sender wrote: answer as this site.
             organ_id = self._default_organ()
-        reply(pkg, code=edxml.constants.STATUS_REFUSED, description=reason, agency=agency,
-              organ_id=organ_id, to=sender_hint, document_id=source_id, site=self.site)
+        entry = reply(pkg, code=edxml.constants.STATUS_REFUSED, description=reason, agency=agency,
+                      organ_id=organ_id, to=sender_hint, document_id=source_id, site=self.site)
+        code = ""
+        if mh is not None and mh.code.code_number:
+            code = "/".join(x for x in (mh.code.code_number, mh.code.code_notation) if x)
         self.store.record("refused", reason=reason[:MAX_REASON], source=self.source, source_id=source_id,
                           sender=(mh.from_.organ_id if mh else sender_hint),
-                          document_id=(mh.document_id if mh else ""))
+                          sender_name=(mh.from_.organ_name if mh else ""),
+                          document_id=(mh.document_id if mh else ""), code=code,
+                          subject=_cut(mh.subject if mh else "", 300), addressed=addressed,
+                          ours=bool(ours) or self.import_agency is not None,
+                          agency=agency.agency_code if agency is not None else organ_id,
+                          answered=entry.id if entry is not None else "",
+                          answered_by=entry.sender if entry is not None else "")
         logger.warning("exchange: package %s refused: %s", source_id or "(import)", reason)
         return Outcome(ack="fail", result="refused", reason=reason)
 
@@ -253,7 +274,9 @@ class Inbox:
     # -- document packages -----------------------------------------------------
     def _document(self, pkg, source_id, sender_hint, data):
         mh = pkg.message_header
-        problems = blocking(edxml.validate(pkg))
+        checked = edxml.validate(pkg)
+        pkg.warnings = report_warnings(pkg, checked)
+        problems = blocking(checked)
         if problems:
             reason = "Gói tin không hợp lệ: " + "; ".join(p.message_vi for p in problems[:8])
             return self._refuse(pkg, reason, source_id=source_id, sender_hint=sender_hint)
@@ -269,10 +292,14 @@ class Inbox:
                                 source_id=source_id, sender_hint=sender_hint)
         kind = pkg.business_doc_type
         if kind == edxml.DOCTYPE_REVOKE:
-            return self._revoke(pkg, targets, source_id)
-        if kind == edxml.DOCTYPE_UPDATE:
-            return self._update(pkg, targets, source_id, data)
-        return self._create_all(pkg, targets, source_id, data)
+            outcome = self._revoke(pkg, targets, source_id)
+        elif kind == edxml.DOCTYPE_UPDATE:
+            outcome = self._update(pkg, targets, source_id, data)
+        else:
+            outcome = self._create_all(pkg, targets, source_id, data)
+        if not outcome.warnings:
+            outcome.warnings = _texts(pkg.warnings)
+        return outcome
 
     def _targets(self, pkg):
         wanted = [o.organ_id.strip() for o in pkg.message_header.to if o.organ_id.strip()]
@@ -302,27 +329,41 @@ class Inbox:
         return ""
 
     def _create_all(self, pkg, targets, source_id, data):
-        mh = pkg.message_header
-        fresh = [a for a in targets
-                 if document_key(mh.document_id, a.agency_code) not in self.store.documents]
+        fresh = [a for a in targets if self._is_new(pkg, a, data)]
         if not fresh:
-            return Outcome(result="duplicate", reason="already received")
+            return Outcome(result="duplicate", reason="already received", warnings=_texts(pkg.warnings))
         reason = self._scan(pkg, fresh[0])
         if reason:
             return self._refuse(pkg, reason, source_id=source_id, agency=fresh[0])
-        pdfs = [a for a in pkg.attachments if a.detected_type == "application/pdf"]
-        if not pdfs:
-            return self._refuse(pkg, "Gói tin không có tệp văn bản PDF.", source_id=source_id,
+        choice = mainfile.choose(pkg.attachments)
+        if choice.main is None:
+            return self._refuse(pkg, "Gói tin không có tệp văn bản.", source_id=source_id,
                                 agency=fresh[0])
+        if not choice.verifiable:
+            pkg.warnings.append(_received_as_sent(choice))
         paths = []
         for agency in fresh:
-            doc = self._create(pkg, agency, pdfs, source_id, data)
+            replaced = self._replaced(pkg, agency)  # before the new one takes over a shared id
+            doc = self._create(pkg, agency, choice, source_id, data)
             paths.append("/".join(doc.getPhysicalPath()))
             if pkg.business_doc_type == edxml.DOCTYPE_REPLACE:
-                self._replace_old(pkg, agency, doc)
-        return Outcome(result="created", documents=paths)
+                self._replace_old(pkg, agency, doc, replaced)
+                key = document_key(pkg.message_header.document_id, agency.agency_code)
+                self.store.statuses_seen.insert(_replace_seen(key, data))
+        return Outcome(result="created", documents=paths, warnings=_texts(pkg.warnings))
 
-    def _create(self, pkg, agency, pdfs, source_id, data):
+    def _is_new(self, pkg, agency, data):
+        """Not yet received by ``agency`` — a replacement sent under the id it replaces included."""
+        key = document_key(pkg.message_header.document_id, agency.agency_code)
+        if key not in self.store.documents:
+            return True
+        if pkg.business_doc_type != edxml.DOCTYPE_REPLACE:
+            return False
+        if pkg.message_header.document_id not in replaced_document_ids(pkg):
+            return False
+        return _replace_seen(key, data) not in self.store.statuses_seen
+
+    def _create(self, pkg, agency, choice, source_id, data):
         from dongthap.qlvb.incoming import api as incoming
         from dongthap.qlvb.numbering import counter
 
@@ -330,7 +371,6 @@ class Inbox:
         when = counter.vietnam_now()
         folder = incoming.year_folder(agency, counter.current_year(when), create=True)
         doc_id = incoming.new_document_id(folder)
-        main, others = pdfs[0], pdfs[1:]
         sender_name = mh.from_.organ_name or mh.from_.organization_in_charge or mh.from_.organ_id
         issued = mh.promulgation_info.promulgation_date or when.date()
         values = {
@@ -347,16 +387,18 @@ class Inbox:
             "due_date": mh.due_date,
             "page_amount": mh.other_info.page_amount or None,
             "source": "axis",
-            "file": incoming.make_file(main.data, main.attachment_name or "van-ban.pdf"),
-            "attachments": [incoming.make_file(a.data, a.attachment_name) for a in others],
+            "file": incoming.make_file(choice.main_data, choice.main_name),
+            "attachments": [incoming.make_file(a.data, a.attachment_name) for a in choice.pdf_attachments],
         }
         # Pending files become real blobs here (never store the placeholder itself).
         values = incoming.materialize(values)
+        if choice.main_type != mainfile.PDF:  # stored as sent, with its real type
+            values["file"].contentType = choice.main_type
         doc = createContent("IncomingDocument", **{k: v for k, v in values.items() if v is not None})
         doc.id = doc_id
         doc.arrival_date = when
         doc.arrival_year = counter.current_year(when)
-        if not values["page_amount"]:
+        if not values["page_amount"] and choice.main_type == mainfile.PDF:
             doc.page_amount = incoming.count_pdf_pages(values["file"])
         package = Blob()
         with package.open("w") as fh:
@@ -367,14 +409,12 @@ class Inbox:
             received_at=when.isoformat(), business_type=pkg.business_doc_type,
             warnings=[p.message_vi for p in pkg.warnings][:20],
             response_for=[r.document_id for r in mh.response_for],
-            other_files=[],
+            other_files=[], received_as=choice.mode,
         )
         doc.qlvb_exchange = info
         doc.qlvb_exchange_package = package
         kept = []
-        for att in pkg.attachments:
-            if any(att is p for p in pdfs):
-                continue
+        for att in choice.kept:
             blob = Blob()
             with blob.open("w") as fh:
                 fh.write(att.data)
@@ -394,6 +434,8 @@ class Inbox:
         except Exception:  # noqa: BLE001 - verification never blocks receiving
             logger.exception("exchange: verifying %s failed", doc_id)
             info["legal_validity"] = ""
+        if not choice.verifiable:
+            _mark_reference(doc, info)
         doc.reindexObject()
         uid = api.content.get_uuid(doc)
         self.store.documents[document_key(mh.document_id, agency.agency_code)] = uid
@@ -411,25 +453,28 @@ class Inbox:
             return None
         return api.content.get(UID=uid)
 
-    def _replace_old(self, pkg, agency, new_doc):
-        business = pkg.trace_header_list.bussiness
+    def _replaced(self, pkg, agency):
+        """``[(DocumentId, document)]`` a replacement replaces for ``agency`` (none for other packages)."""
+        if pkg.business_doc_type != edxml.DOCTYPE_REPLACE or pkg.trace_header_list.bussiness is None:
+            return []
+        found = [(i, self._earlier(i, agency)) for i in replaced_document_ids(pkg)]
+        return [(i, doc) for i, doc in found if doc is not None]
+
+    def _replace_old(self, pkg, agency, new_doc, olds):
         new_uid = api.content.get_uuid(new_doc)
         replaced = []
-        for info in business.replacement_info_list if business else ():
-            old = self._earlier(info.document_id, agency)
-            if old is None:
-                continue
+        for document_id, old in olds:
             recall_document(old, reason=f"Bị thay thế bởi văn bản {pkg.message_header.code.code_number}/"
                                         f"{pkg.message_header.code.code_notation}.",
                             sender=pkg.message_header.from_.organ_id, store=self.store,
-                            document_id=info.document_id, replaced_by=new_uid)
+                            document_id=document_id, replaced_by=new_uid)
             replaced.append(api.content.get_uuid(old))
         new_doc.qlvb_exchange["replaces"] = replaced
 
     def _revoke(self, pkg, targets, source_id):
         mh = pkg.message_header
         business = pkg.trace_header_list.bussiness
-        document_id = (business.document_id if business else "") or mh.document_id
+        document_id = target_document_id(pkg)
         reason = (business.bussiness_doc_reason if business else "") or "Cơ quan gửi thu hồi văn bản."
         done = []
         for agency in targets:
@@ -456,7 +501,7 @@ class Inbox:
     def _update(self, pkg, targets, source_id, data):
         mh = pkg.message_header
         business = pkg.trace_header_list.bussiness
-        document_id = (business.document_id if business else "") or mh.document_id
+        document_id = target_document_id(pkg)
         stamp = ""
         hops = pkg.trace_header_list.trace_headers
         if hops and hops[-1].timestamp:
@@ -509,6 +554,42 @@ class Inbox:
         doc.reindexObject()
         incoming.add_trail(doc, "exchange_update", "Cập nhật theo gói tin của cơ quan gửi.")
         self.store.record("updated", document_uid=api.content.get_uuid(doc), document_id=mh.document_id)
+
+
+def _replace_seen(key, data):
+    """Dedup key of a replacement received under the id it replaces (the package's hash)."""
+    return f"replace|{key}|{hashlib.sha256(data).hexdigest()}"
+
+
+def _texts(problems):
+    return [p.message_vi for p in problems][:20]
+
+
+class _ReceivedProblem:
+    """A note of the import report (same shape as the edXML problems' ``message_vi``)."""
+
+    is_error = False
+
+    def __init__(self, message_vi):
+        self.message_vi = message_vi
+
+
+def _received_as_sent(choice):
+    if choice.mode == "zip-pdf":
+        text = (f"Văn bản không gửi dưới dạng tệp PDF riêng: đã lấy tệp PDF duy nhất trong tệp nén "
+                f"({choice.note}); chữ ký số không kiểm tra được, văn thư xem xét.")
+    else:
+        text = (f"Văn bản không có tệp PDF: đã nhận nguyên tệp gửi kèm ({choice.note}); "
+                "chữ ký số không kiểm tra được, văn thư xem xét.")
+    return _ReceivedProblem(text)
+
+
+def _mark_reference(doc, info):
+    """Not sent as a bare PDF: no verifiable signature ("reference"); the clerk decides."""
+    from dongthap.qlvb.signing.behaviors import REFERENCE
+
+    info["legal_validity"] = REFERENCE
+    doc.legal_validity = REFERENCE
 
 
 def recall_document(doc, *, reason, sender, store, document_id, replaced_by=None) -> str:

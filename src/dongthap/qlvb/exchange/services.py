@@ -32,9 +32,9 @@ from . import api as exchange_api
 from .engine import RetryLater
 from .inbox import process_package
 from .outbox import ExchangeError, package_from_document
+from .settings import max_package_mb, max_package_size
 from .queue import KIND_DOCUMENT
 
-MAX_IMPORT = 30 * 1024 * 1024
 
 
 class ExchangeStatusGet(Service):
@@ -105,14 +105,16 @@ class EdxmlImportPost(Service):
         if outcome.result == "refused":
             transaction.commit()  # keep the refusal record and the 02 answer
             self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": outcome.reason}, "result": outcome.result}
+            return {"error": {"type": "BadRequest", "message": outcome.reason}, "result": outcome.result,
+                    "warnings": outcome.warnings}
         documents = []
         for path in outcome.documents:
             obj = site.unrestrictedTraverse(path)
             documents.append({"@id": obj.absolute_url(), "uid": api.content.get_uuid(obj),
                               "state": api.content.get_state(obj)})
         self.request.response.setStatus(201 if documents else 200)
-        return {"result": outcome.result, "reason": outcome.reason, "documents": documents}
+        return {"result": outcome.result, "reason": outcome.reason, "documents": documents,
+                "warnings": outcome.warnings}
 
     def _body(self):
         request = self.request
@@ -120,20 +122,31 @@ class EdxmlImportPost(Service):
         raw = request.get("BODY") or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
-        if len(raw) > MAX_IMPORT * 4 // 3 + 1024:
-            return error(request, 413, "PayloadTooLarge", _(
-                "error_import_too_large", default="The package is too large."))
+        # One limit, on the package itself (QLVB_EXCHANGE_MAX_PACKAGE_MB); a JSON body carries it in
+        # base64, so its body may be 4/3 of it (plus the JSON around).
+        limit = max_package_size()
+        envelope = limit * 4 // 3 + 64 * 1024 if content_type == "application/json" else limit
+        if len(raw) > envelope:
+            return self._too_large()
         if content_type == "application/json":
             try:
                 body = json.loads(raw or b"{}")
-                return base64.b64decode(body.get("data") or "", validate=False)
+                data = base64.b64decode(body.get("data") or "", validate=False)
             except (ValueError, AttributeError, binascii.Error):
                 return error(request, 400, "BadRequest", _(
                     "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
+            return self._too_large() if len(data) > limit else data
         if not raw:
             return error(request, 400, "BadRequest", _(
                 "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
         return raw
+
+    def _too_large(self):
+        return error(self.request, 413, "PayloadTooLarge", _(
+            "error_import_too_large_limit",
+            default="The package is larger than the limit of ${limit} MiB (the edXML package as sent, "
+                    "attachments included in base64).",
+            mapping={"limit": max_package_mb()}))
 
 
 class RetryPost(Service):

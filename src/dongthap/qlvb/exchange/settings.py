@@ -204,3 +204,29 @@ def get_transport(config: dict | None = None):
         return DirectoryTransport(base / "outbox", base / "inbox", base / "done",
                                   agencies_file=agencies if agencies.exists() else None)
     return None
+
+
+ENV_MAX_PACKAGE = "QLVB_EXCHANGE_MAX_PACKAGE_MB"
+DEFAULT_MAX_PACKAGE_MB = 40
+
+
+def max_package_mb() -> int:
+    """The one size limit of a received edXML package, in MiB (``QLVB_EXCHANGE_MAX_PACKAGE_MB``).
+
+    It bounds the package as received (the XML with its base64 attachments,
+    about 4/3 of the files' size): ``@edxml-import`` answers 413 above it and
+    the inbox refuses larger packages from the axis with the same limit.
+    """
+    raw = (os.environ.get(ENV_MAX_PACKAGE) or "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_PACKAGE_MB
+    except ValueError:
+        logger.warning("exchange: %s=%r is not a whole number of MiB; using %s", ENV_MAX_PACKAGE, raw,
+                       DEFAULT_MAX_PACKAGE_MB)
+        value = DEFAULT_MAX_PACKAGE_MB
+    return value if value > 0 else DEFAULT_MAX_PACKAGE_MB
+
+
+def max_package_size() -> int:
+    """:func:`max_package_mb` in bytes."""
+    return max_package_mb() * 1024 * 1024
