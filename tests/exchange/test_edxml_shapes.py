@@ -166,3 +166,16 @@ def test_zip_extraction_reads_only_the_pdf_member(monkeypatch):
     monkeypatch.setattr(zipfile.ZipFile, "open", spy)
     assert mainfile.pdf_in_zip(data) == ("a.pdf", PDF)
     assert opened == ["a.pdf"]
+
+
+def test_axis_transport_can_fetch_a_package_of_the_one_limit(monkeypatch):
+    from dongthap.qlvb.exchange import settings
+
+    monkeypatch.setenv("QLVB_AXIS_SECRET", "s3cret")
+    monkeypatch.setenv("QLVB_EXCHANGE_MAX_PACKAGE_MB", "60")
+    config = {"transport": "axis", "axis_url": "https://axis.example", "axis_system_id": "sys",
+              "axis_secret_env": "QLVB_AXIS_SECRET", "axis_secret_file": ""}
+    transport = settings.get_transport(config)
+    assert transport.max_response_size >= 60 * 1024 * 1024 * 4 // 3
+    monkeypatch.setenv("QLVB_EXCHANGE_MAX_PACKAGE_MB", "not a number")
+    assert settings.max_package_mb() == settings.DEFAULT_MAX_PACKAGE_MB

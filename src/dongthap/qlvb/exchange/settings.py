@@ -179,6 +179,7 @@ def policy(config: dict | None = None) -> BackoffPolicy:
 def get_transport(config: dict | None = None):
     """The configured transport, or None when the exchange is switched off or incomplete."""
     from .transports import AxisHttpTransport, DirectoryTransport
+    from .transports.axis_http import DEFAULT_MAX_RESPONSE
 
     config = config or values()
     kind = config.get("transport") or "none"
@@ -193,8 +194,11 @@ def get_transport(config: dict | None = None):
                 paths = json.loads(config["axis_paths"])
             except ValueError:
                 logger.error("exchange: the operation paths are not valid JSON; using the defaults")
+        # getEdoc answers the package in base64 inside JSON: room for the one package limit.
+        max_response = max(DEFAULT_MAX_RESPONSE, max_package_size() * 4 // 3 + 1024 * 1024)
         return AxisHttpTransport(url, system_id, secret, paths=paths or None,
-                                 verify=bool(config.get("axis_verify_tls", True)))
+                                 verify=bool(config.get("axis_verify_tls", True)),
+                                 max_response_size=max_response)
     if kind == "directory":
         base = (config.get("directory_path") or "").strip()
         if not base:
