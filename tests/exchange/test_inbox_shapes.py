@@ -96,6 +96,16 @@ def test_word_only_document_is_received_as_sent_for_the_clerk(portal):
     assert doc.qlvb_exchange["received_as"] == "as-sent"
     assert any("cong_van.docx" in w for w in outcome.warnings)
     assert [c for _f, c, _d in queued_statuses(portal)] == ["01"]
+    # the clerk opens it like any received document
+    from zope.component import getMultiAdapter
+    from zope.interface import alsoProvides
+    from dongthap.qlvb.interfaces import IQlvbLayer
+
+    request = portal.REQUEST
+    alsoProvides(request, IQlvbLayer)
+    with api.env.adopt_user(username="stttt.vanthu"):
+        html = getMultiAdapter((doc, request), name="incoming-view")()
+    assert doc.title in html
 
 
 def test_pdf_inside_a_zip_is_taken_out(portal):
@@ -166,7 +176,7 @@ def test_import_success_rate_over_our_shapes(portal):
     shapes = dict(ACCEPTED_SHAPES)
     shapes["docx-only"] = shape_docx_only
     shapes["pdf-in-zip"] = lambda p: shape_pdf_in_zip(p, pdf())
-    shapes["foreign-hop+attachment-data"] = lambda p: ACCEPTED_SHAPES["attachment-data"](p).replace(
+    shapes["hop-without-organ+attachment-data"] = lambda p: ACCEPTED_SHAPES["attachment-data"](p).replace(
         b"</edXML:TraceHeader>", b"</edXML:TraceHeader><edXML:TraceHeader><edXML:Timestamp>"
         b"2024/03/05 09:01:02</edXML:Timestamp></edXML:TraceHeader>", 1)
     results = {}
