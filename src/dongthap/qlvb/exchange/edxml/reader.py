@@ -431,7 +431,10 @@ def parse(
     reader = _Reader()
     if repair:
         reader.warnings.append(P.warning("xml-repaired", "/", repair))
-    if xml_errors:
+    if xml_errors and all("Namespace prefix" in e for e in xml_errors):
+        # only undeclared prefixes (e.g. xlink:href): nothing was lost, the names were read as written
+        reader.warnings.append(P.warning("xml-repaired", "/", "; ".join(xml_errors[:3])))
+    elif xml_errors:
         reader.warnings.append(P.make("xml-recovered", "/", "; ".join(xml_errors[:3])))
     mh = _Node(mh_el, "MessageHeader")
     header_el = mh_el.getparent()
