@@ -148,3 +148,14 @@ def test_registration_tool_refuses_the_prefix(demo):
     assert not registration.isMemberIdAllowed("qlvb-000.00.59.H20-clerk")
     assert not registration.isMemberIdAllowed("QlVb-x")
     assert registration.isMemberIdAllowed("stttt.nguoimoi")
+
+
+def test_upgrade_1004_reserves_the_prefix_on_an_existing_site(demo):
+    from dongthap.qlvb.upgrades import v1004_accounts
+
+    registration = api.portal.get_tool("portal_registration")
+    with api.env.adopt_roles(["Manager"]):
+        registration.manage_editIDPattern("")  # as a 1003 site was
+        assert registration.isMemberIdAllowed("qlvb-000.00.60.H20-leader")
+        v1004_accounts.reserve_prefix(None)
+    assert not registration.isMemberIdAllowed("qlvb-000.00.60.H20-leader")
