@@ -49,6 +49,13 @@ def test_cross_site_text_plain_post_with_the_cookie_is_refused(demo_server):
     assert r.status_code == 403, r.text
     assert r.json()["error"]["message"] == CSRF_MESSAGE
     assert _staff(url)["stttt.chuyenvien"] == ["specialist"]
+    # through ++api++ a form needs not even an Accept header
+    host, _, site = url.rpartition("/")
+    r = s.post(f"{host}/{site}/++api++/so-tttt/@staff", data=body,
+               headers={"Content-Type": "text/plain"})
+    assert r.status_code == 403, r.text
+    assert r.json()["error"]["message"] == CSRF_MESSAGE
+    assert _staff(url)["stttt.chuyenvien"] == ["specialist"]
     # a form-encoded or type-less body is refused the same way
     for headers in ({"Content-Type": "application/x-www-form-urlencoded"}, {}):
         r = s.post(f"{url}/so-tttt/@staff", data=body.encode(),
