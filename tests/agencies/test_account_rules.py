@@ -157,5 +157,7 @@ def test_upgrade_1004_reserves_the_prefix_on_an_existing_site(demo):
     with api.env.adopt_roles(["Manager"]):
         registration.manage_editIDPattern("")  # as a 1003 site was
         assert registration.isMemberIdAllowed("qlvb-000.00.60.H20-leader")
-        v1004_accounts.reserve_prefix(None)
+        api.portal.get_tool("acl_users").source_users.addUser(
+            "qlvb-000.00.61.H20-clerk", "qlvb-000.00.61.H20-clerk", "MatKhau@2026")
+        assert v1004_accounts.reserve_prefix(None) == ["qlvb-000.00.61.H20-clerk"]
     assert not registration.isMemberIdAllowed("qlvb-000.00.60.H20-leader")
