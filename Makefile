@@ -55,7 +55,7 @@ start: site
 	@echo
 	@echo "================================================================="
 	@echo " Hệ thống quản lý văn bản và điều hành — http://localhost:8080/qlvb"
-	@echo " Zope admin: admin / admin   Demo staff password: Demo@2026"
+	@echo " Zope admin (demo mode): admin / admin   Demo staff password: Demo@2026"
 	@echo " Demo logins (one per role per agency): see README.md, e.g."
 	@echo "   stttt.vanthu  stttt.lanhdao  stttt.chuyenvien  stttt.quantri  qtht"
 	@echo "================================================================="

@@ -2,12 +2,15 @@
 
 Run by ``make site``/``make start``: ``zconsole run var/instance/etc/zope.conf scripts/create_site.py``.
 Idempotent: an existing site is kept; only pending upgrade steps of our profile
-run and missing demo data is added, so running it twice changes nothing.
-Environment: QLVB_SITE_ID (qlvb), QLVB_ADMIN_USER / QLVB_ADMIN_PASSWORD
-(admin / admin, the Zope root manager), QLVB_DEMO (1: install demo data).
+run. The demo data is seeded once per site (``dongthap.qlvb.demo.data``): what an
+administrator deleted or revoked later never comes back.
+Environment: QLVB_SITE_ID (qlvb), QLVB_ADMIN_USER (admin) / QLVB_ADMIN_PASSWORD (the
+Zope root manager; unset: ``admin`` in demo mode, else a generated password printed
+once, see ``dongthap.qlvb.utils.zope_admin``), QLVB_DEMO (1: install demo data).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
+from App.config import getConfiguration
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
@@ -16,14 +19,16 @@ import transaction
 
 SITE_ID = os.environ.get("QLVB_SITE_ID", "qlvb")
 ADMIN = os.environ.get("QLVB_ADMIN_USER", "admin")
-ADMIN_PASSWORD = os.environ.get("QLVB_ADMIN_PASSWORD", "admin")
+ADMIN_PASSWORD = os.environ.get("QLVB_ADMIN_PASSWORD", "")
 DEMO = os.environ.get("QLVB_DEMO", "1") == "1"
 
 app = makerequest(app)  # noqa: F821 - ``app`` is given by zconsole
 if app.acl_users.getUserById(ADMIN) is None:
-    app.acl_users.userFolderAddUser(ADMIN, ADMIN_PASSWORD, ["Manager"], [])
+    from dongthap.qlvb.utils.zope_admin import ensure_zope_admin
+
+    ensure_zope_admin(app.acl_users, name=ADMIN, password=ADMIN_PASSWORD, demo=DEMO,
+                      var_dir=getConfiguration().clienthome)
     transaction.commit()
-    print(f"Zope administrator '{ADMIN}' created")
 admin = app.acl_users.getUserById(ADMIN)
 newSecurityManager(None, admin.__of__(app.acl_users))
 
@@ -55,6 +60,11 @@ for profile in ("dongthap.qlvb:default",):
         print(f"running upgrade steps of {profile}")
         setup.upgradeProfile(profile)
 if DEMO:
-    setup.runAllImportStepsFromProfile("profile-dongthap.qlvb:demo", purge_old=False)
-    print("demo data in place")
+    from dongthap.qlvb.demo import data as demo_data
+
+    if demo_data.seeded_version(site) >= demo_data.DEMO_VERSION:
+        print("demo data seeded before: nothing added again")
+    else:
+        setup.runAllImportStepsFromProfile("profile-dongthap.qlvb:demo", purge_old=False)
+        print("demo data seeded")
 transaction.commit()

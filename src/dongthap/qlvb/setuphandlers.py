@@ -24,6 +24,9 @@ def post_install(context):
     api.group.grant_roles(groupname=R.PROVINCE_ADMIN_GROUP, roles=[R.PROVINCE_ADMIN])
     portal = api.portal.get()
     portal.setLayout("qlvb-home")
+    from dongthap.qlvb.agencies.api import reserve_group_prefix
+
+    reserve_group_prefix(portal)
 
 
 def uninstall(context):

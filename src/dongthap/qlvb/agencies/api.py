@@ -25,6 +25,15 @@ logger = logging.getLogger("dongthap.qlvb.agencies")
 
 GROUPS_ATTR = "_qlvb_groups"
 
+#: Every group of ours starts with this; no account may (case-insensitive), so that a
+#: local or global role granted to a group id never reaches an account of the same id.
+GROUP_PREFIX = "qlvb-"
+
+#: The pattern of allowed account ids given to Plone's registration tool (used by
+#: ``api.user.create``, ``@users``, the registration and "add user" forms): Plone's own
+#: pattern, minus the group prefix.
+MEMBER_ID_PATTERN = r"^(?![Qq][Ll][Vv][Bb]-)\w[\w.\-@+]+\w$"
+
 # Vietnamese group titles are data (shown in Plone's user and group control panel).
 GROUP_TITLE_PREFIX = {
     R.CLERK: "Văn thư",
@@ -40,9 +49,49 @@ GROUP_TITLE_PREFIX = {
 class StaffError(ValueError):
     """A staff operation that cannot be done; ``message`` is translatable."""
 
-    def __init__(self, message):
+    def __init__(self, message, status=400):
         super().__init__(message)
         self.message = message
+        self.status = status
+
+
+def is_reserved_id(name):
+    """Whether ``name`` looks like one of our group ids (no account may be named so)."""
+    return str(name or "").lower().startswith(GROUP_PREFIX)
+
+
+def check_new_username(username):
+    """Refuse an account name in the groups' name space (:class:`StaffError`)."""
+    from dongthap.qlvb.i18n import _
+
+    if is_reserved_id(username):
+        raise StaffError(
+            _("error_username_reserved",
+              default="Account names starting with \"${prefix}\" are reserved for the system's groups.",
+              mapping={"prefix": GROUP_PREFIX})
+        )
+
+
+def reserve_group_prefix(portal=None):
+    """Make Plone's registration tool refuse account ids starting with the group prefix."""
+    portal = portal or api.portal.get()
+    registration = getToolByName(portal, "portal_registration")
+    if getattr(registration, "member_id_pattern", "") != MEMBER_ID_PATTERN:
+        registration.manage_editIDPattern(MEMBER_ID_PATTERN)
+
+
+def free_group_id(base):
+    """``base``, or ``base-2``, ``base-3``… : an id that is neither a group nor an account.
+
+    A local role granted to a group id would also reach an account of that id, so a
+    group is never created under the id of an existing account.
+    """
+    acl_users = getToolByName(api.portal.get(), "acl_users")
+    gid, n = base, 1
+    while api.group.get(groupname=gid) is not None or acl_users.getUserById(gid) is not None:
+        n += 1
+        gid = f"{base}-{n}"
+    return gid
 
 
 def get_agency(context):
@@ -73,11 +122,14 @@ def ensure_groups(agency):
     for role in R.AGENCY_ROLES:
         gid = mapping.get(role)
         if gid is None:
-            gid = f"qlvb-{agency.agency_code}-{R.ROLE_KEYS[role]}"
+            gid = free_group_id(f"{GROUP_PREFIX}{agency.agency_code}-{R.ROLE_KEYS[role]}")
             mapping[role] = gid
             changed = True
         title = f"{GROUP_TITLE_PREFIX[role]} - {agency.title}"
         if api.group.get(groupname=gid) is None:
+            if getToolByName(agency, "acl_users").getUserById(gid) is not None:
+                # an account holds the id: never give it the role meant for the group
+                gid = mapping[role] = free_group_id(gid)
             api.group.create(groupname=gid, title=title)
             changed = True
         local = dict(agency.get_local_roles()).get(gid, ())
@@ -139,11 +191,57 @@ def _check_roles(roles):
         )
 
 
+def may_move_staff():
+    """Whether the current user manages staff province-wide (not one agency's admin).
+
+    The provincial administrator, Manager and Site Administrator hold "Manage staff"
+    on the site itself; an agency admin holds it on his agency only.
+    """
+    return api.user.has_permission(R.MANAGE_STAFF, obj=api.portal.get())
+
+
+def check_grant(*, agency, user):
+    """Refuse (:class:`StaffError`, 403) to give ``user`` roles of ``agency`` when the rules forbid it.
+
+    * nobody gives himself roles (an agency admin his own agency's, the provincial
+      administrator a clerk's in any agency);
+    * an account holding the provincial administrator's global role gets no agency
+      role: he runs the system and reads no documents (separation of duties);
+    * an account that holds roles in another agency is that agency's member of staff:
+      pulling it into this agency is moving people between agencies, the provincial
+      administrator's act — an agency admin cannot.
+    """
+    from dongthap.qlvb.i18n import _
+
+    if is_reserved_id(user.getId()) or is_reserved_id(user.getUserName()):
+        check_new_username(user.getUserName() if is_reserved_id(user.getUserName()) else user.getId())
+    actor = api.user.get_current()
+    if actor is not None and actor.getId() == user.getId():
+        raise StaffError(_("error_grant_self", default="You cannot give roles to your own account."),
+                         status=403)
+    if R.PROVINCE_ADMIN in api.user.get_roles(user=user):
+        raise StaffError(
+            _("error_grant_province_admin",
+              default="${username} is a provincial administrator and gets no role in an agency.",
+              mapping={"username": user.getUserName()}), status=403)
+    if may_move_staff():
+        return
+    others = [a for a in agencies_of(username=user.getUserName())
+              if a.UID() != agency.UID()]
+    if others:
+        raise StaffError(
+            _("error_grant_other_agency",
+              default="${username} is staff of ${agency}; only the provincial administrator "
+                      "moves people between agencies.",
+              mapping={"username": user.getUserName(), "agency": others[0].title}), status=403)
+
+
 def assign(*, agency, username, roles, departments=None):
     """Give ``username`` the ``roles`` in ``agency`` (adds them to its groups).
 
     ``departments``: when given, the ids of the agency's departments the person
     belongs to from now on (see :mod:`dongthap.qlvb.agencies.departments`).
+    The rules of :func:`check_grant` apply to the current user.
     """
     from dongthap.qlvb.agencies.departments import check_departments
     from dongthap.qlvb.agencies.departments import set_departments
@@ -158,13 +256,16 @@ def assign(*, agency, username, roles, departments=None):
             _("error_no_such_user", default="There is no account named ${username}.",
               mapping={"username": username})
         )
+    check_grant(agency=agency, user=user)
     ensure_groups(agency)
     gtool = getToolByName(api.portal.get(), "portal_groups")
     for role in roles:
         gtool.addPrincipalToGroup(user.getId(), group_id(agency, role))
     if departments is not None:
         set_departments(agency=agency, username=username, department_ids=departments)
-    logger.info("staff %s given roles %s in %s", username, roles, agency.agency_code)
+    actor = api.user.get_current()
+    logger.info("staff %s given roles %s in %s by %s", username, roles, agency.agency_code,
+                actor.getId() if actor is not None else None)
 
 
 def unassign(*, agency, username, roles=None):
@@ -192,6 +293,7 @@ def create_user(*, agency, username, fullname, email, password, roles, departmen
     from dongthap.qlvb.i18n import _
 
     _check_roles(roles)
+    check_new_username(username)
     if departments is not None:
         check_departments(agency, departments)
     if api.user.get(username=username) is not None:

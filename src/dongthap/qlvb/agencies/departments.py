@@ -18,7 +18,9 @@ Functions take keyword arguments like ``plone.api`` and do not check
 permissions; callers do (``agencies.api.can_manage_staff``).
 """
 
+from dongthap.qlvb.agencies.api import free_group_id
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.agencies.api import GROUP_PREFIX
 from dongthap.qlvb.agencies.api import group_ids
 from dongthap.qlvb.agencies.api import group_members
 from dongthap.qlvb.agencies.api import StaffError
@@ -53,11 +55,7 @@ def ensure_members_group(department):
     gid = members_group_id(department)
     agency = get_agency(department)
     if gid is None:
-        base = f"qlvb-{agency.agency_code}-phong-{department.getId()}"
-        gid, n = base, 1
-        while api.group.get(groupname=gid) is not None:
-            n += 1
-            gid = f"{base}-{n}"
+        gid = free_group_id(f"{GROUP_PREFIX}{agency.agency_code}-phong-{department.getId()}")
         setattr(department, MEMBERS_ATTR, gid)
     if api.group.get(groupname=gid) is None:
         api.group.create(groupname=gid, title=f"{department.title} - {agency.title}")

@@ -1,9 +1,11 @@
 """Demo data: the agencies of Đồng Tháp and one demo account per role per agency.
 
 Installed with the ``dongthap.qlvb:demo`` profile (``make start`` and the
-``QLVB_DEMO`` test fixture). Idempotent: running it again creates only what is
-missing and changes nothing that exists. **The passwords are demo passwords**
-and must never be used on a real deployment.
+``QLVB_DEMO`` test fixture). **Seeded once per site**: the site remembers the
+version of the demo data it got (:data:`SEED_ATTR`), and installing again adds
+only the steps of a newer :data:`DEMO_VERSION` — what an administrator deleted
+(an account, ``qtht`` included, a role) never comes back. **The passwords are
+demo passwords** and must never be used on a real deployment.
 
 The agency codes of UBND tỉnh (000.00.00.H20) and Sở TT&TT (000.00.14.H20) are
 the real ones; the others are made up for the demo (real sub-unit numbers come
@@ -101,8 +103,53 @@ def _ensure_user(username, fullname, email):
         )
 
 
+#: The version of the demo data. A release that adds demo content appends a step
+#: ``(version, function)`` to :data:`SEED_STEPS` and raises this; each site gets
+#: every step once.
+DEMO_VERSION = 1
+
+#: Attribute of the portal: the version of the demo data this site was seeded with.
+SEED_ATTR = "_qlvb_demo_seeded"
+
+
+def seeded_version(portal=None):
+    """The demo data version the site was seeded with (0: never)."""
+    from Acquisition import aq_base
+
+    portal = portal if portal is not None else api.portal.get()
+    return int(getattr(aq_base(portal), SEED_ATTR, 0) or 0)
+
+
 def install(context=None):
-    """Create what is missing of the demo data."""
+    """Seed the demo data steps this site has not had yet; never again what it had."""
+    portal = api.portal.get()
+    done = seeded_version(portal)
+    if done >= DEMO_VERSION:
+        logger.info("demo data already seeded (version %d): nothing added again", done)
+        return False
+    for version, step in SEED_STEPS:
+        if version > done:
+            step()
+            # each step once, even when a later step fails
+            setattr(portal, SEED_ATTR, version)
+    logger.info("demo data seeded (version %d)", DEMO_VERSION)
+    return True
+
+
+def mark_existing_site(portal=None):
+    """Mark a site that got the demo data before the marker existed as seeded (version 1)."""
+    portal = portal if portal is not None else api.portal.get()
+    if seeded_version(portal):
+        return
+    setup = api.portal.get_tool("portal_setup")
+    applied = setup.getLastVersionForProfile("dongthap.qlvb:demo") != "unknown"
+    if applied or api.user.get(username=PROVINCE_ADMIN["username"]) is not None:
+        setattr(portal, SEED_ATTR, 1)
+        logger.info("existing demo data marked as seeded")
+
+
+def _seed_v1():
+    """The demo agencies, departments, accounts, keys and documents of the first release."""
     portal = api.portal.get()
     with api.env.adopt_roles(["Manager"]):
         _ensure_user(PROVINCE_ADMIN["username"], PROVINCE_ADMIN["fullname"], "qtht@example.invalid")
@@ -133,3 +180,6 @@ def install(context=None):
     from dongthap.qlvb.demo import outgoing as demo_outgoing
 
     demo_outgoing.install()
+
+
+SEED_STEPS = ((1, _seed_v1),)

@@ -11,6 +11,7 @@ from dongthap.qlvb.agencies import departments as agencies_departments
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
+from dongthap.qlvb.restapi.errors import ERROR_TYPES
 from dongthap.qlvb.restapi.staff.get import serialize_staff
 from dongthap.qlvb.security import roles as R
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -74,7 +75,8 @@ class StaffPost(Service):
                 agencies.assign(agency=self.context, username=username, roles=roles,
                                 departments=departments)
         except agencies.StaffError as problem:
-            return error(self.request, 400, "BadRequest", problem.message)
+            return error(self.request, problem.status, ERROR_TYPES.get(problem.status, "BadRequest"),
+                         problem.message)
         except ValueError as problem:  # Plone's password policy and the like
             return error(self.request, 400, "BadRequest", str(problem))
         return serialize_staff(self.context, self.request)
