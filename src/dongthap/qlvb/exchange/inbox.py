@@ -49,12 +49,12 @@ from ZODB.blob import Blob
 from zope.event import notify
 from zope.interface import alsoProvides
 
-from . import edxml
+from . import authority, edxml
 from .edxml.rules import errors as blocking
 from .engine import Outcome, RetryLater
 from .events import RecipientStatusChanged
 from .outbox import queue_status
-from .queue import KIND_DOCUMENT, document_key
+from .queue import document_key
 from .storage import IExchangedDocument, get_store
 
 logger = logging.getLogger("dongthap.qlvb.exchange")
@@ -219,6 +219,13 @@ class Inbox:
         logger.warning("exchange: package %s refused: %s", source_id or "(import)", reason)
         return Outcome(ack="fail", result="refused", reason=reason)
 
+    def _forged(self, reason, source_id, *, sender, document_id, agency=None):
+        """A package changing what its sender may not change: refused, logged, an incident."""
+        authority.report_forgery(self.site, reason=reason, agency=agency or self.import_agency,
+                                 source=self.source, source_id=source_id, sender=sender,
+                                 document_id=document_id, store=self.store)
+        return Outcome(ack="fail", result=authority.FORBIDDEN, reason=reason)
+
     def _default_organ(self):
         """OrganId answering for packages that name none of our agencies: the first agency."""
         brains = api.content.find(portal_type="Agency", unrestricted=True, sort_on="path", sort_limit=1)
@@ -232,13 +239,15 @@ class Inbox:
             reason = "; ".join(p.message_vi for p in problems)
             self.store.record("status-invalid", reason=reason[:MAX_REASON], source_id=source_id)
             return Outcome(ack="fail", result="refused", reason=reason)  # never answer a status
+        entries, forged = authority.status_entries(self.store, mh, self.import_agency)
+        if forged:
+            return self._forged(forged, source_id, sender=mh.from_.organ_id,
+                                document_id=mh.response_for.document_id)
         stamp = mh.timestamp.isoformat() if mh.timestamp else ""
         key = f"{mh.response_for.document_id}|{mh.from_.organ_id}|{mh.status_code}|{stamp}"
         if key in self.store.statuses_seen:
             return Outcome(result="duplicate")
         self.store.statuses_seen.insert(key)
-        entries = [e for e in self.store.entries_of(document_id=mh.response_for.document_id)
-                   if e.kind == KIND_DOCUMENT and e.recipient == mh.from_.organ_id]
         if not entries:
             self.store.record("status-orphan", code=mh.status_code, sender=mh.from_.organ_id,
                               document_id=mh.response_for.document_id, source_id=source_id)
@@ -267,6 +276,10 @@ class Inbox:
             addressed = ", ".join(o.organ_id for o in mh.to)
             return self._refuse(pkg, f"Không có cơ quan nhận {addressed} trong hệ thống.",
                                 source_id=source_id, sender_hint=sender_hint)
+        forged = authority.business_change_forgery(pkg, targets, self._earlier)
+        if forged:
+            return self._forged(forged, source_id, sender=mh.from_.organ_id, document_id=mh.document_id,
+                                agency=targets[0])
         kind = pkg.business_doc_type
         if kind == edxml.DOCTYPE_REVOKE:
             return self._revoke(pkg, targets, source_id)
