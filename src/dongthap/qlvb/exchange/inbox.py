@@ -38,9 +38,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 
 from dongthap.qlvb.content.agency import find_agency_by_code
+from dongthap.qlvb.utils import secrecy
+from dongthap.qlvb.utils.text import fold
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -61,14 +62,12 @@ logger = logging.getLogger("dongthap.qlvb.exchange")
 
 VN_TZ = edxml.constants.VN_TZ
 URGENCY_OF_PRIORITY = {0: "thuong", 1: "khan", 2: "thuong_khan", 3: "hoa_toc", 4: "hoa_toc"}
-SECRET_RE = re.compile(r"(?<![\w])(TUYỆT MẬT|TỐI MẬT|MẬT)(?![\w])")
 EXCHANGE_ATTR = "qlvb_exchange"
 RECALL_ATTR = "qlvb_recalled"
 MAX_REASON = 900
 
 
-def _norm(text):
-    return re.sub(r"\s+", " ", (text or "").strip()).lower()
+_norm = fold
 
 
 _TYPE_BY_NAME = {_norm(name): key for key, (name, _abbr) in DOCUMENT_TYPES.items()}
@@ -88,19 +87,15 @@ def secret_marking(pkg) -> str:
     """The secrecy marking found in the package ("" when none).
 
     Markings are the capitalised words of NĐ 30 (MẬT, TỐI MẬT, TUYỆT MẬT) in
-    the fields where senders put them; "bí mật"/"BÍ MẬT" in a subject is a
-    topic, not a marking.
+    the fields where senders put them, in any Unicode form (NFC or NFD);
+    "bí mật"/"BÍ MẬT" in a subject is a topic, not a marking
+    (:mod:`dongthap.qlvb.utils.secrecy`).
     """
     mh = pkg.message_header
     fields = [mh.other_info.sphere_of_promulgation, mh.steering_type, mh.document_type.type_name,
               mh.document_type.type_detail, mh.subject, mh.other_info.typer_notation,
               *mh.other_info.appendixes, *mh.to_places]
-    for text in fields:
-        for match in SECRET_RE.finditer(text or ""):
-            if (text[max(0, match.start() - 3):match.start()]).upper() == "BÍ ":
-                continue
-            return match.group(1)
-    return ""
+    return secrecy.secret_marking(texts=fields)
 
 
 def _cut(text, size):

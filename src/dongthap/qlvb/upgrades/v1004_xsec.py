@@ -1,0 +1,26 @@
+"""1003 → 1004 (xsec): duplicate keys of incoming documents in the one normal form.
+
+``incoming_duplicate_key`` (số | ký hiệu | issuing agency) is now built with
+:func:`dongthap.qlvb.utils.text.fold` (NFC, case-folded): a document whose
+issuer or notation was typed in decomposed Unicode (Unikey "Unicode tổ hợp")
+had a key no NFC-typed duplicate could match.  The index is rebuilt for the
+incoming documents only (keys of NFC-typed documents do not change).
+"""
+
+from plone import api
+
+import logging
+
+logger = logging.getLogger("dongthap.qlvb.upgrades")
+
+INDEX = "incoming_duplicate_key"
+
+
+def reindex_duplicate_keys(context):
+    catalog = api.portal.get_tool("portal_catalog")
+    count = 0
+    for brain in catalog.unrestrictedSearchResults(portal_type="IncomingDocument"):
+        obj = brain._unrestrictedGetObject()
+        catalog.catalog_object(obj, brain.getPath(), idxs=[INDEX], update_metadata=False)
+        count += 1
+    logger.info("1004 (xsec): duplicate keys of %s incoming documents rebuilt", count)
