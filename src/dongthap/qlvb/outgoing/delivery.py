@@ -51,6 +51,10 @@ STATUS_TITLES = {
     "recall_notified": _("delivery_recall_notified", default="Recalled: waiting for acknowledgement"),
     "recall_acknowledged": _("delivery_recall_acknowledged", default="Recalled: acknowledged"),
     "recall_queued": _("delivery_recall_queued", default="Recall queued for the national exchange axis"),
+    # statuses sent back by external recipients (see external_status.py)
+    "recall_requested": _("delivery_recall_requested", default="The recipient asks to take the document back"),
+    "change_agreed": _("delivery_change_agreed", default="The recipient accepted the update"),
+    "change_refused": _("delivery_change_refused", default="The recipient refused the recall or update"),
 }
 #: incoming workflow state → delivery status
 INCOMING_STATES = {
