@@ -52,7 +52,7 @@ STATUS_TITLES = {
     "recall_acknowledged": _("delivery_recall_acknowledged", default="Recalled: acknowledged"),
     "recall_queued": _("delivery_recall_queued", default="Recall queued for the national exchange axis"),
     # statuses sent back by external recipients (see external_status.py)
-    "recall_requested": _("delivery_recall_requested", default="The recipient asks to take the document back"),
+    "recall_requested": _("delivery_recall_requested", default="Taking the document back requested"),
     "change_agreed": _("delivery_change_agreed", default="The recipient accepted the update"),
     "change_refused": _("delivery_change_refused", default="The recipient refused the recall or update"),
 }
