@@ -112,3 +112,19 @@ def test_1004_xsec_rebuilds_duplicate_keys_in_normal_form(demo):
     expected = duplicate_key(doc.code_number, doc.code_notation, "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP")
     assert [b.getRID() for b in catalog.unrestrictedSearchResults(**{v1004_xsec.INDEX: expected})] \
         == [brain.getRID()]
+
+
+def test_1004_xsec_adds_the_axis_wire_records_and_keeps_the_values(site):
+    from dongthap.qlvb.exchange.settings import PREFIX
+    from dongthap.qlvb.upgrades import v1004_xsec
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    registry = getUtility(IRegistry)
+    registry.records[f"{PREFIX}.axis_url"].value = "https://truc.example.gov.vn/api"
+    del registry.records[f"{PREFIX}.axis_headers"]
+    del registry.records[f"{PREFIX}.axis_timeout"]
+    v1004_xsec.axis_wire_records(None)
+    assert registry[f"{PREFIX}.axis_timeout"] == 60
+    assert registry[f"{PREFIX}.axis_headers"] == ""
+    assert registry[f"{PREFIX}.axis_url"] == "https://truc.example.gov.vn/api"

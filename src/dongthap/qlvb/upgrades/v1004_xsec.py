@@ -1,5 +1,11 @@
-"""1003 → 1004 (xsec): duplicate keys of incoming documents in the one normal form.
+"""1003 → 1004 (xsec): duplicate keys in the one normal form; the axis wire settings.
 
+**Exchange settings**: the wire details of the axis (header names, string to
+sign, signature encoding, extra headers, time and response limits) became
+registry records of ``IExchangeSettings``; the missing records are added,
+the existing values kept (:func:`axis_wire_records`).
+
+**Duplicate keys**:
 ``incoming_duplicate_key`` (số | ký hiệu | issuing agency) is now built with
 :func:`dongthap.qlvb.utils.text.fold` (NFC, case-folded): a document whose
 issuer or notation was typed in decomposed Unicode (Unikey "Unicode tổ hợp")
@@ -24,3 +30,17 @@ def reindex_duplicate_keys(context):
         catalog.catalog_object(obj, brain.getPath(), idxs=[INDEX], update_metadata=False)
         count += 1
     logger.info("1004 (xsec): duplicate keys of %s incoming documents rebuilt", count)
+
+
+def axis_wire_records(context):
+    from dongthap.qlvb.exchange.settings import IExchangeSettings, PREFIX
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    registry = getUtility(IRegistry)
+    kept = {name: registry.records[f"{PREFIX}.{name}"].value for name in IExchangeSettings.names()
+            if f"{PREFIX}.{name}" in registry.records}
+    registry.registerInterface(IExchangeSettings, prefix=PREFIX)
+    for name, value in kept.items():
+        registry.records[f"{PREFIX}.{name}"].value = value
+    logger.info("1004 (xsec): exchange settings records: %s", ", ".join(sorted(IExchangeSettings.names())))
