@@ -157,12 +157,13 @@ def queue_external(doc, recipients):
     if not recipients:
         return False
     try:
-        from dongthap.qlvb.exchange.outbox import queue_outgoing
+        from dongthap.qlvb.exchange.outbox import queue_outgoing, replacement_of
     except ImportError:
         logger.warning("exchange outbox not installed: %s queued for %s only in its delivery status",
                        doc.notation(), ", ".join(r["code"] for r in recipients))
         return False
-    queue_outgoing(document=doc, recipients=[dict(r) for r in recipients])
+    # a replacement of a document that went through the axis is sent as one (BussinessDocType 3)
+    queue_outgoing(document=doc, recipients=[dict(r) for r in recipients], **replacement_of(doc))
     return True
 
 
