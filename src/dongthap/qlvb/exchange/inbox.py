@@ -50,7 +50,7 @@ from ZODB.blob import Blob
 from zope.event import notify
 from zope.interface import alsoProvides
 
-from . import authority, edxml
+from . import authority, edxml, takeback
 from .edxml.rules import errors as blocking
 from .engine import Outcome, RetryLater
 from .events import RecipientStatusChanged
@@ -234,6 +234,10 @@ class Inbox:
             reason = "; ".join(p.message_vi for p in problems)
             self.store.record("status-invalid", reason=reason[:MAX_REASON], source_id=source_id)
             return Outcome(ack="fail", result="refused", reason=reason)  # never answer a status
+        if mh.status_code == edxml.constants.STATUS_TAKE_BACK_REQUEST:  # the sender asks it back
+            outcome = takeback.take_back_request(self, pkg, source_id)
+            if outcome is not None:
+                return outcome
         entries, forged = authority.status_entries(self.store, mh, self.import_agency)
         if forged:
             return self._forged(forged, source_id, sender=mh.from_.organ_id,
@@ -450,16 +454,10 @@ class Inbox:
                 self.store.record("recall-before-arrival", document_id=document_id,
                                   agency=agency.agency_code, reason=reason)
                 continue
-            uid = api.content.get_uuid(old)
-            outcome = recall_document(old, reason=reason, sender=mh.from_.organ_id, store=self.store,
-                                      document_id=document_id)
-            self.store.documents[key] = f"!{outcome}:{uid}"
-            done.append(outcome)
-            done_text = "đã hủy bản chưa vào sổ" if outcome == "removed" else "đã khóa bản đã vào sổ"
-            reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED,
-                  description=f"Đã thu hồi văn bản ({done_text}).",
-                  agency=agency, document_uid=uid, site=self.site)
-        return Outcome(result="recalled" if done else "ignored")
+            # recalled and answered 15, or refused (archived) and answered 16
+            done.append(takeback.answer(self, pkg, agency=agency, doc=old, document_id=document_id,
+                                        reason=reason, sender=mh.from_.organ_id))
+        return Outcome(result="recalled" if any(d != "refused" for d in done) else "ignored")
 
     def _update(self, pkg, targets, source_id, data):
         mh = pkg.message_header
