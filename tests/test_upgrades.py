@@ -92,3 +92,39 @@ def test_1002_blocks_portlets_on_outgoing_registers(site):
         setup.upgradeProfile(PROFILE)
     assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
     assert _blocked(agency["van-ban-di"]) and _blocked(year)
+
+
+def test_1004_xsec_rebuilds_duplicate_keys_in_normal_form(demo):
+    """A document typed in decomposed Unicode gets the key its NFC-typed duplicate has."""
+    import unicodedata
+
+    from dongthap.qlvb.content.incoming import duplicate_key
+    from dongthap.qlvb.upgrades import v1004_xsec
+
+    catalog = api.portal.get_tool("portal_catalog")
+    brain = catalog.unrestrictedSearchResults(portal_type="IncomingDocument")[0]
+    doc = brain._unrestrictedGetObject()
+    doc.issuing_agency_name = unicodedata.normalize("NFD", "Ủy ban nhân dân tỉnh Đồng Tháp")
+    # the key stored by the old code: lower() of the decomposed text
+    catalog._catalog.getIndex(v1004_xsec.INDEX).index_object(
+        brain.getRID(), type("Old", (), {v1004_xsec.INDEX: f"{doc.code_number}|x|old"})())
+    v1004_xsec.reindex_duplicate_keys(None)
+    expected = duplicate_key(doc.code_number, doc.code_notation, "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP")
+    assert [b.getRID() for b in catalog.unrestrictedSearchResults(**{v1004_xsec.INDEX: expected})] \
+        == [brain.getRID()]
+
+
+def test_1004_xsec_adds_the_axis_wire_records_and_keeps_the_values(site):
+    from dongthap.qlvb.exchange.settings import PREFIX
+    from dongthap.qlvb.upgrades import v1004_xsec
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    registry = getUtility(IRegistry)
+    registry.records[f"{PREFIX}.axis_url"].value = "https://truc.example.gov.vn/api"
+    del registry.records[f"{PREFIX}.axis_headers"]
+    del registry.records[f"{PREFIX}.axis_timeout"]
+    v1004_xsec.axis_wire_records(None)
+    assert registry[f"{PREFIX}.axis_timeout"] == 60
+    assert registry[f"{PREFIX}.axis_headers"] == ""
+    assert registry[f"{PREFIX}.axis_url"] == "https://truc.example.gov.vn/api"

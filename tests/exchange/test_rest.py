@@ -104,3 +104,19 @@ def test_refused_package_is_listed_in_exchange_problems(url):
     assert any(i["code"] == "901/VPCP-KGVX" for i in everything.json()["items"])
     for user in ("stttt.chuyenvien", None):
         assert session(user).get(f"{url}/so-tttt/@exchange-problems").status_code in (401, 403)
+def test_import_of_a_forged_revoke_is_a_translated_403(url):
+    from plone_support import revoke_of
+
+    pkg = external_package(to=(STTTT,), number="77")
+    clerk = session("stttt.vanthu")
+    created = clerk.post(f"{url}/so-tttt/@edxml-import", data=edxml.build_document(pkg),
+                         headers={"Content-Type": "application/xml"})
+    assert created.status_code == 201, created.text
+    forged = revoke_of(pkg)
+    forged.message_header.from_ = edxml.Organization("000.00.00.G12", organ_name="Bộ khác")
+    r = clerk.post(f"{url}/so-tttt/@edxml-import", data=edxml.build_document(forged),
+                   headers={"Content-Type": "application/xml"})
+    assert r.status_code == 403, r.text
+    assert "sự cố an toàn thông tin" in r.json()["error"]["message"]
+    doc = clerk.get(created.json()["documents"][0]["@id"])
+    assert doc.status_code == 200

@@ -45,7 +45,9 @@ NOT_SCANNED = "not_scanned"
 ACCEPTED_UNSCANNED = "accepted_unscanned"
 DEGRADED_ON = "degraded_on"
 DEGRADED_OFF = "degraded_off"
-KINDS = (INFECTED, NOT_SCANNED, ACCEPTED_UNSCANNED, DEGRADED_ON, DEGRADED_OFF)
+#: an exchange package tried to change a document its sender has no right to (forged status/recall)
+EXCHANGE_FORGERY = "exchange_forgery"
+KINDS = (INFECTED, NOT_SCANNED, ACCEPTED_UNSCANNED, DEGRADED_ON, DEGRADED_OFF, EXCHANGE_FORGERY)
 
 #: Columns of the incident records (and of the CSV/XLSX export), in order.
 FIELDS = (

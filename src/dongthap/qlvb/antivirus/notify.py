@@ -27,6 +27,10 @@ KIND_TITLES = {
     ),
     incidents.DEGRADED_ON: _("incident_kind_degraded_on", default="Degraded mode switched on"),
     incidents.DEGRADED_OFF: _("incident_kind_degraded_off", default="Degraded mode switched off"),
+    incidents.EXCHANGE_FORGERY: _(
+        "incident_kind_exchange_forgery",
+        default="Exchange package refused: its sender may not change this document",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ The schema follows Phụ lục VI of NĐ 30. ``arrival_number`` and
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.text import fold, normalize_text
 from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
@@ -213,9 +214,9 @@ _NOTATION_SPACE = re.compile(r"\s+")
 
 def duplicate_key(code_number, code_notation, issuer):
     """Normalised (số, ký hiệu, issuing agency) — 05 and 5 are the same number."""
-    number = (code_number or "").strip().lstrip("0") or (code_number or "").strip()
-    notation = _NOTATION_SPACE.sub("", (code_notation or "")).upper()
-    issuer = _NOTATION_SPACE.sub(" ", (issuer or "").strip()).lower()
+    number = normalize_text(code_number).lstrip("0") or normalize_text(code_number)
+    notation = _NOTATION_SPACE.sub("", normalize_text(code_notation)).upper()
+    issuer = fold(issuer)
     if not number or not issuer:
         return None
     return f"{number}|{notation}|{issuer}"

@@ -46,9 +46,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import re
 
 from dongthap.qlvb.content.agency import find_agency_by_code
+from dongthap.qlvb.utils import secrecy
+from dongthap.qlvb.utils.text import fold
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -57,7 +58,7 @@ from ZODB.blob import Blob
 from zope.event import notify
 from zope.interface import alsoProvides
 
-from . import edxml
+from . import authority, edxml, takeback
 from .acceptance import read_package, report_warnings, too_large_reason
 from .edxml import mainfile
 from .edxml.rules import errors as blocking
@@ -65,21 +66,19 @@ from .edxml.rules import replaced_document_ids, target_document_id
 from .engine import Outcome, RetryLater
 from .events import RecipientStatusChanged
 from .outbox import queue_status
-from .queue import KIND_DOCUMENT, document_key
+from .queue import document_key
 from .storage import IExchangedDocument, get_store
 
 logger = logging.getLogger("dongthap.qlvb.exchange")
 
 VN_TZ = edxml.constants.VN_TZ
 URGENCY_OF_PRIORITY = {0: "thuong", 1: "khan", 2: "thuong_khan", 3: "hoa_toc", 4: "hoa_toc"}
-SECRET_RE = re.compile(r"(?<![\w])(TUYỆT MẬT|TỐI MẬT|MẬT)(?![\w])")
 EXCHANGE_ATTR = "qlvb_exchange"
 RECALL_ATTR = "qlvb_recalled"
 MAX_REASON = 900
 
 
-def _norm(text):
-    return re.sub(r"\s+", " ", (text or "").strip()).lower()
+_norm = fold
 
 
 _TYPE_BY_NAME = {_norm(name): key for key, (name, _abbr) in DOCUMENT_TYPES.items()}
@@ -99,19 +98,15 @@ def secret_marking(pkg) -> str:
     """The secrecy marking found in the package ("" when none).
 
     Markings are the capitalised words of NĐ 30 (MẬT, TỐI MẬT, TUYỆT MẬT) in
-    the fields where senders put them; "bí mật"/"BÍ MẬT" in a subject is a
-    topic, not a marking.
+    the fields where senders put them, in any Unicode form (NFC or NFD);
+    "bí mật"/"BÍ MẬT" in a subject is a topic, not a marking
+    (:mod:`dongthap.qlvb.utils.secrecy`).
     """
     mh = pkg.message_header
     fields = [mh.other_info.sphere_of_promulgation, mh.steering_type, mh.document_type.type_name,
               mh.document_type.type_detail, mh.subject, mh.other_info.typer_notation,
               *mh.other_info.appendixes, *mh.to_places]
-    for text in fields:
-        for match in SECRET_RE.finditer(text or ""):
-            if (text[max(0, match.start() - 3):match.start()]).upper() == "BÍ ":
-                continue
-            return match.group(1)
-    return ""
+    return secrecy.secret_marking(texts=fields)
 
 
 def _cut(text, size):
@@ -240,6 +235,13 @@ class Inbox:
         logger.warning("exchange: package %s refused: %s", source_id or "(import)", reason)
         return Outcome(ack="fail", result="refused", reason=reason)
 
+    def _forged(self, reason, source_id, *, sender, document_id, agency=None):
+        """A package changing what its sender may not change: refused, logged, an incident."""
+        authority.report_forgery(self.site, reason=reason, agency=agency or self.import_agency,
+                                 source=self.source, source_id=source_id, sender=sender,
+                                 document_id=document_id, store=self.store)
+        return Outcome(ack="fail", result=authority.FORBIDDEN, reason=reason)
+
     def _default_organ(self):
         """OrganId answering for packages that name none of our agencies: the first agency."""
         brains = api.content.find(portal_type="Agency", unrestricted=True, sort_on="path", sort_limit=1)
@@ -253,13 +255,19 @@ class Inbox:
             reason = "; ".join(p.message_vi for p in problems)
             self.store.record("status-invalid", reason=reason[:MAX_REASON], source_id=source_id)
             return Outcome(ack="fail", result="refused", reason=reason)  # never answer a status
+        if mh.status_code == edxml.constants.STATUS_TAKE_BACK_REQUEST:  # the sender asks it back
+            outcome = takeback.take_back_request(self, pkg, source_id)
+            if outcome is not None:
+                return outcome
+        entries, forged = authority.status_entries(self.store, mh, self.import_agency)
+        if forged:
+            return self._forged(forged, source_id, sender=mh.from_.organ_id,
+                                document_id=mh.response_for.document_id)
         stamp = mh.timestamp.isoformat() if mh.timestamp else ""
         key = f"{mh.response_for.document_id}|{mh.from_.organ_id}|{mh.status_code}|{stamp}"
         if key in self.store.statuses_seen:
             return Outcome(result="duplicate")
         self.store.statuses_seen.insert(key)
-        entries = [e for e in self.store.entries_of(document_id=mh.response_for.document_id)
-                   if e.kind == KIND_DOCUMENT and e.recipient == mh.from_.organ_id]
         if not entries:
             self.store.record("status-orphan", code=mh.status_code, sender=mh.from_.organ_id,
                               document_id=mh.response_for.document_id, source_id=source_id)
@@ -290,6 +298,10 @@ class Inbox:
             addressed = ", ".join(o.organ_id for o in mh.to)
             return self._refuse(pkg, f"Không có cơ quan nhận {addressed} trong hệ thống.",
                                 source_id=source_id, sender_hint=sender_hint)
+        forged = authority.business_change_forgery(pkg, targets, self._earlier)
+        if forged:
+            return self._forged(forged, source_id, sender=mh.from_.organ_id, document_id=mh.document_id,
+                                agency=targets[0])
         kind = pkg.business_doc_type
         if kind == edxml.DOCTYPE_REVOKE:
             outcome = self._revoke(pkg, targets, source_id)
@@ -487,16 +499,10 @@ class Inbox:
                 self.store.record("recall-before-arrival", document_id=document_id,
                                   agency=agency.agency_code, reason=reason)
                 continue
-            uid = api.content.get_uuid(old)
-            outcome = recall_document(old, reason=reason, sender=mh.from_.organ_id, store=self.store,
-                                      document_id=document_id)
-            self.store.documents[key] = f"!{outcome}:{uid}"
-            done.append(outcome)
-            done_text = "đã hủy bản chưa vào sổ" if outcome == "removed" else "đã khóa bản đã vào sổ"
-            reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED,
-                  description=f"Đã thu hồi văn bản ({done_text}).",
-                  agency=agency, document_uid=uid, site=self.site)
-        return Outcome(result="recalled" if done else "ignored")
+            # recalled and answered 15, or refused (archived) and answered 16
+            done.append(takeback.answer(self, pkg, agency=agency, doc=old, document_id=document_id,
+                                        reason=reason, sender=mh.from_.organ_id))
+        return Outcome(result="recalled" if any(d != "refused" for d in done) else "ignored")
 
     def _update(self, pkg, targets, source_id, data):
         mh = pkg.message_header

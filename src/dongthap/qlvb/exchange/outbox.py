@@ -93,7 +93,8 @@ def document_id_of(document) -> str:
 
 
 def package_from_document(document, *, business_type=edxml.DOCTYPE_NEW, reason="",
-                          recipients=(), staff=None) -> edxml.DocumentPackage:
+                          recipients=(), staff=None, replacement_info=(),
+                          document_info=None) -> edxml.DocumentPackage:
     """A document package (without ``To``) from the documented attributes (module docstring)."""
     agency = get_agency(document)
     if agency is None:
@@ -136,7 +137,8 @@ def package_from_document(document, *, business_type=edxml.DOCTYPE_NEW, reason="
     )
     trace = edxml.TraceHeaderList(
         [edxml.TraceHeader(agency.agency_code, datetime.datetime.now(VN_TZ).replace(microsecond=0))],
-        edxml.Bussiness(document_id, business_type, reason, 0, staff or _staff()),
+        edxml.Bussiness(document_id, business_type, reason, 0, staff or _staff(),
+                        document_info=document_info, replacement_info_list=list(replacement_info)),
     )
     return edxml.DocumentPackage(header, trace, attachments)
 
@@ -187,12 +189,15 @@ def _recipients(recipients):
     return out
 
 
-def queue_outgoing(*, document, recipients, business_type=edxml.DOCTYPE_NEW, reason=""):
+def queue_outgoing(*, document, recipients, business_type=edxml.DOCTYPE_NEW, reason="",
+                   replacement_info=(), document_info=None):
     """Queue the document for each external recipient ``{organ_id, name}``; returns the entries.
 
     ``organ_id`` may also be given as ``code``.  Idempotent: a recipient that
     already has an entry of this kind for this document is not queued again
-    (its existing entry is returned).
+    (its existing entry is returned).  ``replacement_info`` (replace, type 3)
+    and ``document_info`` (update, type 2) go into the ``Bussiness`` block
+    (see :func:`replacement_of` and :func:`queue_update`).
     """
     recipients = _recipients(recipients)
     if not recipients:
@@ -200,7 +205,8 @@ def queue_outgoing(*, document, recipients, business_type=edxml.DOCTYPE_NEW, rea
     store = get_store()
     uid = api.content.get_uuid(document)
     base = package_from_document(document, business_type=business_type, reason=reason,
-                                 recipients=recipients)
+                                 recipients=recipients, replacement_info=replacement_info,
+                                 document_info=document_info)
     existing = {(e.recipient, e.business_type): e
                 for e in store.entries_of(document_uid=uid) if e.kind == KIND_DOCUMENT}
     entries = []
@@ -219,6 +225,61 @@ def queue_outgoing(*, document, recipients, business_type=edxml.DOCTYPE_NEW, rea
             business_type=business_type, sender=base.message_header.from_.organ_id,
             title=base.message_header.subject[:200]))
         entries.append(entry)
+    return entries
+
+
+def _sent_to(store, uid):
+    """``{organ_id: name}`` of the external recipients a document was sent to (type 0 or 3)."""
+    return {e.recipient: e.recipient_name for e in store.entries_of(document_uid=uid)
+            if e.kind == KIND_DOCUMENT and e.business_type in (edxml.DOCTYPE_NEW, edxml.DOCTYPE_REPLACE)}
+
+
+def replacement_of(document) -> dict:
+    """Keyword arguments of :func:`queue_outgoing` for a document issued to replace another.
+
+    An outgoing document names the one it replaces in ``replaces`` (UID).
+    When that one went to external recipients, the new one is sent as a
+    replacement (BussinessDocType 3) whose ``ReplacementInfo`` names the
+    replaced DocumentId and the agencies that got it: they freeze the old
+    copy and link both.  Otherwise ``{}`` (an ordinary new document).
+    """
+    old_uid = getattr(document, "replaces", None)
+    if not old_uid:
+        return {}
+    store = get_store()
+    got_it = _sent_to(store, old_uid)
+    if not got_it:
+        return {}
+    old_ids = {e.document_id for e in store.entries_of(document_uid=old_uid)
+               if e.kind == KIND_DOCUMENT and e.document_id}
+    return {"business_type": edxml.DOCTYPE_REPLACE,
+            "reason": "Thay thế văn bản đã gửi.",
+            "replacement_info": [edxml.ReplacementInfo(i, sorted(got_it)) for i in sorted(old_ids)]}
+
+
+def queue_update(*, document, reason, recipients=None, removed=()):
+    """Queue a correction (BussinessDocType 2) of an already sent document; returns the entries.
+
+    The package carries the document as it is now (metadata and files) to
+    the recipients that got it (or ``recipients``), with
+    ``BussinessDocumentInfo`` saying the document data changed; ``removed``
+    organ ids are listed as receivers taken off (they recall their copy).
+    """
+    store = get_store()
+    uid = api.content.get_uuid(document)
+    sent_to = _sent_to(store, uid)
+    only = None if recipients is None else {r["organ_id"] for r in _recipients(recipients)}
+    gone = {r["organ_id"] for r in _recipients(removed)}
+    wanted = [{"organ_id": o, "name": n} for o, n in sent_to.items()
+              if only is None or o in only or o in gone]
+    info = edxml.BussinessDocumentInfo(
+        document_info="1", document_receiver="1" if gone else "0",
+        receiver_list=[edxml.Receiver(o, 0) for o in sorted(gone)])
+    entries = queue_outgoing(document=document, recipients=wanted, business_type=edxml.DOCTYPE_UPDATE,
+                             reason=reason, document_info=info)
+    store.record("update-sent", document_uid=uid, document_id=document_id_of(document),
+                 recipients=[w["organ_id"] for w in wanted], removed=sorted(gone), reason=reason,
+                 actor=api.user.get_current().getId())
     return entries
 
 

@@ -29,6 +29,7 @@ from Products.Five.browser import BrowserView
 from zope.interface import alsoProvides
 
 from . import api as exchange_api
+from .authority import FORBIDDEN
 from .engine import RetryLater
 from .inbox import process_package
 from .outbox import ExchangeError, package_from_document
@@ -102,6 +103,8 @@ class EdxmlImportPost(Service):
             return error(self.request, 503, "ServiceUnavailable", _(
                 "error_import_not_scanned",
                 default="The attachments could not be scanned for viruses now; please try again later."))
+        if outcome.result == FORBIDDEN:
+            return self._forbidden(outcome)
         if outcome.result == "refused":
             transaction.commit()  # keep the refusal record and the 02 answer
             self.request.response.setStatus(400)
@@ -115,6 +118,15 @@ class EdxmlImportPost(Service):
         self.request.response.setStatus(201 if documents else 200)
         return {"result": outcome.result, "reason": outcome.reason, "documents": documents,
                 "warnings": outcome.warnings}
+
+    def _forbidden(self, outcome):
+        """A forged status/recall (see ``authority``): 403, the refusal and the incident are kept."""
+        transaction.commit()
+        return error(self.request, 403, "Forbidden", _(
+            "error_import_forged",
+            default="This package changes a document that its sender may not change: ${reason} "
+                    "It was refused and recorded as a security incident.",
+            mapping={"reason": outcome.reason}))
 
     def _body(self):
         request = self.request

@@ -34,6 +34,16 @@ ENV_SYSTEM = "QLVB_AXIS_SYSTEM_ID"
 ENV_SECRET_FILE = "QLVB_AXIS_SECRET_FILE"
 ENV_DIR = "QLVB_EXCHANGE_DIR"
 DEFAULT_SECRET_ENV = "QLVB_AXIS_SECRET"
+#: environment variables overriding the wire details of the axis (docs/exchange-axis.md)
+ENV_WIRE = (
+    ("QLVB_AXIS_PATHS", "axis_paths"),
+    ("QLVB_AXIS_HEADERS", "axis_headers"),
+    ("QLVB_AXIS_STRING_TO_SIGN", "axis_string_to_sign"),
+    ("QLVB_AXIS_SIGNATURE_ENCODING", "axis_signature_encoding"),
+    ("QLVB_AXIS_EXTRA_HEADERS", "axis_extra_headers"),
+    ("QLVB_AXIS_TIMEOUT", "axis_timeout"),
+    ("QLVB_AXIS_MAX_RESPONSE_MB", "axis_max_response_mb"),
+)
 
 
 class IExchangeSettings(Interface):
@@ -85,6 +95,48 @@ class IExchangeSettings(Interface):
         title=_("label_axis_verify_tls", default="Check the TLS certificate of the axis"),
         required=False,
         default=True,
+    )
+    # -- wire details of the axis: guesses until the axis operator publishes them
+    #    (docs/exchange-axis.md says where each default comes from)
+    axis_headers = schema.Text(
+        title=_("label_axis_headers", default="Names of the authentication headers (JSON)"),
+        description=_("help_axis_headers",
+                      default="Optional, e.g. {\"system_id\": \"X-SystemId\", \"signature\": "
+                              "\"X-Signature\"}; keys system_id, timestamp, nonce, signature."),
+        required=False,
+        default="",
+    )
+    axis_string_to_sign = schema.TextLine(
+        title=_("label_axis_string_to_sign", default="String to sign"),
+        description=_("help_axis_string_to_sign",
+                      default="Template of the signed text: {method}, {path}, {system_id}, {timestamp}, "
+                              "{nonce}, {body_hash}; \\n is a line break. Empty: the default."),
+        required=False,
+        default="",
+    )
+    axis_signature_encoding = schema.Choice(
+        title=_("label_axis_signature_encoding", default="Encoding of the signature"),
+        values=("hex", "base64"),
+        required=False,
+        default="hex",
+    )
+    axis_extra_headers = schema.Text(
+        title=_("label_axis_extra_headers", default="Additional request headers (JSON)"),
+        description=_("help_axis_extra_headers", default="Optional, e.g. {\"X-Api-Version\": \"2\"}."),
+        required=False,
+        default="",
+    )
+    axis_timeout = schema.Int(
+        title=_("label_axis_timeout", default="Time limit of one axis request (seconds)"),
+        required=False,
+        default=60,
+        min=1,
+    )
+    axis_max_response_mb = schema.Int(
+        title=_("label_axis_max_response", default="Largest axis response accepted (MiB)"),
+        required=False,
+        default=48,
+        min=1,
     )
     directory_path = schema.TextLine(
         title=_("label_exchange_directory", default="Exchange folder (directory transport)"),
@@ -144,7 +196,7 @@ def values() -> dict:
     env = os.environ
     for key, name in ((ENV_TRANSPORT, "transport"), (ENV_URL, "axis_url"),
                       (ENV_SYSTEM, "axis_system_id"), (ENV_SECRET_FILE, "axis_secret_file"),
-                      (ENV_DIR, "directory_path")):
+                      (ENV_DIR, "directory_path"), *ENV_WIRE):
         if env.get(key, "").strip():
             out[name] = env[key].strip()
     return out
@@ -179,7 +231,6 @@ def policy(config: dict | None = None) -> BackoffPolicy:
 def get_transport(config: dict | None = None):
     """The configured transport, or None when the exchange is switched off or incomplete."""
     from .transports import AxisHttpTransport, DirectoryTransport
-    from .transports.axis_http import DEFAULT_MAX_RESPONSE
 
     config = config or values()
     kind = config.get("transport") or "none"
@@ -188,17 +239,7 @@ def get_transport(config: dict | None = None):
         if not (url and system_id and secret):
             logger.warning("exchange: the axis transport lacks its address, system id or secret")
             return None
-        paths = {}
-        if (config.get("axis_paths") or "").strip():
-            try:
-                paths = json.loads(config["axis_paths"])
-            except ValueError:
-                logger.error("exchange: the operation paths are not valid JSON; using the defaults")
-        # getEdoc answers the package in base64 inside JSON: room for the one package limit.
-        max_response = max(DEFAULT_MAX_RESPONSE, max_package_size() * 4 // 3 + 1024 * 1024)
-        return AxisHttpTransport(url, system_id, secret, paths=paths or None,
-                                 verify=bool(config.get("axis_verify_tls", True)),
-                                 max_response_size=max_response)
+        return AxisHttpTransport(url, system_id, secret, **axis_wire(config))
     if kind == "directory":
         base = (config.get("directory_path") or "").strip()
         if not base:
@@ -234,3 +275,56 @@ def max_package_mb() -> int:
 def max_package_size() -> int:
     """:func:`max_package_mb` in bytes."""
     return max_package_mb() * 1024 * 1024
+def _json_object(config, name) -> dict:
+    text = (config.get(name) or "").strip() if isinstance(config.get(name), str) else ""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        logger.error("exchange: %s is not a JSON object; using the defaults", name)
+        return {}
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _int(config, name) -> int:
+    try:
+        return max(1, int(config.get(name) or IExchangeSettings[name].default))
+    except (TypeError, ValueError):
+        logger.error("exchange: %s is not a number; using the default", name)
+        return IExchangeSettings[name].default
+
+
+def axis_wire(config: dict) -> dict:
+    """Keyword arguments of :class:`~.transports.AxisHttpTransport` from the settings.
+
+    Paths, header names, the string to sign, the signature encoding, extra
+    headers, the time limit and the response limit (docs/exchange-axis.md).
+    """
+    from .transports.signing import SigningConfig, template_string_to_sign
+
+    names = _json_object(config, "axis_headers")
+    signing = SigningConfig()
+    for key in ("system_id", "timestamp", "nonce", "signature"):
+        if names.get(key):
+            setattr(signing, f"{key}_header", names[key])
+    if config.get("axis_signature_encoding") in ("hex", "base64"):
+        signing.encoding = config["axis_signature_encoding"]
+    template = (config.get("axis_string_to_sign") or "").strip()
+    if template:
+        try:
+            signing.string_to_sign = template_string_to_sign(template)
+        except ValueError as exc:
+            logger.error("exchange: the string to sign is not valid (%s); using the default", exc)
+    return {
+        "paths": _json_object(config, "axis_paths") or None,
+        "signing": signing,
+        "extra_headers": _json_object(config, "axis_extra_headers"),
+        "timeout": (5.0, float(_int(config, "axis_timeout"))),
+        # getEdoc answers the package in base64 inside JSON: room for the one package limit.
+        "max_response_size": max(_int(config, "axis_max_response_mb") * 1024 * 1024,
+                                 max_package_size() * 4 // 3 + 1024 * 1024),
+        "verify": bool(config.get("axis_verify_tls", True)),
+    }

@@ -20,6 +20,7 @@ from dongthap.qlvb.documents import storage
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
+from dongthap.qlvb.utils.secrecy import secrecy_errors
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import SOURCES
 from dongthap.qlvb.vocabularies.documents import URGENCY
@@ -251,6 +252,7 @@ def clean(data, *, partial=False, context=None):
             else:
                 attachments.append(make_file(payload, filename))
         values["attachments"] = attachments
+    errors.extend(secrecy_errors(data, ("title", "code_notation")))
     arrival = context.arrival_day() if context is not None else None
     for message in check_dates(values.get("issued_date"), values.get("due_date"), arrival):
         field = "issued_date" if "issue" in str(message) else "due_date"

@@ -88,9 +88,11 @@ def _search(agency, query, limit=LIST_LIMIT):
 
 
 def _issuer_filter(rows, filters):
-    issuer = (filters.get("issuer") or "").strip().lower()
+    from dongthap.qlvb.utils.text import fold
+
+    issuer = fold(filters.get("issuer"))
     if issuer:
-        rows = [r for r in rows if issuer in (r["issuing_agency_name"] or "").lower()]
+        rows = [r for r in rows if issuer in fold(r["issuing_agency_name"])]
     return rows
 
 

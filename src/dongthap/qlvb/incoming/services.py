@@ -22,6 +22,7 @@ from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.errors import fail
 from dongthap.qlvb.restapi.errors import translate_tree
+from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
@@ -45,7 +46,7 @@ class IncomingPost(Service):
         data = body.json_object(self.request, empty_ok=False)
         if data is None:
             return body.bad_json(self.request)
-        raw = {k: data.get(k) for k in incoming.INPUT_FIELDS if k in data}
+        raw = {k: data.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD) if k in data}
         try:
             raw["file"] = decode_file(data.get("file"))
             raw["attachments"] = [decode_file(a) for a in data.get("attachments") or []]

@@ -8,6 +8,7 @@ from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.incoming import handling
 from dongthap.qlvb.incoming import queries
+from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import SOURCES
@@ -132,7 +133,7 @@ class RegisterForm(_Base):
             form = self.request.form
             self.values = {k: form.get(k, "") for k in incoming.INPUT_FIELDS}
             self.values["register"] = form.get("register", "")
-            raw = {k: form.get(k) for k in incoming.INPUT_FIELDS}
+            raw = {k: form.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD)}
             raw["file"] = uploaded(form.get("file"))
             uploads = form.get("attachments") or []
             if not isinstance(uploads, list):

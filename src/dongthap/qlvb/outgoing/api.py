@@ -19,6 +19,7 @@ from dongthap.qlvb.documents import storage
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
+from dongthap.qlvb.utils.secrecy import secrecy_errors
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import URGENCY
@@ -356,6 +357,7 @@ def clean(agency, data, *, partial=False):
             else:
                 attachments.append((payload, filename))
         values["attachments"] = attachments
+    errors.extend(secrecy_errors(data, ("title",)))
     if errors:
         raise OutgoingError(_("error_outgoing_invalid",
                               default="The document was not saved: please correct the errors."), errors)

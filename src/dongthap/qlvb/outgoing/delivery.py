@@ -51,6 +51,10 @@ STATUS_TITLES = {
     "recall_notified": _("delivery_recall_notified", default="Recalled: waiting for acknowledgement"),
     "recall_acknowledged": _("delivery_recall_acknowledged", default="Recalled: acknowledged"),
     "recall_queued": _("delivery_recall_queued", default="Recall queued for the national exchange axis"),
+    # statuses sent back by external recipients (see external_status.py)
+    "recall_requested": _("delivery_recall_requested", default="Taking the document back requested"),
+    "change_agreed": _("delivery_change_agreed", default="The recipient accepted the update"),
+    "change_refused": _("delivery_change_refused", default="The recipient refused the recall or update"),
 }
 #: incoming workflow state → delivery status
 INCOMING_STATES = {
@@ -153,12 +157,13 @@ def queue_external(doc, recipients):
     if not recipients:
         return False
     try:
-        from dongthap.qlvb.exchange.outbox import queue_outgoing
+        from dongthap.qlvb.exchange.outbox import queue_outgoing, replacement_of
     except ImportError:
         logger.warning("exchange outbox not installed: %s queued for %s only in its delivery status",
                        doc.notation(), ", ".join(r["code"] for r in recipients))
         return False
-    queue_outgoing(document=doc, recipients=[dict(r) for r in recipients])
+    # a replacement of a document that went through the axis is sent as one (BussinessDocType 3)
+    queue_outgoing(document=doc, recipients=[dict(r) for r in recipients], **replacement_of(doc))
     return True
 
 

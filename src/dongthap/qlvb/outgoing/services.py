@@ -28,6 +28,7 @@ from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.errors import fail
 from dongthap.qlvb.restapi.errors import translate_tree
+from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
@@ -51,7 +52,7 @@ class OutgoingPost(Service):
         data = body.json_object(self.request)
         if data is None:
             return body.bad_json(self.request)
-        raw = {k: data.get(k) for k in outgoing.INPUT_FIELDS if k in data}
+        raw = {k: data.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in data}
         try:
             raw["file"] = decode_file(data.get("file"))
             raw["attachments"] = [decode_file(a) for a in data.get("attachments") or []]

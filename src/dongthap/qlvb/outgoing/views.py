@@ -7,6 +7,7 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import queries
+from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from dongthap.qlvb.outgoing.vocabularies import AUTHORITY_TITLES
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.agencies.departments import departments_of
@@ -68,7 +69,7 @@ class DraftForm(AgencyPage):
         if self.request.method == "POST" and self.request.form.get("form.submitted"):
             CheckAuthenticator(self.request)
             form = self.request.form
-            raw = {k: form.get(k) for k in outgoing.INPUT_FIELDS if k in form}
+            raw = {k: form.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in form}
             recipients = form.get("internal_recipients") or []
             raw["internal_recipients"] = recipients if isinstance(recipients, list) else [recipients]
             lines = [line for line in (form.get("external_recipients") or "").splitlines() if line.strip()]

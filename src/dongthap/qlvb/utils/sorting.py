@@ -8,6 +8,8 @@ sắc, nặng) only break ties. Python's default ordering puts "Đ" after "Z" an
 
 import unicodedata
 
+from .text import fold, normalize_text
+
 # Foreign letters f, j, w, z keep their Latin places.
 _BASE_ORDER = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _RANK = {ch: i for i, ch in enumerate(_BASE_ORDER)}
@@ -38,10 +40,10 @@ def vietnamese_sort_key(text):
     """A sort key for ``text`` in Vietnamese alphabetical order (case-insensitive)."""
     letters = []
     tones = []
-    for char in (text or "").lower():
+    for char in fold(text):
         base, tone = _split(char)
         rank = _RANK.get(base)
         # Characters outside the alphabet keep their code point, after the letters.
         letters.append(rank if rank is not None else 100 + ord(base))
         tones.append(tone)
-    return (letters, tones, text or "")
+    return (letters, tones, normalize_text(text))

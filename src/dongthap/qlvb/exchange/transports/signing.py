@@ -27,6 +27,27 @@ def default_string_to_sign(method: str, path: str, system_id: str, timestamp: st
     return f"{method.upper()}\n{path}\n{system_id}\n{timestamp}\n{nonce}\n{body_hash}"
 
 
+PLACEHOLDERS = ("method", "path", "system_id", "timestamp", "nonce", "body_hash")
+
+
+def template_string_to_sign(template: str) -> Callable[..., str]:
+    """A ``string_to_sign`` from an operator's template (``{method}\\n{path}…``; ``\\n`` = line break).
+
+    Raises ``ValueError`` for a placeholder that does not exist.
+    """
+    text = template.replace("\\n", "\n")
+    try:
+        text.format(**dict.fromkeys(PLACEHOLDERS, ""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"unknown placeholder or bad braces in {template!r}: {exc}") from exc
+
+    def string_to_sign(method, path, system_id, timestamp, nonce, body_hash):
+        return text.format(method=method.upper(), path=path, system_id=system_id,
+                           timestamp=timestamp, nonce=nonce, body_hash=body_hash)
+
+    return string_to_sign
+
+
 @dataclass
 class SigningConfig:
     """Header names and canonical-string recipe of the signature."""

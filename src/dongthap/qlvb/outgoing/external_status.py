@@ -1,0 +1,56 @@
+"""The statuses external recipients send back update the one delivery table.
+
+The delivery table of an issued document (``qlvb_delivery``, see
+:mod:`.delivery`) holds internal and external recipients alike; internal
+copies update it through the incoming workflow, external recipients through
+the status packages (01…06, 13, 15, 16) the exchange inbox receives
+(:class:`dongthap.qlvb.exchange.events.RecipientStatusChanged`).  The
+document page, ``@delivery-status`` and the outgoing report all read that
+table, so an external recipient is no longer "queued" forever.
+"""
+
+from dongthap.qlvb.outgoing import delivery
+from plone import api
+
+import logging
+
+logger = logging.getLogger("dongthap.qlvb.outgoing.delivery")
+
+#: status code of the exchange → delivery status (titles in ``delivery.STATUS_TITLES``)
+STATUS_OF_CODE = {
+    "01": "delivered",
+    "02": "refused",
+    "03": "registered",
+    "04": "assigned",
+    "05": "in_progress",
+    "06": "completed",
+    "13": "recall_requested",
+    "15": "change_agreed",
+    "16": "change_refused",
+}
+
+
+def _status(code, entry):
+    status = STATUS_OF_CODE.get(code)
+    if status == "change_agreed" and str(entry.get("status", "")).startswith("recall"):
+        return "recall_acknowledged"  # 15 answering our recall
+    return status
+
+
+def recipient_status_changed(event):
+    """Subscriber of ``IRecipientStatusChanged``: write the status into the delivery table."""
+    brains = api.content.find(UID=event.document_uid, unrestricted=True)
+    if not brains:
+        return
+    doc = brains[0]._unrestrictedGetObject()
+    table = delivery._store(doc)
+    entry = table.get(f"external:{event.organ_id}") if table is not None else None
+    if entry is None:
+        return  # not a document issued through the outgoing workflow (or not to this recipient)
+    status = _status(event.code, entry)
+    if status is None:
+        logger.warning("delivery of %s: unknown status %s from %s", doc.getId(), event.code, event.organ_id)
+        return
+    if entry.get("delivered_at") is None and status != "refused":
+        entry["delivered_at"] = delivery.outgoing.now().isoformat()
+    delivery._history(entry, status, event.description or "", code=event.code)

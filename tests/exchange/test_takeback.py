@@ -1,0 +1,83 @@
+"""Taking back a received document: status 13 or revoke → recalled and answered 15, or refused with 16."""
+
+from __future__ import annotations
+
+import pytest
+from dongthap.qlvb.exchange import edxml
+from dongthap.qlvb.exchange.inbox import process_package
+from dongthap.qlvb.exchange.queue import KIND_STATUS
+from dongthap.qlvb.exchange.storage import get_store
+from dongthap.qlvb.exchange.worker import system_user
+from plone import api
+from plone_support import EXTERNAL, STTTT, external_package, revoke_of, status_for
+
+THIRD = "000.00.00.G12"
+
+
+def run(portal, data, source_id, agency=None):
+    with system_user(portal):
+        return process_package(portal, data, source="import" if agency is not None else "axis",
+                               source_id=source_id, agency=agency)
+
+
+def answers(portal, recipient=EXTERNAL):
+    store = get_store(portal)
+    out = []
+    for entry_id in store.pending:
+        entry = store.entries[entry_id]
+        if entry.kind == KIND_STATUS and entry.recipient == recipient:
+            header = edxml.parse(entry.package).message_header
+            out.append((header.status_code, header.description))
+    return out
+
+
+def _received(portal, number):
+    pkg = external_package(to=(STTTT,), number=number)
+    path = run(portal, edxml.build_document(pkg), f"ax-{number}").documents[0]
+    return pkg, portal.unrestrictedTraverse(path)
+
+
+def _take_back(pkg, sender=EXTERNAL, reason="Văn bản ban hành nhầm, đề nghị trả lại"):
+    mh = pkg.message_header
+    return edxml.build_status(status_for(mh.document_id, sender=sender, to=mh.from_.organ_id, code="13",
+                                         description=reason))
+
+
+def test_status_13_takes_back_an_unregistered_copy_and_answers_15(portal):
+    pkg, doc = _received(portal, "41")
+    path = "/".join(doc.getPhysicalPath())
+    outcome = run(portal, _take_back(pkg), "st13")
+    assert outcome.result == "recalled"
+    assert portal.unrestrictedTraverse(path, None) is None
+    assert ("15", "Đã thu hồi văn bản (đã hủy bản chưa vào sổ).") in answers(portal)
+
+
+def test_status_13_freezes_a_registered_copy(portal):
+    pkg, doc = _received(portal, "42")
+    with api.env.adopt_user(username="stttt.vanthu"):
+        api.content.transition(obj=doc, transition="register")
+    assert run(portal, _take_back(pkg), "st13").result == "recalled"
+    assert doc.qlvb_recalled["reason"] == "Văn bản ban hành nhầm, đề nghị trả lại"
+    assert ("15", "Đã thu hồi văn bản (đã khóa bản đã vào sổ).") in answers(portal)
+
+
+@pytest.mark.parametrize("how", ["revoke", "status13"])
+def test_an_archived_copy_is_not_taken_back_and_the_answer_is_16(portal, how):
+    pkg, doc = _received(portal, "43")
+    wftool = api.portal.get_tool("portal_workflow")
+    [chain] = wftool.getChainFor(doc)
+    status = dict(wftool.getStatusOf(chain, doc), review_state="archived")
+    wftool.setStatusOf(chain, doc, status)
+    data = edxml.build_document(revoke_of(pkg)) if how == "revoke" else _take_back(pkg)
+    outcome = run(portal, data, "ax-back")
+    assert outcome.result == "ignored"
+    assert getattr(doc, "qlvb_recalled", None) is None
+    [(code, reason)] = [a for a in answers(portal) if a[0] in ("15", "16")]
+    assert code == "16" and "lưu trữ" in reason
+
+
+def test_status_13_from_another_agency_takes_nothing_back(portal):
+    pkg, doc = _received(portal, "44")
+    outcome = run(portal, _take_back(pkg, sender=THIRD), "st13")
+    assert outcome.result == "forbidden"
+    assert getattr(doc, "qlvb_recalled", None) is None and api.content.get_state(doc) == "received"
