@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 
 from . import edxml
+from .edxml.rules import replaced_document_ids, target_document_id
 from .queue import KIND_DOCUMENT
 
 logger = logging.getLogger("dongthap.qlvb.exchange")
@@ -66,12 +67,11 @@ def status_entries(store, header, import_agency=None):
 
 def referenced_documents(pkg) -> list[str]:
     """DocumentIds of the earlier documents a revoke/update/replace package changes."""
-    business = pkg.trace_header_list.bussiness
     kind = pkg.business_doc_type
     if kind == edxml.DOCTYPE_REPLACE:
-        return [i.document_id for i in (business.replacement_info_list if business else ()) if i.document_id]
+        return replaced_document_ids(pkg)
     if kind in (edxml.DOCTYPE_REVOKE, edxml.DOCTYPE_UPDATE):
-        return [(business.document_id if business else "") or pkg.message_header.document_id]
+        return [target_document_id(pkg)]
     return []
 
 
