@@ -73,3 +73,17 @@ def test_documents_are_constructed_in_one_place_per_type():
     pattern = re.compile(r"""createContent\(\s*["'](Incoming|Outgoing)Document["']""")
     found = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if pattern.search(p.read_text()))
     assert found == ["incoming/factory.py", "outgoing/api.py"]
+
+
+def test_upgrade_gives_old_documents_their_creation_time_as_arrival_date(portal):
+    from dongthap.qlvb.upgrades.v1004_docs import incoming_arrival_dates
+
+    old = _registered(portal, code_number="321")
+    old.arrival_date = None  # as the generic add form left it
+    old.reindexObject()
+    incoming_arrival_dates(None)
+    assert old.arrival_date == old.created().asdatetime()
+    assert incoming.fmt_date(old.arrival_date) in [r["arrival_date"] for r in
+                                                   queries.register_rows(_agency(portal))]
+    brain = api.content.find(UID=api.content.get_uuid(old), unrestricted=True)[0]
+    assert brain.arrival_day == old.arrival_day()
