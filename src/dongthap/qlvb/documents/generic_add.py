@@ -10,8 +10,10 @@ therefore closed for the two types:
   (Plone's "Thêm mới" menu of the register folders) sends the user to the
   agency's own form, ``@@vao-so-van-ban-den`` / ``@@soan-van-ban-di``;
 * ``POST <folder>`` with ``"@type": "IncomingDocument"`` or
-  ``"OutgoingDocument"`` is refused (400) with a translated message naming
-  the service to use, ``POST <agency>/@incoming`` or ``@outgoing``.
+  ``"OutgoingDocument"``, and a TUS upload (``POST <folder>/@tus-upload``)
+  announcing one of them in its ``Upload-Metadata``, are refused (400) with a
+  translated message naming the service to use, ``POST <agency>/@incoming``
+  or ``@outgoing``.
 """
 
 from dongthap.qlvb.agencies.api import get_agency
@@ -19,8 +21,12 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi.errors import error
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.content.add import FolderPost
+from plone.restapi.services.content.tus import UploadPost
 from Products.Five import BrowserView
 from zExceptions import NotFound
+
+import base64
+import binascii
 
 #: portal type → (the agency's form, the agency's REST service)
 OWN_PATHS = {
@@ -45,6 +51,13 @@ class AddFormRedirect(BrowserView):
         return ""
 
 
+def _refusal(request, portal_type):
+    return error(request, 400, "BadRequest", _(
+        "error_generic_add_document",
+        default="Documents are not created this way: use POST ${service} on the agency.",
+        mapping={"service": OWN_PATHS[portal_type][1]}))
+
+
 class DocumentFolderPost(FolderPost):
     """``POST`` on an agency or a register folder: never a document of ours by ``@type``."""
 
@@ -55,8 +68,22 @@ class DocumentFolderPost(FolderPost):
             data = None
         portal_type = data.get("@type") if isinstance(data, dict) else None
         if portal_type in OWN_PATHS:
-            return error(self.request, 400, "BadRequest", _(
-                "error_generic_add_document",
-                default="Documents are not created this way: use POST ${service} on the agency.",
-                mapping={"service": OWN_PATHS[portal_type][1]}))
+            return _refusal(self.request, portal_type)
+        return super().reply()
+
+
+class DocumentFolderUploadPost(UploadPost):
+    """``POST @tus-upload`` on an agency or a register folder: no document of ours by TUS."""
+
+    def reply(self):
+        for item in (self.request.getHeader("Upload-Metadata", "") or "").split(","):
+            parts = item.split()
+            if len(parts) != 2 or parts[0].lower() != "@type":
+                continue
+            try:
+                portal_type = base64.b64decode(parts[1]).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                continue
+            if portal_type in OWN_PATHS:
+                return _refusal(self.request, portal_type)
         return super().reply()
