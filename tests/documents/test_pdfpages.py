@@ -44,3 +44,11 @@ def test_named_files_and_garbage():
     assert count_pages(_Named(make_pdf(["x"], pages=2))) == 2
     assert count_pages(b"%PDF-1.7\n<html>not a pdf</html>") is None
     assert count_pages(b"") is None and count_pages(None) is None
+
+
+def test_page_tree_without_a_usable_count_is_walked():
+    data = make_pdf(["Trang"], pages=3)
+    reader_count = count_pages(data)
+    broken = data.replace(b"/Count 3", b"/Count 0")
+    assert broken != data and reader_count == 3
+    assert count_pages(broken) == 3

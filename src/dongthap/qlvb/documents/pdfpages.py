@@ -3,8 +3,9 @@
 A signed PDF carries every signature as an incremental update that writes the
 page objects again: counting ``/Type /Page`` in the bytes gave 3 for a
 one-page document signed twice. Here the file is read with pyHanko's reader
-(already our signing library): the page tree of the latest revision is walked
-from the catalog, each leaf counted once. Plone-free.
+(already our signing library): the ``/Count`` of the page tree of the latest
+revision, as readers show it; when it is missing or implausible, the tree is
+walked from the catalog and each leaf counted once. Plone-free.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def count_pages(value) -> int | None:
         return None
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
+        pages = reader.root["/Pages"]
+        declared = pages.get("/Count") if isinstance(pages, generic.DictionaryObject) else None
+        if isinstance(declared, int) and 0 < declared <= MAX_PAGES:
+            return int(declared)  # what PDF readers show (the root's /Count, ISO 32000 7.7.3.2)
         stack = [reader.root.raw_get("/Pages")]
         seen = set()
         count = 0
