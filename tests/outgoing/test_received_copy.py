@@ -55,3 +55,40 @@ def test_history_of_the_received_copy_names_the_receiving_side(portal):
         incoming.transition(copy, "register")
     assert copy.qlvb_trail[-1]["action"] == "register"
     assert copy.qlvb_trail[-1]["actor"] == api.user.get(username="snv.vanthu").getId()
+
+
+def test_history_page_of_the_receiving_agency(demo_server):
+    """What Sở Nội vụ's clerk sees on the received document's page."""
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+    from tests.outgoing.helpers import payload
+    from tests.outgoing.helpers import session
+
+    url = demo_server["url"]
+    snv = session(SITE_OWNER_NAME, SITE_OWNER_PASSWORD).get(f"{url}/so-noi-vu").json()["UID"]
+    created = session("stttt.chuyenvien").post(f"{url}/so-tttt/@outgoing", json=payload([snv]))
+    assert created.status_code == 201, created.text[:300]
+    doc_url = created.json()["url"]
+    for user, transition in [("stttt.chuyenvien", "submit"), ("stttt.truongphong", "forward"),
+                             ("stttt.lanhdao", "approve"), ("stttt.lanhdao", "sign"),
+                             ("stttt.vanthu", "issue")]:
+        r = session(user).post(f"{doc_url}/@workflow/{transition}", json={})
+        assert r.status_code == 200, (transition, r.text[:300])
+    notation = r.json()["notation"]
+    clerk = session("snv.vanthu")
+    waiting = clerk.get(f"{url}/so-noi-vu/@incoming").json()["waiting_registration"]
+    [copy] = [d for d in waiting if d["notation"] == notation]
+
+    def history_html():
+        page = clerk.get(copy["url"], headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        return page.text.split("qlvb-trail", 1)[1].split("</table>", 1)[0]
+
+    sender = session(SITE_OWNER_NAME, SITE_OWNER_PASSWORD).get(f"{url}/@users/stttt.vanthu").json()
+    receiver = session(SITE_OWNER_NAME, SITE_OWNER_PASSWORD).get(f"{url}/@users/snv.vanthu").json()
+    html = history_html()
+    first_row = html.split("</tr>", 1)[0]
+    assert "<td>Hệ thống</td>" in first_row and "Sở Thông tin và Truyền thông" in first_row
+    assert sender["fullname"] not in html and "stttt.vanthu" not in html
+    assert clerk.post(f"{copy['url']}/@workflow/register", json={}).status_code == 200
+    assert receiver["fullname"] in history_html()
