@@ -87,3 +87,16 @@ def test_upgrade_gives_old_documents_their_creation_time_as_arrival_date(portal)
                                                    queries.register_rows(_agency(portal))]
     brain = api.content.find(UID=api.content.get_uuid(old), unrestricted=True)[0]
     assert brain.arrival_day == old.arrival_day()
+
+
+def test_documents_received_by_the_exchange_worker_name_the_system(portal):
+    from dongthap.qlvb.exchange.worker import SYSTEM_USER
+    from dongthap.qlvb.incoming import handling
+    from dongthap.qlvb.incoming.factory import new_incoming_document
+    from zope.i18n import translate
+
+    with api.env.adopt_user(username="stttt.vanthu"):
+        values = incoming.clean(form_values(code_number="331"))
+        doc = new_incoming_document(_agency(portal), values, actor=SYSTEM_USER, comment="Nhận qua trục")
+        shown = handling.info(doc)["trail"]
+    assert [translate(t["fullname"], target_language="vi") for t in shown] == ["Hệ thống"]

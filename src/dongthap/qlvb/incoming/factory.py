@@ -26,6 +26,8 @@ PORTAL_TYPE = "IncomingDocument"
 #: The actor of trail entries written by the system itself (internal delivery).
 SYSTEM_ACTOR = "qlvb-system"
 SYSTEM_TITLE = _("actor_system", default="System")
+#: Every actor shown as "the system": ours and the exchange worker's user (exchange.worker.SYSTEM_USER).
+SYSTEM_ACTORS = frozenset({SYSTEM_ACTOR, "qlvb-exchange"})
 
 
 def stamp(doc, when):
@@ -90,4 +92,4 @@ def ensure_system_fields(doc, event):
 
 def actor_title(userid):
     """The name shown for the system actor, else ``None``."""
-    return SYSTEM_TITLE if userid == SYSTEM_ACTOR else None
+    return SYSTEM_TITLE if userid in SYSTEM_ACTORS else None
