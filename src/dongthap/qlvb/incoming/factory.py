@@ -21,8 +21,6 @@ from dongthap.qlvb.documents.pdfpages import count_pages
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 
-PORTAL_TYPE = "IncomingDocument"
-
 #: The actor of trail entries written by the system itself (internal delivery).
 SYSTEM_ACTOR = "qlvb-system"
 SYSTEM_TITLE = _("actor_system", default="System")
