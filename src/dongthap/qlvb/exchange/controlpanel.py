@@ -56,6 +56,13 @@ class ExchangeSettingsForm(RegistryEditForm):
             mapping=counts), context=self.request), "info")
 
 
+    # Declaring buttons here replaces the inherited ones: RegistryEditForm.updateActions
+    # styles "save" *and* "cancel", so the form must keep a cancel button.
+    @button.buttonAndHandler(_("button_cancel", default="Cancel"), name="cancel")
+    def handle_cancel(self, action):
+        RegistryEditForm.handleCancel(self, action)
+
+
 class ExchangeControlPanel(ControlPanelFormWrapper):
     form = ExchangeSettingsForm
 

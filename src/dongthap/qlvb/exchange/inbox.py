@@ -53,7 +53,6 @@ from dongthap.qlvb.utils.text import fold
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from persistent.mapping import PersistentMapping
 from plone import api
-from plone.dexterity.utils import createContent
 from ZODB.blob import Blob
 from zope.event import notify
 from zope.interface import alsoProvides
@@ -377,12 +376,11 @@ class Inbox:
 
     def _create(self, pkg, agency, choice, source_id, data):
         from dongthap.qlvb.incoming import api as incoming
+        from dongthap.qlvb.incoming.factory import new_incoming_document
         from dongthap.qlvb.numbering import counter
 
         mh = pkg.message_header
         when = counter.vietnam_now()
-        folder = incoming.year_folder(agency, counter.current_year(when), create=True)
-        doc_id = incoming.new_document_id(folder)
         sender_name = mh.from_.organ_name or mh.from_.organization_in_charge or mh.from_.organ_id
         issued = mh.promulgation_info.promulgation_date or when.date()
         values = {
@@ -406,12 +404,9 @@ class Inbox:
         values = incoming.materialize(values)
         if choice.main_type != mainfile.PDF:  # stored as sent, with its real type
             values["file"].contentType = choice.main_type
-        doc = createContent("IncomingDocument", **{k: v for k, v in values.items() if v is not None})
-        doc.id = doc_id
-        doc.arrival_date = when
-        doc.arrival_year = counter.current_year(when)
-        if not values["page_amount"] and choice.main_type == mainfile.PDF:
-            doc.page_amount = incoming.count_pdf_pages(values["file"])
+        origin = "trục liên thông" if self.source == "axis" else "gói tin nhập tay"
+        doc = new_incoming_document(agency, values, when=when,
+                                    comment=f"Nhận qua {origin} từ {sender_name} ({mh.from_.organ_id}).")
         package = Blob()
         with package.open("w") as fh:
             fh.write(data)
@@ -434,17 +429,13 @@ class Inbox:
                          "detected_type": att.detected_type or "", "size": att.size, "blob": blob})
         info["other_files"] = kept
         alsoProvides(doc, IExchangedDocument)
-        folder._setObject(doc_id, doc)
-        doc = folder[doc_id]
-        origin = "trục liên thông" if self.source == "axis" else "gói tin nhập tay"
-        incoming.add_trail(doc, "create", f"Nhận qua {origin} từ {sender_name} ({mh.from_.organ_id}).")
         try:
             from dongthap.qlvb.signing import api as signing
 
             report = signing.verify(document=doc, reindex=False)
             info["legal_validity"] = report.get("legal_validity", "")
         except Exception:  # noqa: BLE001 - verification never blocks receiving
-            logger.exception("exchange: verifying %s failed", doc_id)
+            logger.exception("exchange: verifying %s failed", doc.getId())
             info["legal_validity"] = ""
         if not choice.verifiable:
             _mark_reference(doc, info)

@@ -13,7 +13,7 @@ from dongthap.qlvb.content.incoming import check_dates
 from dongthap.qlvb.content.incoming import duplicate_key
 from dongthap.qlvb.content.incoming import IIncomingDocument
 from dongthap.qlvb.content.incoming import is_pdf
-from dongthap.qlvb.content.incoming import new_document_id
+from dongthap.qlvb.content.incoming import new_document_id  # noqa: F401 - used by callers
 from dongthap.qlvb.content.incoming import ROOT_ID
 from dongthap.qlvb.content.incoming import VIETNAM
 from dongthap.qlvb.documents import storage
@@ -26,7 +26,6 @@ from dongthap.qlvb.vocabularies.documents import SOURCES
 from dongthap.qlvb.vocabularies.documents import URGENCY
 from persistent.list import PersistentList
 from plone import api
-from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zope import schema
@@ -377,19 +376,9 @@ def build_document(agency, values, *, register=False, comment=""):
     Callers own the transaction: :func:`create` (retried, committed) and bulk
     imports that add many documents in one transaction.
     """
-    when = now()
-    folder = year_folder(agency, counter.current_year(when), create=True)
-    doc_id = new_document_id(folder)
-    fields = materialize(values)
-    doc = createContent("IncomingDocument", **{k: v for k, v in fields.items() if v is not None})
-    doc.id = doc_id
-    doc.arrival_date = when
-    doc.arrival_year = counter.current_year(when)
-    if not values.get("page_amount"):
-        doc.page_amount = count_pdf_pages(values["file"])
-    folder._setObject(doc_id, doc)
-    doc = folder[doc_id]
-    add_trail(doc, "create", comment)
+    from dongthap.qlvb.incoming.factory import new_incoming_document
+
+    doc = new_incoming_document(agency, values, comment=comment)
     warnings = []
     if register:
         _transition(doc, "register", comment)
@@ -420,13 +409,10 @@ def _antivirus_refusal(problem):
 
 
 def count_pdf_pages(named_file):
-    """Page count from the page-tree leaves (rough, without a PDF library); None if unknown."""
-    try:
-        data = named_file.data
-    except Exception:  # noqa: BLE001 - any storage problem just means "unknown"
-        return None
-    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
-    return count or None
+    """Pages of a PDF (see :func:`dongthap.qlvb.documents.pdfpages.count_pages`); None if unknown."""
+    from dongthap.qlvb.documents.pdfpages import count_pages
+
+    return count_pages(named_file)
 
 
 def update(doc, values):

@@ -288,6 +288,10 @@ def record_progress(doc, text, *, result=False, reply_notation=""):
 
 
 def _fullname(userid):
+    from dongthap.qlvb.incoming.factory import actor_title
+
+    if actor_title(userid) is not None:
+        return actor_title(userid)
     user = api.user.get(userid=userid) if userid else None
     return (user.getProperty("fullname") or userid) if user is not None else (userid or "")
 

@@ -14,6 +14,8 @@ from dongthap.qlvb.vocabularies.documents import URGENCY
 from dongthap.qlvb.vocabularies.documents import URGENCY_RANK
 from plone import api
 
+import datetime
+
 URGENCY_TITLES = dict(URGENCY)
 LIST_LIMIT = 500
 OPEN = ("assigned", "in_progress")
@@ -167,7 +169,14 @@ def _registered_brains(agency, date_from, date_to):
     if date_from or date_to:
         query.update(_filters({"date_from": date_from, "date_to": date_to}))
     brains = api.content.find(context=root, portal_type="IncomingDocument", unrestricted=True, **query)
-    return sorted(brains, key=lambda b: (b.arrival_day, b.arrival_number))
+    return sorted(brains, key=_register_order)
+
+
+def _register_order(brain):
+    """By arrival day, then number; a document without a date (stored before every path
+    set one) is listed last with an empty date instead of breaking the register."""
+    day = brain.arrival_day
+    return (day is None, day or datetime.date.min, brain.arrival_number or 0)
 
 
 def _recipients(doc):

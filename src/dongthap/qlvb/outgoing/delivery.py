@@ -21,12 +21,10 @@ from Acquisition import aq_parent
 from BTrees.OOBTree import OOBTree
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.i18n import _
-from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.outgoing import api as outgoing
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
-from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
 
 import logging
@@ -108,16 +106,14 @@ def _copy_file(named_file):
 def create_received_copy(doc, agency, when):
     """One ``IncomingDocument`` in state ``received`` in ``agency`` for the issued ``doc``.
 
-    Written here (not in ``incoming``) because delivery creates it as the
-    system, without the sender holding any role in the recipient agency.
+    Made by the incoming factory as the *system*: the sender's staff hold no
+    role in the recipient agency and are not named in its history; the
+    receiving clerk is named when he registers the copy.
     """
-    from dongthap.qlvb.content.incoming import new_document_id as new_incoming_id
-    from dongthap.qlvb.incoming.api import add_trail as incoming_trail
-    from dongthap.qlvb.incoming.api import year_folder as incoming_year_folder
+    from dongthap.qlvb.incoming.factory import new_incoming_document
+    from dongthap.qlvb.incoming.factory import SYSTEM_ACTOR
 
     sender = get_agency(doc)
-    folder = incoming_year_folder(agency, counter.current_year(when), create=True)
-    copy_id = new_incoming_id(folder)
     values = {
         "title": doc.title,
         "document_type": doc.document_type,
@@ -132,19 +128,12 @@ def create_received_copy(doc, agency, when):
         "due_date": doc.due_date,
         "page_amount": doc.page_amount,
         "source": "internal",
+        "file": _copy_file(doc.file),
+        "attachments": [_copy_file(a) for a in (doc.attachments or ())],
     }
-    copy = createContent("IncomingDocument", **{k: v for k, v in values.items() if v is not None})
-    copy.id = copy_id
-    copy.file = _copy_file(doc.file)
-    copy.attachments = [_copy_file(a) for a in (doc.attachments or ())]
-    copy.arrival_date = when
-    copy.arrival_year = counter.current_year(when)
-    setattr(copy, SOURCE_ATTR, api.content.get_uuid(doc))
-    copy.qlvb_source_agency = sender.agency_code
-    folder._setObject(copy_id, copy)
-    copy = folder[copy_id]
-    incoming_trail(copy, "create", f"Nhận từ {sender.title}: {doc.notation()}")
-    return copy
+    attributes = {SOURCE_ATTR: api.content.get_uuid(doc), "qlvb_source_agency": sender.agency_code}
+    return new_incoming_document(agency, values, when=when, actor=SYSTEM_ACTOR, attributes=attributes,
+                                 comment=f"Nhận từ {sender.title}: {doc.notation()}")
 
 
 def queue_external(doc, recipients):

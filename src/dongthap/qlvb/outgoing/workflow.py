@@ -239,12 +239,9 @@ def _issue(doc, comment):
 
 
 def _count_pages(named_file):
-    import re
+    from dongthap.qlvb.documents.pdfpages import count_pages
 
-    try:
-        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", bytes(named_file.data))) or None
-    except Exception:  # noqa: BLE001
-        return None
+    return count_pages(named_file)
 
 
 def _recall(doc, comment):
