@@ -297,6 +297,18 @@ def _int(config, name) -> int:
         return IExchangeSettings[name].default
 
 
+def _max_response(config) -> int:
+    """The largest axis answer read, in bytes.
+
+    A value the operator chose is kept; the default makes room for the one
+    package limit (getEdoc answers the package in base64 inside JSON).
+    """
+    chosen = _int(config, "axis_max_response_mb")
+    if chosen != IExchangeSettings["axis_max_response_mb"].default:
+        return chosen * 1024 * 1024
+    return max(chosen * 1024 * 1024, max_package_size() * 4 // 3 + 1024 * 1024)
+
+
 def axis_wire(config: dict) -> dict:
     """Keyword arguments of :class:`~.transports.AxisHttpTransport` from the settings.
 
@@ -323,8 +335,6 @@ def axis_wire(config: dict) -> dict:
         "signing": signing,
         "extra_headers": _json_object(config, "axis_extra_headers"),
         "timeout": (5.0, float(_int(config, "axis_timeout"))),
-        # getEdoc answers the package in base64 inside JSON: room for the one package limit.
-        "max_response_size": max(_int(config, "axis_max_response_mb") * 1024 * 1024,
-                                 max_package_size() * 4 // 3 + 1024 * 1024),
+        "max_response_size": _max_response(config),
         "verify": bool(config.get("axis_verify_tls", True)),
     }
