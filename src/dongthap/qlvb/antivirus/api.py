@@ -421,6 +421,20 @@ def _holds_files(field):
     return False
 
 
+_FILE_FIELDS = {}  # id(schema) -> (schema, names of its fields holding files)
+
+
+def _file_field_names(schema):
+    """Names of the fields of *schema* that hold files (computed once per schema)."""
+    from zope.schema import getFieldsInOrder
+
+    cached = _FILE_FIELDS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        names = tuple(name for name, field in getFieldsInOrder(schema) if _holds_files(field))
+        cached = _FILE_FIELDS[id(schema)] = (schema, names)
+    return cached[1]
+
+
 def named_file_values(obj):
     """``[(fieldname, file)]`` of every file on *obj*, in every schema (behaviors too).
 
@@ -428,7 +442,6 @@ def named_file_values(obj):
     ``attachments``) gives one pair per file, each with the field's name.
     """
     from plone.dexterity.utils import iterSchemata
-    from zope.schema import getFieldsInOrder
 
     found = []
     try:
@@ -436,9 +449,7 @@ def named_file_values(obj):
     except Exception:
         return found
     for schema in schemata:
-        for name, field in getFieldsInOrder(schema):
-            if not _holds_files(field):
-                continue
+        for name in _file_field_names(schema):
             try:
                 value = getattr(schema(obj), name, None)
             except Exception:
