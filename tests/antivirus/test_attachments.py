@@ -306,3 +306,29 @@ def test_generic_patch_malware_not_a_pdf_makes_an_incident(server, name):
     assert bytes(server["portal"].unrestrictedTraverse(
         url.split("/plone/", 1)[1]).file.data) == CLEAN
     assert_infected_incident(server, name, userid=SITE_OWNER_NAME)
+
+
+def test_incoming_form_malware_not_a_pdf_makes_an_incident(server):
+    """The clerk's page "Vào sổ văn bản đến": the virus refusal, not "not a PDF"."""
+    from plone.testing.zope import Browser
+
+    name = "form-eicar.pdf"
+    before = documents(server, "IncomingDocument")
+    browser = Browser(server["layer"]["app"])
+    browser.handleErrors = False
+    browser.raiseHttpErrors = False
+    browser.addHeader("Authorization", f"Basic stttt.vanthu:{DEMO_PASSWORD}")
+    browser.addHeader("Accept-Language", "vi")
+    browser.open(f"{server['portal'].absolute_url()}/so-tttt/@@vao-so-van-ban-den")
+    body = incoming_body()
+    for field in ("title", "code_number", "code_notation", "issuing_agency_name",
+                  "issuing_agency_code", "signer_name", "signer_position"):
+        browser.getControl(name=field).value = body[field]
+    browser.getControl(name="issued_date").value = (
+        datetime.date.today() - datetime.timedelta(days=2)).strftime("%d/%m/%Y")
+    browser.getControl(name="file").add_file(NOT_A_PDF["eicar-ten-pdf.pdf"], "application/pdf", name)
+    browser.getForm(action="vao-so-van-ban-den").submit()
+    assert browser.headers["status"].startswith("400"), browser.headers["status"]
+    assert_refused_message(browser.contents, name, "Eicar")
+    assert documents(server, "IncomingDocument") == before
+    assert_infected_incident(server, name, userid="stttt.vanthu")
