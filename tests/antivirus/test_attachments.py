@@ -332,3 +332,23 @@ def test_incoming_form_malware_not_a_pdf_makes_an_incident(server):
     assert_refused_message(browser.contents, name, "Eicar")
     assert documents(server, "IncomingDocument") == before
     assert_infected_incident(server, name, userid="stttt.vanthu")
+
+
+def test_every_request_thread_checks_its_commits(server):
+    """A server thread gets the commit check when it starts publishing a request."""
+    import threading
+
+    from ZPublisher.pubevents import PubStart
+    from zope.event import notify
+
+    seen = {}
+
+    def serve():
+        seen["before"] = transaction.manager.registeredSynchs()
+        notify(PubStart(server["layer"]["request"]))
+        seen["after"] = transaction.manager.registeredSynchs()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join(10)
+    assert seen == {"before": False, "after": True}
