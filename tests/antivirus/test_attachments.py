@@ -352,3 +352,33 @@ def test_every_request_thread_checks_its_commits(server):
     thread.start()
     thread.join(10)
     assert seen == {"before": False, "after": True}
+
+
+def test_files_of_every_field_shape():
+    """Single file fields and lists, tuples, sets and dicts of files, in any schema."""
+    from plone.namedfile.field import NamedBlobFile as FileField
+    from plone.namedfile.field import NamedBlobImage as ImageField
+    from zope import schema
+    from zope.interface import Interface
+
+    from dongthap.qlvb.antivirus import api as av_api
+
+    class IBehaviorLike(Interface):
+        one = FileField()
+        text = schema.TextLine()
+        many = schema.List(value_type=FileField())
+        frozen = schema.Tuple(value_type=ImageField())
+        names = schema.List(value_type=schema.TextLine())
+        by_key = schema.Dict(key_type=schema.TextLine(), value_type=FileField())
+
+    assert av_api._file_field_names(IBehaviorLike) == ("one", "many", "frozen", "by_key")
+    class Stored:  # the attributes of a NamedFile that the scanner relies on
+        def __init__(self, index):
+            self.data, self.filename = b"%d" % index, f"{index}.pdf"
+
+    files = [Stored(i) for i in range(3)]
+    assert av_api._file_items(files[0]) == [files[0]]
+    assert av_api._file_items(files) == files
+    assert av_api._file_items(tuple(files)) == files
+    assert av_api._file_items({"a": files[1]}) == [files[1]]
+    assert av_api._file_items("text") == [] and av_api._file_items(None) == []
