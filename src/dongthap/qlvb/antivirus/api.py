@@ -15,9 +15,11 @@ records an incident that survives the abort of the transaction; it returns a
 in degraded mode / with scanning switched off, ``not_scanned`` (recorded as an
 incident "accepted without scan").
 
-Files that passed are remembered for the rest of the transaction by their
-sha256, so the same bytes are not scanned twice in one request (e.g. the form
-validator and then the safety-net subscriber).  A ``NamedBlobFile`` that
+Files that passed are remembered by their sha256 for the rest of the request
+(for at most :data:`CACHE_SECONDS`; without a request: for the rest of the
+transaction), so the same bytes are not scanned twice in one request - e.g. the
+check of the upload before anything else, then the safety net in the
+transaction of ``run_in_transaction`` that stores the file.  A ``NamedBlobFile`` that
 passed also carries a persistent marker (status, sha256, size, modification
 stamp, MAC with a site secret): the safety net does not rescan unchanged
 files on every later modification, and a marker copied from another site or
@@ -30,6 +32,7 @@ import hashlib
 import hmac
 import logging
 import os
+import time
 
 import transaction
 from dongthap.qlvb.antivirus import incidents
@@ -48,7 +51,11 @@ from dongthap.qlvb.antivirus.settings import get_config
 logger = logging.getLogger("dongthap.qlvb.antivirus")
 
 MARKER_ATTR = "_qlvb_av"
-_CACHE_KEY = object()  # key of the transaction-local {sha256: ScanResult}
+_CACHE_KEY = object()  # key of the transaction-local {sha256: (ScanResult, time)}
+_REQUEST_CACHE_ATTR = "_qlvb_av_verified"  # the same, on the request
+#: How long a passed scan is remembered within one request (a script run with
+#: one request for hours, e.g. the exchange worker under zconsole, rescans).
+CACHE_SECONDS = 300
 _FALLBACK_SECRET = os.urandom(32)
 
 
@@ -120,6 +127,16 @@ def _location(context):
 
 
 def _verified_set(create=True):
+    """``{sha256: (ScanResult, monotonic time)}`` of the request (else the transaction)."""
+    request = _request()
+    if request is not None:
+        try:
+            verified = request.__dict__.get(_REQUEST_CACHE_ATTR)
+            if verified is None and create:
+                verified = request.__dict__[_REQUEST_CACHE_ATTR] = {}
+            return verified
+        except (AttributeError, TypeError):  # a request without a __dict__
+            pass
     txn = transaction.get()
     try:
         return txn.data(_CACHE_KEY)
@@ -129,6 +146,17 @@ def _verified_set(create=True):
         verified = {}
         txn.set_data(_CACHE_KEY, verified)
         return verified
+
+
+def _earlier_result(verified, digest):
+    entry = verified.get(digest) if digest else None
+    if entry is None:
+        return None
+    result, when = entry
+    if time.monotonic() - when > CACHE_SECONDS:
+        del verified[digest]
+        return None
+    return result
 
 
 def _is_named_file(value):
@@ -245,7 +273,7 @@ def check_file(
     verified = _verified_set()
     if verified:
         digest = _sha256_of(data)
-        earlier = verified.get(digest) if digest else None
+        earlier = _earlier_result(verified, digest)
         if earlier is not None:
             result = ScanResult(
                 earlier.status,
@@ -289,7 +317,7 @@ def check_file(
 
     digest = result.sha256 or _sha256_of(data)
     if digest:
-        verified[digest] = result
+        verified[digest] = (result, time.monotonic())
     if result.clean:
         if _is_named_file(data):
             mark_verified(data, result)
@@ -364,11 +392,56 @@ def refuse(exc: AntivirusError):
 # Objects (safety net)
 
 
-def named_file_values(obj):
-    """``[(fieldname, value)]`` of every file/image field with a value on *obj*."""
-    from plone.dexterity.utils import iterSchemata
+def _file_items(value):
+    """The Named(Blob)Files in a field value: the file itself, or the files of a list/tuple/set."""
+    if value is None:
+        return []
+    if _is_named_file(value):
+        return [value]
+    if isinstance(value, (str, bytes)):
+        return []
+    if isinstance(value, dict):
+        value = value.values()
+    try:
+        items = list(value)
+    except TypeError:
+        return []
+    return [item for item in items if _is_named_file(item)]
+
+
+def _holds_files(field):
+    """True for a file/image field and for a collection (or dict) of them."""
     from plone.namedfile.interfaces import INamedField
+    from zope.schema.interfaces import ICollection, IDict
+
+    if INamedField.providedBy(field):
+        return True
+    if ICollection.providedBy(field) or IDict.providedBy(field):
+        return _holds_files(getattr(field, "value_type", None))
+    return False
+
+
+_FILE_FIELDS = {}  # id(schema) -> (schema, names of its fields holding files)
+
+
+def _file_field_names(schema):
+    """Names of the fields of *schema* that hold files (computed once per schema)."""
     from zope.schema import getFieldsInOrder
+
+    cached = _FILE_FIELDS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        names = tuple(name for name, field in getFieldsInOrder(schema) if _holds_files(field))
+        cached = _FILE_FIELDS[id(schema)] = (schema, names)
+    return cached[1]
+
+
+def named_file_values(obj):
+    """``[(fieldname, file)]`` of every file on *obj*, in every schema (behaviors too).
+
+    A file field gives one pair; a list/tuple/set field of files (e.g.
+    ``attachments``) gives one pair per file, each with the field's name.
+    """
+    from plone.dexterity.utils import iterSchemata
 
     found = []
     try:
@@ -376,23 +449,23 @@ def named_file_values(obj):
     except Exception:
         return found
     for schema in schemata:
-        for name, field in getFieldsInOrder(schema):
-            if not INamedField.providedBy(field):
-                continue
+        for name in _file_field_names(schema):
             try:
                 value = getattr(schema(obj), name, None)
             except Exception:
                 value = getattr(obj, name, None)
-            if value is not None and _is_named_file(value):
-                found.append((name, value))
+            found.extend((name, item) for item in _file_items(value))
     return found
+
+
+def unverified_files(obj):
+    """The files of *obj* without a valid clean marker (``[(fieldname, file)]``)."""
+    return [(name, value) for name, value in named_file_values(obj) if not is_verified(value)]
 
 
 def verify_object(obj, path_of_entry, request=None):
     """Scan every not-yet-verified file of *obj*; doom + raise on refusal."""
-    for _name, value in named_file_values(obj):
-        if is_verified(value):
-            continue
+    for _name, value in unverified_files(obj):
         try:
             check_file(
                 value,
@@ -403,3 +476,39 @@ def verify_object(obj, path_of_entry, request=None):
             )
         except AntivirusError as exc:
             refuse(exc)
+
+
+def check_uploads(files, *, path_of_entry, agency=None, context=None):
+    """Scan uploads ``[(field, data, filename)]`` before any other check of them.
+
+    Every file is scanned (each infected one makes its incident) and the
+    refusals are returned as ``[(field, filename, AntivirusError)]``,
+    :class:`VirusFound` first: the caller answers with the virus refusal
+    whatever else is wrong with the file (not a PDF, too many pages...).
+    Files that pass are remembered for the request, so storing them later
+    does not scan them again.
+    """
+    refused = []
+    for field, data, filename in files:
+        if not data:
+            continue
+        try:
+            check_file(data, filename, path_of_entry=path_of_entry, agency=agency, context=context)
+        except AntivirusError as exc:
+            refused.append((field, filename, exc))
+    refused.sort(key=lambda item: not isinstance(item[2], VirusFound))
+    return refused
+
+
+def upload_refusal(refused):
+    """``(message, errors, status)`` for the refusals of :func:`check_uploads`; None if none.
+
+    *message* is the first refusal's (a virus before a scanner failure),
+    *errors* one ``{"field", "message"}`` per refused file, *status* 400 when
+    a virus was found, 503 when the scanner could not answer.
+    """
+    if not refused:
+        return None
+    errors = [{"field": field, "message": exc.message} for field, _name, exc in refused]
+    status = 400 if isinstance(refused[0][2], VirusFound) else 503
+    return refused[0][2].message, errors, status

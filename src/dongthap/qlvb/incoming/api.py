@@ -176,12 +176,53 @@ def materialize(values):
     return out
 
 
-def clean(data, *, partial=False, context=None):
+def _uploads(data, partial):
+    """``[(field, bytes, filename)]`` of the files in raw input (for the virus scan)."""
+    found = []
+    candidates = []
+    if not partial or "file" in data:
+        candidates.append(("file", data.get("file")))
+    if not partial or "attachments" in data:
+        attachments = data.get("attachments") or ()
+        if isinstance(attachments, (list, tuple)):
+            candidates.extend(("attachments", item) for item in attachments)
+    for field, item in candidates:
+        if isinstance(item, (list, tuple)) and len(item) == 2 and \
+                isinstance(item[0], (bytes, bytearray)) and item[0]:
+            found.append((field, item[0], item[1]))
+    return found
+
+
+def scan_uploads(data, *, partial=False, agency=None, context=None):
+    """Scan every uploaded file *first*, whatever else is wrong with it.
+
+    Malware is refused as malware (and recorded as an incident for the
+    security officer) even when it would also be refused as "not a PDF".
+    Raises :class:`IncomingError` (400 infected, 503 scanner unavailable).
+    """
+    try:
+        from dongthap.qlvb.antivirus.api import check_uploads
+        from dongthap.qlvb.antivirus.api import upload_refusal
+    except ImportError:  # pragma: no cover - capability not installed
+        return
+    if agency is None and context is not None:
+        agency = get_agency(context)
+    refusal = upload_refusal(check_uploads(_uploads(data, partial), path_of_entry="incoming",
+                                           agency=agency, context=context))
+    if refusal is not None:
+        message, errors, status = refusal
+        raise IncomingError(message, errors, status=status)
+
+
+def clean(data, *, partial=False, context=None, agency=None):
     """Validate raw input (strings from a form or JSON) into field values.
 
     ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``
-    tuples. Raises :class:`IncomingError` listing every problem at once.
+    tuples; they are scanned for malware before anything else
+    (:func:`scan_uploads`; ``agency``, or the agency of ``context``, gets the
+    incident). Raises :class:`IncomingError` listing every problem at once.
     """
+    scan_uploads(data, partial=partial, agency=agency, context=context)
     errors = []
     values = {}
     for name in INPUT_FIELDS:

@@ -54,7 +54,7 @@ class IncomingPost(Service):
             return error(self.request, 400, "BadRequest", _(
                 "error_bad_file", default="The file must be sent as {data, encoding: base64, filename}."))
         try:
-            values = incoming.clean(raw)
+            values = incoming.clean(raw, agency=self.context)
             result = incoming.create(self.context, values, register=bool(data.get("register")),
                                      comment=data.get("comment") or "")
         except incoming.IncomingError as problem:

@@ -140,7 +140,7 @@ class RegisterForm(_Base):
                 uploads = [uploads]
             raw["attachments"] = [u for u in (uploaded(x) for x in uploads) if u]
             try:
-                values = incoming.clean(raw)
+                values = incoming.clean(raw, agency=self.agency())
                 result = incoming.create(self.agency(), values, register=bool(form.get("register")))
             except incoming.IncomingError as problem:
                 self.general.append(self.t(problem.message))

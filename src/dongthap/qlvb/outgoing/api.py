@@ -305,12 +305,42 @@ def check_upload(data, filename, agency):
                             status=400 if type(problem).__name__ == "VirusFound" else 503) from problem
 
 
+def scan_uploads(agency, data, *, partial=False):
+    """Scan every uploaded file *first*, whatever else is wrong with it.
+
+    Malware is refused as malware (and recorded as an incident for the
+    security officer) even when it would also be refused as "not a PDF".
+    Raises :class:`OutgoingError` (400 infected, 503 scanner unavailable).
+    """
+    try:
+        from dongthap.qlvb.antivirus.api import check_uploads
+        from dongthap.qlvb.antivirus.api import upload_refusal
+    except ImportError:  # pragma: no cover - capability not installed
+        return
+    candidates = []
+    if not partial or "file" in data:
+        candidates.append(("file", data.get("file")))
+    if not partial or "attachments" in data:
+        attachments = data.get("attachments") or ()
+        if isinstance(attachments, (list, tuple)):
+            candidates.extend(("attachments", item) for item in attachments)
+    uploads = [(field, item[0], item[1]) for field, item in candidates
+               if isinstance(item, (list, tuple)) and len(item) == 2
+               and isinstance(item[0], (bytes, bytearray)) and item[0]]
+    refusal = upload_refusal(check_uploads(uploads, path_of_entry="outgoing", agency=agency))
+    if refusal is not None:
+        message, errors, status = refusal
+        raise OutgoingError(message, errors, status=status)
+
+
 def clean(agency, data, *, partial=False):
     """Validate raw input (form strings or JSON) into field values.
 
-    ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``.
+    ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``;
+    they are scanned for malware before anything else (:func:`scan_uploads`).
     Raises :class:`OutgoingError` listing every problem at once.
     """
+    scan_uploads(agency, data, partial=partial)
     errors = []
     values = {}
     leaders = set(leaders_of(agency))
