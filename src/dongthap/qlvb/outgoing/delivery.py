@@ -133,6 +133,7 @@ def create_received_copy(doc, agency, when):
     copy.id = copy_id
     copy.file = _copy_file(doc.file)
     copy.attachments = [_copy_file(a) for a in (doc.attachments or ())]
+    _copy_verification(doc, copy)
     copy.arrival_date = when
     copy.arrival_year = counter.current_year(when)
     setattr(copy, SOURCE_ATTR, api.content.get_uuid(doc))
@@ -141,6 +142,29 @@ def create_received_copy(doc, agency, when):
     copy = folder[copy_id]
     incoming_trail(copy, "create", f"Nhận từ {sender.title}: {doc.notation()}")
     return copy
+
+
+def _copy_verification(doc, copy):
+    """The sender's verification reports of the same bytes go with the copy.
+
+    The files are the issued ones, verified a moment ago: the subscriber that
+    verifies every added document then has nothing to do (one verification per
+    issue instead of one per recipient inside the issuing transaction).
+    """
+    from dongthap.qlvb.signing import api as signing
+    from zope.annotation.interfaces import IAnnotations
+
+    report = getattr(doc, "signature_report", None)
+    digest = getattr(doc, "signature_file_sha256", None)
+    if report and digest and digest == outgoing.sha256_of(doc.file):
+        copy.legal_validity = report.get("legal_validity")
+        copy.signature_report = report
+        copy.signature_verified_at = getattr(doc, "signature_verified_at", None)
+        copy.signature_file_sha256 = digest
+    stored = IAnnotations(doc).get(signing.ATTACHMENTS_KEY)
+    if stored and not signing.needs_attachment_verification(doc):
+        IAnnotations(copy)[signing.ATTACHMENTS_KEY] = PersistentMapping(
+            {key: dict(value) for key, value in stored.items()})
 
 
 def queue_external(doc, recipients):
@@ -218,10 +242,13 @@ def _scan_files(doc, agency):
     """
     try:
         from dongthap.qlvb.antivirus.api import check_file
+        from dongthap.qlvb.antivirus.api import is_verified
     except ImportError:  # pragma: no cover
         return
     for named in [doc.file, *(doc.attachments or ())]:
-        if named is not None:
+        # a file carrying a valid "scanned clean" marker for its current bytes (the
+        # issue scans the signed files once, before its transaction) is not scanned again
+        if named is not None and not is_verified(named):
             check_file(named, getattr(named, "filename", None), path_of_entry="delivery",
                        agency=agency)
 
