@@ -513,7 +513,17 @@ def prepare_agency_signature(*, document, field: str = "file", agency=None, code
     return signed, verify_bytes(signed)
 
 
-def _store_report(document, field, report) -> None:
+def store_verification(document, *, report=None, attachment_reports=None) -> None:
+    """Store reports computed earlier (:func:`verify_bytes` of the same bytes) on ``document``:
+    ``report`` of the main file, ``attachment_reports`` one per attachment (``None``: leave)."""
+    if report is not None:
+        store_report(document, "file", report)
+    if attachment_reports is not None:
+        _store_attachment_reports(document, ATTACHMENTS_FIELD, _items(document, ATTACHMENTS_FIELD),
+                                  attachment_reports)
+
+
+def store_report(document, field, report) -> None:
     if ISignedDocumentMarker.providedBy(document) and field == "file":
         document.legal_validity = report["legal_validity"]
         document.signature_report = report
@@ -529,7 +539,7 @@ def store_agency_signature(*, document, signed: bytes, report: dict, field: str 
     _replace(document, field, signed, "sign_agency", userid)
     logger.info("agency signature (%s) on %s by %s", agency.agency_code,
                 document.absolute_url_path(), userid)
-    _store_report(document, field, report)
+    store_report(document, field, report)
     notify(ObjectModifiedEvent(document))
     notify(DocumentSignedEvent(document, "agency", field, userid, report))
     return report
