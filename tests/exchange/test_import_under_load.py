@@ -45,6 +45,7 @@ def big_package(size):
                      edxml.Attachment("vb2", "phuluc.pdf", "Phụ lục", "application/pdf", annex)]))
 
 
+@pytest.mark.stress
 def test_large_import_under_concurrent_writes_succeeds(url, monkeypatch):
     annex, data = big_package(2 * 1024 * 1024)  # the test clamd takes up to 3 MB
     verified = []

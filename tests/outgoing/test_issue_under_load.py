@@ -14,6 +14,7 @@ from tests.incoming.helpers import payload as incoming_payload
 from tests.outgoing.helpers import payload
 from tests.outgoing.helpers import session
 
+import pytest
 import threading
 import time
 
@@ -63,6 +64,7 @@ def _writers(url, stop, done):
     return [lambda: clerk("snv.vanthu", "so-noi-vu"), drafter]
 
 
+@pytest.mark.stress
 def test_issue_signs_once_under_concurrent_writes(demo_server, monkeypatch):
     url = demo_server["url"]
     recipient = _uid(url, "so-noi-vu")
