@@ -222,15 +222,17 @@ def _issue(doc, comment):
     prepared = issuing.signed_files(doc, agency, series=series, year=year, number=number,
                                     notation=notation_text, when=when)
     when = prepared.when
+    def scanned(named):  # the scan made before the transaction goes with the stored file
+        issuing.mark_scanned(named, prepared)
+
     report = signing.store_agency_signature(document=doc, signed=prepared.signed,
-                                            report=prepared.report, agency=agency)
+                                            report=prepared.report, agency=agency, on_file=scanned)
     doc.code_number = number
     doc.code_notation = notation_text
     # separate attachment files: agency signature top right of page 1, same issue time;
     # before delivery, so the received copies get the signed attachments
-    signing.store_attachment_signatures(document=doc, prepared=prepared.attachments, agency=agency)
-    for named in [doc.file, *(doc.attachments or ())]:
-        issuing.mark_scanned(named, prepared)
+    signing.store_attachment_signatures(document=doc, prepared=prepared.attachments, agency=agency,
+                                        on_file=scanned)
     doc.issued_at = when
     doc.issued_date = when.astimezone(counter.VIETNAM).date()
     doc.issued_year = year

@@ -532,11 +532,17 @@ def store_report(document, field, report) -> None:
 
 
 def store_agency_signature(*, document, signed: bytes, report: dict, field: str = "file",
-                           agency=None) -> dict:
-    """The cheap half of :func:`sign_agency`: store the signed PDF and its report."""
+                           agency=None, on_file=None) -> dict:
+    """The cheap half of :func:`sign_agency`: store the signed PDF and its report.
+
+    ``on_file(named_file)`` is called with the new file before the events are notified
+    (e.g. to carry over a scan made before the transaction).
+    """
     agency = _agency_of(document, agency)
     userid = _current_userid()
     _replace(document, field, signed, "sign_agency", userid)
+    if on_file is not None:
+        on_file(getattr(document, field))
     logger.info("agency signature (%s) on %s by %s", agency.agency_code,
                 document.absolute_url_path(), userid)
     store_report(document, field, report)
@@ -612,8 +618,10 @@ def prepare_attachment_signatures(*, document, code_text: str, field: str = "att
 
 
 def store_attachment_signatures(*, document, prepared: list[tuple[bytes, dict]],
-                                field: str = "attachments", agency=None) -> list[dict]:
-    """The cheap half of :func:`sign_attachments`: replace the files, keep the old ones."""
+                                field: str = "attachments", agency=None,
+                                on_file=None) -> list[dict]:
+    """The cheap half of :func:`sign_attachments`: replace the files, keep the old ones
+    (``on_file``: as for :func:`store_agency_signature`, once per new file)."""
     items = list(getattr(document, field, None) or ())
     if not items:
         return []
@@ -638,6 +646,8 @@ def store_attachment_signatures(*, document, prepared: list[tuple[bytes, dict]],
                                        filename=filename))
         reports.append(report)
     setattr(document, field, new_items)
+    for item in new_items if on_file is not None else ():
+        on_file(item)
     _store_attachment_reports(document, field, new_items, reports)
     logger.info("agency signature (%s) on %d attachment(s) of %s by %s", agency.agency_code,
                 len(new_items), document.absolute_url_path(), userid)
