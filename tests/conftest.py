@@ -31,6 +31,61 @@ globals().update(
 
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
+_SESSION = {}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--stress", action="store_true", default=False,
+                     help="run only the stress tests (marker 'stress'), which the default run skips")
+
+
+def pytest_configure(config):
+    """Keys, test PKI and revocation URLs of this test session only.
+
+    The demo (``make start``, of this clone or another) keeps its keys in
+    ``var/keys`` and ``var/test-pki`` and serves the CRL/OCSP/TSA of that PKI on
+    127.0.0.1:8765, the address written into its certificates. The suite
+    generates its own test PKI per session in a temporary directory, with
+    revocation URLs on a port of its own (held, so nobody else takes it; the
+    signing tests that check revocation start their own services on free
+    ports), and so never reads the demo's keys nor asks the demo's services.
+    """
+    import socket
+    import tempfile
+
+    if getattr(config, "workerinput", None) is not None or "keys" in _SESSION:
+        return
+    base = tempfile.mkdtemp(prefix="qlvb-test-session-")
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    _SESSION.update(keys=base, holder=holder)
+    os.environ["QLVB_KEYS_DIR"] = os.path.join(base, "keys")
+    os.environ["QLVB_TEST_PKI_URL"] = f"http://127.0.0.1:{holder.getsockname()[1]}/pki"
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    holder = _SESSION.pop("holder", None)
+    if holder is not None:
+        holder.close()
+    base = _SESSION.pop("keys", None)
+    if base:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """``stress`` tests run only with ``--stress`` (or an explicit ``-m``); ``--stress`` runs only them."""
+    stress_only = config.getoption("--stress")
+    if config.option.markexpr and not stress_only:
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if (item.get_closest_marker("stress") is not None) == stress_only else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
 
 def require(condition, reason):
     """Skip a test whose real server is missing — except under CI, where it fails."""

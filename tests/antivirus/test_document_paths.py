@@ -159,11 +159,10 @@ def test_delivery_refuses_a_file_stored_without_scan(server, monkeypatch, where)
     refused = [i for i in incidents_of(server["portal"], name) if i["kind"] == "infected"]
     (incident,) = refused
     assert incident["signature"].startswith("Eicar")
-    # The agency signature at issue modifies the main file and the attachments: the safety
-    # net sees every file of the document (the list of attachments too) and refuses it (and
-    # dooms the transaction) before delivery runs.
-    assert incident["path_of_entry"] == "event"
-    assert incident["agency_code"] == server["portal"]["so-tttt"].agency_code
+    # The signed files (main file and attachments) are scanned once for the recipients,
+    # before the issuing transaction (outgoing/issuing.py): refused there, nothing issued.
+    assert incident["path_of_entry"] == "delivery"
+    assert incident["agency_code"] == server["portal"]["so-noi-vu"].agency_code
     assert incident["userid"] == "stttt.vanthu"
 
 

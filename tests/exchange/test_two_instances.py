@@ -29,6 +29,8 @@ import pytest
 from tests.conftest import require
 from two_instances import Relay, start_pair, wait_for
 
+pytestmark = pytest.mark.stress  # two processes / thousands of requests: run with --stress
+
 STTTT = "000.00.14.H20"  # Sở TT&TT: the sender, in A
 SNV = "000.00.09.H20"  # Sở Nội vụ: the recipient, in B
 STEP_TIMEOUT = 60

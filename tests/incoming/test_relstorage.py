@@ -23,6 +23,8 @@ import socket
 import subprocess
 import time
 
+pytestmark = pytest.mark.stress  # two processes / thousands of requests: run with --stress
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PG = os.environ.get("QLVB_TEST_PG", "host=127.0.0.1 port=5432 user=postgres password=postgres")

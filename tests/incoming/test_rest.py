@@ -250,6 +250,7 @@ def assert_numbered_once(paths, numbers, failures, stored, start):
     assert sorted(stored) == sorted(paths)
 
 
+@pytest.mark.stress
 def test_concurrent_registration_has_no_gap_and_no_duplicate(demo_server):
     import transaction
 

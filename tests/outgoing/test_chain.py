@@ -193,10 +193,10 @@ def test_signing_failure_changes_nothing(portal, monkeypatch):
     file_before = bytes(doc.file.data)
     from dongthap.qlvb.signing import errors
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise errors.SignerNotConfiguredError(who="Sở Thông tin và Truyền thông")
 
-    monkeypatch.setattr(signing, "sign_agency", broken)
+    monkeypatch.setattr(signing, "_sign_agency", broken)
     with pytest.raises(outgoing.OutgoingError) as raised:
         act(doc, "stttt.vanthu", "issue")
     assert api.content.get_state(doc) == "signed"

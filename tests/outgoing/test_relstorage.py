@@ -12,6 +12,8 @@ import os
 import pytest
 import requests
 
+pytestmark = pytest.mark.stress  # two processes / thousands of requests: run with --stress
+
 
 @pytest.fixture(scope="module")
 def test_views_on():

@@ -132,6 +132,7 @@ def test_bad_draft_is_a_vietnamese_json_error(url):
     assert r.status_code in (401, 403)
 
 
+@pytest.mark.stress
 def test_numbering_concurrency_8_clients_x_250(url, monkeypatch):
     """8 concurrent clients take 2,000 numbers of one register: exactly 1..2000.
 

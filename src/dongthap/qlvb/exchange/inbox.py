@@ -160,6 +160,7 @@ class Inbox:
         self.site = site
         self.source = source
         self.import_agency = import_agency
+        self._prepared = None  # see prepare()
 
     @property
     def store(self):
@@ -188,9 +189,52 @@ class Inbox:
         self._refuse(pkg if isinstance(pkg, edxml.DocumentPackage) else None, reason,
                      source_id=getattr(item, "doc_id", ""), sender_hint=getattr(item, "sender", ""))
 
-    def process(self, data, *, source_id="", sender_hint="") -> Outcome:
+    def prepare(self, data) -> None:
+        """The slow, read-only work on ``data``, done once before the transaction of :meth:`process`.
+
+        Parses the package, scans its attachments (the antivirus records its incidents
+        itself) and verifies the signatures of its PDFs. :meth:`process` (retried on
+        conflicts, in a small transaction) then reuses these results for the same
+        ``data`` instead of doing the work again inside the transaction. Raises
+        :class:`~.engine.RetryLater` when the scanner cannot be reached. Anything else
+        that goes wrong here is left for :meth:`process` to find and answer as before.
+        """
+        prepared = {"data": data, "pkg": None, "scans": None, "reports": {}}
+        self._prepared = prepared
         try:
             pkg = read_package(data)
+        except Exception:  # noqa: BLE001 - process() parses again and refuses
+            return
+        prepared["pkg"] = pkg
+        if not isinstance(pkg, edxml.DocumentPackage) or blocking(edxml.validate(pkg)):
+            return
+        agency = self.import_agency
+        if agency is None:
+            targets = self._targets(pkg)
+            agency = targets[0] if targets else None
+        prepared["scans"] = self._scan_now(pkg, agency)
+        from dongthap.qlvb.signing import api as signing
+        from dongthap.qlvb.signing.verify import ATTACHMENT, DOCUMENT
+
+        choice = mainfile.choose(pkg.attachments)
+        files = [(choice.main_data, DOCUMENT)] if choice.verifiable and choice.main is not None else []
+        files += [(att.data, ATTACHMENT) for att in choice.pdf_attachments]
+        for content, rule in files:
+            key = (signing.sha256(content), rule)
+            if key not in prepared["reports"]:
+                prepared["reports"][key] = signing.verify_bytes(content, rule=rule)
+
+    def _ready_pkg(self, pkg):
+        prepared = self._prepared
+        return prepared if prepared is not None and prepared["pkg"] is pkg else None
+
+    def process(self, data, *, source_id="", sender_hint="") -> Outcome:
+        try:
+            prepared = self._prepared
+            if prepared is not None and prepared["data"] is data and prepared["pkg"] is not None:
+                pkg = prepared["pkg"]
+            else:
+                pkg = read_package(data)
         except edxml.PackageTooLargeError:
             return self._refuse(None, too_large_reason(), source_id=source_id, sender_hint=sender_hint)
         except edxml.EdXMLError as exc:
@@ -325,19 +369,29 @@ class Inbox:
         return found
 
     def _scan(self, pkg, agency):
-        from dongthap.qlvb.antivirus.api import check_file
-        from dongthap.qlvb.antivirus.scanner import ScanFailed, VirusFound
+        prepared = self._ready_pkg(pkg)
+        if prepared is not None and prepared["scans"] is not None:
+            return prepared["scans"]["reason"]
+        return self._scan_now(pkg, agency)["reason"]
 
+    def _scan_now(self, pkg, agency):
+        """Scan every attachment: ``{"reason": refusal or "", sha256: clean ScanResult}``."""
+        from dongthap.qlvb.antivirus.api import check_file
+        from dongthap.qlvb.antivirus.scanner import CLEAN, ScanFailed, VirusFound
+
+        results = {"reason": ""}
         for att in pkg.attachments:
             name = att.attachment_name or att.content_id or "(không tên)"
             try:
-                check_file(att.data, name, path_of_entry="exchange", agency=agency)
+                result = check_file(att.data, name, path_of_entry="exchange", agency=agency)
             except VirusFound as exc:
                 signature = getattr(exc.result, "signature", "") or ""
-                return f"Tệp đính kèm \"{name}\" nhiễm mã độc ({signature})."
+                return {"reason": f"Tệp đính kèm \"{name}\" nhiễm mã độc ({signature})."}
             except ScanFailed as exc:
                 raise RetryLater(f"the attachment {name} could not be scanned") from exc
-        return ""
+            if result.status == CLEAN and result.sha256:
+                results[result.sha256] = result
+        return results
 
     def _create_all(self, pkg, targets, source_id, data):
         fresh = [a for a in targets if self._is_new(pkg, a, data)]
@@ -405,8 +459,10 @@ class Inbox:
         if choice.main_type != mainfile.PDF:  # stored as sent, with its real type
             values["file"].contentType = choice.main_type
         origin = "trục liên thông" if self.source == "axis" else "gói tin nhập tay"
+        prepared = {}  # what prepare() found, put on the document before it is added
         doc = new_incoming_document(agency, values, when=when,
-                                    comment=f"Nhận qua {origin} từ {sender_name} ({mh.from_.organ_id}).")
+                                    comment=f"Nhận qua {origin} từ {sender_name} ({mh.from_.organ_id}).",
+                                    prepare=lambda new: prepared.update(self._use_prepared(pkg, new)))
         package = Blob()
         with package.open("w") as fh:
             fh.write(data)
@@ -432,7 +488,7 @@ class Inbox:
         try:
             from dongthap.qlvb.signing import api as signing
 
-            report = signing.verify(document=doc, reindex=False)
+            report = prepared.get("report") or signing.verify(document=doc, reindex=False)
             info["legal_validity"] = report.get("legal_validity", "")
         except Exception:  # noqa: BLE001 - verification never blocks receiving
             logger.exception("exchange: verifying %s failed", doc.getId())
@@ -448,6 +504,33 @@ class Inbox:
                           agency=agency.agency_code, sender=mh.from_.organ_id, source=self.source,
                           source_id=source_id)
         return doc
+
+    def _use_prepared(self, pkg, doc):
+        """Put what :meth:`prepare` found on the new ``doc``: scan markers and reports.
+
+        The subscribers that scan and verify every added document then have
+        nothing left to do inside the transaction. Returns ``{"report": main
+        report}``, or ``{}`` without prepared results.
+        """
+        prepared = self._ready_pkg(pkg)
+        if prepared is None:
+            return {}
+        from dongthap.qlvb.antivirus.api import mark_verified
+        from dongthap.qlvb.signing import api as signing
+        from dongthap.qlvb.signing.verify import ATTACHMENT, DOCUMENT
+
+        scans = prepared["scans"] or {}
+        for named in [doc.file, *(doc.attachments or ())]:
+            result = scans.get(signing.sha256(bytes(named.data))) if named is not None else None
+            if result is not None:
+                mark_verified(named, result)
+        report = prepared["reports"].get((signing.sha256(bytes(doc.file.data)), DOCUMENT))
+        reports = [prepared["reports"].get((signing.sha256(bytes(a.data)), ATTACHMENT))
+                   for a in doc.attachments or ()]
+        signing.store_verification(
+            doc, report=report,
+            attachment_reports=reports if all(r is not None for r in reports) else None)
+        return {"report": report} if report is not None else {}
 
     # -- recall, update, replace -----------------------------------------------
     def _earlier(self, document_id, agency):

@@ -21,6 +21,7 @@ import json
 
 import transaction
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.numbering import run_in_transaction
 from dongthap.qlvb.restapi.errors import error
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -31,7 +32,7 @@ from zope.interface import alsoProvides
 from . import api as exchange_api
 from .authority import FORBIDDEN
 from .engine import RetryLater
-from .inbox import process_package
+from .inbox import Inbox
 from .outbox import ExchangeError, package_from_document
 from .settings import max_package_mb, max_package_size
 from .queue import KIND_DOCUMENT
@@ -95,9 +96,14 @@ class EdxmlImportPost(Service):
         site = api.portal.get()
         from .worker import system_user
 
+        # Parse, scan and verify (seconds for a large package) once, before the transaction;
+        # then create in a small transaction, retried on conflicts with concurrent writers.
+        inbox = Inbox(site, source="import", import_agency=self.context)
         try:
             with system_user(site):
-                outcome = process_package(site, data, source="import", agency=self.context)
+                inbox.prepare(data)
+                outcome = run_in_transaction(lambda: inbox.process(data),
+                                             note="qlvb: edXML import")
         except RetryLater:
             transaction.abort()
             return error(self.request, 503, "ServiceUnavailable", _(

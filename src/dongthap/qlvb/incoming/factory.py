@@ -36,7 +36,8 @@ def stamp(doc, when):
         doc.page_amount = count_pages(getattr(doc, "file", None))
 
 
-def new_incoming_document(agency, values, *, when=None, comment="", actor=None, attributes=None):
+def new_incoming_document(agency, values, *, when=None, comment="", actor=None, attributes=None,
+                          prepare=None):
     """Create an incoming document (state ``received``) in ``agency``'s register; returns it.
 
     ``values``: schema field values (pending uploads are turned into blobs);
@@ -58,6 +59,8 @@ def new_incoming_document(agency, values, *, when=None, comment="", actor=None, 
     stamp(doc, when)
     for name, value in (attributes or {}).items():
         setattr(doc, name, value)
+    if prepare is not None:
+        prepare(doc)
     if actor == SYSTEM_ACTOR:
         doc.setCreators((SYSTEM_ACTOR,))
     folder._setObject(doc_id, doc)

@@ -66,6 +66,11 @@ def _lock_for(key):
         return lock
 
 
+def lock_for(key):
+    """The in-process lock of ``key`` (what ``lock_key=key`` takes for each attempt)."""
+    return _lock_for(key)
+
+
 def run_in_transaction(work, *, lock_key=None, attempts=MAX_ATTEMPTS, note=None):
     """Call ``work()`` in a new transaction and commit; retry on conflicts.
 

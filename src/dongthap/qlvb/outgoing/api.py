@@ -34,6 +34,7 @@ import datetime
 import hashlib
 import logging
 import re
+import transaction
 
 logger = logging.getLogger("dongthap.qlvb.outgoing")
 
@@ -607,8 +608,47 @@ def transition(doc, name, comment=""):
         return summary(doc)
 
     agency = get_agency(doc)
-    lock = register_lock_key(agency) if name in ("issue", "recall") else None
+    if name == "issue":
+        return _issue(doc, agency, work)
+    lock = register_lock_key(agency) if name == "recall" else None
     return run_in_transaction(work, lock_key=lock, note=f"qlvb: outgoing {name}")
+
+
+def _issue(doc, agency, work):
+    """``issue``: sign, verify and scan once outside, then a small retried transaction.
+
+    The register lock is held over both steps, so the number the files are signed
+    with is the number the transaction takes (see :mod:`.issuing`).
+    """
+    from dongthap.qlvb.numbering import retry
+    from dongthap.qlvb.outgoing import issuing
+    from dongthap.qlvb.outgoing.workflow import _failure_message
+
+    lock = retry.lock_for(register_lock_key(agency))
+    if not lock.acquire(timeout=retry.LOCK_TIMEOUT):
+        raise OutgoingError(_("error_issue_busy",
+                              default="The register is busy; please try again in a moment."),
+                            status=503)
+    try:
+        if retry.COMMIT:
+            transaction.commit()  # what the request holds; then read the newest state
+            transaction.begin()
+        try:
+            prepared = issuing.prepare(doc, agency)
+        except OutgoingError:
+            raise
+        except Exception as problem:
+            logger.warning("issue of %s refused while preparing: %r", doc.absolute_url_path(),
+                           problem)
+            message = _failure_message("issue", problem)
+            raise OutgoingError(message) from problem
+        finally:
+            if retry.COMMIT:
+                transaction.abort()  # nothing was written; the scan incidents commit on their own
+        with issuing.using(prepared):
+            return run_in_transaction(work, note="qlvb: outgoing issue")
+    finally:
+        lock.release()
 
 
 def reason_required_message(name):

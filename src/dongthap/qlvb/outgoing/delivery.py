@@ -133,7 +133,31 @@ def create_received_copy(doc, agency, when):
     }
     attributes = {SOURCE_ATTR: api.content.get_uuid(doc), "qlvb_source_agency": sender.agency_code}
     return new_incoming_document(agency, values, when=when, actor=SYSTEM_ACTOR, attributes=attributes,
+                                 prepare=lambda copy: _copy_verification(doc, copy),
                                  comment=f"Nhận từ {sender.title}: {doc.notation()}")
+
+
+def _copy_verification(doc, copy):
+    """The sender's verification reports of the same bytes go with the copy.
+
+    The files are the issued ones, verified a moment ago: the subscriber that
+    verifies every added document then has nothing to do (one verification per
+    issue instead of one per recipient inside the issuing transaction).
+    """
+    from dongthap.qlvb.signing import api as signing
+    from zope.annotation.interfaces import IAnnotations
+
+    report = getattr(doc, "signature_report", None)
+    digest = getattr(doc, "signature_file_sha256", None)
+    if report and digest and digest == outgoing.sha256_of(doc.file):
+        copy.legal_validity = report.get("legal_validity")
+        copy.signature_report = report
+        copy.signature_verified_at = getattr(doc, "signature_verified_at", None)
+        copy.signature_file_sha256 = digest
+    stored = IAnnotations(doc).get(signing.ATTACHMENTS_KEY)
+    if stored and not signing.needs_attachment_verification(doc):
+        IAnnotations(copy)[signing.ATTACHMENTS_KEY] = PersistentMapping(
+            {key: dict(value) for key, value in stored.items()})
 
 
 def queue_external(doc, recipients):
@@ -212,10 +236,13 @@ def _scan_files(doc, agency):
     """
     try:
         from dongthap.qlvb.antivirus.api import check_file
+        from dongthap.qlvb.antivirus.api import is_verified
     except ImportError:  # pragma: no cover
         return
     for named in [doc.file, *(doc.attachments or ())]:
-        if named is not None:
+        # a file carrying a valid "scanned clean" marker for its current bytes (the
+        # issue scans the signed files once, before its transaction) is not scanned again
+        if named is not None and not is_verified(named):
             check_file(named, getattr(named, "filename", None), path_of_entry="delivery",
                        agency=agency)
 

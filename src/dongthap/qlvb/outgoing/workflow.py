@@ -210,21 +210,29 @@ def _sign(doc, comment):
 
 def _issue(doc, comment):
     from dongthap.qlvb.outgoing import delivery
+    from dongthap.qlvb.outgoing import issuing
     from dongthap.qlvb.signing import api as signing
 
     agency = get_agency(doc)
     when = outgoing.now().replace(microsecond=0)
-    dept = outgoing.departments_of(agency).get(doc.drafting_department or "")
-    notation_text = numbering.notation(doc.document_type, agency.abbreviation,
-                                       dept.abbreviation if dept is not None else None)
+    notation_text = issuing.notation_of(doc, agency)
     series, year, number = numbering.take_number(agency, doc.document_type, when)
-    report = signing.sign_agency(document=doc, code_number=number, code_notation=notation_text,
-                                 issued_at=when)
+    # signed, verified and scanned outside this transaction when issued through
+    # outgoing.api.transition (see issuing.py); signed here otherwise
+    prepared = issuing.signed_files(doc, agency, series=series, year=year, number=number,
+                                    notation=notation_text, when=when)
+    when = prepared.when
+    def scanned(named):  # the scan made before the transaction goes with the stored file
+        issuing.mark_scanned(named, prepared)
+
+    report = signing.store_agency_signature(document=doc, signed=prepared.signed,
+                                            report=prepared.report, agency=agency, on_file=scanned)
     doc.code_number = number
     doc.code_notation = notation_text
     # separate attachment files: agency signature top right of page 1, same issue time;
     # before delivery, so the received copies get the signed attachments
-    signing.sign_attachments(document=doc, code_text=doc.notation(), signed_at=when)
+    signing.store_attachment_signatures(document=doc, prepared=prepared.attachments, agency=agency,
+                                        on_file=scanned)
     doc.issued_at = when
     doc.issued_date = when.astimezone(counter.VIETNAM).date()
     doc.issued_year = year

@@ -489,6 +489,68 @@ def _has_valid_person_signature(document, field, data) -> bool:
     return any(s.get("kind") == "person" and s.get("ok") for s in report.get("signatures", ()))
 
 
+def prepare_agency_signature(*, document, field: str = "file", agency=None, code_number,
+                             code_notation: str, issued_at: dt.datetime, signer=None,
+                             require_person_signature: bool = True,
+                             check_permission: bool = True) -> tuple[bytes, dict]:
+    """The expensive half of :func:`sign_agency`, changing nothing: ``(signed, report)``.
+
+    Reads the PDF, checks the person signature, signs (seal, time-stamp) and
+    verifies the result. Run it outside the transaction that stores the
+    result (:func:`store_agency_signature`), so that a conflict retry of that
+    transaction does not sign again.
+    """
+    _check(document, SIGN_AGENCY, check_permission)
+    agency = _agency_of(document, agency)
+    data = _pdf(document, field)
+    if require_person_signature and not _has_valid_person_signature(document, field, data):
+        raise errors.PersonSignatureMissingError()
+    if signer is None:
+        signer = cfg.seal_signer(agency.agency_code, agency.title)
+    signed = _sign_agency(data, signer, agency.title, cfg.seal_image(agency.agency_code),
+                          code_number=code_number, code_notation=code_notation,
+                          issued_at=issued_at, timestamper=timestamper(cfg.tsa_url()))
+    return signed, verify_bytes(signed)
+
+
+def store_verification(document, *, report=None, attachment_reports=None) -> None:
+    """Store reports computed earlier (:func:`verify_bytes` of the same bytes) on ``document``:
+    ``report`` of the main file, ``attachment_reports`` one per attachment (``None``: leave)."""
+    if report is not None:
+        store_report(document, "file", report)
+    if attachment_reports is not None:
+        _store_attachment_reports(document, ATTACHMENTS_FIELD, _items(document, ATTACHMENTS_FIELD),
+                                  attachment_reports)
+
+
+def store_report(document, field, report) -> None:
+    if ISignedDocumentMarker.providedBy(document) and field == "file":
+        document.legal_validity = report["legal_validity"]
+        document.signature_report = report
+        document.signature_verified_at = dt.datetime.now(UTC)
+        document.signature_file_sha256 = report["sha256"]
+
+
+def store_agency_signature(*, document, signed: bytes, report: dict, field: str = "file",
+                           agency=None, on_file=None) -> dict:
+    """The cheap half of :func:`sign_agency`: store the signed PDF and its report.
+
+    ``on_file(named_file)`` is called with the new file before the events are notified
+    (e.g. to carry over a scan made before the transaction).
+    """
+    agency = _agency_of(document, agency)
+    userid = _current_userid()
+    _replace(document, field, signed, "sign_agency", userid)
+    if on_file is not None:
+        on_file(getattr(document, field))
+    logger.info("agency signature (%s) on %s by %s", agency.agency_code,
+                document.absolute_url_path(), userid)
+    store_report(document, field, report)
+    notify(ObjectModifiedEvent(document))
+    notify(DocumentSignedEvent(document, "agency", field, userid, report))
+    return report
+
+
 def sign_agency(*, document, field: str = "file", agency=None, code_number,
                 code_notation: str, issued_at: dt.datetime, signer=None,
                 require_person_signature: bool = True, check_permission: bool = True) -> dict:
@@ -502,21 +564,12 @@ def sign_agency(*, document, field: str = "file", agency=None, code_number,
         valid person signature (NĐ 30/2020 Art. 14).
     :returns: the verification report after signing.
     """
-    _check(document, SIGN_AGENCY, check_permission)
-    agency = _agency_of(document, agency)
-    data = _pdf(document, field)
-    if require_person_signature and not _has_valid_person_signature(document, field, data):
-        raise errors.PersonSignatureMissingError()
-    if signer is None:
-        signer = cfg.seal_signer(agency.agency_code, agency.title)
-    signed = _sign_agency(data, signer, agency.title, cfg.seal_image(agency.agency_code),
-                          code_number=code_number, code_notation=code_notation,
-                          issued_at=issued_at, timestamper=timestamper(cfg.tsa_url()))
-    userid = _current_userid()
-    _replace(document, field, signed, "sign_agency", userid)
-    logger.info("agency signature (%s) on %s by %s", agency.agency_code,
-                document.absolute_url_path(), userid)
-    return _after_signing(document, field, "agency", userid)
+    signed, report = prepare_agency_signature(
+        document=document, field=field, agency=agency, code_number=code_number,
+        code_notation=code_notation, issued_at=issued_at, signer=signer,
+        require_person_signature=require_person_signature, check_permission=check_permission)
+    return store_agency_signature(document=document, signed=signed, report=report, field=field,
+                                  agency=agency)
 
 
 def sign_attachment(*, document, field: str = "file", code_text: str, agency=None,
@@ -539,18 +592,12 @@ def sign_attachment(*, document, field: str = "file", code_text: str, agency=Non
     return _after_signing(document, field, "attachment", userid)
 
 
-def sign_attachments(*, document, code_text: str, field: str = "attachments", agency=None,
-                     signed_at: dt.datetime | None = None, signer=None,
-                     check_permission: bool = True) -> list[dict]:
-    """Agency signature on every PDF of a list field (``attachments``).
+def prepare_attachment_signatures(*, document, code_text: str, field: str = "attachments",
+                                  agency=None, signed_at: dt.datetime | None = None, signer=None,
+                                  check_permission: bool = True) -> list[tuple[bytes, dict]]:
+    """The expensive half of :func:`sign_attachments`, changing nothing.
 
-    Each attachment gets the seal signature top right of page 1 (no image:
-    ``code_text`` and ``signed_at`` in Vietnam time) and is replaced by a new
-    ``NamedBlobFile``; the originals go to the signing history (``field`` is
-    ``attachments[<index>]``).  All or nothing: every attachment is signed
-    before the document is touched, so on a :class:`~.errors.SigningError`
-    nothing has changed.  :returns: one verification report per attachment,
-    also stored on the document (:func:`attachment_reports`).
+    :returns: ``(signed bytes, verification report)`` per attachment, in list order.
     """
     _check(document, SIGN_AGENCY, check_permission)
     items = list(getattr(document, field, None) or ())
@@ -565,8 +612,22 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
     for item in items:
         if item is None or not getattr(item, "data", None):
             raise errors.NoPdfError()
-        signed.append(_sign_attachment(bytes(item.data), signer, code_text, signed_at,
-                                       timestamper=tsa))
+        data = _sign_attachment(bytes(item.data), signer, code_text, signed_at, timestamper=tsa)
+        signed.append((data, verify_bytes(data, rule=ATTACHMENT)))
+    return signed
+
+
+def store_attachment_signatures(*, document, prepared: list[tuple[bytes, dict]],
+                                field: str = "attachments", agency=None,
+                                on_file=None) -> list[dict]:
+    """The cheap half of :func:`sign_attachments`: replace the files, keep the old ones
+    (``on_file``: as for :func:`store_agency_signature`, once per new file)."""
+    items = list(getattr(document, field, None) or ())
+    if not items:
+        return []
+    if len(items) != len(prepared):
+        raise ValueError("the attachments changed since they were signed")
+    agency = _agency_of(document, agency)
     userid = _current_userid()
     annotations = IAnnotations(document)
     log = annotations.get(HISTORY_KEY)
@@ -574,7 +635,7 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
         log = annotations[HISTORY_KEY] = PersistentList()
     now = dt.datetime.now(UTC)
     new_items, reports = [], []
-    for index, (old, data) in enumerate(zip(items, signed, strict=True)):
+    for index, (old, (data, report)) in enumerate(zip(items, prepared, strict=True)):
         log.append(PersistentMapping({
             "field": f"{field}[{index}]", "file": old, "replaced_at": now,
             "action": "sign_attachment", "userid": userid, "sha256": sha256(bytes(old.data))}))
@@ -583,8 +644,10 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
             filename += ".pdf"
         new_items.append(NamedBlobFile(data=data, contentType="application/pdf",
                                        filename=filename))
-        reports.append(verify_bytes(data, rule=ATTACHMENT))
+        reports.append(report)
     setattr(document, field, new_items)
+    for item in new_items if on_file is not None else ():
+        on_file(item)
     _store_attachment_reports(document, field, new_items, reports)
     logger.info("agency signature (%s) on %d attachment(s) of %s by %s", agency.agency_code,
                 len(new_items), document.absolute_url_path(), userid)
@@ -592,6 +655,26 @@ def sign_attachments(*, document, code_text: str, field: str = "attachments", ag
     for index, report in enumerate(reports):
         notify(DocumentSignedEvent(document, "attachment", f"{field}[{index}]", userid, report))
     return reports
+
+
+def sign_attachments(*, document, code_text: str, field: str = "attachments", agency=None,
+                     signed_at: dt.datetime | None = None, signer=None,
+                     check_permission: bool = True) -> list[dict]:
+    """Agency signature on every PDF of a list field (``attachments``).
+
+    Each attachment gets the seal signature top right of page 1 (no image:
+    ``code_text`` and ``signed_at`` in Vietnam time) and is replaced by a new
+    ``NamedBlobFile``; the originals go to the signing history (``field`` is
+    ``attachments[<index>]``).  All or nothing: every attachment is signed
+    before the document is touched, so on a :class:`~.errors.SigningError`
+    nothing has changed.  :returns: one verification report per attachment,
+    also stored on the document (:func:`attachment_reports`).
+    """
+    prepared = prepare_attachment_signatures(
+        document=document, code_text=code_text, field=field, agency=agency,
+        signed_at=signed_at, signer=signer, check_permission=check_permission)
+    return store_attachment_signatures(document=document, prepared=prepared, field=field,
+                                       agency=agency)
 
 
 def reverify_document(document) -> None:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -361,18 +362,21 @@ def _manifest_ok(directory: Path, crl_base_url: str) -> bool:
             and all((directory / f"{s}.pem").exists() for s in _SLUGS))
 
 
-def ensure_test_pki(directory, crl_base_url: str = DEFAULT_CRL_BASE_URL) -> TestPKI:
+def ensure_test_pki(directory, crl_base_url: str | None = None) -> TestPKI:
     """Create the test PKI in ``directory`` unless it is already there.
 
     :param directory: target directory (created if missing).
     :param crl_base_url: base URL written into the CRL distribution points;
         the CRL file is ``<directory>/intermediate.crl`` and is expected at
-        ``<crl_base_url>/intermediate.crl``.
+        ``<crl_base_url>/intermediate.crl``. Default: ``$QLVB_TEST_PKI_URL``,
+        else :data:`DEFAULT_CRL_BASE_URL` (the demo's services); the test suite
+        sets its own, so it never talks to a demo running on the same machine.
     :returns: a :class:`TestPKI` describing the files.
     """
     directory = Path(directory).resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    crl_base_url = crl_base_url.rstrip("/")
+    crl_base_url = (crl_base_url or os.environ.get("QLVB_TEST_PKI_URL")
+                    or DEFAULT_CRL_BASE_URL).rstrip("/")
     if not _manifest_ok(directory, crl_base_url):
         _generate(directory, crl_base_url)
     return _load(directory, crl_base_url)
