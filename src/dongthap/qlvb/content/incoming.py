@@ -18,6 +18,7 @@ The schema follows Phụ lục VI of NĐ 30. ``arrival_number`` and
 
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -110,6 +111,7 @@ class IIncomingDocument(model.Schema):
     issued_date = schema.Date(
         title=_("label_issued_date", default="Issued on"),
         required=True,
+        constraint=validation.plausible_issue_date,
     )
     issuing_agency_name = schema.TextLine(
         title=_("label_issuing_agency_name", default="Issuing agency"),
@@ -140,6 +142,7 @@ class IIncomingDocument(model.Schema):
     due_date = schema.Date(
         title=_("label_due_date", default="Due date"),
         required=False,
+        constraint=validation.plausible_deadline,
     )
     page_amount = schema.Int(
         title=_("label_page_amount", default="Number of pages"),
