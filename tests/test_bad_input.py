@@ -292,3 +292,22 @@ def test_links_only_to_documents_of_the_own_agency(url):
     assert own_out.status_code == 201, own_out.text
     ok = _draft(url, "stc.chuyenvien", stc, replaces=own_out.json()["uid"])
     assert ok.status_code == 201, ok.text
+
+
+def test_issuing_never_marks_another_agencys_document(url):
+    """Even a link set by a generic ``PATCH`` writes nothing into another agency's document."""
+    victim = _draft(url, "snv.chuyenvien", "so-noi-vu")
+    assert victim.status_code == 201, victim.text
+    victim_url, victim_uid = victim.json()["url"], victim.json()["uid"]
+    body = out.payload([uid_of(url, "so-noi-vu")])
+    mine = out.session("stttt.chuyenvien").post(f"{url}/so-tttt/@outgoing", json=body)
+    assert mine.status_code == 201, mine.text
+    doc = mine.json()["url"]
+    out.session("stttt.chuyenvien").patch(doc, json={"replaces": victim_uid})
+    steps = [("stttt.chuyenvien", "submit"), ("stttt.truongphong", "forward"),
+             ("stttt.lanhdao", "approve"), ("stttt.lanhdao", "sign"), ("stttt.vanthu", "issue")]
+    for user, transition in steps:
+        r = out.session(user).post(f"{doc}/@workflow/{transition}", json={})
+        assert r.status_code == 200, (transition, r.text)
+    info = admin().get(f"{victim_url}/@review-comments").json()
+    assert info["replaced_by"] is None, info["replaced_by"]
