@@ -218,12 +218,6 @@ def field_value(iface, name, raw, *, context=None, validate=True):
     return value, None
 
 
-def choice_problem(name, field, value):
-    """The message of a value that is not one of the choices of ``field``."""
-    return problem(name, field, _("error_unknown_choice", default="${field}: unknown value \"${value}\"."),
-                   value=short(value))
-
-
 def flag(data, name, label):
     """A yes/no option of a REST body (``true``/``false``, absent = False): ``(value, problem)``."""
     raw = data.get(name)
