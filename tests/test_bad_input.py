@@ -311,3 +311,33 @@ def test_issuing_never_marks_another_agencys_document(url):
         assert r.status_code == 200, (transition, r.text)
     info = admin().get(f"{victim_url}/@review-comments").json()
     assert info["replaced_by"] is None, info["replaced_by"]
+
+
+PATCHES = [
+    ("file-data-number", {"file": {"data": 123, "filename": "a.pdf"}}),
+    ("file-filename-crlf", {"file": file_json(filename="a\r\nb.pdf")}),
+    ("file-is-a-number", {"file": 5}),
+    ("pdf-only-header", {"file": file_json(FAKE_PDF)}),
+    ("due-date-9999", {"due_date": "9999-12-31"}),
+]
+
+
+@pytest.mark.parametrize("service, case, change", [(s, n, c) for s in ("@incoming", "@outgoing")
+                                                   for n, c in PATCHES],
+                         ids=[f"{s[1:]}-{n}" for s in ("@incoming", "@outgoing") for n, _c in PATCHES])
+def test_generic_patch_of_a_document(url, service, case, change):
+    """plone.restapi's ``PATCH`` checks the same schema: a 400, never a 500, the file unchanged."""
+    if service == "@incoming":
+        user, body = "stttt.vanthu", inc.payload()
+    else:
+        user, body = "stttt.chuyenvien", _outgoing_body(url)
+    created = out.session(user).post(f"{url}/so-tttt/{service}", json=body)
+    assert created.status_code == 201, created.text
+    doc = created.json()["url"]
+    r = out.session(user).patch(doc, json=change)
+    assert r.status_code == 400, (r.status_code, r.text[:300])
+    for word in EXCEPTION_WORDS[:3] + ("ComponentLookupError", "IStorage"):
+        assert word not in r.text, r.text[:300]
+    got = out.session(user).get(f"{doc}/@@download/file")
+    assert got.status_code == 200
+    assert got.content == (inc.PDF if service == "@incoming" else out.PDF)

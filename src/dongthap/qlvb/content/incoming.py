@@ -73,9 +73,10 @@ def is_pdf(head):
 
 
 def check_pdf(value):
+    """A PDF that a PDF reader opens (not only the ``%PDF-`` magic), within the upload limit."""
     if not is_pdf(read_head(value)):
         raise NotAPdf()
-    return True
+    return validation.readable_pdf(value)
 
 
 def check_pdf_list(values):

@@ -88,6 +88,48 @@ def plausible_deadline(value):
     return True
 
 
+# ---------------------------------------------------------------- files in the schema (constraints)
+
+
+class NotReadablePdf(schema.ValidationError):
+    __doc__ = _("error_not_readable_pdf", default="The file is not a readable PDF document.")
+
+
+class NotPdfOrDocx(schema.ValidationError):
+    __doc__ = _("error_not_pdf_or_docx", default="The file is neither a readable PDF nor a .docx document.")
+
+
+class FileTooLarge(schema.ValidationError):
+    __doc__ = _("error_file_over_limit", default="The file is larger than the upload limit.")
+
+
+def _named_data(value):
+    data = getattr(value, "data", value)
+    return bytes(data) if data else b""
+
+
+def _check_named(value, kinds, error):
+    if value is None:
+        return True
+    size = getattr(value, "getSize", None)
+    if size is not None and size() > max_upload_bytes():
+        raise FileTooLarge()
+    data = _named_data(value)
+    if not any((pdf_problem(data) if kind == "pdf" else docx_problem(data)) is None for kind in kinds):
+        raise error()
+    return True
+
+
+def readable_pdf(value):
+    """Constraint of PDF file fields: opens in a PDF reader, within the upload limit."""
+    return _check_named(value, ("pdf",), NotReadablePdf)
+
+
+def readable_pdf_or_docx(value):
+    """Constraint of the draft file of an outgoing document: a readable PDF or .docx."""
+    return _check_named(value, ("pdf", "docx"), NotPdfOrDocx)
+
+
 # ---------------------------------------------------------------- messages
 
 
@@ -278,21 +320,37 @@ def antivirus_status(refusal):
     return 503
 
 
-def pdf_problem(data):
-    """None when ``data`` opens as a PDF with a page tree; else the reason (for logs)."""
-    if not data or not data.lstrip()[:1024].find(b"%PDF-") >= 0:
-        return "no PDF header"
-    try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
 
-        reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
-        pages = reader.root["/Pages"]
-        count = int(pages["/Count"])
-    except Exception as error:  # noqa: BLE001 - any reader error means "not a PDF"
-        return f"{type(error).__name__}"
-    if count < 1:
-        return "no pages"
-    return None
+
+def _open_pdf(data):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    return int(reader.root["/Pages"]["/Count"])
+
+
+def pdf_problem(data):
+    """None when ``data`` opens in a PDF reader (pyHanko) with a page tree; else the reason.
+
+    Like PDF viewers, a comment or junk between the last ``startxref`` and ``%%EOF`` is
+    tolerated (the tail is rebuilt once); a file that only starts like a PDF is not.
+    """
+    if not data or b"%PDF-" not in bytes(data[:1024]):
+        return "no PDF header"
+    data = bytes(data)
+    try:
+        count = _open_pdf(data)
+    except Exception as error:  # noqa: BLE001 - any reader error means "not a PDF" (after one repair)
+        found = list(_STARTXREF.finditer(data, max(0, len(data) - 4096)))
+        if not found:
+            return type(error).__name__
+        repaired = data[:found[-1].start()] + b"startxref\n%s\n%%%%EOF\n" % found[-1].group(1)
+        try:
+            count = _open_pdf(repaired)
+        except Exception as again:  # noqa: BLE001
+            return type(again).__name__
+    return None if count >= 1 else "no pages"
 
 
 def docx_problem(data):
