@@ -320,7 +320,8 @@ def antivirus_status(refusal):
     return 503
 
 
-_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+_STARTXREF = re.compile(rb"startxref\s+(\d{1,12})")
+_XREF_AT = re.compile(rb"\s*(?:xref|\d{1,10}\s+\d{1,5}\s+obj)")
 
 
 def _open_pdf(data):
@@ -339,13 +340,20 @@ def pdf_problem(data):
     if not data or b"%PDF-" not in bytes(data[:1024]):
         return "no PDF header"
     data = bytes(data)
+    found = list(_STARTXREF.finditer(data, max(0, len(data) - 4096)))
+    if not found or b"%%EOF" not in data[-4096:]:  # truncated, or no PDF after the header
+        return "no trailer"
+    # The cross-reference must be where the trailer says (checked before the reader, whose
+    # recovery from a wrong offset takes minutes on a crafted file of tens of MB).
+    offset = int(found[-1].group(1))
+    if offset >= len(data) or not _XREF_AT.match(data, offset):
+        return "no cross-reference table at startxref"
     try:
         count = _open_pdf(data)
     except Exception as error:  # noqa: BLE001 - any reader error means "not a PDF" (after one repair)
-        found = list(_STARTXREF.finditer(data, max(0, len(data) - 4096)))
-        if not found:
+        repaired = data[:found[-1].start()] + b"startxref\n%d\n%%%%EOF\n" % offset
+        if repaired == data:
             return type(error).__name__
-        repaired = data[:found[-1].start()] + b"startxref\n%s\n%%%%EOF\n" % found[-1].group(1)
         try:
             count = _open_pdf(repaired)
         except Exception as again:  # noqa: BLE001
