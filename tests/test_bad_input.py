@@ -341,3 +341,18 @@ def test_generic_patch_of_a_document(url, service, case, change):
     got = out.session(user).get(f"{doc}/@@download/file")
     assert got.status_code == 200
     assert got.content == (inc.PDF if service == "@incoming" else out.PDF)
+
+
+def test_pdf_check_is_quick_on_crafted_files():
+    """A file that only looks like a PDF at both ends is refused without the reader's slow recovery."""
+    import time
+
+    from dongthap.qlvb.documents.validation import pdf_problem
+
+    crafted = b"%PDF-1.7\n<html>" + b"a" * 5_000_000 + b"\nstartxref\n12\n%%EOF\n"
+    started = time.perf_counter()
+    assert pdf_problem(crafted) is not None
+    assert time.perf_counter() - started < 1.0
+    assert pdf_problem(PDF) is None
+    assert pdf_problem(PDF.replace(b"%%EOF", b"% ban 2\n%%EOF")) is None  # tolerated like viewers do
+    assert pdf_problem(TRUNCATED_PDF) is not None and pdf_problem(FAKE_PDF) is not None
