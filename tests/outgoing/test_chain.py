@@ -223,12 +223,14 @@ def test_status_flows_back_and_reply_links(portal):
     with api.env.adopt_user(username="snv.chuyenvien"):
         handling.record_progress(copy, "Đang xử lý")
     assert delivery.delivery_status(doc)[0]["status"] == "in_progress"
+    # Sở Nội vụ's handler drafts the reply while handling (a reply links only documents the
+    # drafter may see; after completion the handler no longer sees the document)
+    reply = draft(portal, user="snv.chuyenvien", path="so-noi-vu", signer="snv.lanhdao",
+                  recipients=("so-tttt",), in_reply_to=[api.content.get_uuid(copy)])
     with api.env.adopt_user(username="snv.lanhdao"):
         incoming.transition(copy, "complete", "Xong")
     assert delivery.delivery_status(doc)[0]["status"] == "completed"
-    # Sở Nội vụ replies: both documents are linked, both ways, and the sender sees the reply
-    reply = draft(portal, user="snv.chuyenvien", path="so-noi-vu", signer="snv.lanhdao",
-                  recipients=("so-tttt",), in_reply_to=[api.content.get_uuid(copy)])
+    # issued: both documents are linked, both ways, and the sender sees the reply
     chain(reply, prefix="snv")
     assert copy.qlvb_replied_by[0]["notation"] == reply.notation()
     assert copy.qlvb_reply_notation == reply.notation()

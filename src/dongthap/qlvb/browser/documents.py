@@ -8,6 +8,13 @@ from Products.CMFPlone.utils import safe_text
 from Products.Five.browser import BrowserView
 from zope.i18n import translate
 
+try:  # the antivirus capability rescans before a download when configured
+    from dongthap.qlvb.antivirus.browser import RescanDisplayFile as _DisplayFile
+    from dongthap.qlvb.antivirus.browser import RescanDownload as _Download
+except ImportError:  # pragma: no cover - capability not installed
+    from plone.namedfile.browser import DisplayFile as _DisplayFile
+    from plone.namedfile.browser import Download as _Download
+
 
 def uploaded(upload):
     """``(bytes, filename)`` of a form upload, or None when no file was chosen."""
@@ -36,3 +43,32 @@ class AgencyPage(BrowserView):
     def urgencies(self):
         """Urgencies from the most urgent (hỏa tốc) down."""
         return [{"value": k, "title": self.t(t)} for k, t in reversed(URGENCY)]
+
+
+def no_sniffing(response):
+    """Browsers must use the declared type of a stored file, never guess another one."""
+    response.setHeader("X-Content-Type-Options", "nosniff")
+
+
+def is_pdf_file(named):
+    return (getattr(named, "contentType", "") or "").split(";")[0].strip().lower() == "application/pdf"
+
+
+class DocumentDownload(_Download):
+    """``@@download`` of the files of a document: always an attachment, never sniffed."""
+
+    def set_headers(self, file):
+        super().set_headers(file)
+        no_sniffing(self.request.response)
+
+
+class DocumentDisplayFile(_DisplayFile):
+    """``@@display-file`` of a document: PDFs (checked when stored) inline, any other file as an
+    attachment; never sniffed."""
+
+    def set_headers(self, file):
+        if is_pdf_file(file):
+            super().set_headers(file)
+        else:
+            _Download.set_headers(self, file)
+        no_sniffing(self.request.response)

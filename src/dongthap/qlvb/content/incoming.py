@@ -18,6 +18,7 @@ The schema follows Phụ lục VI of NĐ 30. ``arrival_number`` and
 
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.utils.text import fold, normalize_text
 from plone.autoform import directives
@@ -73,9 +74,10 @@ def is_pdf(head):
 
 
 def check_pdf(value):
+    """A PDF that a PDF reader opens (not only the ``%PDF-`` magic), within the upload limit."""
     if not is_pdf(read_head(value)):
         raise NotAPdf()
-    return True
+    return validation.readable_pdf(value)
 
 
 def check_pdf_list(values):
@@ -111,6 +113,7 @@ class IIncomingDocument(model.Schema):
     issued_date = schema.Date(
         title=_("label_issued_date", default="Issued on"),
         required=True,
+        constraint=validation.plausible_issue_date,
     )
     issuing_agency_name = schema.TextLine(
         title=_("label_issuing_agency_name", default="Issuing agency"),
@@ -141,6 +144,7 @@ class IIncomingDocument(model.Schema):
     due_date = schema.Date(
         title=_("label_due_date", default="Due date"),
         required=False,
+        constraint=validation.plausible_deadline,
     )
     page_amount = schema.Int(
         title=_("label_page_amount", default="Number of pages"),

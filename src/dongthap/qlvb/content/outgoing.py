@@ -19,6 +19,7 @@ from dongthap.qlvb.content.agency import Agency
 from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -113,6 +114,7 @@ class IOutgoingDocument(model.Schema):
     due_date = schema.Date(
         title=_("label_reply_due_date", default="Reply due date (hạn trả lời)"),
         required=False,
+        constraint=validation.plausible_deadline,
     )
     page_amount = schema.Int(
         title=_("label_page_amount", default="Number of pages"),

@@ -12,11 +12,11 @@ from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.incoming import check_dates
 from dongthap.qlvb.content.incoming import duplicate_key
 from dongthap.qlvb.content.incoming import IIncomingDocument
-from dongthap.qlvb.content.incoming import is_pdf
 from dongthap.qlvb.content.incoming import new_document_id  # noqa: F401 - used by callers
 from dongthap.qlvb.content.incoming import ROOT_ID
 from dongthap.qlvb.content.incoming import VIETNAM
 from dongthap.qlvb.documents import storage
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -28,7 +28,6 @@ from persistent.list import PersistentList
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from Products.CMFCore.WorkflowCore import WorkflowException
-from zope import schema
 
 import datetime
 import re
@@ -220,7 +219,9 @@ def clean(data, *, partial=False, context=None, agency=None):
     ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``
     tuples; they are scanned for malware before anything else
     (:func:`scan_uploads`; ``agency``, or the agency of ``context``, gets the
-    incident). Raises :class:`IncomingError` listing every problem at once.
+    incident). The shared validation (:mod:`dongthap.qlvb.documents.validation`)
+    then checks types, the schema fields and the files. Raises :class:`IncomingError`
+    listing every problem at once (status 413 when a file is too large).
     """
     scan_uploads(data, partial=partial, agency=agency, context=context)
     errors = []
@@ -229,69 +230,33 @@ def clean(data, *, partial=False, context=None, agency=None):
         if partial and name not in data:
             continue
         field = IIncomingDocument[name]
-        raw = data.get(name)
-        if isinstance(raw, str):
-            raw = raw.strip()
-        if raw in (None, ""):
-            if field.required:
-                errors.append(_required(name))
-            else:
-                values[name] = None
+        value, problem = validation.field_value(IIncomingDocument, name, data.get(name), context=context)
+        if problem is None and value is not None and name in _CHOICES and value not in _CHOICES[name]:
+            msg = _CHOICE_ERRORS[name]
+            problem = {"field": name, "message": _(msg, default=msg.default,
+                                                   mapping={"value": validation.short(value)})}
+        if problem is not None:
+            errors.append(problem)
             continue
-        try:
-            if isinstance(field, schema.Date):
-                value = parse_date(raw)
-            elif isinstance(field, schema.Int):
-                value = int(raw)
-            elif isinstance(field, schema.ASCIILine):
-                value = str(raw)
-                value.encode("ascii")
-            else:
-                value = str(raw)
-        except (ValueError, TypeError, UnicodeEncodeError):
-            if isinstance(field, schema.Date):
-                message = _("error_bad_date", default="${field}: enter a date as dd/mm/yyyy.",
-                            mapping={"field": _field_title(name)})
-            else:
-                message = _("error_bad_value", default="${field}: the value is not valid.",
-                            mapping={"field": _field_title(name)})
-            errors.append({"field": name, "message": message})
-            continue
-        if name in _CHOICES:
-            if value not in _CHOICES[name]:
-                msg = _CHOICE_ERRORS[name]
-                errors.append({"field": name, "message": _(msg, default=msg.default,
-                                                           mapping={"value": value})})
-                continue
-        else:
-            try:
-                field.validate(value)
-            except schema.ValidationError:
-                errors.append({"field": name, "message": _(
-                    "error_bad_value", default="${field}: the value is not valid.",
-                    mapping={"field": _field_title(name)})})
-                continue
-        values[name] = value
+        if value is None and not field.required:
+            values[name] = None
+        elif value is not None:
+            values[name] = value
     if not partial or "file" in data:
         primary = data.get("file")
-        if not primary or not primary[0]:
+        if primary is None:
             errors.append(_required("file"))
-        elif not is_pdf(primary[0][:1024]):
-            errors.append({"field": "file", "message": _(
-                "error_not_pdf",
-                default="The file is not a PDF document (its content does not start like a PDF).")})
         else:
-            values["file"] = make_file(primary[0], primary[1])
-    if not partial or "attachments" in data:
-        attachments = []
-        for index, (payload, filename) in enumerate(data.get("attachments") or ()):
-            if not payload or not is_pdf(payload[:1024]):
-                errors.append({"field": "attachments", "message": _(
-                    "error_attachment_not_pdf", default="Attachment ${name} is not a PDF document.",
-                    mapping={"name": filename or str(index + 1)})})
+            upload, problem = validation.upload("file", IIncomingDocument["file"], primary)
+            if problem:
+                errors.append(problem)
             else:
-                attachments.append(make_file(payload, filename))
-        values["attachments"] = attachments
+                values["file"] = make_file(*upload)
+    if not partial or "attachments" in data:
+        good, problems = validation.uploads("attachments", IIncomingDocument["attachments"],
+                                            data.get("attachments"))
+        errors.extend(problems)
+        values["attachments"] = [make_file(*item) for item in good]
     errors.extend(secrecy_errors(data, ("title", "code_notation")))
     arrival = context.arrival_day() if context is not None else None
     for message in check_dates(values.get("issued_date"), values.get("due_date"), arrival):
@@ -300,7 +265,7 @@ def clean(data, *, partial=False, context=None, agency=None):
     if errors:
         raise IncomingError(
             _("error_incoming_invalid", default="The document was not saved: please correct the errors."),
-            errors,
+            validation.strip_status(errors), status=validation.status_of(errors),
         )
     return values
 
@@ -446,7 +411,7 @@ def _antivirus_refusal(problem):
         return None
     message = getattr(problem, "message", None) or str(problem)
     return IncomingError(message, [{"field": "file", "message": message}],
-                         status=400 if type(problem).__name__ == "VirusFound" else 503)
+                         status=validation.antivirus_status(problem))
 
 
 def count_pdf_pages(named_file):

@@ -13,6 +13,7 @@ Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document).
 Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
 """
 
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
@@ -21,6 +22,7 @@ from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.errors import fail
+from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
@@ -32,7 +34,6 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-import binascii
 import json
 
 
@@ -41,22 +42,30 @@ def decode_file(value):
 
 
 class IncomingPost(Service):
+    @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request, empty_ok=False)
         if data is None:
             return body.bad_json(self.request)
         raw = {k: data.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD) if k in data}
+        raw["file"] = decode_file(data.get("file"))
+        raw["attachments"] = body.decode_files(data.get("attachments"), "van-ban.pdf")
+        register, bad_register = validation.flag(
+            data, "register", _("label_register_now", default="Register now (assign the arrival number)"))
+        comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
         try:
-            raw["file"] = decode_file(data.get("file"))
-            raw["attachments"] = [decode_file(a) for a in data.get("attachments") or []]
-        except (ValueError, binascii.Error, TypeError):
-            return error(self.request, 400, "BadRequest", _(
-                "error_bad_file", default="The file must be sent as {data, encoding: base64, filename}."))
-        try:
-            values = incoming.clean(raw, agency=self.context)
-            result = incoming.create(self.context, values, register=bool(data.get("register")),
-                                     comment=data.get("comment") or "")
+            try:
+                values = incoming.clean(raw, agency=self.context)
+            except incoming.IncomingError as problem:
+                problem.errors.extend(p for p in (bad_register, bad_comment) if p)
+                raise
+            if bad_register or bad_comment:
+                raise incoming.IncomingError(
+                    _("error_incoming_invalid",
+                      default="The document was not saved: please correct the errors."),
+                    [p for p in (bad_register, bad_comment) if p])
+            result = incoming.create(self.context, values, register=register, comment=comment)
         except incoming.IncomingError as problem:
             return fail(self.request, problem)
         self.request.response.setStatus(201)

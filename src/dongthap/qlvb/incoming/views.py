@@ -146,7 +146,7 @@ class RegisterForm(_Base):
                 self.general.append(self.t(problem.message))
                 for err in problem.errors:
                     self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
-                self.request.response.setStatus(400)
+                self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
             if result["arrival_number"]:
                 self.message(_("msg_registered", default="Registered with arrival number ${number}.",
@@ -271,7 +271,7 @@ class AssignForm(_Base):
                 handling.assign(self.context, data)
             except incoming.IncomingError as problem:
                 self.errors = [self.t(problem.message)] + [self.t(e["message"]) for e in problem.errors]
-                self.request.response.setStatus(400)
+                self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
             self.message(_("msg_assigned", default="The document was assigned."))
             self.request.response.redirect(self.context.absolute_url())

@@ -16,6 +16,7 @@ from dongthap.qlvb.content.outgoing import IOutgoingDocument
 from dongthap.qlvb.content.outgoing import new_document_id
 from dongthap.qlvb.content.outgoing import ROOT_ID
 from dongthap.qlvb.documents import storage
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -303,7 +304,13 @@ def check_upload(data, filename, agency):
     except AntivirusError as problem:
         message = getattr(problem, "message", None) or str(problem)
         raise OutgoingError(message, [{"field": "file", "message": message}],
-                            status=400 if type(problem).__name__ == "VirusFound" else 503) from problem
+                            status=validation.antivirus_status(problem)) from problem
+
+
+#: Fields whose values are checked against the agency (its signers, departments, documents …).
+_AGENCY_CHECKED = ("document_type", "drafting_department", "signer", "signing_authority", "urgency",
+                   "internal_recipients", "external_recipients", "in_reply_to", "replaces")
+_LIST_FIELDS = ("internal_recipients", "external_recipients", "in_reply_to")
 
 
 def scan_uploads(agency, data, *, partial=False):
@@ -337,9 +344,12 @@ def scan_uploads(agency, data, *, partial=False):
 def clean(agency, data, *, partial=False):
     """Validate raw input (form strings or JSON) into field values.
 
-    ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``;
-    they are scanned for malware before anything else (:func:`scan_uploads`).
-    Raises :class:`OutgoingError` listing every problem at once.
+    ``data`` may hold ``file`` / ``attachments`` as ``(bytes, filename)``; they are
+    scanned for malware before anything else (:func:`scan_uploads`). The shared
+    validation (:mod:`dongthap.qlvb.documents.validation`) then checks types, the schema
+    fields and the files; the agency's choices (signers, departments, recipients, linked
+    documents of the agency) are checked here. Raises :class:`OutgoingError` listing every
+    problem at once (status 413 when a file is too large).
     """
     scan_uploads(agency, data, partial=partial)
     errors = []
@@ -360,42 +370,55 @@ def clean(agency, data, *, partial=False):
             if field.required:
                 errors.append(_required(name))
             else:
-                values[name] = [] if name in ("internal_recipients", "external_recipients",
-                                              "in_reply_to") else None
+                values[name] = [] if name in _LIST_FIELDS else None
             continue
-        try:
-            value = _convert(name, raw, leaders, departments, recipients)
-        except (ValueError, TypeError, KeyError):
-            errors.append(_bad(name))
+        if name in _LIST_FIELDS:
+            raw = [raw] if isinstance(raw, str) else raw
+            if not isinstance(raw, list) or not all(isinstance(item, (str, dict)) for item in raw):
+                errors.append(_bad(name))
+                continue
+        if name not in _AGENCY_CHECKED:
+            value, problem = validation.field_value(IOutgoingDocument, name, raw, context=agency)
+        elif name in ("external_recipients",):
+            value, problem = raw, None
+        else:
+            value, problem = validation.field_value(IOutgoingDocument, name, raw, context=agency,
+                                                    validate=False)
+        if problem is not None:
+            errors.append(problem)
             continue
+        if name in _AGENCY_CHECKED:
+            try:
+                value = _convert(name, value, leaders, departments, recipients, agency)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                errors.append(_bad(name))
+                continue
         values[name] = value
     if not partial or "file" in data:
         primary = data.get("file")
-        if not primary or not primary[0]:
+        if primary is None:
             errors.append(_required("file"))
-        elif not (is_pdf(primary[0]) or primary[0][:4] == DOCX_MAGIC):
-            errors.append({"field": "file", "message": _(
-                "error_outgoing_file_type", default="The document must be a PDF or a .docx file.")})
         else:
-            values["file"] = primary
-    if not partial or "attachments" in data:
-        attachments = []
-        for index, (payload, filename) in enumerate(data.get("attachments") or ()):
-            if not payload or not is_pdf(payload):
-                errors.append({"field": "attachments", "message": _(
-                    "error_attachment_not_pdf", default="Attachment ${name} is not a PDF document.",
-                    mapping={"name": filename or str(index + 1)})})
+            upload, problem = validation.upload("file", IOutgoingDocument["file"], primary,
+                                                kinds=("pdf", "docx"), default_filename="du-thao.pdf")
+            if problem:
+                errors.append(problem)
             else:
-                attachments.append((payload, filename))
-        values["attachments"] = attachments
+                values["file"] = upload
+    if not partial or "attachments" in data:
+        good, problems = validation.uploads("attachments", IOutgoingDocument["attachments"],
+                                            data.get("attachments"), default_filename="phu-luc.pdf")
+        errors.extend(problems)
+        values["attachments"] = good
     errors.extend(secrecy_errors(data, ("title",)))
     if errors:
         raise OutgoingError(_("error_outgoing_invalid",
-                              default="The document was not saved: please correct the errors."), errors)
+                              default="The document was not saved: please correct the errors."),
+                            validation.strip_status(errors), status=validation.status_of(errors))
     return values
 
 
-def _convert(name, raw, leaders, departments, recipients):
+def _convert(name, raw, leaders, departments, recipients, agency):
     if name == "document_type":
         if raw not in DOCUMENT_TYPES:
             raise ValueError(raw)
@@ -418,44 +441,60 @@ def _convert(name, raw, leaders, departments, recipients):
             raise ValueError(raw)
         return raw
     if name == "internal_recipients":
-        items = raw if isinstance(raw, list) else [raw]
         result = []
-        for item in items:
+        for item in raw:
             uid = _agency_uid(item, recipients)
             if uid not in result:
                 result.append(uid)
         return result
     if name == "external_recipients":
-        items = raw if isinstance(raw, list) else [raw]
         result = []
-        for item in items:
+        for item in raw:
             if isinstance(item, str):
                 code, _sep, title = item.partition("|")
                 item = {"code": code.strip(), "name": title.strip()}
-            code, title = str(item["code"]).strip(), str(item["name"]).strip()
-            if not code or not title or len(code) > 20 or len(title) > 200:
+            if not isinstance(item.get("code"), str) or not isinstance(item.get("name"), str):
+                raise ValueError(item)
+            code, title = item["code"].strip(), item["name"].strip()
+            if not code or not title or len(code) > 20 or len(title) > 200 or \
+                    "\n" in code + title or "\r" in code + title:
                 raise ValueError(item)
             if code not in {r["code"] for r in result}:
                 result.append({"code": code, "name": title})
         return result
     if name == "in_reply_to":
-        items = raw if isinstance(raw, list) else [raw]
-        return [str(uid) for uid in items if _incoming_exists(str(uid))]
+        result = []
+        for uid in raw:
+            if own_document(agency, uid, "IncomingDocument") is None:
+                raise ValueError(uid)
+            if uid not in result:
+                result.append(uid)
+        return result
     if name == "replaces":
-        brains = api.content.find(UID=str(raw), portal_type="OutgoingDocument", unrestricted=True)
-        if not brains:
+        if own_document(agency, raw, "OutgoingDocument") is None:
             raise ValueError(raw)
-        return str(raw)
-    if name == "due_date":
-        return parse_date(raw)
-    if name in ("page_amount", "issued_amount"):
-        value = int(raw)
-        if value < 1:
-            raise ValueError(raw)
-        return value
-    value = str(raw)
-    IOutgoingDocument[name].validate(value)
-    return value
+        return raw
+    raise ValueError(name)
+
+
+def own_document(agency, uid, portal_type):
+    """The document ``uid`` of ``portal_type`` if it belongs to ``agency`` and the user may see it.
+
+    None otherwise — the same for "another agency's" as for "does not exist", so the answer
+    never tells whether an id exists elsewhere.
+    """
+    if not isinstance(uid, str) or not uid or len(uid) > 64:
+        return None
+    agency_path = "/".join(agency.getPhysicalPath())
+    for brain in api.content.find(UID=uid, portal_type=portal_type, path=agency_path):
+        try:
+            obj = brain.getObject()
+        except (KeyError, AttributeError):
+            continue
+        owner = get_agency(obj)
+        if owner is not None and owner.getPhysicalPath() == agency.getPhysicalPath():
+            return obj
+    return None
 
 
 def _agency_uid(item, recipients):
@@ -467,12 +506,6 @@ def _agency_uid(item, recipients):
         if brain.agency_code == item or brain.getPath().endswith("/" + item):
             return uid
     raise ValueError(item)
-
-
-def _incoming_exists(uid):
-    if not api.content.find(UID=uid, portal_type="IncomingDocument", unrestricted=True):
-        raise ValueError(uid)
-    return True
 
 
 # ---------------------------------------------------------------- create / update

@@ -319,9 +319,14 @@ def link_replies(doc):
     link = {"uid": api.content.get_uuid(doc), "notation": doc.notation(),
             "issued_date": doc.issued_date.isoformat() if doc.issued_date else None,
             "agency_code": get_agency(doc).agency_code, "title": doc.title}
+    own = get_agency(doc).getPhysicalPath()
+
+    def ours(obj):  # a link never writes into another agency's document
+        return obj is not None and get_agency(obj).getPhysicalPath() == own
+
     for uid in doc.in_reply_to or ():
         incoming = _unrestricted(uid, "IncomingDocument")
-        if incoming is None:
+        if not ours(incoming):
             continue
         replies = getattr(incoming, "qlvb_replied_by", None)
         if replies is None:
@@ -336,7 +341,7 @@ def link_replies(doc):
             _history(entry, entry["status"], f"Trả lời bằng văn bản {doc.notation()}")
     if doc.replaces:
         replaced = _unrestricted(doc.replaces, "OutgoingDocument")
-        if replaced is not None:
+        if ours(replaced):
             replaced.qlvb_replaced_by = dict(link)
 
 

@@ -18,6 +18,7 @@ changed file is kept as a new draft version). Errors:
 ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
 """
 
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
@@ -27,6 +28,7 @@ from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.errors import fail
+from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
@@ -38,7 +40,6 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-import binascii
 import json
 
 
@@ -47,21 +48,28 @@ def decode_file(value):
 
 
 class OutgoingPost(Service):
+    @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
         if data is None:
             return body.bad_json(self.request)
         raw = {k: data.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in data}
+        raw["file"] = decode_file(data.get("file"))
+        raw["attachments"] = body.decode_files(data.get("attachments"), "phu-luc.pdf")
+        comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
         try:
-            raw["file"] = decode_file(data.get("file"))
-            raw["attachments"] = [decode_file(a) for a in data.get("attachments") or []]
-        except (ValueError, binascii.Error, TypeError):
-            return error(self.request, 400, "BadRequest", _(
-                "error_bad_file", default="The file must be sent as {data, encoding: base64, filename}."))
-        try:
-            values = outgoing.clean(self.context, raw)
-            result = outgoing.create(self.context, values, comment=data.get("comment") or "")
+            try:
+                values = outgoing.clean(self.context, raw)
+            except outgoing.OutgoingError as problem:
+                if bad_comment:
+                    problem.errors.append(bad_comment)
+                raise
+            if bad_comment:
+                raise outgoing.OutgoingError(
+                    _("error_outgoing_invalid",
+                      default="The document was not saved: please correct the errors."), [bad_comment])
+            result = outgoing.create(self.context, values, comment=comment)
         except outgoing.OutgoingError as problem:
             return fail(self.request, problem)
         self.request.response.setStatus(201)

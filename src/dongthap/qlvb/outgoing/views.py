@@ -1,6 +1,7 @@
 """Classic UI of outgoing documents: dashboard, drafting form, document view, recall notice."""
 
 from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import no_sniffing
 from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.content.outgoing import AUTHORITIES
 from dongthap.qlvb.i18n import _
@@ -201,6 +202,7 @@ class VersionDownload(BrowserView):
             if str(version["version"]) == str(self.number):
                 named = version["file"]
                 set_headers(named, self.request.response, filename=version["filename"] or "du-thao")
+                no_sniffing(self.request.response)
                 return stream_data(named)
         raise NotFound(self.number)
 

@@ -1,6 +1,13 @@
 """JSON errors with a translated (Vietnamese by default) message."""
 
+from dongthap.qlvb.i18n import _
 from zope.i18n import translate
+
+import functools
+import logging
+import uuid
+
+logger = logging.getLogger("dongthap.qlvb.restapi")
 
 
 def error(request, status, error_type, message, **extra):
@@ -22,7 +29,8 @@ def translate_tree(value, request):
     return value
 
 
-ERROR_TYPES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 503: "ServiceUnavailable"}
+ERROR_TYPES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 413: "PayloadTooLarge",
+               503: "ServiceUnavailable"}
 
 
 def fail(request, problem):
@@ -31,3 +39,35 @@ def fail(request, problem):
               for e in problem.errors]
     return error(request, problem.status, ERROR_TYPES.get(problem.status, "Error"), problem.message,
                  errors=errors)
+
+
+def guarded(reply):
+    """Decorate a service's ``reply``: an unexpected error becomes a translated 500 without
+    exception text (the traceback goes to the log under a short reference), after the
+    transaction was aborted. Conflicts (retried by the publisher), HTTP exceptions and
+    ``Unauthorized`` pass through unchanged."""
+
+    @functools.wraps(reply)
+    def wrapper(self, *args, **kwargs):
+        from AccessControl.unauthorized import Unauthorized
+        from ZODB.POSException import ConflictError
+        from zExceptions import HTTPException
+
+        import transaction
+
+        try:
+            return reply(self, *args, **kwargs)
+        except (ConflictError, HTTPException, Unauthorized):
+            raise
+        except Exception:
+            reference = uuid.uuid4().hex[:10]
+            logger.exception("unexpected error in %s (reference %s)", self.request.get("URL", ""),
+                             reference)
+            transaction.abort()
+            return error(self.request, 500, "InternalServerError", _(
+                "error_unexpected",
+                default="An unexpected error occurred and nothing was saved. Please try again; if it "
+                        "happens again, tell the administrator the reference ${reference}.",
+                mapping={"reference": reference}))
+
+    return wrapper

@@ -1,0 +1,358 @@
+"""Bad input to ``@incoming`` and ``@outgoing``: a translated 4xx, never a 5xx, nothing stored.
+
+Every case is sent through real HTTP, as the clerk (incoming, with ``"register": true``) or the
+specialist (outgoing). Each answer must be a 4xx (413 for a file over the upload limit) with a
+Vietnamese message, without exception text, without echoing a long bad value; no document may be
+created and no arrival number consumed (the next registration gets the next number). Also: the
+links ``in_reply_to``/``replaces`` accept only documents of the user's own agency, and answer the
+same for "another agency's" as for "does not exist"; downloads are sent with ``nosniff``.
+The forms go through the same validation. ``GUARDS`` are inputs that were already refused
+before the shared validation existed (every other case here failed on the old code).
+"""
+
+from dongthap.qlvb.demo.incoming import make_pdf
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from tests.incoming import helpers as inc
+from tests.outgoing import helpers as out
+
+import base64
+import json
+import pytest
+import uuid
+
+LONG = "Quyết định " * 100_000  # about 1 MB
+PDF = make_pdf(["UBND TỈNH ĐỒNG THÁP", "Văn bản thử dữ liệu sai"])
+#: Starts like a PDF, then a web page: no PDF reader can open it.
+FAKE_PDF = b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>\n"
+TRUNCATED_PDF = PDF[: len(PDF) // 2]
+VIETNAMESE_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+EXCEPTION_WORDS = ("Traceback", "Error(", "Exception", "TooLong", "ConstraintNotSatisfied",
+                   "WrongType", "TypeError", "ValueError", "KeyError", "AttributeError")
+
+
+def file_json(data=PDF, filename="van-ban.pdf"):
+    return {"data": base64.b64encode(data).decode(), "encoding": "base64", "filename": filename,
+            "content-type": "application/pdf"}
+
+
+#: (case id, overrides of a valid body); on both services.
+COMMON = [
+    ("file-data-number", {"file": {"data": 123, "encoding": "base64", "filename": "a.pdf"}}),
+    ("file-filename-number", {"file": {"data": base64.b64encode(PDF).decode(), "filename": 123}}),
+    ("file-is-a-list", {"file": [1, 2]}),
+    ("file-filename-crlf", {"file": file_json(filename="a\r\nSet-Cookie: x=1.pdf")}),
+    ("attachments-null", {"attachments": [None]}),
+    ("attachments-empty-object", {"attachments": [{}]}),
+    ("attachments-not-a-list", {"attachments": "a.pdf"}),
+    ("attachment-filename-crlf", {"attachments": [file_json(filename="b\nc.pdf")]}),
+    ("title-too-long", {"title": LONG}),
+    ("title-multi-line", {"title": "Dòng một\nDòng hai"}),
+    ("title-list", {"title": ["a", "b"]}),
+    ("title-object", {"title": {"a": 1}}),
+    ("signer-position-5000", {"signer_position": "G" * 5000}),
+    ("pdf-only-header", {"file": file_json(FAKE_PDF)}),
+    ("pdf-truncated", {"file": file_json(TRUNCATED_PDF)}),
+    ("attachment-only-header", {"attachments": [file_json(FAKE_PDF, "pl.pdf")]}),
+    ("due-date-9999", {"due_date": "9999-12-31"}),
+    ("page-amount-bool", {"page_amount": True}),
+    ("comment-object", {"comment": {"x": 1}}),
+]
+INCOMING = COMMON + [
+    ("register-no", {"register": "no"}),
+    ("register-number", {"register": 1}),
+    ("issued-0001", {"issued_date": "0001-01-01"}),
+    ("issued-1900", {"issued_date": "01/01/1900"}),
+    ("code-number-list", {"code_number": ["15"]}),
+    ("signer-name-multi-line", {"signer_name": "Trần\r\nVăn Bình"}),
+]
+OUTGOING = COMMON + [
+    ("copy-holder-5000", {"copy_holder": "L" * 5000}),
+    ("copy-holder-multi-line", {"copy_holder": "Lưu: VT\nVP"}),
+    ("signer-list", {"signer": ["stttt.lanhdao"]}),
+]
+
+
+#: Inputs that were refused correctly before; kept as guards of the shared validation.
+GUARDS_COMMON = [
+    ("due-date-number", {"due_date": 20260101}),
+    ("document-type-list", {"document_type": ["cong_van"]}),
+    ("urgency-number", {"urgency": 1}),
+    ("page-amount-text", {"page_amount": "nhiều"}),
+]
+GUARDS = [("@incoming", n, o) for n, o in GUARDS_COMMON + [
+    ("issued-date-garbage", {"issued_date": "2026-02-30"}),
+    ("issuing-agency-code-unicode", {"issuing_agency_code": "000.00.00.Hđ"}),
+]] + [("@outgoing", n, o) for n, o in GUARDS_COMMON + [
+    ("internal-recipients-object", {"internal_recipients": {"a": 1}}),
+    ("external-recipients-number", {"external_recipients": 5}),
+    ("in-reply-to-object", {"in_reply_to": {"uid": "x"}}),
+    ("replaces-list", {"replaces": ["x"]}),
+    ("issued-amount-zero", {"issued_amount": 0}),
+]]
+
+
+#: What the message of the field must say (the old answers said only "giá trị không hợp lệ").
+EXPLAINED = {
+    "title-too-long": "500", "title-multi-line": "một dòng", "signer-position-5000": "100",
+    "signer-name-multi-line": "một dòng", "copy-holder-5000": "200", "copy-holder-multi-line": "một dòng",
+    "issued-0001": "1945", "issued-1900": "1945", "due-date-9999": "năm năm",
+    "file-filename-crlf": "xuống dòng", "attachment-filename-crlf": "xuống dòng",
+    "pdf-only-header": "PDF", "pdf-truncated": "PDF", "attachment-only-header": "PDF",
+}
+
+
+@pytest.fixture
+def url(demo_server):
+    return demo_server["url"]
+
+
+def admin():
+    return out.session(SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+
+
+def count(url, portal_type):
+    r = admin().get(f"{url}/@search", params={"portal_type": portal_type, "b_size": 1})
+    assert r.status_code == 200, r.text
+    return r.json()["items_total"]
+
+
+def uid_of(url, path):
+    r = admin().get(f"{url}/{path}")
+    assert r.status_code == 200, r.text
+    return r.json()["UID"]
+
+
+def register_one(url):
+    """A valid document registered at once: its arrival number."""
+    r = inc.session("stttt.vanthu").post(f"{url}/so-tttt/@incoming", json=inc.payload(register=True))
+    assert r.status_code == 201, r.text
+    return r.json()["arrival_number"]
+
+
+def assert_clean_error(r, statuses=(400,)):
+    assert r.status_code in statuses, (r.status_code, r.text[:500])
+    text = r.text
+    assert len(text) < 5000, "the answer echoes the bad value"
+    for word in EXCEPTION_WORDS:
+        assert word not in text, (word, text[:500])
+    body = r.json()["error"]
+    messages = " ".join([body["message"]] + [e["message"] for e in body.get("errors", [])])
+    # Vietnamese: the general message and every field message are translated.
+    for message in [body["message"]] + [e["message"] for e in body.get("errors", [])]:
+        assert set(message.lower()) & VIETNAMESE_LETTERS, messages
+    return body
+
+
+def assert_names_field(error, case, overrides):
+    """The error lists the field that was wrong, with a message saying what is wrong."""
+    (field,) = overrides
+    messages = [e["message"] for e in error.get("errors", []) if e["field"] == field]
+    assert messages, error
+    if case in EXPLAINED:
+        assert any(EXPLAINED[case] in m for m in messages), messages
+
+
+@pytest.mark.parametrize("case, overrides", INCOMING, ids=[n for n, _o in INCOMING])
+def test_incoming_bad_input(url, case, overrides):
+    before = count(url, "IncomingDocument")
+    first = register_one(url)
+    body = dict(inc.payload(register=True), **overrides)
+    r = inc.session("stttt.vanthu").post(f"{url}/so-tttt/@incoming", json=body)
+    assert_names_field(assert_clean_error(r), case, overrides)
+    assert register_one(url) == first + 1, "a number was consumed"
+    assert count(url, "IncomingDocument") == before + 2, "a document was created"
+
+
+def _outgoing_body(url, **overrides):
+    body = out.payload([uid_of(url, "so-noi-vu")])
+    body.update(overrides)
+    return body
+
+
+@pytest.mark.parametrize("case, overrides", OUTGOING, ids=[n for n, _o in OUTGOING])
+def test_outgoing_bad_input(url, case, overrides):
+    before = count(url, "OutgoingDocument")
+    body = _outgoing_body(url, **overrides)
+    r = out.session("stttt.chuyenvien").post(f"{url}/so-tttt/@outgoing", json=body)
+    assert_names_field(assert_clean_error(r), case, overrides)
+    assert count(url, "OutgoingDocument") == before
+
+
+def test_long_title_is_not_echoed_and_names_the_field(url):
+    for service, user, body in (
+        ("@incoming", "stttt.vanthu", inc.payload(title=LONG)),
+        ("@outgoing", "stttt.chuyenvien", _outgoing_body(url, title=LONG)),
+    ):
+        r = out.session(user).post(f"{url}/so-tttt/{service}", json=body)
+        error = assert_clean_error(r)
+        title = [e["message"] for e in error["errors"] if e["field"] == "title"]
+        assert title and "Trích yếu" in title[0] and "500" in title[0], error
+
+
+@pytest.mark.parametrize("service", ["@incoming", "@outgoing"])
+def test_upload_over_the_limit_is_413_naming_the_limit(url, service, monkeypatch):
+    monkeypatch.setenv("QLVB_CLAMD_MAX_SIZE", "1M")
+    big = PDF.replace(b"%%EOF", b"%" + b"x" * (1024 * 1024) + b"\n%%EOF")
+    if service == "@incoming":
+        user, body = "stttt.vanthu", inc.payload(register=True, file=file_json(big))
+    else:
+        user, body = "stttt.chuyenvien", _outgoing_body(url, file=file_json(big))
+    portal_type = "IncomingDocument" if service == "@incoming" else "OutgoingDocument"
+    before = count(url, portal_type)
+    r = out.session(user).post(f"{url}/so-tttt/{service}", json=body)
+    error = assert_clean_error(r, statuses=(413,))
+    assert "1 MB" in json.dumps(error, ensure_ascii=False), error
+    assert count(url, portal_type) == before
+
+
+def test_downloads_are_not_sniffed(url):
+    r = inc.session("stttt.vanthu").post(f"{url}/so-tttt/@incoming", json=inc.payload())
+    assert r.status_code == 201, r.text
+    doc = r.json()["url"]
+    for view in ("@@download/file", "@@display-file/file"):
+        got = inc.session("stttt.vanthu").get(f"{doc}/{view}")
+        assert got.status_code == 200 and got.content == inc.PDF
+        assert got.headers.get("X-Content-Type-Options") == "nosniff", (view, dict(got.headers))
+
+
+@pytest.mark.parametrize("service, case, overrides", GUARDS,
+                         ids=[f"{s[1:]}-{n}" for s, n, _o in GUARDS])
+def test_already_refused_inputs_stay_refused(url, service, case, overrides):
+    if service == "@incoming":
+        user, body = "stttt.vanthu", dict(inc.payload(), **overrides)
+    else:
+        user, body = "stttt.chuyenvien", _outgoing_body(url, **overrides)
+    r = out.session(user).post(f"{url}/so-tttt/{service}", json=body)
+    assert_names_field(assert_clean_error(r), case, overrides)
+
+
+FORM_CASES = [
+    ("title", "Dòng một\r\nDòng hai"),
+    ("issued_date", "01/01/0001"),
+    ("due_date", "31/12/9999"),
+    ("file", (FAKE_PDF, "gia.pdf")),
+    ("file", (PDF, "ten\nxuong-dong.pdf")),
+]
+
+
+@pytest.mark.parametrize("field, value", FORM_CASES, ids=[f"{f}-{i}" for i, (f, _v) in enumerate(FORM_CASES)])
+def test_forms_use_the_same_validation(demo, field, value):
+    """The forms (``@@vao-so-van-ban-den``, ``@@soan-van-ban-di``) send strings and uploads to the
+    same ``clean`` as the REST services: the same problems are refused, naming the field."""
+    from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.outgoing import api as outgoing
+    from plone import api
+
+    raw = inc.form_values(**{field: value}) if field != "file" else dict(inc.form_values(), file=value)
+    raw = {k: (str(v) if isinstance(v, int) else v) for k, v in raw.items()}
+    with pytest.raises(incoming.IncomingError) as refused:
+        incoming.clean(raw)
+    assert field in {e["field"] for e in refused.value.errors}
+    if field in ("issued_date",):
+        return
+    agency = demo["so-tttt"]
+    draft = {"title": "V/v thử", "document_type": "cong_van", "signer": "stttt.lanhdao",
+             "signer_position": "GIÁM ĐỐC", "file": (PDF, "du-thao.pdf"), field: value}
+    with api.env.adopt_user(username="stttt.chuyenvien"), pytest.raises(outgoing.OutgoingError) as bad:
+        outgoing.clean(agency, draft)
+    assert field in {e["field"] for e in bad.value.errors}
+
+
+# ---------------------------------------------------------------- cross-agency links
+
+
+def _draft(url, user, agency, **overrides):
+    body = out.payload([], **overrides)
+    prefix = user.split(".")[0]
+    body.update(signer=f"{prefix}.lanhdao", internal_recipients=[uid_of(url, "so-tttt")])
+    return out.session(user).post(f"{url}/{agency}/@outgoing", json=body)
+
+
+def test_links_only_to_documents_of_the_own_agency(url):
+    stc = "so-tai-chinh"
+    # Sở Nội vụ's documents: an outgoing draft and an incoming document.
+    foreign_out = _draft(url, "snv.chuyenvien", "so-noi-vu")
+    assert foreign_out.status_code == 201, foreign_out.text
+    foreign_in = inc.session("snv.vanthu").post(f"{url}/so-noi-vu/@incoming", json=inc.payload())
+    assert foreign_in.status_code == 201, foreign_in.text
+    unknown = uuid.uuid4().hex
+    for field, foreign in (("replaces", foreign_out.json()["uid"]),
+                           ("in_reply_to", [foreign_in.json()["uid"]])):
+        missing = unknown if field == "replaces" else [unknown]
+        not_ours = _draft(url, "stc.chuyenvien", stc, **{field: foreign})
+        absent = _draft(url, "stc.chuyenvien", stc, **{field: missing})
+        assert not_ours.status_code == 400, (field, not_ours.text)
+        # The same answer: nobody learns whether the id exists in another agency.
+        assert not_ours.status_code == absent.status_code
+        assert not_ours.json() == absent.json(), field
+        assert field in {e["field"] for e in not_ours.json()["error"]["errors"]}
+    # The agency's own documents are accepted.
+    own_out = _draft(url, "stc.chuyenvien", stc)
+    assert own_out.status_code == 201, own_out.text
+    ok = _draft(url, "stc.chuyenvien", stc, replaces=own_out.json()["uid"])
+    assert ok.status_code == 201, ok.text
+
+
+def test_issuing_never_marks_another_agencys_document(url):
+    """Even a link set by a generic ``PATCH`` writes nothing into another agency's document."""
+    victim = _draft(url, "snv.chuyenvien", "so-noi-vu")
+    assert victim.status_code == 201, victim.text
+    victim_url, victim_uid = victim.json()["url"], victim.json()["uid"]
+    body = out.payload([uid_of(url, "so-noi-vu")])
+    mine = out.session("stttt.chuyenvien").post(f"{url}/so-tttt/@outgoing", json=body)
+    assert mine.status_code == 201, mine.text
+    doc = mine.json()["url"]
+    out.session("stttt.chuyenvien").patch(doc, json={"replaces": victim_uid})
+    steps = [("stttt.chuyenvien", "submit"), ("stttt.truongphong", "forward"),
+             ("stttt.lanhdao", "approve"), ("stttt.lanhdao", "sign"), ("stttt.vanthu", "issue")]
+    for user, transition in steps:
+        r = out.session(user).post(f"{doc}/@workflow/{transition}", json={})
+        assert r.status_code == 200, (transition, r.text)
+    info = admin().get(f"{victim_url}/@review-comments").json()
+    assert info["replaced_by"] is None, info["replaced_by"]
+
+
+PATCHES = [
+    ("file-data-number", {"file": {"data": 123, "filename": "a.pdf"}}),
+    ("file-filename-crlf", {"file": file_json(filename="a\r\nb.pdf")}),
+    ("file-is-a-number", {"file": 5}),
+    ("pdf-only-header", {"file": file_json(FAKE_PDF)}),
+    ("due-date-9999", {"due_date": "9999-12-31"}),
+]
+
+
+@pytest.mark.parametrize("service, case, change", [(s, n, c) for s in ("@incoming", "@outgoing")
+                                                   for n, c in PATCHES],
+                         ids=[f"{s[1:]}-{n}" for s in ("@incoming", "@outgoing") for n, _c in PATCHES])
+def test_generic_patch_of_a_document(url, service, case, change):
+    """plone.restapi's ``PATCH`` checks the same schema: a 400, never a 500, the file unchanged."""
+    if service == "@incoming":
+        user, body = "stttt.vanthu", inc.payload()
+    else:
+        user, body = "stttt.chuyenvien", _outgoing_body(url)
+    created = out.session(user).post(f"{url}/so-tttt/{service}", json=body)
+    assert created.status_code == 201, created.text
+    doc = created.json()["url"]
+    r = out.session(user).patch(doc, json=change)
+    assert r.status_code == 400, (r.status_code, r.text[:300])
+    for word in EXCEPTION_WORDS[:3] + ("ComponentLookupError", "IStorage"):
+        assert word not in r.text, r.text[:300]
+    got = out.session(user).get(f"{doc}/@@download/file")
+    assert got.status_code == 200
+    assert got.content == (inc.PDF if service == "@incoming" else out.PDF)
+
+
+def test_pdf_check_is_quick_on_crafted_files():
+    """A file that only looks like a PDF at both ends is refused without the reader's slow recovery."""
+    import time
+
+    from dongthap.qlvb.documents.validation import pdf_problem
+
+    crafted = b"%PDF-1.7\n<html>" + b"a" * 5_000_000 + b"\nstartxref\n12\n%%EOF\n"
+    started = time.perf_counter()
+    assert pdf_problem(crafted) is not None
+    assert time.perf_counter() - started < 1.0
+    assert pdf_problem(PDF) is None
+    assert pdf_problem(PDF.replace(b"%%EOF", b"% ban 2\n%%EOF")) is None  # tolerated like viewers do
+    assert pdf_problem(TRUNCATED_PDF) is not None and pdf_problem(FAKE_PDF) is not None
