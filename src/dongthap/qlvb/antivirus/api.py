@@ -505,10 +505,17 @@ def upload_refusal(refused):
 
     *message* is the first refusal's (a virus before a scanner failure),
     *errors* one ``{"field", "message"}`` per refused file, *status* 400 when
-    a virus was found, 503 when the scanner could not answer.
+    a virus was found, 413 when a file is larger than the scanner takes (the
+    message names the limit), 503 when the scanner could not answer.
     """
     if not refused:
         return None
     errors = [{"field": field, "message": exc.message} for field, _name, exc in refused]
-    status = 400 if isinstance(refused[0][2], VirusFound) else 503
-    return refused[0][2].message, errors, status
+    first = refused[0][2]
+    if isinstance(first, VirusFound):
+        status = 400
+    elif getattr(getattr(first, "result", None), "reason", None) == "oversize":
+        status = 413
+    else:
+        status = 503
+    return first.message, errors, status
