@@ -586,9 +586,10 @@ class Inbox:
         hops = pkg.trace_header_list.trace_headers
         if hops and hops[-1].timestamp:
             stamp = hops[-1].timestamp.isoformat()
-        removed = set()
+        removed, added = set(), []
         if business and business.document_info:
             removed = {r.organ_id for r in business.document_info.receiver_list if r.receiver_type == 0}
+            added = [r.organ_id for r in business.document_info.receiver_list if r.receiver_type == 1]
         updated = []
         for agency in targets:
             seen = f"update|{document_key(document_id, agency.agency_code)}|{stamp}"
@@ -609,6 +610,11 @@ class Inbox:
                 if reason:
                     return self._refuse(pkg, reason, source_id=source_id, agency=agency)
                 self._apply_update(old, pkg)
+            if added and agency.agency_code not in removed:  # "gửi bổ sung": the copy notes who else got it
+                from dongthap.qlvb.incoming import api as incoming
+
+                incoming.add_trail(old, "exchange_update",
+                                   "Cơ quan gửi bổ sung nơi nhận: " + ", ".join(added))
             updated.append(uid)
             reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED, description="Đã cập nhật văn bản.",
                   agency=agency, document_uid=uid, site=self.site)

@@ -257,29 +257,34 @@ def replacement_of(document) -> dict:
             "replacement_info": [edxml.ReplacementInfo(i, sorted(got_it)) for i in sorted(old_ids)]}
 
 
-def queue_update(*, document, reason, recipients=None, removed=()):
+def queue_update(*, document, reason, recipients=None, removed=(), added=(), changed=True):
     """Queue a correction (BussinessDocType 2) of an already sent document; returns the entries.
 
     The package carries the document as it is now (metadata and files) to
     the recipients that got it (or ``recipients``), with
-    ``BussinessDocumentInfo`` saying the document data changed; ``removed``
-    organ ids are listed as receivers taken off (they recall their copy).
+    ``BussinessDocumentInfo`` saying whether the document data changed
+    (``changed``: DocumentInfo 1, else 0); ``removed`` organ ids are listed as
+    receivers taken off (ReceiverType 0, they recall their copy), ``added``
+    ones as receivers added (ReceiverType 1, "gửi bổ sung": the document
+    itself goes to them separately, as a new document).
     """
     store = get_store()
     uid = api.content.get_uuid(document)
     sent_to = _sent_to(store, uid)
     only = None if recipients is None else {r["organ_id"] for r in _recipients(recipients)}
     gone = {r["organ_id"] for r in _recipients(removed)}
+    new = [r["organ_id"] for r in _recipients(added) if r["organ_id"] not in gone]
     wanted = [{"organ_id": o, "name": n} for o, n in sent_to.items()
-              if only is None or o in only or o in gone]
+              if (only is None or o in only or o in gone) and o not in new]
     info = edxml.BussinessDocumentInfo(
-        document_info="1", document_receiver="1" if gone else "0",
-        receiver_list=[edxml.Receiver(o, 0) for o in sorted(gone)])
+        document_info="1" if changed else "0", document_receiver="1" if gone or new else "0",
+        receiver_list=[edxml.Receiver(o, 0) for o in sorted(gone)]
+        + [edxml.Receiver(o, 1) for o in dict.fromkeys(new)])
     entries = queue_outgoing(document=document, recipients=wanted, business_type=edxml.DOCTYPE_UPDATE,
                              reason=reason, document_info=info)
     store.record("update-sent", document_uid=uid, document_id=document_id_of(document),
-                 recipients=[w["organ_id"] for w in wanted], removed=sorted(gone), reason=reason,
-                 actor=api.user.get_current().getId())
+                 recipients=[w["organ_id"] for w in wanted], removed=sorted(gone), added=new,
+                 reason=reason, actor=api.user.get_current().getId())
     return entries
 
 

@@ -68,6 +68,7 @@ TRANSITION_TITLES = {
     "issue": _("transition_outgoing_issue", default="Issue"),
     "archive": _("transition_outgoing_archive", default="Archive"),
     "recall": _("transition_outgoing_recall", default="Recall"),
+    "add_recipients": _("trail_outgoing_add_recipients", default="Sent to additional recipients"),
 }
 #: Transitions that need a comment (a reason).
 NEEDS_COMMENT = ("return", "recall")

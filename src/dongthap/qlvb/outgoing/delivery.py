@@ -17,6 +17,7 @@ by recipient, one ``PersistentMapping`` per recipient: receivers updating
 their own entry at the same time do not conflict with each other.
 """
 
+from Acquisition import aq_inner
 from Acquisition import aq_parent
 from BTrees.OOBTree import OOBTree
 from dongthap.qlvb.agencies.api import get_agency
@@ -160,15 +161,20 @@ def _copy_verification(doc, copy):
             {key: dict(value) for key, value in stored.items()})
 
 
-def queue_external(doc, recipients):
+def queue_external(doc, recipients, everyone=None):
     """Hand the external recipients to the exchange outbox.
 
     THE single call site of the national axis: ``dongthap.qlvb.exchange.outbox.
     queue_outgoing(document=, recipients=)`` when the exchange capability
     provides it; until then the recipients are logged and recorded as queued.
+    ``everyone`` (default ``recipients``) are all the external recipients of the
+    document: they are listed in every package (ToPlaces); the outbox queues a
+    package only for those that have none yet.
     """
     if not recipients:
         return False
+    if everyone:  # the outbox is idempotent: who already has the document gets nothing new
+        recipients = everyone
     try:
         from dongthap.qlvb.exchange.outbox import queue_outgoing, replacement_of
     except ImportError:
@@ -212,7 +218,8 @@ def deliver(doc, legal_validity=None):
         _history(entry, "delivered")
         store[key] = entry
     fresh = [r for r in doc.external_recipients or () if f"external:{r['code']}" not in store]
-    outbox = queue_external(doc, fresh)  # one call: every package lists all recipients (ToPlaces)
+    # one call: every package lists all recipients (ToPlaces), only the fresh ones get one
+    outbox = queue_external(doc, fresh, everyone=list(doc.external_recipients or ()))
     for recipient in fresh:
         entry = PersistentMapping({
             "kind": "external", "agency_uid": None, "agency_code": recipient["code"],
@@ -462,3 +469,140 @@ def pending_recall_notices(agency):
         result.append({"url": brain.getURL(), "title": brain.Title, "uid": brain.UID,
                        "arrival_number": brain.arrival_number})
     return result
+
+
+# ---------------------------------------------------------------- additional recipients (gửi bổ sung)
+
+ADD_STATES = ("issued", "archived")
+
+
+def _bad_recipients(message, field, errors):
+    errors.append({"field": field, "message": message})
+
+
+def clean_added_recipients(doc, internal, external):
+    """``(agency uids, [{code, name}])`` to add to the issued ``doc``; :class:`OutgoingError` (400)
+    naming every unknown, duplicated or already served recipient."""
+    sender = get_agency(doc)
+    store = _store(doc) or {}
+    errors = []
+    if internal is None:
+        internal = []
+    if external is None:
+        external = []
+    if not isinstance(internal, list) or not all(isinstance(i, str) for i in internal):
+        _bad_recipients(_("error_added_internal_list", default="Choose the recipient agencies of this "
+                          "system from the list."), "internal_recipients", errors)
+        internal = []
+    if not isinstance(external, list) or not all(isinstance(i, (str, dict)) for i in external):
+        _bad_recipients(_("error_added_external_list", default="Write each recipient outside this "
+                          "system as \"code|name\"."), "external_recipients", errors)
+        external = []
+    choices = outgoing.recipient_agencies(sender)
+    uids = []
+    for item in internal:
+        try:
+            uid = outgoing._agency_uid(item, choices)
+        except ValueError:
+            _bad_recipients(_("error_added_unknown_agency", default="\"${item}\" is not a recipient "
+                              "agency of this system.", mapping={"item": str(item)[:60]}),
+                            "internal_recipients", errors)
+            continue
+        name = choices[uid].Title
+        if uid in uids:
+            _bad_recipients(_("error_added_duplicate", default="${name} is listed twice.",
+                              mapping={"name": name}), "internal_recipients", errors)
+        elif f"agency:{uid}" in store:
+            _bad_recipients(_("error_added_already", default="${name} has already received this document.",
+                              mapping={"name": name}), "internal_recipients", errors)
+        else:
+            uids.append(uid)
+    own_codes = {b.agency_code for b in choices.values()} | {sender.agency_code}
+    added = []
+    for item in external:
+        try:
+            [recipient] = outgoing._convert("external_recipients", [item], None, None, None, None)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            _bad_recipients(_("error_added_external_bad", default="\"${item}\" is not a recipient outside "
+                              "this system: write \"code|name\" (code at most 20 characters).",
+                              mapping={"item": str(item)[:60]}), "external_recipients", errors)
+            continue
+        code = recipient["code"]
+        if code in {r["code"] for r in added}:
+            _bad_recipients(_("error_added_duplicate", default="${name} is listed twice.",
+                              mapping={"name": recipient["name"]}), "external_recipients", errors)
+        elif f"external:{code}" in store:
+            _bad_recipients(_("error_added_already", default="${name} has already received this document.",
+                              mapping={"name": recipient["name"]}), "external_recipients", errors)
+        elif code in own_codes:
+            _bad_recipients(_("error_added_external_is_internal", default="${name} is an agency of this "
+                              "system: choose it among the recipients of this system.",
+                              mapping={"name": recipient["name"]}), "external_recipients", errors)
+        else:
+            added.append(recipient)
+    if not errors and not uids and not added:
+        _bad_recipients(_("error_added_none", default="Choose at least one recipient to add."),
+                        "internal_recipients", errors)
+    if errors:
+        raise outgoing.OutgoingError(_("error_added_invalid", default="Nothing was sent: please correct "
+                                       "the recipients."), errors)
+    return uids, added
+
+
+def add_recipients(doc, internal=(), external=()):
+    """"Gửi bổ sung": send the issued ``doc`` to more recipients (the issuing agency's clerk).
+
+    Internal agencies get a received copy exactly as at issue (:func:`deliver`);
+    new external recipients get the document (business type 0, or 3 for a
+    replacement, as at issue) and the external recipients that already got it
+    are told who was added (business type 2, ``ReceiverList/Receiver`` with
+    ReceiverType 1). Recorded in the document's trail. Returns the new delivery
+    rows. Raises :class:`OutgoingError`: 403 (not the clerk of the issuing
+    agency), 409 (not issued, or recalled), 400 (bad recipients; nothing sent).
+    """
+    from dongthap.qlvb.numbering import run_in_transaction
+    from dongthap.qlvb.security import roles as R
+
+    doc = aq_inner(doc)
+    if R.CLERK not in set(api.user.get_roles(obj=doc)) or not api.user.has_permission("View", obj=doc):
+        raise outgoing.forbidden()
+    state = api.content.get_state(doc)
+    if state not in ADD_STATES or getattr(doc, "qlvb_recall", None):
+        raise outgoing.OutgoingError(_("error_added_not_issued", default="Only an issued document that "
+                                       "was not recalled can be sent to more recipients."), status=409)
+    uids, added = clean_added_recipients(doc, list(internal) if isinstance(internal, tuple) else internal,
+                                         list(external) if isinstance(external, tuple) else external)
+
+    def work():
+        if api.content.get_state(doc) not in ADD_STATES or getattr(doc, "qlvb_recall", None):
+            raise outgoing.OutgoingError(_("error_added_not_issued", default="Only an issued document that "
+                                           "was not recalled can be sent to more recipients."), status=409)
+        store = _store(doc, create=True)
+        earlier = [{"code": e["agency_code"], "name": e["agency_name"]}
+                   for e in store.values() if e["kind"] == "external"]
+        doc.internal_recipients = list(doc.internal_recipients or ()) + uids
+        doc.external_recipients = list(doc.external_recipients or ()) + [dict(r) for r in added]
+        deliver(doc, getattr(doc, "legal_validity", None))
+        if added and earlier:
+            _queue_external_update(doc, earlier, added)
+        names = [store[f"agency:{uid}"]["agency_name"] for uid in uids] + [r["name"] for r in added]
+        outgoing.add_trail(doc, "add_recipients", ", ".join(names),
+                           internal=list(uids), external=[r["code"] for r in added])
+        doc.reindexObject()
+        keys = {f"agency:{uid}" for uid in uids} | {f"external:{r['code']}" for r in added}
+        return [row for row in delivery_status(doc) if row["key"] in keys]
+
+    return run_in_transaction(work, note="qlvb: outgoing add recipients")
+
+
+def _queue_external_update(doc, earlier, added):
+    """Tell the external recipients that already got ``doc`` who was added (BussinessDocType 2)."""
+    try:
+        from dongthap.qlvb.exchange.outbox import queue_update
+    except ImportError:
+        logger.warning("exchange outbox not installed: added recipients of %s not announced to %s",
+                       doc.notation(), ", ".join(r["code"] for r in earlier))
+        return
+    queue_update(document=doc, reason="Gửi bổ sung nơi nhận: " + ", ".join(r["name"] for r in added),
+                 recipients=[{"organ_id": r["code"], "name": r["name"]} for r in earlier],
+                 added=[{"organ_id": r["code"], "name": r["name"]} for r in added], changed=False)

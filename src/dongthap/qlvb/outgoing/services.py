@@ -10,6 +10,8 @@
 ``POST  /<document>/@workflow/<transition>``   transitions, conflict-safe; number, signature and
                                                delivery at ``issue``
 ``GET   /<document>/@delivery-status``         per recipient: delivered, registered (arrival number) …
+``POST  /<document>/@add-recipients``          "gửi bổ sung": the issuing agency's clerk sends the issued
+                                               document to more recipients (internal and external)
 ``GET|POST /<document>/@review-comments``      reviewer comments (all kept), trail, versions
 ``GET|POST /<incoming copy>/@recall-notice``   the recall notice and its acknowledgement by the clerk
 
@@ -262,3 +264,24 @@ class RecallNoticePost(Service):
         except outgoing.OutgoingError as problem:
             return fail(self.request, problem)
         return json_compatible(notice)
+
+
+class AddRecipientsPost(Service):
+    """``{"internal_recipients": [uid|code|id], "external_recipients": [{code, name}|"code|name"]}``."""
+
+    @guarded
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        if data is None:
+            return body.bad_json(self.request)
+        try:
+            rows = delivery.add_recipients(self.context, data.get("internal_recipients") or [],
+                                           data.get("external_recipients") or [])
+        except outgoing.OutgoingError as problem:
+            return fail(self.request, problem)
+        return translate_tree(json_compatible({
+            "@id": f"{self.context.absolute_url()}/@delivery-status",
+            "added": rows,
+            "items": delivery.delivery_status(self.context),
+        }), self.request)

@@ -129,6 +129,8 @@ class DocumentView(AgencyPage):
             if action == "comment":
                 outgoing.comment(self.context, form.get("text", ""))
                 self.message(_("msg_comment_saved", default="The comment was saved."))
+            elif action == "add_recipients":
+                self._add_recipients(form)
             else:
                 outgoing.transition(self.context, action, form.get("comment", ""))
                 self.message(_("msg_action_done", default="Done: ${action}.",
@@ -138,6 +140,40 @@ class DocumentView(AgencyPage):
         if api.user.has_permission("View", obj=self.context):
             return self.request.response.redirect(self.context.absolute_url())
         return self.request.response.redirect(self.agency().absolute_url() + "/@@van-ban-di")
+
+    def _add_recipients(self, form):
+        """"Gửi bổ sung" form: the same api function as ``POST @add-recipients``."""
+        if not form.get("confirm"):
+            raise outgoing.OutgoingError(_("error_added_confirm", default="Tick the box to confirm "
+                                           "sending the document to the added recipients."))
+        internal = form.get("internal_recipients") or []
+        internal = internal if isinstance(internal, list) else [internal]
+        external = [line.strip() for line in (form.get("external_recipients") or "").splitlines()
+                    if line.strip()]
+        try:
+            rows = delivery.add_recipients(self.context, internal, external)
+        except outgoing.OutgoingError as problem:
+            if problem.errors:  # every bad recipient is named, not only the summary
+                problem.message = "; ".join([self.t(problem.message)]
+                                            + [self.t(e["message"]) for e in problem.errors])
+            raise
+        self.message(_("msg_recipients_added", default="The document was sent to: ${names}.",
+                       mapping={"names": ", ".join(r["agency_name"] for r in rows)}))
+
+    def can_add_recipients(self):
+        """The clerk of the issuing agency, on an issued document that was not recalled."""
+        from dongthap.qlvb.security import roles as R
+
+        return (api.content.get_state(self.context) in delivery.ADD_STATES
+                and not getattr(self.context, "qlvb_recall", None)
+                and R.CLERK in set(api.user.get_roles(obj=self.context)))
+
+    def added_recipient_choices(self):
+        """Agencies of this system that have not received the document yet."""
+        served = {row["key"] for row in delivery.delivery_status(self.context)}
+        brains = outgoing.recipient_agencies(self.agency()).values()
+        return sorted(({"value": b.UID, "title": b.Title} for b in brains
+                       if f"agency:{b.UID}" not in served), key=lambda r: r["title"])
 
     def info(self):
         return outgoing.info(self.context)

@@ -29,7 +29,7 @@ def translate_tree(value, request):
     return value
 
 
-ERROR_TYPES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 413: "PayloadTooLarge",
+ERROR_TYPES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 413: "PayloadTooLarge",
                503: "ServiceUnavailable"}
 
 
