@@ -225,3 +225,39 @@ def test_rest_add_recipients(server):
     assert r.status_code == 400, r.text
     trail = session("stttt.vanthu").get(f"{doc_url}/@review-comments").json()["trail"]
     assert [t["title"] for t in trail if t["action"] == "add_recipients"] == ["Gửi bổ sung"]
+
+
+def test_page_form_for_the_clerk(server):
+    """The issued document's page: the clerk's "Gửi bổ sung" form (same api function as REST)."""
+    import re
+
+    url = server["url"]
+    doc_url = _issued_over_rest(url, [])
+    r = session("stttt.vanthu").post(f"{doc_url}/@workflow/issue", json={})
+    assert r.status_code == 200, r.text
+    leader = session("stttt.lanhdao")
+    leader.headers["Accept"] = "text/html"
+    assert "qlvb-add-recipients-form" not in leader.get(doc_url).text  # only the clerk gets it
+    clerk = session("stttt.vanthu")
+    clerk.headers["Accept"] = "text/html"
+    html = clerk.get(doc_url).text
+    form = html[html.index("qlvb-add-recipients-form"):]
+    form = form[:form.index("</form>")]
+    assert "Gửi bổ sung" in html and "Tôi xác nhận gửi văn bản" in form
+    assert "UBND xã Mỹ Thọ" in form and "Sở Tài chính" not in form  # already delivered: not offered
+    token = re.search(r'name="_authenticator" value="([^"]+)"', form).group(1)
+    mytho = re.search(r'value="([^"]+)" id="add-[^"]+"\s*/>\s*<label[^>]*>UBND xã Mỹ Thọ', form)
+    fields = {"_authenticator": token, "form.action": "add_recipients",
+              "internal_recipients:list": mytho.group(1),
+              "external_recipients": f"{BTTTT['code']}|{BTTTT['name']}"}
+    # without the confirmation nothing is sent
+    page = clerk.post(doc_url, data=fields)
+    assert page.status_code == 200 and "Hãy đánh dấu ô xác nhận" in page.text
+    page = clerk.post(doc_url, data=dict(fields, confirm="1"))
+    assert page.status_code == 200
+    assert "Đã gửi bổ sung văn bản cho:" in page.text and "UBND xã Mỹ Thọ" in page.text
+    status = session("stttt.vanthu").get(f"{doc_url}/@delivery-status").json()["items"]
+    assert {i["agency_code"] for i in status} == {"000.00.06.H20", "000.31.10.H20", BTTTT["code"]}
+    # the same again: the error names the recipient
+    page = clerk.post(doc_url, data=dict(fields, confirm="1"))
+    assert "UBND xã Mỹ Thọ đã nhận văn bản này." in page.text
