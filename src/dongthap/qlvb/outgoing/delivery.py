@@ -592,7 +592,18 @@ def add_recipients(doc, internal=(), external=()):
         keys = {f"agency:{uid}" for uid in uids} | {f"external:{r['code']}" for r in added}
         return [row for row in delivery_status(doc) if row["key"] in keys]
 
-    return run_in_transaction(work, note="qlvb: outgoing add recipients")
+    try:
+        from dongthap.qlvb.antivirus.scanner import AntivirusError
+    except ImportError:  # pragma: no cover - capability not installed
+        AntivirusError = ()  # noqa: N806
+    try:
+        return run_in_transaction(work, note="qlvb: outgoing add recipients")
+    except AntivirusError as problem:  # a file refused by the scanner: nothing was sent
+        from dongthap.qlvb.documents import validation
+
+        message = getattr(problem, "message", None) or str(problem)
+        raise outgoing.OutgoingError(message, [{"field": "file", "message": message}],
+                                     status=validation.antivirus_status(problem)) from problem
 
 
 def _queue_external_update(doc, earlier, added):
