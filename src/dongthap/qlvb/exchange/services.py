@@ -22,6 +22,7 @@ import json
 import transaction
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import run_in_transaction
+from dongthap.qlvb.numbering.retry import RetriesExhausted
 from dongthap.qlvb.restapi.errors import error
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -104,6 +105,11 @@ class EdxmlImportPost(Service):
                 inbox.prepare(data)
                 outcome = run_in_transaction(lambda: inbox.process(data),
                                              note="qlvb: edXML import")
+        except RetriesExhausted:
+            transaction.abort()
+            return error(self.request, 503, "ServiceUnavailable", _(
+                "error_import_busy",
+                default="The system is busy; nothing was imported, please try again in a moment."))
         except RetryLater:
             transaction.abort()
             return error(self.request, 503, "ServiceUnavailable", _(

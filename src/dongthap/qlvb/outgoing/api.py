@@ -679,7 +679,11 @@ def _issue(doc, agency, work):
             if retry.COMMIT:
                 transaction.abort()  # nothing was written; the scan incidents commit on their own
         with issuing.using(prepared):
-            return run_in_transaction(work, note="qlvb: outgoing issue")
+            try:
+                return run_in_transaction(work, note="qlvb: outgoing issue")
+            except retry.RetriesExhausted as problem:  # nothing was issued; a clear "try again"
+                raise OutgoingError(_("error_issue_busy", default="The register is busy; please "
+                                      "try again in a moment."), status=503) from problem
     finally:
         lock.release()
 
