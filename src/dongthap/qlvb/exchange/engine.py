@@ -95,7 +95,7 @@ class Engine:
     """
 
     #: The handler's transaction is tried this often on conflicts (then: next poll).
-    conflict_attempts = 10
+    conflict_attempts = 30  # as numbering.retry.run_in_transaction (the hand import)
     conflict_base_delay = 0.004
     conflict_max_delay = 0.25
 
