@@ -216,6 +216,14 @@ def test_worker_receives_a_large_package_while_a_clerk_writes(demo_server, reque
         return real(content, **kwargs)
 
     monkeypatch.setattr(signing, "verify_bytes", slow_verify)
+    scanned, real_check = [], antivirus.check_file
+
+    def check_file(content, filename, **kwargs):
+        if (content if isinstance(content, bytes) else getattr(content, "data", b"")) in ours:
+            scanned.append(filename)
+        return real_check(content, filename, **kwargs)
+
+    monkeypatch.setattr(antivirus, "check_file", check_file)
     stop, written = threading.Event(), []
 
     def clerk():
@@ -240,6 +248,7 @@ def test_worker_receives_a_large_package_while_a_clerk_writes(demo_server, reque
     assert len(written) >= 2  # the clerk really registered documents meanwhile
     assert (folder / "done" / "done" / "pkg79.edoc.edxml").exists()  # acknowledged "done"
     assert len(verified) == 2, verified  # each PDF once, before the transaction
+    assert sorted(scanned) == ["phuluc.pdf", "vanban.pdf"], scanned  # each file once, however many conflicts
     found = session("stttt.vanthu").get(f"{url}/so-tttt/@search", params={
         "portal_type": "IncomingDocument", "SearchableText": "goilon79", "metadata_fields": "review_state"})
     assert found.status_code == 200, found.text
