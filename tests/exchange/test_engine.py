@@ -388,3 +388,81 @@ def test_business_status_same_second_later_arrival_wins():
     # an older status arriving late does not win over a newer one
     entry.add_business_status("03", "Đã vào sổ", "2026-11-26T05:07:20+07:00")
     assert entry.business_status == "15"
+
+
+# -- long packages: prepared before the transaction, the transaction retried on conflicts ----------
+class PreparingHandler(DedupHandler):
+    """A handler with the inbox's ``prepare``: the slow work before the transaction."""
+
+    def __init__(self, db, *, clerk_writes=0, down_first=0):
+        super().__init__(db)
+        self.events = []
+        self.clerk_writes = clerk_writes  # a clerk commits in the same object meanwhile, this often
+        self.down_first = down_first  # the scanner is unreachable during the first preparations
+        self.prepared = None
+
+    def prepare(self, data):
+        self.events.append("prepare")
+        if self.events.count("prepare") <= self.down_first:
+            raise RetryLater("scanner down")
+        self.prepared = data
+
+    def __call__(self, data, item):
+        self.events.append("handle")
+        assert self.prepared is data  # the prepared results of this very package
+        store = self.db.store()
+        store.last_received = item.doc_id  # the object the clerk writes too
+        if self.clerk_writes:
+            self.clerk_writes -= 1
+            clerk_tm = transaction.TransactionManager()
+            conn = self.db.db.open(clerk_tm)
+            try:
+                conn.root()["exchange"].last_received = "clerk"
+                clerk_tm.commit()
+            finally:
+                conn.close()
+        return super().__call__(data, item)
+
+
+def test_package_is_prepared_once_before_the_transaction_retried_on_conflicts(zdb):
+    from plone_support import MemoryTransport
+
+    transport = MemoryTransport()
+    doc_id = transport.put(edxml.build_document(make_document()))
+    handler = PreparingHandler(zdb, clerk_writes=2)
+    eng = engine(zdb, transport, handler=handler)
+    assert eng.poll() == {"received": 1, "acknowledged": 0, "deferred": 0, "errors": 0}
+    # prepared once; the handler's transaction conflicted twice with the clerk and was run again
+    assert handler.events == ["prepare", "handle", "handle", "handle"]
+    assert transport.acks == {doc_id: "done"}  # acknowledged after the commit
+    zdb.restart()
+    assert len(zdb.store().documents) == 1 and zdb.store().last_received == doc_id
+    assert zdb.store().received[f"axis:{doc_id}"]["result"] == "created"
+
+
+def test_conflicts_without_end_leave_the_package_for_the_next_poll(zdb):
+    from plone_support import MemoryTransport
+
+    transport = MemoryTransport()
+    doc_id = transport.put(edxml.build_document(make_document()))
+    handler = PreparingHandler(zdb, clerk_writes=3)
+    eng = engine(zdb, transport, handler=handler)
+    eng.conflict_attempts = 3
+    assert eng.poll()["deferred"] == 1
+    assert transport.acks == {} and len(zdb.store().documents) == 0  # nothing kept, not acknowledged
+    assert eng.poll()["received"] == 1
+    assert transport.acks == {doc_id: "done"} and len(zdb.store().documents) == 1
+
+
+def test_scanner_down_while_preparing_defers_without_a_transaction(zdb):
+    from plone_support import MemoryTransport
+
+    transport = MemoryTransport()
+    doc_id = transport.put(edxml.build_document(make_document()))
+    handler = PreparingHandler(zdb, down_first=1)
+    eng = engine(zdb, transport, handler=handler)
+    assert eng.poll()["deferred"] == 1
+    assert handler.events == ["prepare"] and transport.acks == {}
+    assert f"axis:{doc_id}" not in zdb.store().received  # no decision, no error counted
+    assert eng.poll()["received"] == 1
+    assert handler.events == ["prepare", "prepare", "handle"] and transport.acks == {doc_id: "done"}

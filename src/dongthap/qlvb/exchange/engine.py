@@ -17,9 +17,17 @@ Failures back off exponentially (:class:`~.queue.BackoffPolicy`).
 
 **Receiving one package**::
 
-    list → get → handler(data) inside T3 → record decision    (commit)
+    list → get → prepare(data)                                  (read-only, no write kept)
+    T3  handler(data) → record decision                         (commit; retried on conflicts)
         transport.update_status(DocId, done|fail)
     T4  record "acknowledged"                                   (commit)
+
+``prepare`` (the inbox's :meth:`~.inbox.Inbox.prepare`: parse, virus scan,
+signature verification — seconds for a large package) runs once, before
+T3, so T3 stays small; a ``ConflictError`` in T3 (a clerk writing in the
+same agency meanwhile) aborts and runs the handler again in a fresh
+transaction, reusing what ``prepare`` found, up to ``conflict_attempts``
+times (then the package is left for the next poll, as before).
 
 The decision record is keyed by the axis DocId: if the worker dies after T3,
 the next poll sees the record and only acknowledges again — the document is
@@ -34,6 +42,7 @@ is refused — hostile input never stops the loop.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -79,15 +88,25 @@ class Engine:
     the current connection; ``handler(data, item)`` returns an
     :class:`Outcome` (it runs inside the transaction that records it);
     ``refuse(data, item, reason)`` is called (inside a transaction) when a
-    package failed ``max_inbox_errors`` times.
+    package failed ``max_inbox_errors`` times.  ``prepare(data)`` (default:
+    the handler's ``prepare`` method, when it has one) does the slow
+    read-only work before the handler's transaction; it may raise
+    :class:`RetryLater` (the package is deferred, not acknowledged).
     """
+
+    #: The handler's transaction is tried this often on conflicts (then: next poll).
+    conflict_attempts = 30  # as numbering.retry.run_in_transaction (the hand import)
+    conflict_base_delay = 0.004
+    conflict_max_delay = 0.25
+
 
     def __init__(self, *, transport, store, handler=None, refuse=None, name="axis",
                  policy: BackoffPolicy | None = None, transaction_manager=None,
-                 clock=time.time, max_inbox_errors: int = 3):
+                 clock=time.time, max_inbox_errors: int = 3, prepare=None):
         self.transport = transport
         self.store = store
         self.handler = handler
+        self.prepare = prepare if prepare is not None else getattr(handler, "prepare", None)
         self.refuse = refuse
         self.name = name
         self.policy = policy or BackoffPolicy()
@@ -249,27 +268,70 @@ class Engine:
         return counts_as
 
     def _decide(self, item, key, data):
-        self.tm.begin()
+        if not self._prepare(item, data):
+            return None
+        for attempt in range(1, self.conflict_attempts + 1):
+            self.tm.begin()
+            try:
+                outcome = self.handler(data, item)
+            except RetryLater as exc:
+                self.tm.abort()
+                logger.info("exchange: %s deferred: %s", item.doc_id, exc)
+                return None
+            except ConflictError:
+                self.tm.abort()
+                if self._conflicted(item, attempt):
+                    return None
+                continue
+            except Exception as exc:  # noqa: BLE001 - hostile input never stops the inbox
+                self.tm.abort()
+                logger.exception("exchange: handling %s failed", item.doc_id)
+                return self._count_error(item, key, data, exc)
+            record = {"final": True, "ack": outcome.ack, "result": outcome.result,
+                      "reason": outcome.reason, "documents": list(outcome.documents),
+                      "sender": item.sender, "messagetype": item.messagetype,
+                      "at": now_iso(), "acked": False}
+            try:
+                self.store().received[key] = record
+                self._commit(f"exchange: received {item.doc_id} ({outcome.result})")
+            except ConflictError:
+                self.tm.abort()
+                if self._conflicted(item, attempt):
+                    return None
+                continue
+            return record
+        return None  # pragma: no cover - the loop returns
+
+    def _prepare(self, item, data) -> bool:
+        """Run ``prepare(data)`` before the handler's transaction; False: defer the package."""
+        if self.prepare is None:
+            return True
+        self.tm.begin()  # a fresh view of the database (agencies, settings)
         try:
-            outcome = self.handler(data, item)
+            self.prepare(data)
         except RetryLater as exc:
             self.tm.abort()
             logger.info("exchange: %s deferred: %s", item.doc_id, exc)
-            return None
+            return False
         except ConflictError:
             self.tm.abort()
-            return None
-        except Exception as exc:  # noqa: BLE001 - hostile input never stops the inbox
-            self.tm.abort()
-            logger.exception("exchange: handling %s failed", item.doc_id)
-            return self._count_error(item, key, data, exc)
-        record = {"final": True, "ack": outcome.ack, "result": outcome.result,
-                  "reason": outcome.reason, "documents": list(outcome.documents),
-                  "sender": item.sender, "messagetype": item.messagetype,
-                  "at": now_iso(), "acked": False}
-        self.store().received[key] = record
-        self._commit(f"exchange: received {item.doc_id} ({outcome.result})")
-        return record
+            logger.info("exchange: %s deferred: conflict while preparing", item.doc_id)
+            return False
+        except Exception:  # noqa: BLE001 - the handler meets the problem again and answers it
+            logger.exception("exchange: preparing %s failed", item.doc_id)
+        self.tm.abort()  # read-only: nothing of it is kept in the database
+        return True
+
+    def _conflicted(self, item, attempt) -> bool:
+        """After a conflict: wait a growing random delay; True when the attempts are used up."""
+        if attempt >= self.conflict_attempts:
+            logger.warning("exchange: %s conflicted %d times, left for the next poll",
+                           item.doc_id, attempt)
+            return True
+        logger.info("exchange: conflict receiving %s (attempt %d), retrying", item.doc_id, attempt)
+        time.sleep(random.uniform(0, min(self.conflict_max_delay,
+                                         self.conflict_base_delay * 2 ** min(attempt, 8))))
+        return False
 
     def _count_error(self, item, key, data, exc):
         self.tm.begin()

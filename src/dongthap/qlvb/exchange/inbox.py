@@ -198,6 +198,11 @@ class Inbox:
         ``data`` instead of doing the work again inside the transaction. Raises
         :class:`~.engine.RetryLater` when the scanner cannot be reached. Anything else
         that goes wrong here is left for :meth:`process` to find and answer as before.
+        Packages that :meth:`process` answers without scanning (a recall, a secret or
+        already received package, one addressed to none of ours) are only parsed.
+
+        Both the hand import (``@edxml-import``) and the exchange engine (worker: axis,
+        drop folder) call it before their transaction.
         """
         prepared = {"data": data, "pkg": None, "scans": None, "reports": {}}
         self._prepared = prepared
@@ -208,10 +213,20 @@ class Inbox:
         prepared["pkg"] = pkg
         if not isinstance(pkg, edxml.DocumentPackage) or blocking(edxml.validate(pkg)):
             return
-        agency = self.import_agency
-        if agency is None:
-            targets = self._targets(pkg)
-            agency = targets[0] if targets else None
+        if pkg.business_doc_type == edxml.DOCTYPE_REVOKE or secret_marking(pkg):
+            return  # a recall creates nothing, a secret package is refused: nothing to scan or verify
+        targets = self._targets(pkg)
+        if pkg.business_doc_type != edxml.DOCTYPE_UPDATE:
+            targets = [a for a in targets if self._is_new(pkg, a, data)]
+            if not targets:
+                return  # received before (or for none of ours): process() answers without scanning
+        try:
+            self._prepare_files(prepared, pkg, targets[0] if targets else self.import_agency)
+        except BaseException:
+            self._prepared = None  # never half the results: process() does all the work itself
+            raise
+
+    def _prepare_files(self, prepared, pkg, agency):
         prepared["scans"] = self._scan_now(pkg, agency)
         from dongthap.qlvb.signing import api as signing
         from dongthap.qlvb.signing.verify import ATTACHMENT, DOCUMENT

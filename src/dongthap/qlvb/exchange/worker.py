@@ -57,8 +57,10 @@ def system_user(site):
 def engine_for(site, transport, *, name=None, config=None):
     config = config or settings.values()
     inbox = Inbox(site, source="axis" if config.get("transport") != "directory" else "directory")
+    # inbox.prepare: parse, scan and verify before the (small, retried) transaction of inbox.process
     return Engine(transport=transport, store=lambda: get_store(site), handler=inbox,
-                  refuse=inbox.refuse_unhandled, name=name or config.get("transport") or "axis",
+                  prepare=inbox.prepare, refuse=inbox.refuse_unhandled,
+                  name=name or config.get("transport") or "axis",
                   policy=settings.policy(config))
 
 
