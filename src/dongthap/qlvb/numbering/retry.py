@@ -11,8 +11,16 @@ retries of the Zope publisher:
 * any other exception aborts the transaction — nothing is half-created — and
   propagates;
 * an optional in-process lock serialises the work of one key (e.g. one
-  agency's register) between the threads of this process, so that conflicts
-  only remain between processes (several Zope instances on RelStorage).
+  agency's register) between the threads of this process;
+* and one process-wide lock serialises every unit of work of this module
+  between the threads of the process: all document writes touch the same
+  catalog indexes (the text index's word entries, the per-document tables),
+  whose conflicts BTrees cannot resolve, so two threads writing documents at
+  once kept conflicting (an issue retried 11 times behind two busy clerks).
+  The units are small (the slow work — scanning, signing, verifying — is done
+  before them), and one process runs Python on one core anyway; conflicts
+  remain only between processes (several Zope instances on RelStorage).
+  The lock is re-entrant and is always taken after the key's lock.
 
 The publisher commits an empty transaction afterwards, which is harmless.
 """
@@ -34,6 +42,8 @@ LOCK_TIMEOUT = 30
 
 _locks = {}
 _locks_guard = threading.Lock()
+#: Every unit of work of one process, one at a time (see the module's docstring).
+_WRITE_LOCK = threading.RLock()
 
 #: Integration tests (which roll back, never commit) switch this off with
 #: :func:`savepoints_only`; the work then runs inside a savepoint instead.
@@ -88,6 +98,7 @@ def run_in_transaction(work, *, lock_key=None, attempts=MAX_ATTEMPTS, note=None)
     lock = _lock_for(lock_key) if lock_key is not None else None
     for attempt in range(1, attempts + 1):
         locked = lock.acquire(timeout=LOCK_TIMEOUT) if lock is not None else False
+        serial = _WRITE_LOCK.acquire(timeout=LOCK_TIMEOUT)
         try:
             txn = transaction.begin()
             if note:
@@ -106,6 +117,8 @@ def run_in_transaction(work, *, lock_key=None, attempts=MAX_ATTEMPTS, note=None)
                 transaction.abort()
                 raise
         finally:
+            if serial:
+                _WRITE_LOCK.release()
             if locked:
                 lock.release()
         time.sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2 ** min(attempt, 8))))
