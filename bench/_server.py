@@ -43,8 +43,13 @@ def instance(setup_script=None, demo=False, env=None):
 
     Yields the site URL (http://localhost:PORT/qlvb).
     """
-    with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as var:
+    with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as var, socket.socket() as holder:
         port = free_port()
+        # Own keys and test PKI, revocation URLs on a port held here and never served: a benchmark
+        # never reads the demo's keys nor asks the demo's CRL/OCSP/TSA on 127.0.0.1:8765.
+        holder.bind(("127.0.0.1", 0))
+        env = {"QLVB_KEYS_DIR": str(Path(var) / "keys"),
+               "QLVB_TEST_PKI_URL": f"http://127.0.0.1:{holder.getsockname()[1]}/pki", **(env or {})}
         subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "instance.py"), "--var", var, "--port", str(port),
              "--host", "127.0.0.1", "--dsn", ""],
