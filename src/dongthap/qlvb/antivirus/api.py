@@ -500,6 +500,28 @@ def check_uploads(files, *, path_of_entry, agency=None, context=None):
     return refused
 
 
+def refuse_raw_uploads(data, *, partial=False, path_of_entry, agency=None, context=None):
+    """Scan the ``file`` and ``attachments`` of raw form/JSON input first, whatever else is wrong.
+
+    ``data`` holds them as ``(bytes, filename)`` (``attachments`` a list of
+    such); with ``partial`` only the fields present are scanned. Returns
+    :func:`upload_refusal` of what :func:`check_uploads` refused (None: all clean).
+    Used by the incoming and outgoing ``clean()`` alike.
+    """
+    candidates = []
+    if not partial or "file" in data:
+        candidates.append(("file", data.get("file")))
+    if not partial or "attachments" in data:
+        attachments = data.get("attachments") or ()
+        if isinstance(attachments, (list, tuple)):
+            candidates.extend(("attachments", item) for item in attachments)
+    uploads = [(field, item[0], item[1]) for field, item in candidates
+               if isinstance(item, (list, tuple)) and len(item) == 2
+               and isinstance(item[0], (bytes, bytearray)) and item[0]]
+    return upload_refusal(check_uploads(uploads, path_of_entry=path_of_entry, agency=agency,
+                                        context=context))
+
+
 def upload_refusal(refused):
     """``(message, errors, status)`` for the refusals of :func:`check_uploads`; None if none.
 

@@ -175,23 +175,6 @@ def materialize(values):
     return out
 
 
-def _uploads(data, partial):
-    """``[(field, bytes, filename)]`` of the files in raw input (for the virus scan)."""
-    found = []
-    candidates = []
-    if not partial or "file" in data:
-        candidates.append(("file", data.get("file")))
-    if not partial or "attachments" in data:
-        attachments = data.get("attachments") or ()
-        if isinstance(attachments, (list, tuple)):
-            candidates.extend(("attachments", item) for item in attachments)
-    for field, item in candidates:
-        if isinstance(item, (list, tuple)) and len(item) == 2 and \
-                isinstance(item[0], (bytes, bytearray)) and item[0]:
-            found.append((field, item[0], item[1]))
-    return found
-
-
 def scan_uploads(data, *, partial=False, agency=None, context=None):
     """Scan every uploaded file *first*, whatever else is wrong with it.
 
@@ -200,14 +183,13 @@ def scan_uploads(data, *, partial=False, agency=None, context=None):
     Raises :class:`IncomingError` (400 infected, 503 scanner unavailable).
     """
     try:
-        from dongthap.qlvb.antivirus.api import check_uploads
-        from dongthap.qlvb.antivirus.api import upload_refusal
+        from dongthap.qlvb.antivirus.api import refuse_raw_uploads
     except ImportError:  # pragma: no cover - capability not installed
         return
     if agency is None and context is not None:
         agency = get_agency(context)
-    refusal = upload_refusal(check_uploads(_uploads(data, partial), path_of_entry="incoming",
-                                           agency=agency, context=context))
+    refusal = refuse_raw_uploads(data, partial=partial, path_of_entry="incoming", agency=agency,
+                                 context=context)
     if refusal is not None:
         message, errors, status = refusal
         raise IncomingError(message, errors, status=status)

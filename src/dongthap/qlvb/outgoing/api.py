@@ -322,21 +322,10 @@ def scan_uploads(agency, data, *, partial=False):
     Raises :class:`OutgoingError` (400 infected, 503 scanner unavailable).
     """
     try:
-        from dongthap.qlvb.antivirus.api import check_uploads
-        from dongthap.qlvb.antivirus.api import upload_refusal
+        from dongthap.qlvb.antivirus.api import refuse_raw_uploads
     except ImportError:  # pragma: no cover - capability not installed
         return
-    candidates = []
-    if not partial or "file" in data:
-        candidates.append(("file", data.get("file")))
-    if not partial or "attachments" in data:
-        attachments = data.get("attachments") or ()
-        if isinstance(attachments, (list, tuple)):
-            candidates.extend(("attachments", item) for item in attachments)
-    uploads = [(field, item[0], item[1]) for field, item in candidates
-               if isinstance(item, (list, tuple)) and len(item) == 2
-               and isinstance(item[0], (bytes, bytearray)) and item[0]]
-    refusal = upload_refusal(check_uploads(uploads, path_of_entry="outgoing", agency=agency))
+    refusal = refuse_raw_uploads(data, partial=partial, path_of_entry="outgoing", agency=agency)
     if refusal is not None:
         message, errors, status = refusal
         raise OutgoingError(message, errors, status=status)
