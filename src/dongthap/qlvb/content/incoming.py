@@ -19,6 +19,7 @@ The schema follows Phụ lục VI of NĐ 30. ``arrival_number`` and
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.documents.interfaces import IQlvbDocument
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.utils.text import fold, normalize_text
 from plone.autoform import directives
@@ -183,7 +184,7 @@ class IIncomingDocument(model.Schema):
     )
 
 
-@implementer(IIncomingDocument)
+@implementer(IIncomingDocument, IQlvbDocument)
 class IncomingDocument(Item):
     """One incoming document; workflow ``qlvb_incoming_workflow``."""
 

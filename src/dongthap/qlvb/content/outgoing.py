@@ -20,6 +20,7 @@ from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.documents.interfaces import IQlvbDocument
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -179,7 +180,7 @@ class IOutgoingDocument(model.Schema):
     )
 
 
-@implementer(IOutgoingDocument)
+@implementer(IOutgoingDocument, IQlvbDocument)
 class OutgoingDocument(Item):
     """One outgoing document; workflow ``qlvb_outgoing_workflow``."""
 
