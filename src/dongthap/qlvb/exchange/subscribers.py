@@ -1,5 +1,7 @@
 """Statuses out: the incoming workflow of documents received by exchange answers the sender.
 
+Steps of the incoming transitions, run in the order of ``incoming/transitions.py``.
+
 ``01`` is queued on arrival (by the inbox); then, on the transitions of
 ``qlvb_incoming_workflow``: ``register`` → 03, ``refuse`` → 02 (with the
 clerk's reason), ``assign`` → 04, ``start`` → 05, ``complete`` → 06.  The
@@ -39,22 +41,24 @@ class RecalledDocumentError(WorkflowException):
         self.message = message
 
 
-def before_transition(doc, event):
-    if event.transition is None or getattr(doc, RECALL_ATTR, None) is None:
+def refuse_if_recalled(doc, change):
+    """Before every transition: a document its sender recalled is frozen."""
+    if getattr(doc, RECALL_ATTR, None) is None:
         return
     raise RecalledDocumentError(_(
         "error_document_recalled",
         default="The sender recalled this document: it is frozen and cannot be processed further."))
 
 
-def after_transition(doc, event):
+def queue_status_out(doc, change):
+    """After ``register``/``refuse``/``assign``/``start``/``complete``: answer the sender over the axis."""
     info = getattr(doc, EXCHANGE_ATTR, None)
-    if info is None or event.transition is None:
+    if info is None:
         return
-    code = STATUS_OF_TRANSITION.get(event.transition.id)
+    code = STATUS_OF_TRANSITION.get(change.transition)
     if code is None:
         return
-    comment = ((event.kwargs or {}).get("comment") or "").strip()
+    comment = change.reason
     description = edxml.STATUS_LABELS[code]
     if comment and code == edxml.constants.STATUS_REFUSED:
         description = f"{description}: {comment}"

@@ -1,4 +1,4 @@
-"""Workflow subscribers of incoming documents.
+"""The steps of the incoming workflow's transitions (their order: ``transitions.py``).
 
 The arrival number is taken here, inside the transaction of the ``register``
 transition, whichever way the transition is triggered (REST ``@workflow``,
@@ -22,35 +22,38 @@ class IncomingWorkflowError(WorkflowException):
         self.message = message
 
 
-def before_transition(doc, event):
-    transition = event.transition
-    if transition is None:
-        return
-    comment = (event.kwargs or {}).get("comment", "") or ""
-    if transition.id == "refuse" and not comment.strip():
+def require_reason(doc, change):
+    if not change.reason:
         raise IncomingWorkflowError(
             _("error_refuse_reason", default="Please give the reason for refusing the document."))
-    if transition.id == "assign" and not assignment.active_entries(doc):
+
+
+def require_assignment(doc, change):
+    if not assignment.active_entries(doc):
         raise IncomingWorkflowError(
             _("error_assign_with_form",
               default="Use the assignment form (phiếu giải quyết) to assign the document."))
-    if transition.id == "register" and doc.arrival_number:
+
+
+def refuse_if_registered(doc, change):
+    if doc.arrival_number:
         raise IncomingWorkflowError(
             _("error_already_registered", default="The document already has an arrival number."))
 
 
-def after_transition(doc, event):
-    transition = event.transition
-    if transition is None:
-        return
-    comment = (event.kwargs or {}).get("comment", "") or ""
-    if transition.id == "register":
-        agency = get_agency(doc)
-        when = counter.vietnam_now()
-        year, number = counter.next_number(agency, counter.INCOMING, when)
-        doc.arrival_number = number
-        doc.arrival_year = year
-        doc.registered_at = when
-        doc.reindexObject(idxs=["arrival_number", "arrival_day"])
-    add_trail(doc, transition.id, comment, state=event.new_state.id)
-    assignment.sync_local_roles(doc, state=event.new_state.id)
+def take_arrival_number(doc, change):
+    agency = get_agency(doc)
+    when = counter.vietnam_now()
+    year, number = counter.next_number(agency, counter.INCOMING, when)
+    doc.arrival_number = number
+    doc.arrival_year = year
+    doc.registered_at = when
+    doc.reindexObject(idxs=["arrival_number", "arrival_day"])
+
+
+def record_trail(doc, change):
+    add_trail(doc, change.transition, change.comment, state=change.new_state)
+
+
+def sync_local_roles(doc, change):
+    assignment.sync_local_roles(doc, state=change.new_state)

@@ -5,7 +5,7 @@
   agency's incoming register (the issued PDF, số, ký hiệu, date, issuer name
   and code, signer, ``source=internal``), and each external recipient queued
   for the exchange outbox.
-* :func:`incoming_transition` (subscriber of the incoming workflow): the
+* :func:`report_to_sender` (step of the incoming transitions): the
   receiver's registration (with its arrival number), assignment, progress,
   completion or refusal is written into the sender's delivery status.
 * :func:`recall` (at ``recall``): copies not yet registered are removed,
@@ -188,6 +188,12 @@ def queue_external(doc, recipients, everyone=None):
 
 def deliver(doc, legal_validity=None):
     """Deliver the just-issued ``doc`` (call inside the ``issue`` transaction)."""
+    deliver_internal(doc, legal_validity)
+    deliver_external(doc, legal_validity)
+
+
+def deliver_internal(doc, legal_validity=None):
+    """One received copy per internal recipient agency that has none yet (files scanned first)."""
     when = outgoing.now()
     store = _store(doc, create=True)
     sender = get_agency(doc)
@@ -217,6 +223,11 @@ def deliver(doc, legal_validity=None):
         })
         _history(entry, "delivered")
         store[key] = entry
+
+
+def deliver_external(doc, legal_validity=None):
+    """Queue the document for the external recipients that have no package yet (exchange axis)."""
+    store = _store(doc, create=True)
     fresh = [r for r in doc.external_recipients or () if f"external:{r['code']}" not in store]
     # one call: every package lists all recipients (ToPlaces), only the fresh ones get one
     outbox = queue_external(doc, fresh, everyone=list(doc.external_recipients or ()))
@@ -272,19 +283,21 @@ def _entry_for_copy(copy):
     return doc, None
 
 
-def incoming_transition(copy, event):
-    """Subscriber: a received copy changed state in the recipient agency."""
-    if event.transition is None or not getattr(copy, SOURCE_ATTR, None):
+def report_to_sender(copy, change):
+    """Step of every incoming transition: a received copy changed state in the recipient agency.
+
+    Runs after the arrival number is taken (``incoming/transitions.py``).
+    """
+    if not getattr(copy, SOURCE_ATTR, None):
         return
     doc, entry = _entry_for_copy(copy)
     if entry is None:
         return
-    status = INCOMING_STATES.get(event.new_state.id)
+    status = INCOMING_STATES.get(change.new_state)
     if status is None:
         return
-    comment = (event.kwargs or {}).get("comment", "") or ""
+    comment = change.comment
     if status == "registered":
-        # The incoming subscriber sets the number in the same event; read it if it is there already.
         entry["arrival_number"] = getattr(copy, "arrival_number", None)
     _history(entry, status, comment if status == "refused" else "",
              arrival_number=getattr(copy, "arrival_number", None))

@@ -10,7 +10,8 @@
 
 Everything that must happen together with a state change happens here, in
 the transaction of the transition, whichever way it is triggered (REST
-``@workflow``, our forms, Classic UI's ``content_status_modify``):
+``@workflow``, our forms, Classic UI's ``content_status_modify``); the steps
+below are run in the order listed in ``transitions.py``:
 
 * ``submit`` copies the review levels of the agency/type onto the document;
 * ``forward``/``approve`` advance the review level (each reviewer's comment kept);
@@ -91,30 +92,26 @@ def guard(doc, transition):
     return False
 
 
-# ---------------------------------------------------------------- subscribers
+# ---------------------------------------------------------------- steps (order: transitions.py)
 
 
-def before_transition(doc, event):
-    transition = event.transition
-    if transition is None:
-        return
-    comment = ((event.kwargs or {}).get("comment", "") or "").strip()
-    tid = transition.id
-    if tid in outgoing.NEEDS_COMMENT and not comment:
-        raise OutgoingWorkflowError(outgoing.reason_required_message(tid))
-    handler = _BEFORE.get(tid)
-    if handler is None:
-        return
+def atomically(steps, doc, change):
+    """Run the *before* steps of one transition inside a savepoint.
+
+    If anything fails, the savepoint is rolled back (no number used, no signature,
+    no copy) and the transition refused with a Vietnamese message.
+    """
     savepoint = transaction.savepoint()
     try:
-        handler(doc, comment)
+        for step in steps:
+            step.handler(doc, change)
     except OutgoingWorkflowError:
         savepoint.rollback()
         raise
     except Exception as problem:
         savepoint.rollback()
-        logger.exception("outgoing %s of %s failed", tid, doc.absolute_url_path())
-        raise OutgoingWorkflowError(_failure_message(tid, problem)) from problem
+        logger.exception("outgoing %s of %s failed", change.transition, doc.absolute_url_path())
+        raise OutgoingWorkflowError(_failure_message(change.transition, problem)) from problem
 
 
 def _failure_message(tid, problem):
@@ -133,19 +130,22 @@ def _failure_message(tid, problem):
     return _("error_transition_failed", default="The action failed: ${detail}", mapping={"detail": detail})
 
 
-def after_transition(doc, event):
-    transition = event.transition
-    if transition is None:
-        return
-    comment = ((event.kwargs or {}).get("comment", "") or "").strip()
-    extra = {}
-    if transition.id == "issue":
-        extra = {"number": doc.notation()}
-    outgoing.add_trail(doc, transition.id, comment, state=event.new_state.id, **extra)
+def require_reason(doc, change):
+    if not change.reason:
+        raise OutgoingWorkflowError(outgoing.reason_required_message(change.transition))
+
+
+def record_trail(doc, change):
+    extra = {"number": doc.notation()} if change.transition == "issue" else {}
+    outgoing.add_trail(doc, change.transition, change.reason, state=change.new_state, **extra)
+
+
+def reindex(doc, change):
     doc.reindexObject()
 
 
-def _submit(doc, comment):
+def submit(doc, change):
+    comment = change.reason
     agency = get_agency(doc)
     missing = []
     for name in ("title", "document_type", "signer", "signer_position", "file"):
@@ -171,25 +171,25 @@ def _submit(doc, comment):
         outgoing.add_comment(doc, comment, action="submit")
 
 
-def _forward(doc, comment):
+def forward(doc, change):
     level = outgoing.current_level(doc)
-    outgoing.add_comment(doc, comment or "", action="forward", level=level)
+    outgoing.add_comment(doc, change.reason, action="forward", level=level)
     doc.qlvb_review_index = (getattr(doc, "qlvb_review_index", 0) or 0) + 1
 
 
-def _approve(doc, comment):
+def approve(doc, change):
     level = outgoing.current_level(doc)
-    outgoing.add_comment(doc, comment or "", action="approve", level=level)
+    outgoing.add_comment(doc, change.reason, action="approve", level=level)
     doc.qlvb_review_index = len(getattr(doc, "qlvb_review_levels", None) or ())
     doc.qlvb_approved_by = outgoing.actor()
 
 
-def _return(doc, comment):
-    outgoing.add_comment(doc, comment, action="return", level=outgoing.current_level(doc))
+def return_to_drafter(doc, change):
+    outgoing.add_comment(doc, change.reason, action="return", level=outgoing.current_level(doc))
     doc.qlvb_review_index = 0
 
 
-def _sign(doc, comment):
+def sign(doc, change):
     from dongthap.qlvb.signing import api as signing
 
     if not outgoing.is_pdf(bytes(doc.file.data[:1024]) if doc.file else b""):
@@ -199,51 +199,65 @@ def _sign(doc, comment):
     if userid != doc.signer:
         raise OutgoingWorkflowError(_("error_not_the_signer",
                                       default="Only the signer chosen for this document may sign it."))
-    report = signing.sign_person(
+    signing.sign_person(
         document=doc, name=outgoing.fullname(userid), position=doc.signer_position,
         authority_prefix=AUTHORITIES.get(doc.signing_authority or "none") or None)
     doc.qlvb_signed_at = outgoing.now().isoformat()
-    if comment:
-        outgoing.add_comment(doc, comment, action="sign")
-    return report
+    if change.reason:
+        outgoing.add_comment(doc, change.reason, action="sign")
 
 
-def _issue(doc, comment):
-    from dongthap.qlvb.outgoing import delivery
+def take_number(doc, change):
+    """``issue``: the next number of the register (or the type's series) and the notation."""
     from dongthap.qlvb.outgoing import issuing
-    from dongthap.qlvb.signing import api as signing
 
     agency = get_agency(doc)
     when = outgoing.now().replace(microsecond=0)
     notation_text = issuing.notation_of(doc, agency)
     series, year, number = numbering.take_number(agency, doc.document_type, when)
+    change.data.update(agency=agency, when=when, notation=notation_text, series=series, year=year,
+                       number=number)
+
+
+def sign_as_agency(doc, change):
+    """``issue``: the agency signature (number, notation, time stamped) on the main file, then
+    on every attachment (before delivery: the received copies get the signed attachments)."""
+    from dongthap.qlvb.outgoing import issuing
+    from dongthap.qlvb.signing import api as signing
+
+    data = change.data
+    agency = data["agency"]
     # signed, verified and scanned outside this transaction when issued through
     # outgoing.api.transition (see issuing.py); signed here otherwise
-    prepared = issuing.signed_files(doc, agency, series=series, year=year, number=number,
-                                    notation=notation_text, when=when)
-    when = prepared.when
+    prepared = issuing.signed_files(doc, agency, series=data["series"], year=data["year"],
+                                    number=data["number"], notation=data["notation"], when=data["when"])
+    data["when"] = prepared.when
+
     def scanned(named):  # the scan made before the transaction goes with the stored file
         issuing.mark_scanned(named, prepared)
 
     report = signing.store_agency_signature(document=doc, signed=prepared.signed,
                                             report=prepared.report, agency=agency, on_file=scanned)
-    doc.code_number = number
-    doc.code_notation = notation_text
-    # separate attachment files: agency signature top right of page 1, same issue time;
-    # before delivery, so the received copies get the signed attachments
+    doc.code_number = data["number"]
+    doc.code_notation = data["notation"]
     signing.store_attachment_signatures(document=doc, prepared=prepared.attachments, agency=agency,
                                         on_file=scanned)
+    data["legal_validity"] = report.get("legal_validity")
+
+
+def record_issue(doc, change):
+    """``issue``: issue time and date, register series and year, who issued, the page count."""
+    data = change.data
+    when = data["when"]
     doc.issued_at = when
     doc.issued_date = when.astimezone(counter.VIETNAM).date()
-    doc.issued_year = year
-    doc.register_series = series
+    doc.issued_year = data["year"]
+    doc.register_series = data["series"]
     doc.qlvb_issued_by = outgoing.actor()
     doc.qlvb_type_name = type_name(doc.document_type)
     if not doc.page_amount:
         doc.page_amount = _count_pages(doc.file)
-    delivery.deliver(doc, legal_validity=report.get("legal_validity"))
-    delivery.link_replies(doc)
-    logger.info("issued %s (%s) in %s", doc.notation(), series, agency.agency_code)
+    logger.info("issued %s (%s) in %s", doc.notation(), data["series"], data["agency"].agency_code)
 
 
 def _count_pages(named_file):
@@ -252,21 +266,31 @@ def _count_pages(named_file):
     return count_pages(named_file)
 
 
-def _recall(doc, comment):
+def deliver_internal(doc, change):
+    """``issue``: one received copy in each internal recipient agency."""
     from dongthap.qlvb.outgoing import delivery
 
-    delivery.recall(doc, comment)
+    delivery.deliver_internal(doc, legal_validity=change.data.get("legal_validity"))
 
 
-_BEFORE = {
-    "submit": _submit,
-    "forward": _forward,
-    "approve": _approve,
-    "return": _return,
-    "sign": _sign,
-    "issue": _issue,
-    "recall": _recall,
-}
+def queue_external(doc, change):
+    """``issue``: the external recipients queued for the national exchange axis."""
+    from dongthap.qlvb.outgoing import delivery
+
+    delivery.deliver_external(doc, legal_validity=change.data.get("legal_validity"))
+
+
+def link_replies(doc, change):
+    """``issue``: linked both ways with what it answers and what it replaces."""
+    from dongthap.qlvb.outgoing import delivery
+
+    delivery.link_replies(doc)
+
+
+def recall(doc, change):
+    from dongthap.qlvb.outgoing import delivery
+
+    delivery.recall(doc, change.reason)
 
 
 def version_on_change(doc, event):
