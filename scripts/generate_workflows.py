@@ -12,6 +12,7 @@ The specifications are the modules listed in ``dongthap.qlvb.workflows.SPECS``
 
 from pathlib import Path
 
+import importlib
 import sys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,8 @@ def outputs():
     sections = [INTRO]
     for _name, workflow in specifications():
         files[PROFILE / workflow.id / "definition.xml"] = render_xml(workflow)
-        sections.append(render_markdown(workflow))
+        handlers = importlib.import_module(workflow.steps).HANDLERS if workflow.steps else None
+        sections.append(render_markdown(workflow, handlers))
     files[DOC] = "\n".join(sections)
     return files
 

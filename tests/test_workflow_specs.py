@@ -68,7 +68,8 @@ def test_importing_the_specifications_writes_no_file(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in [*PROFILE.rglob("*"), ROOT / "docs" / "workflows.md"]}
     code = ("import dongthap.qlvb.workflows as w, dongthap.qlvb.workflows.spec; "
             "[m for m in w.specifications()]; "
-            )
+            "import dongthap.qlvb.documents.transitions, dongthap.qlvb.incoming.transitions, "
+            "dongthap.qlvb.outgoing.transitions")
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True,
                    env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert list(tmp_path.iterdir()) == []
@@ -80,3 +81,6 @@ def test_the_table_says_who_may_do_what():
     row = "| `issue` Issue (phát hành) | signed | issued | Manager, Site Administrator, QlvbClerk | — |"
     assert row in text
     assert "`python:here.qlvb_guard('sign')`" in text
+    # and what the transitions do, in order
+    assert ("| `issue` | 1. number from the register (or the type's series), notation<br>"
+            "2. agency signature") in text

@@ -55,9 +55,7 @@ def queue_status_out(doc, change):
     info = getattr(doc, EXCHANGE_ATTR, None)
     if info is None:
         return
-    code = STATUS_OF_TRANSITION.get(change.transition)
-    if code is None:
-        return
+    code = STATUS_OF_TRANSITION[change.transition]  # the step runs for these transitions only
     comment = change.reason
     description = edxml.STATUS_LABELS[code]
     if comment and code == edxml.constants.STATUS_REFUSED:

@@ -73,6 +73,9 @@ class Workflow:
     history: bool = True
     #: the portal types it is bound to (documentation only: the binding is in workflows.xml)
     types: tuple[str, ...] = field(default=())
+    #: dotted name of the module whose ``HANDLERS`` lists what the transitions do
+    #: (``dongthap.qlvb.documents.transitions``); shown in docs/workflows.md
+    steps: str = ""
 
     @property
     def permissions(self):
@@ -171,8 +174,11 @@ def _who(roles):
     return ", ".join(roles) if roles else "—"
 
 
-def render_markdown(wf: Workflow) -> str:
-    """One section of ``docs/workflows.md``: who may do what in each state, who triggers what."""
+def render_markdown(wf: Workflow, handlers=None) -> str:
+    """One section of ``docs/workflows.md``: who may do what in each state, who triggers what.
+
+    ``handlers`` (the type's ``TransitionHandlers``, optional) adds what each transition does.
+    """
     wf.check()
     out = [f"## `{wf.id}` — {wf.title}", "", wf.description, ""]
     if wf.types:
@@ -194,4 +200,13 @@ def render_markdown(wf: Workflow) -> str:
             expression = f"`{t.guard_expression}`" if t.guard_expression else "—"
             out.append(f"| `{t.id}` {escape(t.title)} | {', '.join(sources)} | {t.new_state} "
                        f"| {_who(t.guard_roles)} | {expression} |")
+    if handlers is not None and wf.transitions:
+        out += ["", f"What the transitions do, in this order (`{wf.steps}`; *before*: may still "
+                "refuse the transition; *after*: the state has changed):", "",
+                "| transition | before | after |", "|---|---|---|"]
+        for t in wf.transitions:
+            cells = ["<br>".join(f"{i}. {escape(s.doc or s.name)}"
+                                 for i, s in enumerate(handlers.steps(phase, t.id), 1)) or "—"
+                     for phase in ("before", "after")]
+            out.append(f"| `{t.id}` | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
