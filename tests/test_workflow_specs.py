@@ -84,3 +84,18 @@ def test_the_table_says_who_may_do_what():
     # and what the transitions do, in order
     assert ("| `issue` | 1. number from the register (or the type's series), notation<br>"
             "2. agency signature") in text
+
+
+def test_every_title_users_see_is_translated():
+    """State, transition and workflow titles are shown by Plone (domain ``plone``): all in Vietnamese."""
+    from dongthap.qlvb.workflows import specifications
+
+    import re
+
+    po = (ROOT / "src" / "dongthap" / "qlvb" / "locales" / "vi" / "LC_MESSAGES" / "plone.po").read_text(
+        encoding="utf-8")
+    translated = {m: s for m, s in re.findall(r'^msgid "(.*)"\nmsgstr "(.*)"$', po, re.M) if s}
+    for _name, workflow in specifications():
+        titles = [workflow.title, *(s.title for s in workflow.states),
+                  *(t.title for t in workflow.transitions)]
+        assert [t for t in titles if t not in translated] == [], workflow.id
