@@ -1,4 +1,4 @@
-"""Guards and subscribers of ``qlvb_outgoing_workflow``.
+"""Guards and transition steps of ``qlvb_outgoing_workflow`` (their order: ``transitions.py``).
 
 ::
 
