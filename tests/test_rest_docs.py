@@ -42,6 +42,9 @@ TITLES = {
     "incoming_assignment": "Read the assignment, progress and trail: `GET <document>/@assign`",
     "incoming_progress": "Record progress (handler): `POST <document>/@progress`",
     "incoming_bad_input": "Bad input: a translated error, nothing created",
+    "registers_list": "The registers the user may see: `GET <agency>/@registers`",
+    "registers_incoming": "One register's rows (JSON; `format=pdf|xlsx` downloads it): "
+                          "`GET <agency>/@registers/incoming`",
     "staff_list": "The staff of an agency with roles and departments: `GET <agency>/@staff`",
     "staff_departments": "Move a person to another department (agency admin): `POST <agency>/@staff`",
     "outgoing_create": "Draft an outgoing document (specialist): `POST <agency>/@outgoing`",
@@ -133,6 +136,12 @@ def test_a_day_of_incoming_work(demo_server):
     r = rec.call("incoming_assignment", "caolanh.truongphong", "GET", f"{doc['@id']}/@assign")
     assert r.status_code == 200
     assert [e["kind"] for e in r.json()["entries"]] == ["lead", "coordinator", "fyi"]
+
+    r = rec.call("registers_list", "caolanh.vanthu", "GET", "phuong-cao-lanh/@registers")
+    assert r.status_code == 200
+    assert [i["name"] for i in r.json()["items"]][:2] == ["incoming", "incoming_tracking"]
+    r = rec.call("registers_incoming", "caolanh.vanthu", "GET", "phuong-cao-lanh/@registers/incoming")
+    assert r.status_code == 200 and [row["arrival_number"] for row in r.json()["rows"]] == [1]
 
     bad = dict(payload(), document_type="khong_co", issued_date="2999-01-01")
     r = rec.call("incoming_bad_input", "caolanh.vanthu", "POST", "phuong-cao-lanh/@incoming", bad)

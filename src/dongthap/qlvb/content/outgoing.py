@@ -15,8 +15,6 @@ The workflow and everything that happens at its transitions live in
 
 from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
-from dongthap.qlvb.content.agency import Agency
-from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.content import documents
 from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.documents import validation
@@ -28,7 +26,6 @@ from plone.namedfile.field import NamedBlobFile
 from plone.schema import JSONField
 from plone.supermodel import model
 from zope import schema
-from zope.interface import classImplementsFirst
 from zope.interface import implementer
 
 import json
@@ -229,18 +226,6 @@ class OutgoingFolder(DocumentFolder):
 def new_document_id(container):
     """A short, random, unused id such as ``vbdi-k3m9x2qa7d``."""
     return documents.new_document_id(container, ID_PREFIX)
-
-
-class IAgencyRegisters(IAgency):
-    """An agency whose ``@registers`` service also serves the outgoing registers.
-
-    Declared *first* on the Agency class so that the outgoing ``@registers``
-    service (a subclass of the incoming one that delegates every other
-    register to it) is found before the incoming registration for IAgency.
-    """
-
-
-classImplementsFirst(Agency, IAgencyRegisters)
 
 
 class OutgoingNameFromTitle:

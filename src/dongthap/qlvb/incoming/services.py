@@ -2,13 +2,12 @@
 
 ``POST /<agency>/@incoming``             create (``"register": true`` registers at once)
 ``GET  /<agency>/@incoming``             the caller's work lists (dashboards) with filters
-``GET  /<agency>/@registers/incoming``   Sổ đăng ký + Sổ theo dõi giải quyết (JSON rows);
-                                         ``?format=pdf|xlsx&register=incoming|incoming_tracking``
-                                         downloads one register as a file
 ``POST /<document>/@workflow/<id>``      transitions, numbering on ``register``, conflict-safe
 ``GET|POST /<document>/@assign``         phiếu giải quyết; ``DELETE @assign/<entry>`` ends one
 ``POST /<document>/@progress``           a handler records progress / the result
 
+The registers (``@registers/incoming``, ``@registers/incoming_tracking``) are providers
+(``registers.py``) of the one ``@registers`` service in ``dongthap.qlvb.registers.service``.
 Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document).
 Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
 """
@@ -34,7 +33,6 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-import json
 
 
 def decode_file(value):
@@ -94,94 +92,6 @@ class IncomingGet(Service):
         user = api.user.get_current()
         lists = queries.lists_for(self.context, user.getId(), filters)
         return translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **lists}, self.request)
-
-
-class Download:
-    """A file answer of a service (instead of JSON)."""
-
-    def __init__(self, data, content_type, filename):
-        self.data = data
-        self.content_type = content_type
-        self.filename = filename
-
-
-def printed_by():
-    """The full name of the current user (the login when there is none)."""
-    user = api.user.get_current()
-    return user.getProperty("fullname", None) or user.getUserName()
-
-
-@implementer(IPublishTraverse)
-class RegistersGet(Service):
-    """``@registers/incoming``: JSON (both registers) or, with ``format=pdf|xlsx``, one register
-    as a file: ``register=incoming`` (default) or ``incoming_tracking`` — also as the sub-path
-    ``@registers/incoming_tracking``. ``from``/``to`` (dd/mm/yyyy) bound the period; a file
-    covers 1 January of this year to today by default."""
-
-    register = None
-
-    def publishTraverse(self, request, name):
-        if self.register is None:
-            self.register = name
-        return self
-
-    def render(self):
-        self.check_permission()
-        content = self.reply()
-        if not isinstance(content, Download):
-            self.request.response.setHeader("Content-Type", self.content_type)
-            return json.dumps(content, indent=2, sort_keys=True, separators=(", ", ": "))
-        response = self.request.response
-        response.setHeader("Content-Type", content.content_type)
-        response.setHeader("Content-Disposition", f'attachment; filename="{content.filename}"')
-        response.setHeader("Content-Length", str(len(content.data)))
-        response.setHeader("Cache-Control", "private, no-store")
-        return content.data
-
-    def reply(self):
-        if self.register not in queries.PRINTABLE:
-            return error(self.request, 404, "NotFound",
-                         _("error_unknown_register", default="Unknown register."))
-        try:
-            start = incoming.parse_date(self.request.form.get("from"))
-            end = incoming.parse_date(self.request.form.get("to"))
-        except ValueError:
-            return error(self.request, 400, "BadRequest",
-                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
-        fmt = self.request.form.get("format", "json")
-        if fmt != "json":
-            return self.download(fmt, start, end)
-        from dongthap.qlvb.registers.columns import INCOMING
-        from dongthap.qlvb.registers.columns import INCOMING_TRACKING
-
-        def block(register, rows):
-            return {"title": register.title,
-                    "columns": [{"key": c.key, "header": c.header} for c in register.columns],
-                    "rows": rows}
-
-        return {
-            "@id": f"{self.context.absolute_url()}/@registers/{self.register}",
-            "agency_code": self.context.agency_code,
-            "from": incoming.fmt_date(start), "to": incoming.fmt_date(end),
-            "register": block(INCOMING, queries.register_rows(self.context, start, end)),
-            "tracking": block(INCOMING_TRACKING, queries.tracking_rows(self.context, start, end)),
-        }
-
-    def download(self, fmt, start, end):
-        from dongthap.qlvb.registers import RegisterError
-
-        key = self.request.form.get("register") or self.register
-        if fmt not in queries.FORMATS or key not in queries.PRINTABLE:
-            return error(self.request, 400, "BadRequest", _(
-                "error_register_download",
-                default="Choose format=json, pdf or xlsx and register=incoming or incoming_tracking."))
-        try:
-            data, content_type, filename = queries.register_file(
-                self.context, key, fmt, start, end, printed_by=printed_by())
-        except RegisterError as problem:
-            message = getattr(problem, "message", None) or str(problem)
-            return error(self.request, 400, "BadRequest", message)
-        return Download(data, content_type, filename)
 
 
 class WorkflowPost(workflow.WorkflowPost):

@@ -4,6 +4,7 @@ from dongthap.qlvb.browser.documents import AgencyPage
 from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.agencies.api import list_staff
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.registers.browser import links_html
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.incoming import handling
@@ -74,51 +75,11 @@ class DashboardView(_Base):
     def base_url(self):
         return self.agency().absolute_url()
 
-    def can_print(self):
-        return api.user.has_permission(incoming.REGISTERS_PERMISSION, obj=self.agency())
-
     def printable_registers(self):
         """Download links of the registers (this year to today, or the filtered period)."""
-        from urllib.parse import urlencode
-
-        base = f"{self.base_url()}/@@so-van-ban-den"
         period = {k: self.request.form[k] for k in ("from", "to") if self.request.form.get(k)}
-        titles = {
-            "incoming": _("link_print_incoming_register", default="Incoming register"),
-            "incoming_tracking": _("link_print_tracking_register", default="Processing register"),
-        }
-        return [
-            {"title": self.t(titles[key]),
-             "pdf": f"{base}?{urlencode(dict(register=key, format='pdf', **period))}",
-             "xlsx": f"{base}?{urlencode(dict(register=key, format='xlsx', **period))}"}
-            for key in queries.PRINTABLE
-        ]
-
-
-class RegisterDownload(_Base):
-    """The printable registers as PDF or Excel files (``?register=…&format=pdf|xlsx&from=&to=``)."""
-
-    def __call__(self):
-        from dongthap.qlvb.incoming.services import printed_by
-
-        form = self.request.form
-        key, fmt = form.get("register") or "incoming", form.get("format") or "pdf"
-        try:
-            start = incoming.parse_date(form.get("from"))
-            end = incoming.parse_date(form.get("to"))
-            data, content_type, filename = queries.register_file(
-                self.agency(), key, fmt, start, end, printed_by=printed_by())
-        except (KeyError, ValueError):
-            self.request.response.setStatus(400)
-            self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")
-            return self.t(_("error_register_download",
-                            default="Choose format=json, pdf or xlsx and register=incoming or "
-                                    "incoming_tracking."))
-        response = self.request.response
-        response.setHeader("Content-Type", content_type)
-        response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')
-        response.setHeader("Cache-Control", "private, no-store")
-        return data
+        return links_html(self.agency(), ("incoming", "incoming_tracking"), self.request,
+                          page="so-van-ban-den", period=period)
 
 
 class RegisterForm(_Base):

@@ -11,7 +11,6 @@ from dongthap.qlvb.vocabularies.documents import URGENCY_RANK
 from plone import api
 from zope.i18n import translate
 
-import datetime
 
 LIST_LIMIT = 500
 ISSUED_STATES = ("issued", "archived", "recalled")
@@ -145,8 +144,3 @@ def report_rows(agency, start, end):
             "note": f"Đã thu hồi: {recall['reason']}" if recall else "",
         })
     return rows
-
-
-def default_period(start, end):
-    today = outgoing.now().date()
-    return start or datetime.date(today.year, 1, 1), end or today

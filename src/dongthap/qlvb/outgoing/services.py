@@ -4,9 +4,6 @@
 ``GET   /<agency>/@outgoing``                  the caller's work lists (dự thảo của tôi, chờ duyệt,
                                                chờ ký, chờ phát hành, đã phát hành)
 ``GET|PATCH /<agency>/@outgoing-settings``     review levels and register series of the agency
-``GET   /<agency>/@registers/outgoing``        Sổ đăng ký văn bản đi (``format=json|pdf|xlsx``,
-                                               ``from``/``to`` dd/mm/yyyy)
-``GET   /<agency>/@registers/outgoing_report`` Báo cáo tình hình giải quyết văn bản đi (same parameters)
 ``POST  /<document>/@workflow/<transition>``   transitions, conflict-safe; number, signature and
                                                delivery at ``issue``
 ``GET   /<document>/@delivery-status``         per recipient: delivered, registered (arrival number) …
@@ -15,6 +12,8 @@
 ``GET|POST /<document>/@review-comments``      reviewer comments (all kept), trail, versions
 ``GET|POST /<incoming copy>/@recall-notice``   the recall notice and its acknowledgement by the clerk
 
+The registers (``@registers/outgoing``, ``@registers/outgoing_report``) are providers
+(``registers.py``) of the one ``@registers`` service in ``dongthap.qlvb.registers.service``.
 Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document; a
 changed file is kept as a new draft version). Errors:
 ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
@@ -39,10 +38,7 @@ from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.i18n import translate
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
-import json
 
 
 def decode_file(value):
@@ -111,96 +107,6 @@ class SettingsPatch(Service):
         except settings.SettingsError as problem:
             return error(self.request, 400, "BadRequest", problem.message)
         return {"@id": f"{self.context.absolute_url()}/@outgoing-settings", **result}
-
-
-def _registers_base():
-    """The incoming ``@registers`` service, which ours extends (or a plain Service)."""
-    try:
-        from dongthap.qlvb.incoming.services import RegistersGet
-    except ImportError:  # pragma: no cover - incoming not installed
-        return Service
-    return RegistersGet
-
-
-@implementer(IPublishTraverse)
-class RegistersGet(_registers_base()):
-    """``@registers/outgoing`` and ``@registers/outgoing_report``; every other register
-    is served by the incoming capability's service (this class extends it)."""
-
-    register = None
-    OURS = ("outgoing", "outgoing_report")
-
-    binary = None
-
-    def publishTraverse(self, request, name):
-        if self.register is None:
-            self.register = name
-        return self
-
-    def render(self):
-        """JSON, or a file: ours (``self.binary``) or a download answered by the incoming reply."""
-        self.check_permission()
-        content = self.reply()
-        download = None
-        if self.binary is not None:
-            download = self.binary
-        elif all(hasattr(content, a) for a in ("data", "content_type", "filename")):
-            download = (content.data, content.content_type, content.filename)
-        response = self.request.response
-        if download is None:
-            response.setHeader("Content-Type", "application/json")
-            return json.dumps(content, indent=2, sort_keys=True, separators=(", ", ": "))
-        data, mime, name = download
-        response.setHeader("Content-Type", mime)
-        response.setHeader("Content-Disposition", f'attachment; filename="{name}"')
-        response.setHeader("Content-Length", str(len(data)))
-        response.setHeader("Cache-Control", "private, no-store")
-        return data
-
-    def reply(self):
-        if self.register not in self.OURS:
-            if not api.user.has_permission("dongthap.qlvb: View incoming registers", obj=self.context):
-                return error(self.request, 403, "Forbidden",
-                             _("error_forbidden", default="You are not allowed to do this."))
-            return super().reply()
-        if not api.user.has_permission(outgoing.REGISTERS_PERMISSION, obj=self.context):
-            return error(self.request, 403, "Forbidden",
-                         _("error_forbidden", default="You are not allowed to do this."))
-        try:
-            start = outgoing.parse_date(self.request.form.get("from"))
-            end = outgoing.parse_date(self.request.form.get("to"))
-        except ValueError:
-            return error(self.request, 400, "BadRequest",
-                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
-        fmt = self.request.form.get("format", "json")
-        if fmt not in ("json", "pdf", "xlsx"):
-            return error(self.request, 400, "BadRequest", _(
-                "error_register_format_unknown", default="The format must be json, pdf or xlsx."))
-        rows_of = queries.register_rows if self.register == "outgoing" else queries.report_rows
-        rows = rows_of(self.context, start, end)
-        from dongthap.qlvb import registers
-
-        register = registers.get_register(self.register)
-        if fmt == "json":
-            return {
-                "@id": f"{self.context.absolute_url()}/@registers/{self.register}",
-                "agency_code": self.context.agency_code,
-                "from": outgoing.fmt_date(start), "to": outgoing.fmt_date(end),
-                "title": register.title,
-                "columns": [{"key": c.key, "header": c.header} for c in register.columns],
-                "rows": json_compatible([{k: outgoing.fmt_date(v) if hasattr(v, "strftime") else v
-                                          for k, v in row.items()} for row in rows]),
-            }
-        period_from, period_to = queries.default_period(start, end)
-        render = registers.render_pdf if fmt == "pdf" else registers.render_xlsx
-        payload = render(self.register, rows, agency_name=self.context.title, period_from=period_from,
-                         period_to=period_to, printed_by=outgoing.fullname(outgoing.actor()))
-        mime = "application/pdf" if fmt == "pdf" else \
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        name = f"so-van-ban-di-{period_from:%Y%m%d}-{period_to:%Y%m%d}.{fmt}" \
-            if self.register == "outgoing" else f"bao-cao-van-ban-di-{period_from:%Y%m%d}.{fmt}"
-        self.binary = (payload, mime, name)
-        return {}
 
 
 class WorkflowPost(workflow.WorkflowPost):

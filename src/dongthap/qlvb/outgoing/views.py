@@ -5,6 +5,7 @@ from dongthap.qlvb.browser.documents import no_sniffing
 from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.content.outgoing import AUTHORITIES
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.registers.browser import links_html
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import queries
@@ -45,8 +46,9 @@ class DashboardView(AgencyPage):
     def can_add(self):
         return api.user.has_permission(outgoing.ADD_PERMISSION, obj=self.agency())
 
-    def can_registers(self):
-        return api.user.has_permission(outgoing.REGISTERS_PERMISSION, obj=self.agency())
+    def printable_registers(self):
+        """Download links of the outgoing registers the user may see (this year to today)."""
+        return links_html(self.agency(), ("outgoing", "outgoing_report"), self.request)
 
     def base_url(self):
         return self.agency().absolute_url()

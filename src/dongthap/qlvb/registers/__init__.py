@@ -8,8 +8,13 @@ workbook.  Register keys and their legal columns are in :mod:`.columns`.
 Modules: :mod:`.columns` (column sets), :mod:`.errors` (ValueError subclasses
 with translatable messages), :mod:`.formatting` (dd/mm/yyyy, Vietnam time,
 fixed texts), :mod:`.fonts`, :mod:`.wrap`, :mod:`.pdf`, :mod:`.xlsx` and
-:mod:`.render` (the entry points).  Nothing here imports Plone or Zope except
+:mod:`.render` (the entry points).  None of them imports Plone or Zope except
 ``zope.i18nmessageid`` for UI labels and error messages.
+
+The registers an agency keeps are *providers* (:mod:`.interfaces`, base class in
+:mod:`.provider`, ``zope.interface`` only), registered by the capabilities that own
+the data.  The Plone side is :mod:`.service` (the one ``@registers`` REST service)
+and :mod:`.browser` (download pages, dashboard links); see ``docs/registers.md``.
 """
 
 from .columns import REGISTERS, Column, Register, get_register

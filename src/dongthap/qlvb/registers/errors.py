@@ -16,6 +16,8 @@ class RegisterError(ValueError):
 
     msgid = "registers_error"
     default = "The register could not be printed."
+    #: the HTTP status of the answer of the ``@registers`` service and the download pages
+    status = 400
 
     def __init__(self, **mapping):
         self.mapping = {k: str(v) for k, v in mapping.items()}
@@ -27,6 +29,7 @@ class RegisterError(ValueError):
 
 
 class UnknownRegisterError(RegisterError):
+    status = 404
     msgid = "registers_error_unknown_register"
     default = "Unknown register \"${key}\"; expected one of: ${known}."
 
@@ -45,3 +48,24 @@ class InvalidValueError(RegisterError):
 class InvalidPeriodError(RegisterError):
     msgid = "registers_error_invalid_period"
     default = "The period starts (${start}) after it ends (${end})."
+
+
+class InvalidDateError(RegisterError):
+    msgid = "registers_error_invalid_date"
+    default = "\"${value}\" is not a date: enter dates as dd/mm/yyyy."
+
+
+class UnknownFormatError(RegisterError):
+    msgid = "registers_error_unknown_format"
+    default = "The format \"${format}\" is not offered; choose one of: ${known}."
+
+
+class NotOfferedHereError(RegisterError):
+    msgid = "registers_error_not_offered_here"
+    default = "The register \"${key}\" cannot be chosen here; choose one of: ${known}."
+
+
+class RegisterForbiddenError(RegisterError):
+    status = 403
+    msgid = "registers_error_forbidden"
+    default = "You are not allowed to see the register \"${key}\"."
