@@ -17,10 +17,13 @@
 
 Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document; a
 changed file is kept as a new draft version). Errors:
-``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
+``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``
+(a raised :class:`~dongthap.qlvb.errors.QlvbError`, answered by the exception view).
 """
 
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.errors import forbidden
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
@@ -28,8 +31,6 @@ from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
-from dongthap.qlvb.restapi.errors import error
-from dongthap.qlvb.restapi.errors import fail
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
@@ -54,26 +55,20 @@ class OutgoingPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
         raw = {k: data.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in data}
         raw["file"] = decode_file(data.get("file"))
         raw["attachments"] = body.decode_files(data.get("attachments"), "phu-luc.pdf")
         comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
+        bad = [bad_comment] if bad_comment else []
         try:
-            try:
-                values = outgoing.clean(self.context, raw)
-            except outgoing.OutgoingError as problem:
-                if bad_comment:
-                    problem.errors.append(bad_comment)
-                raise
-            if bad_comment:
-                raise outgoing.OutgoingError(
-                    _("error_outgoing_invalid",
-                      default="The document was not saved: please correct the errors."), [bad_comment])
-            result = outgoing.create(self.context, values, comment=comment)
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
+            values = outgoing.clean(self.context, raw)
+        except QlvbError as problem:
+            problem.errors.extend(bad)
+            raise
+        if bad:
+            raise QlvbError(_("error_outgoing_invalid",
+                              default="The document was not saved: please correct the errors."), bad)
+        result = outgoing.create(self.context, values, comment=comment)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])
         return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
@@ -98,18 +93,13 @@ class SettingsPatch(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
         from dongthap.qlvb.numbering import run_in_transaction
 
         def work():
             return settings.set_settings(self.context, review_levels=data.get("review_levels"),
                                          series=data.get("series"))
 
-        try:
-            result = run_in_transaction(work, note="qlvb: outgoing settings")
-        except settings.SettingsError as problem:
-            return error(self.request, 400, "BadRequest", problem.message)
+        result = run_in_transaction(work, note="qlvb: outgoing settings")
         return {"@id": f"{self.context.absolute_url()}/@outgoing-settings", **result}
 
 
@@ -160,22 +150,15 @@ class RegistersGet(_registers_base()):
     def reply(self):
         if self.register not in self.OURS:
             if not api.user.has_permission("dongthap.qlvb: View incoming registers", obj=self.context):
-                return error(self.request, 403, "Forbidden",
-                             _("error_forbidden", default="You are not allowed to do this."))
+                raise forbidden()
             return super().reply()
         if not api.user.has_permission(outgoing.REGISTERS_PERMISSION, obj=self.context):
-            return error(self.request, 403, "Forbidden",
-                         _("error_forbidden", default="You are not allowed to do this."))
-        try:
-            start = outgoing.parse_date(self.request.form.get("from"))
-            end = outgoing.parse_date(self.request.form.get("to"))
-        except ValueError:
-            return error(self.request, 400, "BadRequest",
-                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
+            raise forbidden()
+        start, end = body.form_date(self.request, "from"), body.form_date(self.request, "to")
         fmt = self.request.form.get("format", "json")
         if fmt not in ("json", "pdf", "xlsx"):
-            return error(self.request, 400, "BadRequest", _(
-                "error_register_format_unknown", default="The format must be json, pdf or xlsx."))
+            raise QlvbError(_("error_register_format_unknown",
+                              default="The format must be json, pdf or xlsx."))
         rows_of = queries.register_rows if self.register == "outgoing" else queries.report_rows
         rows = rows_of(self.context, start, end)
         from dongthap.qlvb import registers
@@ -207,7 +190,6 @@ class WorkflowPost(workflow.WorkflowPost):
     """``@workflow/<transition>`` for outgoing documents."""
 
     workflow_id = outgoing.WORKFLOW_ID
-    refusal = outgoing.OutgoingError
 
     def run(self, transition, comment):
         return outgoing.transition(self.context, transition, comment)
@@ -236,13 +218,7 @@ class CommentsGet(Service):
 class CommentsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            entry = outgoing.comment(self.context, data.get("text", ""))
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
+        entry = outgoing.comment(self.context, body.json_object(self.request).get("text", ""))
         self.request.response.setStatus(201)
         return json_compatible(entry)
 
@@ -251,19 +227,15 @@ class RecallNoticeGet(Service):
     def reply(self):
         notice = delivery.recall_notice(self.context)
         if notice is None:
-            return error(self.request, 404, "NotFound", _(
-                "error_no_recall_notice", default="This document has no recall notice."))
+            raise QlvbError(_("error_no_recall_notice", default="This document has no recall notice."),
+                            status=404)
         return json_compatible(notice)
 
 
 class RecallNoticePost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            notice = delivery.acknowledge_recall(self.context)
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
-        return json_compatible(notice)
+        return json_compatible(delivery.acknowledge_recall(self.context))
 
 
 class AddRecipientsPost(Service):
@@ -273,13 +245,8 @@ class AddRecipientsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            rows = delivery.add_recipients(self.context, data.get("internal_recipients") or [],
-                                           data.get("external_recipients") or [])
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
+        rows = delivery.add_recipients(self.context, data.get("internal_recipients") or [],
+                                       data.get("external_recipients") or [])
         return translate_tree(json_compatible({
             "@id": f"{self.context.absolute_url()}/@delivery-status",
             "added": rows,
