@@ -24,6 +24,7 @@ from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
+from dongthap.qlvb.restapi.traverse import OneSegment
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -189,17 +190,12 @@ class AssignPost(Service):
         return translate_tree(json_compatible(result), self.request)
 
 
-@implementer(IPublishTraverse)
-class AssignDelete(Service):
-    entry = None
-
-    def publishTraverse(self, request, name):
-        self.entry = name
-        return self
+class AssignDelete(OneSegment, Service):
+    """``DELETE @assign/<entry>``."""
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        result = handling.end_entry(self.context, self.entry or "")
+        result = handling.end_entry(self.context, self.segment or "")
         return translate_tree(json_compatible(result), self.request)
 
 

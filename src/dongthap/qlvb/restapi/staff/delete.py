@@ -7,28 +7,22 @@ from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.staff.post import parse_roles
 from dongthap.qlvb.restapi.staff.post import username_required
 from plone.protect.interfaces import IDisableCSRFProtection
+from dongthap.qlvb.restapi.traverse import OneSegment
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
-@implementer(IPublishTraverse)
-class StaffDelete(Service):
-    username = None
-
-    def publishTraverse(self, request, name):
-        self.username = name
-        return self
+class StaffDelete(OneSegment, Service):
+    """``DELETE @staff/<username>``."""
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        username_required(self.username)
+        username = username_required(self.segment)
         roles = parse_roles(body.json_object(self.request)) or None
-        member = [m for m in agencies.list_staff(agency=self.context) if m["username"] == self.username]
+        member = [m for m in agencies.list_staff(agency=self.context) if m["username"] == username]
         if not member:
             raise QlvbError(_("error_not_staff", default="${username} is not staff of this agency.",
-                              mapping={"username": self.username}), status=404)
-        agencies.unassign(agency=self.context, username=self.username, roles=roles)
+                              mapping={"username": username}), status=404)
+        agencies.unassign(agency=self.context, username=username, roles=roles)
         self.request.response.setStatus(204)
         return None

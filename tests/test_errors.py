@@ -1,0 +1,106 @@
+"""The one error type (``docs/errors.md``) through a real WSGI server.
+
+Two services of this module are registered for the test: they create a folder in the
+site, then refuse (:class:`QlvbError`) or fail unexpectedly (``guarded``). The answer
+is the translated JSON error, and the folder is not stored: the publisher aborted.
+"""
+
+from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.restapi.errors import guarded
+from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.services import Service
+from zope.component import getGlobalSiteManager
+from zope.configuration import xmlconfig
+from zope.interface import alsoProvides
+
+import re
+import requests
+import pytest
+
+ZCML = """
+<configure xmlns="http://namespaces.zope.org/zope" xmlns:plone="http://namespaces.plone.org/plone">
+  <include package="plone.rest" file="meta.zcml" />
+  <plone:service method="POST" name="@qlvb-test-refuse" for="plone.base.interfaces.IPloneSiteRoot"
+      factory="tests.test_errors.RefusingPost" permission="cmf.ManagePortal" />
+  <plone:service method="POST" name="@qlvb-test-crash" for="plone.base.interfaces.IPloneSiteRoot"
+      factory="tests.test_errors.CrashingPost" permission="cmf.ManagePortal" />
+</configure>
+"""
+
+
+def _create_folder(request):
+    alsoProvides(request, IDisableCSRFProtection)
+    folder_id = request.form.get("id")
+    api.content.create(container=api.portal.get(), type="Folder", id=folder_id, title=folder_id)
+    return folder_id
+
+
+class RefusingPost(Service):
+    """Stores a folder, then refuses with a field error unless ``?refuse=no``."""
+
+    def reply(self):
+        folder_id = _create_folder(self.request)
+        if self.request.form.get("refuse") != "no":
+            message = _("error_forbidden", default="You are not allowed to do this.")
+            raise QlvbError(_("error_bad_json", default="The request body must be a JSON object."),
+                            [{"field": "id", "message": message}], status=409)
+        self.request.response.setStatus(201)
+        return {"id": folder_id}
+
+
+class CrashingPost(Service):
+    """Stores a folder, then fails with an unexpected error."""
+
+    @guarded
+    def reply(self):
+        _create_folder(self.request)
+        raise RuntimeError("internal detail 4f2a")
+
+
+@pytest.fixture
+def url(demo_server):
+    registered = {r.name for r in getGlobalSiteManager().registeredAdapters()}
+    if "POST_application_json_@qlvb-test-refuse" not in registered:  # once per layer registry
+        xmlconfig.string(ZCML)
+    return demo_server["url"]
+
+
+def owner():
+    s = requests.Session()
+    s.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    s.headers.update({"Accept": "application/json"})
+    return s
+
+
+def test_a_refusal_answers_the_translated_json_error_and_stores_nothing(url):
+    r = owner().post(f"{url}/@qlvb-test-refuse?id=refused-folder", json={})
+    assert r.status_code == 409, r.text
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json() == {"error": {
+        "type": "Conflict",
+        "message": "Nội dung yêu cầu phải là một đối tượng JSON.",
+        "errors": [{"field": "id", "message": "Bạn không có quyền thực hiện thao tác này."}],
+    }}
+    assert owner().get(f"{url}/refused-folder").status_code == 404
+
+
+def test_the_same_service_stores_when_it_does_not_refuse(url):
+    r = owner().post(f"{url}/@qlvb-test-refuse?id=kept-folder&refuse=no", json={})
+    assert r.status_code == 201, r.text
+    assert owner().get(f"{url}/kept-folder").status_code == 200
+
+
+def test_an_unexpected_error_is_a_translated_500_with_a_reference(url):
+    r = owner().post(f"{url}/@qlvb-test-crash?id=crashed-folder", json={})
+    assert r.status_code == 500, r.text
+    error = r.json()["error"]
+    assert error["type"] == "InternalServerError" and error["errors"] == []
+    assert error["message"].startswith("Đã xảy ra lỗi không mong muốn")
+    assert re.search(r"\b[0-9a-f]{10}\b", error["message"])
+    assert "4f2a" not in r.text and "RuntimeError" not in r.text
+    assert owner().get(f"{url}/crashed-folder").status_code == 404
+
