@@ -62,6 +62,20 @@ class QlvbError(Exception):
         return self._error_type or ERROR_TYPES.get(self.status, "Error")
 
 
+def refusing(clean, errors, message):
+    """The values of ``clean()`` when it and the other input checked around it (``errors``, a list of
+    ``{field, message}``) are right. ``clean``'s refusal gets ``errors`` added; when only ``errors``
+    are wrong, ``message`` refuses them."""
+    try:
+        values = clean()
+    except QlvbError as problem:
+        problem.errors.extend(errors)
+        raise
+    if errors:
+        raise QlvbError(message, errors)
+    return values
+
+
 def forbidden():
     """The refusal of an action the user may not do (403)."""
     return QlvbError(_("error_forbidden", default="You are not allowed to do this."), status=403)

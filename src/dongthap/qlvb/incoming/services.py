@@ -16,6 +16,7 @@ Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "messa
 
 from dongthap.qlvb.documents import validation
 from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.errors import refusing
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
@@ -53,15 +54,10 @@ class IncomingPost(Service):
         register, bad_register = validation.flag(
             data, "register", _("label_register_now", default="Register now (assign the arrival number)"))
         comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
-        bad = [p for p in (bad_register, bad_comment) if p]
-        try:
-            values = incoming.clean(raw, agency=self.context)
-        except QlvbError as problem:
-            problem.errors.extend(bad)
-            raise
-        if bad:
-            raise QlvbError(_("error_incoming_invalid",
-                              default="The document was not saved: please correct the errors."), bad)
+        values = refusing(lambda: incoming.clean(raw, agency=self.context),
+                          [p for p in (bad_register, bad_comment) if p],
+                          _("error_incoming_invalid",
+                            default="The document was not saved: please correct the errors."))
         result = incoming.create(self.context, values, register=register, comment=comment)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])

@@ -24,6 +24,7 @@ changed file is kept as a new draft version). Errors:
 from dongthap.qlvb.documents import validation
 from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.errors import refusing
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
@@ -59,15 +60,9 @@ class OutgoingPost(Service):
         raw["file"] = decode_file(data.get("file"))
         raw["attachments"] = body.decode_files(data.get("attachments"), "phu-luc.pdf")
         comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
-        bad = [bad_comment] if bad_comment else []
-        try:
-            values = outgoing.clean(self.context, raw)
-        except QlvbError as problem:
-            problem.errors.extend(bad)
-            raise
-        if bad:
-            raise QlvbError(_("error_outgoing_invalid",
-                              default="The document was not saved: please correct the errors."), bad)
+        values = refusing(lambda: outgoing.clean(self.context, raw), [bad_comment] if bad_comment else [],
+                          _("error_outgoing_invalid",
+                            default="The document was not saved: please correct the errors."))
         result = outgoing.create(self.context, values, comment=comment)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])
