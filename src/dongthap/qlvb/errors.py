@@ -1,6 +1,6 @@
 """The one error type of the system: an operation that is refused (see ``docs/errors.md``).
 
-Plone-free, so that the document APIs, the libraries (signing, registers) and the
+Plone-free (and quick to import), so that the document APIs, the libraries (signing, registers) and the
 workflow guards raise the same thing. A :class:`QlvbError` carries
 
 * ``message`` — a translatable message (``_("msgid", default=...)``), the sentence the user reads;
@@ -23,8 +23,6 @@ A subclass may give its message as class attributes ``msgid`` and ``default`` (w
 """
 
 from dongthap.qlvb.i18n import _
-from Products.CMFCore.WorkflowCore import WorkflowException
-from zope.i18n import translate
 
 #: The ``type`` of the JSON answer of each status.
 ERROR_TYPES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 413: "PayloadTooLarge",
@@ -81,12 +79,28 @@ def forbidden():
     return QlvbError(_("error_forbidden", default="You are not allowed to do this."), status=403)
 
 
-class QlvbWorkflowError(QlvbError, WorkflowException):
-    """A transition refused by a rule of ours (raised by a guard or a transition handler).
+def _workflow_error():
+    from Products.CMFCore.WorkflowCore import WorkflowException
+    from zope.i18n import translate
 
-    ``str()`` is the Vietnamese text: Plone's own transition form shows it as it is.
-    """
+    class QlvbWorkflowError(QlvbError, WorkflowException):
+        """A transition refused by a rule of ours (raised by a guard or a transition handler).
 
-    def __init__(self, message=None, errors=None, status=None, **kwargs):
-        super().__init__(message, errors, status, **kwargs)
-        self.args = (translate(self.message, target_language="vi"),)
+        ``str()`` is the Vietnamese text: Plone's own transition form shows it as it is.
+        """
+
+        def __init__(self, message=None, errors=None, status=None, **kwargs):
+            super().__init__(message, errors, status, **kwargs)
+            self.args = (translate(self.message, target_language="vi"),)
+
+    QlvbWorkflowError.__module__, QlvbWorkflowError.__qualname__ = __name__, "QlvbWorkflowError"
+    return QlvbWorkflowError
+
+
+def __getattr__(name):
+    """``QlvbWorkflowError`` is made on first use: importing CMF takes seconds, and the libraries
+    that raise :class:`QlvbError` (signing, registers) are used without Plone too."""
+    if name == "QlvbWorkflowError":
+        globals()[name] = cls = _workflow_error()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
