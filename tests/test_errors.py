@@ -106,3 +106,32 @@ def test_an_unexpected_error_is_a_translated_500_with_a_reference(url):
     assert "4f2a" not in r.text and "RuntimeError" not in r.text
     assert owner().get(f"{url}/crashed-folder").status_code == 404
 
+
+
+def test_one_type_for_every_refusal():
+    """The document APIs, the workflow guards, signing and the registers raise the one type."""
+    from dongthap.qlvb.agencies import api as agencies
+    from dongthap.qlvb.errors import QlvbWorkflowError
+    from dongthap.qlvb.exchange.subscribers import RecalledDocumentError
+    from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.incoming.events import IncomingWorkflowError
+    from dongthap.qlvb.outgoing import api as outgoing
+    from dongthap.qlvb.outgoing.workflow import OutgoingWorkflowError
+    from dongthap.qlvb.registers import UnknownRegisterError
+    from dongthap.qlvb.signing import errors as signing
+    from Products.CMFCore.WorkflowCore import WorkflowException
+
+    assert incoming.IncomingError is outgoing.OutgoingError is agencies.StaffError is QlvbError
+    assert IncomingWorkflowError is OutgoingWorkflowError is RecalledDocumentError is QlvbWorkflowError
+    assert issubclass(QlvbWorkflowError, QlvbError) and issubclass(QlvbWorkflowError, WorkflowException)
+    pin = signing.WrongPinError("token 1")
+    assert isinstance(pin, QlvbError) and (pin.status, pin.error_type) == (400, "WrongPinError")
+    assert str(pin).endswith("(token 1)") and pin.errors == []
+    assert (signing.SigningPermissionError().status, signing.SigningPermissionError().error_type) == \
+        (403, "SigningPermissionError")
+    register = UnknownRegisterError(key="x", known="incoming")
+    assert isinstance(register, (QlvbError, ValueError)) and register.error_type == "BadRequest"
+    assert str(register) == 'Unknown register "x"; expected one of: incoming.'
+    refused = QlvbError(_("error_forbidden", default="You are not allowed to do this."), status=403)
+    assert (refused.status, refused.error_type) == (403, "Forbidden")
+    assert str(refused) == "You are not allowed to do this."
