@@ -24,6 +24,7 @@ from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import run_in_transaction
 from dongthap.qlvb.numbering.retry import RetriesExhausted
+from dongthap.qlvb.restapi.errors import error
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
@@ -112,10 +113,9 @@ class EdxmlImportPost(Service):
         if outcome.result == FORBIDDEN:
             self._forbidden(outcome)
         if outcome.result == "refused":
-            transaction.commit()  # keep the refusal record and the 02 answer
-            self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": outcome.reason}, "result": outcome.result,
-                    "warnings": outcome.warnings}
+            transaction.commit()  # keep the refusal record and the 02 answer: answered, not raised
+            return dict(error(self.request, 400, "BadRequest", outcome.reason), result=outcome.result,
+                        warnings=outcome.warnings)
         documents = []
         for path in outcome.documents:
             obj = site.unrestrictedTraverse(path)
