@@ -14,6 +14,7 @@ check permissions themselves — callers (views, services) do, with
 from Acquisition import aq_chain
 from Acquisition import aq_inner
 from dongthap.qlvb.content.agency import IAgency
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.security import roles as R
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -46,13 +47,8 @@ GROUP_TITLE_PREFIX = {
 }
 
 
-class StaffError(ValueError):
-    """A staff operation that cannot be done; ``message`` is translatable."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+#: A staff operation that cannot be done: the one error type (see ``docs/errors.md``).
+StaffError = QlvbError
 
 
 def is_reserved_id(name):

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
+from dongthap.qlvb.errors import interpolate as _interpolate  # English text (str(exc), logs)
 from dongthap.qlvb.i18n import _
 
 logger = logging.getLogger("dongthap.qlvb.antivirus")
@@ -313,14 +314,6 @@ def not_scanned_message(result: ScanResult):
         "(antivirus degraded mode, reason: ${reason}).",
         mapping={"filename": result.filename, "reason": result.reason or "?"},
     )
-
-
-def _interpolate(message) -> str:
-    """English text of an i18n Message (for ``str(exc)`` and logs)."""
-    text = str(getattr(message, "default", None) or message)
-    for key, value in (getattr(message, "mapping", None) or {}).items():
-        text = text.replace(f"${{{key}}}", str(value))
-    return text
 
 
 # --------------------------------------------------------------------------

@@ -37,6 +37,7 @@ import copy
 import datetime
 
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.vocabularies.documents import type_name
 from plone import api
@@ -47,15 +48,6 @@ from .storage import get_store
 
 VN_TZ = edxml.constants.VN_TZ
 PRIORITY_OF_URGENCY = {"thuong": 0, "khan": 1, "thuong_khan": 2, "hoa_toc": 3}
-
-
-class ExchangeError(ValueError):
-    """The document cannot be exchanged; ``message`` is translatable, ``problems`` the edXML ones."""
-
-    def __init__(self, message, problems=()):
-        super().__init__(str(message))
-        self.message = message
-        self.problems = list(problems)
 
 
 def _date(value):
@@ -98,7 +90,7 @@ def package_from_document(document, *, business_type=edxml.DOCTYPE_NEW, reason="
     """A document package (without ``To``) from the documented attributes (module docstring)."""
     agency = get_agency(document)
     if agency is None:
-        raise ExchangeError(_("error_exchange_no_agency", default="The document belongs to no agency."))
+        raise QlvbError(_("error_exchange_no_agency", default="The document belongs to no agency."))
     issued = _date(getattr(document, "issued_date", None) or getattr(document, "issued_at", None))
     number = str(getattr(document, "code_number", "") or "")
     notation = getattr(document, "code_notation", "") or ""
@@ -164,9 +156,9 @@ def _build(pkg):
     except edxml.InvalidPackageError as exc:
         problems = getattr(exc, "problems", None) or []
         text = "; ".join(p.message_vi for p in problems) or str(exc)
-        raise ExchangeError(_("error_exchange_invalid_package",
-                              default="The exchange package cannot be built: ${problems}",
-                              mapping={"problems": text}), problems) from exc
+        raise QlvbError(_("error_exchange_invalid_package",
+                          default="The exchange package cannot be built: ${problems}",
+                          mapping={"problems": text})) from exc
 
 
 def _recipient_name(store, recipient):

@@ -20,6 +20,7 @@ import binascii
 import json
 
 import transaction
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import run_in_transaction
 from dongthap.qlvb.numbering.retry import RetriesExhausted
@@ -34,7 +35,7 @@ from . import api as exchange_api
 from .authority import FORBIDDEN
 from .engine import RetryLater
 from .inbox import Inbox
-from .outbox import ExchangeError, package_from_document
+from .outbox import package_from_document
 from .settings import max_package_mb, max_package_size
 from .queue import KIND_DOCUMENT
 
@@ -49,9 +50,6 @@ class EdxmlGet(Service):
     def render(self):
         self.check_permission()
         data = self._package()
-        if isinstance(data, dict):
-            self.request.response.setHeader("Content-Type", "application/json")
-            return json.dumps(data)
         self.request.response.setHeader("Content-Type", "application/xml; charset=utf-8")
         self.request.response.setHeader(
             "Content-Disposition", f'attachment; filename="{self.context.getId()}.edxml"')
@@ -73,27 +71,24 @@ class EdxmlGet(Service):
             entries.sort(key=lambda e: e.queued_ns)
             return entries[0].package
         if not recipient:
-            return error(self.request, 404, "NotFound", _(
-                "error_no_package", default="This document has no exchange package."))
+            raise QlvbError(_("error_no_package", default="This document has no exchange package."),
+                            status=404)
         from . import edxml
 
+        pkg = package_from_document(self.context, recipients=[{"organ_id": recipient}])
+        pkg.message_header.to = [edxml.Organization(recipient)]
         try:
-            pkg = package_from_document(self.context, recipients=[{"organ_id": recipient}])
-            pkg.message_header.to = [edxml.Organization(recipient)]
             return edxml.build_document(pkg)
-        except (ExchangeError, edxml.InvalidPackageError) as exc:
-            problems = getattr(exc, "problems", [])
-            return error(self.request, 400, "BadRequest", _(
+        except edxml.InvalidPackageError as exc:
+            raise QlvbError(_(
                 "error_exchange_invalid_package", default="The exchange package cannot be built: ${problems}",
-                mapping={"problems": "; ".join(p.message_vi for p in problems)}))
+                mapping={"problems": "; ".join(p.message_vi for p in getattr(exc, "problems", ()))})) from exc
 
 
 class EdxmlImportPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = self._body()
-        if isinstance(data, dict):
-            return data
         site = api.portal.get()
         from .worker import system_user
 
@@ -106,22 +101,21 @@ class EdxmlImportPost(Service):
                 outcome = run_in_transaction(lambda: inbox.process(data),
                                              note="qlvb: edXML import")
         except RetriesExhausted:
-            transaction.abort()
-            return error(self.request, 503, "ServiceUnavailable", _(
+            raise QlvbError(_(
                 "error_import_busy",
-                default="The system is busy; nothing was imported, please try again in a moment."))
+                default="The system is busy; nothing was imported, please try again in a moment."),
+                status=503) from None
         except RetryLater:
-            transaction.abort()
-            return error(self.request, 503, "ServiceUnavailable", _(
+            raise QlvbError(_(
                 "error_import_not_scanned",
-                default="The attachments could not be scanned for viruses now; please try again later."))
+                default="The attachments could not be scanned for viruses now; please try again later."),
+                status=503) from None
         if outcome.result == FORBIDDEN:
-            return self._forbidden(outcome)
+            self._forbidden(outcome)
         if outcome.result == "refused":
-            transaction.commit()  # keep the refusal record and the 02 answer
-            self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": outcome.reason}, "result": outcome.result,
-                    "warnings": outcome.warnings}
+            transaction.commit()  # keep the refusal record and the 02 answer: answered, not raised
+            return dict(error(self.request, 400, "BadRequest", outcome.reason), result=outcome.result,
+                        warnings=outcome.warnings)
         documents = []
         for path in outcome.documents:
             obj = site.unrestrictedTraverse(path)
@@ -134,11 +128,11 @@ class EdxmlImportPost(Service):
     def _forbidden(self, outcome):
         """A forged status/recall (see ``authority``): 403, the refusal and the incident are kept."""
         transaction.commit()
-        return error(self.request, 403, "Forbidden", _(
+        raise QlvbError(_(
             "error_import_forged",
             default="This package changes a document that its sender may not change: ${reason} "
                     "It was refused and recorded as a security incident.",
-            mapping={"reason": outcome.reason}))
+            mapping={"reason": outcome.reason}), status=403)
 
     def _body(self):
         request = self.request
@@ -151,26 +145,27 @@ class EdxmlImportPost(Service):
         limit = max_package_size()
         envelope = limit * 4 // 3 + 64 * 1024 if content_type == "application/json" else limit
         if len(raw) > envelope:
-            return self._too_large()
+            self._too_large()
+        bad_body = QlvbError(_(
+            "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
         if content_type == "application/json":
             try:
                 body = json.loads(raw or b"{}")
-                data = base64.b64decode(body.get("data") or "", validate=False)
+                raw = base64.b64decode(body.get("data") or "", validate=False)
             except (ValueError, AttributeError, binascii.Error):
-                return error(request, 400, "BadRequest", _(
-                    "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
-            return self._too_large() if len(data) > limit else data
-        if not raw:
-            return error(request, 400, "BadRequest", _(
-                "error_import_body", default="Send the package as XML or as JSON {\"data\": base64}."))
+                raise bad_body from None
+            if len(raw) > limit:
+                self._too_large()
+        elif not raw:
+            raise bad_body
         return raw
 
     def _too_large(self):
-        return error(self.request, 413, "PayloadTooLarge", _(
+        raise QlvbError(_(
             "error_import_too_large_limit",
             default="The package is larger than the limit of ${limit} MiB (the edXML package as sent, "
                     "attachments included in base64).",
-            mapping={"limit": max_package_mb()}))
+            mapping={"limit": max_package_mb()}), status=413)
 
 
 class RetryPost(Service):
@@ -180,8 +175,7 @@ class RetryPost(Service):
             body = json.loads(self.request.get("BODY") or b"{}")
             return exchange_api.retry(body["entry_id"])
         except (ValueError, KeyError, TypeError):
-            return error(self.request, 400, "BadRequest", _(
-                "error_retry_entry", default="Unknown exchange entry."))
+            raise QlvbError(_("error_retry_entry", default="Unknown exchange entry.")) from None
 
 
 class WorkerTick(BrowserView):

@@ -15,10 +15,9 @@ from __future__ import annotations
 import logging
 
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.errors import QlvbWorkflowError
 from dongthap.qlvb.i18n import _
 from plone import api
-from Products.CMFCore.WorkflowCore import WorkflowException
-from zope.i18n import translate
 
 from . import edxml
 from .inbox import EXCHANGE_ATTR, RECALL_ATTR
@@ -35,10 +34,8 @@ STATUS_OF_TRANSITION = {
 }
 
 
-class RecalledDocumentError(WorkflowException):
-    def __init__(self, message):
-        super().__init__(translate(message, target_language="vi"))
-        self.message = message
+#: The transition of a recalled document is refused: the one workflow error (``docs/errors.md``).
+RecalledDocumentError = QlvbWorkflowError
 
 
 def refuse_if_recalled(doc, change):

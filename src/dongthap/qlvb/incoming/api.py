@@ -17,6 +17,7 @@ from dongthap.qlvb.content.incoming import ROOT_ID
 from dongthap.qlvb.content.incoming import VIETNAM
 from dongthap.qlvb.documents import storage
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -81,14 +82,8 @@ _CHOICE_ERRORS = {
 }
 
 
-class IncomingError(ValueError):
-    """Bad input or a forbidden action; ``errors`` is a list of {field, message}."""
-
-    def __init__(self, message, errors=None, status=400):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
-        self.status = status
+#: Bad input or a forbidden action: the one error type (see ``docs/errors.md``).
+IncomingError = QlvbError
 
 
 def now():

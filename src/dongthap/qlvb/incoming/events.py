@@ -6,20 +6,15 @@ our forms, Classic UI's ``content_status_modify``).
 """
 
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.errors import QlvbWorkflowError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment
 from dongthap.qlvb.incoming.api import add_trail
 from dongthap.qlvb.numbering import counter
-from Products.CMFCore.WorkflowCore import WorkflowException
-from zope.i18n import translate
 
 
-class IncomingWorkflowError(WorkflowException):
-    """A transition refused by a rule of ours; ``message`` is translatable."""
-
-    def __init__(self, message):
-        super().__init__(translate(message, target_language="vi"))
-        self.message = message
+#: A transition refused by a rule of ours: the one workflow error (see ``docs/errors.md``).
+IncomingWorkflowError = QlvbWorkflowError
 
 
 def require_reason(doc, change):

@@ -3,6 +3,7 @@
 from Acquisition import aq_inner
 from dongthap.qlvb.agencies import departments
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.incoming.api import _actor
@@ -27,10 +28,6 @@ KIND_TITLES = {
     "coordinator": _("kind_coordinator", default="Coordination (phối hợp)"),
     "fyi": _("kind_fyi", default="For information (để biết)"),
 }
-
-
-def _forbidden():
-    return IncomingError(_("error_forbidden", default="You are not allowed to do this."), status=403)
 
 
 def _agency_roles(agency, userid):
@@ -116,12 +113,12 @@ def assign(doc, data):
     """
     doc = aq_inner(doc)
     if not api.user.has_permission(ASSIGN_PERMISSION, obj=doc):
-        raise _forbidden()
+        raise forbidden()
     agency = get_agency(doc)
     if "reassign" in data:
         return _reassign(doc, agency, data)
     if not _is_leader(doc, agency):
-        raise _forbidden()
+        raise forbidden()
     errors = []
     lead_spec = data.get("lead")
     if not lead_spec:
@@ -194,7 +191,7 @@ def _reassign(doc, agency, data):
     if data.get("entry"):
         own = [e for e in own if e["id"] == data["entry"]]
     if R.DEPARTMENT_HEAD not in roles or len(own) != 1:
-        raise _forbidden()
+        raise forbidden()
     parent = own[0]
     errors = []
     specs = data.get("reassign") or []
@@ -235,7 +232,7 @@ def end_entry(doc, entry_id):
     """End one entry (and its sub-entries): its holder loses access to the document."""
     doc = aq_inner(doc)
     if not api.user.has_permission(ASSIGN_PERMISSION, obj=doc):
-        raise _forbidden()
+        raise forbidden()
     entry = next((e for e in A.active_entries(doc) if e["id"] == entry_id), None)
     if entry is None:
         raise IncomingError(_("error_no_such_entry", default="There is no such active assignment."),
@@ -244,7 +241,7 @@ def end_entry(doc, entry_id):
     parent = next((e for e in A.entries(doc) if e["id"] == entry.get("parent")), None)
     allowed = _is_leader(doc, get_agency(doc)) or (parent is not None and parent["user"] == actor)
     if not allowed:
-        raise _forbidden()
+        raise forbidden()
 
     def work():
         when = now().isoformat()
@@ -264,7 +261,7 @@ def record_progress(doc, text, *, result=False, reply_notation=""):
     """A handler records progress (or the result) of his work; starts handling if needed."""
     doc = aq_inner(doc)
     if not api.user.has_permission(PROGRESS_PERMISSION, obj=doc):
-        raise _forbidden()
+        raise forbidden()
     text = (text or "").strip()
     if not text:
         raise IncomingError(_("error_progress_required", default="Describe the progress."),

@@ -9,20 +9,21 @@
 The registers (``@registers/incoming``, ``@registers/incoming_tracking``) are providers
 (``registers.py``) of the one ``@registers`` service in ``dongthap.qlvb.registers.service``.
 Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document).
-Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
+Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``
+(a raised :class:`~dongthap.qlvb.errors.QlvbError`, answered by the exception view).
 """
 
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.errors import refusing
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
 from dongthap.qlvb.incoming import queries
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
-from dongthap.qlvb.restapi.errors import error
-from dongthap.qlvb.restapi.errors import fail
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
+from dongthap.qlvb.restapi.traverse import OneSegment
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -30,8 +31,6 @@ from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.i18n import translate
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
 
@@ -44,28 +43,17 @@ class IncomingPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request, empty_ok=False)
-        if data is None:
-            return body.bad_json(self.request)
         raw = {k: data.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD) if k in data}
         raw["file"] = decode_file(data.get("file"))
         raw["attachments"] = body.decode_files(data.get("attachments"), "van-ban.pdf")
         register, bad_register = validation.flag(
             data, "register", _("label_register_now", default="Register now (assign the arrival number)"))
         comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
-        try:
-            try:
-                values = incoming.clean(raw, agency=self.context)
-            except incoming.IncomingError as problem:
-                problem.errors.extend(p for p in (bad_register, bad_comment) if p)
-                raise
-            if bad_register or bad_comment:
-                raise incoming.IncomingError(
-                    _("error_incoming_invalid",
-                      default="The document was not saved: please correct the errors."),
-                    [p for p in (bad_register, bad_comment) if p])
-            result = incoming.create(self.context, values, register=register, comment=comment)
-        except incoming.IncomingError as problem:
-            return fail(self.request, problem)
+        values = refusing(lambda: incoming.clean(raw, agency=self.context),
+                          [p for p in (bad_register, bad_comment) if p],
+                          _("error_incoming_invalid",
+                            default="The document was not saved: please correct the errors."))
+        result = incoming.create(self.context, values, register=register, comment=comment)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])
         return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
@@ -78,17 +66,13 @@ def _filters_from(request):
             filters[key] = request.form[key]
     for key, name in (("from", "date_from"), ("to", "date_to")):
         if request.form.get(key):
-            filters[name] = incoming.parse_date(request.form[key])
+            filters[name] = body.form_date(request, key)
     return filters
 
 
 class IncomingGet(Service):
     def reply(self):
-        try:
-            filters = _filters_from(self.request)
-        except ValueError:
-            return error(self.request, 400, "BadRequest",
-                         _("error_bad_date_filter", default="Enter dates as dd/mm/yyyy."))
+        filters = _filters_from(self.request)
         user = api.user.get_current()
         lists = queries.lists_for(self.context, user.getId(), filters)
         return translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **lists}, self.request)
@@ -98,7 +82,6 @@ class WorkflowPost(workflow.WorkflowPost):
     """``@workflow/<transition>`` for incoming documents."""
 
     workflow_id = "qlvb_incoming_workflow"
-    refusal = incoming.IncomingError
 
     def run(self, transition, comment):
         return incoming.transition(self.context, transition, comment)
@@ -118,30 +101,16 @@ class AssignGet(Service):
 class AssignPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request, empty_ok=False)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            result = handling.assign(self.context, data)
-        except incoming.IncomingError as problem:
-            return fail(self.request, problem)
+        result = handling.assign(self.context, body.json_object(self.request, empty_ok=False))
         return translate_tree(json_compatible(result), self.request)
 
 
-@implementer(IPublishTraverse)
-class AssignDelete(Service):
-    entry = None
-
-    def publishTraverse(self, request, name):
-        self.entry = name
-        return self
+class AssignDelete(OneSegment, Service):
+    """``DELETE @assign/<entry>``."""
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            result = handling.end_entry(self.context, self.entry or "")
-        except incoming.IncomingError as problem:
-            return fail(self.request, problem)
+        result = handling.end_entry(self.context, self.segment or "")
         return translate_tree(json_compatible(result), self.request)
 
 
@@ -149,12 +118,6 @@ class ProgressPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            result = handling.record_progress(
-                self.context, data.get("text", ""), result=bool(data.get("result")),
-                reply_notation=data.get("reply_notation") or "")
-        except incoming.IncomingError as problem:
-            return fail(self.request, problem)
+        result = handling.record_progress(self.context, data.get("text", ""), result=bool(data.get("result")),
+                                          reply_notation=data.get("reply_notation") or "")
         return translate_tree(json_compatible(result), self.request)

@@ -17,6 +17,8 @@ from dongthap.qlvb.content.outgoing import new_document_id
 from dongthap.qlvb.content.outgoing import ROOT_ID
 from dongthap.qlvb.documents import storage
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.errors import forbidden  # noqa: F401 - outgoing.forbidden() of the callers
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -84,22 +86,12 @@ PDF_MAGIC = b"%PDF-"
 DOCX_MAGIC = b"PK\x03\x04"
 
 
-class OutgoingError(ValueError):
-    """Bad input or a forbidden action; ``errors`` is a list of {field, message}."""
-
-    def __init__(self, message, errors=None, status=400):
-        super().__init__(str(message))
-        self.message = message
-        self.errors = errors or []
-        self.status = status
+#: Bad input or a forbidden action: the one error type (see ``docs/errors.md``).
+OutgoingError = QlvbError
 
 
 def now():
     return counter.vietnam_now()
-
-
-def forbidden():
-    return OutgoingError(_("error_forbidden", default="You are not allowed to do this."), status=403)
 
 
 def actor():
@@ -658,9 +650,9 @@ def _issue(doc, agency, work):
             transaction.begin()
         try:
             prepared = issuing.prepare(doc, agency)
-        except OutgoingError:
-            raise
         except Exception as problem:
+            if type(problem) is OutgoingError:  # a refusal of ours; signing's own errors are told below
+                raise
             logger.warning("issue of %s refused while preparing: %r", doc.absolute_url_path(),
                            problem)
             message = _failure_message("issue", problem)

@@ -16,10 +16,13 @@ The registers (``@registers/outgoing``, ``@registers/outgoing_report``) are prov
 (``registers.py``) of the one ``@registers`` service in ``dongthap.qlvb.registers.service``.
 Read and update use plone.restapi as usual (``GET``/``PATCH`` on the document; a
 changed file is kept as a new draft version). Errors:
-``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``.
+``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``
+(a raised :class:`~dongthap.qlvb.errors.QlvbError`, answered by the exception view).
 """
 
 from dongthap.qlvb.documents import validation
+from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.errors import refusing
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
@@ -27,8 +30,6 @@ from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
-from dongthap.qlvb.restapi.errors import error
-from dongthap.qlvb.restapi.errors import fail
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
@@ -50,26 +51,14 @@ class OutgoingPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
         raw = {k: data.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in data}
         raw["file"] = decode_file(data.get("file"))
         raw["attachments"] = body.decode_files(data.get("attachments"), "phu-luc.pdf")
         comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
-        try:
-            try:
-                values = outgoing.clean(self.context, raw)
-            except outgoing.OutgoingError as problem:
-                if bad_comment:
-                    problem.errors.append(bad_comment)
-                raise
-            if bad_comment:
-                raise outgoing.OutgoingError(
-                    _("error_outgoing_invalid",
-                      default="The document was not saved: please correct the errors."), [bad_comment])
-            result = outgoing.create(self.context, values, comment=comment)
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
+        values = refusing(lambda: outgoing.clean(self.context, raw), [bad_comment] if bad_comment else [],
+                          _("error_outgoing_invalid",
+                            default="The document was not saved: please correct the errors."))
+        result = outgoing.create(self.context, values, comment=comment)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])
         return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
@@ -94,18 +83,13 @@ class SettingsPatch(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
         from dongthap.qlvb.numbering import run_in_transaction
 
         def work():
             return settings.set_settings(self.context, review_levels=data.get("review_levels"),
                                          series=data.get("series"))
 
-        try:
-            result = run_in_transaction(work, note="qlvb: outgoing settings")
-        except settings.SettingsError as problem:
-            return error(self.request, 400, "BadRequest", problem.message)
+        result = run_in_transaction(work, note="qlvb: outgoing settings")
         return {"@id": f"{self.context.absolute_url()}/@outgoing-settings", **result}
 
 
@@ -113,7 +97,6 @@ class WorkflowPost(workflow.WorkflowPost):
     """``@workflow/<transition>`` for outgoing documents."""
 
     workflow_id = outgoing.WORKFLOW_ID
-    refusal = outgoing.OutgoingError
 
     def run(self, transition, comment):
         return outgoing.transition(self.context, transition, comment)
@@ -142,13 +125,7 @@ class CommentsGet(Service):
 class CommentsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            entry = outgoing.comment(self.context, data.get("text", ""))
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
+        entry = outgoing.comment(self.context, body.json_object(self.request).get("text", ""))
         self.request.response.setStatus(201)
         return json_compatible(entry)
 
@@ -157,19 +134,15 @@ class RecallNoticeGet(Service):
     def reply(self):
         notice = delivery.recall_notice(self.context)
         if notice is None:
-            return error(self.request, 404, "NotFound", _(
-                "error_no_recall_notice", default="This document has no recall notice."))
+            raise QlvbError(_("error_no_recall_notice", default="This document has no recall notice."),
+                            status=404)
         return json_compatible(notice)
 
 
 class RecallNoticePost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            notice = delivery.acknowledge_recall(self.context)
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
-        return json_compatible(notice)
+        return json_compatible(delivery.acknowledge_recall(self.context))
 
 
 class AddRecipientsPost(Service):
@@ -179,13 +152,8 @@ class AddRecipientsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            rows = delivery.add_recipients(self.context, data.get("internal_recipients") or [],
-                                           data.get("external_recipients") or [])
-        except outgoing.OutgoingError as problem:
-            return fail(self.request, problem)
+        rows = delivery.add_recipients(self.context, data.get("internal_recipients") or [],
+                                       data.get("external_recipients") or [])
         return translate_tree(json_compatible({
             "@id": f"{self.context.absolute_url()}/@delivery-status",
             "added": rows,

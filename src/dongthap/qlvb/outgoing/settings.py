@@ -20,6 +20,7 @@ document when it is submitted, so changing the settings never disturbs
 documents already under review.
 """
 
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
@@ -36,12 +37,6 @@ LEVEL_TITLES = {
 }
 DEFAULT_LEVELS = ("department_head", "leader")
 _SERIES_RE = re.compile(r"^[a-z0-9_]{1,30}$")
-
-
-class SettingsError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def get_settings(agency):
@@ -66,29 +61,29 @@ def series_of(agency, document_type):
 
 def _check_levels(value):
     if not isinstance(value, dict):
-        raise SettingsError(_("error_settings_levels",
+        raise QlvbError(_("error_settings_levels",
                               default="review_levels must map document types to lists of levels."))
     for key, levels in value.items():
         if key != "*" and key not in DOCUMENT_TYPES:
-            raise SettingsError(_("error_unknown_document_type", default="Unknown document type: ${value}.",
+            raise QlvbError(_("error_unknown_document_type", default="Unknown document type: ${value}.",
                                   mapping={"value": key}))
         if not isinstance(levels, list) or not levels or any(lv not in LEVEL_ROLES for lv in levels) \
                 or len(set(levels)) != len(levels):
-            raise SettingsError(_("error_settings_level_list",
+            raise QlvbError(_("error_settings_level_list",
                                   default="The review levels of ${type} must be a non-empty list of "
                                           "department_head and/or leader.", mapping={"type": key}))
 
 
 def _check_series(value):
     if not isinstance(value, dict):
-        raise SettingsError(_("error_settings_series",
+        raise QlvbError(_("error_settings_series",
                               default="series must map document types to series names."))
     for key, name in value.items():
         if key not in DOCUMENT_TYPES:
-            raise SettingsError(_("error_unknown_document_type", default="Unknown document type: ${value}.",
+            raise QlvbError(_("error_unknown_document_type", default="Unknown document type: ${value}.",
                                   mapping={"value": key}))
         if not isinstance(name, str) or not _SERIES_RE.match(name):
-            raise SettingsError(_("error_settings_series_name",
+            raise QlvbError(_("error_settings_series_name",
                                   default="A series name is 1 to 30 lower-case letters, digits or _."))
 
 

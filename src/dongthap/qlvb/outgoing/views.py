@@ -9,6 +9,7 @@ from dongthap.qlvb.registers.browser import links_html
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import queries
+from dongthap.qlvb.restapi.traverse import OneSegment
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from dongthap.qlvb.outgoing.vocabularies import AUTHORITY_TITLES
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
@@ -22,8 +23,6 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
 from zope.i18n import translate
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 LIST_TITLES = {
     "my_drafts": _("tab_my_drafts", default="My drafts"),
@@ -225,24 +224,17 @@ class DocumentView(AgencyPage):
         return None
 
 
-@implementer(IPublishTraverse)
-class VersionDownload(BrowserView):
+class VersionDownload(OneSegment, BrowserView):
     """``@@outgoing-version/<n>``: one kept draft version of the main file."""
-
-    number = None
-
-    def publishTraverse(self, request, name):
-        self.number = name
-        return self
 
     def __call__(self):
         for version in outgoing.versions(self.context):
-            if str(version["version"]) == str(self.number):
+            if str(version["version"]) == str(self.segment):
                 named = version["file"]
                 set_headers(named, self.request.response, filename=version["filename"] or "du-thao")
                 no_sniffing(self.request.response)
                 return stream_data(named)
-        raise NotFound(self.number)
+        raise NotFound(self.segment)
 
 
 class RecallNoticeViewlet(ViewletBase):

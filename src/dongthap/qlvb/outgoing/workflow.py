@@ -27,6 +27,7 @@ below are run in the order listed in ``transitions.py``:
 
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.errors import QlvbWorkflowError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.outgoing import api as outgoing
@@ -35,7 +36,6 @@ from dongthap.qlvb.outgoing import review
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.vocabularies.documents import type_name
 from plone import api
-from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.i18n import translate
 
 import logging
@@ -45,12 +45,8 @@ logger = logging.getLogger("dongthap.qlvb.outgoing")
 ADMIN_ROLES = {"Manager", "Site Administrator"}
 
 
-class OutgoingWorkflowError(WorkflowException):
-    """A transition refused by a rule of ours; ``message`` is translatable."""
-
-    def __init__(self, message):
-        super().__init__(translate(message, target_language="vi"))
-        self.message = message
+#: A transition refused by a rule of ours: the one workflow error (see ``docs/errors.md``).
+OutgoingWorkflowError = QlvbWorkflowError
 
 
 # ---------------------------------------------------------------- guards

@@ -1,17 +1,18 @@
 """Exceptions of the register renderers.
 
-All are :class:`ValueError` subclasses.  Each carries :attr:`RegisterError.message`,
-a translatable ``zope.i18nmessageid`` message (English default, Vietnamese in
-``locales/vi/LC_MESSAGES/dongthap.qlvb.po``) for the UI; ``str(exc)`` is the English
-text with the mapping applied.
+All are :class:`~dongthap.qlvb.errors.QlvbError` (400) and :class:`ValueError` subclasses,
+raised with the mapping of their message as keyword arguments.  Each carries
+:attr:`RegisterError.message`, a translatable ``zope.i18nmessageid`` message (English
+default, Vietnamese in ``locales/vi/LC_MESSAGES/dongthap.qlvb.po``) for the UI;
+``str(exc)`` is the English text with the mapping applied.
 """
 
 from __future__ import annotations
 
-from dongthap.qlvb.i18n import _
+from dongthap.qlvb.errors import QlvbError
 
 
-class RegisterError(ValueError):
+class RegisterError(QlvbError, ValueError):
     """Base class: the input cannot be rendered; nothing was produced."""
 
     msgid = "registers_error"
@@ -20,12 +21,7 @@ class RegisterError(ValueError):
     status = 400
 
     def __init__(self, **mapping):
-        self.mapping = {k: str(v) for k, v in mapping.items()}
-        self.message = _(self.msgid, default=self.default, mapping=self.mapping)
-        text = self.default
-        for key, value in self.mapping.items():
-            text = text.replace(f"${{{key}}}", value)
-        super().__init__(text)
+        super().__init__(**mapping)
 
 
 class UnknownRegisterError(RegisterError):

@@ -27,8 +27,6 @@ from dongthap.qlvb.registers.provider import json_value
 from dongthap.qlvb.registers.provider import printed_period
 from dongthap.qlvb.registers.render import render_pdf
 from dongthap.qlvb.registers.render import render_xlsx
-from dongthap.qlvb.restapi.errors import ERROR_TYPES
-from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.errors import guarded
 from plone import api
 from plone.restapi.services import Service
@@ -255,13 +253,9 @@ class RegistersGet(Service):
 
     @guarded
     def reply(self):
-        try:
-            if not self.names:
-                return listing(self.context, self.request)
-            if len(self.names) > 1:
-                raise E.UnknownRegisterError(key="/".join(self.names),
-                                             known=", ".join(p.name for p in visible(self.context)))
-            return answer(self.context, self.names[0], self.request.form, self.request)
-        except E.RegisterError as problem:
-            return error(self.request, problem.status, ERROR_TYPES.get(problem.status, "Error"),
-                         problem.message)
+        if not self.names:
+            return listing(self.context, self.request)
+        if len(self.names) > 1:
+            raise E.UnknownRegisterError(key="/".join(self.names),
+                                         known=", ".join(p.name for p in visible(self.context)))
+        return answer(self.context, self.names[0], self.request.form, self.request)

@@ -1,16 +1,14 @@
 """Reading request bodies the same way in every service of ours.
 
 plone.restapi's ``json_body`` raises on a malformed body, which would reach
-the user as an English "500 Internal Server Error"; these helpers let a
-service answer a translated 400 instead::
+the user as an English "500 Internal Server Error"; :func:`json_object` refuses
+it with a translated 400 instead (a :class:`~dongthap.qlvb.errors.QlvbError`)::
 
     data = json_object(self.request)
-    if data is None:
-        return bad_json(self.request)
 """
 
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
-from dongthap.qlvb.restapi.errors import error
 
 import base64
 import binascii
@@ -18,21 +16,32 @@ import json
 
 
 def json_object(request, *, empty_ok=True):
-    """The JSON object sent as the body: a dict, ``{}`` for no body, None when it is no object."""
+    """The JSON object sent as the body: a dict, ``{}`` for no body (when ``empty_ok``);
+    anything else is refused (400)."""
     raw = request.get("BODY") or b""
+    data = None
     if not raw.strip():
-        return {} if empty_ok else None
+        data = {} if empty_ok else None
+    else:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            pass
+    if not isinstance(data, dict):
+        raise QlvbError(_("error_bad_json", default="The request body must be a JSON object."))
+    return data
+
+
+def form_date(request, key):
+    """The date of the query parameter ``key`` (dd/mm/yyyy or ISO), None when absent; refused (400)
+    when it is no date."""
+    from dongthap.qlvb.documents.validation import parse_date
+
+    text = str(request.form.get(key) or "").strip()
     try:
-        data = json.loads(raw)
+        return parse_date(text) if text else None
     except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def bad_json(request):
-    """The translated 400 answer to a body that is no JSON object."""
-    return error(request, 400, "BadRequest",
-                 _("error_bad_json", default="The request body must be a JSON object."))
+        raise QlvbError(_("error_bad_date_filter", default="Enter dates as dd/mm/yyyy.")) from None
 
 
 def decode_file(value, default_filename):

@@ -1,21 +1,39 @@
-"""JSON errors with a translated (Vietnamese by default) message."""
+"""JSON errors with a translated (Vietnamese by default) message: the one place that answers them.
 
+A service raises :class:`dongthap.qlvb.errors.QlvbError`; the publisher aborts the
+transaction and calls :class:`ErrorView`, the exception view of ``QlvbError`` for REST
+requests, which answers ``{"error": {"type", "message", "errors": [{"field", "message"}]}}``
+with the error's status. :func:`guarded` turns any other exception of a service into a
+translated 500 with a reference. See ``docs/errors.md``.
+"""
+
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
+from plone.rest.errors import ErrorHandling
+from plone.rest.interfaces import ICORSPolicy
+from zope.component import queryMultiAdapter
 from zope.i18n import translate
 
 import functools
+import json
 import logging
 import uuid
 
 logger = logging.getLogger("dongthap.qlvb.restapi")
 
 
-def error(request, status, error_type, message, **extra):
+def error(request, status, error_type, message, errors=(), **extra):
     """Set the response status and return the body of a JSON error."""
     request.response.setStatus(status)
-    body = {"error": {"type": error_type, "message": translate(message, context=request)}}
+    errors = [{"field": e.get("field"), "message": translate(e["message"], context=request)} for e in errors]
+    body = {"error": {"type": error_type, "message": translate(message, context=request), "errors": errors}}
     body["error"].update(extra)
     return body
+
+
+def error_body(request, problem):
+    """The JSON answer of a :class:`QlvbError` (sets the response status)."""
+    return error(request, problem.status, problem.error_type, problem.message, problem.errors)
 
 
 def translate_tree(value, request):
@@ -29,22 +47,30 @@ def translate_tree(value, request):
     return value
 
 
-ERROR_TYPES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 413: "PayloadTooLarge",
-               503: "ServiceUnavailable"}
+class ErrorView(ErrorHandling):
+    """``index.html`` of a :class:`QlvbError` on a REST request (plone.rest's ``IAPIRequest``):
+    the translated JSON error, with the error's status. Registered next to plone.rest's own
+    ``ErrorHandling`` (for ``Exception``), which answers every other exception. The publisher
+    has not committed anything and aborts the transaction after this view."""
 
-
-def fail(request, problem):
-    """The JSON error of a refused operation: ``problem`` has ``status``, ``message``, ``errors``."""
-    errors = [{"field": e.get("field"), "message": translate(e["message"], context=request)}
-              for e in problem.errors]
-    return error(request, problem.status, ERROR_TYPES.get(problem.status, "Error"), problem.message,
-                 errors=errors)
+    def __call__(self):
+        policy = queryMultiAdapter((self.context, self.request), ICORSPolicy)
+        if policy is not None:
+            policy.process_simple_request()
+        response = self.request.response
+        body = error_body(self.request, self.context)
+        response.setHeader("Content-Type", "application/json")
+        response.setStatus(self.context.status, lock=1)
+        response.setBody(json.dumps(body, indent=2, sort_keys=True, separators=(", ", ": ")), lock=1)
+        return None
 
 
 def guarded(reply):
     """Decorate a service's ``reply``: an unexpected error becomes a translated 500 without
     exception text (the traceback goes to the log under a short reference), after the
-    transaction was aborted. Conflicts (retried by the publisher), HTTP exceptions and
+    transaction was aborted. A refusal (:class:`QlvbError`) is answered with the same body as
+    :class:`ErrorView` gives, after the transaction was aborted, so that it does not reach the
+    publisher's error log. Conflicts (retried by the publisher), HTTP exceptions and
     ``Unauthorized`` pass through unchanged."""
 
     @functools.wraps(reply)
@@ -57,6 +83,11 @@ def guarded(reply):
 
         try:
             return reply(self, *args, **kwargs)
+        except QlvbError as problem:
+            # Answered here rather than by ErrorView: the same body, but a refusal is an answer,
+            # not a failure, and must not fill the site's error log with tracebacks.
+            transaction.abort()
+            return error_body(self.request, problem)
         except (ConflictError, HTTPException, Unauthorized):
             raise
         except Exception:

@@ -1,6 +1,8 @@
 """Exceptions of the signing core.
 
-Every exception carries :attr:`SigningError.message`, a translatable
+Every exception is a :class:`~dongthap.qlvb.errors.QlvbError` (400, 403 for
+:class:`SigningPermissionError`; the ``type`` of the JSON answer is the class name) and
+carries :attr:`SigningError.message`, a translatable
 ``zope.i18nmessageid`` message (English default, Vietnamese translation in
 ``locales/vi/LC_MESSAGES/dongthap.qlvb.po``).  ``str(exc)`` gives the English text with
 the mapping applied.  Messages never contain PINs, passwords or keys.
@@ -8,18 +10,11 @@ the mapping applied.  Messages never contain PINs, passwords or keys.
 
 from __future__ import annotations
 
-from dongthap.qlvb.i18n import _
+from dongthap.qlvb.errors import interpolate  # noqa: F401 - part of this module's API
+from dongthap.qlvb.errors import QlvbError
 
 
-def interpolate(message) -> str:
-    """Render a message's default text with its ``${name}`` mapping."""
-    text = str(getattr(message, "default", None) or message)
-    for key, value in (getattr(message, "mapping", None) or {}).items():
-        text = text.replace(f"${{{key}}}", str(value))
-    return text
-
-
-class SigningError(Exception):
+class SigningError(QlvbError):
     """Base class: nothing was signed, the input is unchanged."""
 
     msgid = "signing_error"
@@ -27,9 +22,13 @@ class SigningError(Exception):
 
     def __init__(self, detail: str | None = None, **mapping):
         self.detail = detail
-        self.mapping = {k: str(v) for k, v in mapping.items()}
-        self.message = _(self.msgid, default=self.default, mapping=self.mapping)
-        super().__init__(interpolate(self.message) + (f" ({detail})" if detail else ""))
+        super().__init__(**mapping)
+        if detail:
+            self.args = (f"{self.args[0]} ({detail})",)
+
+    @property
+    def error_type(self):
+        return type(self).__name__
 
 
 class InputError(SigningError):
@@ -176,5 +175,6 @@ class ExternalStateError(SigningError):
 
 
 class SigningPermissionError(SigningError):
+    status = 403
     msgid = "signing_error_permission"
     default = "You are not allowed to sign this document."

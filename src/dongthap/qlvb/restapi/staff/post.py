@@ -8,10 +8,9 @@ departments in this agency; an existing member of staff may be sent
 
 from dongthap.qlvb.agencies import api as agencies
 from dongthap.qlvb.agencies import departments as agencies_departments
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
-from dongthap.qlvb.restapi.errors import error
-from dongthap.qlvb.restapi.errors import ERROR_TYPES
 from dongthap.qlvb.restapi.staff.get import serialize_staff
 from dongthap.qlvb.security import roles as R
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -20,45 +19,39 @@ from zope.interface import alsoProvides
 
 
 def parse_roles(data):
-    """Role ids from the role keys of a request body; unknown keys → ValueError."""
+    """Role ids from the role keys of a request body; unknown keys are refused (400)."""
     keys = data.get("roles") or []
     if not isinstance(keys, list):
         keys = [keys]
     unknown = [k for k in keys if k not in R.ROLES_BY_KEY]
     if unknown:
-        raise ValueError(", ".join(map(str, unknown)))
+        raise QlvbError(_("error_unknown_role", default="Unknown role: ${roles}.",
+                          mapping={"roles": ", ".join(map(str, unknown))}))
     return [R.ROLES_BY_KEY[k] for k in keys]
+
+
+def username_required(username):
+    """``username`` when given; refused (400) when empty."""
+    if not username:
+        raise QlvbError(_("error_username_required", default="Please enter the account name."))
+    return username
 
 
 class StaffPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request, empty_ok=False)
-        if data is None:
-            return body.bad_json(self.request)
-        username = (data.get("username") or "").strip()
-        if not username:
-            return error(self.request, 400, "BadRequest",
-                         _("error_username_required", default="Please enter the account name."))
-        try:
-            roles = parse_roles(data)
-        except ValueError as unknown:
-            return error(self.request, 400, "BadRequest",
-                         _("error_unknown_role", default="Unknown role: ${roles}.",
-                           mapping={"roles": str(unknown)}))
+        username = username_required((data.get("username") or "").strip())
+        roles = parse_roles(data)
         departments = data.get("departments")
         if departments is not None and not isinstance(departments, list):
             departments = [departments]
         if not roles and departments is not None and not data.get("create"):
-            try:
-                agencies_departments.set_departments(agency=self.context, username=username,
-                                                     department_ids=departments)
-            except agencies.StaffError as problem:
-                return error(self.request, 400, "BadRequest", problem.message)
+            agencies_departments.set_departments(agency=self.context, username=username,
+                                                 department_ids=departments)
             return serialize_staff(self.context, self.request)
         if not roles:
-            return error(self.request, 400, "BadRequest",
-                         _("error_roles_required", default="Please choose at least one role."))
+            raise QlvbError(_("error_roles_required", default="Please choose at least one role."))
         try:
             if data.get("create"):
                 agencies.create_user(
@@ -74,9 +67,6 @@ class StaffPost(Service):
             else:
                 agencies.assign(agency=self.context, username=username, roles=roles,
                                 departments=departments)
-        except agencies.StaffError as problem:
-            return error(self.request, problem.status, ERROR_TYPES.get(problem.status, "BadRequest"),
-                         problem.message)
         except ValueError as problem:  # Plone's password policy and the like
-            return error(self.request, 400, "BadRequest", str(problem))
+            raise QlvbError(str(problem)) from problem
         return serialize_staff(self.context, self.request)

@@ -8,12 +8,12 @@ from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
-from dongthap.qlvb.restapi.errors import error
 
 from .. import api as signing
-from .. import errors, usercerts
+from .. import usercerts
 from ..browser.usercert import can_see_certificates_of
 from ..readable import readable, readable_attachments
 
@@ -27,11 +27,6 @@ def _decode(value) -> bytes:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError("not base64") from exc
-
-
-def _signing_error(request, exc: errors.SigningError):
-    status = 403 if isinstance(exc, errors.SigningPermissionError) else 400
-    return error(request, status, type(exc).__name__, exc.message)
 
 
 def serialize_report(context, request):
@@ -64,10 +59,8 @@ class SignExternalPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request, empty_ok=False)
-        if data is None:
-            return body.bad_json(self.request)
         action = data.get("action")
-        try:
+        try:  # the signing errors (QlvbError) pass; a ValueError is a malformed request
             if action == "prepare":
                 certificate = data.get("certificate")
                 image = data.get("signature_image")
@@ -83,15 +76,11 @@ class SignExternalPost(Service):
                     signature=_decode(data.get("signature")))
                 self.request.response.setStatus(200)
                 return serialize_report(self.context, self.request)
-        except errors.SigningError as exc:
-            return _signing_error(self.request, exc)
         except ValueError:
-            return error(self.request, 400, "BadRequest",
-                         _("signing_error_bad_request",
-                           default="The request is incomplete or not valid base64/PEM."))
-        return error(self.request, 400, "BadRequest",
-                     _("signing_error_bad_action",
-                       default="The action must be \"prepare\" or \"complete\"."))
+            raise QlvbError(_("signing_error_bad_request",
+                              default="The request is incomplete or not valid base64/PEM.")) from None
+        raise QlvbError(_("signing_error_bad_action",
+                          default="The action must be \"prepare\" or \"complete\"."))
 
 
 def _current_userid():
@@ -102,9 +91,8 @@ class CertificatesGet(Service):
     def reply(self):
         userid = self.request.form.get("userid") or _current_userid()
         if not can_see_certificates_of(userid):
-            return error(self.request, 403, "Forbidden",
-                         _("signing_error_view_certificates",
-                           default="You may not see the certificates of this account."))
+            raise QlvbError(_("signing_error_view_certificates",
+                              default="You may not see the certificates of this account."), status=403)
         return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
 
 
@@ -112,14 +100,11 @@ class CertificatesPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request, empty_ok=False)
-        if data is None:
-            return body.bad_json(self.request)
         try:
             usercerts.register(userid=_current_userid(), data=_decode(data.get("certificate")))
         except ValueError:
-            return error(self.request, 400, "BadRequest",
-                         _("signing_error_not_user_certificate",
-                           default="The file is not a personal certificate (PEM or DER)."))
+            raise QlvbError(_("signing_error_not_user_certificate",
+                              default="The file is not a personal certificate (PEM or DER).")) from None
         self.request.response.setStatus(201)
         userid = _current_userid()
         return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
@@ -129,8 +114,6 @@ class CertificatesDelete(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
         userid = _current_userid()
         usercerts.unregister(userid=userid, fp=data.get("fingerprint") or "")
         return {"userid": userid, "items": usercerts.describe_all(userid=userid)}
