@@ -3,8 +3,9 @@
 This module is the one scanning service used by every path through which a
 file enters the system (forms, REST uploads, delivery, the exchange inbox,
 imports).  It has no Plone/Zope dependency: it speaks the clamd protocol
-(``zINSTREAM``, ``zPING``, ``zVERSION``) over a unix or TCP socket itself, so
-that every failure can be classified precisely.
+(``INSTREAM``, ``PING``, ``VERSION``) over a unix or TCP socket through the
+``clamd`` package, wrapped (see "Protocol" below) so that every failure is
+classified precisely.
 
 Policy: **fail closed**.  A file is accepted only when clamd has answered
 ``OK`` for the complete content.  Everything else - clamd unreachable, a
@@ -41,15 +42,19 @@ import io
 import logging
 import os
 import socket
-import struct
 import tempfile
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
 from dongthap.qlvb.i18n import _
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # clamd 1.0.2 asks the deprecated pkg_resources its version
+    import clamd
 
 logger = logging.getLogger("dongthap.qlvb.antivirus")
 
@@ -324,36 +329,40 @@ def _interpolate(message) -> str:
 
 
 # --------------------------------------------------------------------------
-# Protocol
+# Protocol: the ``clamd`` package, bounded by deadlines
+#
+# ``clamd`` (PyPI) frames the commands (``nINSTREAM``/``nPING``/``nVERSION``),
+# streams the INSTREAM chunks, parses the verdict line and raises
+# ``BufferTooLongError`` for clamd's "INSTREAM size limit exceeded" reply.
+# What it lacks is added here, around it: a connect timeout and one overall
+# deadline per conversation, complete sends (it calls ``socket.send`` once per
+# chunk), our chunk size, replies ended by NUL as well as by a newline, the
+# reply clamd sends just before it resets a stream that is too long.
+
+#: The reply clamd gives to a stream longer than its StreamMaxLength (as ``clamd`` spells it).
+_SIZE_LIMIT_REPLY = "INSTREAM size limit exceeded. ERROR"
 
 
 class _Timeout(Exception):
     """The overall deadline of a clamd conversation has passed."""
 
 
-class _Connection:
-    """One clamd conversation with an overall deadline."""
+class _ConnectTimeout(_Timeout):
+    """The connection to clamd was not established in time."""
 
-    def __init__(self, config: ScannerConfig, timeout: float | None = None) -> None:
-        self.config = config
-        self.deadline = time.monotonic() + (timeout or config.timeout)
-        self.sock: socket.socket | None = None
 
-    def connect(self) -> None:
-        """Open the socket; OSError here means *unreachable*."""
-        cfg = self.config
-        wait = min(cfg.connect_timeout, self._remaining())
-        if cfg.is_tcp:
-            self.sock = socket.create_connection(cfg.tcp_address, timeout=wait)
-        else:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.settimeout(wait)
-                sock.connect(cfg.address)
-            except BaseException:
-                sock.close()
-                raise
-            self.sock = sock
+class _DeadlineSocket:
+    """The socket ``clamd`` talks through: every operation within the deadline.
+
+    ``send`` sends all of its data (``clamd`` assumes one ``send`` does);
+    when clamd resets the connection mid-stream, what it said just before is
+    kept in ``late_reply``.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self.late_reply = b""
 
     def _remaining(self) -> float:
         remaining = self.deadline - time.monotonic()
@@ -361,8 +370,7 @@ class _Connection:
             raise _Timeout()
         return remaining
 
-    def send(self, data: bytes) -> None:
-        """Send all of *data* within the deadline."""
+    def send(self, data: bytes) -> int:
         view = memoryview(data)
         while view:
             self.sock.settimeout(self._remaining())
@@ -370,12 +378,24 @@ class _Connection:
                 sent = self.sock.send(view)
             except TimeoutError as exc:
                 raise _Timeout() from exc
+            except OSError:
+                self.late_reply = self._read_late_reply()
+                raise
             view = view[sent:]
+        return len(data)
+
+    def _read_late_reply(self) -> bytes:
+        """Best effort: what clamd sent before resetting the connection."""
+        try:
+            self.sock.settimeout(0.2)
+            return self.sock.recv(4096)
+        except OSError:
+            return b""
 
     def read_reply(self, limit: int = 4096) -> bytes:
-        """Read a NUL-terminated reply (or until EOF) within the deadline."""
+        """One reply, ended by NUL (``z`` commands) or newline (``n``), or EOF."""
         buf = b""
-        while b"\0" not in buf and len(buf) < limit:
+        while not (b"\0" in buf or b"\n" in buf) and len(buf) < limit:
             self.sock.settimeout(self._remaining())
             try:
                 chunk = self.sock.recv(limit)
@@ -384,103 +404,152 @@ class _Connection:
             if not chunk:
                 break
             buf += chunk
-        return buf.split(b"\0", 1)[0]
+        return buf
 
     def close(self) -> None:
-        """Close the socket (ignoring errors)."""
-        if self.sock is not None:
-            try:
-                self.sock.close()
-            except OSError:
-                pass
-            self.sock = None
+        try:
+            self.sock.close()
+        except OSError:
+            pass
 
 
-def _command(
-    config: ScannerConfig, command: bytes, timeout: float | None = None
-) -> bytes:
-    """Send one ``z``-command and return clamd's reply (raises OSError/_Timeout)."""
-    conn = _Connection(config, timeout)
-    try:
-        conn.connect()
-        conn.send(b"z" + command + b"\0")
-        return conn.read_reply()
-    finally:
-        conn.close()
+def _reply_text(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", errors="replace").strip()
 
 
-def _parse_verdict(reply: bytes):
-    """Map an INSTREAM reply to ``(status, signature, reason, detail)``."""
-    text = reply.decode("utf-8", errors="replace").strip()
-    if text.startswith("stream:"):
-        text = text[len("stream:") :].strip()
-    if text == "OK":
+class _DeadlineClient:
+    """Mixin for ``clamd``'s socket classes: connect with a timeout, read within the deadline."""
+
+    connect_timeout = 5.0
+    conversation_timeout = 60.0
+    last_reply = ""
+    late_reply = b""
+
+    def _connect(self, wait: float) -> socket.socket:
+        raise NotImplementedError
+
+    def _init_socket(self) -> None:
+        wait = min(self.connect_timeout, self.conversation_timeout)
+        deadline = time.monotonic() + self.conversation_timeout
+        try:
+            sock = self._connect(wait)
+        except TimeoutError as exc:
+            raise _ConnectTimeout("connect timed out") from exc
+        except OSError as exc:
+            raise clamd.ConnectionError(self._error_message(exc)) from exc
+        self.clamd_socket = _DeadlineSocket(sock, deadline)
+
+    def _close_socket(self) -> None:
+        # ``clamd`` closes in a ``finally`` that also runs when connecting failed
+        sock = self.__dict__.pop("clamd_socket", None)
+        if sock is not None:
+            self.late_reply = sock.late_reply
+            sock.close()
+
+    def _recv_response(self) -> str:
+        self.last_reply = _reply_text(self.clamd_socket.read_reply())
+        return self.last_reply
+
+
+class _UnixClient(_DeadlineClient, clamd.ClamdUnixSocket):
+    def _connect(self, wait: float) -> socket.socket:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(wait)
+            sock.connect(self.unix_socket)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+
+class _TcpClient(_DeadlineClient, clamd.ClamdNetworkSocket):
+    def _connect(self, wait: float) -> socket.socket:
+        return socket.create_connection((self.host, self.port), timeout=wait)
+
+
+def _client(config: ScannerConfig, timeout: float | None = None) -> _DeadlineClient:
+    """A ``clamd`` client for *config* whose conversations last at most *timeout* seconds."""
+    if config.is_tcp:
+        host, port = config.tcp_address
+        client = _TcpClient(host, port)
+    else:
+        client = _UnixClient(config.address)
+    client.conversation_timeout = timeout or config.timeout
+    client.connect_timeout = config.connect_timeout
+    return client
+
+
+class _ChunkReader:
+    """The chunks as the file object ``clamd``'s ``instream`` reads.
+
+    It asks for 1 KiB at a time; it gets one of our chunks (``chunk_size``):
+    each INSTREAM frame carries the real length.
+    """
+
+    def __init__(self, chunks, hasher) -> None:
+        self._chunks = iter(chunks)
+        self._hasher = hasher
+
+    def read(self, _size: int = -1) -> bytes:
+        chunk = next(self._chunks, b"")
+        if chunk:
+            self._hasher.update(chunk)
+        return chunk
+
+
+def _verdict(status: str, signature: str | None, text: str) -> tuple:
+    """Map a parsed INSTREAM reply to ``(status, signature, reason, detail)``."""
+    if status == "OK":
         return CLEAN, None, None, ""
-    if text.endswith(" FOUND"):
-        signature = text[: -len(" FOUND")].strip()
+    if status == "FOUND":
+        signature = (signature or "").strip()
         if signature.startswith(_LIMIT_SIGNATURE_PREFIX):
             return NOT_SCANNED, None, OVERSIZE, f"clamd limit: {signature}"
         return INFECTED, signature or "unknown", None, ""
-    if "size limit exceeded" in text.lower():
-        return NOT_SCANNED, None, OVERSIZE, f"clamd: {text}"
     return NOT_SCANNED, None, ERROR, f"clamd replied {text[:200]!r}"
+
+
+def _verdict_of_text(client: _DeadlineClient, text: str) -> tuple:
+    """The verdict of a reply line read outside ``instream`` (clamd's own parsing)."""
+    if text == _SIZE_LIMIT_REPLY or "size limit exceeded" in text.lower():
+        return NOT_SCANNED, None, OVERSIZE, f"clamd: {text}"
+    try:
+        _path, signature, status = client._parse_response(text)
+    except clamd.ResponseError:
+        return NOT_SCANNED, None, ERROR, f"clamd replied {text[:200]!r}"
+    return _verdict(status, signature, text)
 
 
 def _instream(config: ScannerConfig, chunks, hasher) -> tuple:
     """Stream *chunks* to clamd; return ``(status, signature, reason, detail)``."""
-    conn = _Connection(config)
+    client = _client(config)
     try:
-        try:
-            conn.connect()
-        except _Timeout:
-            return NOT_SCANNED, None, TIMEOUT, "connect: deadline passed"
-        except TimeoutError:
-            return NOT_SCANNED, None, TIMEOUT, "connect timed out"
-        except OSError as exc:
-            return NOT_SCANNED, None, UNREACHABLE, f"{type(exc).__name__}: {exc}"
-        try:
-            conn.send(b"zINSTREAM\0")
-            for chunk in chunks:
-                hasher.update(chunk)
-                conn.send(struct.pack("!L", len(chunk)) + chunk)
-            conn.send(struct.pack("!L", 0))
-            reply = conn.read_reply()
-        except _Timeout:
-            return (
-                NOT_SCANNED,
-                None,
-                TIMEOUT,
-                f"no verdict within {config.timeout:.1f}s",
-            )
-        except OSError as exc:
-            # clamd resets the connection when a stream exceeds its
-            # StreamMaxLength; it may have said why just before.
-            detail = f"{type(exc).__name__}: {exc}"
-            late = _read_late_reply(conn)
-            if late:
-                status, signature, reason, more = _parse_verdict(late)
-                if status == NOT_SCANNED:
-                    return status, signature, reason, f"{more}; {detail}"
-            return NOT_SCANNED, None, ERROR, detail
-        if not reply:
-            return (
-                NOT_SCANNED,
-                None,
-                ERROR,
-                "clamd closed the connection without a verdict",
-            )
-        return _parse_verdict(reply)
-    finally:
-        conn.close()
-
-
-def _read_late_reply(conn: _Connection) -> bytes:
-    """Best effort: read what clamd sent before resetting the connection."""
-    try:
-        conn.sock.settimeout(0.2)
-        return conn.sock.recv(4096).split(b"\0", 1)[0]
-    except (OSError, AttributeError):
-        return b""
+        reply = client.instream(_ChunkReader(chunks, hasher))
+    except _ConnectTimeout:
+        return NOT_SCANNED, None, TIMEOUT, "connect timed out"
+    except _Timeout:
+        return NOT_SCANNED, None, TIMEOUT, f"no verdict within {config.timeout:.1f}s"
+    except clamd.BufferTooLongError as exc:
+        return NOT_SCANNED, None, OVERSIZE, f"clamd: {exc}"
+    except clamd.ConnectionError as exc:  # only raised while connecting (replies are ours)
+        return NOT_SCANNED, None, UNREACHABLE, str(exc)
+    except clamd.ResponseError:
+        return NOT_SCANNED, None, ERROR, f"clamd replied {client.last_reply[:200]!r}"
+    except OSError as exc:
+        # clamd resets the connection when a stream exceeds its
+        # StreamMaxLength; it may have said why just before.
+        detail = f"{type(exc).__name__}: {exc}"
+        late = _reply_text(client.late_reply)
+        if late:
+            status, signature, reason, more = _verdict_of_text(client, late)
+            if status == NOT_SCANNED:
+                return status, signature, reason, f"{more}; {detail}"
+        return NOT_SCANNED, None, ERROR, detail
+    if not reply:
+        return NOT_SCANNED, None, ERROR, "clamd closed the connection without a verdict"
+    ((status, signature),) = reply.values()
+    return _verdict(status, signature, client.last_reply)
 
 
 # --------------------------------------------------------------------------
@@ -774,20 +843,16 @@ def parse_version(text: str) -> ClamdVersion:
 def ping(config: ScannerConfig, timeout: float | None = None) -> bool:
     """True when clamd answers ``PONG`` (never raises)."""
     try:
-        return (
-            _command(config, b"PING", timeout or config.connect_timeout).strip()
-            == b"PONG"
-        )
-    except (OSError, _Timeout):
+        return _client(config, timeout or config.connect_timeout).ping() == "PONG"
+    except (clamd.ClamdError, OSError, _Timeout):
         return False
 
 
 def version(config: ScannerConfig, timeout: float | None = None) -> ClamdVersion | None:
     """clamd's engine version and signature DB version/date; None if unreachable."""
     try:
-        reply = _command(config, b"VERSION", timeout or config.connect_timeout)
-        return parse_version(reply.decode("utf-8", errors="replace"))
-    except (OSError, _Timeout, ValueError):
+        return parse_version(_client(config, timeout or config.connect_timeout).version())
+    except (clamd.ClamdError, OSError, _Timeout, ValueError):
         return None
 
 
