@@ -14,7 +14,6 @@ Rendering is idempotent: run it as often as you like, data is never touched.
 """
 
 import argparse
-import os
 import shutil
 from pathlib import Path
 
@@ -52,10 +51,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default="instance")
     parser.add_argument("--var", default=str(ROOT / "var"))
-    parser.add_argument("--host", default=os.environ.get("QLVB_HOST", "0.0.0.0"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("QLVB_PORT", "8080")))
+    from dongthap.qlvb.utils.deployment import SETTINGS
+
+    parser.add_argument("--host", default=SETTINGS.value("QLVB_HOST"))
+    parser.add_argument("--port", type=int, default=SETTINGS.value("QLVB_PORT"))
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--dsn", default=os.environ.get("QLVB_RELSTORAGE_DSN", ""))
+    parser.add_argument("--dsn", default=SETTINGS.value("QLVB_RELSTORAGE_DSN"))
     parser.add_argument("--debug", action="store_true")
     parser.add_argument(
         "--env", action="append", default=[], metavar="KEY=VALUE",

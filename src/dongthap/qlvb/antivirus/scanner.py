@@ -51,6 +51,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.settings import boolean, size
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # clamd 1.0.2 asks the deprecated pkg_resources its version
@@ -145,10 +146,10 @@ class ScannerConfig:
             ("address", str),
             ("timeout", float),
             ("connect_timeout", float),
-            ("max_stream_size", _parse_size),
-            ("chunk_size", _parse_size),
-            ("enabled", _parse_bool),
-            ("degraded", _parse_bool),
+            ("max_stream_size", size),
+            ("chunk_size", size),
+            ("enabled", boolean),
+            ("degraded", boolean),
         ):
             raw = values.get(prefix + name)
             if raw is not None and str(raw).strip() != "":
@@ -163,23 +164,6 @@ def _split_tcp(address: str) -> tuple:
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"invalid clamd address {address!r} (want tcp://host:port)")
     return host.strip("[]"), int(port)
-
-
-def _parse_size(text: str) -> int:
-    text = text.strip().upper()
-    for suffix, factor in (("M", MB), ("K", 1024)):
-        if text.endswith(suffix):
-            return int(text[:-1]) * factor
-    return int(text)
-
-
-def _parse_bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"not a boolean: {text!r}")
 
 
 @dataclass(frozen=True)
