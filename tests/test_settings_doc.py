@@ -16,8 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 VARIABLE = re.compile(r"""(?:["'$]|\$\{)(QLVB_[A-Z0-9_]*[A-Z0-9])\b(?![a-z])|\b(QLVB_[A-Z0-9_]*[A-Z0-9])=""")
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("settings_doc", REPO / "scripts" / "settings_doc.py")
+def load_script(name: str):
+    """Import ``scripts/<name>.py`` (``scripts/`` is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"qlvb_script_{name}", REPO / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -36,7 +37,8 @@ def _declared():
 
 def test_docs_settings_md_is_the_table_of_the_declarations():
     committed = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
-    assert committed == _script().render(), "docs/settings.md is out of date: run scripts/settings_doc.py"
+    expected = load_script("settings_doc").render()
+    assert committed == expected, "docs/settings.md is out of date: run scripts/settings_doc.py"
     names, _prefixes = _declared()
     for name in names:
         assert f"| `{name}` |" in committed, name

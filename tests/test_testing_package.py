@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
+
+from tests.test_settings_doc import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 PKG = REPO / "src" / "dongthap" / "qlvb"
@@ -13,13 +14,6 @@ ALLOWED = {
     "testing.py": "the test layers load its ZCML",
     "demo/data.py": "the demo data installs the demo's test keys (never run by the default profile)",
 }
-
-
-def _instance_script():
-    spec = importlib.util.spec_from_file_location("qlvb_instance", REPO / "scripts" / "instance.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_production_modules_do_not_import_the_testing_package():
@@ -39,7 +33,7 @@ def test_no_zcml_of_the_production_package_loads_it_nor_registers_test_views():
 
 
 def test_only_an_instance_rendered_for_tests_includes_it(tmp_path):
-    script = _instance_script()
+    script = load_script("instance")
     common = {"host": "127.0.0.1", "port": 8999, "threads": 1, "dsn": "", "debug": False, "environment": {}}
     demo = (script.render("demo", var=tmp_path, **common) / "site.zcml").read_text()
     tests = (script.render("tests", var=tmp_path, testing=True, **common) / "site.zcml").read_text()
