@@ -106,10 +106,12 @@ def test_exchange_package_limit_falls_back_and_env_only_values_stay_apart(monkey
     from dongthap.qlvb.exchange import settings
 
     monkeypatch.setenv("QLVB_EXCHANGE_MAX_PACKAGE_MB", "0")
+    monkeypatch.setenv("QLVB_AXIS_SECRET", "s3cret")
     assert settings.max_package_mb() == settings.DEFAULT_MAX_PACKAGE_MB
+    values = settings.values()  # a bad environment-only value does not break the record settings
+    assert "s3cret" not in values.values() and "QLVB_AXIS_SECRET" not in values
     monkeypatch.setenv("QLVB_EXCHANGE_MAX_PACKAGE_MB", "7")
     assert settings.max_package_size() == 7 * 1024 * 1024
-    assert "QLVB_EXCHANGE_MAX_PACKAGE_MB" not in settings.values()
 
 
 def test_deployment_defaults_of_the_scripts(monkeypatch):

@@ -199,11 +199,7 @@ def values() -> dict:
     Values from the environment are text: the transport reads them as it
     reads the control panel's (JSON, templates, numbers, with their fallbacks).
     """
-    out, _sources = SETTINGS.read(_registry())
-    for setting in SETTINGS.settings:
-        if not setting.record:
-            out.pop(setting.env, None)
-    return out
+    return SETTINGS.read(_registry())[0]
 
 
 def read_secret(config: dict | None = None) -> str:

@@ -197,23 +197,20 @@ class SettingsGroup:
         return values
 
     def read(self, proxy=None, environ=None) -> tuple[dict, dict]:
-        """``(values, sources)``: the registry values with the environment's overrides.
+        """``(values, sources)``: the registry records with the environment's overrides.
 
         ``sources`` says, per record, ``registry``/``default`` or the name of
         the environment variable that set it.  Environment-only settings are
-        keyed by their variable's name.
+        not part of it: read them one by one with :meth:`value`.
         """
         values = self.registry_values(proxy)
         sources = dict.fromkeys(values, "registry" if proxy is not None else "default")
         for setting in self.settings:
-            if setting.pattern:
+            if not setting.record:
                 continue
-            key = setting.record or setting.env
             found, value = setting.from_environment(environ)
             if found:
-                values[key], sources[key] = value, setting.env
-            elif not setting.record:
-                values[key], sources[key] = setting.default, "default"
+                values[setting.record], sources[setting.record] = value, setting.env
         return values, sources
 
     def value(self, env: str, proxy=None, environ=None):
