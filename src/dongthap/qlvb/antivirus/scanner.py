@@ -560,6 +560,29 @@ def _chunks_of(view: memoryview, size: int):
         yield view[start : start + size].tobytes()
 
 
+def _not_sent(config: ScannerConfig, filename: str, size: int, sha256, started: float):
+    """The result when nothing may go to clamd (scanning disabled, larger than the limit), else None."""
+    if not config.enabled:
+        return _result(NOT_SCANNED, filename, size, sha256, reason=DISABLED,
+                       detail="scanning disabled", started=started)
+    if size > config.max_stream_size:
+        return _result(NOT_SCANNED, filename, size, sha256, reason=OVERSIZE,
+                       detail=f"{size} bytes > max_stream_size {config.max_stream_size}", started=started)
+    return None
+
+
+def _scan_chunks(config: ScannerConfig, chunks, hasher, filename: str) -> tuple:
+    """:func:`_instream`, with every unexpected failure turned into a ``not_scanned`` outcome."""
+    try:
+        return _instream(config, chunks, hasher)
+    except _Oversize:
+        # The object grew while being read: never send past the limit.
+        return NOT_SCANNED, None, OVERSIZE, "stream grew beyond max_stream_size"
+    except Exception as exc:
+        logger.exception("antivirus: unexpected error scanning %r", filename)
+        return NOT_SCANNED, None, ERROR, repr(exc)
+
+
 def scan_bytes(data: bytes, filename: str, config: ScannerConfig) -> ScanResult:
     """Scan *data* (the whole file content) with clamd.
 
@@ -569,43 +592,13 @@ def scan_bytes(data: bytes, filename: str, config: ScannerConfig) -> ScanResult:
     started = time.monotonic()
     view = memoryview(data).cast("B")
     size = len(view)
-    if not config.enabled:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            hashlib.sha256(view).hexdigest(),
-            reason=DISABLED,
-            detail="scanning disabled",
-            started=started,
-        )
-    if size > config.max_stream_size:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            hashlib.sha256(view).hexdigest(),
-            reason=OVERSIZE,
-            detail=f"{size} bytes > max_stream_size {config.max_stream_size}",
-            started=started,
-        )
-    try:
-        status, signature, reason, detail = _instream(
-            config, _chunks_of(view, config.chunk_size), _NoHash()
-        )
-    except Exception as exc:
-        logger.exception("antivirus: unexpected error scanning %r", filename)
-        status, signature, reason, detail = NOT_SCANNED, None, ERROR, repr(exc)
-    return _result(
-        status,
-        filename,
-        size,
-        hashlib.sha256(view).hexdigest(),
-        signature,
-        reason,
-        detail,
-        started,
-    )
+    sha256 = hashlib.sha256(view).hexdigest()
+    refused = _not_sent(config, filename, size, sha256, started)
+    if refused is not None:
+        return refused
+    status, signature, reason, detail = _scan_chunks(
+        config, _chunks_of(view, config.chunk_size), _NoHash(), filename)
+    return _result(status, filename, size, sha256, signature, reason, detail, started)
 
 
 def _stream_size(fileobj: BinaryIO) -> int | None:
@@ -668,26 +661,9 @@ def _scan_sized(
     source, size: int, filename: str, config: ScannerConfig, started: float
 ):
     """Scan *source* whose remaining length is *size* (checked before sending)."""
-    if not config.enabled:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            None,
-            reason=DISABLED,
-            detail="scanning disabled",
-            started=started,
-        )
-    if size > config.max_stream_size:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            None,
-            reason=OVERSIZE,
-            detail=f"{size} bytes > max_stream_size {config.max_stream_size}",
-            started=started,
-        )
+    refused = _not_sent(config, filename, size, None, started)
+    if refused is not None:
+        return refused
     hasher = hashlib.sha256()
     counted = [0]
 
@@ -701,19 +677,7 @@ def _scan_sized(
                 raise _Oversize()
             yield bytes(chunk)
 
-    try:
-        status, signature, reason, detail = _instream(config, chunks(), hasher)
-    except _Oversize:
-        # The object grew while being read: never send past the limit.
-        status, signature, reason, detail = (
-            NOT_SCANNED,
-            None,
-            OVERSIZE,
-            "stream grew beyond max_stream_size",
-        )
-    except Exception as exc:
-        logger.exception("antivirus: unexpected error scanning %r", filename)
-        status, signature, reason, detail = NOT_SCANNED, None, ERROR, repr(exc)
+    status, signature, reason, detail = _scan_chunks(config, chunks(), hasher, filename)
     complete = status != NOT_SCANNED or (counted[0] == size and reason != OVERSIZE)
     return _result(
         status,
