@@ -7,7 +7,9 @@
   the demo data;
 * :mod:`.views` + ``configure.zcml`` – TEST-ONLY views (``QLVB_TEST_VIEWS=1``).
 
-Production loads none of it: no ZCML of ``dongthap.qlvb`` includes this package and no
-production module imports it (``tests/test_testing_package.py`` checks both). The test
-layers load its ZCML; ``scripts/instance.py --testing`` renders an instance that does.
+Production loads none of it: no ZCML of ``dongthap.qlvb`` includes this package, and the
+only modules of ``dongthap.qlvb`` that import it are the test layers (``testing.py``) and
+the demo data (``demo/data.py``, which installs the demo's test keys); ``tests/
+test_testing_package.py`` checks both. The test layers load its ZCML, and so does an
+instance rendered by ``scripts/instance.py --testing`` (default: ``$QLVB_TEST_VIEWS``).
 """
