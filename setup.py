@@ -43,7 +43,6 @@ setup(
         "pyHanko",
         "clamd",
         "lxml",
-        "defusedxml",
         "openpyxl",
         "reportlab",
         "requests",

@@ -38,7 +38,7 @@ from dongthap.qlvb.signing.certs import to_asn1
 from dongthap.qlvb.signing.pdfsign import sign_agency, sign_person
 from dongthap.qlvb.signing.signers import Pkcs12Signer
 from dongthap.qlvb.signing.stamps import SERIF
-from dongthap.qlvb.signing.testpki import ensure_test_pki
+from dongthap.qlvb_testing.testpki import ensure_test_pki
 from dongthap.qlvb.signing.verify import verify_pdf
 
 
@@ -135,7 +135,7 @@ def main(iterations: int = 20) -> None:
 def timestamp_overhead(iterations, pdf):
     """Person signature with an RFC 3161 time-stamp from the local test TSA vs without one."""
     from dongthap.qlvb.signing.pdfsign import timestamper
-    from dongthap.qlvb.signing.testpeers import start_test_peers
+    from dongthap.qlvb_testing.testpeers import start_test_peers
 
     peers = start_test_peers(Path(tempfile.mkdtemp(prefix="qlvb-bench-tsa-")))
     try:

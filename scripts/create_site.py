@@ -4,23 +4,22 @@ Run by ``make site``/``make start``: ``zconsole run var/instance/etc/zope.conf s
 Idempotent: an existing site is kept; only pending upgrade steps of our profile
 run. The demo data is seeded once per site (``dongthap.qlvb.demo.data``): what an
 administrator deleted or revoked later never comes back.
-Environment: QLVB_SITE_ID (qlvb), QLVB_ADMIN_USER (admin) / QLVB_ADMIN_PASSWORD (the
-Zope root manager; unset: ``admin`` in demo mode, else a generated password printed
-once, see ``dongthap.qlvb.utils.zope_admin``), QLVB_DEMO (1: install demo data).
+Environment: QLVB_SITE_ID, QLVB_ADMIN_USER / QLVB_ADMIN_PASSWORD (the Zope root
+manager, see ``dongthap.qlvb.utils.zope_admin``), QLVB_DEMO (docs/settings.md).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
 from App.config import getConfiguration
+from dongthap.qlvb.utils.deployment import SETTINGS
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
-import os
 import transaction
 
-SITE_ID = os.environ.get("QLVB_SITE_ID", "qlvb")
-ADMIN = os.environ.get("QLVB_ADMIN_USER", "admin")
-ADMIN_PASSWORD = os.environ.get("QLVB_ADMIN_PASSWORD", "")
-DEMO = os.environ.get("QLVB_DEMO", "1") == "1"
+SITE_ID = SETTINGS.value("QLVB_SITE_ID")
+ADMIN = SETTINGS.value("QLVB_ADMIN_USER")
+ADMIN_PASSWORD = SETTINGS.value("QLVB_ADMIN_PASSWORD")
+DEMO = SETTINGS.value("QLVB_DEMO")
 
 app = makerequest(app)  # noqa: F821 - ``app`` is given by zconsole
 if app.acl_users.getUserById(ADMIN) is None:

@@ -14,16 +14,21 @@ Rendering is idempotent: run it as often as you like, data is never touched.
 """
 
 import argparse
-import os
-import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "instance"
 
 
-def render(name, *, var, host, port, threads, dsn, debug, environment):
-    """Write the configuration of instance ``name``; return its etc directory."""
+TESTING_INCLUDE = '  <include package="dongthap.qlvb_testing" />  <!-- test-only views -->\n'
+
+
+def render(name, *, var, host, port, threads, dsn, debug, environment, testing=False):
+    """Write the configuration of instance ``name``; return its etc directory.
+
+    ``testing`` also loads the ZCML of ``dongthap.qlvb_testing`` (test-only views), for the
+    instances the tests and benchmarks start; the demo and production instances never do.
+    """
     var = Path(var).resolve()
     home = var / name
     etc = home / "etc"
@@ -44,7 +49,10 @@ def render(name, *, var, host, port, threads, dsn, debug, environment):
     values["storage"] = (TEMPLATES / storage_template).read_text().format(**values)
     (etc / "zope.conf").write_text((TEMPLATES / "zope.conf.in").read_text().format(**values))
     (etc / "zope.ini").write_text((TEMPLATES / "zope.ini.in").read_text().format(**values))
-    shutil.copyfile(TEMPLATES / "site.zcml", etc / "site.zcml")
+    site_zcml = (TEMPLATES / "site.zcml").read_text()
+    if testing:
+        site_zcml = site_zcml.replace("</configure>", TESTING_INCLUDE + "\n</configure>")
+    (etc / "site.zcml").write_text(site_zcml)
     return etc
 
 
@@ -52,11 +60,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default="instance")
     parser.add_argument("--var", default=str(ROOT / "var"))
-    parser.add_argument("--host", default=os.environ.get("QLVB_HOST", "0.0.0.0"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("QLVB_PORT", "8080")))
+    from dongthap.qlvb.utils.deployment import SETTINGS
+
+    parser.add_argument("--host", default=SETTINGS.value("QLVB_HOST"))
+    parser.add_argument("--port", type=int, default=SETTINGS.value("QLVB_PORT"))
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--dsn", default=os.environ.get("QLVB_RELSTORAGE_DSN", ""))
+    parser.add_argument("--dsn", default=SETTINGS.value("QLVB_RELSTORAGE_DSN"))
     parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--testing", action="store_true", default=SETTINGS.value("QLVB_TEST_VIEWS"),
+                        help="also load dongthap.qlvb_testing (test-only views; default: $QLVB_TEST_VIEWS)")
     parser.add_argument(
         "--env", action="append", default=[], metavar="KEY=VALUE",
         help="extra environment variable for the instance",
@@ -65,7 +77,7 @@ def main(argv=None):
     environment = dict(item.split("=", 1) for item in args.env)
     etc = render(
         args.name, var=args.var, host=args.host, port=args.port, threads=args.threads,
-        dsn=args.dsn, debug=args.debug, environment=environment,
+        dsn=args.dsn, debug=args.debug, environment=environment, testing=args.testing,
     )
     storage = "RelStorage (PostgreSQL)" if args.dsn else "FileStorage + blobs"
     print(f"instance '{args.name}' configured in {etc} ({storage})")

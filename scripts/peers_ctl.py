@@ -5,7 +5,7 @@
     .venv/bin/python scripts/peers_ctl.py stop
 
 They listen on 127.0.0.1:8765 under ``/pki`` — the address written into the
-demo certificates (``dongthap.qlvb.signing.testpki.DEFAULT_CRL_BASE_URL``) —
+demo certificates (``dongthap.qlvb_testing.testpki.DEFAULT_CRL_BASE_URL``) —
 and sign with the keys of ``var/test-pki``. TEST SERVICES ONLY: a real
 deployment uses the CA's OCSP/CRL and a real time-stamping authority.
 """
@@ -21,12 +21,15 @@ import sys
 import time
 from pathlib import Path
 
+from dongthap.qlvb.utils.deployment import SETTINGS as DEPLOYMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PID_FILE = VAR / "test-peers.pid"
 LOG_FILE = VAR / "log" / "test-peers.log"
 #: 8765 is written into the demo certificates; QLVB_PEERS_PORT only serves the tests of this script.
-HOST, PORT, BASE = "127.0.0.1", int(os.environ.get("QLVB_PEERS_PORT") or 8765), "/pki"
+HOST, BASE = "127.0.0.1", "/pki"
+PORT = DEPLOYMENT.value("QLVB_PEERS_PORT")
 
 
 def _alive(pid: int) -> bool:
@@ -65,7 +68,7 @@ def start(wait: float = 60.0) -> int:
     LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
     with LOG_FILE.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "dongthap.qlvb.signing.testpeers", "--dir", str(VAR / "test-pki"),
+            [sys.executable, "-m", "dongthap.qlvb_testing.testpeers", "--dir", str(VAR / "test-pki"),
              "--host", HOST, "--port", str(PORT), "--base-path", BASE],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     PID_FILE.write_text(f"{process.pid}\n")

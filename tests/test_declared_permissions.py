@@ -5,7 +5,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-PKG = Path(__file__).resolve().parents[1] / "src" / "dongthap" / "qlvb"
+SRC = Path(__file__).resolve().parents[1] / "src" / "dongthap"
+PKG = SRC / "qlvb"
+#: the production package and the test/demo package beside it (its views need permissions too)
+PACKAGES = (PKG, SRC / "qlvb_testing")
 BROWSER = "{http://namespaces.zope.org/browser}"
 PLONE = "{http://namespaces.plone.org/plone}"
 KINDS = {f"{BROWSER}page", f"{BROWSER}view", f"{PLONE}service", f"{BROWSER}resource"}
@@ -16,10 +19,11 @@ PUBLIC_ON_PURPOSE = {
 
 
 def _registrations():
-    for path in sorted(PKG.rglob("*.zcml")):
-        for element in ElementTree.parse(path).iter():
-            if element.tag in KINDS:
-                yield path.relative_to(PKG), element
+    for package in PACKAGES:
+        for path in sorted(package.rglob("*.zcml")):
+            for element in ElementTree.parse(path).iter():
+                if element.tag in KINDS:
+                    yield path.relative_to(SRC), element
 
 
 REGISTRATIONS = list(_registrations())

@@ -236,13 +236,13 @@ def shared_test_pki(base: Path) -> Path:
     """ONE test PKI (root + intermediate) for all instances, so that each trusts the others' signatures.
 
     The demo keys of an instance are issued under ``<keys dir>/../test-pki``
-    (``signing.demo.install``: ``<var>/test-pki``); it is created there only
+    (``qlvb_testing.signing_demo.install``: ``<var>/test-pki``); it is created there only
     when missing.  Every instance gets a copy of the same root and
     intermediate before its site is created, and issues its own leaf keys in
     its own copy: the sites are created in parallel, and the test PKI has no
     locking for two processes issuing the same identities in one directory.
     """
-    from dongthap.qlvb.signing.testpki import ensure_test_pki
+    from dongthap.qlvb_testing.testpki import ensure_test_pki
 
     return ensure_test_pki(Path(base) / "test-pki").directory
 

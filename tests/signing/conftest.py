@@ -22,7 +22,7 @@ from signing_helpers import ISSUED_AT, make_pdf
 
 from dongthap.qlvb.signing.certs import CertificatePolicy
 from dongthap.qlvb.signing.signers import Pkcs12Signer
-from dongthap.qlvb.signing.testpeers import start_test_peers
+from dongthap.qlvb_testing.testpeers import start_test_peers
 
 SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
 
@@ -147,7 +147,7 @@ def softhsm(tmp_path_factory, pki):
 
 
 # --------------------------------------------------------------------------
-# Plone side (demo site: agencies, demo users, demo keys from signing.demo)
+# Plone side (demo site: agencies, demo users, demo keys from qlvb_testing.signing_demo)
 
 
 @pytest.fixture
@@ -175,6 +175,6 @@ def unsigned_doc(stttt, pdf_bytes):
 def demo_pki():
     from plone_helpers import demo_pki_dir
 
-    from dongthap.qlvb.signing.testpki import ensure_test_pki
+    from dongthap.qlvb_testing.testpki import ensure_test_pki
 
     return ensure_test_pki(demo_pki_dir())

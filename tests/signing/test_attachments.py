@@ -18,7 +18,7 @@ from zope.lifecycleevent import ObjectModifiedEvent
 
 from dongthap.qlvb.signing import api as signing
 from dongthap.qlvb.signing import settings as cfg
-from dongthap.qlvb.signing.testpki import TEST_PASSWORD
+from dongthap.qlvb_testing.testpki import TEST_PASSWORD
 
 NAMES = ["phu-luc-1.pdf", "bang-bieu.pdf"]
 PW = "Demo@2026"

@@ -14,7 +14,7 @@ from dongthap.qlvb.signing import errors
 from dongthap.qlvb.signing.certs import CertificatePolicy, to_asn1
 from dongthap.qlvb.signing.pdfsign import sign_person
 from dongthap.qlvb.signing.signers import KeySigner, Pkcs12Signer
-from dongthap.qlvb.signing.testpki import ensure_test_pki
+from dongthap.qlvb_testing.testpki import ensure_test_pki
 from dongthap.qlvb.signing.verify import default_classifier
 
 

@@ -19,7 +19,7 @@ from test_certificates import bare_pyhanko_sign
 from dongthap.qlvb.signing import errors
 from dongthap.qlvb.signing.pdfsign import sign_agency, sign_person
 from dongthap.qlvb.signing.signers import KeySigner, Pkcs12Signer
-from dongthap.qlvb.signing.testpki import issue_identity
+from dongthap.qlvb_testing.testpki import issue_identity
 from dongthap.qlvb.signing.verify import _has_revocation_source
 
 

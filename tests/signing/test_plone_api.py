@@ -18,7 +18,7 @@ from dongthap.qlvb.signing import api as signing
 from dongthap.qlvb.signing import errors
 from dongthap.qlvb.signing import settings as cfg
 from dongthap.qlvb.signing.signers import Pkcs12Signer
-from dongthap.qlvb.signing.testpki import TEST_PASSWORD
+from dongthap.qlvb_testing.testpki import TEST_PASSWORD
 
 LEADER, CLERK, SPECIALIST = "stttt.lanhdao", "stttt.vanthu", "stttt.chuyenvien"
 

@@ -20,7 +20,7 @@ from zope.i18n import translate
 from dongthap.qlvb.signing import api as signing
 from dongthap.qlvb.signing import errors
 from dongthap.qlvb.signing.pdfsign import sign_agency, sign_person, timestamper
-from dongthap.qlvb.signing.testpeers import TSA_POLICY
+from dongthap.qlvb_testing.testpeers import TSA_POLICY
 
 SECOND = dt.timedelta(seconds=1)
 TSA_CLOCK = dt.timedelta(minutes=-3)  # the TSA's clock differs from the server's
@@ -159,7 +159,7 @@ def test_bad_tsa_answer_is_a_timestamp_error(pdf_bytes, leader, peers, route, er
 @pytest.fixture(scope="session")
 def demo_peers(demo_pki):
     """A TSA (and OCSP responder) of the demo PKI, which the demo site trusts, on a free port."""
-    from dongthap.qlvb.signing.testpeers import PeerServer
+    from dongthap.qlvb_testing.testpeers import PeerServer
 
     server = PeerServer(demo_pki.directory).start().attach(demo_pki)
     yield server

@@ -28,10 +28,12 @@ class QlvbLayer(PloneSandboxLayer):
         import plone.restapi
         import plonetheme.barceloneta
         import dongthap.qlvb
+        import dongthap.qlvb_testing
 
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=plonetheme.barceloneta)
         self.loadZCML(package=dongthap.qlvb)
+        self.loadZCML(package=dongthap.qlvb_testing)  # test-only views (never in production)
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "plonetheme.barceloneta:default")

@@ -3,8 +3,9 @@
 This module is the one scanning service used by every path through which a
 file enters the system (forms, REST uploads, delivery, the exchange inbox,
 imports).  It has no Plone/Zope dependency: it speaks the clamd protocol
-(``zINSTREAM``, ``zPING``, ``zVERSION``) over a unix or TCP socket itself, so
-that every failure can be classified precisely.
+(``INSTREAM``, ``PING``, ``VERSION``) over a unix or TCP socket through the
+``clamd`` package, wrapped (see "Protocol" below) so that every failure is
+classified precisely.
 
 Policy: **fail closed**.  A file is accepted only when clamd has answered
 ``OK`` for the complete content.  Everything else - clamd unreachable, a
@@ -41,9 +42,9 @@ import io
 import logging
 import os
 import socket
-import struct
 import tempfile
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,6 +52,11 @@ from typing import BinaryIO
 
 from dongthap.qlvb.errors import interpolate as _interpolate  # English text (str(exc), logs)
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.settings import boolean, size
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # clamd 1.0.2 asks the deprecated pkg_resources its version
+    import clamd
 
 logger = logging.getLogger("dongthap.qlvb.antivirus")
 
@@ -141,10 +147,10 @@ class ScannerConfig:
             ("address", str),
             ("timeout", float),
             ("connect_timeout", float),
-            ("max_stream_size", _parse_size),
-            ("chunk_size", _parse_size),
-            ("enabled", _parse_bool),
-            ("degraded", _parse_bool),
+            ("max_stream_size", size),
+            ("chunk_size", size),
+            ("enabled", boolean),
+            ("degraded", boolean),
         ):
             raw = values.get(prefix + name)
             if raw is not None and str(raw).strip() != "":
@@ -159,23 +165,6 @@ def _split_tcp(address: str) -> tuple:
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"invalid clamd address {address!r} (want tcp://host:port)")
     return host.strip("[]"), int(port)
-
-
-def _parse_size(text: str) -> int:
-    text = text.strip().upper()
-    for suffix, factor in (("M", MB), ("K", 1024)):
-        if text.endswith(suffix):
-            return int(text[:-1]) * factor
-    return int(text)
-
-
-def _parse_bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"not a boolean: {text!r}")
 
 
 @dataclass(frozen=True)
@@ -317,36 +306,40 @@ def not_scanned_message(result: ScanResult):
 
 
 # --------------------------------------------------------------------------
-# Protocol
+# Protocol: the ``clamd`` package, bounded by deadlines
+#
+# ``clamd`` (PyPI) frames the commands (``nINSTREAM``/``nPING``/``nVERSION``),
+# streams the INSTREAM chunks, parses the verdict line and raises
+# ``BufferTooLongError`` for clamd's "INSTREAM size limit exceeded" reply.
+# What it lacks is added here, around it: a connect timeout and one overall
+# deadline per conversation, complete sends (it calls ``socket.send`` once per
+# chunk), our chunk size, replies ended by NUL as well as by a newline, the
+# reply clamd sends just before it resets a stream that is too long.
+
+#: The reply clamd gives to a stream longer than its StreamMaxLength (as ``clamd`` spells it).
+_SIZE_LIMIT_REPLY = "INSTREAM size limit exceeded. ERROR"
 
 
 class _Timeout(Exception):
     """The overall deadline of a clamd conversation has passed."""
 
 
-class _Connection:
-    """One clamd conversation with an overall deadline."""
+class _ConnectTimeout(_Timeout):
+    """The connection to clamd was not established in time."""
 
-    def __init__(self, config: ScannerConfig, timeout: float | None = None) -> None:
-        self.config = config
-        self.deadline = time.monotonic() + (timeout or config.timeout)
-        self.sock: socket.socket | None = None
 
-    def connect(self) -> None:
-        """Open the socket; OSError here means *unreachable*."""
-        cfg = self.config
-        wait = min(cfg.connect_timeout, self._remaining())
-        if cfg.is_tcp:
-            self.sock = socket.create_connection(cfg.tcp_address, timeout=wait)
-        else:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.settimeout(wait)
-                sock.connect(cfg.address)
-            except BaseException:
-                sock.close()
-                raise
-            self.sock = sock
+class _DeadlineSocket:
+    """The socket ``clamd`` talks through: every operation within the deadline.
+
+    ``send`` sends all of its data (``clamd`` assumes one ``send`` does);
+    when clamd resets the connection mid-stream, what it said just before is
+    kept in ``late_reply``.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self.late_reply = b""
 
     def _remaining(self) -> float:
         remaining = self.deadline - time.monotonic()
@@ -354,8 +347,7 @@ class _Connection:
             raise _Timeout()
         return remaining
 
-    def send(self, data: bytes) -> None:
-        """Send all of *data* within the deadline."""
+    def send(self, data: bytes) -> int:
         view = memoryview(data)
         while view:
             self.sock.settimeout(self._remaining())
@@ -363,12 +355,24 @@ class _Connection:
                 sent = self.sock.send(view)
             except TimeoutError as exc:
                 raise _Timeout() from exc
+            except OSError:
+                self.late_reply = self._read_late_reply()
+                raise
             view = view[sent:]
+        return len(data)
+
+    def _read_late_reply(self) -> bytes:
+        """Best effort: what clamd sent before resetting the connection."""
+        try:
+            self.sock.settimeout(0.2)
+            return self.sock.recv(4096)
+        except OSError:
+            return b""
 
     def read_reply(self, limit: int = 4096) -> bytes:
-        """Read a NUL-terminated reply (or until EOF) within the deadline."""
+        """One reply, ended by NUL (``z`` commands) or newline (``n``), or EOF."""
         buf = b""
-        while b"\0" not in buf and len(buf) < limit:
+        while not (b"\0" in buf or b"\n" in buf) and len(buf) < limit:
             self.sock.settimeout(self._remaining())
             try:
                 chunk = self.sock.recv(limit)
@@ -377,103 +381,152 @@ class _Connection:
             if not chunk:
                 break
             buf += chunk
-        return buf.split(b"\0", 1)[0]
+        return buf
 
     def close(self) -> None:
-        """Close the socket (ignoring errors)."""
-        if self.sock is not None:
-            try:
-                self.sock.close()
-            except OSError:
-                pass
-            self.sock = None
+        try:
+            self.sock.close()
+        except OSError:
+            pass
 
 
-def _command(
-    config: ScannerConfig, command: bytes, timeout: float | None = None
-) -> bytes:
-    """Send one ``z``-command and return clamd's reply (raises OSError/_Timeout)."""
-    conn = _Connection(config, timeout)
-    try:
-        conn.connect()
-        conn.send(b"z" + command + b"\0")
-        return conn.read_reply()
-    finally:
-        conn.close()
+def _reply_text(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", errors="replace").strip()
 
 
-def _parse_verdict(reply: bytes):
-    """Map an INSTREAM reply to ``(status, signature, reason, detail)``."""
-    text = reply.decode("utf-8", errors="replace").strip()
-    if text.startswith("stream:"):
-        text = text[len("stream:") :].strip()
-    if text == "OK":
+class _DeadlineClient:
+    """Mixin for ``clamd``'s socket classes: connect with a timeout, read within the deadline."""
+
+    connect_timeout = 5.0
+    conversation_timeout = 60.0
+    last_reply = ""
+    late_reply = b""
+
+    def _connect(self, wait: float) -> socket.socket:
+        raise NotImplementedError
+
+    def _init_socket(self) -> None:
+        wait = min(self.connect_timeout, self.conversation_timeout)
+        deadline = time.monotonic() + self.conversation_timeout
+        try:
+            sock = self._connect(wait)
+        except TimeoutError as exc:
+            raise _ConnectTimeout("connect timed out") from exc
+        except OSError as exc:
+            raise clamd.ConnectionError(self._error_message(exc)) from exc
+        self.clamd_socket = _DeadlineSocket(sock, deadline)
+
+    def _close_socket(self) -> None:
+        # ``clamd`` closes in a ``finally`` that also runs when connecting failed
+        sock = self.__dict__.pop("clamd_socket", None)
+        if sock is not None:
+            self.late_reply = sock.late_reply
+            sock.close()
+
+    def _recv_response(self) -> str:
+        self.last_reply = _reply_text(self.clamd_socket.read_reply())
+        return self.last_reply
+
+
+class _UnixClient(_DeadlineClient, clamd.ClamdUnixSocket):
+    def _connect(self, wait: float) -> socket.socket:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(wait)
+            sock.connect(self.unix_socket)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+
+class _TcpClient(_DeadlineClient, clamd.ClamdNetworkSocket):
+    def _connect(self, wait: float) -> socket.socket:
+        return socket.create_connection((self.host, self.port), timeout=wait)
+
+
+def _client(config: ScannerConfig, timeout: float | None = None) -> _DeadlineClient:
+    """A ``clamd`` client for *config* whose conversations last at most *timeout* seconds."""
+    if config.is_tcp:
+        host, port = config.tcp_address
+        client = _TcpClient(host, port)
+    else:
+        client = _UnixClient(config.address)
+    client.conversation_timeout = timeout or config.timeout
+    client.connect_timeout = config.connect_timeout
+    return client
+
+
+class _ChunkReader:
+    """The chunks as the file object ``clamd``'s ``instream`` reads.
+
+    It asks for 1 KiB at a time; it gets one of our chunks (``chunk_size``):
+    each INSTREAM frame carries the real length.
+    """
+
+    def __init__(self, chunks, hasher) -> None:
+        self._chunks = iter(chunks)
+        self._hasher = hasher
+
+    def read(self, _size: int = -1) -> bytes:
+        chunk = next(self._chunks, b"")
+        if chunk:
+            self._hasher.update(chunk)
+        return chunk
+
+
+def _verdict(status: str, signature: str | None, text: str) -> tuple:
+    """Map a parsed INSTREAM reply to ``(status, signature, reason, detail)``."""
+    if status == "OK":
         return CLEAN, None, None, ""
-    if text.endswith(" FOUND"):
-        signature = text[: -len(" FOUND")].strip()
+    if status == "FOUND":
+        signature = (signature or "").strip()
         if signature.startswith(_LIMIT_SIGNATURE_PREFIX):
             return NOT_SCANNED, None, OVERSIZE, f"clamd limit: {signature}"
         return INFECTED, signature or "unknown", None, ""
-    if "size limit exceeded" in text.lower():
-        return NOT_SCANNED, None, OVERSIZE, f"clamd: {text}"
     return NOT_SCANNED, None, ERROR, f"clamd replied {text[:200]!r}"
+
+
+def _verdict_of_text(client: _DeadlineClient, text: str) -> tuple:
+    """The verdict of a reply line read outside ``instream`` (clamd's own parsing)."""
+    if text == _SIZE_LIMIT_REPLY or "size limit exceeded" in text.lower():
+        return NOT_SCANNED, None, OVERSIZE, f"clamd: {text}"
+    try:
+        _path, signature, status = client._parse_response(text)
+    except clamd.ResponseError:
+        return NOT_SCANNED, None, ERROR, f"clamd replied {text[:200]!r}"
+    return _verdict(status, signature, text)
 
 
 def _instream(config: ScannerConfig, chunks, hasher) -> tuple:
     """Stream *chunks* to clamd; return ``(status, signature, reason, detail)``."""
-    conn = _Connection(config)
+    client = _client(config)
     try:
-        try:
-            conn.connect()
-        except _Timeout:
-            return NOT_SCANNED, None, TIMEOUT, "connect: deadline passed"
-        except TimeoutError:
-            return NOT_SCANNED, None, TIMEOUT, "connect timed out"
-        except OSError as exc:
-            return NOT_SCANNED, None, UNREACHABLE, f"{type(exc).__name__}: {exc}"
-        try:
-            conn.send(b"zINSTREAM\0")
-            for chunk in chunks:
-                hasher.update(chunk)
-                conn.send(struct.pack("!L", len(chunk)) + chunk)
-            conn.send(struct.pack("!L", 0))
-            reply = conn.read_reply()
-        except _Timeout:
-            return (
-                NOT_SCANNED,
-                None,
-                TIMEOUT,
-                f"no verdict within {config.timeout:.1f}s",
-            )
-        except OSError as exc:
-            # clamd resets the connection when a stream exceeds its
-            # StreamMaxLength; it may have said why just before.
-            detail = f"{type(exc).__name__}: {exc}"
-            late = _read_late_reply(conn)
-            if late:
-                status, signature, reason, more = _parse_verdict(late)
-                if status == NOT_SCANNED:
-                    return status, signature, reason, f"{more}; {detail}"
-            return NOT_SCANNED, None, ERROR, detail
-        if not reply:
-            return (
-                NOT_SCANNED,
-                None,
-                ERROR,
-                "clamd closed the connection without a verdict",
-            )
-        return _parse_verdict(reply)
-    finally:
-        conn.close()
-
-
-def _read_late_reply(conn: _Connection) -> bytes:
-    """Best effort: read what clamd sent before resetting the connection."""
-    try:
-        conn.sock.settimeout(0.2)
-        return conn.sock.recv(4096).split(b"\0", 1)[0]
-    except (OSError, AttributeError):
-        return b""
+        reply = client.instream(_ChunkReader(chunks, hasher))
+    except _ConnectTimeout:
+        return NOT_SCANNED, None, TIMEOUT, "connect timed out"
+    except _Timeout:
+        return NOT_SCANNED, None, TIMEOUT, f"no verdict within {config.timeout:.1f}s"
+    except clamd.BufferTooLongError as exc:
+        return NOT_SCANNED, None, OVERSIZE, f"clamd: {exc}"
+    except clamd.ConnectionError as exc:  # only raised while connecting (replies are ours)
+        return NOT_SCANNED, None, UNREACHABLE, str(exc)
+    except clamd.ResponseError:
+        return NOT_SCANNED, None, ERROR, f"clamd replied {client.last_reply[:200]!r}"
+    except OSError as exc:
+        # clamd resets the connection when a stream exceeds its
+        # StreamMaxLength; it may have said why just before.
+        detail = f"{type(exc).__name__}: {exc}"
+        late = _reply_text(client.late_reply)
+        if late:
+            status, signature, reason, more = _verdict_of_text(client, late)
+            if status == NOT_SCANNED:
+                return status, signature, reason, f"{more}; {detail}"
+        return NOT_SCANNED, None, ERROR, detail
+    if not reply:
+        return NOT_SCANNED, None, ERROR, "clamd closed the connection without a verdict"
+    ((status, signature),) = reply.values()
+    return _verdict(status, signature, client.last_reply)
 
 
 # --------------------------------------------------------------------------
@@ -500,6 +553,29 @@ def _chunks_of(view: memoryview, size: int):
         yield view[start : start + size].tobytes()
 
 
+def _not_sent(config: ScannerConfig, filename: str, size: int, sha256, started: float):
+    """The result when nothing may go to clamd (scanning disabled, larger than the limit), else None."""
+    if not config.enabled:
+        return _result(NOT_SCANNED, filename, size, sha256, reason=DISABLED,
+                       detail="scanning disabled", started=started)
+    if size > config.max_stream_size:
+        return _result(NOT_SCANNED, filename, size, sha256, reason=OVERSIZE,
+                       detail=f"{size} bytes > max_stream_size {config.max_stream_size}", started=started)
+    return None
+
+
+def _scan_chunks(config: ScannerConfig, chunks, hasher, filename: str) -> tuple:
+    """:func:`_instream`, with every unexpected failure turned into a ``not_scanned`` outcome."""
+    try:
+        return _instream(config, chunks, hasher)
+    except _Oversize:
+        # The object grew while being read: never send past the limit.
+        return NOT_SCANNED, None, OVERSIZE, "stream grew beyond max_stream_size"
+    except Exception as exc:
+        logger.exception("antivirus: unexpected error scanning %r", filename)
+        return NOT_SCANNED, None, ERROR, repr(exc)
+
+
 def scan_bytes(data: bytes, filename: str, config: ScannerConfig) -> ScanResult:
     """Scan *data* (the whole file content) with clamd.
 
@@ -509,43 +585,13 @@ def scan_bytes(data: bytes, filename: str, config: ScannerConfig) -> ScanResult:
     started = time.monotonic()
     view = memoryview(data).cast("B")
     size = len(view)
-    if not config.enabled:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            hashlib.sha256(view).hexdigest(),
-            reason=DISABLED,
-            detail="scanning disabled",
-            started=started,
-        )
-    if size > config.max_stream_size:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            hashlib.sha256(view).hexdigest(),
-            reason=OVERSIZE,
-            detail=f"{size} bytes > max_stream_size {config.max_stream_size}",
-            started=started,
-        )
-    try:
-        status, signature, reason, detail = _instream(
-            config, _chunks_of(view, config.chunk_size), _NoHash()
-        )
-    except Exception as exc:
-        logger.exception("antivirus: unexpected error scanning %r", filename)
-        status, signature, reason, detail = NOT_SCANNED, None, ERROR, repr(exc)
-    return _result(
-        status,
-        filename,
-        size,
-        hashlib.sha256(view).hexdigest(),
-        signature,
-        reason,
-        detail,
-        started,
-    )
+    sha256 = hashlib.sha256(view).hexdigest()
+    refused = _not_sent(config, filename, size, sha256, started)
+    if refused is not None:
+        return refused
+    status, signature, reason, detail = _scan_chunks(
+        config, _chunks_of(view, config.chunk_size), _NoHash(), filename)
+    return _result(status, filename, size, sha256, signature, reason, detail, started)
 
 
 def _stream_size(fileobj: BinaryIO) -> int | None:
@@ -608,26 +654,9 @@ def _scan_sized(
     source, size: int, filename: str, config: ScannerConfig, started: float
 ):
     """Scan *source* whose remaining length is *size* (checked before sending)."""
-    if not config.enabled:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            None,
-            reason=DISABLED,
-            detail="scanning disabled",
-            started=started,
-        )
-    if size > config.max_stream_size:
-        return _result(
-            NOT_SCANNED,
-            filename,
-            size,
-            None,
-            reason=OVERSIZE,
-            detail=f"{size} bytes > max_stream_size {config.max_stream_size}",
-            started=started,
-        )
+    refused = _not_sent(config, filename, size, None, started)
+    if refused is not None:
+        return refused
     hasher = hashlib.sha256()
     counted = [0]
 
@@ -641,19 +670,7 @@ def _scan_sized(
                 raise _Oversize()
             yield bytes(chunk)
 
-    try:
-        status, signature, reason, detail = _instream(config, chunks(), hasher)
-    except _Oversize:
-        # The object grew while being read: never send past the limit.
-        status, signature, reason, detail = (
-            NOT_SCANNED,
-            None,
-            OVERSIZE,
-            "stream grew beyond max_stream_size",
-        )
-    except Exception as exc:
-        logger.exception("antivirus: unexpected error scanning %r", filename)
-        status, signature, reason, detail = NOT_SCANNED, None, ERROR, repr(exc)
+    status, signature, reason, detail = _scan_chunks(config, chunks(), hasher, filename)
     complete = status != NOT_SCANNED or (counted[0] == size and reason != OVERSIZE)
     return _result(
         status,
@@ -767,20 +784,16 @@ def parse_version(text: str) -> ClamdVersion:
 def ping(config: ScannerConfig, timeout: float | None = None) -> bool:
     """True when clamd answers ``PONG`` (never raises)."""
     try:
-        return (
-            _command(config, b"PING", timeout or config.connect_timeout).strip()
-            == b"PONG"
-        )
-    except (OSError, _Timeout):
+        return _client(config, timeout or config.connect_timeout).ping() == "PONG"
+    except (clamd.ClamdError, OSError, _Timeout):
         return False
 
 
 def version(config: ScannerConfig, timeout: float | None = None) -> ClamdVersion | None:
     """clamd's engine version and signature DB version/date; None if unreachable."""
     try:
-        reply = _command(config, b"VERSION", timeout or config.connect_timeout)
-        return parse_version(reply.decode("utf-8", errors="replace"))
-    except (OSError, _Timeout, ValueError):
+        return parse_version(_client(config, timeout or config.connect_timeout).version())
+    except (clamd.ClamdError, OSError, _Timeout, ValueError):
         return None
 
 

@@ -3,19 +3,9 @@
 The control panel "Quét virus" edits the records of :class:`IAntivirusSettings`
 (prefix ``dongthap.qlvb.antivirus``).  Environment variables of the Zope
 process win over the registry, so that ``make start`` and the test suite can
-point the site at their private clamd without touching the database:
-
-``QLVB_CLAMD``
-    clamd address: ``unix:///path/to/clamd.sock``, ``/path/to/clamd.sock`` or
-    ``tcp://127.0.0.1:3311``.
-``QLVB_CLAMD_TIMEOUT``
-    seconds for one scan (e.g. ``30``).
-``QLVB_CLAMD_MAX_SIZE``
-    largest stream sent to clamd, bytes or with ``K``/``M`` suffix (``50M``);
-    keep it below clamd's ``StreamMaxLength``.
-``QLVB_CLAMD_ENABLED``
-    ``0``/``false`` switches scanning off (every upload is then recorded as an
-    incident "accepted without scan" - meant for developer machines only).
+point the site at their private clamd without touching the database
+(``QLVB_CLAMD``, ``QLVB_CLAMD_TIMEOUT``, ``QLVB_CLAMD_MAX_SIZE``,
+``QLVB_CLAMD_ENABLED``: see :data:`SETTINGS` and ``docs/settings.md``).
 
 Degraded mode is deliberately *not* settable from the environment: it is
 switched in the control panel (or the registry), and every switch is logged
@@ -25,10 +15,10 @@ and recorded as an incident with who and when.
 from __future__ import annotations
 
 import logging
-import os
 
-from dongthap.qlvb.antivirus.scanner import MB, ScannerConfig, _parse_bool, _parse_size
+from dongthap.qlvb.antivirus.scanner import MB, ScannerConfig
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.settings import Setting, SettingsGroup, boolean, positive_number, size
 from zope import schema
 from zope.interface import Interface
 
@@ -121,30 +111,24 @@ class IAntivirusSettings(Interface):
     )
 
 
+SETTINGS = SettingsGroup("Antivirus", interface=IAntivirusSettings, prefix=PREFIX, settings=(
+    Setting(ENV_ADDRESS, record="clamd_address",
+            shown_default="`unix://…/var/clamd/clamd.sock` (set by `make`)",
+            doc="clamd address, `unix:///path`, `/path` or `tcp://host:port`; overrides the "
+                "\"Quét virus\" control panel."),
+    Setting(ENV_TIMEOUT, record="timeout", parse=positive_number, doc="Time limit of one scan (seconds)."),
+    Setting(ENV_MAX_SIZE, record="max_size_mb", parse=size, shown_default="`50` MB (control panel)",
+            doc="Largest file scanned, bytes or with `K`/`M` (`50M`); keep it below clamd's "
+                "`StreamMaxLength`; larger files are refused."),
+    Setting(ENV_ENABLED, record="enabled", parse=boolean,
+            doc="`0` stores files **without** a scan, logged as incidents — for emergencies only; degraded "
+                "mode is switched in the control panel, never from the environment."),
+))
+
+
 def _registry_settings():
     """The registry proxy, or None outside a site / before the profile ran."""
-    try:
-        from plone.registry.interfaces import IRegistry
-        from zope.component import queryUtility
-
-        registry = queryUtility(IRegistry)
-        if registry is None:
-            return None
-        return registry.forInterface(IAntivirusSettings, prefix=PREFIX, check=False)
-    except Exception:  # records missing (old site): defaults + environment
-        logger.debug("antivirus registry records not available", exc_info=True)
-        return None
-
-
-def _value(settings, name):
-    field = IAntivirusSettings[name]
-    if settings is None:
-        return field.default
-    try:
-        value = getattr(settings, name)
-    except (KeyError, AttributeError):
-        return field.default
-    return field.default if value is None else value
+    return SETTINGS.proxy()
 
 
 def normalize_address(address: str) -> str:
@@ -156,25 +140,17 @@ def normalize_address(address: str) -> str:
 
 
 def settings_values() -> dict:
-    """Effective settings (registry, then environment) and where each came from."""
-    settings = _registry_settings()
-    values = {name: _value(settings, name) for name in IAntivirusSettings.names()}
-    sources = dict.fromkeys(values, "registry" if settings is not None else "default")
-    env = os.environ
-    if env.get(ENV_ADDRESS, "").strip():
-        values["clamd_address"] = env[ENV_ADDRESS].strip()
-        sources["clamd_address"] = ENV_ADDRESS
-    if env.get(ENV_TIMEOUT, "").strip():
-        values["timeout"] = float(env[ENV_TIMEOUT])
-        sources["timeout"] = ENV_TIMEOUT
-    max_bytes = int(values["max_size_mb"]) * MB
-    if env.get(ENV_MAX_SIZE, "").strip():
-        max_bytes = _parse_size(env[ENV_MAX_SIZE])
-        sources["max_size_mb"] = ENV_MAX_SIZE
-    values["max_stream_size"] = max_bytes
-    if env.get(ENV_ENABLED, "").strip():
-        values["enabled"] = _parse_bool(env[ENV_ENABLED])
-        sources["enabled"] = ENV_ENABLED
+    """Effective settings (registry, then environment) and where each came from.
+
+    :raises SettingError: an environment variable holds a value that is not valid.
+    """
+    proxy = _registry_settings()
+    values, sources = SETTINGS.read(proxy)
+    if sources["max_size_mb"] == ENV_MAX_SIZE:  # the variable gives bytes, the record MB
+        values["max_stream_size"] = values["max_size_mb"]
+        values["max_size_mb"] = SETTINGS.registry_values(proxy)["max_size_mb"]
+    else:
+        values["max_stream_size"] = int(values["max_size_mb"]) * MB
     values["sources"] = sources
     return values
 

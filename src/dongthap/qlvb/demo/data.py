@@ -171,7 +171,8 @@ def _seed_v1():
                 # The one demo head and specialist of an agency work in all its departments.
                 in_depts = dept_ids if role in (R.DEPARTMENT_HEAD, R.SPECIALIST) else None
                 agencies.assign(agency=agency, username=username, roles=[role], departments=in_depts)
-        from dongthap.qlvb.signing import demo as signing_demo  # test keys, trusted test root
+        # test keys and trusted test root: the demo's only use of the testing package
+        from dongthap.qlvb_testing import signing_demo
         signing_demo.install()
     logger.info("demo data in place: %d agencies", len(AGENCIES))
     from dongthap.qlvb.demo import incoming as demo_incoming

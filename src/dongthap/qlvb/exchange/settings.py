@@ -4,12 +4,8 @@ Registry records (prefix ``dongthap.qlvb.exchange``) hold everything except
 the axis secret: the secret is read from an environment variable (default
 ``QLVB_AXIS_SECRET``) or from a file outside the ZODB; it is never stored in
 the database, never shown and never logged.  Environment variables of the
-process win over the registry (as for the antivirus):
-
-``QLVB_EXCHANGE_TRANSPORT`` (``none``/``axis``/``directory``), ``QLVB_AXIS_URL``,
-``QLVB_AXIS_SYSTEM_ID``, ``QLVB_AXIS_SECRET`` (or the variable named in the
-settings), ``QLVB_AXIS_SECRET_FILE``, ``QLVB_EXCHANGE_DIR`` (base folder of
-the directory transport: ``outbox/``, ``inbox/``, ``done/``).
+process win over the registry: :data:`SETTINGS` declares them (table in
+``docs/settings.md``).
 """
 
 from __future__ import annotations
@@ -20,6 +16,7 @@ import os
 from pathlib import Path
 
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.settings import Setting, SettingError, SettingsGroup, positive_int
 from zope import schema
 from zope.interface import Interface
 
@@ -34,16 +31,6 @@ ENV_SYSTEM = "QLVB_AXIS_SYSTEM_ID"
 ENV_SECRET_FILE = "QLVB_AXIS_SECRET_FILE"
 ENV_DIR = "QLVB_EXCHANGE_DIR"
 DEFAULT_SECRET_ENV = "QLVB_AXIS_SECRET"
-#: environment variables overriding the wire details of the axis (docs/exchange-axis.md)
-ENV_WIRE = (
-    ("QLVB_AXIS_PATHS", "axis_paths"),
-    ("QLVB_AXIS_HEADERS", "axis_headers"),
-    ("QLVB_AXIS_STRING_TO_SIGN", "axis_string_to_sign"),
-    ("QLVB_AXIS_SIGNATURE_ENCODING", "axis_signature_encoding"),
-    ("QLVB_AXIS_EXTRA_HEADERS", "axis_extra_headers"),
-    ("QLVB_AXIS_TIMEOUT", "axis_timeout"),
-    ("QLVB_AXIS_MAX_RESPONSE_MB", "axis_max_response_mb"),
-)
 
 
 class IExchangeSettings(Interface):
@@ -171,35 +158,48 @@ class IExchangeSettings(Interface):
     )
 
 
-def _registry():
-    try:
-        from plone.registry.interfaces import IRegistry
-        from zope.component import queryUtility
-
-        registry = queryUtility(IRegistry)
-        return registry.forInterface(IExchangeSettings, prefix=PREFIX, check=False) if registry else None
-    except Exception:  # noqa: BLE001 - records missing: defaults + environment
-        return None
+_WIRE_DOC = "Wire detail of the axis API (a guess until the axis operator confirms it; " \
+            "docs/exchange-axis.md): "
+SETTINGS = SettingsGroup("Exchange", interface=IExchangeSettings, prefix=PREFIX, settings=(
+    Setting(ENV_TRANSPORT, record="transport",
+            doc="`axis` (national axis HTTP API), `directory` (drop folders under `QLVB_EXCHANGE_DIR`) "
+                "or `none`."),
+    Setting(ENV_URL, record="axis_url", doc="Address of the axis API."),
+    Setting(ENV_SYSTEM, record="axis_system_id", doc="This system's id on the axis."),
+    Setting(DEFAULT_SECRET_ENV, default="", shown_default="(none)",
+            doc="The axis secret (or the variable named in the control panel); never stored in the "
+                "database, never shown, never logged."),
+    Setting(ENV_SECRET_FILE, record="axis_secret_file",
+            doc="File holding the axis secret (outside the database)."),
+    Setting(ENV_DIR, record="directory_path",
+            doc="Base folder of the directory transport (`outbox/`, `inbox/`, `done/`)."),
+    *(Setting(env, record=name, doc=_WIRE_DOC + doc) for env, name, doc in (
+        ("QLVB_AXIS_PATHS", "axis_paths", "operation paths (JSON)."),
+        ("QLVB_AXIS_HEADERS", "axis_headers", "names of the authentication headers (JSON)."),
+        ("QLVB_AXIS_STRING_TO_SIGN", "axis_string_to_sign", "template of the signed text."),
+        ("QLVB_AXIS_SIGNATURE_ENCODING", "axis_signature_encoding", "`hex` or `base64`."),
+        ("QLVB_AXIS_EXTRA_HEADERS", "axis_extra_headers", "additional request headers (JSON)."),
+        ("QLVB_AXIS_TIMEOUT", "axis_timeout", "time limit of one request (seconds)."),
+        ("QLVB_AXIS_MAX_RESPONSE_MB", "axis_max_response_mb", "largest answer read (MiB)."),
+    )),
+    Setting("QLVB_EXCHANGE_MAX_PACKAGE_MB", parse=positive_int, default=40,
+            doc="The one size limit of a received edXML package (the XML as received, attachments in "
+                "base64, i.e. about 30 MiB of files for 40): `@edxml-import` answers 413 naming the limit, "
+                "the inbox refuses larger packages from the axis with status 02. A value that is not a "
+                "whole number above 0 is logged and the default used."),
+    Setting("QLVB_EXCHANGE_TOKEN_FILE", default="", shown_default="`<var>/exchange-worker.token`",
+            doc="Token file shared by the web process and the exchange worker (tick mode)."),
+))
+_registry = SETTINGS.proxy
 
 
 def values() -> dict:
-    """Effective settings (registry, then environment); never contains the secret."""
-    proxy = _registry()
-    out = {}
-    for name in IExchangeSettings.names():
-        default = IExchangeSettings[name].default
-        try:
-            value = getattr(proxy, name) if proxy is not None else default
-        except (KeyError, AttributeError):
-            value = default
-        out[name] = default if value is None else value
-    env = os.environ
-    for key, name in ((ENV_TRANSPORT, "transport"), (ENV_URL, "axis_url"),
-                      (ENV_SYSTEM, "axis_system_id"), (ENV_SECRET_FILE, "axis_secret_file"),
-                      (ENV_DIR, "directory_path"), *ENV_WIRE):
-        if env.get(key, "").strip():
-            out[name] = env[key].strip()
-    return out
+    """Effective settings (registry, then environment); never contains the secret.
+
+    Values from the environment are text: the transport reads them as it
+    reads the control panel's (JSON, templates, numbers, with their fallbacks).
+    """
+    return SETTINGS.read(_registry())[0]
 
 
 def read_secret(config: dict | None = None) -> str:
@@ -252,7 +252,7 @@ def get_transport(config: dict | None = None):
 
 
 ENV_MAX_PACKAGE = "QLVB_EXCHANGE_MAX_PACKAGE_MB"
-DEFAULT_MAX_PACKAGE_MB = 40
+DEFAULT_MAX_PACKAGE_MB = SETTINGS[ENV_MAX_PACKAGE].default
 
 
 def max_package_mb() -> int:
@@ -262,14 +262,11 @@ def max_package_mb() -> int:
     about 4/3 of the files' size): ``@edxml-import`` answers 413 above it and
     the inbox refuses larger packages from the axis with the same limit.
     """
-    raw = (os.environ.get(ENV_MAX_PACKAGE) or "").strip()
     try:
-        value = int(raw) if raw else DEFAULT_MAX_PACKAGE_MB
-    except ValueError:
-        logger.warning("exchange: %s=%r is not a whole number of MiB; using %s", ENV_MAX_PACKAGE, raw,
-                       DEFAULT_MAX_PACKAGE_MB)
-        value = DEFAULT_MAX_PACKAGE_MB
-    return value if value > 0 else DEFAULT_MAX_PACKAGE_MB
+        return SETTINGS.value(ENV_MAX_PACKAGE)
+    except SettingError as exc:
+        logger.warning("exchange: %s; using %s", exc, DEFAULT_MAX_PACKAGE_MB)
+        return DEFAULT_MAX_PACKAGE_MB
 
 
 def max_package_size() -> int:

@@ -106,7 +106,7 @@ def _reverify_batch() -> int:
 
 # -- the token of the tick mode ------------------------------------------------
 def token_path() -> Path:
-    explicit = os.environ.get("QLVB_EXCHANGE_TOKEN_FILE", "").strip()
+    explicit = settings.SETTINGS.value("QLVB_EXCHANGE_TOKEN_FILE")
     if explicit:
         return Path(explicit)
     from App.config import getConfiguration

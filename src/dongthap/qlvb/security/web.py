@@ -19,11 +19,10 @@
 """
 
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.settings import Setting, SettingsGroup
 from plone.rest.interfaces import IAPIRequest
 from zExceptions import Forbidden
 from zope.i18n import translate
-
-import os
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -47,9 +46,21 @@ DEFAULT_CSP = "; ".join((
 ))
 
 
+SETTINGS = SettingsGroup("Web security", settings=(
+    Setting("QLVB_CSP", default="", shown_default="baseline policy",
+            doc="The `Content-Security-Policy` sent with every answer (default: `default-src 'self'`, inline "
+                "scripts/styles and `eval` allowed for the Classic UI, `frame-ancestors 'self'`, "
+                "`object-src 'self'`, `base-uri`/`form-action 'self'`); `off` sends none. Every answer also "
+                "carries `X-Content-Type-Options: nosniff`."),
+    Setting("QLVB_SECURE_COOKIES", default="auto",
+            doc="`auto`: cookies (login, session) get the `Secure` flag when the request came over HTTPS "
+                "(`https` URL or `X-Forwarded-Proto: https` from the reverse proxy); `1` always; `0` never."),
+))
+
+
 def content_security_policy():
     """The policy sent with every answer, or None (``QLVB_CSP=off``)."""
-    value = os.environ.get("QLVB_CSP", "").strip()
+    value = SETTINGS.value("QLVB_CSP")
     if value.lower() in ("off", "0", "none"):
         return None
     return value or DEFAULT_CSP
@@ -122,7 +133,7 @@ class CsrfRefusedView:
 
 
 def served_over_https(request):
-    setting = os.environ.get("QLVB_SECURE_COOKIES", "auto").strip().lower()
+    setting = SETTINGS.value("QLVB_SECURE_COOKIES").lower()
     if setting in ("1", "true", "yes", "on"):
         return True
     if setting in ("0", "false", "no", "off"):

@@ -3,8 +3,6 @@
 Modules:
 
 * :mod:`.errors` – exception types with translatable messages;
-* :mod:`.testpki` – a throw-away PKI for tests and demo data;
-* :mod:`.testpeers` – its local HTTP peers: CRL files, OCSP responder, RFC 3161 TSA;
 * :mod:`.signers` – PKCS#12, PKCS#11 and two-step external signers;
 * :mod:`.stamps` – visible signature appearances (NĐ 30/2020 Phụ lục I);
 * :mod:`.pdfsign` – ``sign_person``, ``sign_agency``, ``sign_attachment``;
@@ -12,7 +10,8 @@ Modules:
 
 Nothing in this package imports Plone or Zope (except the tiny
 ``zope.i18nmessageid`` used for translatable messages), so the Plone
-integration simply calls these functions.
+integration simply calls these functions.  The test PKI, its local CRL/OCSP/TSA
+services and the demo's keys live outside production, in :mod:`dongthap.qlvb_testing`.
 """
 
 from .errors import SigningError

@@ -28,6 +28,7 @@ from zope import schema
 from zope.interface import Interface
 
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.settings import Setting, SettingsGroup
 
 from . import errors
 from .certs import CertificatePolicy, common_name, load_certificate
@@ -179,13 +180,28 @@ def remove_trusted(fp: str) -> bool:
 
 
 ENV_TSA_URL = "QLVB_TSA_URL"
+ENV_KEYS_DIR = "QLVB_KEYS_DIR"
+_KEY_FILES = "PKCS#12 file and its password, or PKCS#11 module, token, key label and PIN; "
+SETTINGS = SettingsGroup("Signing", interface=ISigningSettings, prefix=PREFIX, settings=(
+    Setting(ENV_TSA_URL, record="tsa_url", shown_default="control panel; `make start`: "
+                                                         "`http://127.0.0.1:8765/pki/tsa`",
+            doc="RFC 3161 time-stamping service put on every signature; when set and unreachable, nothing "
+                "is signed (clear error)."),
+    Setting(ENV_KEYS_DIR, default="", shown_default="`var/keys`",
+            doc="Where agency seals and server-held personal keys live (`<agency code>/seal.p12` + "
+                "`seal.pass`, `users/<userid>/person.*`); never in the ZODB."),
+    Setting("QLVB_SEAL_<K>_P12, _PASSWORD, _PASSWORD_FILE, _PKCS11_MODULE, _PKCS11_TOKEN, _PKCS11_KEY_LABEL, "
+            "_PIN, _PIN_FILE", pattern=True, shown_default="files in `QLVB_KEYS_DIR`",
+            doc="The seal of the agency with code `<K>` (dots as `_`, e.g. `000_00_14_H20`): "
+                + _KEY_FILES + "see `seal_signer`."),
+    Setting("QLVB_USER_<K>_P12, … (as for seals)", pattern=True, shown_default="files in `QLVB_KEYS_DIR`",
+            doc="A server-held personal key of user `<K>`: " + _KEY_FILES + "see `person_signer`."),
+))
 
 
 def tsa_url() -> str | None:
     """The RFC 3161 time-stamping service: ``$QLVB_TSA_URL`` when set, else the control panel."""
-    import os
-
-    return (os.environ.get(ENV_TSA_URL) or _get("tsa_url", "") or "").strip() or None
+    return (SETTINGS.value(ENV_TSA_URL) or "").strip() or None
 
 
 def revocation_policy() -> str:
@@ -234,7 +250,7 @@ def certificate_policy() -> CertificatePolicy:
 
 def keys_dir() -> Path:
     """``$QLVB_KEYS_DIR``, else ``<clienthome>/keys`` (``var/keys``)."""
-    env = os.environ.get("QLVB_KEYS_DIR")
+    env = SETTINGS.value(ENV_KEYS_DIR)
     if env:
         return Path(env)
     try:

@@ -20,8 +20,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from plone import api
 
-from . import settings as cfg
-from . import usercerts
+from dongthap.qlvb.signing import settings as cfg
+from dongthap.qlvb.signing import usercerts
+
 from .testpki import TEST_PASSWORD, ensure_test_pki, issue_identity
 
 logger = logging.getLogger("dongthap.qlvb.signing")

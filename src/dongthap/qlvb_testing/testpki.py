@@ -19,7 +19,7 @@ hierarchy with :mod:`cryptography`::
 
 Person certificates carry ``givenName``/``surname`` and a ``title``;
 organisation certificates carry ``CN == O`` and no personal name – the
-default classifier of :mod:`.verify` relies on exactly that.  Every
+default classifier of :mod:`dongthap.qlvb.signing.verify` relies on exactly that.  Every
 end-entity certificate is written as PEM (cert + unencrypted key) and as
 PKCS#12 protected by :data:`TEST_PASSWORD`.  The CRL of the intermediate is
 written to ``intermediate.crl`` (DER); certificates point to it through a

@@ -29,7 +29,7 @@ Tests start it on a free port first and create the PKI for its URL::
 
 For a demo instance (the default ``crl_base_url`` of :mod:`.testpki`)::
 
-    python -m dongthap.qlvb.signing.testpeers --dir var/test-pki --port 8765 --base-path /pki
+    python -m dongthap.qlvb_testing.testpeers --dir var/test-pki --port 8765 --base-path /pki
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
 
-from .pdfsign import TimeStampResponse as TimeStampResp  # the token is optional there
+from dongthap.qlvb.signing.pdfsign import TimeStampResponse as TimeStampResp  # the token is optional there
 
 UTC = dt.UTC
 TSA_POLICY = "2.999.3161.1"
