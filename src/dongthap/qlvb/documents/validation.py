@@ -120,6 +120,49 @@ def _check_named(value, kinds, error):
     return True
 
 
+class NotAPdf(schema.ValidationError):
+    __doc__ = _(
+        "error_not_pdf",
+        default="The file is not a PDF document (its content does not start like a PDF).",
+    )
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def read_head(value, size=1024):
+    """The first ``size`` bytes of a named file without loading a whole blob."""
+    if value is None:
+        return b""
+    opener = getattr(value, "open", None)
+    if opener is not None:
+        try:
+            with opener() as handle:
+                return handle.read(size)
+        except (OSError, AttributeError, TypeError):
+            pass
+    data = getattr(value, "data", value)
+    return bytes(data[:size]) if data else b""
+
+
+def is_pdf(head):
+    """A PDF starts with ``%PDF-`` within its first 1024 bytes (ISO 32000)."""
+    return PDF_MAGIC in (head or b"")[:1024]
+
+
+def check_pdf(value):
+    """Constraint of PDF files: a PDF that a PDF reader opens (not only the magic), within the limit."""
+    if not is_pdf(read_head(value)):
+        raise NotAPdf()
+    return readable_pdf(value)
+
+
+def check_pdf_list(values):
+    for value in values or ():
+        check_pdf(value)
+    return True
+
+
 def readable_pdf(value):
     """Constraint of PDF file fields: opens in a PDF reader, within the upload limit."""
     return _check_named(value, ("pdf",), NotReadablePdf)
