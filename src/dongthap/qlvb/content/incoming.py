@@ -26,6 +26,7 @@ from dongthap.qlvb.documents.behaviors import fields_of
 from dongthap.qlvb.documents.behaviors import IDocumentFiles
 from dongthap.qlvb.documents.behaviors import IDocumentMetadata
 from dongthap.qlvb.documents.behaviors import IRegisterEntry
+from dongthap.qlvb.documents.behaviors import system_field
 from dongthap.qlvb.documents.storage import DocumentRegister
 from dongthap.qlvb.documents.validation import check_pdf  # noqa: F401 - kept for callers
 from dongthap.qlvb.documents.validation import check_pdf_list  # noqa: F401 - kept for callers
@@ -87,16 +88,8 @@ class IIncomingDocument(model.Schema):
         required=True,
         default="paper",
     )
-    arrival_number = schema.Int(
-        title=_("label_arrival_number", default="Arrival number (số đến)"),
-        required=False,
-        readonly=True,
-    )
-    arrival_date = schema.Datetime(
-        title=_("label_arrival_date", default="Arrival date (ngày đến)"),
-        required=False,
-        readonly=True,
-    )
+    arrival_number = system_field(schema.Int, _("label_arrival_number", default="Arrival number (số đến)"))
+    arrival_date = system_field(schema.Datetime, _("label_arrival_date", default="Arrival date (ngày đến)"))
 
 
 #: Every field of an incoming document (behaviors listed in the FTI, then its own schema).

@@ -25,6 +25,7 @@ from dongthap.qlvb.documents.behaviors import fields_of
 from dongthap.qlvb.documents.behaviors import IDraftDocumentFiles
 from dongthap.qlvb.documents.behaviors import IIssuedDocumentMetadata
 from dongthap.qlvb.documents.behaviors import IRegisterEntry
+from dongthap.qlvb.documents.behaviors import system_field
 from dongthap.qlvb.documents.storage import DocumentRegister
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
@@ -125,11 +126,7 @@ class IOutgoingDocument(model.Schema):
         title=_("label_replaces", default="Replaces (outgoing document)"),
         required=False,
     )
-    issued_at = schema.Datetime(
-        title=_("label_issued_at", default="Issue time"),
-        required=False,
-        readonly=True,
-    )
+    issued_at = system_field(schema.Datetime, _("label_issued_at", default="Issue time"))
 
 
 #: Every field of an outgoing document (behaviors listed in the FTI, then its own schema).

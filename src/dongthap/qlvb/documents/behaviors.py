@@ -48,9 +48,14 @@ def _document_type(default=None):
     )
 
 
+def system_field(kind, title):
+    """A field of type ``kind`` that the system sets: read-only, no form or PATCH sets it."""
+    return kind(title=title, required=False, readonly=True)
+
+
 def _system(field):
-    """A read-only copy of ``field`` (same title): the system sets it, no form or PATCH does."""
-    return type(field)(title=field.title, required=False, readonly=True)
+    """A read-only copy of ``field`` (same title)."""
+    return system_field(type(field), field.title)
 
 
 def _deadline(title):
@@ -175,15 +180,10 @@ class IRegisterEntry(model.Schema):
     """
 
     directives.omitted("register_number", "register_year", "register_date")
-    register_number = schema.Int(
-        title=_("label_register_number", default="Number in the register"),
-        required=False, readonly=True)
-    register_year = schema.Int(
-        title=_("label_register_year", default="Year of the register"),
-        required=False, readonly=True)
-    register_date = schema.Datetime(
-        title=_("label_register_date", default="Date of the register entry"),
-        required=False, readonly=True)
+    register_number = system_field(schema.Int, _("label_register_number", default="Number in the register"))
+    register_year = system_field(schema.Int, _("label_register_year", default="Year of the register"))
+    register_date = system_field(schema.Datetime,
+                                 _("label_register_date", default="Date of the register entry"))
 
 
 @provider(IFormFieldProvider)

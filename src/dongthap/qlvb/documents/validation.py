@@ -482,3 +482,31 @@ def uploads(name, field, values, **kwargs):
         else:
             good.append(item)
     return good, problems
+
+
+def document_files(data, fields, *, partial=False, kinds=("pdf",), default_filename="van-ban.pdf",
+                   attachment_filename="van-ban.pdf"):
+    """``(values, problems)`` of the ``file`` and ``attachments`` of raw input.
+
+    ``fields``: the fields of the document type (their titles name them in messages).
+    ``values["file"]`` is ``(bytes, filename)``, ``values["attachments"]`` a list of them;
+    with ``partial`` (a change) only what ``data`` holds is checked.
+    """
+    values, problems = {}, []
+    if not partial or "file" in data:
+        primary = data.get("file")
+        if primary is None:
+            problems.append(required("file", fields["file"]))
+        else:
+            item, bad = upload("file", fields["file"], primary, kinds=kinds,
+                               default_filename=default_filename)
+            if bad:
+                problems.append(bad)
+            else:
+                values["file"] = item
+    if not partial or "attachments" in data:
+        good, bad = uploads("attachments", fields["attachments"], data.get("attachments"),
+                            default_filename=attachment_filename)
+        problems.extend(bad)
+        values["attachments"] = good
+    return values, problems

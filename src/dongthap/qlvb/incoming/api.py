@@ -92,10 +92,6 @@ class IncomingError(ValueError):
         self.status = status
 
 
-def _required(name):
-    return validation.required(name, FIELDS[name])
-
-
 class PendingFile:
     """A validated upload, turned into a *new* blob by every attempt of a transaction.
 
@@ -170,21 +166,12 @@ def clean(data, *, partial=False, context=None, agency=None):
             values[name] = None
         elif value is not None:
             values[name] = value
-    if not partial or "file" in data:
-        primary = data.get("file")
-        if primary is None:
-            errors.append(_required("file"))
-        else:
-            upload, problem = validation.upload("file", FIELDS["file"], primary)
-            if problem:
-                errors.append(problem)
-            else:
-                values["file"] = make_file(*upload)
-    if not partial or "attachments" in data:
-        good, problems = validation.uploads("attachments", FIELDS["attachments"],
-                                            data.get("attachments"))
-        errors.extend(problems)
-        values["attachments"] = [make_file(*item) for item in good]
+    files, problems = validation.document_files(data, FIELDS, partial=partial)
+    errors.extend(problems)
+    if "file" in files:
+        values["file"] = make_file(*files["file"])
+    if "attachments" in files:
+        values["attachments"] = [make_file(*item) for item in files["attachments"]]
     errors.extend(secrecy_errors(data, ("title", "code_notation")))
     arrival = context.arrival_day() if context is not None else None
     for message in check_dates(values.get("issued_date"), values.get("due_date"), arrival):

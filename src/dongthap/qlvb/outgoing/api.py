@@ -296,22 +296,11 @@ def clean(agency, data, *, partial=False):
                 errors.append(_bad(name))
                 continue
         values[name] = value
-    if not partial or "file" in data:
-        primary = data.get("file")
-        if primary is None:
-            errors.append(_required("file"))
-        else:
-            upload, problem = validation.upload("file", FIELDS["file"], primary,
-                                                kinds=("pdf", "docx"), default_filename="du-thao.pdf")
-            if problem:
-                errors.append(problem)
-            else:
-                values["file"] = upload
-    if not partial or "attachments" in data:
-        good, problems = validation.uploads("attachments", FIELDS["attachments"],
-                                            data.get("attachments"), default_filename="phu-luc.pdf")
-        errors.extend(problems)
-        values["attachments"] = good
+    files, problems = validation.document_files(data, FIELDS, partial=partial, kinds=("pdf", "docx"),
+                                                default_filename="du-thao.pdf",
+                                                attachment_filename="phu-luc.pdf")
+    errors.extend(problems)
+    values.update(files)
     errors.extend(secrecy_errors(data, ("title",)))
     if errors:
         raise OutgoingError(_("error_outgoing_invalid",
