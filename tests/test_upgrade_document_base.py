@@ -100,6 +100,14 @@ def test_1005_moves_the_register_entry_of_every_document(portal):
                                                    qlvb_register_number=doc.register_number,
                                                    qlvb_register_year=doc.register_year)
         assert len(brains) == 1 and brains[0].qlvb_register_number == doc.register_number
+    # a document registered after the upgrade gets its entry, catalogued
+    with api.env.adopt_user(username="stttt.vanthu"):
+        incoming.transition(received, "register")
+    assert received.register_number == registered.register_number + 1 == received.arrival_number
+    assert [b.UID for b in catalog.unrestrictedSearchResults(
+        portal_type="IncomingDocument", path="/".join(agency.getPhysicalPath()),
+        qlvb_register_number=received.register_number,
+        qlvb_register_year=received.register_year)] == [api.content.get_uuid(received)]
     # the register of the agency still lists the registered document
     from dongthap.qlvb.incoming import queries
 

@@ -3,6 +3,9 @@
 from dongthap.qlvb.documents.interfaces import IQlvbDocument
 from plone.indexer import indexer
 
+#: The catalog indexes of the register entry (reindex them when the entry is made).
+REGISTER_INDEXES = ("qlvb_register_number", "qlvb_register_year", "qlvb_register_date")
+
 
 @indexer(IQlvbDocument)
 def register_number(obj):

@@ -6,6 +6,7 @@ our forms, Classic UI's ``content_status_modify``).
 """
 
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.documents.indexers import REGISTER_INDEXES
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment
 from dongthap.qlvb.incoming.api import add_trail
@@ -51,6 +52,6 @@ def after_transition(doc, event):
         doc.arrival_number = number
         doc.arrival_year = year
         doc.registered_at = when
-        doc.reindexObject(idxs=["arrival_number", "arrival_day"])
+        doc.reindexObject(idxs=["arrival_number", "arrival_day", *REGISTER_INDEXES])
     add_trail(doc, transition.id, comment, state=event.new_state.id)
     assignment.sync_local_roles(doc, state=event.new_state.id)

@@ -17,6 +17,7 @@
   values from the object's own state. Running it again changes nothing.
 """
 
+from dongthap.qlvb.documents.indexers import REGISTER_INDEXES
 from plone import api
 
 import logging
@@ -24,7 +25,7 @@ import logging
 logger = logging.getLogger("dongthap.qlvb.upgrades")
 
 PROFILE = "profile-dongthap.qlvb:default"
-INDEXES = ("qlvb_register_number", "qlvb_register_year", "qlvb_register_date")
+INDEXES = REGISTER_INDEXES
 
 #: portal type → (old attribute, new attribute, conversion)
 MOVES = {
