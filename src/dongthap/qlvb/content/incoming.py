@@ -27,6 +27,7 @@ from dongthap.qlvb.documents.behaviors import IDocumentFiles
 from dongthap.qlvb.documents.behaviors import IDocumentMetadata
 from dongthap.qlvb.documents.behaviors import IRegisterEntry
 from dongthap.qlvb.documents.behaviors import system_field
+from dongthap.qlvb.documents.behaviors import text_line
 from dongthap.qlvb.documents.storage import DocumentRegister
 from dongthap.qlvb.documents.validation import check_pdf  # noqa: F401 - kept for callers
 from dongthap.qlvb.documents.validation import check_pdf_list  # noqa: F401 - kept for callers
@@ -67,21 +68,11 @@ class IIncomingDocument(model.Schema):
     its register entry), ``document_trail``.
     """
 
-    issuing_agency_name = schema.TextLine(
-        title=_("label_issuing_agency_name", default="Issuing agency"),
-        required=True,
-        max_length=200,
-    )
-    issuing_agency_code = schema.ASCIILine(
-        title=_("label_issuing_agency_code", default="Code of the issuing agency"),
-        required=False,
-        max_length=13,
-    )
-    signer_name = schema.TextLine(
-        title=_("label_signer_name", default="Signed by"),
-        required=False,
-        max_length=50,
-    )
+    issuing_agency_name = text_line(_("label_issuing_agency_name", default="Issuing agency"), 200,
+                                    required=True)
+    issuing_agency_code = text_line(_("label_issuing_agency_code", default="Code of the issuing agency"),
+                                    13, kind=schema.ASCIILine)
+    signer_name = text_line(_("label_signer_name", default="Signed by"), 50)
     source = schema.Choice(
         title=_("label_source", default="Received through"),
         vocabulary="dongthap.qlvb.vocabularies.Source",

@@ -21,11 +21,13 @@ from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.content.documents import alias
 from dongthap.qlvb.content.documents import Document
 from dongthap.qlvb.content.documents import DocumentFolder
+from dongthap.qlvb.documents.behaviors import amount
 from dongthap.qlvb.documents.behaviors import fields_of
 from dongthap.qlvb.documents.behaviors import IDraftDocumentFiles
 from dongthap.qlvb.documents.behaviors import IIssuedDocumentMetadata
 from dongthap.qlvb.documents.behaviors import IRegisterEntry
 from dongthap.qlvb.documents.behaviors import system_field
+from dongthap.qlvb.documents.behaviors import text_line
 from dongthap.qlvb.documents.storage import DocumentRegister
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
@@ -101,19 +103,9 @@ class IOutgoingDocument(model.Schema):
         default=[],
         missing_value=[],
     )
-    issued_amount = schema.Int(
-        title=_("label_issued_amount", default="Number of copies"),
-        required=False,
-        min=1,
-        max=100000,
-        default=1,
-    )
-    copy_holder = schema.TextLine(
-        title=_("label_copy_holder", default="Unit or person keeping the file copy"),
-        description=_("help_copy_holder", default="E.g. Lưu: VT, VP."),
-        required=False,
-        max_length=200,
-    )
+    issued_amount = amount(_("label_issued_amount", default="Number of copies"), default=1)
+    copy_holder = text_line(_("label_copy_holder", default="Unit or person keeping the file copy"), 200,
+                            description=_("help_copy_holder", default="E.g. Lưu: VT, VP."))
     directives.omitted("in_reply_to", "replaces")
     in_reply_to = schema.List(
         title=_("label_in_reply_to", default="In reply to (incoming documents)"),

@@ -39,6 +39,16 @@ from zope.interface import provider
 # ---------------------------------------------------------------- fields built in one place
 
 
+def text_line(title, max_length, *, required=False, kind=schema.TextLine, **options):
+    """A one-line text field (``kind``: TextLine or ASCIILine) of at most ``max_length`` characters."""
+    return kind(title=title, required=required, max_length=max_length, **options)
+
+
+def amount(title, **options):
+    """A count (pages, copies): a whole number from 1 to 100000, optional."""
+    return schema.Int(title=title, required=False, min=1, max=100000, **options)
+
+
 def _document_type(default=None):
     return schema.Choice(
         title=_("label_document_type", default="Document type"),
@@ -63,8 +73,7 @@ def _deadline(title):
 
 
 def _signer_position(**options):
-    return schema.TextLine(
-        title=_("label_signer_position", default="Position of the signer"), max_length=100, **options)
+    return text_line(_("label_signer_position", default="Position of the signer"), 100, **options)
 
 
 def _main_file(title, constraint=None):
@@ -90,23 +99,11 @@ def _attachments(constraint=None):
 class IDocumentMetadata(model.Schema):
     """What the register records of a document (Phụ lục VI of NĐ 30)."""
 
-    title = schema.TextLine(
-        title=_("label_subject", default="Subject (trích yếu)"),
-        required=True,
-        max_length=500,
-    )
+    title = text_line(_("label_subject", default="Subject (trích yếu)"), 500, required=True)
     document_type = _document_type()
-    code_number = schema.TextLine(
-        title=_("label_code_number", default="Number (số)"),
-        required=True,
-        max_length=11,
-    )
-    code_notation = schema.TextLine(
-        title=_("label_code_notation", default="Notation (ký hiệu)"),
-        description=_("help_code_notation", default="E.g. QĐ-UBND in 15/QĐ-UBND."),
-        required=False,
-        max_length=30,
-    )
+    code_number = text_line(_("label_code_number", default="Number (số)"), 11, required=True)
+    code_notation = text_line(_("label_code_notation", default="Notation (ký hiệu)"), 30,
+                              description=_("help_code_notation", default="E.g. QĐ-UBND in 15/QĐ-UBND."))
     issued_date = schema.Date(
         title=_("label_issued_date", default="Issued on"),
         required=True,
@@ -120,12 +117,7 @@ class IDocumentMetadata(model.Schema):
         default="thuong",
     )
     due_date = _deadline(_("label_due_date", default="Due date"))
-    page_amount = schema.Int(
-        title=_("label_page_amount", default="Number of pages"),
-        required=False,
-        min=1,
-        max=100000,
-    )
+    page_amount = amount(_("label_page_amount", default="Number of pages"))
 
 
 @provider(IFormFieldProvider)
