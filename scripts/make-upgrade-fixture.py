@@ -3,8 +3,8 @@
 
 Usage (from the repository root, with the project's virtualenv)::
 
-    .venv/bin/python scripts/make-upgrade-fixture.py [--commit 4a3c9b6] \
-        [--out tests/fixtures/site-1004.tar.xz]
+    .venv/bin/python scripts/make-upgrade-fixture.py   # 4a3c9b6 → tests/fixtures/site-1004.tar.xz
+    .venv/bin/python scripts/make-upgrade-fixture.py --commit REV --out FILE.tar.xz
 
 The source tree of ``--commit`` is extracted into a temporary folder
 (``git archive``) and put first on ``PYTHONPATH``; a Zope instance with a
