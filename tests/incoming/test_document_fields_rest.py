@@ -5,8 +5,8 @@ Documents with attachments used to answer 500 (``No converter for making
 attachment) is now a download link with its name, size and content type.
 """
 
-from dongthap.qlvb.content.incoming import IIncomingDocument
-from dongthap.qlvb.content.outgoing import IOutgoingDocument
+from dongthap.qlvb.content import incoming as incoming_type
+from dongthap.qlvb.content import outgoing as outgoing_type
 from dongthap.qlvb.demo.incoming import make_pdf
 from dongthap.qlvb.signing.behaviors import ISignedDocument
 from plone.app.testing import SITE_OWNER_NAME
@@ -67,7 +67,7 @@ def test_incoming_document_every_field(url):
     r = clerk.post(f"{url}/so-tttt/@incoming", json=body)
     assert r.status_code == 201, r.text
     doc_url = r.json()["url"]
-    fields = getFieldNames(IIncomingDocument) + getFieldNames(ISignedDocument)
+    fields = list(incoming_type.FIELDS) + getFieldNames(ISignedDocument)
     main = (inc.PDF, "cv15.pdf")
 
     got = clerk.get(doc_url)
@@ -98,7 +98,7 @@ def test_outgoing_document_every_field(url):
     r = drafter.post(f"{url}/so-tttt/@outgoing", json=body)
     assert r.status_code == 201, r.text
     doc_url = r.json()["url"]
-    fields = getFieldNames(IOutgoingDocument) + getFieldNames(ISignedDocument)
+    fields = list(outgoing_type.FIELDS) + getFieldNames(ISignedDocument)
     main = (out.PDF, "du-thao.pdf")
 
     got = drafter.get(doc_url)

@@ -1,4 +1,4 @@
-"""What incoming and outgoing documents share: their yearly folders and their ids.
+"""What incoming and outgoing documents share: their class, yearly folders and ids.
 
 Documents live in ``<agency>/<register>/<year>/`` (see
 :mod:`dongthap.qlvb.documents.storage`): BTree folders with unordered
@@ -8,9 +8,15 @@ thousands of documents stays fast. Ids are short and random (``vbd-…``,
 two clerks.
 """
 
+from dongthap.qlvb.documents.interfaces import IQlvbDocument
 from plone.dexterity.content import Container
+from plone.dexterity.content import Item
+from zope.interface import implementer
+from zoneinfo import ZoneInfo
 
 import secrets
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 ID_LENGTH = 10
@@ -29,3 +35,29 @@ def new_document_id(container, prefix):
         candidate = prefix + "".join(secrets.choice(ID_ALPHABET) for _i in range(ID_LENGTH))
         if candidate not in container:
             return candidate
+
+
+def alias(name):
+    """A property that reads and writes attribute ``name``: the old name of a moved field."""
+    return property(lambda self: getattr(self, name, None),
+                    lambda self, value: setattr(self, name, value),
+                    doc=f"Alias of ``{name}``.")
+
+
+@implementer(IQlvbDocument)
+class Document(Item):
+    """What every document type's class shares (behaviors in :mod:`dongthap.qlvb.documents.behaviors`).
+
+    The register entry (``register_number``, ``register_year``, ``register_date``) is
+    set by the system only; each kind names it in its own words through :func:`alias`.
+    """
+
+    exclude_from_nav = True
+    register_number = None
+    register_year = None
+    register_date = None
+    attachments = ()
+
+    def register_day(self):
+        """The day of the register entry, Vietnam time (None before it exists)."""
+        return self.register_date.astimezone(VIETNAM).date() if self.register_date else None

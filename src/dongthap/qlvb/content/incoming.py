@@ -12,19 +12,31 @@ short random system ids (``vbd-`` + 10 base-32 characters): no id is derived
 from the Vietnamese trích yếu, two clerks never race for the same id, and
 random keys spread concurrent insertions over the BTree buckets.
 
-The schema follows Phụ lục VI of NĐ 30. ``arrival_number`` and
-``arrival_date`` are filled by the system (read-only in forms and REST).
+The fields follow Phụ lục VI of NĐ 30: the shared ones come from the
+behaviors of :mod:`dongthap.qlvb.documents.behaviors`, the type's own schema
+adds the issuer, the source and the arrival (its register entry), filled by
+the system (read-only in forms and REST).
 """
 
-from dongthap.qlvb.content import documents
+from dongthap.qlvb.content.documents import alias
+from dongthap.qlvb.content.documents import Document
 from dongthap.qlvb.content.documents import DocumentFolder
-from dongthap.qlvb.documents import validation
-from dongthap.qlvb.documents.interfaces import IQlvbDocument
+from dongthap.qlvb.content.documents import VIETNAM
+from dongthap.qlvb.documents.behaviors import fields_of
+from dongthap.qlvb.documents.behaviors import IDocumentFiles
+from dongthap.qlvb.documents.behaviors import IDocumentMetadata
+from dongthap.qlvb.documents.behaviors import IRegisterEntry
+from dongthap.qlvb.documents.behaviors import system_field
+from dongthap.qlvb.documents.behaviors import text_line
+from dongthap.qlvb.documents.storage import DocumentRegister
+from dongthap.qlvb.documents.validation import check_pdf  # noqa: F401 - kept for callers
+from dongthap.qlvb.documents.validation import check_pdf_list  # noqa: F401 - kept for callers
+from dongthap.qlvb.documents.validation import is_pdf  # noqa: F401 - kept for callers
+from dongthap.qlvb.documents.validation import NotAPdf  # noqa: F401 - kept for callers
+from dongthap.qlvb.documents.validation import read_head  # noqa: F401 - kept for callers
 from dongthap.qlvb.i18n import _
-from dongthap.qlvb.utils.text import fold, normalize_text
-from plone.autoform import directives
-from plone.dexterity.content import Item
-from plone.namedfile.field import NamedBlobFile
+from dongthap.qlvb.utils.text import fold
+from dongthap.qlvb.utils.text import normalize_text
 from plone.supermodel import model
 from z3c.form.util import getSpecification
 from z3c.form.validator import InvariantsValidator
@@ -32,170 +44,64 @@ from z3c.form.validator import WidgetsValidatorDiscriminators
 from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
-from zoneinfo import ZoneInfo
 
 import datetime
 import re
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT_ID = "van-ban-den"
 ID_PREFIX = "vbd-"
-PDF_MAGIC = b"%PDF-"
+#: The incoming register of an agency: ``<agency>/van-ban-den/<year>/vbd-…``.
+REGISTER = DocumentRegister(root_id=ROOT_ID, portal_type="IncomingFolder", title="Văn bản đến",
+                            id_prefix=ID_PREFIX, lock_name="incoming")
 
 
 def vietnam_today():
     return datetime.datetime.now(VIETNAM).date()
 
 
-class NotAPdf(schema.ValidationError):
-    __doc__ = _(
-        "error_not_pdf",
-        default="The file is not a PDF document (its content does not start like a PDF).",
-    )
-
-
-def read_head(value, size=1024):
-    """The first ``size`` bytes of a named file without loading a whole blob."""
-    if value is None:
-        return b""
-    opener = getattr(value, "open", None)
-    if opener is not None:
-        try:
-            with opener() as handle:
-                return handle.read(size)
-        except (OSError, AttributeError, TypeError):
-            pass
-    data = getattr(value, "data", value)
-    return bytes(data[:size]) if data else b""
-
-
-def is_pdf(head):
-    """A PDF starts with ``%PDF-`` within its first 1024 bytes (ISO 32000)."""
-    return PDF_MAGIC in (head or b"")[:1024]
-
-
-def check_pdf(value):
-    """A PDF that a PDF reader opens (not only the ``%PDF-`` magic), within the upload limit."""
-    if not is_pdf(read_head(value)):
-        raise NotAPdf()
-    return validation.readable_pdf(value)
-
-
-def check_pdf_list(values):
-    for value in values or ():
-        check_pdf(value)
-    return True
-
-
 class IIncomingDocument(model.Schema):
-    """An incoming document (văn bản đến), Phụ lục VI of NĐ 30."""
+    """What only an incoming document (văn bản đến) has, Phụ lục VI of NĐ 30.
 
-    title = schema.TextLine(
-        title=_("label_incoming_subject", default="Subject (trích yếu)"),
-        required=True,
-        max_length=500,
-    )
-    document_type = schema.Choice(
-        title=_("label_document_type", default="Document type"),
-        vocabulary="dongthap.qlvb.vocabularies.DocumentTypes",
-        required=True,
-    )
-    code_number = schema.TextLine(
-        title=_("label_code_number", default="Number (số)"),
-        required=True,
-        max_length=11,
-    )
-    code_notation = schema.TextLine(
-        title=_("label_code_notation", default="Notation (ký hiệu)"),
-        description=_("help_code_notation", default="E.g. QĐ-UBND in 15/QĐ-UBND."),
-        required=False,
-        max_length=30,
-    )
-    issued_date = schema.Date(
-        title=_("label_issued_date", default="Issued on"),
-        required=True,
-        constraint=validation.plausible_issue_date,
-    )
-    issuing_agency_name = schema.TextLine(
-        title=_("label_issuing_agency_name", default="Issuing agency"),
-        required=True,
-        max_length=200,
-    )
-    issuing_agency_code = schema.ASCIILine(
-        title=_("label_issuing_agency_code", default="Code of the issuing agency"),
-        required=False,
-        max_length=13,
-    )
-    signer_name = schema.TextLine(
-        title=_("label_signer_name", default="Signed by"),
-        required=False,
-        max_length=50,
-    )
-    signer_position = schema.TextLine(
-        title=_("label_signer_position", default="Position of the signer"),
-        required=False,
-        max_length=100,
-    )
-    urgency = schema.Choice(
-        title=_("label_urgency", default="Urgency"),
-        vocabulary="dongthap.qlvb.vocabularies.Urgency",
-        required=True,
-        default="thuong",
-    )
-    due_date = schema.Date(
-        title=_("label_due_date", default="Due date"),
-        required=False,
-        constraint=validation.plausible_deadline,
-    )
-    page_amount = schema.Int(
-        title=_("label_page_amount", default="Number of pages"),
-        required=False,
-        min=1,
-        max=100000,
-    )
+    The rest comes from behaviors (see the FTI): ``document_metadata``
+    (trích yếu, số, ký hiệu, dates…), ``document_files`` (PDF and
+    attachments), ``register_entry`` (the arrival number, year and time are
+    its register entry), ``document_trail``.
+    """
+
+    issuing_agency_name = text_line(_("label_issuing_agency_name", default="Issuing agency"), 200,
+                                    required=True)
+    issuing_agency_code = text_line(_("label_issuing_agency_code", default="Code of the issuing agency"),
+                                    13, kind=schema.ASCIILine)
+    signer_name = text_line(_("label_signer_name", default="Signed by"), 50)
     source = schema.Choice(
         title=_("label_source", default="Received through"),
         vocabulary="dongthap.qlvb.vocabularies.Source",
         required=True,
         default="paper",
     )
-    file = NamedBlobFile(
-        title=_("label_primary_file", default="Document (PDF)"),
-        required=True,
-        constraint=check_pdf,
-    )
-    directives.omitted("attachments")
-    attachments = schema.List(
-        title=_("label_attachments", default="Attachments (PDF)"),
-        value_type=NamedBlobFile(constraint=check_pdf),
-        required=False,
-        default=[],
-        constraint=check_pdf_list,
-    )
-    arrival_number = schema.Int(
-        title=_("label_arrival_number", default="Arrival number (số đến)"),
-        required=False,
-        readonly=True,
-    )
-    arrival_date = schema.Datetime(
-        title=_("label_arrival_date", default="Arrival date (ngày đến)"),
-        required=False,
-        readonly=True,
-    )
+    arrival_number = system_field(schema.Int, _("label_arrival_number", default="Arrival number (số đến)"))
+    arrival_date = system_field(schema.Datetime, _("label_arrival_date", default="Arrival date (ngày đến)"))
 
 
-@implementer(IIncomingDocument, IQlvbDocument)
-class IncomingDocument(Item):
-    """One incoming document; workflow ``qlvb_incoming_workflow``."""
+#: Every field of an incoming document (behaviors listed in the FTI, then its own schema).
+FIELDS = fields_of(IDocumentMetadata, IDocumentFiles, IRegisterEntry, IIncomingDocument)
 
-    exclude_from_nav = True
-    arrival_number = None
-    arrival_date = None
-    arrival_year = None
-    attachments = ()
+
+@implementer(IIncomingDocument)
+class IncomingDocument(Document):
+    """One incoming document; workflow ``qlvb_incoming_workflow``.
+
+    Its register entry is the arrival: ``arrival_number``, ``arrival_year`` and
+    ``arrival_date`` are the names of ``register_number``, ``register_year`` and
+    ``register_date`` here.
+    """
+
+    arrival_number = alias("register_number")
+    arrival_year = alias("register_year")
+    arrival_date = alias("register_date")
 
     def arrival_day(self):
-        return self.arrival_date.astimezone(VIETNAM).date() if self.arrival_date else None
+        return self.register_day()
 
 
 class IIncomingFolder(model.Schema):
@@ -209,9 +115,7 @@ class IncomingFolder(DocumentFolder):
     """Unordered BTree folder, never shown in navigation."""
 
 
-def new_document_id(container):
-    """A short, random, unused id such as ``vbd-k3m9x2qa7d``."""
-    return documents.new_document_id(container, ID_PREFIX)
+new_document_id = REGISTER.new_id
 
 
 _NOTATION_SPACE = re.compile(r"\s+")
@@ -266,5 +170,5 @@ class IncomingInvariants(InvariantsValidator):
 
 
 WidgetsValidatorDiscriminators(
-    IncomingInvariants, schema=getSpecification(IIncomingDocument, force=True)
+    IncomingInvariants, schema=getSpecification(IDocumentMetadata, force=True)
 )

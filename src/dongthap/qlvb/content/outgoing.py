@@ -7,6 +7,7 @@ Storage, like incoming documents::
     <agency>/van-ban-di/2026/vbdi-…  OutgoingDocument
 
 Unordered BTree folders excluded from navigation; short random system ids.
+The shared fields come from the behaviors of :mod:`dongthap.qlvb.documents.behaviors`;
 ``code_number``, ``code_notation``, ``issued_date``/``issued_at`` are set by
 the system at the ``issue`` transition (read-only in forms and REST).
 The workflow and everything that happens at its transitions live in
@@ -15,14 +16,19 @@ The workflow and everything that happens at its transitions live in
 
 from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
-from dongthap.qlvb.content import documents
+from dongthap.qlvb.content.documents import alias
+from dongthap.qlvb.content.documents import Document
 from dongthap.qlvb.content.documents import DocumentFolder
-from dongthap.qlvb.documents import validation
-from dongthap.qlvb.documents.interfaces import IQlvbDocument
+from dongthap.qlvb.documents.behaviors import amount
+from dongthap.qlvb.documents.behaviors import fields_of
+from dongthap.qlvb.documents.behaviors import IDraftDocumentFiles
+from dongthap.qlvb.documents.behaviors import IIssuedDocumentMetadata
+from dongthap.qlvb.documents.behaviors import IRegisterEntry
+from dongthap.qlvb.documents.behaviors import system_field
+from dongthap.qlvb.documents.behaviors import text_line
+from dongthap.qlvb.documents.storage import DocumentRegister
 from dongthap.qlvb.i18n import _
 from plone.autoform import directives
-from plone.dexterity.content import Item
-from plone.namedfile.field import NamedBlobFile
 from plone.schema import JSONField
 from plone.supermodel import model
 from zope import schema
@@ -32,6 +38,9 @@ import json
 
 ROOT_ID = "van-ban-di"
 ID_PREFIX = "vbdi-"
+#: The outgoing register of an agency: ``<agency>/van-ban-di/<year>/vbdi-…``.
+REGISTER = DocumentRegister(root_id=ROOT_ID, portal_type="OutgoingFolder", title="Văn bản đi",
+                            id_prefix=ID_PREFIX, lock_name="outgoing")
 
 #: signing authority id → prefix printed before the position (NĐ 30 Phụ lục I).
 AUTHORITIES = {"none": "", "TM": "TM.", "KT": "KT.", "TL": "TL.", "TUQ": "TUQ.", "Q": "Q."}
@@ -48,19 +57,13 @@ EXTERNAL_RECIPIENTS_SCHEMA = json.dumps({
 
 
 class IOutgoingDocument(model.Schema):
-    """An outgoing document (văn bản đi), Phụ lục VI of NĐ 30."""
+    """What only an outgoing document (văn bản đi) has, Phụ lục VI of NĐ 30.
 
-    title = schema.TextLine(
-        title=_("label_outgoing_subject", default="Subject (trích yếu)"),
-        required=True,
-        max_length=500,
-    )
-    document_type = schema.Choice(
-        title=_("label_document_type", default="Document type"),
-        vocabulary="dongthap.qlvb.vocabularies.DocumentTypes",
-        required=True,
-        default="cong_van",
-    )
+    The rest comes from behaviors (see the FTI): ``issued_document_metadata``
+    (trích yếu, loại, số/ký hiệu/ngày set at issue…), ``draft_document_files``,
+    ``register_entry`` (number, year and time of issue), ``document_trail``.
+    """
+
     drafting_department = schema.Choice(
         title=_("label_drafting_department", default="Drafting department"),
         description=_("help_drafting_department",
@@ -74,23 +77,11 @@ class IOutgoingDocument(model.Schema):
         vocabulary="dongthap.qlvb.vocabularies.OutgoingSigners",
         required=True,
     )
-    signer_position = schema.TextLine(
-        title=_("label_signer_position", default="Position of the signer"),
-        description=_("help_outgoing_signer_position", default="E.g. GIÁM ĐỐC, PHÓ CHỦ TỊCH."),
-        required=True,
-        max_length=100,
-    )
     signing_authority = schema.Choice(
         title=_("label_signing_authority", default="Signing authority"),
         vocabulary="dongthap.qlvb.vocabularies.SigningAuthorities",
         required=True,
         default="none",
-    )
-    urgency = schema.Choice(
-        title=_("label_urgency", default="Urgency"),
-        vocabulary="dongthap.qlvb.vocabularies.Urgency",
-        required=True,
-        default="thuong",
     )
     internal_recipients = schema.List(
         title=_("label_internal_recipients", default="Recipients in this system"),
@@ -109,41 +100,10 @@ class IOutgoingDocument(model.Schema):
         default=[],
         missing_value=[],
     )
-    due_date = schema.Date(
-        title=_("label_reply_due_date", default="Reply due date (hạn trả lời)"),
-        required=False,
-        constraint=validation.plausible_deadline,
-    )
-    page_amount = schema.Int(
-        title=_("label_page_amount", default="Number of pages"),
-        required=False,
-        min=1,
-        max=100000,
-    )
-    issued_amount = schema.Int(
-        title=_("label_issued_amount", default="Number of copies"),
-        required=False,
-        min=1,
-        max=100000,
-        default=1,
-    )
-    copy_holder = schema.TextLine(
-        title=_("label_copy_holder", default="Unit or person keeping the file copy"),
-        description=_("help_copy_holder", default="E.g. Lưu: VT, VP."),
-        required=False,
-        max_length=200,
-    )
-    file = NamedBlobFile(
-        title=_("label_outgoing_file", default="Document (draft .docx or PDF; PDF to sign)"),
-        required=True,
-    )
-    directives.omitted("attachments", "in_reply_to", "replaces")
-    attachments = schema.List(
-        title=_("label_attachments", default="Attachments (PDF)"),
-        value_type=NamedBlobFile(),
-        required=False,
-        default=[],
-    )
+    issued_amount = amount(_("label_issued_amount", default="Number of copies"), default=1)
+    copy_holder = text_line(_("label_copy_holder", default="Unit or person keeping the file copy"), 200,
+                            description=_("help_copy_holder", default="E.g. Lưu: VT, VP."))
+    directives.omitted("in_reply_to", "replaces")
     in_reply_to = schema.List(
         title=_("label_in_reply_to", default="In reply to (incoming documents)"),
         value_type=schema.ASCIILine(),
@@ -155,41 +115,40 @@ class IOutgoingDocument(model.Schema):
         title=_("label_replaces", default="Replaces (outgoing document)"),
         required=False,
     )
-    code_number = schema.TextLine(
-        title=_("label_code_number", default="Number (số)"),
-        required=False,
-        readonly=True,
-    )
-    code_notation = schema.TextLine(
-        title=_("label_code_notation", default="Notation (ký hiệu)"),
-        required=False,
-        readonly=True,
-    )
-    issued_date = schema.Date(
-        title=_("label_issued_date", default="Issued on"),
-        required=False,
-        readonly=True,
-    )
-    issued_at = schema.Datetime(
-        title=_("label_issued_at", default="Issue time"),
-        required=False,
-        readonly=True,
-    )
+    issued_at = system_field(schema.Datetime, _("label_issued_at", default="Issue time"))
 
 
-@implementer(IOutgoingDocument, IQlvbDocument)
-class OutgoingDocument(Item):
-    """One outgoing document; workflow ``qlvb_outgoing_workflow``."""
+#: Every field of an outgoing document (behaviors listed in the FTI, then its own schema).
+FIELDS = fields_of(IIssuedDocumentMetadata, IDraftDocumentFiles, IRegisterEntry, IOutgoingDocument)
+
+
+def _code_number(doc):
+    from dongthap.qlvb.outgoing.numbering import format_number
+
+    return format_number(doc.register_number) if doc.register_number else None
+
+
+def _set_code_number(doc, value):
+    doc.register_number = int(value) if value not in (None, "") else None
+
+
+@implementer(IOutgoingDocument)
+class OutgoingDocument(Document):
+    """One outgoing document; workflow ``qlvb_outgoing_workflow``.
+
+    Its register entry is the issue: the số (``code_number``, ``05``) is the
+    register number written with two digits; ``issued_year`` and ``issued_at``
+    are the names of ``register_year`` and ``register_date`` here.
+    """
 
     security = ClassSecurityInfo()
 
-    code_number = None
     code_notation = None
     issued_date = None
-    issued_at = None
-    issued_year = None
+    code_number = property(_code_number, _set_code_number, doc="The số, ``05``: the register number.")
+    issued_year = alias("register_year")
+    issued_at = alias("register_date")
     register_series = None
-    attachments = ()
     in_reply_to = ()
     replaces = None
     external_recipients = ()
@@ -223,9 +182,7 @@ class OutgoingFolder(DocumentFolder):
     """Unordered BTree folder, never shown in navigation."""
 
 
-def new_document_id(container):
-    """A short, random, unused id such as ``vbdi-k3m9x2qa7d``."""
-    return documents.new_document_id(container, ID_PREFIX)
+new_document_id = REGISTER.new_id
 
 
 class OutgoingNameFromTitle:

@@ -2,8 +2,9 @@
 
 Incoming and outgoing documents are created by their capability's API only
 (one factory each: :func:`dongthap.qlvb.incoming.factory.new_incoming_document`,
-:func:`dongthap.qlvb.outgoing.api.create`), which set the system fields
-(arrival date, drafter, …), validate, scan and number. The generic paths are
+:func:`dongthap.qlvb.outgoing.factory.new_outgoing_document`, both on
+:mod:`dongthap.qlvb.documents.factory`), which set the system fields
+(arrival date, drafter, …); their APIs validate, scan and number. The generic paths are
 therefore closed for the two types:
 
 * the add form ``++add++IncomingDocument`` / ``++add++OutgoingDocument``

@@ -9,6 +9,8 @@ would otherwise list a whole year of documents.
 
 from plone.dexterity.utils import createContent
 
+import dataclasses
+
 
 def register_root(agency, *, root_id, portal_type, title, create=False):
     """``<agency>/<root_id>``; created as ``portal_type`` with ``title`` when ``create``."""
@@ -56,3 +58,36 @@ def block_portlets(folder):
         if manager is not None:
             getMultiAdapter((folder, manager), ILocalPortletAssignmentManager).setBlacklistStatus(
                 CONTEXT_CATEGORY, True)
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentRegister:
+    """Where the documents of one kind live in an agency, and how they are named.
+
+    One instance per kind (``content.incoming.REGISTER``, ``content.outgoing.REGISTER``).
+    """
+
+    root_id: str        # van-ban-den
+    portal_type: str    # of the root and year folders
+    title: str          # Văn bản đến
+    id_prefix: str      # vbd-
+    lock_name: str      # the register lock of the agency (numbering)
+
+    def root(self, agency, create=False):
+        """``<agency>/<root_id>`` (created on demand when ``create``)."""
+        return register_root(agency, root_id=self.root_id, portal_type=self.portal_type,
+                             title=self.title, create=create)
+
+    def year_folder(self, agency, year, create=False):
+        return year_folder(agency, year, root_id=self.root_id, portal_type=self.portal_type,
+                           root_title=self.title, year_title=self.title + " năm {year}", create=create)
+
+    def new_id(self, container):
+        """A short, random, unused id such as ``vbd-k3m9x2qa7d``."""
+        from dongthap.qlvb.content.documents import new_document_id
+
+        return new_document_id(container, self.id_prefix)
+
+    def lock_key(self, agency):
+        """The key of the agency's register lock (see :mod:`dongthap.qlvb.numbering.retry`)."""
+        return (self.lock_name, "/".join(agency.getPhysicalPath()))

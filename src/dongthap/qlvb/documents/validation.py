@@ -120,6 +120,49 @@ def _check_named(value, kinds, error):
     return True
 
 
+class NotAPdf(schema.ValidationError):
+    __doc__ = _(
+        "error_not_pdf",
+        default="The file is not a PDF document (its content does not start like a PDF).",
+    )
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def read_head(value, size=1024):
+    """The first ``size`` bytes of a named file without loading a whole blob."""
+    if value is None:
+        return b""
+    opener = getattr(value, "open", None)
+    if opener is not None:
+        try:
+            with opener() as handle:
+                return handle.read(size)
+        except (OSError, AttributeError, TypeError):
+            pass
+    data = getattr(value, "data", value)
+    return bytes(data[:size]) if data else b""
+
+
+def is_pdf(head):
+    """A PDF starts with ``%PDF-`` within its first 1024 bytes (ISO 32000)."""
+    return PDF_MAGIC in (head or b"")[:1024]
+
+
+def check_pdf(value):
+    """Constraint of PDF files: a PDF that a PDF reader opens (not only the magic), within the limit."""
+    if not is_pdf(read_head(value)):
+        raise NotAPdf()
+    return readable_pdf(value)
+
+
+def check_pdf_list(values):
+    for value in values or ():
+        check_pdf(value)
+    return True
+
+
 def readable_pdf(value):
     """Constraint of PDF file fields: opens in a PDF reader, within the upload limit."""
     return _check_named(value, ("pdf",), NotReadablePdf)
@@ -439,3 +482,31 @@ def uploads(name, field, values, **kwargs):
         else:
             good.append(item)
     return good, problems
+
+
+def document_files(data, fields, *, partial=False, kinds=("pdf",), default_filename="van-ban.pdf",
+                   attachment_filename="van-ban.pdf"):
+    """``(values, problems)`` of the ``file`` and ``attachments`` of raw input.
+
+    ``fields``: the fields of the document type (their titles name them in messages).
+    ``values["file"]`` is ``(bytes, filename)``, ``values["attachments"]`` a list of them;
+    with ``partial`` (a change) only what ``data`` holds is checked.
+    """
+    values, problems = {}, []
+    if not partial or "file" in data:
+        primary = data.get("file")
+        if primary is None:
+            problems.append(required("file", fields["file"]))
+        else:
+            item, bad = upload("file", fields["file"], primary, kinds=kinds,
+                               default_filename=default_filename)
+            if bad:
+                problems.append(bad)
+            else:
+                values["file"] = item
+    if not partial or "attachments" in data:
+        good, bad = uploads("attachments", fields["attachments"], data.get("attachments"),
+                            default_filename=attachment_filename)
+        problems.extend(bad)
+        values["attachments"] = good
+    return values, problems

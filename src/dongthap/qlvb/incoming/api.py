@@ -11,13 +11,17 @@ from Acquisition import aq_inner
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.incoming import check_dates
 from dongthap.qlvb.content.incoming import duplicate_key
-from dongthap.qlvb.content.incoming import IIncomingDocument
+from dongthap.qlvb.content.incoming import FIELDS
 from dongthap.qlvb.content.incoming import new_document_id  # noqa: F401 - used by callers
-from dongthap.qlvb.content.incoming import ROOT_ID
-from dongthap.qlvb.content.incoming import VIETNAM
-from dongthap.qlvb.documents import storage
+from dongthap.qlvb.content.incoming import REGISTER
+from dongthap.qlvb.documents import common
 from dongthap.qlvb.documents import validation
 from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.documents.common import fmt_date
+from dongthap.qlvb.documents.common import fmt_datetime  # noqa: F401 - used by callers
+from dongthap.qlvb.documents.common import now  # noqa: F401 - used by callers
+from dongthap.qlvb.documents.common import parse_date  # noqa: F401 - used by callers
+from dongthap.qlvb.documents.trail import add_trail
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
@@ -25,13 +29,10 @@ from dongthap.qlvb.utils.secrecy import secrecy_errors
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import SOURCES
 from dongthap.qlvb.vocabularies.documents import URGENCY
-from persistent.list import PersistentList
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from Products.CMFCore.WorkflowCore import WorkflowException
 
-import datetime
-import re
 
 INCOMING_REGISTER = counter.INCOMING
 ADD_PERMISSION = "dongthap.qlvb: Add incoming document"
@@ -86,58 +87,6 @@ _CHOICE_ERRORS = {
 IncomingError = QlvbError
 
 
-def now():
-    return counter.vietnam_now()
-
-
-def fmt_date(value):
-    """dd/mm/yyyy (Vietnam time for datetimes); '' for None."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(VIETNAM)
-        return value.strftime("%d/%m/%Y")
-    return value.strftime("%d/%m/%Y")
-
-
-def fmt_datetime(value):
-    if value is None:
-        return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(VIETNAM)
-    return value.strftime("%d/%m/%Y %H:%M")
-
-
-_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-
-
-def parse_date(value):
-    """A date from ``dd/mm/yyyy`` (forms) or ISO ``yyyy-mm-dd`` (REST); ValueError otherwise."""
-    if value is None or isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    match = _DMY.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return datetime.date(year, month, day)
-    return datetime.date.fromisoformat(text[:10])
-
-
-def _field_title(name):
-    return IIncomingDocument[name].title
-
-
-def _required(name):
-    return {
-        "field": name,
-        "message": _("error_field_required", default="${field} is required.",
-                     mapping={"field": _field_title(name)}),
-    }
-
-
 class PendingFile:
     """A validated upload, turned into a *new* blob by every attempt of a transaction.
 
@@ -177,17 +126,10 @@ def scan_uploads(data, *, partial=False, agency=None, context=None):
     security officer) even when it would also be refused as "not a PDF".
     Raises :class:`IncomingError` (400 infected, 503 scanner unavailable).
     """
-    try:
-        from dongthap.qlvb.antivirus.api import refuse_raw_uploads
-    except ImportError:  # pragma: no cover - capability not installed
-        return
     if agency is None and context is not None:
         agency = get_agency(context)
-    refusal = refuse_raw_uploads(data, partial=partial, path_of_entry="incoming", agency=agency,
-                                 context=context)
-    if refusal is not None:
-        message, errors, status = refusal
-        raise IncomingError(message, errors, status=status)
+    common.scan_raw_uploads(data, IncomingError, path_of_entry="incoming", partial=partial,
+                            agency=agency, context=context)
 
 
 def clean(data, *, partial=False, context=None, agency=None):
@@ -206,8 +148,8 @@ def clean(data, *, partial=False, context=None, agency=None):
     for name in INPUT_FIELDS:
         if partial and name not in data:
             continue
-        field = IIncomingDocument[name]
-        value, problem = validation.field_value(IIncomingDocument, name, data.get(name), context=context)
+        field = FIELDS[name]
+        value, problem = validation.field_value(FIELDS, name, data.get(name), context=context)
         if problem is None and value is not None and name in _CHOICES and value not in _CHOICES[name]:
             msg = _CHOICE_ERRORS[name]
             problem = {"field": name, "message": _(msg, default=msg.default,
@@ -219,21 +161,12 @@ def clean(data, *, partial=False, context=None, agency=None):
             values[name] = None
         elif value is not None:
             values[name] = value
-    if not partial or "file" in data:
-        primary = data.get("file")
-        if primary is None:
-            errors.append(_required("file"))
-        else:
-            upload, problem = validation.upload("file", IIncomingDocument["file"], primary)
-            if problem:
-                errors.append(problem)
-            else:
-                values["file"] = make_file(*upload)
-    if not partial or "attachments" in data:
-        good, problems = validation.uploads("attachments", IIncomingDocument["attachments"],
-                                            data.get("attachments"))
-        errors.extend(problems)
-        values["attachments"] = [make_file(*item) for item in good]
+    files, problems = validation.document_files(data, FIELDS, partial=partial)
+    errors.extend(problems)
+    if "file" in files:
+        values["file"] = make_file(*files["file"])
+    if "attachments" in files:
+        values["attachments"] = [make_file(*item) for item in files["attachments"]]
     errors.extend(secrecy_errors(data, ("title", "code_notation")))
     arrival = context.arrival_day() if context is not None else None
     for message in check_dates(values.get("issued_date"), values.get("due_date"), arrival):
@@ -250,35 +183,9 @@ def clean(data, *, partial=False, context=None, agency=None):
 # ---------------------------------------------------------------- storage
 
 
-def incoming_root(agency, create=False):
-    """``<agency>/van-ban-den`` (created on demand when ``create``)."""
-    return storage.register_root(agency, root_id=ROOT_ID, portal_type="IncomingFolder",
-                                 title="Văn bản đến", create=create)
-
-
-def year_folder(agency, year, create=False):
-    return storage.year_folder(agency, year, root_id=ROOT_ID, portal_type="IncomingFolder",
-                               root_title="Văn bản đến", year_title="Văn bản đến năm {year}",
-                               create=create)
-
-
-def _agency_lock_key(agency):
-    return ("incoming", "/".join(agency.getPhysicalPath()))
-
-
-def _actor():
-    user = api.user.get_current()
-    return user.getId() or user.getUserName()
-
-
-def add_trail(doc, action, comment="", **extra):
-    """Readable trail (actor, time, action, comment) next to the workflow history."""
-    trail = getattr(doc, "qlvb_trail", None)
-    if trail is None:
-        trail = doc.qlvb_trail = PersistentList()
-    entry = {"at": now().isoformat(), "actor": _actor(), "action": action, "comment": comment or ""}
-    entry.update(extra)
-    trail.append(entry)
+incoming_root = REGISTER.root
+year_folder = REGISTER.year_folder
+_agency_lock_key = REGISTER.lock_key
 
 
 # ---------------------------------------------------------------- duplicates
@@ -344,13 +251,8 @@ def create(agency, values, *, register=False, comment=""):
         return build_document(agency, values, register=register, comment=comment)
 
     lock = _agency_lock_key(agency) if register else None
-    try:
+    with common.antivirus_errors(IncomingError):
         return run_in_transaction(work, lock_key=lock, note="qlvb: create incoming document")
-    except Exception as problem:
-        refused = _antivirus_refusal(problem)
-        if refused is None:
-            raise
-        raise refused from problem
 
 
 def build_document(agency, values, *, register=False, comment=""):
@@ -376,19 +278,6 @@ def build_document(agency, values, *, register=False, comment=""):
         "state": api.content.get_state(doc),
         "warnings": warnings,
     }
-
-
-def _antivirus_refusal(problem):
-    """The antivirus capability refuses unscanned/infected files: a clear error, nothing saved."""
-    try:
-        from dongthap.qlvb.antivirus.scanner import AntivirusError
-    except ImportError:  # pragma: no cover - capability not installed
-        return None
-    if not isinstance(problem, AntivirusError):
-        return None
-    message = getattr(problem, "message", None) or str(problem)
-    return IncomingError(message, [{"field": "file", "message": message}],
-                         status=validation.antivirus_status(problem))
 
 
 def count_pdf_pages(named_file):

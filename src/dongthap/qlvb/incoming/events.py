@@ -7,6 +7,7 @@ our forms, Classic UI's ``content_status_modify``).
 
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.errors import QlvbWorkflowError
+from dongthap.qlvb.documents.indexers import REGISTER_INDEXES
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment
 from dongthap.qlvb.incoming.api import add_trail
@@ -43,7 +44,7 @@ def take_arrival_number(doc, change):
     doc.arrival_number = number
     doc.arrival_year = year
     doc.registered_at = when
-    doc.reindexObject(idxs=["arrival_number", "arrival_day"])
+    doc.reindexObject(idxs=["arrival_number", "arrival_day", *REGISTER_INDEXES])
 
 
 def record_trail(doc, change):

@@ -6,7 +6,7 @@ from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment as A
-from dongthap.qlvb.incoming.api import _actor
+from dongthap.qlvb.documents.common import actor as _actor
 from dongthap.qlvb.incoming.api import _transition
 from dongthap.qlvb.incoming.api import add_trail
 from dongthap.qlvb.incoming.api import ASSIGN_PERMISSION

@@ -12,15 +12,20 @@ translatable (:class:`OutgoingError`).
 from Acquisition import aq_inner
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.outgoing import AUTHORITIES
-from dongthap.qlvb.content.outgoing import IOutgoingDocument
-from dongthap.qlvb.content.outgoing import new_document_id
-from dongthap.qlvb.content.outgoing import ROOT_ID
-from dongthap.qlvb.documents import storage
+from dongthap.qlvb.content.outgoing import FIELDS
+from dongthap.qlvb.content.outgoing import REGISTER
+from dongthap.qlvb.documents import common
 from dongthap.qlvb.documents import validation
 from dongthap.qlvb.errors import forbidden  # noqa: F401 - outgoing.forbidden() of the callers
 from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.documents.common import actor
+from dongthap.qlvb.documents.common import fmt_date  # noqa: F401 - used by callers
+from dongthap.qlvb.documents.common import fmt_datetime
+from dongthap.qlvb.documents.common import now
+from dongthap.qlvb.documents.common import parse_date  # noqa: F401 - used by callers
+from dongthap.qlvb.documents.trail import add_trail  # noqa: F401 - used by callers
+from dongthap.qlvb.documents.validation import is_pdf
 from dongthap.qlvb.i18n import _
-from dongthap.qlvb.numbering import counter
 from dongthap.qlvb.numbering import run_in_transaction
 from dongthap.qlvb.utils.secrecy import secrecy_errors
 from dongthap.qlvb.security import roles as R
@@ -29,14 +34,11 @@ from dongthap.qlvb.vocabularies.documents import URGENCY
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
-from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
 from Products.CMFCore.WorkflowCore import WorkflowException
 
-import datetime
 import hashlib
 import logging
-import re
 import transaction
 
 logger = logging.getLogger("dongthap.qlvb.outgoing")
@@ -82,7 +84,6 @@ INPUT_FIELDS = (
 )
 #: Fields that may be changed while the document is a draft (and nothing after).
 EDITABLE_STATES = ("draft",)
-PDF_MAGIC = b"%PDF-"
 DOCX_MAGIC = b"PK\x03\x04"
 
 
@@ -90,60 +91,11 @@ DOCX_MAGIC = b"PK\x03\x04"
 OutgoingError = QlvbError
 
 
-def now():
-    return counter.vietnam_now()
-
-
-def actor():
-    user = api.user.get_current()
-    return user.getId() or user.getUserName()
 
 
 def fullname(userid):
     user = api.user.get(userid=userid) if userid else None
     return (user.getProperty("fullname") or userid) if user is not None else (userid or "")
-
-
-def fmt_date(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        value = value.astimezone(counter.VIETNAM)
-    return value.strftime("%d/%m/%Y")
-
-
-def fmt_datetime(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is not None:
-        value = value.astimezone(counter.VIETNAM)
-    return value.strftime("%d/%m/%Y %H:%M")
-
-
-_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-
-
-def parse_date(value):
-    """A date from ``dd/mm/yyyy`` or ISO ``yyyy-mm-dd``; ValueError otherwise."""
-    if value is None or isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    match = _DMY.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return datetime.date(year, month, day)
-    return datetime.date.fromisoformat(text[:10])
-
-
-def is_pdf(data):
-    return PDF_MAGIC in (data or b"")[:1024]
 
 
 def sha256_of(named_file):
@@ -156,16 +108,6 @@ def sha256_of(named_file):
 
 
 # ---------------------------------------------------------------- trail, comments, versions
-
-
-def add_trail(doc, action, comment="", **extra):
-    """Readable trail (actor, time, action, comment) next to the workflow history."""
-    trail = getattr(doc, "qlvb_trail", None)
-    if trail is None:
-        trail = doc.qlvb_trail = PersistentList()
-    entry = {"at": now().isoformat(), "actor": actor(), "action": action, "comment": comment or ""}
-    entry.update(extra)
-    trail.append(entry)
 
 
 def add_comment(doc, text, *, action="comment", level=None):
@@ -221,37 +163,20 @@ def versions_info(doc):
 # ---------------------------------------------------------------- storage
 
 
-def outgoing_root(agency, create=False):
-    """``<agency>/van-ban-di`` (created on demand when ``create``)."""
-    return storage.register_root(agency, root_id=ROOT_ID, portal_type="OutgoingFolder",
-                                 title="Văn bản đi", create=create)
-
-
-def year_folder(agency, year, create=False):
-    return storage.year_folder(agency, year, root_id=ROOT_ID, portal_type="OutgoingFolder",
-                               root_title="Văn bản đi", year_title="Văn bản đi năm {year}",
-                               create=create)
-
-
-def register_lock_key(agency):
-    return ("outgoing", "/".join(agency.getPhysicalPath()))
+outgoing_root = REGISTER.root
+year_folder = REGISTER.year_folder
+register_lock_key = REGISTER.lock_key
 
 
 # ---------------------------------------------------------------- validation
 
 
-def _field_title(name):
-    return IOutgoingDocument[name].title
-
-
 def _required(name):
-    return {"field": name, "message": _("error_field_required", default="${field} is required.",
-                                        mapping={"field": _field_title(name)})}
+    return validation.required(name, FIELDS[name])
 
 
 def _bad(name):
-    return {"field": name, "message": _("error_bad_value", default="${field}: the value is not valid.",
-                                        mapping={"field": _field_title(name)})}
+    return validation.bad_value(name, FIELDS[name])
 
 
 def leaders_of(agency):
@@ -289,15 +214,10 @@ def check_upload(data, filename, agency):
     """Antivirus check of an upload (when the antivirus capability is installed)."""
     try:
         from dongthap.qlvb.antivirus.api import check_file
-        from dongthap.qlvb.antivirus.scanner import AntivirusError
     except ImportError:  # pragma: no cover - capability not installed
         return
-    try:
+    with common.antivirus_errors(OutgoingError):
         check_file(data, filename, path_of_entry="outgoing", agency=agency)
-    except AntivirusError as problem:
-        message = getattr(problem, "message", None) or str(problem)
-        raise OutgoingError(message, [{"field": "file", "message": message}],
-                            status=validation.antivirus_status(problem)) from problem
 
 
 #: Fields whose values are checked against the agency (its signers, departments, documents …).
@@ -313,14 +233,8 @@ def scan_uploads(agency, data, *, partial=False):
     security officer) even when it would also be refused as "not a PDF".
     Raises :class:`OutgoingError` (400 infected, 503 scanner unavailable).
     """
-    try:
-        from dongthap.qlvb.antivirus.api import refuse_raw_uploads
-    except ImportError:  # pragma: no cover - capability not installed
-        return
-    refusal = refuse_raw_uploads(data, partial=partial, path_of_entry="outgoing", agency=agency)
-    if refusal is not None:
-        message, errors, status = refusal
-        raise OutgoingError(message, errors, status=status)
+    common.scan_raw_uploads(data, OutgoingError, path_of_entry="outgoing", partial=partial,
+                            agency=agency)
 
 
 def clean(agency, data, *, partial=False):
@@ -345,7 +259,7 @@ def clean(agency, data, *, partial=False):
         raw = data.get(name)
         if isinstance(raw, str):
             raw = raw.strip()
-        field = IOutgoingDocument[name]
+        field = FIELDS[name]
         if raw in (None, "", []) and not partial and field.default not in (None, [], ""):
             raw = field.default
         if raw in (None, "", []):
@@ -360,11 +274,11 @@ def clean(agency, data, *, partial=False):
                 errors.append(_bad(name))
                 continue
         if name not in _AGENCY_CHECKED:
-            value, problem = validation.field_value(IOutgoingDocument, name, raw, context=agency)
+            value, problem = validation.field_value(FIELDS, name, raw, context=agency)
         elif name in ("external_recipients",):
             value, problem = raw, None
         else:
-            value, problem = validation.field_value(IOutgoingDocument, name, raw, context=agency,
+            value, problem = validation.field_value(FIELDS, name, raw, context=agency,
                                                     validate=False)
         if problem is not None:
             errors.append(problem)
@@ -376,22 +290,11 @@ def clean(agency, data, *, partial=False):
                 errors.append(_bad(name))
                 continue
         values[name] = value
-    if not partial or "file" in data:
-        primary = data.get("file")
-        if primary is None:
-            errors.append(_required("file"))
-        else:
-            upload, problem = validation.upload("file", IOutgoingDocument["file"], primary,
-                                                kinds=("pdf", "docx"), default_filename="du-thao.pdf")
-            if problem:
-                errors.append(problem)
-            else:
-                values["file"] = upload
-    if not partial or "attachments" in data:
-        good, problems = validation.uploads("attachments", IOutgoingDocument["attachments"],
-                                            data.get("attachments"), default_filename="phu-luc.pdf")
-        errors.extend(problems)
-        values["attachments"] = good
+    files, problems = validation.document_files(data, FIELDS, partial=partial, kinds=("pdf", "docx"),
+                                                default_filename="du-thao.pdf",
+                                                attachment_filename="phu-luc.pdf")
+    errors.extend(problems)
+    values.update(files)
     errors.extend(secrecy_errors(data, ("title",)))
     if errors:
         raise OutgoingError(_("error_outgoing_invalid",
@@ -493,7 +396,8 @@ def _agency_uid(item, recipients):
 # ---------------------------------------------------------------- create / update
 
 
-def _apply(doc, values, agency):
+def apply_values(doc, values, agency):
+    """Set :func:`clean` values on ``doc``; uploads are scanned as they become files."""
     for name, value in values.items():
         if name == "file":
             check_upload(value[0], value[1], agency)
@@ -511,24 +415,11 @@ def create(agency, values, *, comment=""):
     agency = aq_inner(agency)
     if not api.user.has_permission(ADD_PERMISSION, obj=agency):
         raise forbidden()
-    userid = actor()
 
     def work():
-        folder = year_folder(agency, counter.current_year(now()), create=True)
-        doc_id = new_document_id(folder)
-        doc = createContent("OutgoingDocument", title=values["title"])
-        doc.id = doc_id
-        _apply(doc, {k: v for k, v in values.items() if v is not None}, agency)
-        doc.drafter = userid
-        doc.setCreators((userid,))
-        folder._setObject(doc_id, doc)
-        doc = folder[doc_id]
-        doc.manage_setLocalRoles(userid, ["Owner"])
-        record_version(doc, comment)
-        add_trail(doc, "create", comment)
-        doc.reindexObject()
-        doc.reindexObjectSecurity()
-        return summary(doc)
+        from dongthap.qlvb.outgoing.factory import new_outgoing_document
+
+        return summary(new_outgoing_document(agency, values, comment=comment))
 
     return run_in_transaction(work, note="qlvb: create outgoing draft")
 
@@ -542,7 +433,7 @@ def update(doc, values, comment=""):
     agency = get_agency(doc)
 
     def work():
-        _apply(doc, values, agency)
+        apply_values(doc, values, agency)
         record_version(doc, comment)
         add_trail(doc, "edit", comment)
         doc.reindexObject()

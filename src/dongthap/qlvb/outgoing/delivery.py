@@ -605,18 +605,10 @@ def add_recipients(doc, internal=(), external=()):
         keys = {f"agency:{uid}" for uid in uids} | {f"external:{r['code']}" for r in added}
         return [row for row in delivery_status(doc) if row["key"] in keys]
 
-    try:
-        from dongthap.qlvb.antivirus.scanner import AntivirusError
-    except ImportError:  # pragma: no cover - capability not installed
-        AntivirusError = ()  # noqa: N806
-    try:
-        return run_in_transaction(work, note="qlvb: outgoing add recipients")
-    except AntivirusError as problem:  # a file refused by the scanner: nothing was sent
-        from dongthap.qlvb.documents import validation
+    from dongthap.qlvb.documents.common import antivirus_errors
 
-        message = getattr(problem, "message", None) or str(problem)
-        raise outgoing.OutgoingError(message, [{"field": "file", "message": message}],
-                                     status=validation.antivirus_status(problem)) from problem
+    with antivirus_errors(outgoing.OutgoingError):  # a file refused by the scanner: nothing was sent
+        return run_in_transaction(work, note="qlvb: outgoing add recipients")
 
 
 def _queue_external_update(doc, earlier, added):

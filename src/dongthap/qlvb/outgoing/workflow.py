@@ -146,9 +146,9 @@ def submit(doc, change):
     missing = []
     for name in ("title", "document_type", "signer", "signer_position", "file"):
         if not getattr(doc, name, None):
-            missing.append(translate(outgoing.IOutgoingDocument[name].title, target_language="vi"))
+            missing.append(translate(outgoing.FIELDS[name].title, target_language="vi"))
     if numbering.notation(doc.document_type, "X") == "X" and not doc.drafting_department:
-        missing.append(translate(outgoing.IOutgoingDocument["drafting_department"].title,
+        missing.append(translate(outgoing.FIELDS["drafting_department"].title,
                                  target_language="vi"))
     if not (doc.internal_recipients or doc.external_recipients):
         missing.append(translate(_("label_recipients", default="Recipients"), target_language="vi"))

@@ -1,0 +1,31 @@
+"""The readable trail of a document (behavior ``dongthap.qlvb.document_trail``).
+
+Next to the workflow history, every document keeps ``qlvb_trail``: a list of
+``{"at", "actor", "action", "comment", …}`` entries, oldest first, written by
+its factory ("create") and by every action on it (transitions, edits,
+assignments, comments, deliveries). The views and REST answers show it with
+the titles of each kind's actions.
+"""
+
+from dongthap.qlvb.documents.common import actor
+from dongthap.qlvb.documents.common import now
+from persistent.list import PersistentList
+
+TRAIL_ATTR = "qlvb_trail"
+
+
+def add_trail(doc, action, comment="", **extra):
+    """Append an entry (actor, time, action, comment) to the trail of ``doc``."""
+    trail = getattr(doc, TRAIL_ATTR, None)
+    if trail is None:
+        trail = PersistentList()
+        setattr(doc, TRAIL_ATTR, trail)
+    entry = {"at": now().isoformat(), "actor": actor(), "action": action, "comment": comment or ""}
+    entry.update(extra)
+    trail.append(entry)
+    return entry
+
+
+def trail_of(doc):
+    """The entries of the trail of ``doc`` (a list, oldest first)."""
+    return list(getattr(doc, TRAIL_ATTR, None) or ())
