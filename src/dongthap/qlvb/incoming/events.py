@@ -51,6 +51,6 @@ def after_transition(doc, event):
         doc.arrival_number = number
         doc.arrival_year = year
         doc.registered_at = when
-        doc.reindexObject(idxs=["arrival_number", "arrival_day"])
+        doc.reindexObject(idxs=["qlvb_arrival_number", "qlvb_arrival_day"])
     add_trail(doc, transition.id, comment, state=event.new_state.id)
     assignment.sync_local_roles(doc, state=event.new_state.id)

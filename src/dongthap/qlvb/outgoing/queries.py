@@ -29,14 +29,14 @@ def _row(brain):
         "url": brain.getURL(),
         "uid": brain.UID,
         "title": brain.Title,
-        "document_type": brain.document_type,
-        "document_type_title": DOCUMENT_TYPES.get(brain.document_type, ("", ""))[0],
+        "document_type": brain.qlvb_document_type,
+        "document_type_title": DOCUMENT_TYPES.get(brain.qlvb_document_type, ("", ""))[0],
         "state": brain.review_state,
         "state_title": outgoing.state_title(brain.review_state),
-        "urgency": brain.urgency,
-        "notation": f"{brain.code_number}/{brain.code_notation}" if brain.code_number else "",
-        "issued_date": fmt_date(brain.issued_date),
-        "due_date": fmt_date(brain.due_date),
+        "urgency": brain.qlvb_urgency,
+        "notation": f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else "",
+        "issued_date": fmt_date(brain.qlvb_issued_date),
+        "due_date": fmt_date(brain.qlvb_due_date),
         "modified": brain.modified.ISO8601() if brain.modified else None,
     }
 
@@ -59,12 +59,12 @@ def lists_for(agency, userid):
     review_roles = review.review_keys(agency, roles, userid)
     if review_roles:
         result["waiting_review"] = _sorted(api.content.find(
-            review_state="pending_review", outgoing_review_role=review_roles, **base))
+            review_state="pending_review", qlvb_outgoing_review_role=review_roles, **base))
     result["waiting_signature"] = _sorted(api.content.find(
-        review_state="approved", outgoing_signer=userid, **base))
+        review_state="approved", qlvb_outgoing_signer=userid, **base))
     if roles & {R.CLERK, "Manager", "Site Administrator"}:
         result["waiting_issue"] = _sorted(api.content.find(review_state="signed", **base))
-    issued = api.content.find(review_state=list(ISSUED_STATES), sort_on="issued_date",
+    issued = api.content.find(review_state=list(ISSUED_STATES), sort_on="qlvb_issued_date",
                               sort_order="descending", sort_limit=100, **base)
     result["issued"] = [_row(b) for b in issued[:100]]
     return result
@@ -80,11 +80,11 @@ def _issued_docs(agency, start, end):
     query = {"context": root, "portal_type": "OutgoingDocument", "review_state": list(ISSUED_STATES),
              "unrestricted": True}
     if start and end:
-        query["issued_date"] = {"query": (start, end), "range": "min:max"}
+        query["qlvb_issued_date"] = {"query": (start, end), "range": "min:max"}
     elif start:
-        query["issued_date"] = {"query": start, "range": "min"}
+        query["qlvb_issued_date"] = {"query": start, "range": "min"}
     elif end:
-        query["issued_date"] = {"query": end, "range": "max"}
+        query["qlvb_issued_date"] = {"query": end, "range": "max"}
     docs = [b._unrestrictedGetObject() for b in api.content.find(**query)]
     docs.sort(key=lambda d: (d.issued_year or 0, d.register_series or "", int(d.code_number or 0)))
     return docs

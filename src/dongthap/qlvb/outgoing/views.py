@@ -225,7 +225,7 @@ class DocumentView(AgencyPage):
 
 @implementer(IPublishTraverse)
 class VersionDownload(BrowserView):
-    """``@@outgoing-version/<n>``: one kept draft version of the main file."""
+    """``@@phien-ban-du-thao/<n>``: one kept draft version of the main file."""
 
     number = None
 
