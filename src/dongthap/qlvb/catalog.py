@@ -23,35 +23,17 @@ from dongthap.qlvb.documents.interfaces import IQlvbDocument
 from plone.indexer import indexer
 
 #: Index names before 1005 → today's.
-RENAMED_INDEXES = {
-    "agency_code": "qlvb_agency_code",
-    "document_type": "qlvb_document_type",
-    "urgency": "qlvb_urgency",
-    "arrival_number": "qlvb_arrival_number",
-    "arrival_day": "qlvb_arrival_day",
-    "issued_date": "qlvb_issued_date",
-    "issuing_agency_name": "qlvb_issuing_agency_name",
-    "incoming_duplicate_key": "qlvb_incoming_duplicate_key",
-    "incoming_assignees": "qlvb_incoming_assignees",
-    "outgoing_signer": "qlvb_outgoing_signer",
-    "outgoing_review_role": "qlvb_outgoing_review_role",
-    "legal_validity": "qlvb_legal_validity",
-}
+RENAMED_INDEXES = {old: f"qlvb_{old}" for old in (
+    "agency_code", "document_type", "urgency", "arrival_number", "arrival_day", "issued_date",
+    "issuing_agency_name", "incoming_duplicate_key", "incoming_assignees", "outgoing_signer",
+    "outgoing_review_role", "legal_validity",
+)}
 
 #: Metadata column names before 1005 → today's.
-RENAMED_COLUMNS = {
-    "agency_code": "qlvb_agency_code",
-    "document_type": "qlvb_document_type",
-    "urgency": "qlvb_urgency",
-    "arrival_number": "qlvb_arrival_number",
-    "arrival_day": "qlvb_arrival_day",
-    "issued_date": "qlvb_issued_date",
-    "due_date": "qlvb_due_date",
-    "issuing_agency_name": "qlvb_issuing_agency_name",
-    "code_number": "qlvb_code_number",
-    "code_notation": "qlvb_code_notation",
-    "legal_validity": "qlvb_legal_validity",
-}
+RENAMED_COLUMNS = {old: f"qlvb_{old}" for old in (
+    "agency_code", "document_type", "urgency", "arrival_number", "arrival_day", "issued_date", "due_date",
+    "issuing_agency_name", "code_number", "code_notation", "legal_validity",
+)}
 
 
 def current_index(catalog, old):

@@ -1,5 +1,8 @@
 """Work lists (dashboards) and the NĐ 30 registers of incoming documents."""
 
+from dongthap.qlvb.documents.queries import base_row
+from dongthap.qlvb.documents.queries import date_range
+from dongthap.qlvb.documents.queries import LIST_LIMIT
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.incoming.api import fmt_date
 from dongthap.qlvb.incoming.api import incoming_root
@@ -17,7 +20,6 @@ from plone import api
 import datetime
 
 URGENCY_TITLES = dict(URGENCY)
-LIST_LIMIT = 500
 OPEN = ("assigned", "in_progress")
 
 
@@ -33,13 +35,9 @@ def _filters(filters):
         query["review_state"] = filters["state"]
     if filters.get("legal_validity"):
         query["qlvb_legal_validity"] = filters["legal_validity"]
-    start, end = filters.get("date_from"), filters.get("date_to")
-    if start and end:
-        query["qlvb_arrival_day"] = {"query": (start, end), "range": "min:max"}
-    elif start:
-        query["qlvb_arrival_day"] = {"query": start, "range": "min"}
-    elif end:
-        query["qlvb_arrival_day"] = {"query": end, "range": "max"}
+    arrival = date_range(filters.get("date_from"), filters.get("date_to"))
+    if arrival:
+        query["qlvb_arrival_day"] = arrival
     return query
 
 
@@ -47,23 +45,16 @@ def _row(brain, deadline=None, kind=None):
     due = deadline or brain.qlvb_due_date
     overdue, soon = deadline_flags(due) if brain.review_state in ("registered",) + OPEN else (False, False)
     return {
-        "url": brain.getURL(),
-        "uid": brain.UID,
-        "title": brain.Title,
-        "document_type": brain.qlvb_document_type,
-        "document_type_title": DOCUMENT_TYPES.get(brain.qlvb_document_type, ("", ""))[0],
+        **base_row(brain, state_title),
         "notation": notation(brain.qlvb_code_number, brain.qlvb_code_notation),
         "issuing_agency_name": brain.qlvb_issuing_agency_name,
         "issued_date": fmt_date(brain.qlvb_issued_date),
         "arrival_number": brain.qlvb_arrival_number,
         "arrival_date": fmt_date(brain.qlvb_arrival_day),
-        "urgency": brain.qlvb_urgency,
         "urgency_title": URGENCY_TITLES.get(brain.qlvb_urgency, ""),
         "top_urgency": brain.qlvb_urgency in TOP_URGENCY,
         "due_date": fmt_date(due if not isinstance(due, str) else None) or (
             fmt_date(_d(due)) if isinstance(due, str) else ""),
-        "state": brain.review_state,
-        "state_title": state_title(brain.review_state),
         "overdue": overdue,
         "due_soon": soon and not overdue,
         "kind": kind,

@@ -1,5 +1,8 @@
 """Work lists (dashboards) and the NĐ 30 registers of outgoing documents."""
 
+from dongthap.qlvb.documents.queries import base_row
+from dongthap.qlvb.documents.queries import date_range
+from dongthap.qlvb.documents.queries import LIST_LIMIT
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import review
@@ -13,7 +16,6 @@ from zope.i18n import translate
 
 import datetime
 
-LIST_LIMIT = 500
 ISSUED_STATES = ("issued", "archived", "recalled")
 LISTS = (
     ("my_drafts", "dự thảo của tôi"),
@@ -26,14 +28,7 @@ LISTS = (
 
 def _row(brain):
     return {
-        "url": brain.getURL(),
-        "uid": brain.UID,
-        "title": brain.Title,
-        "document_type": brain.qlvb_document_type,
-        "document_type_title": DOCUMENT_TYPES.get(brain.qlvb_document_type, ("", ""))[0],
-        "state": brain.review_state,
-        "state_title": outgoing.state_title(brain.review_state),
-        "urgency": brain.qlvb_urgency,
+        **base_row(brain, outgoing.state_title),
         "notation": f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else "",
         "issued_date": fmt_date(brain.qlvb_issued_date),
         "due_date": fmt_date(brain.qlvb_due_date),
@@ -79,12 +74,9 @@ def _issued_docs(agency, start, end):
         return []
     query = {"context": root, "portal_type": "OutgoingDocument", "review_state": list(ISSUED_STATES),
              "unrestricted": True}
-    if start and end:
-        query["qlvb_issued_date"] = {"query": (start, end), "range": "min:max"}
-    elif start:
-        query["qlvb_issued_date"] = {"query": start, "range": "min"}
-    elif end:
-        query["qlvb_issued_date"] = {"query": end, "range": "max"}
+    issued = date_range(start, end)
+    if issued:
+        query["qlvb_issued_date"] = issued
     docs = [b._unrestrictedGetObject() for b in api.content.find(**query)]
     docs.sort(key=lambda d: (d.issued_year or 0, d.register_series or "", int(d.code_number or 0)))
     return docs
