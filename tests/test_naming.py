@@ -18,7 +18,7 @@ def test_every_catalog_index_and_column_of_the_addon_is_prefixed():
     assert [n for n in names if not n.startswith("qlvb_")] == []
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def url(demo_server):
     return demo_server["url"]
 
