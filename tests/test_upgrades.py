@@ -42,14 +42,15 @@ def test_1001_gives_departments_groups_and_rebuilds_the_review_index(site):
         # as a 1000 site was: no members group, a FieldIndex
         api.group.delete(groupname=D.members_group_id(dept))
         delattr(dept, D.MEMBERS_ATTR)
-        catalog.delIndex("outgoing_review_role")
+        catalog.delIndex("qlvb_outgoing_review_role")  # its name before 1005 (v1005_naming)
         catalog.addIndex("outgoing_review_role", "FieldIndex")
         setup.setLastVersionForProfile(PROFILE, "1000")
         setup.upgradeProfile(PROFILE)
     assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
     assert D.members_group_id(dept) == "qlvb-000.00.98.H20-phong-vp"
     assert api.group.get(groupname=D.members_group_id(dept)) is not None
-    assert catalog._catalog.getIndex("outgoing_review_role").meta_type == "KeywordIndex"
+    assert catalog._catalog.getIndex("qlvb_outgoing_review_role").meta_type == "KeywordIndex"
+    assert "outgoing_review_role" not in catalog.indexes()
     # running it again changes nothing and breaks nothing
     with api.env.adopt_roles(["Manager"]):
         setup.setLastVersionForProfile(PROFILE, "1000")
@@ -128,3 +129,135 @@ def test_1004_xsec_adds_the_axis_wire_records_and_keeps_the_values(site):
     assert registry[f"{PREFIX}.axis_timeout"] == 60
     assert registry[f"{PREFIX}.axis_headers"] == ""
     assert registry[f"{PREFIX}.axis_url"] == "https://truc.example.gov.vn/api"
+
+
+def _back_to_1004_catalog(catalog):
+    """Index and column contents under their names before 1005, as a 1004 site had them."""
+    from Acquisition import aq_base
+    from dongthap.qlvb.catalog import RENAMED_COLUMNS
+    from dongthap.qlvb.catalog import RENAMED_INDEXES
+
+    for old, new in RENAMED_INDEXES.items():
+        index = aq_base(catalog._catalog.getIndex(new))
+        catalog.delIndex(new)
+        index.id = old
+        index.indexed_attrs = [old]
+        catalog._catalog.addIndex(old, index)
+    cat = catalog._catalog
+    for old, new in RENAMED_COLUMNS.items():
+        catalog.addColumn(old)
+        for rid, record in list(cat.data.items()):
+            values = list(record)
+            values[cat.schema[old]] = values[cat.schema[new]]
+            cat.data[rid] = tuple(values)
+        catalog.delColumn(new)
+
+
+def test_1005_naming_renames_indexes_columns_and_layouts(demo):
+    """A 1004 site (English page names, unprefixed catalog names) upgrades; the same queries find
+    the same documents under the qlvb_ names, and the pages are the Vietnamese ones."""
+    from dongthap.qlvb.catalog import RENAMED_COLUMNS
+    from dongthap.qlvb.catalog import RENAMED_INDEXES
+    from dongthap.qlvb.incoming import assignment as A
+    from dongthap.qlvb.upgrades.v1005_naming import RENAMED_VIEWS
+
+    import datetime
+
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    types = api.portal.get_tool("portal_types")
+    agency = demo["so-tttt"]
+
+    def found(**query):
+        return sorted(b.UID for b in catalog.unrestrictedSearchResults(**query))
+
+    def queries():
+        return {
+            "incoming letters": found(qlvb_document_type="cong_van", portal_type="IncomingDocument"),
+            "registered": found(qlvb_arrival_number={"query": 1, "range": "min"}),
+            "issued this century": found(qlvb_issued_date={"query": datetime.date(2000, 1, 1),
+                                                           "range": "min"}),
+            "agency by code": found(portal_type="Agency", qlvb_agency_code=agency.agency_code),
+            "unsigned": found(qlvb_legal_validity="unsigned"),
+            "legal": found(qlvb_legal_validity="legal"),
+            "urgent": found(qlvb_urgency=["hoa_toc", "thuong_khan", "khan"]),
+            "assigned to someone": found(qlvb_incoming_assignees=list(
+                catalog.uniqueValuesFor("qlvb_incoming_assignees"))),
+        }
+
+    def metadata():
+        kinds = ["IncomingDocument", "OutgoingDocument", "Agency"]
+        return {b.UID: tuple(getattr(b, name) for name in RENAMED_COLUMNS.values())
+                for b in catalog.unrestrictedSearchResults(portal_type=kinds)}
+
+    def dashboards():
+        from dongthap.qlvb.incoming import queries as incoming
+        from dongthap.qlvb.outgoing import queries as outgoing
+
+        lists = {}
+        for user in ("stttt.vanthu", "stttt.lanhdao", "stttt.chuyenvien"):
+            with api.env.adopt_user(username=user):
+                lists[user] = (incoming.lists_for(agency, user), outgoing.lists_for(agency, user),
+                               incoming.register_rows(agency))
+        return lists
+
+    registered = catalog.unrestrictedSearchResults(
+        path="/".join(agency.getPhysicalPath()), qlvb_arrival_number={"query": 1, "range": "min"})
+    doc = registered[0]._unrestrictedGetObject()  # one lead entry (handling.assign would commit)
+    A.store(doc, [{"id": A.new_entry_id(), "user": "stttt.chuyenvien", "kind": "lead", "active": True,
+                   "parent": None}])
+    doc.reindexObject(idxs=["qlvb_incoming_assignees"])
+    before, rows_before, lists_before = queries(), metadata(), dashboards()
+    assert lists_before["stttt.vanthu"][0]["waiting_registration"] or lists_before["stttt.lanhdao"][0][
+        "waiting_assignment"]
+    assert before["incoming letters"] and before["registered"] and before["agency by code"]
+    assert before["assigned to someone"] and before["issued this century"] and before["unsigned"]
+
+    with api.env.adopt_roles(["Manager"]):
+        _back_to_1004_catalog(catalog)
+        old_views = {new: old for old, new in RENAMED_VIEWS.items()}
+        for fti in types.objectValues():
+            if getattr(fti, "default_view", None) in old_views:
+                fti._updateProperty("default_view", old_views[fti.default_view])
+            methods = tuple(getattr(fti, "view_methods", ()) or ())
+            if any(m in old_views for m in methods):
+                fti._updateProperty("view_methods", tuple(old_views.get(m, m) for m in methods))
+        demo.setLayout("qlvb-home")
+        agency.setLayout("agency-view")
+        assert "qlvb_document_type" not in catalog.indexes() and "document_type" in catalog.indexes()
+        assert types["IncomingFolder"].default_view == "incoming-dashboard"
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert not set(RENAMED_INDEXES) & set(catalog.indexes())
+    assert not set(RENAMED_COLUMNS) & set(catalog.schema())
+    assert catalog._catalog.getIndex("qlvb_incoming_assignees").meta_type == "KeywordIndex"
+    assert catalog._catalog.getIndex("qlvb_outgoing_review_role").meta_type == "KeywordIndex"
+    assert queries() == before
+    assert metadata() == rows_before
+    assert dashboards() == lists_before
+    assert {name: types[name].default_view for name in ("Agency", "IncomingFolder", "IncomingDocument",
+                                                         "OutgoingFolder", "OutgoingDocument")} == {
+        "Agency": "co-quan", "IncomingFolder": "van-ban-den", "IncomingDocument": "xem-van-ban-den",
+        "OutgoingFolder": "van-ban-di", "OutgoingDocument": "xem-van-ban-di"}
+    assert "trang-chu" in types["Plone Site"].view_methods
+    assert "qlvb-home" not in types["Plone Site"].view_methods
+    assert demo.getLayout() == "trang-chu" and agency.getLayout() == "co-quan"
+    request = demo.REQUEST
+    with api.env.adopt_user(username="stttt.vanthu"):  # the start page lists the user's agency
+        home = api.content.get_view(demo.getLayout(), demo, request)
+        listed = [(b.Title, b.qlvb_agency_code) for b in home.agencies()]
+    assert listed == [(agency.title, agency.agency_code)]
+    from dongthap.qlvb.interfaces import IQlvbLayer
+    from zope.interface import alsoProvides
+
+    alsoProvides(request, IQlvbLayer)
+    with api.env.adopt_user(username="stttt.vanthu"):  # the clerk opens a document at its new default view
+        html = api.content.get_view(types["IncomingDocument"].default_view, doc, request)()
+    assert doc.title in html
+    # running it again changes nothing
+    with api.env.adopt_roles(["Manager"]):
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+    assert queries() == before and metadata() == rows_before

@@ -104,7 +104,7 @@ def test_word_only_document_is_received_as_sent_for_the_clerk(portal):
     request = portal.REQUEST
     alsoProvides(request, IQlvbLayer)
     with api.env.adopt_user(username="stttt.vanthu"):
-        html = getMultiAdapter((doc, request), name="incoming-view")()
+        html = getMultiAdapter((doc, request), name="xem-van-ban-den")()
     assert doc.title in html
 
 
@@ -125,7 +125,7 @@ def test_foreign_recipient_is_answered_02_from_our_agency_and_listed(portal, cod
     assert outcome.result == "refused" and "Không có cơ quan nhận" in outcome.reason
     [(sender, status, reason)] = queued_statuses(portal)
     assert status == "02" and code in reason
-    agencies = {b.agency_code for b in api.content.find(portal_type="Agency", unrestricted=True)}
+    agencies = {b.qlvb_agency_code for b in api.content.find(portal_type="Agency", unrestricted=True)}
     assert sender in agencies  # answered in the name of this site, never of the foreign code
     from dongthap.qlvb.exchange.refusals import list_problems
 

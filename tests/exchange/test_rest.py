@@ -97,7 +97,7 @@ def test_refused_package_is_listed_in_exchange_problems(url):
     [item] = [i for i in listed.json()["items"] if i["code"] == "901/VPCP-KGVX"]
     assert item["reason"] == reason and "Không có cơ quan nhận vxp.saas.03" in reason
     assert item["addressed"] == ["vxp.saas.03"] and item["answered"] and item["sender"] == EXTERNAL
-    page = session("stttt.vanthu").get(f"{url}/so-tttt/@@exchange-problems")
+    page = session("stttt.vanthu").get(f"{url}/so-tttt/@@su-co-lien-thong")
     assert page.status_code == 200 and "Sự cố liên thông" in page.text and "vxp.saas.03" in page.text
     # the province administrator sees every refusal on the site root
     everything = session("qtht").get(f"{url}/@exchange-problems")

@@ -40,7 +40,7 @@ def test_clerk_registers_and_leader_assigns(page, demo_server, tmp_path):  # noq
 
     page.context.clear_cookies()
     login(page, url, "stttt.lanhdao", PW)
-    page.goto(f"{url}/so-tttt/@@incoming-dashboard")
+    page.goto(f"{url}/so-tttt/@@van-ban-den")
     waiting = page.locator(".qlvb-list-waiting_assignment").inner_text()
     assert "Về việc tăng cường bảo đảm an toàn thông tin" in waiting
     page.goto(f"{doc_url}/@@phan-cong")

@@ -86,7 +86,7 @@ def test_upgrade_gives_old_documents_their_creation_time_as_arrival_date(portal)
     assert incoming.fmt_date(old.arrival_date) in [r["arrival_date"] for r in
                                                    queries.register_rows(_agency(portal))]
     brain = api.content.find(UID=api.content.get_uuid(old), unrestricted=True)[0]
-    assert brain.arrival_day == old.arrival_day()
+    assert brain.qlvb_arrival_day == old.arrival_day()
 
 
 def test_documents_received_by_the_exchange_worker_name_the_system(portal):

@@ -136,7 +136,7 @@ def test_without_the_register_permission_no_file(url, user, fmt):
 def test_dashboard_links_download_the_registers(url, registered):
     clerk = requests.Session()
     clerk.auth = ("stttt.vanthu", PW)
-    page = clerk.get(f"{url}/so-tttt/@@incoming-dashboard")
+    page = clerk.get(f"{url}/so-tttt/@@van-ban-den")
     assert page.status_code == 200
     assert "qlvb-print-registers" in page.text
     assert "@@so-van-ban-den?register=incoming&amp;format=pdf" in page.text
@@ -150,5 +150,5 @@ def test_dashboard_links_download_the_registers(url, registered):
     assert r.status_code == 200 and r.headers["Content-Type"] == XLSX
     specialist = requests.Session()
     specialist.auth = ("stttt.chuyenvien", PW)
-    page = specialist.get(f"{url}/so-tttt/@@incoming-dashboard")
+    page = specialist.get(f"{url}/so-tttt/@@van-ban-den")
     assert "qlvb-print-registers" not in page.text

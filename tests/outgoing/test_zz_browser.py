@@ -105,7 +105,7 @@ def test_draft_to_issue_and_recipient_registers(page, demo_server, tmp_path):  #
     assert "Sở Nội vụ" in page.locator(".qlvb-delivery").inner_text()
 
     _as(page, url, "snv.vanthu")
-    page.goto(f"{url}/so-noi-vu/@@incoming-dashboard")
+    page.goto(f"{url}/so-noi-vu/@@van-ban-den")
     waiting = page.locator(".qlvb-list-waiting_registration")
     assert notation in waiting.inner_text()
     waiting.locator("a", has_text=SUBJECT).first.click()

@@ -106,7 +106,7 @@ def test_view_shows_and_reverifies_the_attachments(sdemo, att_doc, demo_pki):
         signing.sign_attachments(document=att_doc, code_text="07/QĐ-STTTT")
     assert cfg.remove_trusted(cfg.fingerprint(demo_pki.root.certificate()))
     as_manager(sdemo)
-    html = att_doc.restrictedTraverse("@@signatures")()
+    html = att_doc.restrictedTraverse("@@chu-ky-so")()
     assert "Tệp đính kèm" in html and NAMES[0] in html and NAMES[1] in html
     untrusted = ("Chứng thư số của SỞ THÔNG TIN VÀ TRUYỀN THÔNG không do tổ chức cung cấp "
                  "dịch vụ chứng thực chữ ký số tin cậy cấp.")
@@ -115,7 +115,7 @@ def test_view_shows_and_reverifies_the_attachments(sdemo, att_doc, demo_pki):
     request = sdemo.REQUEST
     request.method = "POST"
     request.form.update({"reverify": "1", "_authenticator": createToken()})
-    html = att_doc.restrictedTraverse("@@signatures")()
+    html = att_doc.restrictedTraverse("@@chu-ky-so")()
     for entry in signing.attachment_reports(document=att_doc, verify_missing=False):
         assert entry["stored"] and "untrusted" in _codes(entry["report"])
     assert html.count(untrusted) == 2  # one signature on each attachment

@@ -57,7 +57,7 @@ def test_dashboard_shows_the_badge(unsigned_doc, snv):
     sign_both(unsigned_doc)
     _receive(snv, bytes(unsigned_doc.file.data), "Văn bản có chữ ký số hợp lệ")
     with api.env.adopt_user(username="snv.vanthu"):
-        view = api.content.get_view("incoming-dashboard", snv["van-ban-den"], snv.REQUEST)
+        view = api.content.get_view("van-ban-den", snv["van-ban-den"], snv.REQUEST)
         html = view()
     assert "Có giá trị pháp lý" in html
     assert base64  # noqa: B018 - keeps the import used by helpers

@@ -45,7 +45,7 @@ def brains(**query):
 def test_upload_of_unsigned_pdf_is_unsigned_and_indexed(unsigned_doc):
     assert unsigned_doc.legal_validity == "unsigned"
     assert unsigned_doc.signature_report["reasons"][0]["code"] == "no_signatures"
-    assert [b.legal_validity for b in brains(legal_validity="unsigned")] == ["unsigned"]
+    assert [b.qlvb_legal_validity for b in brains(qlvb_legal_validity="unsigned")] == ["unsigned"]
 
 
 def test_person_and_agency_signatures_make_it_legal(unsigned_doc):
@@ -55,16 +55,16 @@ def test_person_and_agency_signatures_make_it_legal(unsigned_doc):
                                      position="GIÁM ĐỐC", authority_prefix="KT.")
     assert report["legal_validity"] == "reference"
     assert unsigned_doc.legal_validity == "reference"
-    assert len(brains(legal_validity="reference")) == 1
+    assert len(brains(qlvb_legal_validity="reference")) == 1
     with api.env.adopt_user(username=CLERK):
         report = signing.sign_agency(document=unsigned_doc, code_number=7,
                                      code_notation="QĐ-STTTT", issued_at=ISSUED_AT)
     assert report["legal_validity"] == "legal", report
     assert sorted(s["kind"] for s in report["signatures"]) == ["agency", "person"]
     assert unsigned_doc.legal_validity == "legal"
-    found = brains(legal_validity="legal")
-    assert len(found) == 1 and found[0].legal_validity == "legal"
-    assert not brains(legal_validity="reference")
+    found = brains(qlvb_legal_validity="legal")
+    assert len(found) == 1 and found[0].qlvb_legal_validity == "legal"
+    assert not brains(qlvb_legal_validity="reference")
     history = signing.history(document=unsigned_doc)
     assert [h["action"] for h in history] == ["sign_person", "sign_agency"]
     assert bytes(history[0]["file"].data) == original  # the unsigned draft is kept
@@ -100,7 +100,7 @@ def test_tampered_upload_is_reference_with_vietnamese_reason(sdemo, unsigned_doc
     codes = {p["code"] for s in unsigned_doc.signature_report["signatures"] for p in s["problems"]}
     assert "signature_invalid" in codes
     as_manager(sdemo)
-    html = unsigned_doc.restrictedTraverse("@@signatures")()
+    html = unsigned_doc.restrictedTraverse("@@chu-ky-so")()
     assert "Chỉ có giá trị tham khảo" in html
     assert "không hợp lệ" in html
 
@@ -207,7 +207,7 @@ def test_trust_store_changes_the_verdict(unsigned_doc, demo_pki):
     report = signing.verify(document=unsigned_doc)
     assert report["legal_validity"] == "reference"
     assert "untrusted" in {p["code"] for s in report["signatures"] for p in s["problems"]}
-    assert brains(legal_validity="reference")
+    assert brains(qlvb_legal_validity="reference")
     from cryptography.hazmat.primitives import serialization
 
     cfg.add_trusted(demo_pki.root.certificate().public_bytes(serialization.Encoding.PEM))

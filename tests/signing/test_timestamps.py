@@ -191,7 +191,7 @@ def test_plone_signing_with_the_tsa_setting(tsa_site, unsigned_doc, demo_peers):
         assert sigs[kind]["time_source"] == "timestamp"
         assert abs(dt.datetime.fromisoformat(sigs[kind]["signing_time"]) - gen_time) <= SECOND
     as_manager(tsa_site)
-    html = unsigned_doc.restrictedTraverse("@@signatures")()
+    html = unsigned_doc.restrictedTraverse("@@chu-ky-so")()
     assert html.count("(dấu thời gian)") == 2
     vn = gen_time.astimezone(dt.timezone(dt.timedelta(hours=7)))
     assert vn.strftime("%d/%m/%Y %H:%M:%S +07:00") in html

@@ -23,7 +23,7 @@ def post_install(context):
         )
     api.group.grant_roles(groupname=R.PROVINCE_ADMIN_GROUP, roles=[R.PROVINCE_ADMIN])
     portal = api.portal.get()
-    portal.setLayout("qlvb-home")
+    portal.setLayout("trang-chu")
     from dongthap.qlvb.agencies.api import reserve_group_prefix
 
     reserve_group_prefix(portal)

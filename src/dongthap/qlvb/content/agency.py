@@ -106,7 +106,7 @@ class Agency(Container):
 
 def find_agency_by_code(code):
     """Return the brain of the agency with this code, or None."""
-    brains = api.content.find(portal_type="Agency", agency_code=code, unrestricted=True)
+    brains = api.content.find(portal_type="Agency", qlvb_agency_code=code, unrestricted=True)
     return brains[0] if brains else None
 
 

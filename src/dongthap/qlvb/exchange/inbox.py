@@ -303,7 +303,7 @@ class Inbox:
     def _default_organ(self):
         """OrganId answering for packages that name none of our agencies: the first agency."""
         brains = api.content.find(portal_type="Agency", unrestricted=True, sort_on="path", sort_limit=1)
-        return brains[0].agency_code if brains else ""
+        return brains[0].qlvb_agency_code if brains else ""
 
     # -- status packages -------------------------------------------------------
     def _status(self, pkg, source_id):

@@ -4,7 +4,7 @@ A refused package used to vanish: it was answered 02 and written to the
 exchange log only.  Every refusal is recorded by the inbox
 (:meth:`~.inbox.Inbox._refuse`, action ``refused``) with the sender, the
 addressed recipients, the reason and whether the 02 answer was queued;
-:func:`list_problems` reads them back for the page ``@@exchange-problems``
+:func:`list_problems` reads them back for the page ``@@su-co-lien-thong``
 and the REST list ``GET @exchange-problems`` (permission "dongthap.qlvb:
 Import exchange package": clerks and administrators).
 
@@ -88,7 +88,7 @@ class ProblemsGet(Service):
 
 
 class ProblemsView(BrowserView):
-    """The page ``@@exchange-problems`` (template ``templates/exchange_problems.pt``)."""
+    """The page ``@@su-co-lien-thong`` (template ``templates/exchange_problems.pt``)."""
 
     def items(self):
         return list_problems(_agency_code(self.context))

@@ -207,14 +207,14 @@ def duplicates_of(doc):
     if not key or root is None:
         return []
     brains = api.content.find(
-        context=root, portal_type="IncomingDocument", incoming_duplicate_key=key,
+        context=root, portal_type="IncomingDocument", qlvb_incoming_duplicate_key=key,
         review_state=["registered", "assigned", "in_progress", "completed", "archived"],
-        sort_on="arrival_number", sort_limit=DUPLICATES_SHOWN + 1, unrestricted=True,
+        sort_on="qlvb_arrival_number", sort_limit=DUPLICATES_SHOWN + 1, unrestricted=True,
     )
     own = api.content.get_uuid(doc)
     return [
-        {"url": b.getURL(), "arrival_number": b.arrival_number, "arrival_date": fmt_date(b.arrival_day),
-         "title": b.Title}
+        {"url": b.getURL(), "arrival_number": b.qlvb_arrival_number,
+         "arrival_date": fmt_date(b.qlvb_arrival_day), "title": b.Title}
         for b in brains[: DUPLICATES_SHOWN + 1] if b.UID != own
     ][:DUPLICATES_SHOWN]
 

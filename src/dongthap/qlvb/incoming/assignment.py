@@ -88,10 +88,10 @@ def sync_local_roles(doc, state=None):
             doc.manage_addLocalRoles(principal, sorted(roles - have))
             changed = True
     if changed:
-        doc.reindexObject(idxs=["allowedRolesAndUsers", "incoming_assignees"])
+        doc.reindexObject(idxs=["allowedRolesAndUsers", "qlvb_incoming_assignees"])
     return changed
 
 
 def assignees(doc):
-    """User ids holding an active entry (indexed as ``incoming_assignees``)."""
+    """User ids holding an active entry (indexed as ``qlvb_incoming_assignees``)."""
     return sorted({e["user"] for e in active_entries(doc)})

@@ -44,7 +44,7 @@ def take_arrival_number(doc, change):
     doc.arrival_number = number
     doc.arrival_year = year
     doc.registered_at = when
-    doc.reindexObject(idxs=["arrival_number", "arrival_day", *REGISTER_INDEXES])
+    doc.reindexObject(idxs=["qlvb_arrival_number", "qlvb_arrival_day", *REGISTER_INDEXES])
 
 
 def record_trail(doc, change):

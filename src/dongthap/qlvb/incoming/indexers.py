@@ -7,18 +7,18 @@ from plone.indexer import indexer
 
 
 @indexer(IIncomingDocument)
-def arrival_day(obj):
+def qlvb_arrival_day(obj):
     return obj.arrival_day()
 
 
 @indexer(IIncomingDocument)
-def incoming_duplicate_key(obj):
+def qlvb_incoming_duplicate_key(obj):
     return duplicate_key(obj.code_number, obj.code_notation,
                          obj.issuing_agency_code or obj.issuing_agency_name)
 
 
 @indexer(IIncomingDocument)
-def incoming_assignees(obj):
+def qlvb_incoming_assignees(obj):
     return assignment.assignees(obj)
 
 

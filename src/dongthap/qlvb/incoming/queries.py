@@ -1,5 +1,8 @@
 """Work lists (dashboards) and the NĐ 30 registers of incoming documents."""
 
+from dongthap.qlvb.documents.queries import base_row
+from dongthap.qlvb.documents.queries import date_range
+from dongthap.qlvb.documents.queries import LIST_LIMIT
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.incoming.api import fmt_date
 from dongthap.qlvb.incoming.api import incoming_root
@@ -17,7 +20,6 @@ from plone import api
 import datetime
 
 URGENCY_TITLES = dict(URGENCY)
-LIST_LIMIT = 500
 OPEN = ("assigned", "in_progress")
 
 
@@ -28,46 +30,35 @@ def notation(number, notation_text):
 def _filters(filters):
     query = {}
     if filters.get("document_type"):
-        query["document_type"] = filters["document_type"]
+        query["qlvb_document_type"] = filters["document_type"]
     if filters.get("state"):
         query["review_state"] = filters["state"]
     if filters.get("legal_validity"):
-        query["legal_validity"] = filters["legal_validity"]
-    start, end = filters.get("date_from"), filters.get("date_to")
-    if start and end:
-        query["arrival_day"] = {"query": (start, end), "range": "min:max"}
-    elif start:
-        query["arrival_day"] = {"query": start, "range": "min"}
-    elif end:
-        query["arrival_day"] = {"query": end, "range": "max"}
+        query["qlvb_legal_validity"] = filters["legal_validity"]
+    arrival = date_range(filters.get("date_from"), filters.get("date_to"))
+    if arrival:
+        query["qlvb_arrival_day"] = arrival
     return query
 
 
 def _row(brain, deadline=None, kind=None):
-    due = deadline or brain.due_date
+    due = deadline or brain.qlvb_due_date
     overdue, soon = deadline_flags(due) if brain.review_state in ("registered",) + OPEN else (False, False)
     return {
-        "url": brain.getURL(),
-        "uid": brain.UID,
-        "title": brain.Title,
-        "document_type": brain.document_type,
-        "document_type_title": DOCUMENT_TYPES.get(brain.document_type, ("", ""))[0],
-        "notation": notation(brain.code_number, brain.code_notation),
-        "issuing_agency_name": brain.issuing_agency_name,
-        "issued_date": fmt_date(brain.issued_date),
-        "arrival_number": brain.arrival_number,
-        "arrival_date": fmt_date(brain.arrival_day),
-        "urgency": brain.urgency,
-        "urgency_title": URGENCY_TITLES.get(brain.urgency, ""),
-        "top_urgency": brain.urgency in TOP_URGENCY,
+        **base_row(brain, state_title),
+        "notation": notation(brain.qlvb_code_number, brain.qlvb_code_notation),
+        "issuing_agency_name": brain.qlvb_issuing_agency_name,
+        "issued_date": fmt_date(brain.qlvb_issued_date),
+        "arrival_number": brain.qlvb_arrival_number,
+        "arrival_date": fmt_date(brain.qlvb_arrival_day),
+        "urgency_title": URGENCY_TITLES.get(brain.qlvb_urgency, ""),
+        "top_urgency": brain.qlvb_urgency in TOP_URGENCY,
         "due_date": fmt_date(due if not isinstance(due, str) else None) or (
             fmt_date(_d(due)) if isinstance(due, str) else ""),
-        "state": brain.review_state,
-        "state_title": state_title(brain.review_state),
         "overdue": overdue,
         "due_soon": soon and not overdue,
         "kind": kind,
-        "legal_validity": getattr(brain, "legal_validity", None) or "unsigned",
+        "legal_validity": getattr(brain, "qlvb_legal_validity", None) or "unsigned",
     }
 
 
@@ -122,7 +113,7 @@ def my_work(agency, userid, filters=None):
     filters = dict(filters or {})
     query = _filters(filters)
     query.setdefault("review_state", list(OPEN))
-    query["incoming_assignees"] = userid
+    query["qlvb_incoming_assignees"] = userid
     rows = []
     for brain in _search(agency, query):
         doc = brain.getObject()
@@ -165,7 +156,7 @@ def _registered_brains(agency, date_from, date_to):
     root = incoming_root(agency)
     if root is None:
         return []
-    query = {"arrival_number": {"query": 1, "range": "min"}}
+    query = {"qlvb_arrival_number": {"query": 1, "range": "min"}}
     if date_from or date_to:
         query.update(_filters({"date_from": date_from, "date_to": date_to}))
     brains = api.content.find(context=root, portal_type="IncomingDocument", unrestricted=True, **query)
@@ -175,8 +166,8 @@ def _registered_brains(agency, date_from, date_to):
 def _register_order(brain):
     """By arrival day, then number; a document without a date (stored before every path
     set one) is listed last with an empty date instead of breaking the register."""
-    day = brain.arrival_day
-    return (day is None, day or datetime.date.min, brain.arrival_number or 0)
+    day = brain.qlvb_arrival_day
+    return (day is None, day or datetime.date.min, brain.qlvb_arrival_number or 0)
 
 
 def _recipients(doc):

@@ -3,6 +3,8 @@
 from dongthap.qlvb.browser.documents import AgencyPage
 from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.agencies.api import list_staff
+from dongthap.qlvb.documents.views import DashboardPage
+from dongthap.qlvb.documents.views import DocumentPage
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.registers.browser import links_html
 from dongthap.qlvb.incoming import api as incoming
@@ -19,6 +21,17 @@ from plone.protect import CheckAuthenticator
 
 
 class _Base(AgencyPage):
+    def done(self, result, registered, otherwise):
+        """Status messages after a document was stored or moved: its arrival number when it was
+        registered, else ``otherwise``; then the warnings (possible duplicates…)."""
+        if registered:
+            self.message(_("msg_registered", default="Registered with arrival number ${number}.",
+                           mapping={"number": result["arrival_number"]}))
+        else:
+            self.message(otherwise)
+        for warning in result["warnings"]:
+            self.message(warning, "warning")
+
     def sources(self):
         return [{"value": k, "title": self.t(t)} for k, t in SOURCES]
 
@@ -26,7 +39,7 @@ class _Base(AgencyPage):
         return [{"value": s, "title": self.t(incoming.STATE_TITLES[s])} for s in incoming.STATES]
 
 
-class DashboardView(_Base):
+class DashboardView(DashboardPage, _Base):
     """"Văn bản đến": chờ vào sổ, chờ phân công, việc của tôi, tất cả — with filters."""
 
     TABS = (
@@ -61,10 +74,7 @@ class DashboardView(_Base):
         roles = set(api.user.get_roles(obj=agency))
         if roles & {R.CLERK, R.LEADER, R.RECORDS_MANAGER, "Manager", "Site Administrator"}:
             lists["all"] = queries.all_documents(agency, self.filters)
-        return [
-            {"key": key, "title": self.t(title), "rows": lists[key]}
-            for key, title in self.TABS if key in lists
-        ]
+        return self.tabs(lists)
 
     def active_tab(self):
         return self.request.form.get("tab") or ""
@@ -72,8 +82,6 @@ class DashboardView(_Base):
     def can_add(self):
         return api.user.has_permission(incoming.ADD_PERMISSION, obj=self.agency())
 
-    def base_url(self):
-        return self.agency().absolute_url()
 
     def printable_registers(self):
         """Download links of the registers (this year to today, or the filtered period)."""
@@ -109,13 +117,8 @@ class RegisterForm(_Base):
                     self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
                 self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
-            if result["arrival_number"]:
-                self.message(_("msg_registered", default="Registered with arrival number ${number}.",
-                               mapping={"number": result["arrival_number"]}))
-            else:
-                self.message(_("msg_received", default="The document was saved and waits for registration."))
-            for warning in result["warnings"]:
-                self.message(warning, "warning")
+            self.done(result, bool(result["arrival_number"]),
+                      _("msg_received", default="The document was saved and waits for registration."))
             self.request.response.redirect(result["url"])
             return ""
         return self.index()
@@ -124,42 +127,24 @@ class RegisterForm(_Base):
         return " ".join(self.errors.get(name, []))
 
 
-class DocumentView(_Base):
+class DocumentView(DocumentPage, _Base):
     """An incoming document: metadata, file, assignment, progress, trail, actions."""
 
-    def __call__(self):
-        if self.request.method == "POST" and self.request.form.get("form.action"):
-            CheckAuthenticator(self.request)
-            return self._act()
-        return self.index()
+    error_class = incoming.IncomingError
+    show_error_details = True
 
-    def _act(self):
-        form = self.request.form
-        action = form["form.action"]
-        try:
-            if action == "progress":
-                handling.record_progress(self.context, form.get("text", ""),
-                                         result=bool(form.get("result")),
-                                         reply_notation=form.get("reply_notation", ""))
-                self.message(_("msg_progress_saved", default="Progress recorded."))
-            elif action == "end_entry":
-                handling.end_entry(self.context, form.get("entry", ""))
-                self.message(_("msg_entry_ended", default="The assignment was ended."))
-            else:
-                result = incoming.transition(self.context, action, form.get("comment", ""))
-                if action == "register":
-                    self.message(_("msg_registered", default="Registered with arrival number ${number}.",
-                                   mapping={"number": result["arrival_number"]}))
-                else:
-                    self.message(_("msg_done", default="Done."))
-                for warning in result["warnings"]:
-                    self.message(warning, "warning")
-        except incoming.IncomingError as problem:
-            self.message(problem.message, "error")
-            for err in problem.errors:
-                self.message(err["message"], "error")
-        self.request.response.redirect(self.context.absolute_url())
-        return ""
+    def act(self, action, form):
+        if action == "progress":
+            handling.record_progress(self.context, form.get("text", ""),
+                                     result=bool(form.get("result")),
+                                     reply_notation=form.get("reply_notation", ""))
+            self.message(_("msg_progress_saved", default="Progress recorded."))
+        elif action == "end_entry":
+            handling.end_entry(self.context, form.get("entry", ""))
+            self.message(_("msg_entry_ended", default="The assignment was ended."))
+        else:
+            result = incoming.transition(self.context, action, form.get("comment", ""))
+            self.done(result, action == "register", _("msg_done", default="Done."))
 
     def fields(self):
         c = self.context
@@ -202,10 +187,6 @@ class DocumentView(_Base):
 
     def state_title(self):
         return self.t(incoming.state_title(api.content.get_state(self.context)))
-
-    def file_url(self):
-        c = self.context
-        return f"{c.absolute_url()}/@@download/file" if c.file else None
 
 
 class AssignForm(_Base):

@@ -156,7 +156,7 @@ def versions_info(doc):
     return [{"version": v["version"], "filename": v["filename"], "size": v["size"], "sha256": v["sha256"],
              "at": v["at"], "at_display": fmt_datetime(v["at"]), "actor": v["actor"],
              "fullname": fullname(v["actor"]), "title": v["title"],
-             "download": f"{base}/@@outgoing-version/{v['version']}"}
+             "download": f"{base}/@@phien-ban-du-thao/{v['version']}"}
             for v in versions(doc)]
 
 
@@ -388,7 +388,7 @@ def _agency_uid(item, recipients):
     if item in recipients:
         return item
     for uid, brain in recipients.items():
-        if brain.agency_code == item or brain.getPath().endswith("/" + item):
+        if brain.qlvb_agency_code == item or brain.getPath().endswith("/" + item):
             return uid
     raise ValueError(item)
 

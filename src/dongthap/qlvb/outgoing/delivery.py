@@ -480,7 +480,7 @@ def pending_recall_notices(agency):
     for brain in api.content.find(context=root, portal_type="IncomingDocument",
                                   qlvb_recall_pending=True):
         result.append({"url": brain.getURL(), "title": brain.Title, "uid": brain.UID,
-                       "arrival_number": brain.arrival_number})
+                       "arrival_number": brain.qlvb_arrival_number})
     return result
 
 
@@ -530,7 +530,7 @@ def clean_added_recipients(doc, internal, external):
                               mapping={"name": name}), "internal_recipients", errors)
         else:
             uids.append(uid)
-    own_codes = {b.agency_code for b in choices.values()} | {sender.agency_code}
+    own_codes = {b.qlvb_agency_code for b in choices.values()} | {sender.agency_code}
     added = []
     for item in external:
         try:

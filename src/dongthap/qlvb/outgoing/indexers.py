@@ -7,12 +7,12 @@ from plone.indexer import indexer
 
 
 @indexer(IOutgoingDocument)
-def outgoing_signer(obj):
+def qlvb_outgoing_signer(obj):
     return getattr(obj, "signer", None)
 
 
 @indexer(IOutgoingDocument)
-def outgoing_review_role(obj):
+def qlvb_outgoing_review_role(obj):
     """Whom the document waits for under review (see :mod:`dongthap.qlvb.outgoing.review`)."""
     levels = list(getattr(obj, "qlvb_review_levels", None) or ())
     index = getattr(obj, "qlvb_review_index", 0) or 0

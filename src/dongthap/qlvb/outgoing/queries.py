@@ -1,5 +1,8 @@
 """Work lists (dashboards) and the NĐ 30 registers of outgoing documents."""
 
+from dongthap.qlvb.documents.queries import base_row
+from dongthap.qlvb.documents.queries import date_range
+from dongthap.qlvb.documents.queries import LIST_LIMIT
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import review
@@ -12,7 +15,6 @@ from plone import api
 from zope.i18n import translate
 
 
-LIST_LIMIT = 500
 ISSUED_STATES = ("issued", "archived", "recalled")
 LISTS = (
     ("my_drafts", "dự thảo của tôi"),
@@ -25,17 +27,10 @@ LISTS = (
 
 def _row(brain):
     return {
-        "url": brain.getURL(),
-        "uid": brain.UID,
-        "title": brain.Title,
-        "document_type": brain.document_type,
-        "document_type_title": DOCUMENT_TYPES.get(brain.document_type, ("", ""))[0],
-        "state": brain.review_state,
-        "state_title": outgoing.state_title(brain.review_state),
-        "urgency": brain.urgency,
-        "notation": f"{brain.code_number}/{brain.code_notation}" if brain.code_number else "",
-        "issued_date": fmt_date(brain.issued_date),
-        "due_date": fmt_date(brain.due_date),
+        **base_row(brain, outgoing.state_title),
+        "notation": f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else "",
+        "issued_date": fmt_date(brain.qlvb_issued_date),
+        "due_date": fmt_date(brain.qlvb_due_date),
         "modified": brain.modified.ISO8601() if brain.modified else None,
     }
 
@@ -58,12 +53,12 @@ def lists_for(agency, userid):
     review_roles = review.review_keys(agency, roles, userid)
     if review_roles:
         result["waiting_review"] = _sorted(api.content.find(
-            review_state="pending_review", outgoing_review_role=review_roles, **base))
+            review_state="pending_review", qlvb_outgoing_review_role=review_roles, **base))
     result["waiting_signature"] = _sorted(api.content.find(
-        review_state="approved", outgoing_signer=userid, **base))
+        review_state="approved", qlvb_outgoing_signer=userid, **base))
     if roles & {R.CLERK, "Manager", "Site Administrator"}:
         result["waiting_issue"] = _sorted(api.content.find(review_state="signed", **base))
-    issued = api.content.find(review_state=list(ISSUED_STATES), sort_on="issued_date",
+    issued = api.content.find(review_state=list(ISSUED_STATES), sort_on="qlvb_issued_date",
                               sort_order="descending", sort_limit=100, **base)
     result["issued"] = [_row(b) for b in issued[:100]]
     return result
@@ -78,12 +73,9 @@ def _issued_docs(agency, start, end):
         return []
     query = {"context": root, "portal_type": "OutgoingDocument", "review_state": list(ISSUED_STATES),
              "unrestricted": True}
-    if start and end:
-        query["issued_date"] = {"query": (start, end), "range": "min:max"}
-    elif start:
-        query["issued_date"] = {"query": start, "range": "min"}
-    elif end:
-        query["issued_date"] = {"query": end, "range": "max"}
+    issued = date_range(start, end)
+    if issued:
+        query["qlvb_issued_date"] = issued
     docs = [b._unrestrictedGetObject() for b in api.content.find(**query)]
     docs.sort(key=lambda d: (d.issued_year or 0, d.register_series or "", int(d.code_number or 0)))
     return docs

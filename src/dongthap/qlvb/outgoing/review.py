@@ -10,7 +10,7 @@ without any department (an agency without departments, a drafter in none,
 a department without a head among its members) can be reviewed by every
 department head of the agency.
 
-The catalog index ``outgoing_review_role`` holds the keys of whoever the
+The catalog index ``qlvb_outgoing_review_role`` holds the keys of whoever the
 draft waits for: ``QlvbLeader``, ``QlvbDepartmentHead`` (any head) or
 ``QlvbDepartmentHead:<department id>``; :func:`review_keys` gives the keys a
 person may take, for the "waiting for my review" list.

@@ -4,6 +4,8 @@ from dongthap.qlvb.browser.documents import AgencyPage
 from dongthap.qlvb.browser.documents import no_sniffing
 from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.documents.views import DashboardPage
+from dongthap.qlvb.documents.views import DocumentPage
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.registers.browser import links_html
 from dongthap.qlvb.outgoing import api as outgoing
@@ -24,23 +26,19 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
 from zope.i18n import translate
 
-LIST_TITLES = {
-    "my_drafts": _("tab_my_drafts", default="My drafts"),
-    "waiting_review": _("tab_waiting_review", default="Waiting for review"),
-    "waiting_signature": _("tab_waiting_signature", default="Waiting for signature"),
-    "waiting_issue": _("tab_waiting_issue", default="Waiting to be issued"),
-    "issued": _("tab_issued", default="Issued documents"),
-}
-
-
-class DashboardView(AgencyPage):
+class DashboardView(DashboardPage):
     """"Văn bản đi": dự thảo của tôi, chờ duyệt, chờ ký, chờ phát hành, đã phát hành."""
 
+    TABS = (
+        ("my_drafts", _("tab_my_drafts", default="My drafts")),
+        ("waiting_review", _("tab_waiting_review", default="Waiting for review")),
+        ("waiting_signature", _("tab_waiting_signature", default="Waiting for signature")),
+        ("waiting_issue", _("tab_waiting_issue", default="Waiting to be issued")),
+        ("issued", _("tab_issued", default="Issued documents")),
+    )
+
     def lists(self):
-        agency = self.agency()
-        lists = queries.lists_for(agency, api.user.get_current().getId())
-        return [{"key": key, "title": self.t(LIST_TITLES[key]), "rows": lists[key]}
-                for key, _title in queries.LISTS]
+        return self.tabs(queries.lists_for(self.agency(), api.user.get_current().getId()))
 
     def can_add(self):
         return api.user.has_permission(outgoing.ADD_PERMISSION, obj=self.agency())
@@ -48,9 +46,6 @@ class DashboardView(AgencyPage):
     def printable_registers(self):
         """Download links of the outgoing registers the user may see (this year to today)."""
         return links_html(self.agency(), ("outgoing", "outgoing_report"), self.request)
-
-    def base_url(self):
-        return self.agency().absolute_url()
 
     def state_title(self, state):
         return self.t(outgoing.state_title(state))
@@ -114,30 +109,24 @@ class DraftForm(AgencyPage):
         return sorted(({"value": b.UID, "title": b.Title} for b in brains), key=lambda r: r["title"])
 
 
-class DocumentView(AgencyPage):
+class DocumentView(DocumentPage):
     """The document: metadata, actions, comments, versions, delivery status, trail."""
 
-    def __call__(self):
-        if self.request.method == "POST" and self.request.form.get("form.action"):
-            CheckAuthenticator(self.request)
-            return self._act()
-        return self.index()
+    error_class = outgoing.OutgoingError
 
-    def _act(self):
-        form = self.request.form
-        action = form["form.action"]
-        try:
-            if action == "comment":
-                outgoing.comment(self.context, form.get("text", ""))
-                self.message(_("msg_comment_saved", default="The comment was saved."))
-            elif action == "add_recipients":
-                self._add_recipients(form)
-            else:
-                outgoing.transition(self.context, action, form.get("comment", ""))
-                self.message(_("msg_action_done", default="Done: ${action}.",
-                               mapping={"action": self.t(outgoing.TRANSITION_TITLES.get(action, action))}))
-        except outgoing.OutgoingError as problem:
-            self.message(problem.message, "error")
+    def act(self, action, form):
+        if action == "comment":
+            outgoing.comment(self.context, form.get("text", ""))
+            self.message(_("msg_comment_saved", default="The comment was saved."))
+        elif action == "add_recipients":
+            self._add_recipients(form)
+        else:
+            outgoing.transition(self.context, action, form.get("comment", ""))
+            self.message(_("msg_action_done", default="Done: ${action}.",
+                           mapping={"action": self.t(outgoing.TRANSITION_TITLES.get(action, action))}))
+
+    def after_action(self):
+        """Back to the document, or to the dashboard when the action took it out of the user's sight."""
         if api.user.has_permission("View", obj=self.context):
             return self.request.response.redirect(self.context.absolute_url())
         return self.request.response.redirect(self.agency().absolute_url() + "/@@van-ban-di")
@@ -215,17 +204,12 @@ class DocumentView(AgencyPage):
             row["status_title"] = self.t(row["status_title"])
         return rows
 
-    def file_url(self):
-        if getattr(self.context, "file", None) is None:
-            return None
-        return f"{self.context.absolute_url()}/@@download/file"
-
     def reply_url(self):
         return None
 
 
 class VersionDownload(OneSegment, BrowserView):
-    """``@@outgoing-version/<n>``: one kept draft version of the main file."""
+    """``@@phien-ban-du-thao/<n>``: one kept draft version of the main file."""
 
     def __call__(self):
         for version in outgoing.versions(self.context):

@@ -252,7 +252,7 @@ def verify(*, document, field: str = "file", reindex: bool = True) -> dict:
         document.signature_verified_at = dt.datetime.now(UTC)
         document.signature_file_sha256 = report["sha256"]
         if reindex:
-            document.reindexObject(idxs=["legal_validity"])
+            document.reindexObject(idxs=["qlvb_legal_validity"])
     return report
 
 

@@ -15,7 +15,7 @@ import logging
 
 logger = logging.getLogger("dongthap.qlvb.upgrades")
 
-INDEX = "outgoing_review_role"
+OLD_INDEX = "outgoing_review_role"
 
 
 def department_groups(context):
@@ -27,12 +27,15 @@ def department_groups(context):
 
 
 def review_index(context):
+    from dongthap.qlvb.catalog import current_index
+
     catalog = api.portal.get_tool("portal_catalog")
-    if INDEX in catalog.indexes() and catalog._catalog.getIndex(INDEX).meta_type != "KeywordIndex":
-        catalog.delIndex(INDEX)
-    if INDEX not in catalog.indexes():
-        catalog.addIndex(INDEX, "KeywordIndex", extra={"indexed_attrs": INDEX})
+    index = current_index(catalog, OLD_INDEX)  # qlvb_outgoing_review_role since 1005
+    if index in catalog.indexes() and catalog._catalog.getIndex(index).meta_type != "KeywordIndex":
+        catalog.delIndex(index)
+    if index not in catalog.indexes():
+        catalog.addIndex(index, "KeywordIndex", extra={"indexed_attrs": index})
     brains = api.content.find(portal_type="OutgoingDocument", unrestricted=True)
     for brain in brains:
-        brain._unrestrictedGetObject().reindexObject(idxs=[INDEX])
-    logger.info("%s rebuilt for %d outgoing documents", INDEX, len(brains))
+        brain._unrestrictedGetObject().reindexObject(idxs=[index])
+    logger.info("%s rebuilt for %d outgoing documents", index, len(brains))

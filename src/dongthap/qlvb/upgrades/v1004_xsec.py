@@ -19,15 +19,19 @@ import logging
 
 logger = logging.getLogger("dongthap.qlvb.upgrades")
 
-INDEX = "incoming_duplicate_key"
+OLD_INDEX = "incoming_duplicate_key"
+INDEX = "qlvb_incoming_duplicate_key"  # its name since 1005
 
 
 def reindex_duplicate_keys(context):
+    from dongthap.qlvb.catalog import current_index
+
     catalog = api.portal.get_tool("portal_catalog")
+    index = current_index(catalog, OLD_INDEX)  # qlvb_incoming_duplicate_key since 1005
     count = 0
     for brain in catalog.unrestrictedSearchResults(portal_type="IncomingDocument"):
         obj = brain._unrestrictedGetObject()
-        catalog.catalog_object(obj, brain.getPath(), idxs=[INDEX], update_metadata=False)
+        catalog.catalog_object(obj, brain.getPath(), idxs=[index], update_metadata=False)
         count += 1
     logger.info("1004 (xsec): duplicate keys of %s incoming documents rebuilt", count)
 

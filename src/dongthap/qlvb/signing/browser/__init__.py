@@ -1,1 +1,1 @@
-"""Classic UI of signing: badge, @@signatures, control panel, personal certificates."""
+"""Classic UI of signing: badge, @@chu-ky-so, control panel, personal certificates."""

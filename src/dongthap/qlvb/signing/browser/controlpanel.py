@@ -94,7 +94,7 @@ class SigningControlPanel(BrowserView):
     def seals(self):
         result = []
         for brain in api.content.find(portal_type="Agency", sort_on="sortable_title"):
-            code = brain.agency_code
+            code = brain.qlvb_agency_code
             if not code:
                 continue
             status = cfg.seal_status(code)

@@ -1,4 +1,4 @@
-"""Badge viewlet and the @@signatures report view."""
+"""Badge viewlet and the @@chu-ky-so report view."""
 
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect import CheckAuthenticator
@@ -12,7 +12,7 @@ class BadgeViewlet(ViewletBase):
     def update(self):
         super().update()
         self.badge = badge(api.legal_validity(document=self.context), self.request)
-        self.url = self.context.absolute_url() + "/@@signatures"
+        self.url = self.context.absolute_url() + "/@@chu-ky-so"
 
 
 class SignaturesView(BrowserView):
