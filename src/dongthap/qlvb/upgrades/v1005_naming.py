@@ -52,6 +52,11 @@ def rename_catalog(context):
     new_columns = [new for old, new in RENAMED_COLUMNS.items() if new not in catalog.schema()]
     for new in new_columns:
         catalog.addColumn(new)
+    # New names that an earlier step (the catalog profile import of the document base) already
+    # created empty are filled too, as long as the old name still holds the values.
+    added += [new for old, new in RENAMED_INDEXES.items() if old in catalog.indexes() and new not in added]
+    new_columns += [new for old, new in RENAMED_COLUMNS.items()
+                    if old in catalog.schema() and new not in new_columns]
     if added or new_columns:
         from dongthap.qlvb.signing.behaviors import ISignedDocumentMarker
 
