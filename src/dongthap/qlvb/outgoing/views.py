@@ -54,6 +54,8 @@ class DashboardView(DashboardPage):
 class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
+    preview_inputs = "#f-file"
+
     def __call__(self):
         self.errors = {}
         self.general = []
