@@ -32,7 +32,7 @@ def document(demo_server):
     return r.json()["@id"]
 
 
-def _watch_csp(page):
+def _watch_csp(page):  # noqa: F811
     problems = []
     page.on("console", lambda msg: problems.append(msg.text)
             if msg.type == "error" and "Content Security Policy" in msg.text else None)
@@ -40,7 +40,7 @@ def _watch_csp(page):
     return problems
 
 
-def _drawn(page):
+def _drawn(page):  # noqa: F811
     """Whether the preview's canvas has non-white pixels (pdf.js drew the page)."""
     return page.eval_on_selector(".qlvb-pdf-canvas", """c => {
         if (!c.width || !c.height) return false;
@@ -49,7 +49,7 @@ def _drawn(page):
         return false; }""")
 
 
-def _wait_rendered(page, number="1"):
+def _wait_rendered(page, number="1"):  # noqa: F811
     page.wait_for_selector(f".qlvb-pdf-preview[data-rendered-page='{number}']")
 
 
