@@ -30,6 +30,13 @@ class AgencyPage(BrowserView):
     #: the file inputs of the page's form whose chosen PDFs :meth:`preview` shows
     preview_inputs = "#file,#attachments"
 
+    @staticmethod
+    def resource_url(path):
+        """The address of a static file of the package (``browser/static/``)."""
+        from dongthap.qlvb.browser.preview import resource_url
+
+        return resource_url(path)
+
     def preview(self):
         """The PDF preview of the files chosen in the form, before they are uploaded."""
         from dongthap.qlvb.browser.preview import LocalPreview

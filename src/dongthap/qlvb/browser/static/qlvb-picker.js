@@ -1,0 +1,75 @@
+// Searchable choice lists (select.qlvb-picker): a search box above each list filters its options by
+// name, with or without Vietnamese diacritics ("nguyen van an" finds "Nguyễn Văn An"); in a list of
+// several choices a click (or tap) chooses or un-chooses one person, without Ctrl, and the chosen
+// people are listed under it.
+(function () {
+  "use strict";
+
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  function setup(select) {
+    const search = document.createElement("input");
+    search.type = "search";
+    search.className = "form-control form-control-sm qlvb-picker-search";
+    search.placeholder = select.dataset.searchPlaceholder || "Tìm theo tên…";
+    search.setAttribute("aria-label", search.placeholder);
+    search.setAttribute("aria-controls", select.id);
+    select.before(search);
+
+    search.addEventListener("input", () => {
+      const words = fold(search.value).split(" ").filter(Boolean);
+      for (const group of select.querySelectorAll("optgroup")) {
+        const groupText = fold(group.label);
+        let shown = 0;
+        for (const option of group.querySelectorAll("option")) {
+          const text = fold(option.textContent) + " " + groupText;
+          const match = words.every((w) => text.includes(w));
+          option.hidden = !match && !option.selected;
+          if (!option.hidden) shown += 1;
+        }
+        group.hidden = shown === 0;
+      }
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {  // choose the first person found instead of sending the form
+        event.preventDefault();
+        const first = [...select.options].find((o) => !o.hidden && o.value);
+        if (first) {
+          first.selected = select.multiple ? !first.selected : true;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      }
+    });
+
+    if (!select.multiple) return;
+    const chosen = document.createElement("div");
+    chosen.className = "qlvb-picker-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    select.after(chosen);
+    const refresh = () => {
+      chosen.replaceChildren(...[...select.selectedOptions].map((option) => {
+        const badge = document.createElement("span");
+        badge.className = "badge text-bg-secondary";
+        badge.textContent = option.textContent.split(" — ")[0];
+        return badge;
+      }));
+    };
+    select.addEventListener("mousedown", (event) => {
+      const option = event.target.closest("option");
+      if (!option || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();  // one click toggles one person; the others stay chosen
+      const top = select.scrollTop;
+      option.selected = !option.selected;
+      select.focus();
+      select.scrollTop = top;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    select.addEventListener("change", refresh);
+    refresh();
+  }
+
+  document.querySelectorAll("select.qlvb-picker").forEach(setup);
+})();
