@@ -1,4 +1,4 @@
-// Searchable choice lists (select.qlvb-picker): a search box above each list filters its options by
+// Searchable choice lists (select.qlvb-picker, and lists of check boxes .qlvb-checklist): a search box above each list filters its options by
 // name, with or without Vietnamese diacritics ("nguyen van an" finds "Nguyễn Văn An"); in a list of
 // several choices a click (or tap) chooses or un-chooses one person, without Ctrl, and the chosen
 // people are listed under it.
@@ -71,5 +71,47 @@
     refresh();
   }
 
+  // A list of check boxes (.qlvb-checklist, e.g. the recipients as a tree of agencies): the search
+  // keeps the matching lines, the agencies above them (data-parents) and what is already chosen.
+  function setupChecklist(list) {
+    const search = document.createElement("input");
+    search.type = "search";
+    search.className = "form-control form-control-sm qlvb-picker-search";
+    search.placeholder = list.dataset.searchPlaceholder || "Tìm theo tên…";
+    search.setAttribute("aria-label", search.placeholder);
+    list.before(search);
+    const items = [...list.querySelectorAll(".form-check")];
+    const chosen = document.createElement("div");
+    chosen.className = "qlvb-picker-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    list.after(chosen);
+    const refresh = () => {
+      chosen.replaceChildren(...items.filter((i) => i.querySelector("input").checked).map((i) => {
+        const badge = document.createElement("span");
+        badge.className = "badge text-bg-secondary";
+        badge.textContent = i.querySelector("label").textContent;
+        return badge;
+      }));
+    };
+    search.addEventListener("input", () => {
+      const words = fold(search.value).split(" ").filter(Boolean);
+      const keep = new Set();
+      for (const item of items) {
+        const text = fold(item.querySelector("label").textContent);
+        if (item.querySelector("input").checked || words.every((w) => text.includes(w))) {
+          keep.add(item.dataset.uid);
+          (item.dataset.parents || "").split(" ").filter(Boolean).forEach((uid) => keep.add(uid));
+        }
+      }
+      for (const item of items) item.hidden = !keep.has(item.dataset.uid);
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();  // searching never sends the form
+    });
+    list.addEventListener("change", refresh);
+    refresh();
+  }
+
   document.querySelectorAll("select.qlvb-picker").forEach(setup);
+  document.querySelectorAll(".qlvb-checklist").forEach(setupChecklist);
 })();
