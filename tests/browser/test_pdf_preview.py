@@ -53,7 +53,7 @@ def _wait_rendered(page, number="1"):  # noqa: F811
     page.wait_for_selector(f".qlvb-pdf-preview[data-rendered-page='{number}']")
 
 
-def test_preview_shows_main_file_and_attachment(page, demo_server, document):  # noqa: F811
+def test_preview_shows_main_file_and_attachment(page, demo_server, document, tmp_path):  # noqa: F811
     url = demo_server["url"]
     problems = _watch_csp(page)
     login(page, url, "stttt.vanthu", PW)
@@ -61,7 +61,8 @@ def test_preview_shows_main_file_and_attachment(page, demo_server, document):  #
     _wait_rendered(page)
     assert page.inner_text(".qlvb-pdf-count") == "3"
     assert _drawn(page)
-    assert page.locator(".qlvb-pdf-tab").count() == 2
+    assert page.locator(".qlvb-pdf-tab").all_inner_texts() == ["Văn bản: cv77.pdf", "Tệp đính kèm: phu-luc.pdf"]
+    assert "Trang" in page.inner_text(".qlvb-pdf-toolbar")
     page.click(".qlvb-pdf-next")
     _wait_rendered(page, "2")
     screenshot(page, "pdf-preview-document")
@@ -75,6 +76,15 @@ def test_preview_shows_main_file_and_attachment(page, demo_server, document):  #
     assert r.status == 200 and r.headers["content-type"].startswith("application/pdf")
     assert r.headers["content-disposition"].startswith("inline")
     assert r.headers["x-content-type-options"] == "nosniff"
+    assert problems == [], problems
+
+    # the registration form shows the chosen file before it is sent
+    pdf = tmp_path / "cv78.pdf"
+    pdf.write_bytes(MAIN)
+    page.goto(f"{url}/so-tttt/@@vao-so-van-ban-den")
+    page.set_input_files("#file", str(pdf))
+    _wait_rendered(page)
+    assert page.inner_text(".qlvb-pdf-count") == "3" and _drawn(page)
     assert problems == [], problems
 
     # beside the assignment form, on a phone
