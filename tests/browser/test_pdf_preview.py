@@ -61,7 +61,8 @@ def test_preview_shows_main_file_and_attachment(page, demo_server, document, tmp
     _wait_rendered(page)
     assert page.inner_text(".qlvb-pdf-count") == "3"
     assert _drawn(page)
-    assert page.locator(".qlvb-pdf-tab").all_inner_texts() == ["Văn bản: cv77.pdf", "Tệp đính kèm: phu-luc.pdf"]
+    tabs = page.locator(".qlvb-pdf-tab").all_inner_texts()
+    assert tabs == ["Văn bản: cv77.pdf", "Tệp đính kèm: phu-luc.pdf"]
     assert "Trang" in page.inner_text(".qlvb-pdf-toolbar")
     page.click(".qlvb-pdf-next")
     _wait_rendered(page, "2")
