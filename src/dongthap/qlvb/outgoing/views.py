@@ -55,6 +55,7 @@ class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
     preview_inputs = "#f-file"
+    choose_again = False
 
     def __call__(self):
         self.errors = {}
@@ -84,6 +85,7 @@ class DraftForm(AgencyPage):
                 result = outgoing.create(agency, values)
             except outgoing.OutgoingError as problem:
                 self.general.append(self.t(problem.message))
+                self.choose_again = bool(raw["file"])  # a browser never fills a file input again
                 for e in problem.errors:
                     self.errors.setdefault(e["field"], self.t(e["message"]))
                 return self.index()
