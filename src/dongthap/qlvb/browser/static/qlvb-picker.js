@@ -10,14 +10,33 @@
       .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/\s+/g, " ").trim();
   }
 
-  function setup(select) {
+  // The search box above a list, and the line under it that names what is chosen.
+  function searchBox(list) {
     const search = document.createElement("input");
     search.type = "search";
     search.className = "form-control form-control-sm qlvb-picker-search";
-    search.placeholder = select.dataset.searchPlaceholder || "Tìm theo tên…";
+    search.placeholder = list.dataset.searchPlaceholder || "Tìm theo tên…";
     search.setAttribute("aria-label", search.placeholder);
-    search.setAttribute("aria-controls", select.id);
-    select.before(search);
+    if (list.id) search.setAttribute("aria-controls", list.id);
+    list.before(search);
+    return search;
+  }
+
+  function chosenLine(list, names) {
+    const chosen = document.createElement("div");
+    chosen.className = "qlvb-picker-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    list.after(chosen);
+    return () => chosen.replaceChildren(...names().map((name) => {
+      const badge = document.createElement("span");
+      badge.className = "badge text-bg-secondary";
+      badge.textContent = name;
+      return badge;
+    }));
+  }
+
+  function setup(select) {
+    const search = searchBox(select);
 
     search.addEventListener("input", () => {
       const words = fold(search.value).split(" ").filter(Boolean);
@@ -45,18 +64,8 @@
     });
 
     if (!select.multiple) return;
-    const chosen = document.createElement("div");
-    chosen.className = "qlvb-picker-chosen";
-    chosen.setAttribute("aria-live", "polite");
-    select.after(chosen);
-    const refresh = () => {
-      chosen.replaceChildren(...[...select.selectedOptions].map((option) => {
-        const badge = document.createElement("span");
-        badge.className = "badge text-bg-secondary";
-        badge.textContent = option.textContent.split(" — ")[0];
-        return badge;
-      }));
-    };
+    const refresh = chosenLine(select, () => [...select.selectedOptions].map(
+      (option) => option.textContent.split(" — ")[0]));
     select.addEventListener("mousedown", (event) => {
       const option = event.target.closest("option");
       if (!option || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -74,25 +83,10 @@
   // A list of check boxes (.qlvb-checklist, e.g. the recipients as a tree of agencies): the search
   // keeps the matching lines, the agencies above them (data-parents) and what is already chosen.
   function setupChecklist(list) {
-    const search = document.createElement("input");
-    search.type = "search";
-    search.className = "form-control form-control-sm qlvb-picker-search";
-    search.placeholder = list.dataset.searchPlaceholder || "Tìm theo tên…";
-    search.setAttribute("aria-label", search.placeholder);
-    list.before(search);
+    const search = searchBox(list);
     const items = [...list.querySelectorAll(".form-check")];
-    const chosen = document.createElement("div");
-    chosen.className = "qlvb-picker-chosen";
-    chosen.setAttribute("aria-live", "polite");
-    list.after(chosen);
-    const refresh = () => {
-      chosen.replaceChildren(...items.filter((i) => i.querySelector("input").checked).map((i) => {
-        const badge = document.createElement("span");
-        badge.className = "badge text-bg-secondary";
-        badge.textContent = i.querySelector("label").textContent;
-        return badge;
-      }));
-    };
+    const refresh = chosenLine(list, () => items.filter((i) => i.querySelector("input").checked)
+      .map((i) => i.querySelector("label").textContent));
     search.addEventListener("input", () => {
       const words = fold(search.value).split(" ").filter(Boolean);
       const keep = new Set();
