@@ -128,3 +128,16 @@ def test_registration_form_keeps_the_fields_and_asks_for_the_file_again(portal, 
     assert ("qlvb-choose-again" in html) is chosen_file
     assert "vui lòng chọn lại tệp PDF" in html if chosen_file else True
     assert 'class="form-label qlvb-required"' in html
+
+
+def test_a_head_distributes_within_his_own_deadline(portal):
+    doc = _registered(portal, due_date=(today() + datetime.timedelta(days=9)).isoformat())
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        handling.assign(doc, {"lead": {"department": "cntt",
+                                       "deadline": (today() + datetime.timedelta(days=5)).isoformat()}})
+    with api.env.adopt_user(username="stttt.truongphong"):
+        view = api.content.get_view("phan-cong", doc, doc.REQUEST)
+        html = view()
+        offered = [m["username"] for g in view.groups("reassign") for m in g["members"]]
+    assert re.search(rf'id="deadline"[^>]*value="{_dmy(5)}"', html)
+    assert offered == ["stttt.chuyenvien"]  # not himself

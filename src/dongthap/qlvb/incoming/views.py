@@ -242,11 +242,17 @@ class AssignForm(_Base):
         return self.index()
 
     def _defaults(self):
-        """A new form: the deadlines are the document's due date, when it is still ahead."""
+        """A new form: the deadlines are the document's due date, when it is still ahead; a
+        department head's is the deadline of his own entry."""
         due = getattr(self.context, "due_date", None)
         day = due.date() if hasattr(due, "date") else due
         deadline = incoming.fmt_date(day) if day and day >= incoming.now().date() else ""
-        return {"lead_deadline": deadline, "coordinator_deadline": deadline, "deadline": deadline,
+        # a department head distributes within the deadline he was given
+        me = api.user.get_current().getId()
+        own = [e.get("deadline") for e in A.active_entries(self.context)
+               if e["user"] == me and e.get("department") and e.get("deadline")]
+        head_deadline = incoming.fmt_date(incoming.parse_date(min(own))) if own else deadline
+        return {"lead_deadline": deadline, "coordinator_deadline": deadline, "deadline": head_deadline,
                 "coordinators": [], "fyi": [], "reassign": []}
 
     def chosen(self, field, value):
