@@ -36,7 +36,13 @@ $(VENV)/.installed: requirements/constraints.txt setup.py | $(UV)
 	$(UV) pip install --python $(PY) -q --no-deps -e .
 	@touch $@
 
-install: apt $(VENV)/.installed
+# pdf.js for the document preview: a pinned npm tarball, not committed (scripts/fetch_pdfjs.py).
+PDFJS := src/dongthap/qlvb/browser/static/pdfjs/VERSION
+$(PDFJS): scripts/fetch_pdfjs.py
+	@$(PYTHON) scripts/fetch_pdfjs.py
+	@touch $@
+
+install: apt $(VENV)/.installed $(PDFJS)
 
 instance: install
 	@$(PY) scripts/instance.py --name instance --env QLVB_CLAMD=unix://$(CURDIR)/$(CLAMD_VAR)/clamd.sock \

@@ -1,11 +1,12 @@
 """Download of one file of a list-of-files field (``attachments``) of a document.
 
 ``<document>/@@tep-dinh-kem/<index>`` serves attachment ``index`` (0-based) as
-a download, to whoever may view the document. The REST representation of
+a download (a PDF inline), to whoever may view the document. The REST representation of
 the documents links here (:mod:`dongthap.qlvb.restapi.files`).
 """
 
 from Acquisition import aq_inner
+from dongthap.qlvb.browser.documents import is_pdf_file
 from plone.namedfile.utils import set_headers
 from plone.namedfile.utils import stream_data
 from Products.Five import BrowserView
@@ -42,6 +43,10 @@ class AttachmentDownload(BrowserView):
         named = files[index]
         response = self.request.response
         set_headers(named, response, filename=named.filename or f"tep-dinh-kem-{index + 1}")
+        if is_pdf_file(named):  # a PDF opens in the browser (and in the preview); anything else downloads
+            disposition = response.getHeader("Content-Disposition") or ""
+            response.setHeader("Content-Disposition", "inline" + disposition[len("attachment"):]
+                               if disposition.startswith("attachment") else "inline")
         response.setHeader("X-Content-Type-Options", "nosniff")
         response.setHeader("Cache-Control", "private, no-store")
         return stream_data(named)

@@ -27,6 +27,22 @@ def uploaded(upload):
 class AgencyPage(BrowserView):
     """Base of the document pages: translation, the agency, status messages."""
 
+    #: the file inputs of the page's form whose chosen PDFs :meth:`preview` shows
+    preview_inputs = "#file,#attachments"
+
+    @staticmethod
+    def resource_url(path):
+        """The address of a static file of the package (``browser/static/``)."""
+        from dongthap.qlvb.browser.preview import resource_url
+
+        return resource_url(path)
+
+    def preview(self):
+        """The PDF preview of the files chosen in the form, before they are uploaded."""
+        from dongthap.qlvb.browser.preview import LocalPreview
+
+        return LocalPreview(self.context, self.request, self.preview_inputs)()
+
     def t(self, message):
         return translate(message, context=self.request)
 

@@ -1,6 +1,7 @@
 """What the pages of one document, incoming or outgoing, share (Classic UI)."""
 
 from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import is_pdf_file
 from plone.protect import CheckAuthenticator
 
 
@@ -34,10 +35,13 @@ class DocumentPage(AgencyPage):
         return ""
 
     def file_url(self):
-        """The main file's download address, or None when the document has none."""
-        if getattr(self.context, "file", None) is None:
+        """The main file's address, or None when the document has none: a PDF opens in the browser
+        (``@@display-file``), any other file (a .docx draft) is downloaded."""
+        named = getattr(self.context, "file", None)
+        if named is None:
             return None
-        return f"{self.context.absolute_url()}/@@download/file"
+        view = "display-file" if is_pdf_file(named) else "download"
+        return f"{self.context.absolute_url()}/@@{view}/file"
 
 
 class DashboardPage(AgencyPage):

@@ -55,6 +55,14 @@ def _parse_entry(agency, spec, kind, errors, *, specialists_only=False):
             "error_unknown_department", default="Unknown department: ${value}.",
             mapping={"value": department})})
         return None
+    if not username and department and not specialists_only:
+        username = department_head(agency, department)
+        if username is None:
+            errors.append({"field": kind, "message": _(
+                "error_department_without_head",
+                default="${department} has no department head: choose a person.",
+                mapping={"department": agency[department].title})})
+            return None
     if not username:
         errors.append({"field": kind, "message": _(
             "error_assignee_user_required",
@@ -99,6 +107,18 @@ def _parse_entry(agency, spec, kind, errors, *, specialists_only=False):
             "deadline": deadline.isoformat() if deadline else None}
 
 
+def department_head(agency, department):
+    """The head who receives a document assigned to ``department`` alone (he then distributes it):
+    the department's member holding the department-head role in the agency, the first by user id
+    when there are several; None when it has none."""
+    heads = sorted(userid for userid in departments.members(agency[department])
+                   if R.DEPARTMENT_HEAD in (_agency_roles(agency, userid) or ()))
+    if not heads:
+        return None
+    user = api.user.get(userid=heads[0])
+    return user.getUserName() if user is not None else heads[0]
+
+
 def _is_leader(doc, agency):
     roles = set(api.user.get_roles(obj=doc))
     return bool(roles & {R.LEADER, "Manager", "Site Administrator"})
@@ -107,8 +127,9 @@ def _is_leader(doc, agency):
 def assign(doc, data):
     """Leader: write the assignment; department head: re-assign within his department.
 
-    ``data``: ``{"lead": {"user", "department"?, "deadline"?}, "coordinators": [...],
-    "fyi": [...], "direction": "…"}`` — or for a department head
+    ``data``: ``{"lead": {"user"?, "department"?, "deadline"?}, "coordinators": [...],
+    "fyi": [...], "direction": "…"}`` (a department without a user goes to its head, see
+    :func:`department_head`) — or for a department head
     ``{"reassign": [{"user", "deadline"?}], "entry"?: id, "direction"?: "…"}``.
     """
     doc = aq_inner(doc)

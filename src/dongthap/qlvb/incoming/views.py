@@ -93,6 +93,8 @@ class DashboardView(DashboardPage, _Base):
 class RegisterForm(_Base):
     """"Vào sổ văn bản đến": the clerk enters a document (upload + metadata)."""
 
+    choose_again = False
+
     def __call__(self):
         self.errors = {}
         self.general = []
@@ -100,7 +102,7 @@ class RegisterForm(_Base):
         if self.request.method == "POST" and self.request.form.get("form.submitted"):
             CheckAuthenticator(self.request)
             form = self.request.form
-            self.values = {k: form.get(k, "") for k in incoming.INPUT_FIELDS}
+            self.values = {k: form.get(k, "") for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD)}
             self.values["register"] = form.get("register", "")
             raw = {k: form.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD)}
             raw["file"] = uploaded(form.get("file"))
@@ -113,6 +115,8 @@ class RegisterForm(_Base):
                 result = incoming.create(self.agency(), values, register=bool(form.get("register")))
             except incoming.IncomingError as problem:
                 self.general.append(self.t(problem.message))
+                # a browser never fills a file input again: say so when a file had been chosen
+                self.choose_again = bool(raw["file"] or raw["attachments"])
                 for err in problem.errors:
                     self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
                 self.request.response.setStatus(413 if problem.status == 413 else 400)
@@ -190,20 +194,37 @@ class DocumentView(DocumentPage, _Base):
 
 
 class AssignForm(_Base):
-    """"Phân công" (phiếu giải quyết): lead, coordinators, FYI, deadlines, direction."""
+    """"Phân công" (phiếu giải quyết): lead, coordinators, FYI, deadlines, direction.
+
+    After an error the form shows again what was chosen and typed (:attr:`values`); the deadlines
+    start from the document's due date (hạn giải quyết). The choice lists show each person once,
+    grouped by department, by name without account, never the user himself, and only those who can
+    act: anyone who handles documents may lead or coordinate, anyone but the administrators may
+    be informed (:meth:`groups`).
+    """
+
+    LIST_FIELDS = ("coordinators", "fyi", "reassign")
+    #: who may receive each kind of entry
+    HANDLING_ROLES = frozenset((R.LEADER, R.DEPARTMENT_HEAD, R.SPECIALIST))
+    FYI_ROLES = frozenset((R.LEADER, R.DEPARTMENT_HEAD, R.SPECIALIST, R.CLERK, R.RECORDS_MANAGER))
 
     def __call__(self):
         self.errors = []
+        self.values = self._defaults()
         if self.request.method == "POST" and self.request.form.get("form.submitted"):
             CheckAuthenticator(self.request)
             form = self.request.form
+            self.values = {k: form.get(k, "") for k in (
+                "lead_department", "lead_user", "lead_deadline", "coordinator_deadline", "deadline",
+                "direction")}
+            self.values.update({k: self._list(form.get(k)) for k in self.LIST_FIELDS})
             data = {"direction": form.get("direction", "")}
             if self.is_head_only():
                 data["reassign"] = [{"user": u, "deadline": form.get("deadline", "")}
                                     for u in self._list(form.get("reassign"))]
             else:
                 lead_user = form.get("lead_user", "")
-                if lead_user:
+                if lead_user or form.get("lead_department"):
                     data["lead"] = {"user": lead_user, "department": form.get("lead_department", ""),
                                     "deadline": form.get("lead_deadline", "")}
                 data["coordinators"] = [{"user": u, "deadline": form.get("coordinator_deadline", "")}
@@ -219,6 +240,25 @@ class AssignForm(_Base):
             self.request.response.redirect(self.context.absolute_url())
             return ""
         return self.index()
+
+    def _defaults(self):
+        """A new form: the deadlines are the document's due date, when it is still ahead; a
+        department head's is the deadline of his own entry."""
+        due = getattr(self.context, "due_date", None)
+        day = due.date() if hasattr(due, "date") else due
+        deadline = incoming.fmt_date(day) if day and day >= incoming.now().date() else ""
+        # a department head distributes within the deadline he was given
+        me = api.user.get_current().getId()
+        own = [e.get("deadline") for e in A.active_entries(self.context)
+               if e["user"] == me and e.get("department") and e.get("deadline")]
+        head_deadline = incoming.fmt_date(incoming.parse_date(min(own))) if own else deadline
+        return {"lead_deadline": deadline, "coordinator_deadline": deadline, "deadline": head_deadline,
+                "coordinators": [], "fyi": [], "reassign": []}
+
+    def chosen(self, field, value):
+        """Whether ``value`` is chosen in list or choice ``field`` (for ``selected``)."""
+        current = self.values.get(field)
+        return value in current if isinstance(current, list) else value == current
 
     @staticmethod
     def _list(value):
@@ -250,8 +290,8 @@ class AssignForm(_Base):
 
     @staticmethod
     def label(member):
-        """"Full name (account) — departments" for the choice lists."""
-        text = f"{member['fullname']} ({member['username']})"
+        """"Full name — departments" for the choice lists (never the account name)."""
+        text = member["fullname"]
         if member.get("department_titles"):
             text += " — " + ", ".join(member["department_titles"])
         return text
@@ -267,6 +307,26 @@ class AssignForm(_Base):
         return [{"id": d["id"], "title": d["title"],
                  "heads": [m for m in staff if d["id"] in m["departments"]]}
                 for d in self.departments()]
+
+    def groups(self, kind):
+        """The people who may receive an entry of ``kind`` ("lead", "coordinator", "fyi", "reassign")
+        as ``[{"title", "members"}]``: each under his first department, those in none last
+        ("Tất cả cán bộ"); each person once, never the current user."""
+        me = api.user.get_current().getId()
+        if kind == "reassign":
+            people = self.specialists()
+        else:
+            wanted = self.FYI_ROLES if kind == "fyi" else self.HANDLING_ROLES
+            people = [m for m in self.staff() if set(m["roles"]) & wanted and m["userid"] != me]
+        if kind == "lead":  # the heads first: a department as lead goes to its head
+            people.sort(key=lambda m: R.DEPARTMENT_HEAD not in m["roles"])
+        groups = [{"id": d["id"], "title": d["title"], "members": []} for d in self.departments()]
+        by_id = {g["id"]: g for g in groups}
+        rest = {"id": "", "title": self.t(_("label_all_staff", default="All staff")), "members": []}
+        for member in people:
+            first = next((by_id[d] for d in member["departments"] if d in by_id), rest)
+            first["members"].append(member)
+        return [g for g in (*groups, rest) if g["members"]]
 
     def entries(self):
         return [e for e in handling.info(self.context)["entries"] if e["active"]]

@@ -54,6 +54,9 @@ class DashboardView(DashboardPage):
 class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
+    preview_inputs = "#f-file"
+    choose_again = False
+
     def __call__(self):
         self.errors = {}
         self.general = []
@@ -82,6 +85,7 @@ class DraftForm(AgencyPage):
                 result = outgoing.create(agency, values)
             except outgoing.OutgoingError as problem:
                 self.general.append(self.t(problem.message))
+                self.choose_again = bool(raw["file"])  # a browser never fills a file input again
                 for e in problem.errors:
                     self.errors.setdefault(e["field"], self.t(e["message"]))
                 return self.index()
@@ -105,8 +109,28 @@ class DraftForm(AgencyPage):
                 for k, d in sorted(outgoing.departments_of(self.agency()).items())]
 
     def recipients(self):
-        brains = outgoing.recipient_agencies(self.agency()).values()
-        return sorted(({"value": b.UID, "title": b.Title} for b in brains), key=lambda r: r["title"])
+        """The agencies that may receive the document as a tree, in reading order: each with its
+        ``depth`` (0: top level) and ``parents`` (the UIDs above it, for the search to keep them)."""
+        from dongthap.qlvb.utils.sorting import vietnamese_sort_key
+
+        brains = list(outgoing.recipient_agencies(self.agency()).values())
+        by_path = {b.getPath(): b for b in brains}
+        children = {}
+        for b in brains:
+            path = b.getPath().rsplit("/", 1)[0]
+            while path and path not in by_path:
+                path = path.rsplit("/", 1)[0]
+            children.setdefault(path or None, []).append(b)
+        rows = []
+
+        def walk(parent, parents):
+            for b in sorted(children.get(parent, ()), key=lambda b: vietnamese_sort_key(b.Title)):
+                rows.append({"value": b.UID, "title": b.Title, "depth": len(parents),
+                             "parents": " ".join(parents)})
+                walk(b.getPath(), (*parents, b.UID))
+
+        walk(None, ())
+        return rows
 
 
 class DocumentView(DocumentPage):
