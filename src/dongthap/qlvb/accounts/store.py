@@ -1,0 +1,78 @@
+"""What the site remembers of each account's security: a site annotation, ``OOBTree`` userid -> dict.
+
+Only rare events write here (a lock, a password change, the lost-account procedure, an enrolment):
+failed logins are counted in memory (:mod:`.throttle`). A lock caused by failed logins is written in a
+*separate* connection and committed at once, because the request that caused it answers 401 and its
+own transaction is aborted."""
+
+from __future__ import annotations
+
+import time
+
+import transaction
+from BTrees.OOBTree import OOBTree
+from ZODB.POSException import ConflictError
+from zope.annotation.interfaces import IAnnotations
+
+KEY = "dongthap.qlvb.accounts"
+
+
+def _tree(site, create=False):
+    annotations = IAnnotations(site)
+    tree = annotations.get(KEY)
+    if tree is None and create:
+        tree = annotations[KEY] = OOBTree()
+    return tree
+
+
+def get(site, userid) -> dict:
+    tree = _tree(site)
+    if tree is None or not userid:
+        return {}
+    return dict(tree.get(userid) or {})
+
+
+def update(site, userid, **values) -> dict:
+    """Set ``values`` of ``userid`` in the current transaction."""
+    tree = _tree(site, create=True)
+    record = dict(tree.get(userid) or {})
+    record.update(values)
+    tree[userid] = record
+    return record
+
+
+def update_now(site, userid, **values) -> dict:
+    """Set ``values`` of ``userid`` in a separate transaction committed at once (survives an abort);
+    also in the current connection's view when possible."""
+    jar = getattr(site, "_p_jar", None)
+    if jar is None or site._p_oid is None:
+        return update(site, userid, **values)
+    tm = transaction.TransactionManager()
+    conn = jar.db().open(transaction_manager=tm)
+    try:
+        for attempt in range(5):
+            tm.begin()
+            try:
+                update(conn.get(site._p_oid), userid, **values)
+                tm.get().note(f"account security {userid}")
+                tm.commit()
+                break
+            except ConflictError:
+                tm.abort()
+                if attempt == 4:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+    finally:
+        conn.close()
+    return get(site, userid)
+
+
+def remove(site, userid):
+    tree = _tree(site)
+    if tree is not None and userid in tree:
+        del tree[userid]
+
+
+def items(site):
+    tree = _tree(site)
+    return [] if tree is None else list(tree.items())
