@@ -97,7 +97,8 @@ def refuses(userid: str, issued_at: float | None) -> bool:
     if record.get("locked"):
         return True
     not_before = record.get("not_before")
-    return bool(not_before and issued_at is not None and issued_at < not_before)
+    # tickets and tokens carry whole seconds: what was issued in the second of the revocation is refused too
+    return bool(not_before and issued_at is not None and issued_at < int(not_before) + 1)
 
 
 def login_failed(login: str, address: str = ""):
@@ -130,7 +131,8 @@ def unlock(userid: str, new_password: str | None = None, by: str = ""):
     credential issued before now stays refused."""
     site = _site()
     record = store.get(site, userid)
-    if record.get("locked_reason") == LOCK_COMPROMISED or record.get("compromised"):
+    compromised = record.get("locked_reason") == LOCK_COMPROMISED or record.get("compromised")
+    if compromised:
         if not new_password:
             raise QlvbError(_("error_unlock_needs_password",
                               default="This account was reported lost: give it a new password to "
@@ -140,7 +142,10 @@ def unlock(userid: str, new_password: str | None = None, by: str = ""):
     if new_password:
         check_password(new_password, userid)
         api.portal.get_tool("acl_users").userSetPassword(userid, new_password)  # records it (plugin)
-    store.update(site, userid, locked=False, locked_reason="", compromised=False, not_before=time.time())
+    values = dict(locked=False, locked_reason="", compromised=False)
+    if compromised or new_password:  # what was issued before stays refused
+        values["not_before"] = time.time()
+    store.update(site, userid, **values)
     throttle.forget(userid)
     api.user.get(userid=userid) and throttle.forget(api.user.get(userid=userid).getUserName())
     notify(events.AccountUnlocked(userid, by=by or _current_id()))
