@@ -119,7 +119,7 @@ def login_failed(login: str, address: str = ""):
 def lock(userid: str, reason: str = LOCK_ADMIN, address: str = "", by: str = "", now: bool = False):
     """Lock ``userid`` (``now``: in a transaction of its own, for a request that will be refused)."""
     site = _site()
-    values = dict(locked=True, locked_at=time.time(), locked_reason=reason, locked_by=by)
+    values = {"locked": True, "locked_at": time.time(), "locked_reason": reason, "locked_by": by}
     (store.update_now if now else store.update)(site, userid, **values)
     logger.warning("account %s locked (%s) from %r by %r", userid, reason, address, by)
     notify(events.AccountLocked(userid, address=address, by=by, reason=reason))
@@ -142,7 +142,7 @@ def unlock(userid: str, new_password: str | None = None, by: str = ""):
     if new_password:
         check_password(new_password, userid)
         api.portal.get_tool("acl_users").userSetPassword(userid, new_password)  # records it (plugin)
-    values = dict(locked=False, locked_reason="", compromised=False)
+    values = {"locked": False, "locked_reason": "", "compromised": False}
     if compromised or new_password:  # what was issued before stays refused
         values["not_before"] = time.time()
     store.update(site, userid, **values)
@@ -262,7 +262,7 @@ def disable_two_factor(userid: str):
 
 def check_second_factor(userid: str, code: str, now: float | None = None, address: str = "") -> bool:
     """Whether ``code`` (a TOTP code, or an unused recovery code) is right for ``userid``; each code
-    works once. Written in a transaction of its own (the login request may be refused)."""
+    works once (remembered with the request that logs in)."""
     site = _site()
     record = store.get(site, userid)
     if not record.get("totp_enabled"):
@@ -271,11 +271,11 @@ def check_second_factor(userid: str, code: str, now: float | None = None, addres
     counter = totp.verify(record.get("totp_secret") or "", code, now=now,
                           last_counter=record.get("totp_last", -1))
     if counter is not None:
-        store.update_now(site, userid, totp_last=counter)
+        store.update(site, userid, totp_last=counter)
         return True
     hashed = totp.hash_code(code) if code else None
     if hashed and hashed in (record.get("recovery") or ()):
-        store.update_now(site, userid, recovery=[h for h in record["recovery"] if h != hashed])
+        store.update(site, userid, recovery=[h for h in record["recovery"] if h != hashed])
         return True
     notify(events.SecondFactorFailed(userid, address=address))
     return False

@@ -1,4 +1,5 @@
-"""Registry records of account security (control panel "Bảo mật tài khoản", prefix ``dongthap.qlvb.accounts``)."""
+"""Registry records of account security (control panel "Bảo mật tài khoản",
+prefix ``dongthap.qlvb.accounts``)."""
 
 from dongthap.qlvb.i18n import _
 from zope import schema

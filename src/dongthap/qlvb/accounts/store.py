@@ -38,7 +38,25 @@ def update(site, userid, **values) -> dict:
     record = dict(tree.get(userid) or {})
     record.update(values)
     tree[userid] = record
+    _safe(site, tree)
     return record
+
+
+def _safe(site, tree):
+    """Bookkeeping of a login may happen in a GET (Basic auth with a second factor): tell plone.protect
+    that these writes are meant."""
+    from plone.protect.auto import safeWrite
+    from zope.globalrequest import getRequest
+
+    request = getRequest()
+    if request is None:
+        return
+    safeWrite(tree, request)
+    safeWrite(IAnnotations(site), request)
+    bucket = tree._firstbucket
+    while bucket is not None:
+        safeWrite(bucket, request)
+        bucket = bucket._next
 
 
 def update_now(site, userid, **values) -> dict:

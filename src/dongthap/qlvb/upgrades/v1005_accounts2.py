@@ -11,8 +11,8 @@ def install_account_security(context):
     from dongthap.qlvb.accounts import plugin, store
 
     setup = api.portal.get_tool("portal_setup")
-    setup.runImportStepFromProfile("profile-dongthap.qlvb:default", "plone.app.registry", run_dependencies=False)
-    setup.runImportStepFromProfile("profile-dongthap.qlvb:default", "controlpanel", run_dependencies=False)
+    for step in ("plone.app.registry", "controlpanel"):
+        setup.runImportStepFromProfile("profile-dongthap.qlvb:default", step, run_dependencies=False)
     portal = api.portal.get()
     plugin.install(portal)
     now = time.time()
