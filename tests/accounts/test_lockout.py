@@ -174,3 +174,13 @@ def test_lost_account_ends_every_session_and_token_at_once(url):
     fresh = rest_login(url, USER, "Mat-Khau-Moi@2026").json()["token"]
     assert requests.get(f"{url}/so-tttt", headers={"Authorization": f"Bearer {fresh}",
                                                     "Accept": "application/json"}).status_code == 200
+
+
+def test_the_zope_administrator_is_no_failure(url):
+    from plone.app.testing import SITE_OWNER_NAME, SITE_OWNER_PASSWORD
+
+    for _n in range(25):
+        r = requests.get(f"{url}/@users", auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+                         headers={"Accept": "application/json"})
+        assert r.status_code == 200
+    assert basic(url, USER, DEMO_PASSWORD).status_code == 200

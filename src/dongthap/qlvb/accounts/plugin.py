@@ -100,6 +100,9 @@ class AccountSecurityPlugin(BasePlugin):
             return seen[(login, password)]
         address = api.client_address(request)
         userid = api.userid_for_login(login)
+        if userid is None and self._outer_user(login, password, request):
+            seen[(login, password)] = True  # an account of an outer user folder (the Zope administrator)
+            return True
         if throttle.address_blocked(address) or (userid and api.is_locked(userid)) or (
                 userid is None and throttle.unknown_locked(login)):
             AuthEncoding.pw_validate(_DUMMY, password)  # same time as a wrong password
@@ -116,6 +119,24 @@ class AccountSecurityPlugin(BasePlugin):
             api.login_failed(login, address)
         seen[(login, password)] = ok
         return ok
+
+    def _outer_user(self, login, password, request) -> bool:
+        """Whether a user folder above the site's knows ``login`` with ``password``."""
+        from Acquisition import aq_parent
+
+        pas = self._getPAS()
+        outer = getattr(aq_parent(aq_parent(pas)), "acl_users", None) if aq_parent(pas) is not None else None
+        seen = set()
+        while outer is not None and id(outer) not in seen and outer is not pas:
+            seen.add(id(outer))
+            try:
+                if outer.authenticate(login, password, request) is not None:
+                    return True
+            except Exception:
+                return False
+            parent = aq_parent(aq_parent(outer))
+            outer = getattr(parent, "acl_users", None) if parent is not None else None
+        return False
 
     def _password_right(self, userid, login, password) -> bool:
         pas = self._getPAS()
