@@ -8,6 +8,7 @@ from dongthap.qlvb.errors import QlvbError
 from plone import api
 
 import pytest
+import time
 import requests
 import transaction
 
@@ -81,3 +82,35 @@ def test_second_step_on_the_login_paths(url, enrolled):
     basic = requests.get(f"{url}/so-tttt", auth=(USER, DEMO_PASSWORD),
                          headers={"Accept": "application/json", "X-Qlvb-Otp": "abcd-1234"})
     assert basic.status_code == 401
+
+
+def test_enrolment_page_then_form_login_with_the_code(url, demo_server):
+    import re
+
+    from dongthap.qlvb.accounts import store
+
+    s = requests.Session()
+    s.auth = (USER, DEMO_PASSWORD)
+    page = s.get(f"{url}/@@dang-nhap-hai-buoc").text
+    assert "Đăng nhập hai bước" in page
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)
+    r = s.post(f"{url}/@@dang-nhap-hai-buoc", data={"_authenticator": token, "code": "000000"})
+    assert "Mã xác thực không đúng hoặc đã hết hạn." in r.text
+    page = s.get(f"{url}/@@dang-nhap-hai-buoc").text
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)
+    r = s.post(f"{url}/@@dang-nhap-hai-buoc", data={"_authenticator": token, "code": totp.totp(secret)})
+    assert len(re.findall(r"<code>[0-9a-f]{4}-[0-9a-f]{4}</code>", r.text)) == 10
+    try:
+        browser = requests.Session()
+        fields = {"__ac_name": USER, "__ac_password": DEMO_PASSWORD, "buttons.login": "Đăng nhập"}
+        browser.post(f"{url}/login", data=fields, allow_redirects=False)
+        assert "__ac" not in browser.cookies  # the password alone is not enough
+        browser.post(f"{url}/login", data=dict(fields, __ac_otp=totp.totp(secret, now=time.time() + 30)),
+                     allow_redirects=False)
+        assert "__ac" in browser.cookies
+    finally:
+        transaction.begin()
+        store.update(demo_server["layer"]["portal"], USER, totp_enabled=False, totp_secret=None, recovery=[])
+        transaction.commit()

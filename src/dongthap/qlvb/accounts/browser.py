@@ -57,3 +57,45 @@ class LostAccountView(BrowserView):
         title = escape(tr(_("heading_account_lost", default="I lost control of my account")))
         return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
                 f"<body><main><h1>{title}</h1><p>{escape(text)}</p>{button}</main></body></html>")
+
+
+class TwoFactorView(BrowserView):
+    """Enrolment in two-factor login: the secret (text and ``otpauth://`` address for the app), then a
+    code to confirm; the recovery codes are shown once. Also a login page with the code field."""
+
+    def __call__(self):
+        from html import escape
+        from plone.protect.authenticator import createToken
+
+        from dongthap.qlvb.errors import QlvbError
+
+        tr = lambda msg: translate(msg, context=self.request)  # noqa: E731
+        userid = api.user.get_current().getId()
+        title = escape(tr(_("heading_two_factor", default="Two-factor login")))
+        parts = []
+        if self.request.method == "POST":
+            CheckAuthenticator(self.request)
+            try:
+                codes = accounts.confirm_enrolment(userid, self.request.form.get("code", ""))
+            except QlvbError as problem:
+                parts.append(f'<p class="alert alert-danger">{escape(tr(problem.message))}</p>')
+            else:
+                items = "".join(f"<li><code>{escape(c)}</code></li>" for c in codes)
+                parts.append(f"<p>{escape(tr(_('msg_two_factor_on', default='Two-factor login is on. Keep these recovery codes somewhere safe; each works once.')))}</p><ul>{items}</ul>")  # noqa: E501
+                return self._page(title, "".join(parts))
+        enrolment = accounts.start_enrolment(userid)
+        parts.append(
+            f"<p>{escape(tr(_('help_two_factor', default='Add this key to an authenticator app (TOTP), then type the code it shows.')))}</p>"  # noqa: E501
+            f'<p><code id="totp-secret">{escape(enrolment["secret"])}</code></p>'
+            f'<p><a href="{escape(enrolment["uri"])}">{escape(enrolment["uri"])}</a></p>'
+            f'<form method="post"><input type="hidden" name="_authenticator" value="{createToken()}"/>'
+            f'<label>{escape(tr(_("label_totp_code", default="Code")))} '
+            f'<input name="code" inputmode="numeric" autocomplete="one-time-code"/></label> '
+            f'<button type="submit" class="btn btn-primary">'
+            f'{escape(tr(_("button_confirm", default="Confirm")))}</button></form>')
+        return self._page(title, "".join(parts))
+
+    def _page(self, title, body):
+        self.request.response.setHeader("Content-Type", "text/html; charset=utf-8")
+        return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body><main><h1>{title}</h1>{body}</main></body></html>")
