@@ -77,3 +77,25 @@ def test_an_expired_password_must_be_changed_first(url, demo_server):
         transaction.begin()
         store.update(portal, "stttt.vanthu", password_changed=None)
         transaction.commit()
+
+
+def test_own_password_change_through_users_keeps_the_history(url):
+    user = "stttt.luutru"
+    auth = (user, DEMO_PASSWORD)
+
+    def change(old, new, auth):
+        return requests.post(f"{url}/@users/{user}/reset-password", auth=auth,
+                             headers={"Accept": "application/json"},
+                             json={"old_password": old, "new_password": new})
+
+    r = change(DEMO_PASSWORD, "short", auth)
+    assert r.status_code == 400, r.text
+    assert LENGTH in r.json()["message"], r.text
+    first, second = "Mat-Khau-Mot@2026", "Mat-Khau-Hai@2026"
+    assert change(DEMO_PASSWORD, first, auth).status_code in (200, 204)
+    assert change(first, second, (user, first)).status_code in (200, 204)
+    r = change(second, first, (user, second))
+    assert r.status_code == 400
+    assert "Mật khẩu này đã được dùng gần đây" in r.json()["message"], r.text
+    assert requests.get(f"{url}/so-tttt", auth=(user, second),
+                        headers={"Accept": "application/json"}).status_code == 200
