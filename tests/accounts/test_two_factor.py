@@ -114,3 +114,21 @@ def test_enrolment_page_then_form_login_with_the_code(url, demo_server):
         transaction.begin()
         store.update(demo_server["layer"]["portal"], USER, totp_enabled=False, totp_secret=None, recovery=[])
         transaction.commit()
+
+
+def test_leaders_must_enrol_when_required(url, demo_server):
+    from plone import api as papi
+
+    page = requests.get(f"{url}/@@dang-nhap-ma-xac-thuc").text
+    assert all(f'name="{name}"' in page for name in ("__ac_name", "__ac_password", "__ac_otp"))
+    papi.portal.set_registry_record("dongthap.qlvb.accounts.two_factor_roles", True)
+    transaction.commit()
+    r = requests.get(f"{url}/so-tttt", auth=(USER, DEMO_PASSWORD), allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/@@dang-nhap-hai-buoc")
+    r = requests.get(f"{url}/so-tttt/@staff", auth=(USER, DEMO_PASSWORD),
+                     headers={"Accept": "application/json"})
+    assert r.status_code == 403 and "đăng nhập hai bước" in r.json()["error"]["message"]
+    assert requests.get(f"{url}/@@dang-nhap-hai-buoc", auth=(USER, DEMO_PASSWORD)).status_code == 200
+    # a specialist is not concerned
+    assert requests.get(f"{url}/so-tttt", auth=("stttt.chuyenvien", DEMO_PASSWORD),
+                        allow_redirects=False).status_code == 200

@@ -61,7 +61,7 @@ class LostAccountView(BrowserView):
 
 class TwoFactorView(BrowserView):
     """Enrolment in two-factor login: the secret (text and ``otpauth://`` address for the app), then a
-    code to confirm; the recovery codes are shown once. Also a login page with the code field."""
+    code to confirm; the recovery codes are shown once."""
 
     def __call__(self):
         from html import escape
@@ -99,3 +99,25 @@ class TwoFactorView(BrowserView):
         self.request.response.setHeader("Content-Type", "text/html; charset=utf-8")
         return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
                 f"<body><main><h1>{title}</h1>{body}</main></body></html>")
+
+
+class CodeLoginView(TwoFactorView):
+    """The login form with the code of two-factor login (posts to Plone's login form)."""
+
+    def __call__(self):
+        from html import escape
+
+        tr = lambda msg: escape(translate(msg, context=self.request))  # noqa: E731
+        portal = api.portal.get().absolute_url()
+        fields = "".join(
+            f'<p><label>{label} <input name="{name}" type="{kind}" autocomplete="{auto}"/></label></p>'
+            for name, kind, auto, label in (
+                ("__ac_name", "text", "username", tr(_("label_login_name", default="Account name"))),
+                ("__ac_password", "password", "current-password",
+                 tr(_("label_login_password", default="Password"))),
+                ("__ac_otp", "text", "one-time-code", tr(_("label_totp_code", default="Code"))),
+            ))
+        body = (f'<form method="post" action="{escape(portal)}/login">{fields}'
+                f'<button type="submit" name="buttons.login" value="login" class="btn btn-primary">'
+                f'{tr(_("button_login", default="Log in"))}</button></form>')
+        return self._page(tr(_("heading_two_factor", default="Two-factor login")), body)

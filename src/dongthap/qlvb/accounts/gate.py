@@ -5,7 +5,8 @@ from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 
 ALLOWED = ("change-password", "logout", "++resource++", "++plone++", "++theme++", "@@site-logo",
-           "favicon", "login", "@login", "@logout", "@users", "mat-quyen-kiem-soat", "@account-security")
+           "favicon", "login", "@login", "@logout", "@users", "mat-quyen-kiem-soat", "@account-security",
+           "dang-nhap-hai-buoc", "dang-nhap-ma-xac-thuc")
 
 
 def after_traversal(event):
@@ -36,6 +37,12 @@ def after_traversal(event):
             raise QlvbError(_("error_password_expired",
                               default="Your password has expired: change it before going on."), status=403)
         request.response.redirect(site.absolute_url() + "/@@change-password", lock=True)
+    elif not accounts.two_factor_enabled(userid) and accounts.two_factor_required(userid):
+        if url.split("/")[-1].startswith("@") or request.getHeader("Accept") == "application/json":
+            raise QlvbError(_("error_two_factor_required",
+                              default="Your account must use two-factor login: enrol first "
+                                      "(@@dang-nhap-hai-buoc)."), status=403)
+        request.response.redirect(site.absolute_url() + "/@@dang-nhap-hai-buoc", lock=True)
     elif left is not None and left <= _warn_days():
         api.portal.show_message(
             _("msg_password_expires", default="Your password expires in ${n} days; change it soon.",
