@@ -64,6 +64,11 @@ def test_lock_after_five_failures_then_admin_unlock(url, path):
     assert rest_login(url, USER, DEMO_PASSWORD).json() == rest_login(url, USER, WRONG).json()
     status = admin(url).get(f"{url}/@account-security", params={"userid": USER}).json()
     assert status["locked"] and status["locked_reason"] == "failures"
+    # the agency's security officer sees the lock among the incidents
+    officer = requests.get(f"{url}/so-tttt/@av-incidents", auth=("stttt.antt", DEMO_PASSWORD),
+                           headers={"Accept": "application/json"}).json()
+    assert [i["kind_title"] for i in officer["items"] if i["kind"] == "account_locked"
+            and i["userid"] == USER] == ["Tài khoản bị khoá"]
     r = admin(url).post(f"{url}/@account-security", json={"action": "unlock", "userid": USER})
     assert r.status_code == 200, r.text
     assert not r.json()["locked"]
