@@ -146,8 +146,8 @@ def unlock(userid: str, new_password: str | None = None, by: str = ""):
     if compromised or new_password:  # what was issued before stays refused
         values["not_before"] = time.time()
     store.update(site, userid, **values)
-    throttle.forget(userid)
-    api.user.get(userid=userid) and throttle.forget(api.user.get(userid=userid).getUserName())
+    user = api.user.get(userid=userid)
+    throttle.forget(user.getUserName() if user is not None else userid)
     notify(events.AccountUnlocked(userid, by=by or _current_id()))
 
 

@@ -60,8 +60,8 @@ def _safe(site, tree):
 
 
 def update_now(site, userid, **values) -> dict:
-    """Set ``values`` of ``userid`` in a separate transaction committed at once (survives an abort);
-    also in the current connection's view when possible."""
+    """Set ``values`` of ``userid`` in a separate transaction committed at once (survives an abort of the
+    current one, which sees the change from its next transaction on)."""
     jar = getattr(site, "_p_jar", None)
     if jar is None or site._p_oid is None:
         return update(site, userid, **values)
@@ -82,7 +82,7 @@ def update_now(site, userid, **values) -> dict:
                 time.sleep(0.01 * (attempt + 1))
     finally:
         conn.close()
-    return get(site, userid)
+    return values
 
 
 def remove(site, userid):
