@@ -27,6 +27,9 @@ def post_install(context):
     from dongthap.qlvb.agencies.api import reserve_group_prefix
 
     reserve_group_prefix(portal)
+    from dongthap.qlvb.accounts import plugin
+
+    plugin.install(portal)
 
 
 def uninstall(context):

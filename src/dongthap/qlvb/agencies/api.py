@@ -297,12 +297,16 @@ def create_user(*, agency, username, fullname, email, password, roles, departmen
             _("error_user_exists", default="The account ${username} already exists.",
               mapping={"username": username})
         )
+    from dongthap.qlvb.accounts import api as accounts
+
+    accounts.check_password(password)
     api.user.create(
         username=username,
         email=email,
         password=password,
         properties={"fullname": fullname, "language": "vi"},
     )
+    accounts.record_password(username, password)
     assign(agency=agency, username=username, roles=roles, departments=departments)
 
 

@@ -47,7 +47,11 @@ DEGRADED_ON = "degraded_on"
 DEGRADED_OFF = "degraded_off"
 #: an exchange package tried to change a document its sender has no right to (forged status/recall)
 EXCHANGE_FORGERY = "exchange_forgery"
-KINDS = (INFECTED, NOT_SCANNED, ACCEPTED_UNSCANNED, DEGRADED_ON, DEGRADED_OFF, EXCHANGE_FORGERY)
+#: an account locked (wrong passwords, or by an administrator) and one reported lost (accounts/)
+ACCOUNT_LOCKED = "account_locked"
+ACCOUNT_COMPROMISED = "account_compromised"
+KINDS = (INFECTED, NOT_SCANNED, ACCEPTED_UNSCANNED, DEGRADED_ON, DEGRADED_OFF, EXCHANGE_FORGERY,
+         ACCOUNT_LOCKED, ACCOUNT_COMPROMISED)
 
 #: Columns of the incident records (and of the CSV/XLSX export), in order.
 FIELDS = (

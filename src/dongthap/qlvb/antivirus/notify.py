@@ -31,6 +31,9 @@ KIND_TITLES = {
         "incident_kind_exchange_forgery",
         default="Exchange package refused: its sender may not change this document",
     ),
+    incidents.ACCOUNT_LOCKED: _("incident_kind_account_locked", default="Account locked"),
+    incidents.ACCOUNT_COMPROMISED: _("incident_kind_account_compromised",
+                                     default="Account reported lost: disabled, every session ended"),
 }
 
 

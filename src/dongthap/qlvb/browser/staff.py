@@ -1,5 +1,6 @@
 """The "Cán bộ" view: an agency admin assigns staff to the roles of their agency."""
 
+from dongthap.qlvb.accounts import api as accounts
 from dongthap.qlvb.agencies import api as agencies
 from dongthap.qlvb.agencies import departments as agency_departments
 from dongthap.qlvb.i18n import _
@@ -73,10 +74,7 @@ class StaffView(BrowserView):
                 errors.append(_("error_fullname_required", default="Please enter the full name."))
             if "@" not in email:
                 errors.append(_("error_email_invalid", default="Please enter a valid e-mail address."))
-            if len(password) < 8:
-                errors.append(
-                    _("error_password_short", default="The password must have at least 8 characters.")
-                )
+            errors.extend(accounts.password_problems(password))
         if action == "unassign" and form.get("confirm") != "yes":
             errors.append(
                 _("error_confirm_required", default="Please confirm that the roles are to be removed.")
