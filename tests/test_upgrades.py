@@ -275,7 +275,10 @@ def test_1005_uilang_gives_vietnam_time_the_stylesheet_and_no_search_rss(site):
     registry[v1005_uilang.SEARCH_RSS] = True
     for name in [n for n in registry.records.keys() if n.startswith(v1005_uilang.BUNDLE + ".")]:
         del registry.records[name]
+    actions = api.portal.get_tool("portal_actions")
+    actions.object.redirection.visible = True
     v1005_uilang.vietnamese_frame(None)
+    assert actions.object.redirection.visible is False
     assert registry["plone.portal_timezone"] == "Asia/Ho_Chi_Minh"
     assert registry["plone.available_timezones"] == ["Asia/Ho_Chi_Minh"]
     assert registry["plone.available_languages"] == ["vi", "en"]

@@ -33,3 +33,16 @@ class NothingViewlet(ViewletBase):
 
     def index(self):
         return ""
+
+
+class WorkflowOnTheDocument:
+    """Plone's generic status form (the workflow menu's "Advanced…"): our documents change state
+    only through their own forms, with their own steps, so it opens the document page instead."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self):
+        self.request.response.redirect(self.context.absolute_url())
+        return ""

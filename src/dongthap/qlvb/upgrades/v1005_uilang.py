@@ -1,5 +1,6 @@
 """Issue 15, items 7 and 8: Vietnam time and language, the add-on's stylesheet, no search RSS."""
 
+from plone import api
 from plone.base.interfaces import IBundleRegistry
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility
@@ -10,7 +11,8 @@ SEARCH_RSS = "plone.base.interfaces.syndication.ISiteSyndicationSettings.search_
 
 
 def vietnamese_frame(context=None):
-    """Portal time zone and language Vietnamese; the stylesheet bundle; search results without RSS."""
+    """Portal time zone and language Vietnamese; the stylesheet bundle; search results without RSS;
+    no "URL Management" action."""
     registry = getUtility(IRegistry)
     registry["plone.portal_timezone"] = TIMEZONE
     registry["plone.available_timezones"] = [TIMEZONE]
@@ -27,3 +29,6 @@ def vietnamese_frame(context=None):
     bundle.load_defer = False
     if SEARCH_RSS in registry.records:
         registry[SEARCH_RSS] = False
+    redirection = getattr(api.portal.get_tool("portal_actions").object, "redirection", None)
+    if redirection is not None:
+        redirection.visible = False
