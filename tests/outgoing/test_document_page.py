@@ -35,3 +35,13 @@ def test_a_returned_draft_is_marked_returned(portal):
     assert "Sửa lại căn cứ pháp lý" in html
     act(doc, "stttt.chuyenvien", "submit")
     assert "Dự thảo bị trả lại" not in page_as(doc, "stttt.chuyenvien")
+
+
+def test_the_lists_show_urgency(portal):
+    from tests.outgoing.helpers import agency
+
+    draft(portal, urgency="hoa_toc", title="V/v phòng chống bão khẩn cấp")
+    with api.env.adopt_user(username="stttt.chuyenvien"):
+        html = agency(portal).restrictedTraverse("@@van-ban-di")()
+    row = html[html.index("V/v phòng chống bão khẩn cấp") - 600:html.index("V/v phòng chống bão khẩn cấp")]
+    assert "qlvb-urgency badge bg-danger" in row and "Hỏa tốc" in row
