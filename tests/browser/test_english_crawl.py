@@ -108,6 +108,7 @@ def crawl(base, username, bound):
     site = urlsplit(base)
     queue = collections.deque([f"{base}", answer.url])
     seen = set(queue)
+    came_from = {}
     visited = 0
     while queue and visited < bound:
         url = queue.popleft()
@@ -119,7 +120,7 @@ def crawl(base, username, bound):
         links = [urldefrag(urljoin(response.url, a.get("href")))[0]
                  for a in document.xpath("//a[@href]")]
         for word in english_in(visible_text(document)):
-            found[word].add(response.url)
+            found[word].add(f"{response.url} (from {came_from.get(url, '-')})")
         for link in links:
             parts = urlsplit(link)
             elsewhere = (parts.scheme, parts.netloc) != (site.scheme, site.netloc)
@@ -128,6 +129,7 @@ def crawl(base, username, bound):
             if link in seen or SKIP.search(link):
                 continue
             seen.add(link)
+            came_from[link] = response.url
             queue.append(link)
     return visited, found
 
