@@ -277,8 +277,10 @@ def test_1005_uilang_gives_vietnam_time_the_stylesheet_and_no_search_rss(site):
         del registry.records[name]
     actions = api.portal.get_tool("portal_actions")
     actions.object.redirection.visible = True
+    actions.object_buttons.redirection.visible = True
     v1005_uilang.vietnamese_frame(None)
     assert actions.object.redirection.visible is False
+    assert actions.object_buttons.redirection.visible is False
     assert registry["plone.portal_timezone"] == "Asia/Ho_Chi_Minh"
     assert registry["plone.available_timezones"] == ["Asia/Ho_Chi_Minh"]
     assert registry["plone.available_languages"] == ["vi", "en"]

@@ -29,6 +29,8 @@ def vietnamese_frame(context=None):
     bundle.load_defer = False
     if SEARCH_RSS in registry.records:
         registry[SEARCH_RSS] = False
-    redirection = getattr(api.portal.get_tool("portal_actions").object, "redirection", None)
-    if redirection is not None:
-        redirection.visible = False
+    actions = api.portal.get_tool("portal_actions")
+    for category in ("object", "object_buttons"):
+        redirection = getattr(getattr(actions, category, None), "redirection", None)
+        if redirection is not None:
+            redirection.visible = False
