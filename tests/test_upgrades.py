@@ -261,3 +261,29 @@ def test_1005_naming_renames_indexes_columns_and_layouts(demo):
         setup.setLastVersionForProfile(PROFILE, "1004")
         setup.upgradeProfile(PROFILE)
     assert queries() == before and metadata() == rows_before
+
+
+def test_1005_uilang_gives_vietnam_time_the_stylesheet_and_no_search_rss(site):
+    from dongthap.qlvb.upgrades import v1005_uilang
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    registry = getUtility(IRegistry)
+    registry["plone.portal_timezone"] = "UTC"
+    registry["plone.available_timezones"] = ["UTC"]
+    registry["plone.available_languages"] = ["en", "vi"]
+    registry[v1005_uilang.SEARCH_RSS] = True
+    for name in [n for n in registry.records.keys() if n.startswith(v1005_uilang.BUNDLE + ".")]:
+        del registry.records[name]
+    actions = api.portal.get_tool("portal_actions")
+    actions.object.redirection.visible = True
+    actions.object_buttons.redirection.visible = True
+    v1005_uilang.vietnamese_frame(None)
+    assert actions.object.redirection.visible is False
+    assert actions.object_buttons.redirection.visible is False
+    assert registry["plone.portal_timezone"] == "Asia/Ho_Chi_Minh"
+    assert registry["plone.available_timezones"] == ["Asia/Ho_Chi_Minh"]
+    assert registry["plone.available_languages"] == ["vi", "en"]
+    assert registry[v1005_uilang.SEARCH_RSS] is False
+    assert registry[f"{v1005_uilang.BUNDLE}.csscompilation"] == "++plone++dongthap.qlvb/qlvb.css"
+    assert registry[f"{v1005_uilang.BUNDLE}.enabled"] is True

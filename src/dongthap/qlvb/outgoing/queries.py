@@ -10,12 +10,15 @@ from dongthap.qlvb.outgoing.api import fmt_date
 from dongthap.qlvb.outgoing.api import outgoing_root
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import TOP_URGENCY
+from dongthap.qlvb.vocabularies.documents import URGENCY
 from dongthap.qlvb.vocabularies.documents import URGENCY_RANK
 from plone import api
 from zope.i18n import translate
 
 
 ISSUED_STATES = ("issued", "archived", "recalled")
+URGENCY_TITLES = dict(URGENCY)
 LISTS = (
     ("my_drafts", "dự thảo của tôi"),
     ("waiting_review", "chờ duyệt"),
@@ -32,6 +35,8 @@ def _row(brain):
         "issued_date": fmt_date(brain.qlvb_issued_date),
         "due_date": fmt_date(brain.qlvb_due_date),
         "modified": brain.modified.ISO8601() if brain.modified else None,
+        "urgency_title": URGENCY_TITLES.get(brain.qlvb_urgency, ""),
+        "top_urgency": brain.qlvb_urgency in TOP_URGENCY,
     }
 
 

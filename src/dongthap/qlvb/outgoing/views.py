@@ -15,6 +15,8 @@ from dongthap.qlvb.restapi.traverse import OneSegment
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from dongthap.qlvb.outgoing.vocabularies import AUTHORITY_TITLES
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
+from dongthap.qlvb.vocabularies.documents import URGENCY
+from dongthap.qlvb.documents.trail import trail_of
 from dongthap.qlvb.agencies.departments import departments_of
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
@@ -25,6 +27,9 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
 from zope.i18n import translate
+
+URGENCY_TITLES = dict(URGENCY)
+
 
 class DashboardView(DashboardPage):
     """"Văn bản đi": dự thảo của tôi, chờ duyệt, chờ ký, chờ phát hành, đã phát hành."""
@@ -207,8 +212,35 @@ class DocumentView(DocumentPage):
             (_("label_reply_due_date", default="Reply due date (hạn trả lời)"),
              outgoing.fmt_date(c.due_date)),
             (_("label_copy_holder", default="Unit or person keeping the file copy"), c.copy_holder or ""),
+            # Issue 15: at every review step the reviewer sees where it goes, how fast, how many copies.
+            (_("label_urgency", default="Urgency"),
+             self.t(URGENCY_TITLES[c.urgency]) if c.urgency in URGENCY_TITLES else ""),
+            (_("label_recipients", default="Recipients"), "; ".join(self.recipient_names())),
+            (_("label_issued_amount", default="Number of copies"),
+             str(c.issued_amount) if getattr(c, "issued_amount", None) else ""),
         ]
         return [{"label": self.t(label), "value": value} for label, value in rows if value]
+
+    def recipient_names(self):
+        """Names of the recipients in this system, then those outside it (through the axis)."""
+        uids = list(self.context.internal_recipients or ())
+        titles = {b.UID: b.Title for b in api.content.find(UID=uids, unrestricted=True)} if uids else {}
+        names = [titles.get(uid, uid) for uid in uids]
+        names.extend(r.get("name") or r.get("code", "") for r in self.context.external_recipients or ()
+                     if isinstance(r, dict))
+        return [name for name in names if name]
+
+    def returned(self):
+        """The return of a draft to its drafter (who, when, why) while it is a draft again."""
+        if api.content.get_state(self.context) != "draft":
+            return None
+        moves = [t for t in trail_of(self.context) if t.get("action") in outgoing.TRANSITION_TITLES
+                 and t.get("action") not in ("comment", "edit", "add_recipients")]
+        if not moves or moves[-1].get("action") != "return":
+            return None
+        last = moves[-1]
+        return {"by": outgoing.fullname(last.get("actor")), "at": outgoing.fmt_datetime(last.get("at")),
+                "comment": last.get("comment", "")}
 
     def transitions(self):
         wftool = api.portal.get_tool("portal_workflow")

@@ -32,7 +32,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
 from . import errors
 from .signers import DocumentSigner
-from .stamps import SERIF, SERIF_BOLD, BlockStampStyle, load_png
+from .stamps import SERIF, SERIF_BOLD, BlockStampStyle, load_png, seal_with_name
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
@@ -300,7 +300,8 @@ def sign_agency(pdf_bytes: bytes, signer: DocumentSigner, agency_name: str,
     if over_person_box is None:
         over_person_box = find_person_box(pdf_bytes) or (-1, DEFAULT_PERSON_BOX)
     person_page, person_box = over_person_box
-    style = BlockStampStyle(image=load_png(seal_image_png))
+    image = load_png(seal_image_png) if seal_image_png else seal_with_name(agency_name)
+    style = BlockStampStyle(image=image)
     return _sign(pdf_bytes, signer, field_name=_field(AGENCY_FIELD_PREFIX),
                  page=person_page if page is None else page,
                  box=seal_box_over(person_box, seal_size), style=style, tsa=timestamper,

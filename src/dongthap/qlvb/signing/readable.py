@@ -66,6 +66,62 @@ def _time(text):
     return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S +07:00")
 
 
+#: The attributes of a certificate's subject a reader understands, by their RFC 4514 names
+#: (cryptography writes the ones it has no short name for as dotted OIDs: 2.5.4.12=…).
+SUBJECT_KEYS = {
+    "CN": "name", "2.5.4.3": "name", "2.5.4.12": "title", "T": "title", "TITLE": "title",
+    "O": "organisation", "2.5.4.10": "organisation", "OU": "unit", "2.5.4.11": "unit",
+    "L": "place", "2.5.4.7": "place", "ST": "province", "2.5.4.8": "province",
+    "2.5.4.42": "given_name", "GN": "given_name", "2.5.4.4": "surname", "SN": "surname",
+}
+
+
+def _rdn_pairs(subject: str):
+    """(key, value) of an RFC 4514 string, with its backslash escapes undone."""
+    pairs, key, buf, escaped = [], None, [], False
+    chars = iter(subject or "")
+    for char in chars:
+        if escaped:
+            escaped = False
+            if char in "0123456789abcdefABCDEF":
+                following = next(chars, "")
+                try:
+                    buf.append(bytes.fromhex(char + following).decode("latin-1"))
+                except ValueError:
+                    buf.append(char + following)
+            else:
+                buf.append(char)
+        elif char == "\\":
+            escaped = True
+        elif char == "=" and key is None:
+            key, buf = "".join(buf).strip(), []
+        elif char in ",+":
+            if key is not None:
+                pairs.append((key, "".join(buf).strip()))
+            key, buf = None, []
+        else:
+            buf.append(char)
+    if key is not None:
+        pairs.append((key, "".join(buf).strip()))
+    return pairs
+
+
+def subject_parts(subject: str) -> dict:
+    """Name, title, organisation (with unit) and place of a certificate's subject, readable:
+    never the raw ``2.5.4.42=…`` form (issue 15)."""
+    found = {}
+    for key, value in _rdn_pairs(subject):
+        role = SUBJECT_KEYS.get(key.upper()) or SUBJECT_KEYS.get(key)
+        if role and value and role not in found:
+            found[role] = value
+    name = found.get("name") or " ".join(
+        part for part in (found.get("surname"), found.get("given_name")) if part)
+    organisation = ", ".join(part for part in (found.get("unit"), found.get("organisation")) if part)
+    place = ", ".join(part for part in (found.get("place"), found.get("province")) if part)
+    return {"name": name, "title": found.get("title", ""), "organisation": organisation,
+            "place": place}
+
+
 def _problem(problem: dict, request) -> str:
     code = problem.get("code", "")
     if code in MESSAGES:
@@ -98,8 +154,13 @@ def readable(report: dict | None, request) -> dict:
         out["verdict"] = translate(ATTACHMENT_LEGAL, context=request)
     for sig in report.get("signatures", ()):
         kind = sig.get("kind", "unknown")
+        parts = subject_parts(sig.get("signer_subject", ""))
         out["signatures"].append({
-            "signer": sig.get("signer_name", ""),
+            "signer": sig.get("signer_name", "") or parts["name"],
+            "signer_title": parts["title"],
+            "organisation": parts["organisation"],
+            "place": parts["place"],
+            "issuer_name": subject_parts(sig.get("issuer", ""))["name"] or sig.get("issuer", ""),
             "subject": sig.get("signer_subject", ""),
             "issuer": sig.get("issuer", ""),
             "serial": sig.get("serial", ""),

@@ -135,3 +135,39 @@ class BlockStamp(BaseStamp):
         ref = pil_image(img, self.writer)
         self.set_resource(content.ResourceType.XOBJECT, pdf_name("/Im1"), ref)
         return b"q %.3f 0 0 %.3f %.3f %.3f cm /Im1 Do Q" % (iw, ih, x, y)
+
+
+def seal_with_name(agency_name: str, size: int = 360) -> Image.Image:
+    """A red round seal carrying the agency's name, for agencies without a seal image of their
+    own (``<keys>/<code>/seal.png``): the seal on an issued document always names its agency."""
+    from PIL import ImageDraw, ImageFont
+
+    red = (200, 16, 46, 255)
+    img = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((4, 4, size - 5, size - 5), outline=red, width=10)
+    draw.ellipse((30, 30, size - 31, size - 31), outline=red, width=3)
+    words = unicodedata.normalize("NFC", agency_name or "").upper().split()
+    font_size = 40
+    while font_size > 12:
+        font = ImageFont.truetype(str(SANS_BOLD), font_size)
+        lines, line = [], ""
+        for word in words:
+            trial = f"{line} {word}".strip()
+            if draw.textlength(trial, font=font) <= size * 0.66 or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        if line:
+            lines.append(line)
+        lead = font_size * 1.2
+        widest = max((draw.textlength(text, font=font) for text in lines), default=0)
+        if lead * len(lines) <= size * 0.6 and widest <= size * 0.72:
+            break
+        font_size -= 2
+    y = (size - lead * len(lines)) / 2
+    for text in lines:
+        draw.text((size / 2, y + lead / 2), text, font=font, fill=red, anchor="mm")
+        y += lead
+    return img
