@@ -105,8 +105,8 @@ def test_pg_refuses_update_and_delete(pg_store):
     pg_store.append(_records(3))
     conn = psycopg2.connect(pg_store.dsn)
     try:
-        for sql in ("UPDATE qlvb_audit SET userid = 'x' WHERE seq = 2", "DELETE FROM qlvb_audit WHERE seq = 2",
-                    "TRUNCATE qlvb_audit"):
+        for sql in ("UPDATE qlvb_audit SET userid = 'x' WHERE seq = 2",
+                    "DELETE FROM qlvb_audit WHERE seq = 2", "TRUNCATE qlvb_audit"):
             with pytest.raises(psycopg2.Error, match="append-only"):
                 with conn, conn.cursor() as cur:
                     cur.execute(sql)
@@ -149,7 +149,8 @@ def test_pg_deleted_and_reordered_records_are_named(pg_store):
     result = pg_store.verify()
     assert "record 5: records 4..4 are missing" in result.summary()
     _superuser_tamper(pg_store, "UPDATE qlvb_audit SET seq = -seq WHERE seq IN (2, 3)",
-                      "UPDATE qlvb_audit SET seq = 3 WHERE seq = -2", "UPDATE qlvb_audit SET seq = 2 WHERE seq = -3")
+                      "UPDATE qlvb_audit SET seq = 3 WHERE seq = -2",
+                      "UPDATE qlvb_audit SET seq = 2 WHERE seq = -3")
     result = pg_store.verify()
     assert {2, 3} <= {p.seq for p in result.problems}
 

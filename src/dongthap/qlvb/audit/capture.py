@@ -109,10 +109,22 @@ def publication_failed(event):
             action = _read_action(context, name, request) or "view"
         else:
             action = f"{request.method.lower()} {name}".strip()
-        log(action, context, when="now", request=request, outcome="refused",
-            detail={"error": type(exc).__name__ if exc is not None else None, "view": name})
+        detail = {"error": type(exc).__name__ if exc is not None else None, "view": name}
+        claimed = _claimed_login(request)
+        if claimed:
+            detail["claimed_login"] = claimed  # refused before or by authorization: not verified
+        log(action, context, when="now", request=request, outcome="refused", detail=detail)
     except Exception:  # noqa: BLE001
         logger.exception("audit of a refusal failed")
+
+
+def _claimed_login(request):
+    """The login name the request carries (Basic auth), unverified; a refused request is anonymous."""
+    try:
+        found = request._authUserPW()
+    except Exception:  # noqa: BLE001
+        found = None
+    return found[0] if found else None
 
 
 # -- document actions ------------------------------------------------------------------------

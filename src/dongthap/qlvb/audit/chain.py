@@ -64,7 +64,8 @@ class Verification:
         return "BROKEN: " + "; ".join(str(p) for p in self.problems[:20])
 
 
-def verify(records, anchor: tuple[int, str] = (0, GENESIS), head: tuple[int, str] | None = None) -> Verification:
+def verify(records, anchor: tuple[int, str] = (0, GENESIS),
+           head: tuple[int, str] | None = None) -> Verification:
     """Check *records* (an iterable of dicts in stored order) against *anchor* and *head*."""
     result = Verification()
     expected_seq, prev = anchor

@@ -130,7 +130,7 @@ def _after_commit(status, pending):
     if not status:
         return  # aborted: the refusal is logged by the publication failure, not the action
     records = []
-    for action, obj, kwargs, record in pending:
+    for _action, obj, kwargs, record in pending:
         if obj is not None:
             record.update(describe(obj))
             if kwargs.get("uid"):

@@ -34,7 +34,8 @@ def _matches(record, *, agency_uids, userid, action, uid, since, until):
         return False
     if userid and record.get("userid") != userid:
         return False
-    if action and record.get("action") not in (action if isinstance(action, (tuple, list, set)) else (action,)):
+    actions = action if isinstance(action, (tuple, list, set)) else (action,)
+    if action and record.get("action") not in actions:
         return False
     if uid and record.get("uid") != uid:
         return False
@@ -254,7 +255,8 @@ class PgStore:
                     (r["seq"], r["at"], r.get("userid"), r.get("action"), r.get("outcome"), r.get("uid"),
                      r.get("agency_uid"), r.get("client"), json.dumps(r, ensure_ascii=False, sort_keys=True))
                     for r in records])
-                cur.execute("UPDATE qlvb_audit_head SET seq = %s, hash = %s WHERE name = 'head'", (seq, hash_))
+                cur.execute("UPDATE qlvb_audit_head SET seq = %s, hash = %s WHERE name = 'head'",
+                            (seq, hash_))
         except Exception:
             self.close()
             raise
@@ -274,7 +276,8 @@ class PgStore:
         mismatched = []
 
         def checked():
-            for row in self._rows("SELECT seq, userid, action, uid, agency_uid, body FROM qlvb_audit ORDER BY seq"):
+            for row in self._rows("SELECT seq, userid, action, uid, agency_uid, body FROM qlvb_audit "
+                                  "ORDER BY seq"):
                 record = json.loads(row[5])
                 if (row[0], row[1], row[2], row[3], row[4]) != tuple(
                         record.get(k) for k in ("seq", "userid", "action", "uid", "agency_uid")):
