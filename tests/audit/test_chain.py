@@ -161,3 +161,19 @@ def test_pg_purge_keeps_the_chain_verifiable(pg_store):
     result = pg_store.verify()
     assert result.ok, result.summary()
     assert result.first == 3
+
+
+def test_verify_script(file_store):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "audit_verify.py"
+    file_store.append(_records(4))
+    ok = subprocess.run([sys.executable, script, "--dir", file_store.directory], capture_output=True, text=True)
+    assert ok.returncode == 0 and "OK: 4 records" in ok.stdout, ok.stdout + ok.stderr
+    path, lines = _lines(file_store)
+    path.write_text(lines[0] + "\n" + lines[2] + "\n" + lines[3] + "\n")
+    broken = subprocess.run([sys.executable, script, "--dir", file_store.directory], capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert "record 3: records 2..2 are missing" in broken.stdout
