@@ -170,10 +170,12 @@ def test_verify_script(file_store):
 
     script = Path(__file__).resolve().parents[2] / "scripts" / "audit_verify.py"
     file_store.append(_records(4))
-    ok = subprocess.run([sys.executable, script, "--dir", file_store.directory], capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, script, "--dir", file_store.directory],
+                        capture_output=True, text=True)
     assert ok.returncode == 0 and "OK: 4 records" in ok.stdout, ok.stdout + ok.stderr
     path, lines = _lines(file_store)
     path.write_text(lines[0] + "\n" + lines[2] + "\n" + lines[3] + "\n")
-    broken = subprocess.run([sys.executable, script, "--dir", file_store.directory], capture_output=True, text=True)
+    broken = subprocess.run([sys.executable, script, "--dir", file_store.directory],
+                        capture_output=True, text=True)
     assert broken.returncode == 1
     assert "record 3: records 2..2 are missing" in broken.stdout

@@ -31,6 +31,15 @@ KIND_TITLES = {
         "incident_kind_exchange_forgery",
         default="Exchange package refused: its sender may not change this document",
     ),
+    incidents.ACCOUNT_LOCKED: _("incident_kind_account_locked",
+                                default="Account locked after failed logins"),
+    incidents.ACCOUNT_COMPROMISED: _("incident_kind_account_compromised",
+                                     default="Account reported out of its owner's control"),
+}
+STATE_TITLES = {
+    incidents.NEW: _("incident_state_new", default="New"),
+    incidents.IN_PROGRESS: _("incident_state_in_progress", default="Being handled"),
+    incidents.RESOLVED: _("incident_state_resolved", default="Handled"),
 }
 
 

@@ -115,20 +115,20 @@ def export_xlsx(records, request, heading) -> bytes:
     from dongthap.qlvb.registers.xlsx import build_xlsx
     from zope.i18n import translate
 
-    def t(msgid, default):
-        return translate(_(msgid, default=default), context=request)
+    def t(message):
+        return translate(message, context=request)
 
     register = Register(
-        key="audit", title=t("heading_audit", "Audit trail"), sheet_name="Nhat ky",
+        key="audit", title=t(_("heading_audit", default="Audit trail")), sheet_name="Nhat ky",
         columns=(
-            Column("seq", t("col_audit_seq", "No."), 8),
-            Column("at", t("col_audit_at", "Time"), 18),
-            Column("userid", t("col_audit_user", "User"), 18),
-            Column("client", t("col_audit_client", "From"), 14),
-            Column("action", t("col_audit_action", "Action"), 18),
-            Column("outcome", t("col_audit_outcome", "Outcome"), 10),
-            Column("title", t("col_audit_object", "Object"), 40),
-            Column("path", t("col_audit_path", "Path"), 30),
+            Column("seq", t(_("col_audit_seq", default="No.")), 8),
+            Column("at", t(_("col_audit_at", default="Time")), 18),
+            Column("userid", t(_("col_audit_user", default="User")), 18),
+            Column("client", t(_("col_audit_client", default="From")), 14),
+            Column("action", t(_("col_audit_action", default="Action")), 18),
+            Column("outcome", t(_("col_audit_outcome", default="Outcome")), 10),
+            Column("title", t(_("col_audit_object", default="Object")), 40),
+            Column("path", t(_("col_audit_path", default="Path")), 30),
             Column("hash", "SHA-256", 14),
         ),
         basis="", label=_("heading_audit", default="Audit trail"))

@@ -12,7 +12,7 @@ from dongthap.qlvb.audit import api as audit
 from dongthap.qlvb.audit.log import log
 from dongthap.qlvb.i18n import _
 
-VIEW_PERMISSION = "dongthap.qlvb: View security incidents"
+VIEW_PERMISSION = "dongthap.qlvb: View access history"
 
 
 class AuditView(BrowserView):

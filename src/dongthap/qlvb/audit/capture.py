@@ -220,5 +220,32 @@ def account_event(event):
     userid = fields.pop("userid", None) or fields.pop("login", None) or "Anonymous User"
     outcome = "refused" if action.endswith(("failed", "locked")) else "ok"
     log(action, None, when="now", userid=str(userid), outcome=outcome, detail=fields or None)
+    if action in INCIDENT_ACTIONS:
+        open_incident(INCIDENT_ACTIONS[action], str(userid), fields)
+
+
+#: Account events that open a security incident (kinds of ``antivirus/incidents.py``).
+INCIDENT_ACTIONS = {"account_locked": "account_locked", "account_compromised": "account_compromised"}
+
+
+def open_incident(kind, userid, fields):
+    """One incident in the list of the user's agency (survives the request's abort)."""
+    from dongthap.qlvb.agencies.api import agencies_of
+    from dongthap.qlvb.antivirus import incidents
+    from plone import api
+
+    try:
+        site = api.portal.get()
+        agencies = agencies_of(username=userid) if userid else []
+    except Exception:  # noqa: BLE001 - no site: the audit record says it
+        logger.exception("incident %s of %s not recorded", kind, userid)
+        return None
+    agency = agencies[0] if agencies else None
+    detail = ", ".join(f"{k}={v}" for k, v in sorted(fields.items()) if v not in (None, ""))
+    return incidents.record(
+        site, kind=kind, userid=userid, reason=fields.get("reason") or "", detail=detail,
+        agency_uid=agency.UID() if agency is not None else "",
+        agency_code=getattr(agency, "agency_code", "") if agency is not None else "",
+        agency_title=agency.title if agency is not None else "")
 
 
