@@ -40,6 +40,7 @@ ACTION_TITLES = {
     "password_changed": _("audit_password_changed", default="Password changed"),
     "second_factor_failed": _("audit_second_factor_failed", default="Second factor failed"),
     "incident_changed": _("audit_incident_changed", default="Incident updated"),
+    "scenarios_changed": _("audit_scenarios_changed", default="Incident-response scenarios changed"),
 }
 OUTCOME_TITLES = {
     "ok": _("audit_outcome_ok", default="done"),
