@@ -66,7 +66,7 @@ def latency(url, n):
     s.headers["Accept"] = "application/json"
     found = s.get(f"{url}/@search", params={"portal_type": "IncomingDocument", "b_size": 1}).json()
     doc = found["items"][0]["@id"]
-    for _ in range(5):  # warm up
+    for _ in range(20):  # warm up
         s.get(doc).raise_for_status()
     views, downloads = [], []
     for _ in range(n):

@@ -76,9 +76,15 @@ def _bound(day):
     return dt.datetime.combine(day, dt.time(), VN).astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def search(context, *, userid=None, action=None, uid=None, day_from=None, day_to=None, limit=200, offset=0):
-    """Records newest first, within the scope of *context*; days are Vietnam dates (inclusive)."""
-    writer.flush(2.0)  # what was just done is in the answer
+def search(context, *, userid=None, action=None, uid=None, day_from=None, day_to=None, limit=200, offset=0,
+           wait=True):
+    """Records newest first, within the scope of *context*; days are Vietnam dates (inclusive).
+
+    ``wait``: first let the writer write what is queued (at most 2 s), so that the
+    search page shows what was just done; the document page's viewlet does not wait.
+    """
+    if wait:
+        writer.flush(2.0)
     return get_store().search(
         agency_uids=scope_of(context), userid=userid or None, action=action or None, uid=uid or None,
         since=_bound(day_from) if day_from else None,

@@ -93,7 +93,8 @@ class ViewHistoryViewlet(ViewletBase):
             return
         self.available = True
         try:
-            records = audit.search(self.context, uid=self.context.UID(), action=audit.READS, limit=self.limit)
+            records = audit.search(self.context, uid=self.context.UID(), action=audit.READS, limit=self.limit,
+                                   wait=False)
         except Exception:  # noqa: BLE001 - the page still shows when the store is down
             records = []
         self.items = [dict(r, when=audit.local_time(r),
