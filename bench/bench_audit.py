@@ -15,7 +15,6 @@ Run: ``.venv/bin/python bench/bench_audit.py [requests] [records]`` (default ``2
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
@@ -23,39 +22,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from _server import BIN, free_port, summary  # noqa: E402
+from _server import BIN, free_port, serve, summary  # noqa: E402
 
 import requests  # noqa: E402
 
 PG = os.environ.get("QLVB_TEST_PG", "host=127.0.0.1 port=5432 user=postgres password=postgres")
-
-
-@contextlib.contextmanager
-def serve(conf, port, env):
-    server = subprocess.Popen([str(BIN / "runwsgi"), str(conf.parent / "zope.ini")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    url = f"http://localhost:{port}/qlvb"
-    try:
-        deadline = time.time() + 180
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError("benchmark server did not start") from None
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def latency(url, n):
@@ -93,7 +70,7 @@ def requests_part(n):
                        check=True, capture_output=True, env=base)
         for mode in ("0", "1"):
             before = _count(audit_dir)
-            with serve(conf, port, dict(base, QLVB_AUDIT_ENABLED=mode)) as url:
+            with serve(conf, port, dict(base, QLVB_AUDIT_ENABLED=mode), timeout=180) as url:
                 view, download = latency(url, n)
                 time.sleep(1)  # let the writer finish
             results["on" if mode == "1" else "off"] = {

@@ -1,33 +1,18 @@
 """Fixtures of the audit tests: a file store in a temporary folder, a throw-away PostgreSQL database."""
 
 from tests.conftest import require
+from tests.incoming.test_relstorage import _pg_available
+from tests.incoming.test_relstorage import PG
 
-import os
 import pytest
 import secrets
-import shutil
-import socket
 import subprocess
-
-PG = os.environ.get("QLVB_TEST_PG", "host=127.0.0.1 port=5432 user=postgres password=postgres")
-
-
-def _pg_available():
-    if not shutil.which("createdb"):
-        return False
-    try:
-        import psycopg2  # noqa: F401
-    except ImportError:
-        return False
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", 5432)) == 0
 
 
 @pytest.fixture(scope="session")
 def audit_pg_dsn():
     """A PostgreSQL database of its own for this test session (dropped at the end)."""
-    require(_pg_available(), "PostgreSQL on 127.0.0.1:5432 with createdb and psycopg2")
+    require(_pg_available(), "PostgreSQL on 127.0.0.1:5432 with createdb, relstorage and psycopg2")
     dbname = f"qlvb_audit_test_{secrets.token_hex(4)}"
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", dbname], check=True)
     try:
