@@ -36,6 +36,8 @@ def test_every_step_logged_once(audited):
     doc = r.json()
     doc_url, uid = doc["url"], doc["UID"] if "UID" in doc else None
     assert clerk.post(f"{doc_url}/@workflow/register", json={"comment": "Vào sổ"}).status_code == 200
+    # a second registration is refused: the attempt is logged as refused, the action stays once
+    assert clerk.post(f"{doc_url}/@workflow/register").status_code == 400
     uid = uid or clerk.get(doc_url).json()["UID"]  # a view
     r = leader.post(f"{doc_url}/@assign", json={"lead": {"user": "stttt.truongphong"}})
     assert r.status_code == 200, r.text
@@ -53,6 +55,8 @@ def test_every_step_logged_once(audited):
                    "complete", "archive"):
         assert counts[(action, "ok")] == 1, (action, counts)
     assert counts[("view", "refused")] == 1, counts
+    refused_posts = [r for r in records if r["outcome"] == "refused" and r["method"] == "POST"]
+    assert len(refused_posts) == 1, refused_posts
     assert ("modified", "ok") not in counts  # the edits are said by the steps themselves
     by_action = {r["action"]: r for r in records if r["outcome"] == "ok"}
     assert by_action["create"]["userid"] == "stttt.vanthu"
@@ -60,7 +64,7 @@ def test_every_step_logged_once(audited):
     assert by_action["download"]["userid"] == "stttt.truongphong"
     assert by_action["register"]["path"].endswith(doc_url.rsplit("/", 1)[-1])
     assert by_action["register"]["title"] == payload()["title"]
-    refused = [r for r in records if r["outcome"] == "refused"]
+    refused = [r for r in records if r["outcome"] == "refused" and r["action"] == "view"]
     assert refused[0]["detail"]["claimed_login"] == "snv.vanthu"
     assert store.verify().ok
 

@@ -75,9 +75,29 @@ def _read_action(context, name, request):
     return "view"
 
 
+def _refused_answer(request):
+    """A change refused with an answer of ours (4xx after the transaction was aborted): one record."""
+    status = request.response.getStatus()
+    if status < 400:
+        return
+    context, name = _published_context(request)
+    if not _audited(context):
+        return
+    detail = {"status": status, "view": name}
+    claimed = _claimed_login(request)
+    if claimed:
+        detail["claimed_login"] = claimed
+    log(f"{request.method.lower()} {name}".strip(), context, when="now", request=request,
+        outcome="refused", detail=detail)
+
+
 def publication_succeeded(event):
     request = event.request
     if getattr(request, "method", "GET") not in READ_METHODS:
+        try:
+            _refused_answer(request)
+        except Exception:  # noqa: BLE001
+            logger.exception("audit of a refusal failed")
         return
     try:
         context, name = _published_context(request)
