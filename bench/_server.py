@@ -62,20 +62,27 @@ def instance(setup_script=None, demo=False, env=None):
         if setup_script:
             subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(setup_script)],
                            check=True, env=run_env)
-        server = subprocess.Popen([str(BIN / "runwsgi"), str(conf.parent / "zope.ini")],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=run_env)
-        url = f"http://localhost:{port}/qlvb"
-        try:
-            deadline = time.time() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(url, timeout=2)
-                    break
-                except OSError:
-                    if time.time() > deadline or server.poll() is not None:
-                        raise RuntimeError("benchmark server did not start") from None
-                    time.sleep(0.5)
+        with serve(conf, port, run_env) as url:
             yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def serve(conf, port, env, timeout=120):
+    """Serve the instance of ``conf`` (zope.conf) on ``port`` with ``env``; yields the site URL."""
+    server = subprocess.Popen([str(BIN / "runwsgi"), str(Path(conf).parent / "zope.ini")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    url = f"http://localhost:{port}/qlvb"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise RuntimeError("benchmark server did not start") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

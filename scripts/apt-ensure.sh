@@ -6,8 +6,16 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 list="$here/requirements/apt.txt"
 missing=()
 while read -r line; do
-  pkg="${line%%#*}"; pkg="$(echo "$pkg" | xargs)"
-  [ -z "$pkg" ] && continue
+  spec="${line%%#*}"; spec="$(echo "$spec" | xargs)"
+  [ -z "$spec" ] && continue
+  pkg="${spec%% *}"
+  # "pkg cmd=name": the package counts as present when the command is on PATH already
+  # (npm comes with the NodeSource nodejs package, which conflicts with Debian's npm).
+  cmd=""
+  case "$spec" in *" cmd="*) cmd="${spec##* cmd=}" ;; esac
+  if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")
   fi

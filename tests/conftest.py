@@ -60,6 +60,7 @@ def pytest_configure(config):
     holder.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
     _SESSION.update(keys=base, holder=holder)
     os.environ["QLVB_KEYS_DIR"] = os.path.join(base, "keys")
+    os.environ["QLVB_AUDIT_DIR"] = os.path.join(base, "audit")  # never the clone's var/audit
     os.environ["QLVB_TEST_PKI_URL"] = f"http://127.0.0.1:{holder.getsockname()[1]}/pki"
 
 

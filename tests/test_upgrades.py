@@ -287,3 +287,18 @@ def test_1005_uilang_gives_vietnam_time_the_stylesheet_and_no_search_rss(site):
     assert registry[v1005_uilang.SEARCH_RSS] is False
     assert registry[f"{v1005_uilang.BUNDLE}.csscompilation"] == "++plone++dongthap.qlvb/qlvb.css"
     assert registry[f"{v1005_uilang.BUNDLE}.enabled"] is True
+
+
+def test_1005_audit_grants_the_audit_permissions(site):
+    from dongthap.qlvb.upgrades import v1005_audit
+
+    history, manage = "dongthap.qlvb: View access history", "dongthap.qlvb: Manage security incidents"
+    site.manage_permission(history, [], acquire=True)  # as before 1005
+    site.manage_permission(manage, [], acquire=True)
+    assert "QlvbClerk" not in [r["name"] for r in site.rolesOfPermission(history) if r["selected"]]
+    v1005_audit.audit_permissions()
+    granted = {r["name"] for r in site.rolesOfPermission(history) if r["selected"]}
+    assert {"QlvbClerk", "QlvbLeader", "QlvbSecurityOfficer", "QlvbProvinceAdmin"} <= granted
+    assert "QlvbSpecialist" not in granted
+    managers = {r["name"] for r in site.rolesOfPermission(manage) if r["selected"]}
+    assert {"QlvbSecurityOfficer", "QlvbAgencyAdmin", "QlvbProvinceAdmin"} <= managers

@@ -68,7 +68,7 @@ def test_lock_after_five_failures_then_admin_unlock(url, path):
     officer = requests.get(f"{url}/so-tttt/@av-incidents", auth=("stttt.antt", DEMO_PASSWORD),
                            headers={"Accept": "application/json"}).json()
     assert [i["kind_title"] for i in officer["items"] if i["kind"] == "account_locked"
-            and i["userid"] == USER] == ["Tài khoản bị khoá"]
+            and i["userid"] == USER] == ["Tài khoản bị khóa"]
     r = admin(url).post(f"{url}/@account-security", json={"action": "unlock", "userid": USER})
     assert r.status_code == 200, r.text
     assert not r.json()["locked"]

@@ -19,7 +19,7 @@ import logging
 import time
 
 from dongthap.qlvb.antivirus import incidents, scanner
-from dongthap.qlvb.antivirus.notify import KIND_TITLES
+from dongthap.qlvb.antivirus.notify import KIND_TITLES, STATE_TITLES
 from dongthap.qlvb.antivirus.settings import (
     PREFIX,
     IAntivirusSettings,
@@ -40,6 +40,7 @@ logger = logging.getLogger("dongthap.qlvb.antivirus")
 
 MANAGE_PERMISSION = "dongthap.qlvb: Manage antivirus"
 VIEW_INCIDENTS_PERMISSION = "dongthap.qlvb: View security incidents"
+HANDLE_INCIDENTS_PERMISSION = "dongthap.qlvb: Manage security incidents"
 
 
 def clamd_status(config=None):
@@ -168,6 +169,7 @@ COLUMN_TITLES = {
     "agency_title": _("col_av_agency", default="Agency"),
     "location": _("col_av_location", default="Location"),
     "detail": _("col_av_detail", default="Technical detail"),
+    "state": _("col_av_state", default="State"),
 }
 
 
@@ -180,6 +182,8 @@ def export_rows(items, request):
             value = item.get(name)
             if name == "kind":
                 value = kind_title(value, request)
+            elif name == "state":
+                value = translate(STATE_TITLES[value or incidents.NEW], context=request)
             row.append("" if value is None else value)
         rows.append(row)
     return header, rows
@@ -199,6 +203,8 @@ class IncidentsView(BrowserView):
     page_size = 100
 
     def __call__(self):
+        if self.request.method == "POST" and self.request.form.get("incident"):
+            self.handle()
         export = self.request.form.get("export")
         if export == "csv":
             return self.export_csv()
@@ -226,6 +232,48 @@ class IncidentsView(BrowserView):
 
     def is_site(self):
         return IPloneSiteRoot.providedBy(self.context)
+
+    def can_handle(self):
+        return api.user.has_permission(HANDLE_INCIDENTS_PERMISSION, obj=self.context)
+
+    def states(self):
+        return [(state, translate(STATE_TITLES[state], context=self.request)) for state in incidents.STATES]
+
+    def state_title(self, state):
+        return translate(STATE_TITLES[state or incidents.NEW], context=self.request)
+
+    def handle(self):
+        """POST: a new state and/or a note for one incident of this page (its agency, or any at the root)."""
+        from dongthap.qlvb.audit.log import log as audit
+        from plone.protect import CheckAuthenticator
+        from zExceptions import BadRequest, Unauthorized
+
+        CheckAuthenticator(self.request)
+        if not self.can_handle():
+            raise Unauthorized("handle incidents")
+        form = self.request.form
+        try:
+            key = int(form.get("incident"))
+        except (TypeError, ValueError):
+            raise BadRequest(translate(_("error_incident_unknown", default="No such incident."),
+                                       context=self.request)) from None
+        site = api.portal.get()
+        log = incidents.get_log(site)
+        stored = log.items.get(key) if log is not None else None
+        here = None if self.is_site() else api.content.get_uuid(self.context)
+        if stored is None or (here is not None and stored.get("agency_uid") != here):
+            raise BadRequest(translate(_("error_incident_unknown", default="No such incident."),
+                                       context=self.request))
+        state = form.get("state") or None
+        if state is not None and state not in incidents.STATES:
+            raise BadRequest(translate(_("error_incident_state", default="Unknown state."),
+                                       context=self.request))
+        note = (form.get("note") or "").strip()[:4000]
+        incident = log.handle(key, state=state, note=note, userid=api.user.get_current().getId())
+        audit("incident_changed", None if self.is_site() else self.context,
+              detail={"incident": key, "kind": incident.get("kind"), "state": incident.get("state"),
+                      "note": note or None})
+        api.portal.show_message(_("msg_incident_saved", default="The incident was updated."), self.request)
 
     def kind_title(self, kind):
         return kind_title(kind, self.request)

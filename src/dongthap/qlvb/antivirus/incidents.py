@@ -47,11 +47,16 @@ DEGRADED_ON = "degraded_on"
 DEGRADED_OFF = "degraded_off"
 #: an exchange package tried to change a document its sender has no right to (forged status/recall)
 EXCHANGE_FORGERY = "exchange_forgery"
-#: an account locked (wrong passwords, or by an administrator) and one reported lost (accounts/)
+#: an account locked after too many failed logins (issue 19)
 ACCOUNT_LOCKED = "account_locked"
+#: a user (or an admin for him) reported losing control of an account (issue 19)
 ACCOUNT_COMPROMISED = "account_compromised"
 KINDS = (INFECTED, NOT_SCANNED, ACCEPTED_UNSCANNED, DEGRADED_ON, DEGRADED_OFF, EXCHANGE_FORGERY,
          ACCOUNT_LOCKED, ACCOUNT_COMPROMISED)
+
+#: States of an incident (issue 19): mới, đang xử lý, đã xử lý. Incidents stored before have none: new.
+NEW, IN_PROGRESS, RESOLVED = "new", "in_progress", "resolved"
+STATES = (NEW, IN_PROGRESS, RESOLVED)
 
 #: Columns of the incident records (and of the CSV/XLSX export), in order.
 FIELDS = (
@@ -70,6 +75,7 @@ FIELDS = (
     "agency_title",
     "location",
     "detail",
+    "state",
 )
 
 _key_lock = threading.Lock()
@@ -104,6 +110,19 @@ class IncidentLog(Persistent):
             keys = self.by_agency[agency] = LLTreeSet()
         keys.insert(key)
         return key
+
+    def handle(self, key: int, *, state=None, note="", userid="") -> dict:
+        """Move incident *key* to *state* and/or add a *note*; the stored incident (KeyError if none)."""
+        incident = dict(self.items[key])
+        if state:
+            if state not in STATES:
+                raise ValueError(state)
+            incident["state"] = state
+        if note:
+            incident["notes"] = [*incident.get("notes", ()), {"when": now_iso(), "userid": userid,
+                                                             "text": note, "state": incident.get("state")}]
+        self.items[key] = incident
+        return incident
 
     def __len__(self):
         return len(self.items)
@@ -194,6 +213,7 @@ def record(site, **values) -> dict:
     incident = {name: values.get(name) for name in FIELDS if name != "id"}
     incident["when"] = incident.get("when") or now_iso()
     incident["kind"] = incident.get("kind") or NOT_SCANNED
+    incident["state"] = incident.get("state") or NEW
     line = " ".join(
         f"{name}={incident[name]!r}" for name in FIELDS if incident.get(name) not in (None, "")
     )

@@ -35,6 +35,11 @@ KIND_TITLES = {
     incidents.ACCOUNT_COMPROMISED: _("incident_kind_account_compromised",
                                      default="Account reported lost: disabled, every session ended"),
 }
+STATE_TITLES = {
+    incidents.NEW: _("incident_state_new", default="New"),
+    incidents.IN_PROGRESS: _("incident_state_in_progress", default="Being handled"),
+    incidents.RESOLVED: _("incident_state_resolved", default="Handled"),
+}
 
 
 def recipients(agency):

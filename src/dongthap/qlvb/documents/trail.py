@@ -10,8 +10,24 @@ the titles of each kind's actions.
 from dongthap.qlvb.documents.common import actor
 from dongthap.qlvb.documents.common import now
 from persistent.list import PersistentList
+from zope.event import notify
+from zope.interface import Attribute, implementer
+from zope.interface.interfaces import IObjectEvent, ObjectEvent
 
 TRAIL_ATTR = "qlvb_trail"
+
+
+class ITrailEntryAdded(IObjectEvent):
+    """An entry was appended to the trail of a document (the audit trail subscribes)."""
+
+    entry = Attribute("the entry (a dict: at, actor, action, comment, …)")
+
+
+@implementer(ITrailEntryAdded)
+class TrailEntryAdded(ObjectEvent):
+    def __init__(self, obj, entry):
+        super().__init__(obj)
+        self.entry = entry
 
 
 def add_trail(doc, action, comment="", **extra):
@@ -23,6 +39,7 @@ def add_trail(doc, action, comment="", **extra):
     entry = {"at": now().isoformat(), "actor": actor(), "action": action, "comment": comment or ""}
     entry.update(extra)
     trail.append(entry)
+    notify(TrailEntryAdded(doc, entry))
     return entry
 
 

@@ -39,6 +39,7 @@ GROUP_MODULES = (
     "dongthap.qlvb.antivirus.settings",
     "dongthap.qlvb.signing.settings",
     "dongthap.qlvb.exchange.settings",
+    "dongthap.qlvb.audit.settings",
 )
 
 MB = 1024 * 1024

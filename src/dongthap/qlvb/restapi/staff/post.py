@@ -1,13 +1,15 @@
 """POST @staff: give roles (and departments) of the agency to an account, or create the account.
 
 Body: ``{"username", "roles": [keys], "departments": [ids]?, "create"?: true, "fullname",
-"email", "password"}``. ``departments``, when present, replaces the person's
+"email", "password"}``; ``?dry_run=1`` answers what would change (``audit/confirm.py``).
+``departments``, when present, replaces the person's
 departments in this agency; an existing member of staff may be sent
 ``departments`` alone to move them between departments.
 """
 
 from dongthap.qlvb.agencies import api as agencies
 from dongthap.qlvb.agencies import departments as agencies_departments
+from dongthap.qlvb.audit import confirm
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
@@ -52,6 +54,10 @@ class StaffPost(Service):
             return serialize_staff(self.context, self.request)
         if not roles:
             raise QlvbError(_("error_roles_required", default="Please choose at least one role."))
+        changes = confirm.staff_changes(self.context, username, roles)
+        if confirm.wants_dry_run(self.request, data):
+            return confirm.describe(self.context, changes, self.request)
+        confirm.check_confirmation(self.context, changes, data)
         try:
             if data.get("create"):
                 agencies.create_user(
