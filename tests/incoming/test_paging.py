@@ -44,7 +44,7 @@ def test_more_than_the_limit_and_urgency_over_the_whole_list(portal):
         assert by_title.total == first.total and by_title[0]["title"] >= by_title[-1]["title"]
         # the desk counts the same
         sections = desk_sections(agency, "stttt.vanthu", set(api.user.get_roles(obj=agency)), portal.REQUEST)
-        counts = {i["key"]: i["count"] for s in sections for i in s["items"]}
+        counts = {i["key"]: i["count"] for s in sections for i in s["lists"]}
         assert counts["waiting_registration"] == first.total
         assert "waiting_assignment" not in counts  # a clerk does not assign
 
@@ -75,7 +75,7 @@ def test_overdue_first_in_my_work_and_on_the_desk(portal):
         assert work[0]["uid"] == late.UID() and work[0]["overdue"]
         roles = set(api.user.get_roles(obj=agency))
         sections = desk_sections(agency, api.user.get_current().getId(), roles, portal.REQUEST)
-        items = {i["key"]: i for s in sections for i in s["items"]}
+        items = {i["key"]: i for s in sections for i in s["lists"]}
         assert items["overdue"]["count"] >= 1 and items["overdue"]["tone"] == "danger"
         assert "waiting_registration" not in items and "waiting_assignment" not in items
         assert items["my_work"]["url"].endswith("/@@van-ban-den?list=my_work")

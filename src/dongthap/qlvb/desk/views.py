@@ -45,7 +45,7 @@ def desk_sections(agency, userid, roles, request):
         items = section.items(userid, roles)
         if items:
             out.append({"title": translate(section.title, context=request),
-                        "items": [dict(i, title=translate(i["title"], context=request)) for i in items]})
+                        "lists": [dict(i, title=translate(i["title"], context=request)) for i in items]})
     return out
 
 
