@@ -62,6 +62,8 @@ def main(argv=None):
         for user, name, address in pages:
             session = requests.Session()
             session.auth = (user, PW)
+            if "/@" in address and "/@@" not in address:  # a REST service
+                session.headers["Accept"] = "application/json"
             stats, size = measure(session, address, args.requests)
             print(f"{name:<42} {stats['p50']:>8.0f} {stats['p95']:>8.0f} {size / 1024:>8.0f}")
 
