@@ -302,3 +302,22 @@ def test_1005_audit_grants_the_audit_permissions(site):
     assert "QlvbSpecialist" not in granted
     managers = {r["name"] for r in site.rolesOfPermission(manage) if r["selected"]}
     assert {"QlvbSecurityOfficer", "QlvbAgencyAdmin", "QlvbProvinceAdmin"} <= managers
+
+
+def test_1005_desk_adds_the_sort_keys_of_the_work_lists(demo):
+    """A site without the desk's indexes gets them, filled for its documents, and the tabs."""
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    from dongthap.qlvb.upgrades import v1005_desk
+
+    with api.env.adopt_roles(["Manager"]):
+        catalog.delIndex("qlvb_urgency_rank")
+        catalog.delIndex("qlvb_deadline")
+        api.portal.get_tool("portal_actions").portal_tabs.manage_delObjects(["qlvb_incoming"])
+        v1005_desk.desk(setup)
+    assert {"qlvb_urgency_rank", "qlvb_deadline"} <= set(catalog.indexes())
+    docs = catalog.unrestrictedSearchResults(portal_type="IncomingDocument")
+    assert len(docs) > 0
+    assert len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
+                                                 qlvb_urgency_rank={"query": 0, "range": "min"})) == len(docs)
+    assert "qlvb_incoming" in api.portal.get_tool("portal_actions").portal_tabs.objectIds()

@@ -1,16 +1,7 @@
-"""The start page: the agencies the current user works in."""
+"""The start page: the desk ("Bàn làm việc") of the current user (dongthap.qlvb.desk)."""
 
-from dongthap.qlvb.utils.sorting import vietnamese_sort_key
-from plone import api
-from Products.Five.browser import BrowserView
+from dongthap.qlvb.desk.views import DeskView
 
 
-class HomeView(BrowserView):
-    """Lists the agencies visible to the current user (the catalog filters by security)."""
-
-    def is_anonymous(self):
-        return api.user.is_anonymous()
-
-    def agencies(self):
-        brains = api.content.find(portal_type="Agency", sort_on="path")
-        return sorted(brains, key=lambda b: vietnamese_sort_key(b.Title))
+class HomeView(DeskView):
+    """The agencies the user works in, his work lists with their counts, a search box."""

@@ -30,3 +30,100 @@ def base_row(brain, state_title):
         "state_title": state_title(brain.review_state),
         "urgency": brain.qlvb_urgency,
     }
+
+
+# ---------------------------------------------------------------- paged, sorted lists
+
+#: Rows per page of a work list on a page (``b_size`` changes it, up to :data:`LIST_LIMIT`).
+PAGE_SIZE = 25
+
+
+class Page(list):
+    """The rows of one page of a work list; ``total`` rows in the whole list from ``b_start``.
+
+    A list, so code that only wants the rows keeps working."""
+
+    def __init__(self, rows=(), total=0, b_start=0, b_size=PAGE_SIZE):
+        super().__init__(rows)
+        self.total = total
+        self.b_start = b_start
+        self.b_size = b_size
+
+    def batching(self):
+        """``{"total", "b_start", "b_size", "next", "previous"}`` (start of the next/previous page
+        or None): what a page or a REST answer needs to reach the rest of the list."""
+        nxt = self.b_start + self.b_size
+        return {"total": self.total, "b_start": self.b_start, "b_size": self.b_size,
+                "next": nxt if nxt < self.total else None,
+                "previous": max(0, self.b_start - self.b_size) if self.b_start else None}
+
+
+def batch_numbers(b_start, b_size, default_size=PAGE_SIZE):
+    """``(b_start, b_size)`` from request texts: integers, ``b_size`` within 1 … LIST_LIMIT.
+    Raises ValueError on anything else."""
+    start = int(b_start or 0)
+    size = int(b_size) if b_size not in (None, "") else default_size
+    if start < 0 or size < 1:
+        raise ValueError("batch")
+    return start, min(size, LIST_LIMIT)
+
+
+def paged(segments, make_row, b_start=0, b_size=PAGE_SIZE, keep=None):
+    """One page of a list made of catalog queries run one after the other (``segments``, each
+    a dict of ``api.content.find`` arguments with its ``sort_on``): the catalog sorts and cuts
+    each segment, so a page costs a page of rows, whatever the length of the list.
+
+    ``keep`` (a predicate on brains) filters what the catalog cannot; the segments are then
+    read in full (metadata only) before the page is cut."""
+    from plone import api
+
+    rows, total, start = [], 0, b_start
+    for query in segments:
+        if keep is not None:
+            brains = [b for b in api.content.find(**query) if keep(b)]
+            count = len(brains)
+            chosen = brains[start:start + b_size - len(rows)] if len(rows) < b_size else []
+        else:
+            want = b_size - len(rows)
+            if want > 0:
+                brains = api.content.find(**query, b_start=start, b_size=want)
+                count = getattr(brains, "actual_result_count", len(brains))
+                chosen = list(brains)[:want]
+            else:
+                count = len(api.content.find(**query))
+                chosen = []
+        rows.extend(make_row(b) for b in chosen)
+        total += count
+        start = max(0, start - count)
+    return Page(rows, total, b_start, b_size)
+
+
+#: Rows per page of a REST list when ``b_size`` is not given.
+REST_PAGE_SIZE = 100
+
+
+def rest_list_args(request, keys):
+    """``(batch, sort, only)`` from the query string of ``GET @incoming`` / ``@outgoing``
+    (``b_start``, ``b_size``, ``sort_on``, ``sort_order``, ``list``); a bad value is a 400."""
+    from dongthap.qlvb.errors import QlvbError
+    from dongthap.qlvb.i18n import _
+
+    form = request.form
+    try:
+        batch = batch_numbers(form.get("b_start"), form.get("b_size"), REST_PAGE_SIZE)
+    except (TypeError, ValueError):
+        raise QlvbError(_("error_bad_batch", default="b_start and b_size must be whole numbers "
+                          "(b_size at least 1)."), status=400) from None
+    only = form.get("list") or None
+    if only is not None and only not in keys:
+        raise QlvbError(_("error_unknown_list", default="Unknown list: ${value}.",
+                          mapping={"value": str(only)[:50]}), status=400)
+    sort = (form["sort_on"], form.get("sort_order") or "ascending") if form.get("sort_on") else None
+    return batch, sort, only
+
+
+def rest_lists(lists):
+    """The lists of a REST answer: key → rows, plus ``"batching"``: key → paging of that list."""
+    out = {key: list(page) for key, page in lists.items()}
+    out["batching"] = {key: page.batching() for key, page in lists.items() if hasattr(page, "batching")}
+    return out

@@ -30,8 +30,21 @@ class DocumentPage(AgencyPage):
     def act(self, action, form):
         raise NotImplementedError
 
+    #: the agency's page to land on when an action took the document out of the user's sight
+    dashboard_page = None
+
     def after_action(self):
-        self.request.response.redirect(self.context.absolute_url())
+        """Back to the document, or — when the action took it out of the user's sight (a specialist
+        completing his work loses access) — to the list, else to the desk: never a refusal."""
+        from plone import api
+
+        if api.user.has_permission("View", obj=self.context):
+            url = self.context.absolute_url()
+        elif self.dashboard_page and api.user.has_permission("View", obj=self.agency()):
+            url = f"{self.agency().absolute_url()}/@@{self.dashboard_page}"
+        else:
+            url = api.portal.get().absolute_url()
+        self.request.response.redirect(url)
         return ""
 
     def file_url(self):
@@ -50,9 +63,56 @@ class DashboardPage(AgencyPage):
     TABS = ()
 
     def tabs(self, lists):
-        """``lists`` (key → rows) as the tabs the template shows, those the user has in order."""
-        return [{"key": key, "title": self.t(title), "rows": lists[key]}
+        """``lists`` (key → rows, a :class:`~dongthap.qlvb.documents.queries.Page`) as the tabs the
+        template shows, those the user has in order, each with the links to its other pages."""
+        return [{"key": key, "title": self.t(title), "rows": lists[key],
+                 "total": getattr(lists[key], "total", len(lists[key])),
+                 "pages": self.page_links(key, lists[key])}
                 for key, title in self.TABS if key in lists]
+
+    def only(self):
+        """The one list asked for (``?list=<key>``), or None for all of them."""
+        key = self.request.form.get("list") or None
+        return key if key in dict(self.TABS) else None
+
+    def batch(self):
+        """``(b_start, b_size)`` of the page asked for (``b_start`` applies to the one list)."""
+        from dongthap.qlvb.documents.queries import batch_numbers
+
+        form = self.request.form
+        try:
+            start, size = batch_numbers(form.get("b_start") if self.only() else 0, form.get("b_size"))
+        except ValueError:
+            start, size = batch_numbers(0, None)
+        return start, size
+
+    def sort(self):
+        form = self.request.form
+        return (form["sort_on"], form.get("sort_order") or "ascending") if form.get("sort_on") else None
+
+    def page_links(self, key, page):
+        """Previous/next page addresses of one list (keeping filters and sort), None when none."""
+        from urllib.parse import urlencode
+
+        batching = page.batching() if hasattr(page, "batching") else {"next": None, "previous": None}
+        form = {k: v for k, v in self.request.form.items()
+                if isinstance(v, str) and k not in ("b_start", "list")}
+
+        def link(start):
+            return None if start is None else \
+                f"{self.request['ACTUAL_URL']}?{urlencode(dict(form, list=key, b_start=start))}"
+        return {"next": link(batching["next"]), "previous": link(batching["previous"]),
+                "first": batching.get("b_start", 0) + 1 if len(page) else 0,
+                "last": batching.get("b_start", 0) + len(page)}
+
+    def sort_url(self, sort_on):
+        """The list sorted by ``sort_on`` (again: the other direction)."""
+        from urllib.parse import urlencode
+
+        form = {k: v for k, v in self.request.form.items() if isinstance(v, str) and k != "b_start"}
+        order = "descending" if form.get("sort_on") == sort_on and form.get("sort_order") != "descending" \
+            else "ascending"
+        return f"{self.request['ACTUAL_URL']}?{urlencode(dict(form, sort_on=sort_on, sort_order=order))}"
 
     def base_url(self):
         return self.agency().absolute_url()

@@ -88,7 +88,7 @@ def sync_local_roles(doc, state=None):
             doc.manage_addLocalRoles(principal, sorted(roles - have))
             changed = True
     if changed:
-        doc.reindexObject(idxs=["allowedRolesAndUsers", "qlvb_incoming_assignees"])
+        doc.reindexObject(idxs=["allowedRolesAndUsers", "qlvb_incoming_assignees", "qlvb_deadline"])
     return changed
 
 

@@ -198,7 +198,7 @@ def assign(doc, data):
         else:
             A.sync_local_roles(doc, state)
             add_trail(doc, "reassign", direction)
-        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers"])
+        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline"])
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: assign incoming document")
@@ -243,7 +243,7 @@ def _reassign(doc, agency, data):
         A.store(doc, result)
         A.sync_local_roles(doc)
         add_trail(doc, "reassign", direction)
-        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers"])
+        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline"])
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: re-assign incoming document")
@@ -272,7 +272,7 @@ def end_entry(doc, entry_id):
         A.store(doc, result)
         A.sync_local_roles(doc)
         add_trail(doc, "end_assignment", "", entry=entry_id, user=entry["user"])
-        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers"])
+        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline"])
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: end assignment")

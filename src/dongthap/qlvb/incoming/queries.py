@@ -3,6 +3,8 @@
 from dongthap.qlvb.documents.queries import base_row
 from dongthap.qlvb.documents.queries import date_range
 from dongthap.qlvb.documents.queries import LIST_LIMIT
+from dongthap.qlvb.documents.queries import Page
+from dongthap.qlvb.documents.queries import paged
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.incoming.api import fmt_date
 from dongthap.qlvb.incoming.api import incoming_root
@@ -14,7 +16,6 @@ from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import TOP_URGENCY
 from dongthap.qlvb.vocabularies.documents import URGENCY
-from dongthap.qlvb.vocabularies.documents import URGENCY_RANK
 from plone import api
 
 import datetime
@@ -68,85 +69,169 @@ def _d(text):
     return datetime.date.fromisoformat(text)
 
 
-def _urgency_key(row):
-    return (not row["top_urgency"], URGENCY_RANK.get(row["urgency"], 9))
+#: Sorts a user may choose (``sort_on``): the catalog index behind each.
+SORTS = {
+    "urgency": "qlvb_urgency_rank",
+    "arrival_date": "created",
+    "due_date": "qlvb_deadline",
+    "title": "sortable_title",
+}
+#: The pseudo-lists of the desk: open documents past or near their deadline.
+DEADLINE_LISTS = ("overdue", "due_soon")
+SOON_DAYS = 3
 
 
-def _search(agency, query, limit=LIST_LIMIT):
+def _base(agency):
     root = incoming_root(agency)
     if root is None:
-        return []
-    return api.content.find(context=root, portal_type="IncomingDocument",
-                            sort_on="created", sort_order="descending", sort_limit=limit, **query)[:limit]
+        return None
+    return {"context": root, "portal_type": "IncomingDocument"}
 
 
-def _issuer_filter(rows, filters):
+def _issuer_keep(filters):
     from dongthap.qlvb.utils.text import fold
 
-    issuer = fold(filters.get("issuer"))
-    if issuer:
-        rows = [r for r in rows if issuer in fold(r["issuing_agency_name"])]
-    return rows
+    issuer = fold((filters or {}).get("issuer"))
+    if not issuer:
+        return None
+    return lambda brain: issuer in fold(brain.qlvb_issuing_agency_name)
 
 
-def waiting_registration(agency, filters=None):
+def _sorted(query, sort):
+    """``query`` sorted by ``sort`` (``(index, …), (order, …)``)."""
+    indexes, orders = sort
+    return dict(query, sort_on=list(indexes), sort_order=list(orders))
+
+
+def _list(agency, filters, segments, make_row=None, batch=None, choice=None):
+    """One page of a list: ``segments`` are ``(extra query, (indexes, orders))`` in their order;
+    a sort the user chose (``choice`` = ``(sort_on, sort_order)``) replaces them by one query."""
+    base = _base(agency)
+    b_start, b_size = batch or (0, LIST_LIMIT)
+    if base is None:
+        return Page([], 0, b_start, b_size)
+    query = dict(base, **_filters(filters or {}))
+    if choice and choice[0] in SORTS:
+        order = "descending" if choice[1] == "descending" else "ascending"
+        keys = tuple(dict.fromkeys((SORTS[choice[0]], "created")))
+        queries_ = [_sorted(dict(query, **_union([extra for extra, _s in segments])),
+                            (keys, (order,) * len(keys)))]
+    else:
+        queries_ = [_sorted(dict(query, **extra), sort) for extra, sort in segments]
+    return paged(queries_, make_row or _row, b_start, b_size, keep=_issuer_keep(filters))
+
+
+def _union(extras):
+    """One query for the union of segments that differ by their states or a range only."""
+    first = dict(extras[0])
+    for extra in extras[1:]:
+        for key in list(first):
+            if extra.get(key) == first[key]:
+                continue
+            if key == "review_state":
+                first[key] = sorted({*_as_list(first[key]), *_as_list(extra.get(key))})
+            else:
+                del first[key]
+    return first
+
+
+def _as_list(value):
+    return list(value) if isinstance(value, (list, tuple)) else [value] if value else []
+
+
+URGENT_FIRST = (("qlvb_urgency_rank", "created"), ("ascending", "ascending"))
+BY_DEADLINE = (("qlvb_urgency_rank", "qlvb_deadline", "created"),
+               ("ascending", "ascending", "ascending"))
+
+
+def waiting_registration(agency, filters=None, batch=None, sort=None):
     """"Chờ vào sổ": received documents, hỏa tốc / thượng khẩn first, oldest first."""
-    filters = dict(filters or {}, state="received")
-    rows = [_row(b) for b in _search(agency, _filters(filters))]
-    rows = _issuer_filter(rows, filters)
-    rows.sort(key=lambda r: (_urgency_key(r), r["arrival_date"][-4:], r["arrival_date"][3:5],
-                             r["arrival_date"][:2]))
-    return rows
+    return _list(agency, filters, [({"review_state": "received"}, URGENT_FIRST)], batch=batch, choice=sort)
 
 
-def waiting_assignment(agency, filters=None):
-    """"Chờ phân công": registered documents, urgent first, then by arrival number."""
-    filters = dict(filters or {}, state="registered")
-    rows = [_row(b) for b in _search(agency, _filters(filters))]
-    rows = _issuer_filter(rows, filters)
-    rows.sort(key=lambda r: (_urgency_key(r), not r["overdue"], r["arrival_number"] or 0))
-    return rows
+def waiting_assignment(agency, filters=None, batch=None, sort=None):
+    """"Chờ phân công": registered documents, urgent first, then by deadline (the overdue first),
+    then in order of arrival — over the whole list."""
+    return _list(agency, filters, [({"review_state": "registered"}, BY_DEADLINE)], batch=batch, choice=sort)
 
 
-def my_work(agency, userid, filters=None):
-    """"Việc của tôi": open documents assigned to ``userid``, overdue first, then urgency, deadline."""
-    filters = dict(filters or {})
-    query = _filters(filters)
-    query.setdefault("review_state", list(OPEN))
-    query["qlvb_incoming_assignees"] = userid
-    rows = []
-    for brain in _search(agency, query):
+def _my_row(userid):
+    def make(brain):
         doc = brain.getObject()
         mine = [e for e in A.active_entries(doc) if e["user"] == userid]
         deadlines = sorted(e["deadline"] for e in mine if e.get("deadline"))
         kind = mine[0]["kind"] if mine else None
-        rows.append(_row(brain, deadline=deadlines[0] if deadlines else None, kind=kind))
-    rows = _issuer_filter(rows, filters)
-    rows.sort(key=lambda r: (not r["overdue"], _urgency_key(r), not r["due_soon"], r["arrival_number"] or 0))
-    return rows
+        return _row(brain, deadline=deadlines[0] if deadlines else None, kind=kind)
+    return make
 
 
-def all_documents(agency, filters=None):
-    filters = dict(filters or {})
-    rows = [_row(b) for b in _search(agency, _filters(filters))]
-    rows = _issuer_filter(rows, filters)
-    rows.sort(key=lambda r: (_urgency_key(r) if r["state"] in ("received", "registered") + OPEN
-                             else (True, 9),
-                             -(r["arrival_number"] or 0)))
-    return rows
+def _today():
+    return now().date()
 
 
-def lists_for(agency, userid, filters=None):
-    """The dashboards the current user should see in ``agency``."""
+def my_work(agency, userid, filters=None, batch=None, sort=None):
+    """"Việc của tôi": open documents assigned to ``userid``: the overdue first, then by urgency
+    and deadline."""
+    mine = {"qlvb_incoming_assignees": userid}
+    if not (filters or {}).get("state"):
+        mine["review_state"] = list(OPEN)
+    overdue = dict(mine, qlvb_deadline={"query": _today() - datetime.timedelta(days=1), "range": "max"})
+    rest = dict(mine, qlvb_deadline={"query": _today(), "range": "min"})
+    return _list(agency, filters, [(overdue, BY_DEADLINE), (rest, BY_DEADLINE)],
+                 make_row=_my_row(userid), batch=batch, choice=sort)
+
+
+def deadline_list(agency, key, userid=None, filters=None, batch=None, sort=None):
+    """"Quá hạn" (``overdue``) or "sắp đến hạn" (``due_soon``, within :data:`SOON_DAYS`) among the
+    open documents: of the whole agency, or those assigned to ``userid``."""
+    query = {"review_state": ["registered", *OPEN]}
+    if userid:
+        query["qlvb_incoming_assignees"] = userid
+        query["review_state"] = list(OPEN)
+    today = _today()
+    if key == "overdue":
+        query["qlvb_deadline"] = {"query": today - datetime.timedelta(days=1), "range": "max"}
+    else:
+        query["qlvb_deadline"] = {"query": (today, today + datetime.timedelta(days=SOON_DAYS)),
+                                  "range": "min:max"}
+    make = _my_row(userid) if userid else None
+    return _list(agency, filters, [(query, BY_DEADLINE)], make_row=make, batch=batch, choice=sort)
+
+
+def all_documents(agency, filters=None, batch=None, sort=None):
+    """Every incoming document: the open ones first (urgent first), then the newest first."""
+    open_states = ["received", "registered", *OPEN]
+    closed = [s for s in incoming_states() if s not in open_states]
+    if (filters or {}).get("state"):
+        return _list(agency, filters, [({}, (("qlvb_urgency_rank", "created"), ("ascending", "descending")))],
+                     batch=batch, choice=sort)
+    return _list(agency, filters, [
+        ({"review_state": open_states}, (("qlvb_urgency_rank", "created"), ("ascending", "descending"))),
+        ({"review_state": closed}, (("created",), ("descending",))),
+    ], batch=batch, choice=sort)
+
+
+def incoming_states():
+    from dongthap.qlvb.incoming.api import STATES
+
+    return STATES
+
+
+def lists_for(agency, userid, filters=None, batch=None, sort=None, only=None):
+    """The dashboards the current user should see in ``agency`` (key → :class:`Page`);
+    ``only`` limits them to one key."""
     roles = set(api.user.get_roles(obj=agency))
     admin = bool(roles & {"Manager", "Site Administrator"})
-    result = {}
+    wanted = []
     if admin or R.CLERK in roles:
-        result["waiting_registration"] = waiting_registration(agency, filters)
+        wanted.append(("waiting_registration", lambda: waiting_registration(agency, filters, batch, sort)))
     if admin or R.LEADER in roles:
-        result["waiting_assignment"] = waiting_assignment(agency, filters)
-    result["my_work"] = my_work(agency, userid, filters)
-    return result
+        wanted.append(("waiting_assignment", lambda: waiting_assignment(agency, filters, batch, sort)))
+    wanted.append(("my_work", lambda: my_work(agency, userid, filters, batch, sort)))
+    if only in DEADLINE_LISTS:
+        who = None if admin or R.LEADER in roles else userid
+        wanted.append((only, lambda: deadline_list(agency, only, who, filters, batch, sort)))
+    return {key: make() for key, make in wanted if only in (None, key)}
 
 
 # ---------------------------------------------------------------- registers

@@ -15,6 +15,8 @@ Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "messa
 
 from dongthap.qlvb.documents import validation
 from dongthap.qlvb.documents.services import DocumentPost
+from dongthap.qlvb.documents.queries import rest_list_args
+from dongthap.qlvb.documents.queries import rest_lists
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
@@ -65,8 +67,11 @@ class IncomingGet(Service):
     def reply(self):
         filters = _filters_from(self.request)
         user = api.user.get_current()
-        lists = queries.lists_for(self.context, user.getId(), filters)
-        return translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **lists}, self.request)
+        keys = ("waiting_registration", "waiting_assignment", "my_work", *queries.DEADLINE_LISTS)
+        batch, sort, only = rest_list_args(self.request, keys)
+        lists = queries.lists_for(self.context, user.getId(), filters, batch=batch, sort=sort, only=only)
+        return translate_tree({"@id": f"{self.context.absolute_url()}/@incoming", **rest_lists(lists)},
+                              self.request)
 
 
 class WorkflowPost(workflow.WorkflowPost):

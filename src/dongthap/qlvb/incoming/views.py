@@ -47,6 +47,8 @@ class DashboardView(DashboardPage, _Base):
         ("waiting_assignment", _("tab_waiting_assignment", default="Waiting for assignment")),
         ("my_work", _("tab_my_work", default="My work")),
         ("all", _("tab_all", default="All incoming documents")),
+        ("overdue", _("desk_overdue", default="Overdue")),
+        ("due_soon", _("desk_due_soon", default="Due soon")),
     )
 
     def __call__(self):
@@ -70,10 +72,12 @@ class DashboardView(DashboardPage, _Base):
     def lists(self):
         agency = self.agency()
         userid = api.user.get_current().getId()
-        lists = queries.lists_for(agency, userid, self.filters)
+        only, batch, sort = self.only(), self.batch(), self.sort()
+        lists = queries.lists_for(agency, userid, self.filters, batch=batch, sort=sort, only=only)
         roles = set(api.user.get_roles(obj=agency))
-        if roles & {R.CLERK, R.LEADER, R.RECORDS_MANAGER, "Manager", "Site Administrator"}:
-            lists["all"] = queries.all_documents(agency, self.filters)
+        if roles & {R.CLERK, R.LEADER, R.RECORDS_MANAGER, "Manager", "Site Administrator"} \
+                and only in (None, "all"):
+            lists["all"] = queries.all_documents(agency, self.filters, batch=batch, sort=sort)
         return self.tabs(lists)
 
     def active_tab(self):
@@ -136,19 +140,40 @@ class DocumentView(DocumentPage, _Base):
 
     error_class = incoming.IncomingError
     show_error_details = True
+    dashboard_page = "van-ban-den"
+
+    #: what each action did, said in the status message (register names its number)
+    DONE = {
+        "refuse": _("msg_refused", default="The document was refused."),
+        "start": _("msg_started", default="Handling started."),
+        "reopen": _("msg_reopened", default="The document was reopened."),
+        "archive": _("msg_archived", default="The document was archived."),
+    }
 
     def act(self, action, form):
         if action == "progress":
             handling.record_progress(self.context, form.get("text", ""),
                                      result=bool(form.get("result")),
                                      reply_notation=form.get("reply_notation", ""))
-            self.message(_("msg_progress_saved", default="Progress recorded."))
+            if form.get("result"):
+                self.message(_("msg_result_saved", default="The result was recorded."))
+            else:
+                self.message(_("msg_progress_saved", default="Progress recorded."))
         elif action == "end_entry":
+            entry = next((e for e in handling.info(self.context)["entries"]
+                          if e["id"] == form.get("entry", "")), None)
             handling.end_entry(self.context, form.get("entry", ""))
-            self.message(_("msg_entry_ended", default="The assignment was ended."))
+            self.message(_("msg_entry_ended_for", default="The assignment of ${name} was ended.",
+                           mapping={"name": entry["fullname"] if entry else ""}))
         else:
+            title = self.context.title
             result = incoming.transition(self.context, action, form.get("comment", ""))
-            self.done(result, action == "register", _("msg_done", default="Done."))
+            done = self.DONE.get(action) or _("msg_transition_done", default="Done: ${action}.",
+                                               mapping={"action": self.t(incoming.TRANSITION_TITLES.get(
+                                                   action, action))})
+            if action == "complete":
+                done = _("msg_completed", default="Completed: ${title}.", mapping={"title": title})
+            self.done(result, action == "register", done)
 
     def fields(self):
         c = self.context
@@ -168,6 +193,8 @@ class DocumentView(DocumentPage, _Base):
             (_("label_due_date", default="Due date"), incoming.fmt_date(c.due_date)),
             (_("label_page_amount", default="Number of pages"), c.page_amount or ""),
             (_("label_source", default="Received through"), self.t(dict(SOURCES).get(c.source, ""))),
+            (_("label_reply_notation", default="Reply (number and notation)"),
+             getattr(c, "qlvb_reply_notation", "") or ""),
         ]
         return [{"label": self.t(label), "value": value} for label, value in rows]
 
@@ -181,13 +208,52 @@ class DocumentView(DocumentPage, _Base):
                 for t in wftool.getTransitionsFor(self.context) if t["id"] not in skip]
 
     def can_assign(self):
-        return api.user.has_permission(incoming.ASSIGN_PERMISSION, obj=self.context)
+        """"Phân công" only for who can really assign: a leader, or the department head holding a
+        department entry (re-assignment within it) — not every handler."""
+        if not api.user.has_permission(incoming.ASSIGN_PERMISSION, obj=self.context):
+            return False
+        roles = set(api.user.get_roles(obj=self.context))
+        if roles & {R.LEADER, "Manager", "Site Administrator"}:
+            return True
+        me = api.user.get_current().getId()
+        return R.DEPARTMENT_HEAD in roles and any(
+            e["user"] == me and e.get("department") and e["kind"] in ("lead", "coordinator")
+            for e in A.active_entries(self.context))
+
+    def can_reply(self):
+        """"Soạn văn bản trả lời": who handles the document (or leads) and may draft."""
+        from dongthap.qlvb.outgoing.api import ADD_PERMISSION
+
+        state = api.content.get_state(self.context)
+        return state in ("assigned", "in_progress", "completed") and (
+            self.can_progress() or bool(set(api.user.get_roles(obj=self.context)) & {R.LEADER})
+        ) and api.user.has_permission(ADD_PERMISSION, obj=self.agency())
+
+    def reply_url(self):
+        from urllib.parse import urlencode
+
+        query = urlencode({"in_reply_to": self.context.UID()})
+        return f"{self.agency().absolute_url()}/@@soan-van-ban-di?{query}"
+
+    def progress(self):
+        """Progress entries with their date and time (Vietnam time) and whether each is the result."""
+        from dongthap.qlvb.incoming.handling import _iso
+
+        return [dict(p, at_display=incoming.fmt_datetime(_iso(p.get("at")))) for p in self.info()["progress"]]
 
     def can_progress(self):
         return api.user.has_permission(incoming.PROGRESS_PERMISSION, obj=self.context)
 
     def can_end(self, entry):
-        return entry["active"] and self.can_assign()
+        """"Kết thúc" an entry: a leader, or the holder of the entry it was re-assigned from."""
+        if not entry["active"] or not self.can_assign():
+            return False
+        roles = set(api.user.get_roles(obj=self.context))
+        if roles & {R.LEADER, "Manager", "Site Administrator"}:
+            return True
+        me = api.user.get_current().getId()
+        parent = next((e for e in A.entries(self.context) if e["id"] == entry.get("parent")), None)
+        return parent is not None and parent["user"] == me
 
     def state_title(self):
         return self.t(incoming.state_title(api.content.get_state(self.context)))
@@ -236,7 +302,8 @@ class AssignForm(_Base):
                 self.errors = [self.t(problem.message)] + [self.t(e["message"]) for e in problem.errors]
                 self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
-            self.message(_("msg_assigned", default="The document was assigned."))
+            names = ", ".join(e["fullname"] for e in handling.info(self.context)["entries"] if e["active"])
+            self.message(_("msg_assigned_to", default="Assigned to ${names}.", mapping={"names": names}))
             self.request.response.redirect(self.context.absolute_url())
             return ""
         return self.index()

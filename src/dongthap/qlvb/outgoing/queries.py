@@ -3,6 +3,8 @@
 from dongthap.qlvb.documents.queries import base_row
 from dongthap.qlvb.documents.queries import date_range
 from dongthap.qlvb.documents.queries import LIST_LIMIT
+from dongthap.qlvb.documents.queries import Page
+from dongthap.qlvb.documents.queries import paged
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
 from dongthap.qlvb.outgoing import review
@@ -12,7 +14,6 @@ from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import TOP_URGENCY
 from dongthap.qlvb.vocabularies.documents import URGENCY
-from dongthap.qlvb.vocabularies.documents import URGENCY_RANK
 from plone import api
 from zope.i18n import translate
 
@@ -40,32 +41,54 @@ def _row(brain):
     }
 
 
-def _sorted(brains):
-    rows = [_row(b) for b in brains[:LIST_LIMIT]]
-    rows.sort(key=lambda r: (URGENCY_RANK.get(r["urgency"], 9), r["modified"] or ""), reverse=False)
-    return rows
+#: Sorts a user may choose (``sort_on``): the catalog index behind each.
+SORTS = {
+    "urgency": "qlvb_urgency_rank",
+    "modified": "modified",
+    "issued_date": "qlvb_issued_date",
+    "due_date": "qlvb_deadline",
+    "title": "sortable_title",
+}
+URGENT_FIRST = (("qlvb_urgency_rank", "modified"), ("ascending", "ascending"))
+NEWEST_ISSUED = (("qlvb_issued_date", "created"), ("descending", "descending"))
 
 
-def lists_for(agency, userid):
-    """The caller's work lists in ``agency``: only what the catalog lets him see."""
-    root = outgoing_root(agency)
-    result = {key: [] for key, _title in LISTS}
-    if root is None:
-        return result
-    base = {"context": root, "portal_type": "OutgoingDocument"}
-    roles = set(api.user.get_roles(obj=agency))
-    result["my_drafts"] = _sorted(api.content.find(Creator=userid, review_state="draft", **base))
+def _queries(agency, userid, roles):
+    """Key → (query, default sort) of the lists the user has."""
+    base = {"portal_type": "OutgoingDocument"}
+    result = {"my_drafts": (dict(base, Creator=userid, review_state="draft"), URGENT_FIRST)}
     review_roles = review.review_keys(agency, roles, userid)
     if review_roles:
-        result["waiting_review"] = _sorted(api.content.find(
-            review_state="pending_review", qlvb_outgoing_review_role=review_roles, **base))
-    result["waiting_signature"] = _sorted(api.content.find(
-        review_state="approved", qlvb_outgoing_signer=userid, **base))
+        result["waiting_review"] = (dict(base, review_state="pending_review",
+                                         qlvb_outgoing_review_role=review_roles), URGENT_FIRST)
+    result["waiting_signature"] = (dict(base, review_state="approved", qlvb_outgoing_signer=userid),
+                                   URGENT_FIRST)
     if roles & {R.CLERK, "Manager", "Site Administrator"}:
-        result["waiting_issue"] = _sorted(api.content.find(review_state="signed", **base))
-    issued = api.content.find(review_state=list(ISSUED_STATES), sort_on="qlvb_issued_date",
-                              sort_order="descending", sort_limit=100, **base)
-    result["issued"] = [_row(b) for b in issued[:100]]
+        result["waiting_issue"] = (dict(base, review_state="signed"), URGENT_FIRST)
+    result["issued"] = (dict(base, review_state=list(ISSUED_STATES)), NEWEST_ISSUED)
+    return result
+
+
+def lists_for(agency, userid, batch=None, sort=None, only=None):
+    """The caller's work lists in ``agency`` (key → :class:`Page`; every key of :data:`LISTS`,
+    empty when the user does not have that list): only what the catalog lets him see, sorted and
+    cut by the catalog (``batch`` = ``(b_start, b_size)``, ``sort`` = ``(sort_on, sort_order)``)."""
+    root = outgoing_root(agency)
+    b_start, b_size = batch or (0, LIST_LIMIT)
+    result = {key: Page([], 0, b_start, b_size) for key, _title in LISTS if only in (None, key)}
+    if root is None:
+        return result
+    roles = set(api.user.get_roles(obj=agency))
+    for key, (query, default) in _queries(agency, userid, roles).items():
+        if only not in (None, key):
+            continue
+        order = default
+        if sort and sort[0] in SORTS:
+            direction = "descending" if sort[1] == "descending" else "ascending"
+            keys = tuple(dict.fromkeys((SORTS[sort[0]], "created")))
+            order = (keys, (direction,) * len(keys))
+        query = dict(query, context=root, sort_on=list(order[0]), sort_order=list(order[1]))
+        result[key] = paged([query], _row, b_start, b_size)
     return result
 
 

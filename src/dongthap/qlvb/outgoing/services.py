@@ -21,6 +21,8 @@ changed file is kept as a new draft version). Errors:
 """
 
 from dongthap.qlvb.documents.services import DocumentPost
+from dongthap.qlvb.documents.queries import rest_list_args
+from dongthap.qlvb.documents.queries import rest_lists
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
@@ -56,10 +58,11 @@ class OutgoingPost(DocumentPost):
 class OutgoingGet(Service):
     def reply(self):
         user = api.user.get_current()
-        lists = queries.lists_for(self.context, user.getId())
         titles = dict(queries.LISTS)
+        batch, sort, only = rest_list_args(self.request, tuple(titles))
+        lists = queries.lists_for(self.context, user.getId(), batch=batch, sort=sort, only=only)
         return translate_tree({"@id": f"{self.context.absolute_url()}/@outgoing", "titles": titles,
-                               **lists}, self.request)
+                               **rest_lists(lists)}, self.request)
 
 
 class SettingsGet(Service):

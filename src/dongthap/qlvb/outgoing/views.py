@@ -43,7 +43,8 @@ class DashboardView(DashboardPage):
     )
 
     def lists(self):
-        return self.tabs(queries.lists_for(self.agency(), api.user.get_current().getId()))
+        return self.tabs(queries.lists_for(self.agency(), api.user.get_current().getId(),
+                                           batch=self.batch(), sort=self.sort(), only=self.only()))
 
     def can_add(self):
         return api.user.has_permission(outgoing.ADD_PERMISSION, obj=self.agency())
@@ -103,6 +104,14 @@ class DraftForm(AgencyPage):
     def error(self, name):
         return self.errors.get(name)
 
+    def reply_to(self):
+        """The incoming document this draft answers (``in_reply_to``): its title and address."""
+        uid = (self.values or {}).get("in_reply_to")
+        if isinstance(uid, list):
+            uid = uid[0] if uid else None
+        brains = api.content.find(UID=uid, portal_type="IncomingDocument") if uid else []
+        return {"title": brains[0].Title, "url": brains[0].getURL()} if brains else None
+
     def authorities(self):
         return [{"value": k, "title": self.t(AUTHORITY_TITLES[k])} for k in AUTHORITIES]
 
@@ -151,14 +160,14 @@ class DocumentView(DocumentPage):
             self._add_recipients(form)
         else:
             outgoing.transition(self.context, action, form.get("comment", ""))
-            self.message(_("msg_action_done", default="Done: ${action}.",
-                           mapping={"action": self.t(outgoing.TRANSITION_TITLES.get(action, action))}))
+            if action == "issue":
+                self.message(_("msg_issued_number", default="Issued with number ${notation}.",
+                               mapping={"notation": self.context.notation()}))
+            else:
+                self.message(_("msg_action_done", default="Done: ${action}.",
+                               mapping={"action": self.t(outgoing.TRANSITION_TITLES.get(action, action))}))
 
-    def after_action(self):
-        """Back to the document, or to the dashboard when the action took it out of the user's sight."""
-        if api.user.has_permission("View", obj=self.context):
-            return self.request.response.redirect(self.context.absolute_url())
-        return self.request.response.redirect(self.agency().absolute_url() + "/@@van-ban-di")
+    dashboard_page = "van-ban-di"
 
     def _add_recipients(self, form):
         """"Gửi bổ sung" form: the same api function as ``POST @add-recipients``."""

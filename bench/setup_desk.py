@@ -1,0 +1,40 @@
+"""zconsole script for bench_desk.py: ``QLVB_DESK_COUNT`` incoming documents in Sở TT&TT (demo),
+a third waiting for registration, the rest registered (waiting for assignment), mixed urgencies
+and deadlines; committed every 500 documents."""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from dongthap.qlvb.incoming import api as incoming
+from plone import api
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+
+import datetime
+import os
+import sys
+import transaction
+
+sys.path.insert(0, os.environ["QLVB_ROOT"])
+from tests.incoming.helpers import payload  # noqa: E402
+from tests.incoming.helpers import TINY_PDF  # noqa: E402
+
+app = makerequest(app)  # noqa: F821
+newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+site = app["qlvb"]
+setSite(site)
+agency = site["so-tttt"]
+count = int(os.environ.get("QLVB_DESK_COUNT", "10000"))
+raw = payload(file=None, page_amount="1")
+raw["file"] = (TINY_PDF, "vb.pdf")
+base = incoming.clean(raw)
+urgencies = ("thuong",) * 7 + ("khan", "thuong_khan", "hoa_toc")
+today = incoming.now().date()
+with api.env.adopt_user(username="stttt.vanthu"):
+    for i in range(count):
+        values = dict(base, code_number=str(i + 1), title=f"Văn bản đo hiệu năng số {i + 1}",
+                      urgency=urgencies[i % len(urgencies)],
+                      due_date=today + datetime.timedelta(days=1 + i % 30))
+        incoming.build_document(agency, values, register=i % 3 != 0)
+        if (i + 1) % 500 == 0:
+            transaction.commit()
+transaction.commit()
+print(f"bench content: {count} incoming documents in so-tttt")

@@ -1,0 +1,153 @@
+"""The desk (start page), the top navigation, the quick search and the registers page."""
+
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.desk.interfaces import IDeskSection
+from dongthap.qlvb.documents.queries import batch_numbers
+from dongthap.qlvb.documents.queries import paged
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.security import roles as R
+from dongthap.qlvb.utils.sorting import vietnamese_sort_key
+from plone import api
+from Products.Five.browser import BrowserView
+from zope.component import getAdapters
+from zope.component import queryMultiAdapter
+from zope.i18n import translate
+
+#: The pages of the top navigation and the permission each needs on the agency.
+NAV_PAGES = {
+    "van-ban-den": "dongthap.qlvb: View incoming work",
+    "van-ban-di": "dongthap.qlvb: View outgoing work",
+    "ho-so": "View",
+    "so-bao-cao": "View",
+    "can-bo": "dongthap.qlvb: View staff",
+}
+
+
+def my_agencies():
+    """The agencies the current user may see, by Vietnamese title."""
+    brains = api.content.find(portal_type="Agency", sort_on="path")
+    return sorted(brains, key=lambda b: vietnamese_sort_key(b.Title))
+
+
+def works_in(agency):
+    """The user's roles in ``agency`` when he holds one of the agency roles there (or manages)."""
+    roles = set(api.user.get_roles(obj=agency))
+    if roles & (set(R.AGENCY_ROLES) | {"Manager", "Site Administrator"}):
+        return roles
+    return None
+
+
+def desk_sections(agency, userid, roles, request):
+    """The sections of the desk for ``agency``: every :class:`IDeskSection` adapter by order."""
+    sections = sorted((a for _n, a in getAdapters((agency,), IDeskSection)), key=lambda a: a.order)
+    out = []
+    for section in sections:
+        items = section.items(userid, roles)
+        if items:
+            out.append({"title": translate(section.title, context=request),
+                        "lists": [dict(i, title=translate(i["title"], context=request)) for i in items]})
+    return out
+
+
+class DeskView(BrowserView):
+    """"Bàn làm việc": per agency the user works in, his lists with their counts; a search box."""
+
+    #: agencies with counts at most (an administrator sees every agency: only their names)
+    MAX_DESKS = 3
+
+    def is_anonymous(self):
+        return api.user.is_anonymous()
+
+    def agencies(self):
+        return my_agencies()
+
+    def desks(self):
+        userid = api.user.get_current().getId()
+        out = []
+        for brain in self.agencies():
+            if len(out) >= self.MAX_DESKS:
+                break
+            agency = brain.getObject()
+            roles = works_in(agency)
+            if roles is None or not roles & set(R.AGENCY_ROLES):
+                continue
+            out.append({"title": brain.Title, "url": brain.getURL(),
+                        "search_url": f"{brain.getURL()}/@@tim-van-ban",
+                        "sections": desk_sections(agency, userid, roles, self.request)})
+        return out
+
+
+class Navigation(BrowserView):
+    """``@@qlvb-nav``: the address of a page of the agency the user is in (the context's agency,
+    else the first agency he works in), or None when he may not open it — for the portal tabs."""
+
+    def agency(self):
+        cache = self.request.other.setdefault("qlvb.nav.agency", {})
+        if "agency" not in cache:
+            agency = get_agency(self.context)
+            if agency is None and not api.user.is_anonymous():
+                for brain in my_agencies():
+                    candidate = brain.getObject()
+                    if works_in(candidate):
+                        agency = candidate
+                        break
+            cache["agency"] = agency
+        return cache["agency"]
+
+    def url(self, page):
+        agency = self.agency()
+        if agency is None or api.user.is_anonymous():
+            return None
+        if not api.user.has_permission(NAV_PAGES[page], obj=agency):
+            return None
+        if queryMultiAdapter((agency, self.request), name=page) is None:
+            return None  # a capability not installed (yet): no tab
+        if page == "so-bao-cao" and not RegistersPage(agency, self.request).links():
+            return None
+        return f"{agency.absolute_url()}/@@{page}"
+
+
+class QuickSearch(BrowserView):
+    """``@@tim-van-ban?q=``: the agency's documents whose number, notation or trích yếu match
+    (the catalog's full-text index, which ignores accents), newest first, paged."""
+
+    def query(self):
+        return (self.request.form.get("q") or "").strip()
+
+    def results(self):
+        text = self.query()
+        try:
+            start, size = batch_numbers(self.request.form.get("b_start"), self.request.form.get("b_size"))
+        except ValueError:
+            start, size = 0, 25
+        if not text:
+            return None
+        words = " ".join(f"{w}*" if len(w) > 1 and w.isalnum() else w for w in text.split())
+        query = {"context": self.context, "portal_type": ["IncomingDocument", "OutgoingDocument"],
+                 "SearchableText": words, "sort_on": "created", "sort_order": "descending"}
+        return paged([query], self._row, start, size)
+
+    def _row(self, brain):
+        kind = _("kind_incoming", default="Incoming") if brain.portal_type == "IncomingDocument" \
+            else _("kind_outgoing", default="Outgoing")
+        number = f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else ""
+        return {"url": brain.getURL(), "title": brain.Title, "notation": number,
+                "kind": translate(kind, context=self.request),
+                "arrival_number": getattr(brain, "qlvb_arrival_number", None) or ""}
+
+    def page_url(self, start):
+        from urllib.parse import urlencode
+
+        query = urlencode({"q": self.query(), "b_start": start})
+        return f"{self.context.absolute_url()}/@@tim-van-ban?{query}"
+
+
+class RegistersPage(BrowserView):
+    """``@@so-bao-cao``: every register and report of the agency the user may print."""
+
+    def links(self):
+        from dongthap.qlvb.registers import service
+        from dongthap.qlvb.registers.browser import download_links
+
+        names = [p.name for p in service.visible(self.context)]
+        return download_links(self.context, names, self.request)
