@@ -220,14 +220,14 @@ def _text(row, key, errors, field, *, required=False, max_length=500):
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors.append({"field": field, "message": _("error_not_text", default="Enter text.")})
+        errors.append({"field": field, "message": _("error_dossier_not_text", default="Enter text.")})
         return ""
     value = " ".join(value.split())
     if required and not value:
         errors.append({"field": field, "message": _("error_required", default="Required.")})
     elif len(value) > max_length:
         errors.append({"field": field, "message": _(
-            "error_too_long", default="At most ${max} characters.", mapping={"max": max_length})})
+            "error_dossier_too_long", default="At most ${max} characters.", mapping={"max": max_length})})
     return value
 
 
@@ -405,7 +405,7 @@ def _date(value, field, errors):
                 return datetime.datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 continue
-    errors.append({"field": field, "message": _("error_bad_date", default="Enter a date as dd/mm/yyyy.")})
+    errors.append({"field": field, "message": _("error_dossier_bad_date", default="Enter a date as dd/mm/yyyy.")})
     return None
 
 
@@ -468,7 +468,7 @@ def clean_dossier(raw, *, agency, current=None):
         for userid in people:
             if userid not in staff:
                 errors.append({"field": "access_people", "message": _(
-                    "error_not_staff", default="${value} is not on the staff of this agency.",
+                    "error_dossier_not_staff", default="${value} is not on the staff of this agency.",
                     mapping={"value": userid})})
         values["access_people"] = people
     if given("access_units"):
@@ -485,7 +485,7 @@ def clean_dossier(raw, *, agency, current=None):
             staff = staff if staff is not None else _staff_ids(agency)
             if responsible not in staff:
                 errors.append({"field": "responsible", "message": _(
-                    "error_not_staff", default="${value} is not on the staff of this agency.",
+                    "error_dossier_not_staff", default="${value} is not on the staff of this agency.",
                     mapping={"value": responsible})})
         values["responsible"] = responsible
     if given("department"):
