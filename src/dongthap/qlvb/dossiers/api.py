@@ -405,7 +405,8 @@ def _date(value, field, errors):
                 return datetime.datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 continue
-    errors.append({"field": field, "message": _("error_dossier_bad_date", default="Enter a date as dd/mm/yyyy.")})
+    errors.append({"field": field, "message": _("error_dossier_bad_date",
+                                                default="Enter a date as dd/mm/yyyy.")})
     return None
 
 
