@@ -78,6 +78,15 @@ STATE_TITLES = {
     "disposed": _("dossier_state_disposed", default="Disposed"),
 }
 
+#: Titles of the entries of a dossier's log (:func:`log_entries`).
+LOG_TITLES = {
+    "create": _("dossier_log_create", default="Opened"),
+    "close": _("dossier_log_close", default="Closed"),
+    "reopen": _("dossier_log_reopen", default="Reopened"),
+    "transfer": _("dossier_log_transfer", default="Transferred to the archive"),
+    "dispose": _("dossier_log_dispose", default="Disposed"),
+}
+
 #: Document states that are still drafts (a dossier with one of them cannot close).
 DRAFT_STATES = {
     "IncomingDocument": {"received"},
@@ -86,7 +95,7 @@ DRAFT_STATES = {
 
 #: Fields a client may set on a dossier, in form order.
 INPUT_FIELDS = ("title", "notation", "retention", "access", "access_people", "access_units",
-                "responsible", "department", "start_date", "end_date", "language", "description")
+                "responsible", "department", "start_date", "end_date", "dossier_language", "description")
 
 SCHEDULES_KEY = "dongthap.qlvb.dossiers.schedules"
 HEADING_NUMBER_RE = re.compile(r"^([IVXLCDM]{1,8}|\d{1,3})$")
@@ -499,8 +508,9 @@ def clean_dossier(raw, *, agency, current=None):
     for key in ("start_date", "end_date"):
         if given(key):
             values[key] = _date(raw.get(key), key, errors)
-    if given("language"):
-        values["language"] = _text(raw, "language", errors, "language", max_length=50) or "Tiếng Việt"
+    if given("dossier_language"):
+        values["dossier_language"] = _text(raw, "dossier_language", errors, "dossier_language",
+                                           max_length=50) or "Tiếng Việt"
     if given("description"):
         values["description"] = _text(raw, "description", errors, "description") or ""
     start = values.get("start_date", getattr(current, "start_date", None))
@@ -964,8 +974,8 @@ def close_dossier(dossier, comment=""):
         dossier.end_date = today()
     if not dossier.responsible:
         dossier.responsible = _userid()
-    if not getattr(dossier, "language", None):
-        dossier.language = "Tiếng Việt"
+    if not getattr(dossier, "dossier_language", None):
+        dossier.dossier_language = "Tiếng Việt"
     refresh_totals(dossier)
     api.content.transition(obj=dossier, transition="close", comment=comment or "")
     _log(dossier, "close", comment or None)
@@ -1043,7 +1053,7 @@ def dossier_info(dossier):
         "department_title": dept.title if dept is not None else None,
         "start_date": dossier.start_date.isoformat() if dossier.start_date else None,
         "end_date": dossier.end_date.isoformat() if dossier.end_date else None,
-        "language": getattr(dossier, "language", None),
+        "language": getattr(dossier, "dossier_language", None),
         "description": getattr(dossier, "description", "") or "",
         "doc_total": dossier.doc_total,
         "page_total": dossier.page_total,

@@ -115,7 +115,8 @@ class IDossier(model.Schema):
         title=_("label_end_date", default="End date"),
         required=False,
     )
-    language = schema.TextLine(
+    # not ``language``: that is Dublin Core's language code (the Content-Language header)
+    dossier_language = schema.TextLine(
         title=_("label_dossier_language", default="Language"),
         required=False,
         default="Tiếng Việt",

@@ -65,6 +65,13 @@ class _Base(BrowserView):
         dept = departments(self.agency()).get(dept_id) if dept_id else None
         return dept.title if dept is not None else (dept_id or "")
 
+    def fullname(self, userid):
+        user = api.user.get(userid=userid) if userid else None
+        return (user.getProperty("fullname", None) or userid) if user is not None else (userid or "")
+
+    def action_title(self, action):
+        return self.t(dossiers.LOG_TITLES.get(action, action))
+
     def notify(self, message, kind="info"):
         api.portal.show_message(message=self.t(message), request=self.request, type=kind)
 
