@@ -22,9 +22,9 @@ def _assigned_document(url, number, subject):
     return doc
 
 
-def _logout(page, url):
-    page.context.clear_cookies()
-    page.goto(url)
+def _logout(browser_page, url):
+    browser_page.context.clear_cookies()
+    browser_page.goto(url)
 
 
 def test_specialist_files_two_documents_and_records_manager_closes(page, demo_server):  # noqa: F811
