@@ -45,7 +45,7 @@ def test_dossier_lifecycle_through_rest(url):
     clerk, rm, sp = session("stttt.vanthu"), session("stttt.luutru"), session("stttt.chuyenvien")
     r = clerk.post(f"{dossier['@id']}/@file-documents", json={"documents": [d["uid"] for d in docs]})
     assert r.status_code == 200, r.text
-    assert r.json()["ordinals"] == {docs[0]["uid"]: 1, docs[1]["uid"]: 2}
+    assert r.json()["filed"] == [{"uid": docs[0]["uid"], "ordinal": 1}, {"uid": docs[1]["uid"], "ordinal": 2}]
     assert r.json()["doc_total"] == 2 and r.json()["page_total"] == 6
     got = rm.get(f"{dossier['@id']}/@dossier").json()
     assert [i["ordinal"] for i in got["items"]] == [1, 2]

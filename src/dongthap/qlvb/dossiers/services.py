@@ -8,7 +8,8 @@
 ``GET  /<dossier>/@dossier``                  the dossier with its documents (ordinals) and log
 ``GET|PATCH /<dossier>``                      plone.restapi as usual (checks: ``DossierInvariants``)
 ``POST /<dossier>/@dossier-workflow/<id>``    ``close`` / ``reopen`` (``reason``) / ``transfer``
-``POST|DELETE /<dossier>/@file-documents``    ``{"documents": [uid, …]}`` file / take out
+``POST|DELETE /<dossier>/@file-documents``    ``{"documents": [uid, …]}`` file / take out; POST
+                                             answers ``filed``: [{uid, ordinal}] in the order sent
 ``GET  /<document>/@dossiers``                the dossiers that hold a document
 ``GET  /<agency>/@records-schedule/<year>``   the schedule (``?format=pdf|xlsx`` prints it)
 ``PUT  /<agency>/@records-schedule/<year>``   ``{"rows": [...]}`` saves the draft
@@ -149,7 +150,8 @@ class FilePost(Service):
             ordinals = dossiers.file_documents(self.context, data.get("documents"))
         except dossiers.DossierError as problem:
             return _refused(self.request, problem)
-        return _answer(self.request, {"ordinals": ordinals, "doc_total": self.context.doc_total,
+        filed = [{"uid": uid, "ordinal": ordinal} for uid, ordinal in ordinals.items()]
+        return _answer(self.request, {"filed": filed, "doc_total": self.context.doc_total,
                                       "page_total": self.context.page_total})
 
 
