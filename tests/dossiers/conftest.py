@@ -1,21 +1,4 @@
-"""Fixtures of the dossier tests."""
+"""Fixtures of the dossier tests: the incoming tests' demo site in savepoints, no clamd needed."""
 
-from dongthap.qlvb.numbering import retry
-
-import pytest
-
-
-@pytest.fixture
-def portal(demo):
-    """The demo site; writes in savepoints (integration tests never commit)."""
-    with retry.savepoints_only():
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _no_clamd_needed(monkeypatch):
-    """Without a configured clamd, scanning is off here (the antivirus tests test it)."""
-    import os
-
-    if not os.environ.get("QLVB_CLAMD"):
-        monkeypatch.setenv("QLVB_CLAMD_ENABLED", "0")
+from tests.incoming.conftest import _no_clamd_needed  # noqa: F401 - fixture
+from tests.incoming.conftest import portal  # noqa: F401 - fixture

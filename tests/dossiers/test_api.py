@@ -14,7 +14,7 @@ import pytest
 RM, LD, SP, CL = "stttt.luutru", "stttt.lanhdao", "stttt.chuyenvien", "stttt.vanthu"
 
 
-def _open(portal, user=SP, agency="so-tttt", year=None, **overrides):
+def _open(portal, user=SP, agency="so-tttt", year=2042, **overrides):
     with api.env.adopt_user(username=user):
         values = dossiers.clean_dossier(dossier_values(**overrides), agency=portal[agency])
         return dossiers.create_dossier(portal[agency], values, year=year)
@@ -35,35 +35,35 @@ ROWS = [
 def test_schedule_draft_approve_copy_forward(portal):
     agency = portal["so-tttt"]
     with api.env.adopt_user(username=RM):
-        draft = dossiers.save_schedule(agency, 2026, ROWS)
+        draft = dossiers.save_schedule(agency, 2040, ROWS)
     assert draft["state"] == "draft" and len(draft["rows"]) == 5
     assert dossiers.schedule_totals(draft) == {"permanent": 1, "10": 1, "20": 1}
     # the records manager drafts, he does not approve; the leader approves, he does not draft
     with api.env.adopt_user(username=RM), pytest.raises(dossiers.DossierError) as refused:
-        dossiers.approve_schedule(agency, 2026)
+        dossiers.approve_schedule(agency, 2040)
     assert refused.value.status == 403
     with api.env.adopt_user(username=LD), pytest.raises(dossiers.DossierError) as refused:
-        dossiers.save_schedule(agency, 2026, ROWS)
+        dossiers.save_schedule(agency, 2040, ROWS)
     assert refused.value.status == 403
     with api.env.adopt_user(username=LD):
-        approved = dossiers.approve_schedule(agency, 2026)
+        approved = dossiers.approve_schedule(agency, 2040)
     assert approved["state"] == "approved" and approved["approved_by"] == LD
     with api.env.adopt_user(username=RM), pytest.raises(dossiers.DossierError) as refused:
-        dossiers.save_schedule(agency, 2026, ROWS[:2])
+        dossiers.save_schedule(agency, 2040, ROWS[:2])
     assert refused.value.status == 409
-    assert len(dossiers.get_schedule(agency, 2026)["rows"]) == 5
+    assert len(dossiers.get_schedule(agency, 2040)["rows"]) == 5
     with api.env.adopt_user(username=RM):
-        copied = dossiers.copy_forward(agency, 2026)
-    assert copied["year"] == 2027 and copied["state"] == "draft" and copied["copied_from"] == 2026
+        copied = dossiers.copy_forward(agency, 2040)
+    assert copied["year"] == 2041 and copied["state"] == "draft" and copied["copied_from"] == 2040
     assert copied["rows"] == approved["rows"]
     with api.env.adopt_user(username=RM), pytest.raises(dossiers.DossierError) as refused:
-        dossiers.copy_forward(agency, 2026)
+        dossiers.copy_forward(agency, 2040)
     assert refused.value.status == 409
-    # the copy is a draft of its own: changing it leaves 2026 alone
+    # the copy is a draft of its own: changing it leaves 2040 alone
     with api.env.adopt_user(username=RM):
-        dossiers.save_schedule(agency, 2027, ROWS[:3])
-    assert len(dossiers.get_schedule(agency, 2026)["rows"]) == 5
-    assert dossiers.schedule_years(agency) == [2026, 2027]
+        dossiers.save_schedule(agency, 2041, ROWS[:3])
+    assert len(dossiers.get_schedule(agency, 2040)["rows"]) == 5
+    assert {2040, 2041} <= set(dossiers.schedule_years(agency))
 
 
 @pytest.mark.parametrize(("row", "field"), [
@@ -79,33 +79,33 @@ def test_schedule_draft_approve_copy_forward(portal):
 def test_schedule_bad_rows_store_nothing(portal, row, field):
     agency = portal["so-tttt"]
     with api.env.adopt_user(username=RM), pytest.raises(dossiers.DossierError) as refused:
-        dossiers.save_schedule(agency, 2026, [row])
+        dossiers.save_schedule(agency, 2040, [row])
     assert field in [e["field"] for e in refused.value.errors]
-    assert dossiers.get_schedule(agency, 2026) is None
+    assert dossiers.get_schedule(agency, 2040) is None
 
 
 def test_duplicate_notation_in_schedule(portal):
     with api.env.adopt_user(username=RM), pytest.raises(dossiers.DossierError) as refused:
-        dossiers.save_schedule(portal["so-tttt"], 2026, [ROWS[1], ROWS[1]])
+        dossiers.save_schedule(portal["so-tttt"], 2040, [ROWS[1], ROWS[1]])
     assert [e["field"] for e in refused.value.errors] == ["rows.1.notation"]
 
 
 def test_dossier_storage_file_code_and_schedule_entry(portal):
     agency = portal["so-tttt"]
     with api.env.adopt_user(username=RM):
-        dossiers.save_schedule(agency, 2026, ROWS)
-    dossier = _open(portal, year=2026)
-    assert dossier.aq_parent.getId() == "2026" and dossier.aq_parent.aq_parent.getId() == "ho-so"
+        dossiers.save_schedule(agency, 2040, ROWS)
+    dossier = _open(portal, year=2040)
+    assert dossier.aq_parent.getId() == "2040" and dossier.aq_parent.aq_parent.getId() == "ho-so"
     assert dossier.getId().startswith("hs-") and dossier.aq_parent.portal_type == "DossierFolder"
-    assert dossier.file_code == "000.00.14.H20.2026.01.CNTT"
+    assert dossier.file_code == "000.00.14.H20.2040.01.CNTT"
     assert dossier.schedule_entry == "01.CNTT" and dossier.responsible == SP
     assert api.content.get_state(dossier) == "open"
     # the file code is unique per agency and year
     with pytest.raises(dossiers.DossierError) as refused:
-        _open(portal, year=2026)
+        _open(portal, year=2040)
     assert refused.value.errors[0]["field"] == "notation"
-    other_year = _open(portal, year=2025)
-    assert other_year.file_code == "000.00.14.H20.2025.01.CNTT"
+    other_year = _open(portal, year=2039)
+    assert other_year.file_code == "000.00.14.H20.2039.01.CNTT"
 
 
 @pytest.mark.parametrize(("overrides", "field"), [
@@ -117,8 +117,8 @@ def test_dossier_storage_file_code_and_schedule_entry(portal):
     ({"access": "restricted", "access_people": ["snv.chuyenvien"]}, "access_people"),
     ({"responsible": "snv.chuyenvien"}, "responsible"),
     ({"department": "khong-co"}, "department"),
-    ({"start_date": "2026-05-02", "end_date": "2026-05-01"}, "end_date"),
-    ({"start_date": "31/31/2026"}, "start_date"),
+    ({"start_date": "2040-05-02", "end_date": "2040-05-01"}, "end_date"),
+    ({"start_date": "31/31/2040"}, "start_date"),
     ({"doc_total": 5}, "doc_total"),
 ])
 def test_bad_dossier_input(portal, overrides, field):
@@ -238,10 +238,10 @@ def test_transfer_notifies_and_makes_read_only(portal):
         with api.env.adopt_user(username=SP), pytest.raises(dossiers.DossierError):
             dossiers.transfer_dossier(dossier)
         with api.env.adopt_user(username=RM):
-            dossiers.transfer_dossier(dossier, "Nộp lưu năm 2027")
+            dossiers.transfer_dossier(dossier, "Nộp lưu năm 2041")
     finally:
         gsm.unregisterHandler(handler, (None, IDossierTransferred))
-    assert seen == [(dossier.getId(), "Nộp lưu năm 2027")]
+    assert seen == [(dossier.getId(), "Nộp lưu năm 2041")]
     fresh(portal.REQUEST)
     for user in (SP, RM):
         assert api.user.has_permission("View", username=user, obj=dossier)

@@ -8,7 +8,8 @@ from tests.test_rest_docs import Recorder
 import re
 
 TITLES = {
-    "dossiers_schedule": "Draft the records schedule (records manager): `PUT <agency>/@records-schedule/<year>`",
+    "dossiers_schedule":
+        "Draft the records schedule (records manager): `PUT <agency>/@records-schedule/<year>`",
     "dossiers_schedule_approve": "Approve it (leader): `POST <agency>/@records-schedule/<year>/approve`",
     "dossiers_create": "Open a dossier (specialist): `POST <agency>/@dossiers`",
     "dossiers_file": "File documents into it: `POST <dossier>/@file-documents`",

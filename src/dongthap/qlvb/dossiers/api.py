@@ -297,6 +297,17 @@ def clean_schedule_rows(agency, rows):
     return clean
 
 
+def _schedule_approved(year):
+    return DossierError(_("error_schedule_approved",
+                          default="The records schedule of ${year} is approved and cannot change.",
+                          mapping={"year": year}), status=409)
+
+
+def _no_schedule(year):
+    return DossierError(_("error_no_schedule", default="There is no records schedule for ${year}.",
+                          mapping={"year": year}), status=404)
+
+
 def save_schedule(agency, year, rows):
     """Create or replace the draft schedule of ``year`` (records manager). An approved
     schedule is never changed (409)."""
@@ -306,9 +317,7 @@ def save_schedule(agency, year, rows):
     store = _schedules(agency, create=True)
     current = store.get(year)
     if current is not None and current["state"] != "draft":
-        raise DossierError(_("error_schedule_approved",
-                             default="The records schedule of ${year} is approved and cannot change.",
-                             mapping={"year": year}), status=409)
+        raise _schedule_approved(year)
     if current is None:
         current = store[year] = PersistentMapping(state="draft", rows=[])
     current["rows"] = clean
@@ -324,12 +333,9 @@ def approve_schedule(agency, year):
     store = _schedules(agency)
     current = store.get(year) if store is not None else None
     if current is None:
-        raise DossierError(_("error_no_schedule", default="There is no records schedule for ${year}.",
-                             mapping={"year": year}), status=404)
+        raise _no_schedule(year)
     if current["state"] != "draft":
-        raise DossierError(_("error_schedule_approved",
-                             default="The records schedule of ${year} is approved and cannot change.",
-                             mapping={"year": year}), status=409)
+        raise _schedule_approved(year)
     if not any(r["kind"] == "entry" for r in current["rows"]):
         _invalid([{"field": "rows", "message": _("error_schedule_empty",
                                                  default="The schedule has no dossier yet.")}])
@@ -345,8 +351,7 @@ def copy_forward(agency, year):
     year = _year(year)
     source = get_schedule(agency, year)
     if source is None:
-        raise DossierError(_("error_no_schedule", default="There is no records schedule for ${year}.",
-                             mapping={"year": year}), status=404)
+        raise _no_schedule(year)
     store = _schedules(agency, create=True)
     if year + 1 in store:
         raise DossierError(_("error_schedule_exists",

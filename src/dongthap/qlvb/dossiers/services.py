@@ -139,7 +139,9 @@ class DossierWorkflowPost(Service):
         return _answer(self.request, dossiers.dossier_info(self.context))
 
 
-class FilePost(Service):
+class _FileService(Service):
+    """``{"documents": [uid, …]}`` → :meth:`act`; answers the dossier's new totals."""
+
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
@@ -147,27 +149,23 @@ class FilePost(Service):
         if data is None:
             return body.bad_json(self.request)
         try:
-            ordinals = dossiers.file_documents(self.context, data.get("documents"))
+            answer = self.act(data.get("documents"))
         except dossiers.DossierError as problem:
             return _refused(self.request, problem)
-        filed = [{"uid": uid, "ordinal": ordinal} for uid, ordinal in ordinals.items()]
-        return _answer(self.request, {"filed": filed, "doc_total": self.context.doc_total,
-                                      "page_total": self.context.page_total})
+        answer.update(doc_total=self.context.doc_total, page_total=self.context.page_total)
+        return _answer(self.request, answer)
 
 
-class FileDelete(Service):
-    @guarded
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request, empty_ok=False)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            dossiers.unfile_documents(self.context, data.get("documents"))
-        except dossiers.DossierError as problem:
-            return _refused(self.request, problem)
-        return _answer(self.request, {"doc_total": self.context.doc_total,
-                                      "page_total": self.context.page_total})
+class FilePost(_FileService):
+    def act(self, uids):
+        ordinals = dossiers.file_documents(self.context, uids)
+        return {"filed": [{"uid": uid, "ordinal": ordinal} for uid, ordinal in ordinals.items()]}
+
+
+class FileDelete(_FileService):
+    def act(self, uids):
+        dossiers.unfile_documents(self.context, uids)
+        return {}
 
 
 class DocumentDossiersGet(Service):
