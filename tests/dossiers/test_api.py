@@ -304,3 +304,26 @@ def test_record_uploaded_into_dossier_is_filed(portal):
     with api.env.adopt_roles(["Manager"]):
         api.content.delete(record)
     assert dossier.qlvb_items == () and dossier.doc_total == 0
+
+
+def test_transitions_run_only_through_the_api(portal):
+    """Plone's state menu offers no dossier transition: closing without the rules, reopening
+    without a reason or transferring without the archive are impossible."""
+    doc = incoming_doc(portal, code_number="61")
+    dossier = _open(portal)
+    wf = api.portal.get_tool("portal_workflow")
+    with api.env.adopt_roles(["Manager"]):
+        assert wf.getTransitionsFor(dossier) == ()
+        with pytest.raises(Exception):  # noqa: B017 - plone.api's InvalidParameterError
+            api.content.transition(obj=dossier, transition="close")
+    assert api.content.get_state(dossier) == "open"
+    with api.env.adopt_user(username=CL):
+        dossiers.file_documents(dossier, [api.content.get_uuid(doc)])
+    with api.env.adopt_user(username=RM):
+        assert dossiers.allowed_transitions(dossier) == ["close"]
+        dossiers.close_dossier(dossier)
+        assert dossiers.allowed_transitions(dossier) == ["reopen", "transfer"]
+    with api.env.adopt_roles(["Manager"]):
+        assert wf.getTransitionsFor(dossier) == ()
+    with api.env.adopt_user(username=SP):
+        assert dossiers.allowed_transitions(dossier) == []

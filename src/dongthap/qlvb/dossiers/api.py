@@ -49,6 +49,7 @@ from plone import api
 from plone.dexterity.utils import createContent
 from zope.annotation.interfaces import IAnnotations
 
+import contextlib
 import datetime
 import re
 
@@ -954,7 +955,12 @@ def close_dossier(dossier, comment=""):
     """
     if api.content.get_state(dossier) != "open":
         raise DossierError(_("error_dossier_not_open", default="The dossier is not open."), status=409)
-    _check_transition(dossier, "close")
+    with _transition(dossier, "close") as run:
+        _close(dossier, run, comment)
+    return dossier
+
+
+def _close(dossier, run, comment):
     problems = closing_problems(dossier)
     if problems:
         raise DossierError(_("error_close_refused", default="The dossier cannot be closed yet."), problems)
@@ -982,29 +988,53 @@ def close_dossier(dossier, comment=""):
     if not getattr(dossier, "dossier_language", None):
         dossier.dossier_language = "Tiếng Việt"
     refresh_totals(dossier)
-    api.content.transition(obj=dossier, transition="close", comment=comment or "")
-    _log(dossier, "close", comment or None)
+    run(comment)
     dossier.reindexObject()
-    return dossier
 
 
-def _check_transition(dossier, transition):
+@contextlib.contextmanager
+def _transition(dossier, transition):
+    """Open the workflow guard for ``transition`` (see ``Dossier.qlvb_guard``), check that
+    the user's roles allow it (403 otherwise) and yield a function that runs it."""
+    dossier._v_qlvb_transition = transition
+    try:
+        wf = api.portal.get_tool("portal_workflow")
+        if transition not in {t["id"] for t in wf.getTransitionsFor(dossier)}:
+            _forbidden()
+
+        def run(comment=""):
+            api.content.transition(obj=dossier, transition=transition, comment=comment or "")
+            _log(dossier, transition, comment or None)
+
+        yield run
+    finally:
+        dossier._v_qlvb_transition = None
+
+
+def allowed_transitions(dossier):
+    """The transitions the current user may run on ``dossier`` through this API."""
     wf = api.portal.get_tool("portal_workflow")
-    if transition not in {t["id"] for t in wf.getTransitionsFor(dossier)}:
-        _forbidden()
+    allowed = []
+    for transition in ("close", "reopen", "transfer", "dispose"):
+        dossier._v_qlvb_transition = transition
+        try:
+            if transition in {t["id"] for t in wf.getTransitionsFor(dossier)}:
+                allowed.append(transition)
+        finally:
+            dossier._v_qlvb_transition = None
+    return allowed
 
 
 def reopen_dossier(dossier, reason):
     """Reopen a closed dossier; the reason is required and logged."""
     if api.content.get_state(dossier) != "closed":
         raise DossierError(_("error_dossier_not_closed", default="The dossier is not closed."), status=409)
-    _check_transition(dossier, "reopen")
     reason = " ".join(str(reason or "").split()) if isinstance(reason, (str, type(None))) else ""
-    if not reason:
-        _invalid([{"field": "reason", "message": _(
-            "error_reopen_reason", default="Give the reason for reopening the dossier.")}])
-    api.content.transition(obj=dossier, transition="reopen", comment=reason)
-    _log(dossier, "reopen", reason)
+    with _transition(dossier, "reopen") as run:
+        if not reason:
+            _invalid([{"field": "reason", "message": _(
+                "error_reopen_reason", default="Give the reason for reopening the dossier.")}])
+        run(reason)
     return dossier
 
 
@@ -1016,9 +1046,8 @@ def transfer_dossier(dossier, comment=""):
     """
     if api.content.get_state(dossier) != "closed":
         raise DossierError(_("error_dossier_not_closed", default="The dossier is not closed."), status=409)
-    _check_transition(dossier, "transfer")
-    api.content.transition(obj=dossier, transition="transfer", comment=comment or "")
-    _log(dossier, "transfer", comment or None)
+    with _transition(dossier, "transfer") as run:
+        run(comment)
     return dossier
 
 
@@ -1030,9 +1059,8 @@ def dispose_dossier(dossier, comment=""):
     if dossier.retention == PERMANENT:
         raise DossierError(_("error_dispose_permanent", default="A permanent dossier is never disposed."),
                            status=409)
-    _check_transition(dossier, "dispose")
-    api.content.transition(obj=dossier, transition="dispose", comment=comment or "")
-    _log(dossier, "dispose", comment or None)
+    with _transition(dossier, "dispose") as run:
+        run(comment)
     return dossier
 
 

@@ -13,6 +13,8 @@ dossier keeps the UIDs of its documents with their ordinal in it
 system fields (file code, totals, dates) are read-only in forms and REST.
 """
 
+from AccessControl import ClassSecurityInfo
+from AccessControl.class_init import InitializeClass
 from dongthap.qlvb.content.documents import DocumentFolder
 from dongthap.qlvb.content.incoming import check_pdf
 from dongthap.qlvb.documents.interfaces import IQlvbDocument
@@ -143,6 +145,8 @@ class IDossier(model.Schema):
 class Dossier(Container):
     """A dossier; its documents are references (``qlvb_items``), its records are children."""
 
+    security = ClassSecurityInfo()
+
     file_code = None
     year = None
     doc_total = 0
@@ -158,6 +162,16 @@ class Dossier(Container):
     qlvb_items = ()
     #: reopenings and other events: ({"action", "by", "at", "reason"}, …)
     qlvb_log = ()
+    #: the transition the API is running now (volatile: never stored)
+    _v_qlvb_transition = None
+
+    @security.public
+    def qlvb_guard(self, transition):
+        """Workflow guard: only the transition :mod:`dongthap.qlvb.dossiers.api` runs now."""
+        return self._v_qlvb_transition == transition
+
+
+InitializeClass(Dossier)
 
 
 class IDossierRecord(model.Schema):

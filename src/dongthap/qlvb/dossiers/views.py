@@ -178,8 +178,7 @@ class DossierView(_Base):
         return api.user.has_permission(dossiers.ADD_RECORD, obj=self.context)
 
     def transitions(self):
-        wf = api.portal.get_tool("portal_workflow")
-        return {t["id"] for t in wf.getTransitionsFor(self.context)}
+        return set(dossiers.allowed_transitions(self.context))
 
     def problems(self):
         if api.content.get_state(self.context) != "open":

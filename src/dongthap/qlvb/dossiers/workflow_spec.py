@@ -6,6 +6,7 @@ Run from the repository root after an edit::
 
 and commit ``profiles/default/workflows/qlvb_dossier_workflow/definition.xml``.
 
+Transitions run only through the API (guard expression, see ``GUARD``).
 Roles: ``QlvbRecordsManager`` and ``QlvbLeader`` (local on the agency) see every
 dossier of their agency; ``QlvbDossierOwner`` (local on the dossier: the responsible
 person) and ``QlvbDossierReader`` (local on the dossier: all the agency's staff
@@ -61,6 +62,12 @@ TRANSITIONS = [
     ("dispose", "disposed", "Dispose (hủy)", M + [RM]),
 ]
 
+#: Every transition runs only through :mod:`dongthap.qlvb.dossiers.api` (which checks the
+#: closing rules, the reason of a reopening, the archive's acceptance): the API opens the
+#: guard for the one transition it runs (``Dossier.qlvb_guard``), so Plone's state menu
+#: and ``content_status_modify`` offer none.
+GUARD = "python:here.qlvb_guard('{}')"
+
 INITIAL = "open"
 WORKFLOW_ID = "qlvb_dossier_workflow"
 
@@ -89,7 +96,8 @@ def definition():
                    ' trigger="USER" before_script="" after_script="">')
         out.append(f'    <action url="%(content_url)s/content_status_modify?workflow_action={tid}"'
                    f' category="workflow" icon="">{escape(title)}</action>')
-        out.append(f"    <guard>\n      <guard-role>{'; '.join(roles)}</guard-role>\n    </guard>")
+        out.append(f"    <guard>\n      <guard-role>{'; '.join(roles)}</guard-role>")
+        out.append(f"      <guard-expression>{escape(GUARD.format(tid))}</guard-expression>\n    </guard>")
         out.append("  </transition>")
     variables = [
         ("action", "transition/getId|nothing", "Previous transition"),
