@@ -10,18 +10,25 @@ Stable entry points (the archive builds on them):
 
 * records schedule: :func:`get_schedule`, :func:`save_schedule`,
   :func:`approve_schedule`, :func:`copy_forward`, :func:`schedule_totals`,
-  :func:`schedule_entry`;
+  :func:`schedule_entry`, :func:`schedule_years`;
 * dossiers: :func:`clean_dossier`, :func:`create_dossier`, :func:`update_dossier`,
-  :func:`get_dossier`, :func:`dossier_info`, :func:`dossier_items` (the documents,
-  in ordinal order), :func:`documents_of` (the document objects),
-  :func:`refresh_totals`;
+  :func:`get_dossier`, :func:`dossier_info` (the Phụ lục VI / TT 02 metadata as a dict),
+  :func:`dossier_items` (rows of Mục lục văn bản trong hồ sơ, in ordinal order),
+  :func:`documents_of` ([(ordinal, document)], whoever may see them: system use),
+  :func:`describe` (one document's columns), :func:`refresh_totals`, :func:`log_entries`,
+  :func:`agency_dossiers`, :func:`my_open_dossiers`, :func:`year_folder`, :func:`file_code`;
 * filing: :func:`file_documents`, :func:`unfile_documents`, :func:`dossiers_of`,
-  :func:`fileable_dossiers`, :func:`unfiled_documents`;
-* lifecycle: :func:`closing_problems`, :func:`close_dossier`,
-  :func:`reopen_dossier`, :func:`transfer_dossier`, :func:`dispose_dossier`.
-  Every transition to ``transferred`` (whichever path) notifies
-  :class:`dongthap.qlvb.dossiers.events.DossierTransferred`; ``disposed``
-  notifies :class:`~dongthap.qlvb.dossiers.events.DossierDisposed`.
+  :func:`dossier_uids_of`, :func:`fileable_dossiers`, :func:`has_fileable_dossier`,
+  :func:`unfiled_documents`;
+* lifecycle: :func:`closing_problems`, :func:`close_dossier`, :func:`reopen_dossier`,
+  :func:`transfer_dossier`, :func:`dispose_dossier`, :func:`allowed_transitions`.
+  The workflow's transitions run **only** through these functions (guard expression
+  ``here/qlvb_guard``, opened by :func:`_transition`); the archive calls
+  :func:`transfer_dossier` when it accepts a dossier and :func:`dispose_dossier` after
+  an approved disposal. Every transition to ``transferred`` notifies
+  :class:`dongthap.qlvb.dossiers.events.DossierTransferred`; ``disposed`` notifies
+  :class:`~dongthap.qlvb.dossiers.events.DossierDisposed`, ``closed``
+  :class:`~dongthap.qlvb.dossiers.events.DossierClosed`.
 
 Dates are Vietnam dates; retention is ``"permanent"`` or a number of years as
 text (``"10"``), see :func:`retention_choices`.
@@ -881,9 +888,18 @@ def dossier_uids_of(document):
 
 def fileable_dossiers(agency, userid=None):
     """Open dossiers of ``agency`` the current user may file into (brains, by file code)."""
+    return list(_fileable(agency))
+
+
+def has_fileable_dossier(agency):
+    """Whether the current user may file into at least one open dossier of ``agency``."""
+    return next(_fileable(agency), None) is not None
+
+
+def _fileable(agency):
     path = "/".join(agency.getPhysicalPath())
     brains = api.content.find(portal_type="Dossier", review_state="open", path=path, sort_on="file_code")
-    return [b for b in brains if api.user.has_permission(FILE_INTO, obj=b.getObject())]
+    return (b for b in brains if api.user.has_permission(FILE_INTO, obj=b.getObject()))
 
 
 def my_open_dossiers(agency, userid=None):

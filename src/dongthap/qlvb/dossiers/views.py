@@ -385,4 +385,4 @@ class DocumentDossiersViewlet(ViewletBase):
         super().update()
         self.dossiers = dossiers.dossiers_of(self.context)
         agency = get_agency(self.context)
-        self.can_file = agency is not None and bool(dossiers.fileable_dossiers(agency))
+        self.can_file = agency is not None and dossiers.has_fileable_dossier(agency)
