@@ -14,17 +14,15 @@ Errors: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "messa
 """
 
 from dongthap.qlvb.documents import validation
-from dongthap.qlvb.errors import refusing
+from dongthap.qlvb.documents.services import DocumentPost
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
 from dongthap.qlvb.incoming import queries
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
-from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from dongthap.qlvb.restapi.traverse import OneSegment
-from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
@@ -34,29 +32,22 @@ from zope.interface import alsoProvides
 
 
 
-def decode_file(value):
-    return body.decode_file(value, "van-ban.pdf")
+class IncomingPost(DocumentPost):
+    """``POST <agency>/@incoming``: register (or only receive) a document; ``register``: bool."""
 
+    api = incoming
+    main_filename = attachment_filename = "van-ban.pdf"
+    empty_ok = False
+    invalid_message = _("error_incoming_invalid",
+                        default="The document was not saved: please correct the errors.")
 
-class IncomingPost(Service):
-    @guarded
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request, empty_ok=False)
-        raw = {k: data.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD) if k in data}
-        raw["file"] = decode_file(data.get("file"))
-        raw["attachments"] = body.decode_files(data.get("attachments"), "van-ban.pdf")
+    def clean(self, raw):
+        return incoming.clean(raw, agency=self.context)
+
+    def options(self, data):
         register, bad_register = validation.flag(
             data, "register", _("label_register_now", default="Register now (assign the arrival number)"))
-        comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
-        values = refusing(lambda: incoming.clean(raw, agency=self.context),
-                          [p for p in (bad_register, bad_comment) if p],
-                          _("error_incoming_invalid",
-                            default="The document was not saved: please correct the errors."))
-        result = incoming.create(self.context, values, register=register, comment=comment)
-        self.request.response.setStatus(201)
-        self.request.response.setHeader("Location", result["url"])
-        return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
+        return {"register": register}, [bad_register]
 
 
 def _filters_from(request):

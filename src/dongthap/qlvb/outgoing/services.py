@@ -20,9 +20,8 @@ changed file is kept as a new draft version). Errors:
 (a raised :class:`~dongthap.qlvb.errors.QlvbError`, answered by the exception view).
 """
 
-from dongthap.qlvb.documents import validation
+from dongthap.qlvb.documents.services import DocumentPost
 from dongthap.qlvb.errors import QlvbError
-from dongthap.qlvb.errors import refusing
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
@@ -32,7 +31,6 @@ from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
-from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
@@ -42,26 +40,17 @@ from zope.interface import alsoProvides
 
 
 
-def decode_file(value):
-    return body.decode_file(value, "du-thao.pdf")
+class OutgoingPost(DocumentPost):
+    """``POST <agency>/@outgoing``: a new draft."""
 
+    api = outgoing
+    main_filename = "du-thao.pdf"
+    attachment_filename = "phu-luc.pdf"
+    invalid_message = _("error_outgoing_invalid",
+                        default="The document was not saved: please correct the errors.")
 
-class OutgoingPost(Service):
-    @guarded
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
-        raw = {k: data.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in data}
-        raw["file"] = decode_file(data.get("file"))
-        raw["attachments"] = body.decode_files(data.get("attachments"), "phu-luc.pdf")
-        comment, bad_comment = validation.text(data, "comment", _("label_comment", default="Comment"))
-        values = refusing(lambda: outgoing.clean(self.context, raw), [bad_comment] if bad_comment else [],
-                          _("error_outgoing_invalid",
-                            default="The document was not saved: please correct the errors."))
-        result = outgoing.create(self.context, values, comment=comment)
-        self.request.response.setStatus(201)
-        self.request.response.setHeader("Location", result["url"])
-        return translate_tree(dict(result, **{"@id": result["url"]}), self.request)
+    def clean(self, raw):
+        return outgoing.clean(self.context, raw)
 
 
 class OutgoingGet(Service):
