@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from dongthap.qlvb.i18n import _
+
 from .errors import MetadataError, UnsafePackageError, reason
 
 NS = "urn:dongthap:qlvb:archive-package:1"
@@ -227,36 +229,57 @@ class MetadataWriter:
 
 
 def _component_attrs(c: Component) -> dict:
-    return {"path": c.path, "name": clean(c.name), "role": c.role, "mime": c.mime,
-            "size": str(c.size), "sha256": c.sha256}
+    return {
+        "path": c.path,
+        "name": clean(c.name),
+        "role": c.role,
+        "mime": c.mime,
+        "size": str(c.size),
+        "sha256": c.sha256,
+    }
 
 
 # -- reading ----------------------------------------------------------------
 
-def _bad(msgid: str, default: str, **mapping) -> MetadataError:
-    return MetadataError(reason=reason(msgid, default, **mapping))
+
+def _bad(message, **mapping) -> MetadataError:
+    return MetadataError(reason=reason(message, **mapping))
 
 
 def _required(where: str, tag: str) -> MetadataError:
-    return _bad("archive_reason_required", "${where}: ${field} is required.", where=where, field=tag)
+    return _bad(
+        _("archive_reason_required", default="${where}: ${field} is required."), where=where, field=tag
+    )
 
 
 def _parse_value(f: Field, text: str, where: str):
-    text = (text or "").strip()
+    text = text or ""
+    if f.type != STR:
+        text = text.strip()
     if f.type == DATE:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise _bad("archive_reason_bad_date", "${where}: ${field} is not a date (yyyy-mm-dd).",
-                       where=where, field=f.tag) from None
+            raise _bad(
+                _("archive_reason_bad_date", default="${where}: ${field} is not a date (yyyy-mm-dd)."),
+                where=where,
+                field=f.tag,
+            ) from None
     if f.type == INT:
         if not re.fullmatch(r"\d{1,%d}" % f.length, text):
-            raise _bad("archive_reason_bad_number", "${where}: ${field} is not a whole number.",
-                       where=where, field=f.tag)
+            raise _bad(
+                _("archive_reason_bad_number", default="${where}: ${field} is not a whole number."),
+                where=where,
+                field=f.tag,
+            )
         return int(text)
     if f.length and len(text) > f.length:
-        raise _bad("archive_reason_too_long", "${where}: ${field} is longer than ${length} characters.",
-                   where=where, field=f.tag, length=f.length)
+        raise _bad(
+            _("archive_reason_too_long", default="${where}: ${field} is longer than ${length} characters."),
+            where=where,
+            field=f.tag,
+            length=f.length,
+        )
     return clean(text)
 
 
@@ -273,11 +296,17 @@ def _read_fields(el, fields: tuple[Field, ...], where: str) -> dict:
         if f is None:
             continue  # unknown fields of a newer version are ignored
         if name in values:
-            raise _bad("archive_reason_repeated", "${where}: ${field} appears twice.",
-                       where=where, field=name)
+            raise _bad(
+                _("archive_reason_repeated", default="${where}: ${field} appears twice."),
+                where=where,
+                field=name,
+            )
         if len(child):
-            raise _bad("archive_reason_nested", "${where}: ${field} must hold text only.",
-                       where=where, field=name)
+            raise _bad(
+                _("archive_reason_nested", default="${where}: ${field} must hold text only."),
+                where=where,
+                field=name,
+            )
         values[name] = _parse_value(f, child.text, where)
     return values
 
@@ -289,12 +318,22 @@ def _read_extension(el, where: str) -> dict:
     for child in el:
         name = _local(child)
         if not EXTENSION_KEY.match(name) or len(child):
-            raise _bad("archive_reason_bad_extension", "${where}: invalid extension field ${field}.",
-                       where=where, field=name[:40])
+            raise _bad(
+                _("archive_reason_bad_extension", default="${where}: invalid extension field ${field}."),
+                where=where,
+                field=name[:40],
+            )
         text = clean((child.text or "").strip())
         if len(text) > MAX_EXTENSION_VALUE:
-            raise _bad("archive_reason_too_long", "${where}: ${field} is longer than ${length} characters.",
-                       where=where, field=name, length=MAX_EXTENSION_VALUE)
+            raise _bad(
+                _(
+                    "archive_reason_too_long",
+                    default="${where}: ${field} is longer than ${length} characters.",
+                ),
+                where=where,
+                field=name,
+                length=MAX_EXTENSION_VALUE,
+            )
         values[name] = text
     return values
 
@@ -304,13 +343,27 @@ def _read_component(el, where: str, role_required: bool = True) -> Component:
     size = attrs.get("size", "")
     sha = attrs.get("sha256", "").lower()
     role = attrs.get("role", "rendition" if not role_required else "")
-    if not re.fullmatch(r"\d{1,15}", size) or not SHA256.match(sha) or not attrs.get("path") or \
-            (role_required and role not in ROLES):
-        raise _bad("archive_reason_bad_component",
-                   "${where}: a file entry lacks path, size, role or SHA-256.", where=where)
-    return Component(path=attrs["path"], name=clean(attrs.get("name") or attrs["path"].rsplit("/", 1)[-1]),
-                     role=role, mime=attrs.get("mime") or "application/octet-stream", size=int(size),
-                     sha256=sha)
+    if (
+        not re.fullmatch(r"\d{1,15}", size)
+        or not SHA256.match(sha)
+        or not attrs.get("path")
+        or (role_required and role not in ROLES)
+    ):
+        raise _bad(
+            _(
+                "archive_reason_bad_component",
+                default="${where}: a file entry lacks path, size, role or SHA-256.",
+            ),
+            where=where,
+        )
+    return Component(
+        path=attrs["path"],
+        name=clean(attrs.get("name") or attrs["path"].rsplit("/", 1)[-1]),
+        role=role,
+        mime=attrs.get("mime") or "application/octet-stream",
+        size=int(size),
+        sha256=sha,
+    )
 
 
 def read_metadata(data: bytes, *, max_size: int = 64 * 1024 * 1024) -> PackageMeta:
@@ -321,20 +374,29 @@ def read_metadata(data: bytes, *, max_size: int = 64 * 1024 * 1024) -> PackageMe
     try:
         root, _errors = parse_xml(data, max_size=max_size, max_depth=20, max_elements=2_000_000)
     except xml_errors.UnsafeXMLError as exc:
-        raise UnsafePackageError(reason=reason("archive_reason_unsafe_xml", "metadata.xml: ${problem}",
-                                               problem=str(exc))) from None
+        raise UnsafePackageError(
+            reason=reason(
+                _("archive_reason_unsafe_xml", default="metadata.xml: ${problem}"), problem=str(exc)
+            )
+        ) from None
     except xml_errors.EdXMLError as exc:
-        raise _bad("archive_reason_xml", "metadata.xml is not readable XML (${problem}).",
-                   problem=str(exc)[:200]) from None
+        raise _bad(
+            _("archive_reason_xml", default="metadata.xml is not readable XML (${problem})."),
+            problem=str(exc)[:200],
+        ) from None
     if root.tag != _q("ArchivePackage"):
-        raise _bad("archive_reason_root", "metadata.xml is not the metadata of a dossier package.")
+        raise _bad(_("archive_reason_root", default="metadata.xml is not the metadata of a dossier package."))
     if root.get("version") != VERSION:
-        raise _bad("archive_reason_version", "unsupported package version ${version}.",
-                   version=(root.get("version") or "?")[:10])
+        raise _bad(
+            _("archive_reason_version", default="unsupported package version ${version}."),
+            version=(root.get("version") or "?")[:10],
+        )
     dossier_el = root.find(_q("Dossier"))
     docs_el = root.find(_q("Documents"))
     if dossier_el is None or docs_el is None:
-        raise _bad("archive_reason_no_dossier", "metadata.xml has no Dossier or no Documents element.")
+        raise _bad(
+            _("archive_reason_no_dossier", default="metadata.xml has no Dossier or no Documents element.")
+        )
     dossier = _read_fields(dossier_el, DOSSIER_FIELDS, "Dossier")
     for tag in REQUIRED_DOSSIER:
         if not dossier.get(tag):
@@ -348,19 +410,31 @@ def read_metadata(data: bytes, *, max_size: int = 64 * 1024 * 1024) -> PackageMe
             if fields.get(tag) in (None, ""):
                 raise _required(where, tag)
         if fields["DocOrdinal"] in ordinals:
-            raise _bad("archive_reason_duplicate_ordinal", "${where}: ordinal ${ordinal} is used twice.",
-                       where=where, ordinal=fields["DocOrdinal"])
+            raise _bad(
+                _("archive_reason_duplicate_ordinal", default="${where}: ordinal ${ordinal} is used twice."),
+                where=where,
+                ordinal=fields["DocOrdinal"],
+            )
         ordinals.add(fields["DocOrdinal"])
         comps_el = doc_el.find(_q("Components"))
-        components = [_read_component(c, where) for c in (comps_el.iterfind(_q("Component"))
-                                                           if comps_el is not None else ())]
+        components = [
+            _read_component(c, where)
+            for c in (comps_el.iterfind(_q("Component")) if comps_el is not None else ())
+        ]
         extension = _read_extension(doc_el.find(_q("Extension")), where)
         documents.append(DocumentMeta(fields, extension, components))
     declared = docs_el.get("count")
     if declared is not None and declared != str(len(documents)):
-        raise _bad("archive_reason_count", "metadata.xml announces ${declared} documents but holds ${found}.",
-                   declared=declared[:10], found=len(documents))
+        raise _bad(
+            _(
+                "archive_reason_count",
+                default="metadata.xml announces ${declared} documents but holds ${found}.",
+            ),
+            declared=declared[:10],
+            found=len(documents),
+        )
     rend_el = root.find(_q("Rendition"))
     rendition = _read_component(rend_el, "Rendition", role_required=False) if rend_el is not None else None
-    return PackageMeta(dossier, _read_extension(root.find(_q("DossierExtension")), "Dossier"), documents,
-                       rendition)
+    return PackageMeta(
+        dossier, _read_extension(root.find(_q("DossierExtension")), "Dossier"), documents, rendition
+    )

@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
+from dongthap.qlvb.i18n import _
+
 from . import pages as page_render
 from .errors import ChecksumError, PackageError, PackageTooLargeError, UnsafePackageError, reason
 from .metadata import Component, MetadataWriter, PackageMeta, read_metadata
@@ -60,8 +62,13 @@ FILES_DIR = "van-ban"
 PDF = "application/pdf"
 CHUNK = 1024 * 1024
 #: already compressed: stored as they are
-STORED_TYPES = ("application/pdf", "application/zip", "image/jpeg", "image/png",
-                "application/vnd.openxmlformats-officedocument")
+STORED_TYPES = (
+    "application/pdf",
+    "application/zip",
+    "image/jpeg",
+    "image/png",
+    "application/vnd.openxmlformats-officedocument",
+)
 MAX_NAME = 120
 
 
@@ -124,11 +131,13 @@ def safe_name(name: str, fallback: str = "tep") -> str:
 
 def chronological(documents: Iterable[ExportDocument]) -> list[ExportDocument]:
     """Documents by issue date (undated last), then by their ordinal in the dossier."""
+
     def key(doc):
         issued = doc.fields.get("IssuedDate")
         if isinstance(issued, dt.datetime):
             issued = issued.date()
         return (issued is None, issued or dt.date.min, doc.fields.get("DocOrdinal") or 0)
+
     return sorted(documents, key=key)
 
 
@@ -156,8 +165,11 @@ def _notation(fields: dict) -> str:
 
 def _subject(fields: dict) -> str:
     type_name, subject = fields.get("TypeName") or "", fields.get("Subject") or ""
-    return f"{type_name} {subject}".strip() if type_name and not subject.lower().startswith(
-        type_name.lower()) else subject
+    return (
+        f"{type_name} {subject}".strip()
+        if type_name and not subject.lower().startswith(type_name.lower())
+        else subject
+    )
 
 
 def _page_range(first: int, count: int) -> str:
@@ -166,9 +178,15 @@ def _page_range(first: int, count: int) -> str:
     return str(first) if count == 1 else f"{first}-{first + count - 1}"
 
 
-def write_package(out: BinaryIO, dossier: dict, documents: Iterable[ExportDocument], *,
-                  agency_name: str, extension: dict | None = None,
-                  exported_at: dt.datetime | None = None) -> PackageSummary:
+def write_package(
+    out: BinaryIO,
+    dossier: dict,
+    documents: Iterable[ExportDocument],
+    *,
+    agency_name: str,
+    extension: dict | None = None,
+    exported_at: dt.datetime | None = None,
+) -> PackageSummary:
     """Write the package of *dossier* (TT 02 dossier fields) and *documents* to *out*.
 
     *out* is any writable binary stream (seeking not needed).  The system
@@ -199,8 +217,16 @@ def write_package(out: BinaryIO, dossier: dict, documents: Iterable[ExportDocume
                         _copy(src, writer)
                 digest = writer.sha.hexdigest()
                 checksums[path] = digest
-                comps.append(Component(path, f.name or name, f.role if f.role in ("main", "attachment")
-                                       else "attachment", mime, writer.size, digest))
+                comps.append(
+                    Component(
+                        path,
+                        f.name or name,
+                        f.role if f.role in ("main", "attachment") else "attachment",
+                        mime,
+                        writer.size,
+                        digest,
+                    )
+                )
             components.append(comps)
 
         # 2. the reading copy: documents first (written), front matter after, arranged in finish()
@@ -217,30 +243,60 @@ def write_package(out: BinaryIO, dossier: dict, documents: Iterable[ExportDocume
             rows, first, outline = [], 1, []
             for index, (doc, ids) in enumerate(zip(docs, doc_pages, strict=True), 1):
                 count = len(ids)
-                rows.append({
-                    "ordinal": index, "notation": _notation(doc.fields) or None,
-                    "issued_date": doc.fields.get("IssuedDate"), "subject": _subject(doc.fields) or None,
-                    "author": doc.fields.get("OrganName") or None, "pages": _page_range(first, count) or None,
-                    "note": doc.fields.get("Description") or None,
-                })
+                rows.append(
+                    {
+                        "ordinal": index,
+                        "notation": _notation(doc.fields) or None,
+                        "issued_date": doc.fields.get("IssuedDate"),
+                        "subject": _subject(doc.fields) or None,
+                        "author": doc.fields.get("OrganName") or None,
+                        "pages": _page_range(first, count) or None,
+                        "note": doc.fields.get("Description") or None,
+                    }
+                )
                 if ids:
                     label = f"{index}. {_notation(doc.fields)} {_subject(doc.fields)}".strip()
                     outline.append((label, ids[0]))
                 first += count
             document_pages = first - 1
             values = _dossier_values(dossier, docs, document_pages)
-            cover_ids = cat.add_pdf(io.BytesIO(page_render.cover_pdf(
-                agency_name=agency_name, title=values.get("Title", ""), file_code=values.get("FileCode", ""),
-                notation=values.get("FileNotation", ""), start=values.get("StartDate"),
-                end=values.get("EndDate"), doc_total=values["DocTotal"], page_total=values["PageTotal"],
-                retention=values.get("Maintenance", ""), rights=values.get("Rights", ""), printed_at=when)))
-            toc_ids = cat.add_pdf(io.BytesIO(page_render.toc_pdf(
-                rows, agency_name=agency_name, start=values.get("StartDate"), end=values.get("EndDate"),
-                printed_at=when)))
+            cover_ids = cat.add_pdf(
+                io.BytesIO(
+                    page_render.cover_pdf(
+                        agency_name=agency_name,
+                        title=values.get("Title", ""),
+                        file_code=values.get("FileCode", ""),
+                        notation=values.get("FileNotation", ""),
+                        start=values.get("StartDate"),
+                        end=values.get("EndDate"),
+                        doc_total=values["DocTotal"],
+                        page_total=values["PageTotal"],
+                        retention=values.get("Maintenance", ""),
+                        rights=values.get("Rights", ""),
+                        printed_at=when,
+                    )
+                )
+            )
+            toc_ids = cat.add_pdf(
+                io.BytesIO(
+                    page_render.toc_pdf(
+                        rows,
+                        agency_name=agency_name,
+                        start=values.get("StartDate"),
+                        end=values.get("EndDate"),
+                        printed_at=when,
+                    )
+                )
+            )
             front = cover_ids + toc_ids
             labels = [(0, "r", 1)] + ([(len(front), "D", 1)] if document_pages else [])
-            cat.finish(front + [i for ids in doc_pages for i in ids], outline=outline, page_labels=labels,
-                       title=values.get("Title", ""), author=agency_name)
+            cat.finish(
+                front + [i for ids in doc_pages for i in ids],
+                outline=outline,
+                page_labels=labels,
+                title=values.get("Title", ""),
+                author=agency_name,
+            )
         checksums[PDF_NAME] = writer.sha.hexdigest()
         rendition = Component(PDF_NAME, PDF_NAME, "rendition", PDF, writer.size, checksums[PDF_NAME])
 
@@ -257,27 +313,36 @@ def write_package(out: BinaryIO, dossier: dict, documents: Iterable[ExportDocume
         # 4. the manifest
         manifest = "".join(f"{digest}  {path}\n" for path, digest in sorted(checksums.items()))
         zf.writestr(_zinfo(MANIFEST_NAME, "text/plain", when), manifest.encode("utf-8"))
-    return PackageSummary(len(docs), sum(len(c) for c in components), cat.page_count, document_pages,
-                          checksums, unreadable)
+    return PackageSummary(
+        len(docs), sum(len(c) for c in components), cat.page_count, document_pages, checksums, unreadable
+    )
 
 
-def _add_document(cat: PdfConcatenator, doc: ExportDocument, comps: list[Component],
-                  unreadable: list[str]) -> tuple[list[int], int]:
+def _add_document(
+    cat: PdfConcatenator, doc: ExportDocument, comps: list[Component], unreadable: list[str]
+) -> tuple[list[int], int]:
     """Pages of the main file, then of every PDF attachment; a stand-in page when unreadable.
 
     Returns the new page ids and the number of pages of the main PDF (0 if none was read).
     """
     ids: list[int] = []
     main_pages = 0
-    heading = (f"{_notation(doc.fields)} {_subject(doc.fields)}".strip()
-               or f"Văn bản {doc.fields.get('DocOrdinal')}")
+    heading = (
+        f"{_notation(doc.fields)} {_subject(doc.fields)}".strip() or f"Văn bản {doc.fields.get('DocOrdinal')}"
+    )
     for f, comp in zip(doc.files, comps, strict=True):
         is_pdf = comp.mime == PDF or comp.name.lower().endswith(".pdf")
         if not is_pdf:
             if comp.role == "main":
-                ids += cat.add_pdf(io.BytesIO(page_render.stand_in_pdf(
-                    heading=heading, reason="Tệp gốc không ở định dạng PDF; xem tệp gốc trong gói.",
-                    path=comp.path)))
+                ids += cat.add_pdf(
+                    io.BytesIO(
+                        page_render.stand_in_pdf(
+                            heading=heading,
+                            reason="Tệp gốc không ở định dạng PDF; xem tệp gốc trong gói.",
+                            path=comp.path,
+                        )
+                    )
+                )
             continue
         try:
             with f.open() as src:
@@ -285,9 +350,15 @@ def _add_document(cat: PdfConcatenator, doc: ExportDocument, comps: list[Compone
                 new = cat.add_pdf(seekable)
         except PdfSourceError as exc:
             unreadable.append(comp.path)
-            new = cat.add_pdf(io.BytesIO(page_render.stand_in_pdf(
-                heading=heading, reason=f"Không đọc được tệp PDF ({exc}); xem tệp gốc trong gói.",
-                path=comp.path)))
+            new = cat.add_pdf(
+                io.BytesIO(
+                    page_render.stand_in_pdf(
+                        heading=heading,
+                        reason=f"Không đọc được tệp PDF ({exc}); xem tệp gốc trong gói.",
+                        path=comp.path,
+                    )
+                )
+            )
         else:
             if comp.role == "main":
                 main_pages = len(new)
@@ -312,6 +383,7 @@ def _dossier_values(dossier: dict, docs: list[ExportDocument], document_pages: i
 
 # -- reading ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Limits:
     """Caps applied to an untrusted package (zip-bomb and resource limits)."""
@@ -328,35 +400,50 @@ class Limits:
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 
-def _unsafe(msgid, default, **mapping):
-    return UnsafePackageError(reason=reason(msgid, default, **mapping))
+def _unsafe(message, **mapping):
+    return UnsafePackageError(reason=reason(message, **mapping))
 
 
-def _damaged(msgid, default, **mapping):
-    return ChecksumError(reason=reason(msgid, default, **mapping))
+def _damaged(message, **mapping):
+    return ChecksumError(reason=reason(message, **mapping))
 
 
 def _too_large(name: str, cap: int):
-    return PackageTooLargeError(reason=reason(
-        "archive_reason_member_size", "\"${name}\" is larger than ${max} bytes.", name=name[:120], max=cap))
+    return PackageTooLargeError(
+        reason=reason(
+            _("archive_reason_member_size", default='"${name}" is larger than ${max} bytes.'),
+            name=name[:120],
+            max=cap,
+        )
+    )
 
 
 def _mismatch(path: str):
-    return _damaged("archive_reason_checksum", "${path} does not match its SHA-256.", path=path[:120])
+    return _damaged(
+        _("archive_reason_checksum", default="${path} does not match its SHA-256."), path=path[:120]
+    )
 
 
 def _check_path(name: str) -> None:
-    if (not name or "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name)
-            or any(part in ("", ".", "..") for part in name.split("/"))):
-        raise _unsafe("archive_reason_bad_path", "the member name \"${name}\" is not allowed.",
-                      name=name[:120])
+    if (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or name.startswith("/")
+        or re.match(r"^[A-Za-z]:", name)
+        or any(part in ("", ".", "..") for part in name.split("/"))
+    ):
+        raise _unsafe(
+            _("archive_reason_bad_path", default='the member name "${name}" is not allowed.'), name=name[:120]
+        )
 
 
 class DossierPackage:
     """A validated package: :attr:`meta` (:class:`~.metadata.PackageMeta`) and its files."""
 
-    def __init__(self, zf: zipfile.ZipFile, meta: PackageMeta, checksums: dict[str, str], limits: Limits,
-                 owned=None):
+    def __init__(
+        self, zf: zipfile.ZipFile, meta: PackageMeta, checksums: dict[str, str], limits: Limits, owned=None
+    ):
         self._zf = zf
         self.meta = meta
         self.checksums = checksums
@@ -408,11 +495,15 @@ def read_package(source, *, limits: Limits = Limits()) -> DossierPackage:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         if owned is not None:
             owned.close()
-        raise PackageError(reason=reason("archive_reason_not_zip", "it is not a ZIP file.")) from None
+        raise PackageError(
+            reason=reason(_("archive_reason_not_zip", default="it is not a ZIP file."))
+        ) from None
     try:
         checksums = _validate(zf, limits)
-        meta = read_metadata(_read_member(zf, zf.getinfo(XML_NAME), limits.max_metadata, checksums[XML_NAME]),
-                             max_size=limits.max_metadata)
+        meta = read_metadata(
+            _read_member(zf, zf.getinfo(XML_NAME), limits.max_metadata, checksums[XML_NAME]),
+            max_size=limits.max_metadata,
+        )
         _check_metadata(meta, zf, checksums)
     except BaseException:
         zf.close()
@@ -426,10 +517,15 @@ def _validate(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
     try:
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise PackageError(reason=reason("archive_reason_not_zip", "it is not a ZIP file.")) from None
+        raise PackageError(
+            reason=reason(_("archive_reason_not_zip", default="it is not a ZIP file."))
+        ) from None
     if len(infos) > limits.max_members:
-        raise PackageTooLargeError(reason=reason("archive_reason_members", "more than ${max} files.",
-                                                 max=limits.max_members))
+        raise PackageTooLargeError(
+            reason=reason(
+                _("archive_reason_members", default="more than ${max} files."), max=limits.max_members
+            )
+        )
     names, total = {}, 0
     for info in infos:
         name = info.filename
@@ -438,54 +534,86 @@ def _validate(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
         _check_path(name)
         folded = unicodedata.normalize("NFC", name).casefold()
         if folded in names:
-            raise _unsafe("archive_reason_duplicate", "the name \"${name}\" appears twice.", name=name[:120])
+            raise _unsafe(
+                _("archive_reason_duplicate", default='the name "${name}" appears twice.'), name=name[:120]
+            )
         names[folded] = info
         if info.flag_bits & 0x1:
-            raise _unsafe("archive_reason_encrypted", "\"${name}\" is encrypted.", name=name[:120])
+            raise _unsafe(_("archive_reason_encrypted", default='"${name}" is encrypted.'), name=name[:120])
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _unsafe("archive_reason_compression", "\"${name}\" uses an unsupported compression.",
-                          name=name[:120])
+            raise _unsafe(
+                _("archive_reason_compression", default='"${name}" uses an unsupported compression.'),
+                name=name[:120],
+            )
         if info.file_size > limits.max_member:
             raise _too_large(name, limits.max_member)
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_from and ratio > limits.max_ratio:
-            raise PackageTooLargeError(reason=reason(
-                "archive_reason_ratio", "\"${name}\" is compressed more than ${ratio} times (a zip bomb?).",
-                name=name[:120], ratio=limits.max_ratio))
+            raise PackageTooLargeError(
+                reason=reason(
+                    _(
+                        "archive_reason_ratio",
+                        default='"${name}" is compressed more than ${ratio} times (a zip bomb?).',
+                    ),
+                    name=name[:120],
+                    ratio=limits.max_ratio,
+                )
+            )
         total += info.file_size
         if total > limits.max_total:
-            raise PackageTooLargeError(reason=reason("archive_reason_total", "more than ${max} bytes in all.",
-                                                     max=limits.max_total))
+            raise PackageTooLargeError(
+                reason=reason(
+                    _("archive_reason_total", default="more than ${max} bytes in all."), max=limits.max_total
+                )
+            )
     for required in (MANIFEST_NAME, XML_NAME):
         if required.casefold() not in names:
-            raise PackageError(reason=reason("archive_reason_missing", "${name} is missing.", name=required))
+            raise PackageError(
+                reason=reason(_("archive_reason_missing", default="${name} is missing."), name=required)
+            )
     manifest = _read_member(zf, zf.getinfo(MANIFEST_NAME), limits.max_manifest, None)
     try:
         lines = manifest.decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        raise _damaged("archive_reason_manifest", "the manifest is not UTF-8 text.") from None
+        raise _damaged(_("archive_reason_manifest", default="the manifest is not UTF-8 text.")) from None
     checksums: dict[str, str] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         match = _MANIFEST_LINE.match(line)
         if not match:
-            raise ChecksumError(reason=reason("archive_reason_manifest_line",
-                                              "line ${line} of the manifest is not \"<sha256>  <path>\".",
-                                              line=number))
+            raise ChecksumError(
+                reason=reason(
+                    _(
+                        "archive_reason_manifest_line",
+                        default='line ${line} of the manifest is not "<sha256>  <path>".',
+                    ),
+                    line=number,
+                )
+            )
         digest, path = match.groups()
         _check_path(path)
         if path in checksums:
-            raise ChecksumError(reason=reason("archive_reason_manifest_twice",
-                                              "${path} is listed twice in the manifest.", path=path[:120]))
+            raise ChecksumError(
+                reason=reason(
+                    _("archive_reason_manifest_twice", default="${path} is listed twice in the manifest."),
+                    path=path[:120],
+                )
+            )
         checksums[path] = digest
     members = {i.filename for i in infos if not i.is_dir()} - {MANIFEST_NAME}
     for path in sorted(members - set(checksums)):
-        raise ChecksumError(reason=reason("archive_reason_unlisted", "${path} is not in the manifest.",
-                                          path=path[:120]))
+        raise ChecksumError(
+            reason=reason(
+                _("archive_reason_unlisted", default="${path} is not in the manifest."), path=path[:120]
+            )
+        )
     for path in sorted(set(checksums) - members):
-        raise ChecksumError(reason=reason("archive_reason_absent", "${path} is in the manifest but missing.",
-                                          path=path[:120]))
+        raise ChecksumError(
+            reason=reason(
+                _("archive_reason_absent", default="${path} is in the manifest but missing."), path=path[:120]
+            )
+        )
     for path, digest in checksums.items():
         _hash_member(zf, zf.getinfo(path), limits.max_member, digest)
     return checksums
@@ -504,8 +632,13 @@ def _hash_member(zf, info, cap: int, expected: str | None) -> None:
                     raise _too_large(info.filename, min(cap, info.file_size))
                 sha.update(chunk)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
-        raise ChecksumError(reason=reason("archive_reason_corrupt", "${path} cannot be read (${problem}).",
-                                          path=info.filename[:120], problem=type(exc).__name__)) from None
+        raise ChecksumError(
+            reason=reason(
+                _("archive_reason_corrupt", default="${path} cannot be read (${problem})."),
+                path=info.filename[:120],
+                problem=type(exc).__name__,
+            )
+        ) from None
     if expected is not None and sha.hexdigest() != expected:
         raise _mismatch(info.filename)
 
@@ -517,8 +650,13 @@ def _read_member(zf, info, cap: int, expected: str | None) -> bytes:
         with zf.open(info) as fh:
             data = fh.read(cap + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
-        raise ChecksumError(reason=reason("archive_reason_corrupt", "${path} cannot be read (${problem}).",
-                                          path=info.filename, problem=type(exc).__name__)) from None
+        raise ChecksumError(
+            reason=reason(
+                _("archive_reason_corrupt", default="${path} cannot be read (${problem})."),
+                path=info.filename,
+                problem=type(exc).__name__,
+            )
+        ) from None
     if len(data) > cap:
         raise _too_large(info.filename, cap)
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
@@ -534,17 +672,31 @@ def _check_metadata(meta: PackageMeta, zf: zipfile.ZipFile, checksums: dict[str,
     for comp in entries:
         _check_path(comp.path)
         if comp.path in listed:
-            raise _damaged("archive_reason_component_twice", "${path} is listed twice in metadata.xml.",
-                           path=comp.path[:120])
+            raise _damaged(
+                _("archive_reason_component_twice", default="${path} is listed twice in metadata.xml."),
+                path=comp.path[:120],
+            )
         listed.add(comp.path)
         digest = checksums.get(comp.path)
         if digest is None:
-            raise _damaged("archive_reason_absent", "${path} is in the manifest but missing.",
-                           path=comp.path[:120])
+            raise _damaged(
+                _("archive_reason_absent", default="${path} is in the manifest but missing."),
+                path=comp.path[:120],
+            )
         if digest != comp.sha256 or zf.getinfo(comp.path).file_size != comp.size:
-            raise ChecksumError(reason=reason("archive_reason_component_mismatch",
-                                              "${path}: metadata.xml and the manifest disagree.",
-                                              path=comp.path[:120]))
+            raise ChecksumError(
+                reason=reason(
+                    _(
+                        "archive_reason_component_mismatch",
+                        default="${path}: metadata.xml and the manifest disagree.",
+                    ),
+                    path=comp.path[:120],
+                )
+            )
     for path in sorted(set(checksums) - listed):
-        raise ChecksumError(reason=reason("archive_reason_stray", "${path} belongs to no document.",
-                                          path=PurePosixPath(path).as_posix()[:120]))
+        raise ChecksumError(
+            reason=reason(
+                _("archive_reason_stray", default="${path} belongs to no document."),
+                path=PurePosixPath(path).as_posix()[:120],
+            )
+        )

@@ -101,7 +101,15 @@ class PdfConcatenator:
             raise PdfSourceError(f"unreadable PDF ({type(exc).__name__})") from None
         if not pages:
             raise PdfSourceError("the PDF has no pages")
-        copier = _Copier(self)
+        try:
+            return self._copy_pages(reader, pages)
+        finally:
+            # the reader's objects form reference cycles: empty its cache so that large
+            # streams are freed now, not at the next garbage collection
+            reader.resolved_objects.clear()
+
+    def _copy_pages(self, reader, pages) -> list[int]:
+        copier = _Copier(self, reader)
         for ref, _page, _inherited in pages:
             copier.mapping[(ref.idnum, ref.generation)] = self._allocate()
         for node in _page_tree_nodes(reader):
@@ -117,7 +125,8 @@ class PdfConcatenator:
                         new[generic.NameObject(key)] = copier.remap(value)
                 if "/MediaBox" not in new:
                     new[generic.NameObject("/MediaBox")] = generic.ArrayObject(
-                        generic.FloatObject(v) for v in A4)
+                        generic.FloatObject(v) for v in A4
+                    )
                 new[generic.NameObject("/Type")] = generic.NameObject("/Page")
                 new[generic.NameObject("/Parent")] = _ref(PAGES_ID)
                 self._write_object(copier.mapping[(ref.idnum, ref.generation)], new)
@@ -130,9 +139,16 @@ class PdfConcatenator:
         return new_ids
 
     # -- end ----------------------------------------------------------------
-    def finish(self, page_order: Iterable[int], *, outline: Iterable[tuple[str, int]] = (),
-               page_labels: Iterable[tuple[int, str, int]] = (), title: str = "",
-               author: str = "", lang: str = "vi-VN") -> None:
+    def finish(
+        self,
+        page_order: Iterable[int],
+        *,
+        outline: Iterable[tuple[str, int]] = (),
+        page_labels: Iterable[tuple[int, str, int]] = (),
+        title: str = "",
+        author: str = "",
+        lang: str = "vi-VN",
+    ) -> None:
         """Write the page tree, catalogue, outline, info and cross-reference table.
 
         *outline*: ``(title, page_id)`` bookmarks, in order; *page_labels*:
@@ -140,36 +156,47 @@ class PdfConcatenator:
         ``"r"`` (i, ii…).
         """
         kids = [_ref(i) for i in page_order]
-        pages = generic.DictionaryObject({
-            generic.NameObject("/Type"): generic.NameObject("/Pages"),
-            generic.NameObject("/Kids"): generic.ArrayObject(kids),
-            generic.NameObject("/Count"): generic.NumberObject(len(kids)),
-        })
+        pages = generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Pages"),
+                generic.NameObject("/Kids"): generic.ArrayObject(kids),
+                generic.NameObject("/Count"): generic.NumberObject(len(kids)),
+            }
+        )
         self._write_object(PAGES_ID, pages)
-        catalog = generic.DictionaryObject({
-            generic.NameObject("/Type"): generic.NameObject("/Catalog"),
-            generic.NameObject("/Pages"): _ref(PAGES_ID),
-            generic.NameObject("/Lang"): generic.TextStringObject(lang),
-        })
+        catalog = generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Catalog"),
+                generic.NameObject("/Pages"): _ref(PAGES_ID),
+                generic.NameObject("/Lang"): generic.TextStringObject(lang),
+            }
+        )
         labels = list(page_labels)
         if labels:
             nums = generic.ArrayObject()
             for index, style, first in labels:
                 nums.append(generic.NumberObject(index))
-                nums.append(generic.DictionaryObject({
-                    generic.NameObject("/S"): generic.NameObject("/" + style),
-                    generic.NameObject("/St"): generic.NumberObject(first),
-                }))
+                nums.append(
+                    generic.DictionaryObject(
+                        {
+                            generic.NameObject("/S"): generic.NameObject("/" + style),
+                            generic.NameObject("/St"): generic.NumberObject(first),
+                        }
+                    )
+                )
             catalog[generic.NameObject("/PageLabels")] = generic.DictionaryObject(
-                {generic.NameObject("/Nums"): nums})
+                {generic.NameObject("/Nums"): nums}
+            )
         marks = list(outline)
         if marks:
             catalog[generic.NameObject("/Outlines")] = _ref(self._write_outline(marks))
             catalog[generic.NameObject("/PageMode")] = generic.NameObject("/UseOutlines")
         self._write_object(CATALOG_ID, catalog)
-        info = generic.DictionaryObject({
-            generic.NameObject("/Producer"): generic.TextStringObject("dongthap.qlvb"),
-        })
+        info = generic.DictionaryObject(
+            {
+                generic.NameObject("/Producer"): generic.TextStringObject("dongthap.qlvb"),
+            }
+        )
         if title:
             info[generic.NameObject("/Title")] = generic.TextStringObject(title)
         if author:
@@ -185,11 +212,13 @@ class PdfConcatenator:
                 self._out.write(b"0000000000 65535 f \n")
             else:
                 self._out.write(b"%010d 00000 n \n" % offset)
-        trailer = generic.DictionaryObject({
-            generic.NameObject("/Size"): generic.NumberObject(size),
-            generic.NameObject("/Root"): _ref(CATALOG_ID),
-            generic.NameObject("/Info"): _ref(info_id),
-        })
+        trailer = generic.DictionaryObject(
+            {
+                generic.NameObject("/Size"): generic.NumberObject(size),
+                generic.NameObject("/Root"): _ref(CATALOG_ID),
+                generic.NameObject("/Info"): _ref(info_id),
+            }
+        )
         self._out.write(b"trailer\n")
         trailer.write_to_stream(self._out, None)
         self._out.write(b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
@@ -198,31 +227,40 @@ class PdfConcatenator:
         root = self._allocate()
         ids = [self._allocate() for _ in marks]
         for n, ((title, page_id), idnum) in enumerate(zip(marks, ids, strict=True)):
-            item = generic.DictionaryObject({
-                generic.NameObject("/Title"): generic.TextStringObject(title[:250]),
-                generic.NameObject("/Parent"): _ref(root),
-                generic.NameObject("/Dest"): generic.ArrayObject(
-                    [_ref(page_id), generic.NameObject("/Fit")]),
-            })
+            item = generic.DictionaryObject(
+                {
+                    generic.NameObject("/Title"): generic.TextStringObject(title[:250]),
+                    generic.NameObject("/Parent"): _ref(root),
+                    generic.NameObject("/Dest"): generic.ArrayObject(
+                        [_ref(page_id), generic.NameObject("/Fit")]
+                    ),
+                }
+            )
             if n:
                 item[generic.NameObject("/Prev")] = _ref(ids[n - 1])
             if n + 1 < len(ids):
                 item[generic.NameObject("/Next")] = _ref(ids[n + 1])
             self._write_object(idnum, item)
-        self._write_object(root, generic.DictionaryObject({
-            generic.NameObject("/Type"): generic.NameObject("/Outlines"),
-            generic.NameObject("/First"): _ref(ids[0]),
-            generic.NameObject("/Last"): _ref(ids[-1]),
-            generic.NameObject("/Count"): generic.NumberObject(len(ids)),
-        }))
+        self._write_object(
+            root,
+            generic.DictionaryObject(
+                {
+                    generic.NameObject("/Type"): generic.NameObject("/Outlines"),
+                    generic.NameObject("/First"): _ref(ids[0]),
+                    generic.NameObject("/Last"): _ref(ids[-1]),
+                    generic.NameObject("/Count"): generic.NumberObject(len(ids)),
+                }
+            ),
+        )
         return root
 
 
 class _Copier:
     """Renumbers the objects of one source and writes them to the concatenator."""
 
-    def __init__(self, cat: PdfConcatenator):
+    def __init__(self, cat: PdfConcatenator, reader):
         self.cat = cat
+        self.reader = reader
         self.mapping: dict[tuple[int, int], int] = {}
         self.queue: list[tuple[generic.IndirectObject, int]] = []
 
@@ -242,10 +280,13 @@ class _Copier:
             return generic.StreamObject(data, encoded_data=obj.encoded_data)
         if isinstance(obj, generic.DictionaryObject):
             widget = obj.raw_get("/Subtype") == "/Widget" if "/Subtype" in obj else False
-            return generic.DictionaryObject({
-                generic.NameObject(key): self.remap(obj.raw_get(key))
-                for key in obj if not (widget and key == "/Parent")
-            })
+            return generic.DictionaryObject(
+                {
+                    generic.NameObject(key): self.remap(obj.raw_get(key))
+                    for key in obj
+                    if not (widget and key == "/Parent")
+                }
+            )
         if isinstance(obj, generic.ArrayObject):
             return generic.ArrayObject(self.remap(obj.raw_get(i)) for i in range(len(obj)))
         return obj
@@ -254,6 +295,8 @@ class _Copier:
         while self.queue:
             ref, idnum = self.queue.pop()
             self.cat._write_object(idnum, self.remap(ref.get_object()))
+            # written once, never needed again: let large streams go at once
+            self.reader.resolved_objects.pop((ref.generation, ref.idnum), None)
 
     def abandon(self) -> None:
         """Write ``null`` for every object allocated but not written (keeps the xref whole)."""

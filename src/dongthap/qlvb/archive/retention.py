@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from dongthap.qlvb.i18n import _
+
 from .errors import DisposalRefusedError, RetentionError, reason
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -81,7 +83,9 @@ def _day(value, name: str) -> dt.date:
     if isinstance(value, dt.datetime):
         value = (value if value.tzinfo else value.replace(tzinfo=VIETNAM_TZ)).astimezone(VIETNAM_TZ).date()
     if not isinstance(value, dt.date):
-        raise RetentionError(reason=reason("archive_reason_not_a_date", "${name} is not a date.", name=name))
+        raise RetentionError(
+            reason=reason(_("archive_reason_not_a_date", default="${name} is not a date."), name=name)
+        )
     return value
 
 
@@ -110,16 +114,28 @@ def parse_retention(value) -> str | int:
             return PERMANENT
         match = re.fullmatch(r"(\d{1,4})\s*(nam|years?)?", folded)
         if not match:
-            raise RetentionError(reason=reason(
-                "archive_reason_retention_unknown",
-                "\"${value}\" is neither \"Vĩnh viễn\" nor a number of years.", value=value[:40]))
+            raise RetentionError(
+                reason=reason(
+                    _(
+                        "archive_reason_retention_unknown",
+                        default='"${value}" is neither "Vĩnh viễn" nor a number of years.',
+                    ),
+                    value=value[:40],
+                )
+            )
         years = int(match.group(1))
     else:
-        raise RetentionError(reason=reason("archive_reason_retention_missing", "no retention period given."))
+        raise RetentionError(
+            reason=reason(_("archive_reason_retention_missing", default="no retention period given."))
+        )
     if not 0 < years <= MAX_YEARS:
-        raise RetentionError(reason=reason(
-            "archive_reason_retention_range", "${years} years is outside 1–${max}.",
-            years=years, max=MAX_YEARS))
+        raise RetentionError(
+            reason=reason(
+                _("archive_reason_retention_range", default="${years} years is outside 1–${max}."),
+                years=years,
+                max=MAX_YEARS,
+            )
+        )
     return years
 
 
@@ -175,9 +191,15 @@ def transfer_due_date(end_date, *, construction: bool = False, extension_years: 
     """
     end = _day(end_date, "end_date")
     if not isinstance(extension_years, int) or not 0 <= extension_years <= MAX_EXTENSION_YEARS:
-        raise RetentionError(reason=reason(
-            "archive_reason_extension", "a unit may keep a dossier back at most ${max} more years.",
-            max=MAX_EXTENSION_YEARS))
+        raise RetentionError(
+            reason=reason(
+                _(
+                    "archive_reason_extension",
+                    default="a unit may keep a dossier back at most ${max} more years.",
+                ),
+                max=MAX_EXTENSION_YEARS,
+            )
+        )
     due = add_months(end, CONSTRUCTION_MONTHS) if construction else add_years(end, TRANSFER_YEARS)
     return add_years(due, extension_years)
 
@@ -196,8 +218,14 @@ class TransferStatus:
     days_left: int | None  # negative when overdue
 
 
-def transfer_status(end_date, *, construction: bool = False, extension_years: int = 0,
-                    clock: Clock | None = None, on: dt.date | None = None) -> TransferStatus:
+def transfer_status(
+    end_date,
+    *,
+    construction: bool = False,
+    extension_years: int = 0,
+    clock: Clock | None = None,
+    on: dt.date | None = None,
+) -> TransferStatus:
     """:data:`WARNING` from 30 days before the due date, :data:`OVERDUE` after it.
 
     On the due day itself the dossier is still in the warning period (0 days
@@ -238,24 +266,27 @@ class DossierFacts:
     extra: dict = field(default_factory=dict)
 
 
-def transfer_warnings(dossiers: Iterable[DossierFacts], *, clock: Clock | None = None,
-                      on: dt.date | None = None) -> list[tuple[DossierFacts, TransferStatus]]:
+def transfer_warnings(
+    dossiers: Iterable[DossierFacts], *, clock: Clock | None = None, on: dt.date | None = None
+) -> list[tuple[DossierFacts, TransferStatus]]:
     """Dossiers not yet transferred that are in the warning period or overdue, most urgent first."""
     day = on or today(clock)
     found = []
     for facts in dossiers:
         if facts.state not in AWAITING_TRANSFER or facts.end_date is None:
             continue
-        status = transfer_status(facts.end_date, construction=facts.construction,
-                                 extension_years=facts.extension_years, on=day)
+        status = transfer_status(
+            facts.end_date, construction=facts.construction, extension_years=facts.extension_years, on=day
+        )
         if status.state in (WARNING, OVERDUE):
             found.append((facts, status))
     found.sort(key=lambda pair: (pair[1].days_left, pair[0].code))
     return found
 
 
-def overdue_by_unit(dossiers: Iterable[DossierFacts], *, clock: Clock | None = None,
-                    on: dt.date | None = None) -> dict[str, list[tuple[DossierFacts, TransferStatus]]]:
+def overdue_by_unit(
+    dossiers: Iterable[DossierFacts], *, clock: Clock | None = None, on: dt.date | None = None
+) -> dict[str, list[tuple[DossierFacts, TransferStatus]]]:
     """Overdue dossiers (not yet transferred, past their due date) grouped by unit, units sorted."""
     groups: dict[str, list] = {}
     for facts, status in transfer_warnings(dossiers, clock=clock, on=on):
@@ -264,8 +295,7 @@ def overdue_by_unit(dossiers: Iterable[DossierFacts], *, clock: Clock | None = N
     return dict(sorted(groups.items()))
 
 
-def disposal_problems(facts: DossierFacts, *, clock: Clock | None = None,
-                      on: dt.date | None = None) -> list:
+def disposal_problems(facts: DossierFacts, *, clock: Clock | None = None, on: dt.date | None = None) -> list:
     """Why *facts* may not be destroyed today (translatable reasons); empty when it may."""
     problems = []
     try:
@@ -273,34 +303,47 @@ def disposal_problems(facts: DossierFacts, *, clock: Clock | None = None,
     except RetentionError as exc:
         return [exc.message]
     if permanent:
-        problems.append(reason("archive_reason_permanent", "its retention is permanent (Vĩnh viễn)."))
+        problems.append(
+            reason(_("archive_reason_permanent", default="its retention is permanent (Vĩnh viễn)."))
+        )
     if facts.legal_hold:
-        problems.append(reason("archive_reason_legal_hold", "it is under a legal hold."))
+        problems.append(reason(_("archive_reason_legal_hold", default="it is under a legal hold.")))
     if facts.state != "transferred":
-        problems.append(reason("archive_reason_not_in_archive",
-                               "it is not in the agency archive (state: ${state}).", state=facts.state))
+        problems.append(
+            reason(
+                _(
+                    "archive_reason_not_in_archive",
+                    default="it is not in the agency archive (state: ${state}).",
+                ),
+                state=facts.state,
+            )
+        )
     if not permanent:
         if facts.end_date is None:
-            problems.append(reason("archive_reason_no_end_date", "it has no end date."))
+            problems.append(reason(_("archive_reason_no_end_date", default="it has no end date.")))
         else:
             expires = expiry_date(facts.end_date, facts.retention)
             day = on or today(clock)
             if expires > day:
-                problems.append(reason("archive_reason_not_expired", "its retention runs until ${date}.",
-                                       date=expires.strftime("%d/%m/%Y")))
+                problems.append(
+                    reason(
+                        _("archive_reason_not_expired", default="its retention runs until ${date}."),
+                        date=expires.strftime("%d/%m/%Y"),
+                    )
+                )
     return problems
 
 
-def check_disposable(facts: DossierFacts, *, clock: Clock | None = None,
-                     on: dt.date | None = None) -> None:
+def check_disposable(facts: DossierFacts, *, clock: Clock | None = None, on: dt.date | None = None) -> None:
     """Raise :class:`DisposalRefusedError` (first reason) unless *facts* may be destroyed today."""
     problems = disposal_problems(facts, clock=clock, on=on)
     if problems:
         raise DisposalRefusedError(code=facts.code, reason=problems[0])
 
 
-def expired(dossiers: Iterable[DossierFacts], *, clock: Clock | None = None,
-            on: dt.date | None = None) -> list[DossierFacts]:
+def expired(
+    dossiers: Iterable[DossierFacts], *, clock: Clock | None = None, on: dt.date | None = None
+) -> list[DossierFacts]:
     """The dossiers that could go on a disposal list today (for the appraisal)."""
     day = on or today(clock)
     return [f for f in dossiers if not disposal_problems(f, on=day)]
