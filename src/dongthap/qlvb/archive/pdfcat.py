@@ -24,6 +24,7 @@ sources raise :class:`PdfSourceError` and leave nothing referenced in the output
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable
 
@@ -76,10 +77,14 @@ class PdfConcatenator:
         return idnum
 
     def _write_object(self, idnum: int, obj: generic.PdfObject) -> None:
+        # serialised in memory first: pyHanko writes token by token, and every small write
+        # would go through the hashing and ZIP layers below
+        buf = io.BytesIO()
+        buf.write(b"%d 0 obj\n" % idnum)
+        obj.write_to_stream(buf, None)
+        buf.write(b"\nendobj\n")
         self._offsets[idnum] = self._out.position
-        self._out.write(b"%d 0 obj\n" % idnum)
-        obj.write_to_stream(self._out, None)
-        self._out.write(b"\nendobj\n")
+        self._out.write(buf.getvalue())
 
     def write_new_object(self, obj: generic.PdfObject) -> int:
         """Write *obj* (with no references into a source) as a new object; its number."""
