@@ -128,3 +128,42 @@ def test_1004_xsec_adds_the_axis_wire_records_and_keeps_the_values(site):
     assert registry[f"{PREFIX}.axis_timeout"] == 60
     assert registry[f"{PREFIX}.axis_headers"] == ""
     assert registry[f"{PREFIX}.axis_url"] == "https://truc.example.gov.vn/api"
+
+
+def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
+    from dongthap.qlvb.dossiers import api as dossiers
+
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    types = api.portal.get_tool("portal_types")
+    wf = api.portal.get_tool("portal_workflow")
+    registry = api.portal.get_tool("portal_registry")
+    with api.env.adopt_roles(["Manager"]):
+        agency = api.content.create(container=site, type="Agency", id="so-ho-so", title="Sở Hồ Sơ",
+                                    agency_code="000.00.97.H20", abbreviation="SHS", level="department")
+        # as a 1004 site was: no dossier types, workflow, roles, indexes, settings
+        for name in ("Dossier", "DossierFolder", "DossierRecord"):
+            types.manage_delObjects([name])
+        wf.setChainForPortalTypes(["Dossier", "DossierFolder"], ())
+        wf.manage_delObjects(["qlvb_dossier_workflow"])
+        for name in ("qlvb_documents", "file_code", "dossier_department", "dossier_responsible",
+                     "dossier_year"):
+            catalog.delIndex(name)
+        del registry.records[dossiers.RETENTION_RECORD]
+        site._delRoles(["QlvbDossierOwner", "QlvbDossierReader"])
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert {"Dossier", "DossierFolder", "DossierRecord"} <= set(types.objectIds())
+    assert wf.getChainForPortalType("Dossier") == ("qlvb_dossier_workflow",)
+    assert {"QlvbDossierOwner", "QlvbDossierReader"} <= set(site.valid_roles())
+    assert "qlvb_documents" in catalog.indexes() and "file_code" in catalog.schema()
+    assert dossiers.retention_years() == (5, 10, 20, 50, 70)
+    assert api.portal.get_registry_record(dossiers.RETENTION_RECORD) == [5, 10, 20, 50, 70]
+    # and a dossier works on the upgraded site
+    with api.env.adopt_roles(["Manager"]):
+        values = dossiers.clean_dossier({"title": "Hồ sơ", "notation": "01.VP", "retention": "permanent"},
+                                        agency=agency)
+        dossier = dossiers.create_dossier(agency, values, year=2026)
+    assert api.content.get_state(dossier) == "open"
+    assert len(api.content.find(file_code="000.00.97.H20.2026.01.VP")) == 1

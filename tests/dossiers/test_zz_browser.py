@@ -1,0 +1,104 @@
+"""Browser: a specialist opens a dossier and files two documents into it (one from the
+document page, one from the list of documents not yet filed); the records manager closes it."""
+
+from tests.browser.conftest import chromium  # noqa: F401 - fixture
+from tests.browser.conftest import login
+from tests.browser.conftest import page  # noqa: F401 - fixture
+from tests.browser.conftest import screenshot
+from tests.incoming.helpers import payload
+from tests.incoming.helpers import PW
+from tests.incoming.helpers import session
+
+import secrets
+
+
+def _assigned_document(url, number, subject):
+    r = session("stttt.vanthu").post(f"{url}/so-tttt/@incoming", json=payload(
+        register=True, code_number=str(number), title=subject, page_amount="2"))
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    r = session("stttt.lanhdao").post(f"{doc['url']}/@assign", json={"lead": "stttt.chuyenvien"})
+    assert r.status_code == 200, r.text
+    return doc
+
+
+def _logout(browser_page, url):
+    browser_page.context.clear_cookies()
+    browser_page.goto(url)
+
+
+def test_specialist_files_two_documents_and_records_manager_closes(page, demo_server):  # noqa: F811
+    url = demo_server["url"]
+    tag = secrets.token_hex(2).upper()
+    first = _assigned_document(url, 801, f"Về việc triển khai chữ ký số {tag}")
+    second = _assigned_document(url, 802, f"Về việc báo cáo chuyển đổi số {tag}")
+
+    login(page, url, "stttt.chuyenvien", PW)
+    page.goto(f"{url}/so-tttt")
+    page.click(".qlvb-link-dossiers")
+    page.wait_for_load_state("networkidle")
+    assert "Hồ sơ của tôi đang lập" in page.content()
+    page.click(".qlvb-open-dossier")
+    page.fill("#title", f"Hồ sơ chuyển đổi số {tag}")
+    page.fill("#notation", f"09.B{tag}")
+    page.select_option("#retention", "20")
+    page.select_option("#department", "cntt")
+    screenshot(page, "dossier-open-form")
+    page.click("button[name=save]")
+    page.wait_for_load_state("networkidle")
+    assert "Đã mở hồ sơ 000.00.14.H20." in page.content()
+    dossier_url = page.url.split("?")[0].rstrip("/")
+    assert "/ho-so/" in dossier_url
+    assert page.locator(".qlvb-dossier-state").inner_text().strip() == "Đang lập"
+
+    # 1. from the document page
+    page.goto(first["url"])
+    assert "Hồ sơ chứa văn bản này" in page.content()
+    page.click(".qlvb-file-document")
+    options = page.locator("#dossier option").evaluate_all("o => o.map(x => [x.value, x.textContent])")
+    chosen = next(value for value, text in options if tag in text)
+    page.select_option("#dossier", chosen)
+    page.click(".qlvb-file-submit")
+    page.wait_for_load_state("networkidle")
+    assert "Đã lưu 1 văn bản vào hồ sơ" in page.content()
+    assert page.locator(".qlvb-doc-total").inner_text().strip() == "1"
+
+    # 2. from the list of documents not yet in a dossier
+    page.goto(f"{url}/so-tttt/@@ho-so")
+    assert "Văn bản chưa lập hồ sơ" in page.content()
+    assert page.locator(f"#doc-{first['uid']}").count() == 0
+    page.check(f"#doc-{second['uid']}")
+    page.click(".qlvb-file-selected")
+    page.wait_for_load_state("networkidle")
+    assert second["uid"] and f"Về việc báo cáo chuyển đổi số {tag}" in page.content()
+    page.select_option("#dossier", chosen)
+    page.click(".qlvb-file-submit")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".qlvb-doc-total").inner_text().strip() == "2"
+    rows = page.locator(".qlvb-dossier-items tbody tr").all_inner_texts()
+    assert rows[0].startswith("1") and "chữ ký số" in rows[0]
+    assert rows[1].startswith("2") and "báo cáo chuyển đổi số" in rows[1]
+    screenshot(page, "dossier-two-documents")
+    # the document shows its dossier
+    page.goto(second["url"])
+    assert f"Hồ sơ chuyển đổi số {tag}" in page.locator(".qlvb-document-dossiers").inner_text()
+
+    # the records manager closes the dossier, after confirming
+    _logout(page, url)
+    login(page, url, "stttt.luutru", PW)
+    page.goto(f"{url}/so-tttt/@@ho-so?state=open")
+    assert f"Hồ sơ chuyển đổi số {tag}" in page.locator(".qlvb-agency-dossiers").inner_text()
+    page.goto(dossier_url)
+    page.click(".qlvb-close-dossier")
+    page.wait_for_load_state("networkidle")
+    assert "Kết thúc hồ sơ này?" in page.content()
+    assert page.locator(".qlvb-dossier-state").inner_text().strip() == "Đang lập"  # not yet
+    screenshot(page, "dossier-close-confirm")
+    page.click(".qlvb-confirm-yes")
+    page.wait_for_load_state("networkidle")
+    assert "Đã kết thúc hồ sơ." in page.content()
+    assert page.locator(".qlvb-dossier-state").inner_text().strip() == "Đã kết thúc"
+    screenshot(page, "dossier-closed")
+    got = session("stttt.luutru").get(f"{dossier_url}/@dossier").json()
+    assert got["review_state"] == "closed" and got["doc_total"] == 2 and got["page_total"] == 4
+    assert got["end_date"] and got["start_date"]
