@@ -1,4 +1,4 @@
-"""Fixtures of the archive library tests (Plone-free): PDF text and page tools."""
+"""Fixtures of the archive tests: PDF text and page tools; the demo site for the Plone tests."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.incoming.conftest import _no_clamd_needed  # noqa: F401 - fixture (Plone tests)
+from tests.incoming.conftest import portal  # noqa: F401 - fixture (Plone tests)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -15,7 +15,6 @@ from dongthap.qlvb.archive import retention as ret
 from dongthap.qlvb.archive.package import read_package
 from dongthap.qlvb.dossiers import api as dossiers
 from tests.dossiers.helpers import dossier_values, fresh, incoming_doc
-from tests.incoming.conftest import _no_clamd_needed, portal  # noqa: F401 - fixtures
 
 RM, LD, SP, CL = "stttt.luutru", "stttt.lanhdao", "stttt.chuyenvien", "stttt.vanthu"
 
@@ -234,7 +233,8 @@ def test_disposal_with_legal_hold_and_approval(portal):
     assert done["state"] == "executed" and api.content.get_state(dossier) == "disposed"
     assert api.content.get(UID=doc_uid) is None  # destroyed
     kept = done["destroyed"][0]
-    assert kept["fields"]["FileCode"] == dossier.file_code and kept["documents"][0]["fields"]["CodeNumber"] == "93"
+    assert kept["fields"]["FileCode"] == dossier.file_code
+    assert kept["documents"][0]["fields"]["CodeNumber"] == "93"
     assert len(kept["documents"][0]["files"][0]["sha256"]) == 64
     record = bytes(archive.disposal_file(agency, proposed["id"]).data)
     assert record.startswith(b"%PDF")

@@ -72,8 +72,8 @@ class ArchiveRefused(ValueError):
         self.errors = errors or []
 
 
-def _refuse(msgid, default, status=400, **mapping):
-    raise ArchiveRefused(_(msgid, default=default, mapping=mapping), status)
+def _refuse(message, status=400, **mapping):
+    raise ArchiveRefused(_(str(message), default=message.default, mapping=mapping), status)
 
 
 def _check(permission, obj):
@@ -113,7 +113,7 @@ def _next_id(container, prefix, year):
 def _dossiers_by_uid(agency, uids):
     """{uid: dossier} of ``agency`` (whoever may see them); ArchiveRefused for unknown uids."""
     if not isinstance(uids, list) or not uids or not all(isinstance(u, str) and u for u in uids):
-        _refuse("error_archive_no_dossiers", "Choose at least one dossier.")
+        _refuse(_("error_archive_no_dossiers", default="Choose at least one dossier."))
     catalog = api.portal.get_tool("portal_catalog")
     path = "/".join(agency.getPhysicalPath())
     found = {
@@ -122,7 +122,11 @@ def _dossiers_by_uid(agency, uids):
     }
     missing = [u for u in uids if u not in found]
     if missing:
-        _refuse("error_archive_unknown_dossier", "No dossier ${uid} in this agency.", 404, uid=missing[0])
+        _refuse(
+            _("error_archive_unknown_dossier", default="No dossier ${uid} in this agency."),
+            404,
+            uid=missing[0],
+        )
     return {u: found[u] for u in dict.fromkeys(uids)}
 
 
@@ -283,8 +287,10 @@ def import_dossier(agency, source):
             raise ArchiveRefused(problem.message, problem.status, problem.errors) from None
         except Exception:  # noqa: BLE001 - the schema's ValidationError
             _refuse(
-                "error_archive_import_notation",
-                "The dossier notation ${notation} cannot be used.",
+                _(
+                    "error_archive_import_notation",
+                    default="The dossier notation ${notation} cannot be used.",
+                ),
                 notation=notation[:20],
             )
         with api.env.adopt_roles(["Manager"]):
@@ -468,11 +474,17 @@ def submit_transfer(agency, uids, *, note="", signer=None):
                 403,
             )
         if api.content.get_state(dossier) != "closed":
-            _refuse("error_archive_not_closed", "Dossier ${code} is not closed.", 409, code=dossier.file_code)
+            _refuse(
+                _("error_archive_not_closed", default="Dossier ${code} is not closed."),
+                409,
+                code=dossier.file_code,
+            )
         if uid in pending:
             _refuse(
-                "error_archive_pending",
-                "Dossier ${code} is already in a transfer awaiting the archive.",
+                _(
+                    "error_archive_pending",
+                    default="Dossier ${code} is already in a transfer awaiting the archive.",
+                ),
                 409,
                 code=dossier.file_code,
             )
@@ -508,7 +520,11 @@ def _transfer(agency, tid):
     store = _store(agency)
     found = store["transfers"].get(tid) if store is not None and isinstance(tid, str) else None
     if found is None:
-        _refuse("error_archive_unknown_transfer", "No transfer ${id} in this agency.", 404, id=str(tid)[:40])
+        _refuse(
+            _("error_archive_unknown_transfer", default="No transfer ${id} in this agency."),
+            404,
+            id=str(tid)[:40],
+        )
     return found
 
 
@@ -550,18 +566,28 @@ def accept_transfer(agency, tid, *, signer=None):
     _check(MANAGE_ARCHIVE, agency)
     t = _transfer(agency, tid)
     if t["state"] != "submitted":
-        _refuse("error_archive_transfer_decided", "Transfer ${id} has already been decided.", 409, id=tid)
+        _refuse(
+            _("error_archive_transfer_decided", default="Transfer ${id} has already been decided."),
+            409,
+            id=tid,
+        )
     userid = _userid()
     if userid == t["submitted_by"]:
         _refuse(
-            "error_archive_same_person",
-            "The person who receives the dossiers cannot be the one who handed them over.",
+            _(
+                "error_archive_same_person",
+                default="The person who receives the dossiers cannot be the one who handed them over.",
+            ),
             409,
         )
     items = _dossiers_by_uid(agency, list(t["dossiers"]))
     for dossier in items.values():
         if api.content.get_state(dossier) != "closed":
-            _refuse("error_archive_not_closed", "Dossier ${code} is not closed.", 409, code=dossier.file_code)
+            _refuse(
+                _("error_archive_not_closed", default="Dossier ${code} is not closed."),
+                409,
+                code=dossier.file_code,
+            )
     signed = _sign(bytes(t["handover_pdf"].data), userid=userid, side="receiver", signer=signer)
     now = _now().isoformat()
     for dossier in items.values():
@@ -578,7 +604,11 @@ def return_transfer(agency, tid, reasons):
     _check(MANAGE_ARCHIVE, agency)
     t = _transfer(agency, tid)
     if t["state"] != "submitted":
-        _refuse("error_archive_transfer_decided", "Transfer ${id} has already been decided.", 409, id=tid)
+        _refuse(
+            _("error_archive_transfer_decided", default="Transfer ${id} has already been decided."),
+            409,
+            id=tid,
+        )
     reasons = " ".join(str(reasons or "").split()) if isinstance(reasons, (str, type(None))) else ""
     if not reasons:
         raise ArchiveRefused(
@@ -725,7 +755,9 @@ def _disposal(agency, did):
     found = store["disposals"].get(did) if store is not None and isinstance(did, str) else None
     if found is None:
         _refuse(
-            "error_archive_unknown_disposal", "No disposal list ${id} in this agency.", 404, id=str(did)[:40]
+            _("error_archive_unknown_disposal", default="No disposal list ${id} in this agency."),
+            404,
+            id=str(did)[:40],
         )
     return found
 
@@ -748,7 +780,7 @@ def disposals(agency):
 def disposal_file(agency, did):
     d = _disposal(agency, did)
     if d["record_pdf"] is None:
-        _refuse("error_archive_no_record", "The disposal has not been carried out yet.", 404)
+        _refuse(_("error_archive_no_record", default="The disposal has not been carried out yet."), 404)
     return d["record_pdf"]
 
 
@@ -757,7 +789,11 @@ def approve_disposal(agency, did, *, clock=None):
     _check(APPROVE_DISPOSAL, agency)
     d = _disposal(agency, did)
     if d["state"] != "proposed":
-        _refuse("error_archive_disposal_state", "Disposal list ${id} is not awaiting this step.", 409, id=did)
+        _refuse(
+            _("error_archive_disposal_state", default="Disposal list ${id} is not awaiting this step."),
+            409,
+            id=did,
+        )
     _disposal_check(agency, _dossiers_by_uid(agency, list(d["dossiers"])), clock)
     d["state"] = "approved"
     d["approved_by"], d["approved_at"] = _userid(), _now().isoformat()
@@ -809,7 +845,11 @@ def execute_disposal(agency, did, *, clock=None):
     _check(MANAGE_ARCHIVE, agency)
     d = _disposal(agency, did)
     if d["state"] != "approved":
-        _refuse("error_archive_disposal_state", "Disposal list ${id} is not awaiting this step.", 409, id=did)
+        _refuse(
+            _("error_archive_disposal_state", default="Disposal list ${id} is not awaiting this step."),
+            409,
+            id=did,
+        )
     items = _dossiers_by_uid(agency, list(d["dossiers"]))
     _disposal_check(agency, items, clock)
     snapshots = [_snapshot(dossier) for dossier in items.values()]
