@@ -516,16 +516,22 @@ def submit_transfer(agency, uids, *, note="", signer=None):
     return transfer_info(agency, tid)
 
 
-def _transfer(agency, tid):
+def _record(agency, kind, rid, message):
+    """The stored transfer or disposal list ``rid`` (``kind``: "transfers" or "disposals"), or 404."""
     store = _store(agency)
-    found = store["transfers"].get(tid) if store is not None and isinstance(tid, str) else None
+    found = store[kind].get(rid) if store is not None and isinstance(rid, str) else None
     if found is None:
-        _refuse(
-            _("error_archive_unknown_transfer", default="No transfer ${id} in this agency."),
-            404,
-            id=str(tid)[:40],
-        )
+        _refuse(message, 404, id=str(rid)[:40])
     return found
+
+
+def _transfer(agency, tid):
+    return _record(
+        agency,
+        "transfers",
+        tid,
+        _("error_archive_unknown_transfer", default="No transfer ${id} in this agency."),
+    )
 
 
 def transfer_info(agency, tid):
@@ -751,15 +757,12 @@ def propose_disposal(agency, uids, appraisal, *, clock=None):
 
 
 def _disposal(agency, did):
-    store = _store(agency)
-    found = store["disposals"].get(did) if store is not None and isinstance(did, str) else None
-    if found is None:
-        _refuse(
-            _("error_archive_unknown_disposal", default="No disposal list ${id} in this agency."),
-            404,
-            id=str(did)[:40],
-        )
-    return found
+    return _record(
+        agency,
+        "disposals",
+        did,
+        _("error_archive_unknown_disposal", default="No disposal list ${id} in this agency."),
+    )
 
 
 def disposal_info(agency, did):

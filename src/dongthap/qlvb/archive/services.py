@@ -120,6 +120,11 @@ class ImportPost(Service):
 
 @implementer(IPublishTraverse)
 class _Traversing(Service):
+    """``@service[/<id>[/<name>]]``: a list, one item, a file of it, or an action on it."""
+
+    path = ""
+    files = {}  # name → function(agency, id) returning a NamedBlobFile
+
     def __init__(self, context, request):
         super().__init__(context, request)
         self.params = []
@@ -129,13 +134,12 @@ class _Traversing(Service):
         return self
 
 
-class TransfersGet(_Traversing):
+class _ListGet(_Traversing):
     def render(self):
         self.check_permission()
         try:
-            if len(self.params) == 2 and self.params[1] in ("list.pdf", "handover.pdf"):
-                which = "list" if self.params[1] == "list.pdf" else "handover"
-                return _pdf(self.request, archive.transfer_file(self.context, self.params[0], which))
+            if len(self.params) == 2 and self.params[1] in self.files:
+                return _pdf(self.request, self.files[self.params[1]](self.context, self.params[0]))
             return super().render()
         except archive.ArchiveRefused as problem:
             import json
@@ -145,19 +149,20 @@ class TransfersGet(_Traversing):
 
     def reply(self):
         if self.params:
-            return _answer(self.request, archive.transfer_info(self.context, self.params[0]))
-        items = archive.transfers(self.context, self.request.form.get("state") or None)
-        return _answer(
-            self.request,
-            {
-                "@id": f"{self.context.absolute_url()}/@archive-transfers",
-                "items": items,
-                "items_total": len(items),
-            },
-        )
+            return _answer(self.request, self.one(self.context, self.params[0]))
+        items = self.items()
+        url = f"{self.context.absolute_url()}/{self.path}"
+        return _answer(self.request, {"@id": url, "items": items, "items_total": len(items)})
 
 
-class TransfersPost(_Traversing):
+class _ActionPost(_Traversing):
+    """POST without an id creates (201); POST ``<id>/<action>`` runs ``actions[action]``."""
+
+    actions = {}
+
+    def create(self, data):
+        raise NotImplementedError
+
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
@@ -166,14 +171,10 @@ class TransfersPost(_Traversing):
             return body.bad_json(self.request)
         try:
             if not self.params:
-                result = archive.submit_transfer(
-                    self.context, data.get("dossiers"), note=str(data.get("note") or "")
-                )
+                result = self.create(data)
                 self.request.response.setStatus(201)
-            elif len(self.params) == 2 and self.params[1] == "accept":
-                result = archive.accept_transfer(self.context, self.params[0])
-            elif len(self.params) == 2 and self.params[1] == "return":
-                result = archive.return_transfer(self.context, self.params[0], data.get("reasons"))
+            elif len(self.params) == 2 and self.params[1] in self.actions:
+                result = self.actions[self.params[1]](self.context, self.params[0], data)
             else:
                 return error(
                     self.request, 404, "NotFound", _("error_unknown_transition", default="Unknown action.")
@@ -181,6 +182,30 @@ class TransfersPost(_Traversing):
         except archive.ArchiveRefused as problem:
             return _refused(self.request, problem)
         return _answer(self.request, result)
+
+
+class TransfersGet(_ListGet):
+    path = "@archive-transfers"
+    files = {
+        "list.pdf": lambda agency, tid: archive.transfer_file(agency, tid, "list"),
+        "handover.pdf": lambda agency, tid: archive.transfer_file(agency, tid, "handover"),
+    }
+
+    def one(self, agency, tid):
+        return archive.transfer_info(agency, tid)
+
+    def items(self):
+        return archive.transfers(self.context, self.request.form.get("state") or None)
+
+
+class TransfersPost(_ActionPost):
+    actions = {
+        "accept": lambda agency, tid, data: archive.accept_transfer(agency, tid),
+        "return": lambda agency, tid, data: archive.return_transfer(agency, tid, data.get("reasons")),
+    }
+
+    def create(self, data):
+        return archive.submit_transfer(self.context, data.get("dossiers"), note=str(data.get("note") or ""))
 
 
 class DueGet(Service):
@@ -202,59 +227,28 @@ class LegalHoldPost(Service):
             if self.request.method == "DELETE":
                 archive.release_legal_hold(self.context, data.get("reason"))
                 return _answer(self.request, {"legal_hold": None})
-            return _answer(
-                self.request, {"legal_hold": archive.set_legal_hold(self.context, data.get("reason"))}
-            )
+            hold = archive.set_legal_hold(self.context, data.get("reason"))
+            return _answer(self.request, {"legal_hold": hold})
         except archive.ArchiveRefused as problem:
             return _refused(self.request, problem)
 
 
-class DisposalsGet(_Traversing):
-    def render(self):
-        self.check_permission()
-        try:
-            if len(self.params) == 2 and self.params[1] == "record.pdf":
-                return _pdf(self.request, archive.disposal_file(self.context, self.params[0]))
-            return super().render()
-        except archive.ArchiveRefused as problem:
-            import json
+class DisposalsGet(_ListGet):
+    path = "@archive-disposals"
+    files = {"record.pdf": lambda agency, did: archive.disposal_file(agency, did)}
 
-            self.request.response.setHeader("Content-Type", "application/json")
-            return json.dumps(_refused(self.request, problem))
+    def one(self, agency, did):
+        return archive.disposal_info(agency, did)
 
-    def reply(self):
-        if self.params:
-            return _answer(self.request, archive.disposal_info(self.context, self.params[0]))
-        items = archive.disposals(self.context)
-        return _answer(
-            self.request,
-            {
-                "@id": f"{self.context.absolute_url()}/@archive-disposals",
-                "items": items,
-                "items_total": len(items),
-            },
-        )
+    def items(self):
+        return archive.disposals(self.context)
 
 
-class DisposalsPost(_Traversing):
-    @guarded
-    def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
-        if data is None:
-            return body.bad_json(self.request)
-        try:
-            if not self.params:
-                result = archive.propose_disposal(self.context, data.get("dossiers"), data.get("appraisal"))
-                self.request.response.setStatus(201)
-            elif len(self.params) == 2 and self.params[1] == "approve":
-                result = archive.approve_disposal(self.context, self.params[0])
-            elif len(self.params) == 2 and self.params[1] == "execute":
-                result = archive.execute_disposal(self.context, self.params[0])
-            else:
-                return error(
-                    self.request, 404, "NotFound", _("error_unknown_transition", default="Unknown action.")
-                )
-        except archive.ArchiveRefused as problem:
-            return _refused(self.request, problem)
-        return _answer(self.request, result)
+class DisposalsPost(_ActionPost):
+    actions = {
+        "approve": lambda agency, did, data: archive.approve_disposal(agency, did),
+        "execute": lambda agency, did, data: archive.execute_disposal(agency, did),
+    }
+
+    def create(self, data):
+        return archive.propose_disposal(self.context, data.get("dossiers"), data.get("appraisal"))
