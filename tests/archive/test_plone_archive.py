@@ -239,3 +239,43 @@ def test_disposal_with_legal_hold_and_approval(portal):
     record = bytes(archive.disposal_file(agency, proposed["id"]).data)
     assert record.startswith(b"%PDF")
     assert archive.disposals(agency)[-1]["id"] == proposed["id"]  # kept
+
+
+def _post_page(portal, user, **form):
+    from plone.protect.authenticator import createToken
+    from zope.component import getMultiAdapter
+
+    request = portal.REQUEST
+    fresh(request)
+    with api.env.adopt_user(username=user):
+        request.form.clear()
+        request.form.update(form, _authenticator=createToken())
+        request.method = "POST"
+        request["REQUEST_METHOD"] = "POST"
+        view = getMultiAdapter((portal["so-tttt"], request), name="archive")
+        html = view()
+    request.method = "GET"
+    request["REQUEST_METHOD"] = "GET"
+    request.form.clear()
+    return view, html
+
+
+def test_archive_page_hand_over_and_accept(portal):
+    give_key(SP)
+    give_key(RM)
+    dossier, docs = closed_dossier(portal, ("95",))
+    uid = api.content.get_uuid(dossier)
+    view, html = _post_page(portal, SP, action="submit", dossiers=[uid], note="Nộp lưu qua trang")
+    assert view.message is None, view.message
+    assert "Lưu trữ cơ quan" in html and "Đã nộp lưu: NL-" in html
+    transfer = archive.transfers(portal["so-tttt"], "submitted")[-1]
+    assert transfer["dossiers"] == [uid] and transfer["note"] == "Nộp lưu qua trang"
+    # returned without a reason: refused, translated, nothing changed
+    view, html = _post_page(portal, RM, action="return", transfer=transfer["id"], reasons="")
+    assert "Hãy ghi lý do trả lại hồ sơ nộp lưu." in html
+    assert archive.transfer_info(portal["so-tttt"], transfer["id"])["state"] == "submitted"
+    view, html = _post_page(portal, RM, action="accept", transfer=transfer["id"])
+    assert view.message is None, view.message
+    assert archive.transfer_info(portal["so-tttt"], transfer["id"])["state"] == "accepted"
+    assert api.content.get_state(dossier) == "transferred"
+    assert api.content.get_state(docs[0]) == "archived"

@@ -12,6 +12,8 @@ from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
+from dongthap.qlvb.i18n import _
+
 from . import api as archive
 
 STATE_TITLES = {
@@ -34,13 +36,23 @@ def _date(iso):
 class ArchiveView(BrowserView):
     message = None
     problems = ()
+    done = None
 
     def __call__(self):
         form = self.request.form
-        if self.request.method == "POST" and form.get("transfer"):
+        if self.request.method == "POST" and (form.get("transfer") or form.get("action") == "submit"):
             CheckAuthenticator(self.request)
             try:
-                if form.get("action") == "accept":
+                if form.get("action") == "submit":
+                    uids = form.get("dossiers") or []
+                    uids = [uids] if isinstance(uids, str) else list(uids)
+                    done = archive.submit_transfer(self.context, uids, note=form.get("note") or "")
+                    self.done = _(
+                        "archive_submitted",
+                        default="Handed over to the archive: ${id}. The archive will sign and accept it.",
+                        mapping={"id": done["id"]},
+                    )
+                elif form.get("action") == "accept":
                     archive.accept_transfer(self.context, form["transfer"])
                 elif form.get("action") == "return":
                     archive.return_transfer(self.context, form["transfer"], form.get("reasons"))
@@ -51,6 +63,20 @@ class ArchiveView(BrowserView):
                 self.message = problem.message
                 self.problems = [e["message"] for e in problem.errors]
         return self.index()
+
+    def closed_dossiers(self):
+        """Closed dossiers the user may hand over (his own; every one for the records manager)."""
+        from dongthap.qlvb.dossiers import api as dossiers
+
+        if not api.user.has_permission(archive.SUBMIT_TRANSFER, obj=self.context):
+            return []
+        manager = api.user.has_permission(dossiers.MANAGE_DOSSIERS, obj=self.context)
+        userid = api.user.get_current().getId()
+        return [
+            {"uid": b.UID, "file_code": b.file_code, "title": b.Title}
+            for b in dossiers.agency_dossiers(self.context, state="closed")
+            if manager or b.dossier_responsible == userid
+        ]
 
     def can_manage(self):
         return api.user.has_permission(archive.MANAGE_ARCHIVE, obj=self.context)
