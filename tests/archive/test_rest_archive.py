@@ -102,3 +102,39 @@ def test_archive_page_and_due_list_in_vietnamese(url):
     assert r.status_code == 200 and set(r.json()) == {"warnings", "overdue_by_unit"}
     # another agency's staff see nothing of this one
     assert session("snv.chuyenvien").get(f"{url}/so-tttt/@archive-due").status_code in (401, 403)
+
+
+def test_legal_hold_and_disposal_over_http(url):
+    dossier = _closed_dossier(url)
+    rm, leader = session("stttt.luutru"), session("stttt.lanhdao")
+    r = rm.patch(
+        dossier["@id"], json={"start_date": "2014-01-01", "end_date": "2015-01-01", "retention": "5"}
+    )
+    assert r.status_code == 204, r.text
+    r = rm.post(f"{dossier['@id']}/@dossier-workflow/transfer", json={"comment": "Nộp lưu"})
+    assert r.status_code == 200, r.text
+    r = leader.post(f"{dossier['@id']}/@legal-hold", json={"reason": "Đang thanh tra"})
+    assert r.status_code == 200 and r.json()["legal_hold"]["reason"] == "Đang thanh tra"
+    agency = f"{url}/so-tttt"
+    body = {"dossiers": [dossier["uid"]], "appraisal": "Hết giá trị theo đánh giá của hội đồng"}
+    r = rm.post(f"{agency}/@archive-disposals", json=body)
+    assert r.status_code == 409, r.text
+    assert "phong tỏa" in r.json()["error"]["errors"][0]["message"]
+    r = rm.delete(f"{dossier['@id']}/@legal-hold", json={"reason": "Xong"})
+    assert r.status_code == 200, r.text
+    r = rm.post(f"{agency}/@archive-disposals", json=body)
+    assert r.status_code == 201, r.text
+    did = r.json()["id"]
+    r = rm.post(f"{agency}/@archive-disposals/{did}/approve", json={})
+    assert r.status_code == 403  # the leader approves
+    r = leader.post(f"{agency}/@archive-disposals/{did}/approve", json={})
+    assert r.status_code == 200 and r.json()["state"] == "approved"
+    r = rm.post(f"{agency}/@archive-disposals/{did}/execute", json={})
+    assert r.status_code == 200, r.text
+    done = r.json()
+    assert done["state"] == "executed" and done["destroyed"][0]["fields"]["FileCode"] == dossier["file_code"]
+    r = rm.get(done["record_pdf"])
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert rm.get(f"{dossier['@id']}/@dossier").json()["review_state"] == "disposed"
+    r = rm.get(f"{agency}/@archive-disposals/HY-0000-999")
+    assert r.status_code == 404 and r.json()["error"]["message"].startswith("Không có danh mục hủy")
