@@ -301,7 +301,9 @@ def test_record_uploaded_into_dossier_is_filed(portal):
                                     file=NamedBlobFile(PDF, filename="bien-ban.pdf"))
     assert [i["uid"] for i in dossier.qlvb_items] == [api.content.get_uuid(record)]
     assert (dossier.doc_total, dossier.page_total) == (1, 3)
-    with api.env.adopt_roles(["Manager"]):
+    fresh(portal.REQUEST)
+    assert not api.user.has_permission("Delete objects", username=SP, obj=dossier.aq_parent)
+    with api.env.adopt_user(username=SP):  # the responsible person deletes a wrong upload
         api.content.delete(record)
     assert dossier.qlvb_items == () and dossier.doc_total == 0
 
@@ -327,3 +329,23 @@ def test_transitions_run_only_through_the_api(portal):
         assert wf.getTransitionsFor(dossier) == ()
     with api.env.adopt_user(username=SP):
         assert dossiers.allowed_transitions(dossier) == []
+
+
+def test_records_of_a_closed_dossier_stay(portal):
+    from plone.namedfile.file import NamedBlobFile
+    from tests.incoming.helpers import PDF
+    from zExceptions import Unauthorized
+
+    dossier = _open(portal)
+    with api.env.adopt_user(username=SP):
+        record = api.content.create(container=dossier, type="DossierRecord", title="Báo cáo tổng kết",
+                                    issued_date=datetime.date.today(),
+                                    file=NamedBlobFile(PDF, filename="bao-cao.pdf"))
+        dossiers.close_dossier(dossier)  # a record alone may be closed: the page count is read
+    assert dossier.page_total == 1 and record.page_amount == 1
+    fresh(portal.REQUEST)
+    for user in (SP, RM):
+        assert not api.user.has_permission("Delete objects", username=user, obj=record)
+        with api.env.adopt_user(username=user), pytest.raises(Unauthorized):
+            dossier.manage_delObjects([record.getId()])
+    assert record.getId() in dossier.objectIds()

@@ -50,3 +50,21 @@ def test_dossier_pages_for_staff_and_nobody_else(url):
             assert _refused(_page(user, f"{url}/so-tttt/{page}")), (user, page)
     # the security officer and the agency admin have no dossier work
     assert _refused(_page("stttt.antt", f"{url}/so-tttt/@@ho-so"))
+
+
+def test_demo_dossier_page_and_edit_form(url):
+    mine = session("stttt.luutru").get(f"{url}/so-tttt/@dossiers", params={"mine": 1}).json()["items"]
+    demo = next(d for d in mine if "Tập lưu công văn đi, đến" in d["title"])
+    r = _page("stttt.luutru", demo["@id"])
+    assert r.status_code == 200
+    assert "Văn bản trong hồ sơ" in r.text and "Kết thúc hồ sơ" in r.text and "Mở hồ sơ" in r.text
+    # the records manager does not see registered incoming documents (qlvb_incoming_workflow):
+    # their rows keep their ordinal and say so; the clerk sees them
+    assert demo["doc_total"] == 2 and r.text.count("Văn bản bạn không có quyền xem.") == 2
+    r = _page("stttt.vanthu", demo["@id"])
+    assert "Về việc triển khai chuyển đổi số năm 2026" in r.text
+    r = _page("stttt.luutru", f"{demo['@id']}/edit")
+    assert r.status_code == 200 and "Tiêu đề hồ sơ" in r.text and "Thời hạn bảo quản" in r.text
+    # the specialist sees the public dossier but may not edit it
+    assert _page("stttt.chuyenvien", demo["@id"]).status_code == 200
+    assert _refused(_page("stttt.chuyenvien", f"{demo['@id']}/edit"))

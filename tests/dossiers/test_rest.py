@@ -153,3 +153,27 @@ def test_records_schedule_through_rest(url):
     r = rm.post(f"{base}/copy")
     assert r.status_code == 201 and r.json()["year"] == year + 1 and r.json()["state"] == "draft"
     assert rm.post(f"{base}/copy").status_code == 409
+
+
+def test_record_uploaded_into_the_dossier_through_rest(url):
+    import base64
+
+    from tests.incoming.helpers import PDF
+
+    dossier = _dossier(url)
+    sp = session("stttt.chuyenvien")
+    record = {"@type": "DossierRecord", "title": "Biên bản họp triển khai", "issued_date": "2026-03-02",
+              "page_amount": 1, "author": "Phòng CNTT",
+              "file": {"data": base64.b64encode(PDF).decode(), "encoding": "base64",
+                       "filename": "bien-ban.pdf", "content-type": "application/pdf"}}
+    r = sp.post(dossier["@id"], json=record)
+    assert r.status_code == 201, r.text
+    got = sp.get(f"{dossier['@id']}/@dossier").json()
+    assert [(i["ordinal"], i["title"]) for i in got["items"]] == [(1, "Biên bản họp triển khai")]
+    assert got["doc_total"] == 1 and got["page_total"] == 1
+    not_pdf = dict(record, file=dict(record["file"], data=base64.b64encode(b"hello").decode()))
+    assert sp.post(dossier["@id"], json=not_pdf).status_code == 400
+    assert sp.get(f"{dossier['@id']}/@dossier").json()["doc_total"] == 1
+    r = session("stttt.luutru").post(f"{dossier['@id']}/@dossier-workflow/close", json={})
+    assert r.status_code == 200, r.text
+    assert sp.post(dossier["@id"], json=record).status_code in (401, 403)

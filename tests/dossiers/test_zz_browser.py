@@ -102,3 +102,50 @@ def test_specialist_files_two_documents_and_records_manager_closes(page, demo_se
     got = session("stttt.luutru").get(f"{dossier_url}/@dossier").json()
     assert got["review_state"] == "closed" and got["doc_total"] == 2 and got["page_total"] == 4
     assert got["end_date"] and got["start_date"]
+
+
+def test_records_manager_drafts_and_leader_approves_the_schedule(page, demo_server):  # noqa: F811
+    url = demo_server["url"]
+    year = 2045
+    schedule_url = f"{url}/so-tttt/@@danh-muc-ho-so?year={year}"
+    login(page, url, "stttt.luutru", PW)
+    page.goto(schedule_url)
+    assert "Chưa có danh mục hồ sơ cho năm này." in page.content()
+    # a bad retention: a Vietnamese error, the text kept, nothing saved
+    page.fill("#rows", "# I | Văn phòng\n01.VP | Hồ sơ tổ chức cán bộ | 7 | vp")
+    page.click(".qlvb-save-schedule")
+    page.wait_for_load_state("networkidle")
+    assert "Chưa lưu danh mục hồ sơ" in page.content() and "Chọn thời hạn bảo quản" in page.content()
+    assert "01.VP | Hồ sơ tổ chức cán bộ | 7" in page.input_value("#rows")
+    page.fill("#rows", "# I | Văn phòng\n01.VP | Hồ sơ tổ chức cán bộ | permanent | vp\n"
+                       "02.VP | Hồ sơ thi đua, khen thưởng | 20 | vp | Nguyễn Văn An")
+    page.click(".qlvb-save-schedule")
+    page.wait_for_load_state("networkidle")
+    assert "Đã lưu danh mục hồ sơ." in page.content()
+    table = page.locator(".qlvb-schedule-table").inner_text()
+    assert "Hồ sơ tổ chức cán bộ" in table and "Vĩnh viễn" in table and "20 năm" in table
+    assert page.locator(".qlvb-approve-schedule").count() == 0  # not his to approve
+    screenshot(page, "schedule-draft")
+
+    _logout(page, url)
+    login(page, url, "stttt.lanhdao", PW)
+    page.goto(schedule_url)
+    page.click(".qlvb-approve-schedule")
+    page.wait_for_load_state("networkidle")
+    assert "Phê duyệt danh mục hồ sơ này?" in page.content()
+    assert "Dự thảo" in page.locator(".qlvb-schedule-state").inner_text()  # not yet
+    page.click(".qlvb-confirm-yes")
+    page.wait_for_load_state("networkidle")
+    assert "Đã phê duyệt danh mục hồ sơ." in page.content()
+    assert "Đã phê duyệt" in page.locator(".qlvb-schedule-state").inner_text()
+    assert page.locator("#rows").count() == 0  # an approved schedule is not edited
+    screenshot(page, "schedule-approved")
+
+    _logout(page, url)
+    login(page, url, "stttt.luutru", PW)
+    page.goto(schedule_url)
+    page.click(".qlvb-copy-schedule")
+    page.wait_for_load_state("networkidle")
+    assert f"Đã sao chép danh mục hồ sơ sang năm {year + 1}." in page.content()
+    assert "Dự thảo" in page.locator(".qlvb-schedule-state").inner_text()
+    assert "02.VP | Hồ sơ thi đua, khen thưởng | 20 | vp | Nguyễn Văn An" in page.input_value("#rows")

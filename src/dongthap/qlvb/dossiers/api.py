@@ -1088,6 +1088,8 @@ def dossier_info(dossier):
     return {
         "@id": dossier.absolute_url(),
         "uid": api.content.get_uuid(dossier),
+        "agency_code": agency.agency_code,
+        "agency_title": agency.title,
         "file_code": dossier.file_code,
         "year": dossier.year,
         "notation": dossier.notation,

@@ -52,6 +52,12 @@ def _answer(request, value):
     return translate_tree(json_compatible(value), request)
 
 
+def _json_body(request, empty_ok=False):
+    """The JSON object of a write request (token-less: Basic/JWT auth), None when it is none."""
+    alsoProvides(request, IDisableCSRFProtection)
+    return body.json_object(request, empty_ok=empty_ok)
+
+
 def _refused(request, problem):
     transaction.doom()
     return fail(request, problem)
@@ -84,8 +90,7 @@ class DossiersGet(Service):
 class DossiersPost(Service):
     @guarded
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request, empty_ok=False)
+        data = _json_body(self.request)
         if data is None:
             return body.bad_json(self.request)
         raw = {k: v for k, v in data.items() if k != "year"}
@@ -122,8 +127,7 @@ class DossierWorkflowPost(Service):
 
     @guarded
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = _json_body(self.request, empty_ok=True)
         if data is None:
             return body.bad_json(self.request)
         actions = {"close": lambda: dossiers.close_dossier(self.context, data.get("comment") or ""),
@@ -144,8 +148,7 @@ class _FileService(Service):
 
     @guarded
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request, empty_ok=False)
+        data = _json_body(self.request)
         if data is None:
             return body.bad_json(self.request)
         try:
@@ -230,8 +233,7 @@ class ScheduleGet(_ScheduleService):
 class SchedulePut(_ScheduleService):
     @guarded
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request, empty_ok=False)
+        data = _json_body(self.request)
         if data is None:
             return body.bad_json(self.request)
         try:

@@ -43,7 +43,9 @@ PERMISSIONS = {
 #: state → (title, exit transitions, {key: roles})
 STATES = {
     "open": ("Open (đang lập)", ["close"], {
-        VIEW: M + [RM, LD, OW, RD], MODIFY: M + [RM, OW], DELETE: ["Manager"],
+        # Delete objects on an open dossier lets its records be deleted; the dossier itself
+        # needs Delete objects on its year folder too (Manager only, qlvb_agency_workflow)
+        VIEW: M + [RM, LD, OW, RD], MODIFY: M + [RM, OW], DELETE: ["Manager", RM, OW],
         FILE: M + [RM, OW, RD], ADD: M + [RM, OW, RD]}),
     "closed": ("Closed (đã kết thúc)", ["reopen", "transfer"], {
         VIEW: M + [RM, LD, OW, RD], MODIFY: M + [RM], DELETE: [], FILE: [], ADD: []}),
