@@ -61,6 +61,12 @@ def closed_dossier(portal, numbers=("61",), user=SP, **overrides):
     return dossier, docs
 
 
+def as_rm(fn, *args, **kwargs):
+    """Call an archive function as the records manager (the tests' own user sees nothing)."""
+    with api.env.adopt_user(username=RM):
+        return fn(*args, **kwargs)
+
+
 def _signatures(pdf: bytes) -> list[str]:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -77,13 +83,24 @@ def test_transfer_accepted_signed_by_both_sides_documents_archived(portal, pdf_t
         transfer = archive.submit_transfer(agency, [uid], note="Nộp lưu năm 2026")
     assert transfer["state"] == "submitted"
     assert transfer["totals"] == {"dossiers": 1, "documents": 2, "pages": 4}
-    handover = bytes(archive.transfer_file(agency, transfer["id"], "handover").data)
+    handover = bytes(as_rm(archive.transfer_file, agency, transfer["id"], "handover").data)
     assert len(_signatures(handover)) == 1
     text = pdf_text(handover)
     assert "BIÊN BẢN GIAO NHẬN TÀI LIỆU NỘP LƯU" in text and "Số lượng văn bản 2" in text
     assert "Số lượng trang 4" in text and "ĐẠI DIỆN BÊN GIAO" in text
-    listing = pdf_text(bytes(archive.transfer_file(agency, transfer["id"], "list").data))
+    listing = pdf_text(bytes(as_rm(archive.transfer_file, agency, transfer["id"], "list").data))
     assert "MỤC LỤC HỒ SƠ" in listing and "61.LT" in listing and "10 năm" in listing
+    # the archive staff and the submitter see the transfer; other staff do not
+    with api.env.adopt_user(username=LD):
+        assert transfer["id"] in [t["id"] for t in archive.transfers(agency)]
+    with api.env.adopt_user(username=CL):
+        assert archive.transfers(agency) == []
+        with pytest.raises(archive.ArchiveRefused) as refused:
+            archive.transfer_file(agency, transfer["id"], "handover")
+        assert refused.value.status == 403
+        with pytest.raises(archive.ArchiveRefused) as refused:
+            archive.disposals(agency)
+        assert refused.value.status == 403
     # the same dossier cannot be handed over twice; a specialist cannot accept
     with api.env.adopt_user(username=SP), pytest.raises(archive.ArchiveRefused) as refused:
         archive.submit_transfer(agency, [uid])
@@ -96,7 +113,7 @@ def test_transfer_accepted_signed_by_both_sides_documents_archived(portal, pdf_t
         accepted = archive.accept_transfer(agency, transfer["id"])
     assert accepted["state"] == "accepted" and [s["side"] for s in accepted["signatures"]] == ["giver",
                                                                                                "receiver"]
-    signed = bytes(archive.transfer_file(agency, transfer["id"], "handover").data)
+    signed = bytes(as_rm(archive.transfer_file, agency, transfer["id"], "handover").data)
     assert len(_signatures(signed)) == 2
     from dongthap.qlvb.signing.api import verify_bytes
 
@@ -236,9 +253,9 @@ def test_disposal_with_legal_hold_and_approval(portal):
     assert kept["fields"]["FileCode"] == dossier.file_code
     assert kept["documents"][0]["fields"]["CodeNumber"] == "93"
     assert len(kept["documents"][0]["files"][0]["sha256"]) == 64
-    record = bytes(archive.disposal_file(agency, proposed["id"]).data)
+    record = bytes(as_rm(archive.disposal_file, agency, proposed["id"]).data)
     assert record.startswith(b"%PDF")
-    assert archive.disposals(agency)[-1]["id"] == proposed["id"]  # kept
+    assert as_rm(archive.disposals, agency)[-1]["id"] == proposed["id"]  # kept
 
 
 def _post_page(portal, user, **form):
@@ -268,14 +285,14 @@ def test_archive_page_hand_over_and_accept(portal):
     view, html = _post_page(portal, SP, action="submit", dossiers=[uid], note="Nộp lưu qua trang")
     assert view.message is None, view.message
     assert "Lưu trữ cơ quan" in html and "Đã nộp lưu: NL-" in html
-    transfer = archive.transfers(portal["so-tttt"], "submitted")[-1]
+    transfer = as_rm(archive.transfers, portal["so-tttt"], "submitted")[-1]
     assert transfer["dossiers"] == [uid] and transfer["note"] == "Nộp lưu qua trang"
     # returned without a reason: refused, translated, nothing changed
     view, html = _post_page(portal, RM, action="return", transfer=transfer["id"], reasons="")
     assert "Hãy ghi lý do trả lại hồ sơ nộp lưu." in html
-    assert archive.transfer_info(portal["so-tttt"], transfer["id"])["state"] == "submitted"
+    assert as_rm(archive.transfer_info, portal["so-tttt"], transfer["id"])["state"] == "submitted"
     view, html = _post_page(portal, RM, action="accept", transfer=transfer["id"])
     assert view.message is None, view.message
-    assert archive.transfer_info(portal["so-tttt"], transfer["id"])["state"] == "accepted"
+    assert as_rm(archive.transfer_info, portal["so-tttt"], transfer["id"])["state"] == "accepted"
     assert api.content.get_state(dossier) == "transferred"
     assert api.content.get_state(docs[0]) == "archived"

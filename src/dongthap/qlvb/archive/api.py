@@ -81,6 +81,18 @@ def _check(permission, obj):
         raise ArchiveRefused(_("error_archive_forbidden", default="You may not do this."), 403)
 
 
+def _archive_staff(agency):
+    """The archive's records manager or a leader of ``agency``."""
+    return api.user.has_permission(MANAGE_ARCHIVE, obj=agency) or api.user.has_permission(
+        APPROVE_DISPOSAL, obj=agency
+    )
+
+
+def _check_archive_staff(agency):
+    if not _archive_staff(agency):
+        raise ArchiveRefused(_("error_archive_forbidden", default="You may not do this."), 403)
+
+
 def _userid():
     user = api.user.get_current()
     return user.getId() if user is not None else None
@@ -452,10 +464,10 @@ def submit_transfer(agency, uids, *, note="", signer=None):
     """
     from .documents import handover_pdf, transfer_list_pdf
 
+    _check(SUBMIT_TRANSFER, agency)
     items = _dossiers_by_uid(agency, uids)
     userid = _userid()
     may_manage = api.user.has_permission(dossiers.MANAGE_DOSSIERS, obj=agency)
-    _check(SUBMIT_TRANSFER, agency)
     store = _store(agency)
     pending = {
         u
@@ -534,8 +546,16 @@ def _transfer(agency, tid):
     )
 
 
-def transfer_info(agency, tid):
+def _visible_transfer(agency, tid):
     t = _transfer(agency, tid)
+    if not _archive_staff(agency) and t["submitted_by"] != _userid():
+        raise ArchiveRefused(_("error_archive_forbidden", default="You may not do this."), 403)
+    return t
+
+
+def transfer_info(agency, tid):
+    """One transfer as a dict (the archive staff and the person who handed it over)."""
+    t = _visible_transfer(agency, tid)
     base = f"{agency.absolute_url()}/@archive-transfers/{t['id']}"
     info = {
         k: (list(v) if isinstance(v, PersistentList) else v)
@@ -552,18 +572,20 @@ def transfer_info(agency, tid):
 
 
 def transfers(agency, state=None):
+    """Transfers of ``agency``: all for the archive staff, one's own for the others."""
     store = _store(agency)
     if store is None:
         return []
+    staff, userid = _archive_staff(agency), _userid()
     return [
         transfer_info(agency, tid)
         for tid, t in store["transfers"].items()
-        if state is None or t["state"] == state
+        if (state is None or t["state"] == state) and (staff or t["submitted_by"] == userid)
     ]
 
 
 def transfer_file(agency, tid, which):
-    t = _transfer(agency, tid)
+    t = _visible_transfer(agency, tid)
     return t["list_pdf"] if which == "list" else t["handover_pdf"]
 
 
@@ -675,12 +697,7 @@ def transfer_due(agency, *, clock=None):
 
 def set_legal_hold(dossier, reason):
     """Block the disposal of ``dossier`` (records manager or leader); the reason is required."""
-    agency = get_agency(dossier)
-    if not (
-        api.user.has_permission(MANAGE_ARCHIVE, obj=agency)
-        or api.user.has_permission(APPROVE_DISPOSAL, obj=agency)
-    ):
-        raise ArchiveRefused(_("error_archive_forbidden", default="You may not do this."), 403)
+    _check_archive_staff(get_agency(dossier))
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ArchiveRefused(
@@ -694,12 +711,7 @@ def set_legal_hold(dossier, reason):
 
 
 def release_legal_hold(dossier, reason):
-    agency = get_agency(dossier)
-    if not (
-        api.user.has_permission(MANAGE_ARCHIVE, obj=agency)
-        or api.user.has_permission(APPROVE_DISPOSAL, obj=agency)
-    ):
-        raise ArchiveRefused(_("error_archive_forbidden", default="You may not do this."), 403)
+    _check_archive_staff(get_agency(dossier))
     dossier.qlvb_legal_hold = None
     dossiers._log(dossier, "legal_hold_released", " ".join(str(reason or "").split())[:1000] or None)
 
@@ -766,6 +778,7 @@ def _disposal(agency, did):
 
 
 def disposal_info(agency, did):
+    _check_archive_staff(agency)
     d = _disposal(agency, did)
     info = {k: v for k, v in d.items() if k != "record_pdf"}
     info["dossiers"] = list(d["dossiers"])
@@ -776,11 +789,13 @@ def disposal_info(agency, did):
 
 
 def disposals(agency):
+    _check_archive_staff(agency)
     store = _store(agency)
     return [disposal_info(agency, did) for did in store["disposals"].keys()] if store is not None else []
 
 
 def disposal_file(agency, did):
+    _check_archive_staff(agency)
     d = _disposal(agency, did)
     if d["record_pdf"] is None:
         _refuse(_("error_archive_no_record", default="The disposal has not been carried out yet."), 404)
