@@ -300,3 +300,29 @@ def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
         dossier = dossiers.create_dossier(agency, values, year=2026)
     assert api.content.get_state(dossier) == "open"
     assert len(api.content.find(file_code="000.00.97.H20.2026.01.VP")) == 1
+
+
+def test_1005_archive_gives_the_archive_permissions_their_roles(site):
+    from dongthap.qlvb.archive import api as archive
+
+    setup = api.portal.get_tool("portal_setup")
+    permissions = (archive.EXPORT, archive.IMPORT, archive.SUBMIT_TRANSFER, archive.MANAGE_ARCHIVE,
+                   archive.APPROVE_DISPOSAL)
+    with api.env.adopt_roles(["Manager"]):
+        # as a 1004 site was: the permissions exist (zcml) but only Manager has them
+        for permission in permissions:
+            site.manage_permission(permission, ["Manager"], acquire=True)
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+
+    def roles(permission):
+        return {r["name"] for r in site.rolesOfPermission(permission) if r["selected"]}
+
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert {"QlvbRecordsManager", "QlvbLeader"} <= roles(archive.EXPORT)
+    assert "QlvbRecordsManager" in roles(archive.IMPORT) and "QlvbLeader" not in roles(archive.IMPORT)
+    assert "QlvbSpecialist" in roles(archive.SUBMIT_TRANSFER)
+    assert roles(archive.MANAGE_ARCHIVE) >= {"QlvbRecordsManager"}
+    assert "QlvbLeader" not in roles(archive.MANAGE_ARCHIVE)
+    assert "QlvbLeader" in roles(archive.APPROVE_DISPOSAL)
+    assert "QlvbRecordsManager" not in roles(archive.APPROVE_DISPOSAL)
