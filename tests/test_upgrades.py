@@ -279,9 +279,12 @@ def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
             types.manage_delObjects([name])
         wf.setChainForPortalTypes(["Dossier", "DossierFolder"], ())
         wf.manage_delObjects(["qlvb_dossier_workflow"])
-        for name in ("qlvb_documents", "file_code", "dossier_department", "dossier_responsible",
-                     "dossier_year"):
+        for name in ("qlvb_documents", "qlvb_file_code", "qlvb_dossier_department", "qlvb_dossier_responsible",
+                     "qlvb_dossier_year"):
             catalog.delIndex(name)
+        for name in ("qlvb_file_code", "qlvb_doc_total", "qlvb_page_total", "qlvb_retention",
+                     "qlvb_dossier_department", "qlvb_dossier_responsible"):
+            catalog.delColumn(name)
         del registry.records[dossiers.RETENTION_RECORD]
         site._delRoles(["QlvbDossierOwner", "QlvbDossierReader"])
         setup.setLastVersionForProfile(PROFILE, "1004")
@@ -290,7 +293,8 @@ def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
     assert {"Dossier", "DossierFolder", "DossierRecord"} <= set(types.objectIds())
     assert wf.getChainForPortalType("Dossier") == ("qlvb_dossier_workflow",)
     assert {"QlvbDossierOwner", "QlvbDossierReader"} <= set(site.valid_roles())
-    assert "qlvb_documents" in catalog.indexes() and "file_code" in catalog.schema()
+    assert "qlvb_documents" in catalog.indexes() and "qlvb_file_code" in catalog.schema()
+    assert {"qlvb_doc_total", "qlvb_page_total", "qlvb_retention"} <= set(catalog.schema())
     assert dossiers.retention_years() == (5, 10, 20, 50, 70)
     assert api.portal.get_registry_record(dossiers.RETENTION_RECORD) == [5, 10, 20, 50, 70]
     # and a dossier works on the upgraded site
@@ -299,7 +303,7 @@ def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
                                         agency=agency)
         dossier = dossiers.create_dossier(agency, values, year=2026)
     assert api.content.get_state(dossier) == "open"
-    assert len(api.content.find(file_code="000.00.97.H20.2026.01.VP")) == 1
+    assert len(api.content.find(qlvb_file_code="000.00.97.H20.2026.01.VP")) == 1
 
 
 def test_1005_archive_gives_the_archive_permissions_their_roles(site):

@@ -269,7 +269,7 @@ def _post_page(portal, user, **form):
         request.form.update(form, _authenticator=createToken())
         request.method = "POST"
         request["REQUEST_METHOD"] = "POST"
-        view = getMultiAdapter((portal["so-tttt"], request), name="archive")
+        view = getMultiAdapter((portal["so-tttt"], request), name="luu-tru")
         html = view()
     request.method = "GET"
     request["REQUEST_METHOD"] = "GET"

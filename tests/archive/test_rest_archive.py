@@ -95,7 +95,7 @@ def test_import_needs_the_archive_role(url):
 
 def test_archive_page_and_due_list_in_vietnamese(url):
     rm = session("stttt.luutru")
-    r = rm.get(f"{url}/so-tttt/@@archive", headers={"Accept": "text/html"})
+    r = rm.get(f"{url}/so-tttt/@@luu-tru", headers={"Accept": "text/html"})
     assert r.status_code == 200
     assert "Lưu trữ cơ quan" in r.text and "Hồ sơ đến hạn nộp lưu trong 30 ngày" in r.text
     r = rm.get(f"{url}/so-tttt/@archive-due")

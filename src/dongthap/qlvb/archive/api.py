@@ -40,6 +40,7 @@ from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zope.annotation.interfaces import IAnnotations
 
+from dongthap.qlvb.content.documents import system_transition
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.dossiers import api as dossiers
 from dongthap.qlvb.i18n import _
@@ -376,9 +377,11 @@ def documents_archived(dossier, event=None):
             if not chains or api.content.get_state(doc, default=None) in (None, "archived"):
                 continue
             comment = f"Hồ sơ {dossier.file_code} đã nộp lưu"
-            if "archive" in {t["id"] for t in wf.getTransitionsFor(doc)}:
-                wf.doActionFor(doc, "archive", comment=comment)
-            else:  # not completed yet: the dossier decides (NĐ 30: the dossier is archived whole)
+            with system_transition(doc, "archive"):
+                offered = "archive" in {t["id"] for t in wf.getTransitionsFor(doc)}
+                if offered:
+                    wf.doActionFor(doc, "archive", comment=comment)
+            if not offered:  # not completed yet: the dossier decides (NĐ 30: the dossier is archived whole)
                 wf.setStatusOf(
                     chains[0],
                     doc,

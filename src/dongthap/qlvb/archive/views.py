@@ -1,4 +1,4 @@
-"""Classic UI page of the agency archive (Vietnamese): ``<agency>/@@archive``.
+"""Classic UI page of the agency archive (Vietnamese): ``<agency>/@@luu-tru``.
 
 Shows the dossiers due for transfer (30-day warnings) and the overdue ones per
 unit, the transfers with their signed handover records, and the disposal lists.
@@ -73,9 +73,9 @@ class ArchiveView(BrowserView):
         manager = api.user.has_permission(dossiers.MANAGE_DOSSIERS, obj=self.context)
         userid = api.user.get_current().getId()
         return [
-            {"uid": b.UID, "file_code": b.file_code, "title": b.Title}
+            {"uid": b.UID, "file_code": b.qlvb_file_code, "title": b.Title}
             for b in dossiers.agency_dossiers(self.context, state="closed")
-            if manager or b.dossier_responsible == userid
+            if manager or b.qlvb_dossier_responsible == userid
         ]
 
     def can_manage(self):

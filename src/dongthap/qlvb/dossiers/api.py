@@ -544,7 +544,7 @@ def clean_dossier(raw, *, agency, current=None):
 
 
 def _find_by_code(agency, code):
-    return api.content.find(portal_type="Dossier", file_code=code, unrestricted=True,
+    return api.content.find(portal_type="Dossier", qlvb_file_code=code, unrestricted=True,
                             path="/".join(agency.getPhysicalPath()))
 
 
@@ -876,7 +876,7 @@ def refresh_totals(dossier):
 def dossiers_of(document):
     """The dossiers (brains the current user may see) that hold ``document``."""
     return list(api.content.find(portal_type="Dossier", qlvb_documents=api.content.get_uuid(document),
-                                 sort_on="file_code"))
+                                 sort_on="qlvb_file_code"))
 
 
 def dossier_uids_of(document):
@@ -898,26 +898,26 @@ def has_fileable_dossier(agency):
 
 def _fileable(agency):
     path = "/".join(agency.getPhysicalPath())
-    brains = api.content.find(portal_type="Dossier", review_state="open", path=path, sort_on="file_code")
+    brains = api.content.find(portal_type="Dossier", review_state="open", path=path, sort_on="qlvb_file_code")
     return (b for b in brains if api.user.has_permission(FILE_INTO, obj=b.getObject()))
 
 
 def my_open_dossiers(agency, userid=None):
     """Open dossiers of ``agency`` whose responsible person is ``userid`` (default: the user)."""
     userid = userid or _userid()
-    return list(api.content.find(portal_type="Dossier", review_state="open", dossier_responsible=userid,
-                                 path="/".join(agency.getPhysicalPath()), sort_on="file_code"))
+    return list(api.content.find(portal_type="Dossier", review_state="open", qlvb_dossier_responsible=userid,
+                                 path="/".join(agency.getPhysicalPath()), sort_on="qlvb_file_code"))
 
 
 def agency_dossiers(agency, *, state=None, department=None, year=None):
     """Dossiers of ``agency`` the user may see, filtered; brains sorted by file code."""
-    query = {"portal_type": "Dossier", "path": "/".join(agency.getPhysicalPath()), "sort_on": "file_code"}
+    query = {"portal_type": "Dossier", "path": "/".join(agency.getPhysicalPath()), "sort_on": "qlvb_file_code"}
     if state:
         query["review_state"] = state
     if department:
-        query["dossier_department"] = department
+        query["qlvb_dossier_department"] = department
     if year:
-        query["dossier_year"] = int(year)
+        query["qlvb_dossier_year"] = int(year)
     return list(api.content.find(**query))
 
 

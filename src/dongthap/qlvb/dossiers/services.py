@@ -42,10 +42,10 @@ import transaction
 
 def _brain_row(brain):
     return {"@id": brain.getURL(), "uid": brain.UID, "title": brain.Title,
-            "file_code": brain.file_code, "review_state": brain.review_state,
-            "doc_total": brain.doc_total, "page_total": brain.page_total,
-            "retention": brain.retention, "department": brain.dossier_department,
-            "responsible": brain.dossier_responsible}
+            "file_code": brain.qlvb_file_code, "review_state": brain.review_state,
+            "doc_total": brain.qlvb_doc_total, "page_total": brain.qlvb_page_total,
+            "retention": brain.qlvb_retention, "department": brain.qlvb_dossier_department,
+            "responsible": brain.qlvb_dossier_responsible}
 
 
 def _answer(request, value):

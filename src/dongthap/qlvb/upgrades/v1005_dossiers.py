@@ -14,7 +14,9 @@ import logging
 
 logger = logging.getLogger("dongthap.qlvb.upgrades")
 PROFILE = "profile-dongthap.qlvb:default"
-INDEXES = ("qlvb_documents", "file_code", "dossier_department", "dossier_responsible", "dossier_year")
+INDEXES = (
+    "qlvb_documents", "qlvb_file_code", "qlvb_dossier_department", "qlvb_dossier_responsible", "qlvb_dossier_year",
+)
 
 
 def install_dossiers(context=None):
