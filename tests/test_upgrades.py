@@ -330,3 +330,35 @@ def test_1005_archive_gives_the_archive_permissions_their_roles(site):
     assert "QlvbLeader" not in roles(archive.MANAGE_ARCHIVE)
     assert "QlvbLeader" in roles(archive.APPROVE_DISPOSAL)
     assert "QlvbRecordsManager" not in roles(archive.APPROVE_DISPOSAL)
+
+
+def test_1005_records_managers_see_incoming_documents_and_only_the_system_archives(demo):
+    """On a 1004 site records managers saw incoming documents only once completed, and clerks
+    could archive a document by a button; the step gives the view and guards the transition."""
+    wf = api.portal.get_tool("portal_workflow")
+    setup = api.portal.get_tool("portal_setup")
+    catalog = api.portal.get_tool("portal_catalog")
+    incoming = wf.getWorkflowById("qlvb_incoming_workflow")
+    brain = catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
+                                              review_state=["registered", "assigned", "in_progress"])[0]
+    doc = brain._unrestrictedGetObject()
+    state = incoming.states[brain.review_state]
+    with api.env.adopt_roles(["Manager"]):
+        # as a 1004 site was
+        for permission in ("View", "Access contents information"):
+            roles = [r for r in state.permission_roles[permission] if r != "QlvbRecordsManager"]
+            state.setPermission(permission, False, roles)
+        for wid in ("qlvb_incoming_workflow", "qlvb_outgoing_workflow"):
+            wf.getWorkflowById(wid).transitions["archive"].guard.expr = None
+        incoming.updateRoleMappingsFor(doc)
+        doc.reindexObjectSecurity()
+        assert not any(r["name"] == "QlvbRecordsManager" and r["selected"] for r in doc.rolesOfPermission("View"))
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert any(r["name"] == "QlvbRecordsManager" and r["selected"] for r in doc.rolesOfPermission("View"))
+    assert "QlvbRecordsManager" in catalog.getIndexDataForUID("/".join(doc.getPhysicalPath()))[
+        "allowedRolesAndUsers"]
+    for wid in ("qlvb_incoming_workflow", "qlvb_outgoing_workflow"):
+        guard = wf.getWorkflowById(wid).transitions["archive"].guard
+        assert guard.getExprText() == "python:here.qlvb_system('archive')"

@@ -34,7 +34,7 @@ from ZPublisher.Iterators import filestream_iterator
 
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
-from dongthap.qlvb.restapi.errors import error, fail, guarded, translate_tree
+from dongthap.qlvb.restapi.errors import error, error_body, guarded, translate_tree
 
 from . import api as archive
 from .errors import ArchiveError, PackageTooLargeError
@@ -52,7 +52,7 @@ def _refused(request, problem):
     if isinstance(problem, ArchiveError):
         status = 413 if isinstance(problem, PackageTooLargeError) else 400
         return error(request, status, "PayloadTooLarge" if status == 413 else "BadRequest", problem.message)
-    return fail(request, problem)
+    return error_body(request, problem)
 
 
 def _pdf(request, named):

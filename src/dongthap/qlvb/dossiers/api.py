@@ -49,6 +49,7 @@ from dongthap.qlvb.dossiers.content import ID_PREFIX
 from dongthap.qlvb.dossiers.content import IDossier
 from dongthap.qlvb.dossiers.content import ROOT_ID
 from dongthap.qlvb.content.documents import new_document_id
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering.counter import vietnam_now
 from persistent.mapping import PersistentMapping
@@ -109,14 +110,11 @@ SCHEDULES_KEY = "dongthap.qlvb.dossiers.schedules"
 HEADING_NUMBER_RE = re.compile(r"^([IVXLCDM]{1,8}|\d{1,3})$")
 
 
-class DossierError(ValueError):
+class DossierError(QlvbError, ValueError):
     """Bad input or a forbidden action; ``errors`` is a list of {field, message}."""
 
     def __init__(self, message, errors=None, status=400):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
-        self.status = status
+        super().__init__(message, errors, status)
 
 
 def _invalid(errors, message=None):

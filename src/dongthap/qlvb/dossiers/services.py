@@ -25,7 +25,7 @@ from dongthap.qlvb.dossiers import printing
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error
-from dongthap.qlvb.restapi.errors import fail
+from dongthap.qlvb.restapi.errors import error_body
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from plone import api
@@ -60,7 +60,7 @@ def _json_body(request, empty_ok=False):
 
 def _refused(request, problem):
     transaction.doom()
-    return fail(request, problem)
+    return error_body(request, problem)
 
 
 class DossiersGet(Service):
@@ -212,7 +212,7 @@ class ScheduleGet(_ScheduleService):
         try:
             year = self._year()
         except dossiers.DossierError as problem:
-            return fail(self.request, problem)
+            return error_body(self.request, problem)
         schedule = dossiers.get_schedule(self.context, year)
         if schedule is None:
             return error(self.request, 404, "NotFound", _(
