@@ -279,8 +279,8 @@ def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
             types.manage_delObjects([name])
         wf.setChainForPortalTypes(["Dossier", "DossierFolder"], ())
         wf.manage_delObjects(["qlvb_dossier_workflow"])
-        for name in ("qlvb_documents", "qlvb_file_code", "qlvb_dossier_department", "qlvb_dossier_responsible",
-                     "qlvb_dossier_year"):
+        for name in ("qlvb_documents", "qlvb_file_code", "qlvb_dossier_department",
+                     "qlvb_dossier_responsible", "qlvb_dossier_year"):
             catalog.delIndex(name)
         for name in ("qlvb_file_code", "qlvb_doc_total", "qlvb_page_total", "qlvb_retention",
                      "qlvb_dossier_department", "qlvb_dossier_responsible"):
@@ -352,7 +352,8 @@ def test_1005_records_managers_see_incoming_documents_and_only_the_system_archiv
             wf.getWorkflowById(wid).transitions["archive"].guard.expr = None
         incoming.updateRoleMappingsFor(doc)
         doc.reindexObjectSecurity()
-        assert not any(r["name"] == "QlvbRecordsManager" and r["selected"] for r in doc.rolesOfPermission("View"))
+        assert not any(r["name"] == "QlvbRecordsManager" and r["selected"]
+                       for r in doc.rolesOfPermission("View"))
         setup.setLastVersionForProfile(PROFILE, "1004")
         setup.upgradeProfile(PROFILE)
     assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)

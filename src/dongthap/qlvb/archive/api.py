@@ -43,6 +43,7 @@ from zope.annotation.interfaces import IAnnotations
 from dongthap.qlvb.content.documents import system_transition
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.dossiers import api as dossiers
+from dongthap.qlvb.dossiers.registers import dossier_row
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 
@@ -402,22 +403,7 @@ def documents_archived(dossier, event=None):
 
 
 def _transfer_rows(items):
-    rows = []
-    for n, dossier in enumerate(items, 1):
-        start, end = dossier.start_date, dossier.end_date
-        period = "–".join(d.strftime("%d/%m/%Y") for d in (start, end) if d)
-        rows.append(
-            {
-                "ordinal": n,
-                "file_notation": dossier.file_code,
-                "title": dossier.title,
-                "period": period or None,
-                "retention": dossiers.retention_title(dossier.retention),
-                "pages": str(dossier.page_total or 0),
-                "note": None,
-            }
-        )
-    return rows
+    return [dossier_row(n, dossier) for n, dossier in enumerate(items, 1)]
 
 
 def _totals(items):

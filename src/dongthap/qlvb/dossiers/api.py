@@ -909,7 +909,8 @@ def my_open_dossiers(agency, userid=None):
 
 def agency_dossiers(agency, *, state=None, department=None, year=None):
     """Dossiers of ``agency`` the user may see, filtered; brains sorted by file code."""
-    query = {"portal_type": "Dossier", "path": "/".join(agency.getPhysicalPath()), "sort_on": "qlvb_file_code"}
+    query = {"portal_type": "Dossier", "path": "/".join(agency.getPhysicalPath()),
+             "sort_on": "qlvb_file_code"}
     if state:
         query["review_state"] = state
     if department:

@@ -15,7 +15,8 @@ import logging
 logger = logging.getLogger("dongthap.qlvb.upgrades")
 PROFILE = "profile-dongthap.qlvb:default"
 INDEXES = (
-    "qlvb_documents", "qlvb_file_code", "qlvb_dossier_department", "qlvb_dossier_responsible", "qlvb_dossier_year",
+    "qlvb_documents", "qlvb_file_code", "qlvb_dossier_department", "qlvb_dossier_responsible",
+    "qlvb_dossier_year",
 )
 
 
