@@ -205,7 +205,7 @@ def test_signed_pdf_stays_signed_in_originals_and_readable_in_copy(tmp_path, pdf
     from dongthap.qlvb.signing import pdfsign
     from dongthap.qlvb.signing.certs import CertificatePolicy
     from dongthap.qlvb.signing.signers import Pkcs12Signer
-    from dongthap.qlvb.signing.testpki import ensure_test_pki
+    from dongthap.qlvb_testing.testpki import ensure_test_pki
 
     pki = ensure_test_pki(tmp_path / "pki", "http://127.0.0.1:9/pki")
     signer = Pkcs12Signer(

@@ -23,8 +23,8 @@ def give_key(userid):
     """A personal test certificate for ``userid`` (as the demo gives its leaders)."""
     from dongthap.qlvb.signing import settings as cfg
     from dongthap.qlvb.signing import usercerts
-    from dongthap.qlvb.signing.demo import _install_key, _png
-    from dongthap.qlvb.signing.testpki import ensure_test_pki, issue_identity
+    from dongthap.qlvb_testing.signing_demo import _install_key, _png
+    from dongthap.qlvb_testing.testpki import ensure_test_pki, issue_identity
 
     keys = cfg.keys_dir()
     if (keys / "users" / userid / "person.p12").is_file():  # key kept, registration rolled back

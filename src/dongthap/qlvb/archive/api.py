@@ -43,6 +43,7 @@ from zope.annotation.interfaces import IAnnotations
 from dongthap.qlvb.content.documents import system_transition
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.dossiers import api as dossiers
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.dossiers.registers import dossier_row
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
@@ -64,14 +65,11 @@ IMPORTED_KEY = "dongthap.qlvb.archive.imported"
 PDF = "application/pdf"
 
 
-class ArchiveRefused(ValueError):
+class ArchiveRefused(QlvbError, ValueError):
     """A refused archive action: ``message`` (translatable), ``status``, ``errors``."""
 
     def __init__(self, message, status=400, errors=None):
-        super().__init__(str(getattr(message, "default", message)))
-        self.message = message
-        self.status = status
-        self.errors = errors or []
+        super().__init__(message, errors, status)
 
 
 def _refuse(message, status=400, **mapping):
