@@ -173,6 +173,22 @@ def test_thirty_day_warning_with_frozen_clock(portal):
     assert code in [r["file_code"] for r in overdue]
 
 
+def test_construction_project_due_three_months_after_settlement(portal):
+    agency = portal["so-tttt"]
+    dossier, _docs = closed_dossier(portal, ("83",), construction_project="1")
+    assert dossier.construction_project is True
+    with api.env.adopt_user(username=RM):
+        assert dossiers.dossier_info(dossier)["construction_project"] is True
+    dossier.end_date = datetime.date(2026, 3, 31)  # settled: due 30/06/2026, not 31/03/2027
+    with api.env.adopt_user(username=RM):
+        warned = archive.transfer_due(agency, clock=ret.frozen_clock(datetime.date(2026, 6, 1)))
+    row = next(r for r in warned["warnings"] if r["file_code"] == dossier.file_code)
+    assert row["due"] == "2026-06-30"
+    with api.env.adopt_user(username=SP), pytest.raises(dossiers.DossierError) as refused:
+        dossiers.clean_dossier(dossier_values(notation="84.LT", construction_project="có lẽ"), agency=agency)
+    assert [e["field"] for e in refused.value.errors] == ["construction_project"]
+
+
 def test_export_import_round_trip(portal):
     dossier, _docs = closed_dossier(portal, ("91", "92"))
     with api.env.adopt_user(username=RM):

@@ -149,3 +149,87 @@ def test_records_manager_drafts_and_leader_approves_the_schedule(page, demo_serv
     assert f"Đã sao chép danh mục hồ sơ sang năm {year + 1}." in page.content()
     assert "Dự thảo" in page.locator(".qlvb-schedule-state").inner_text()
     assert "02.VP | Hồ sơ thi đua, khen thưởng | 20 | vp | Nguyễn Văn An" in page.input_value("#rows")
+
+
+def _give_keys(demo_server, *userids):
+    """Test certificates for ``userids`` on the served demo site (committed: the server sees them)."""
+    from tests.archive.test_plone_archive import give_key
+    from zope.component.hooks import setSite
+
+    import transaction
+
+    setSite(demo_server["layer"]["portal"])
+    for userid in userids:
+        give_key(userid)
+    transaction.commit()
+
+
+def test_filed_dossier_closed_handed_over_and_accepted_documents_archived(page, demo_server):  # noqa: F811
+    """The whole records journey: filed by a specialist, closed by the records manager, handed
+    over by its responsible person (signing the handover record as bên giao), accepted by the
+    archive's records manager (signing as bên nhận); the documents show archived."""
+    url = demo_server["url"]
+    tag = secrets.token_hex(2).upper()
+    docs = [_assigned_document(url, 811, f"Về việc nộp lưu thử {tag}"),
+            _assigned_document(url, 812, f"Về việc nộp lưu thử hai {tag}")]
+    _give_keys(demo_server, "stttt.chuyenvien", "stttt.luutru")
+    sp = session("stttt.chuyenvien")
+    r = sp.post(f"{url}/so-tttt/@dossiers", json={"title": f"Hồ sơ nộp lưu {tag}", "notation": f"08.N{tag}",
+                                                   "retention": "10"})
+    assert r.status_code == 201, r.text
+    dossier = r.json()
+
+    login(page, url, "stttt.chuyenvien", PW)
+    page.goto(f"{url}/so-tttt/@@ho-so")
+    for doc in docs:
+        page.check(f"#doc-{doc['uid']}")
+    page.click(".qlvb-file-selected")
+    page.wait_for_load_state("networkidle")
+    options = page.locator("#dossier option").evaluate_all("o => o.map(x => [x.value, x.textContent])")
+    page.select_option("#dossier", next(value for value, text in options if tag in text))
+    page.click(".qlvb-file-submit")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".qlvb-doc-total").inner_text().strip() == "2"
+    # no "archive" button on a document: its dossier decides
+    page.goto(docs[0]["url"])
+    assert page.locator("text=Lưu hồ sơ").count() == 0
+
+    _logout(page, url)
+    login(page, url, "stttt.luutru", PW)
+    page.goto(dossier["@id"])
+    page.click(".qlvb-close-dossier")
+    page.wait_for_load_state("networkidle")
+    page.click(".qlvb-confirm-yes")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".qlvb-dossier-state").inner_text().strip() == "Đã kết thúc"
+
+    # the responsible specialist hands it over, signing the handover record
+    _logout(page, url)
+    login(page, url, "stttt.chuyenvien", PW)
+    page.goto(f"{url}/so-tttt/@@ho-so")
+    page.click(".qlvb-link-archive")
+    page.wait_for_load_state("networkidle")
+    assert "/@@luu-tru" in page.url
+    page.check(f"#d-{dossier['uid']}")
+    page.fill("#note", f"Nộp lưu {tag}")
+    page.click(".qlvb-archive-submit button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Đã nộp lưu: NL-" in page.content(), page.content()
+    screenshot(page, "archive-handed-over")
+
+    # the archive's records manager accepts (signing as bên nhận)
+    _logout(page, url)
+    login(page, url, "stttt.luutru", PW)
+    page.goto(f"{url}/so-tttt/@@luu-tru")
+    row = page.locator(".qlvb-archive-transfers tbody tr", has_text="Chờ lưu trữ tiếp nhận").last
+    row.locator("button[value=accept]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".alert-danger").count() == 0, page.content()
+    assert "Đã tiếp nhận" in page.locator(".qlvb-archive-transfers").inner_text()
+    screenshot(page, "archive-accepted")
+    got = session("stttt.luutru").get(f"{dossier['@id']}/@dossier").json()
+    assert got["review_state"] == "transferred"
+    for doc in docs:
+        assert session("stttt.vanthu").get(doc["url"]).json()["review_state"] == "archived"
+    page.goto(docs[0]["url"])
+    screenshot(page, "document-archived")

@@ -647,7 +647,7 @@ def _facts(dossier):
         state=api.content.get_state(dossier),
         end_date=dossier.end_date,
         retention=dossier.retention or ret.PERMANENT,
-        construction=bool(getattr(dossier, "qlvb_construction", False)),
+        construction=bool(getattr(dossier, "construction_project", False)),
         legal_hold=bool(hold),
         extra={"uid": api.content.get_uuid(dossier)},
     )

@@ -104,7 +104,8 @@ DRAFT_STATES = {
 
 #: Fields a client may set on a dossier, in form order.
 INPUT_FIELDS = ("title", "notation", "retention", "access", "access_people", "access_units",
-                "responsible", "department", "start_date", "end_date", "dossier_language", "description")
+                "responsible", "department", "start_date", "end_date", "dossier_language", "description",
+                "construction_project")
 
 SCHEDULES_KEY = "dongthap.qlvb.dossiers.schedules"
 HEADING_NUMBER_RE = re.compile(r"^([IVXLCDM]{1,8}|\d{1,3})$")
@@ -524,6 +525,17 @@ def clean_dossier(raw, *, agency, current=None):
                                            max_length=50) or "Tiếng Việt"
     if given("description"):
         values["description"] = _text(raw, "description", errors, "description") or ""
+    if given("construction_project"):
+        flag = raw.get("construction_project", False)
+        flag = flag.strip().lower() if isinstance(flag, str) else flag
+        if flag in (True, "1", "true", "on", "yes"):
+            values["construction_project"] = True
+        elif flag in (False, None, "", "0", "false", "off", "no"):
+            values["construction_project"] = False
+        else:
+            errors.append({"field": "construction_project", "message": _(
+                "error_dossier_construction",
+                default="Say yes or no: is it the dossier of a construction project?")})
     start = values.get("start_date", getattr(current, "start_date", None))
     end = values.get("end_date", getattr(current, "end_date", None))
     if start and end and end < start:
@@ -1105,6 +1117,7 @@ def dossier_info(dossier):
         "end_date": dossier.end_date.isoformat() if dossier.end_date else None,
         "language": getattr(dossier, "dossier_language", None),
         "description": getattr(dossier, "description", "") or "",
+        "construction_project": bool(getattr(dossier, "construction_project", False)),
         "doc_total": dossier.doc_total,
         "page_total": dossier.page_total,
         "schedule_entry": dossier.schedule_entry,

@@ -128,6 +128,13 @@ class IDossier(model.Schema):
         required=False,
         max_length=500,
     )
+    #: transferred three months after the settlement of the project (end date), not one year
+    construction_project = schema.Bool(
+        title=_("label_construction_project",
+                default="Dossier of a construction project (transferred 3 months after settlement)"),
+        required=False,
+        default=False,
+    )
 
     directives.omitted("file_code", "year", "doc_total", "page_total", "schedule_entry")
     file_code = schema.TextLine(title=_("label_file_code", default="File code"), required=False,
