@@ -1,5 +1,6 @@
 """Catalog indexers of dossiers (every name ``qlvb_…``, docs/naming.md)."""
 
+from dongthap.qlvb.catalog import _attribute
 from dongthap.qlvb.dossiers.content import IDossier
 from plone.indexer import indexer
 
@@ -25,21 +26,7 @@ def qlvb_dossier_year(obj):
     return obj.year
 
 
-@indexer(IDossier)
-def qlvb_file_code(obj):
-    return getattr(obj, "file_code", None)
-
-
-@indexer(IDossier)
-def qlvb_doc_total(obj):
-    return getattr(obj, "doc_total", None)
-
-
-@indexer(IDossier)
-def qlvb_page_total(obj):
-    return getattr(obj, "page_total", None)
-
-
-@indexer(IDossier)
-def qlvb_retention(obj):
-    return getattr(obj, "retention", None)
+qlvb_file_code = indexer(IDossier)(_attribute("file_code"))
+qlvb_doc_total = indexer(IDossier)(_attribute("doc_total"))
+qlvb_page_total = indexer(IDossier)(_attribute("page_total"))
+qlvb_retention = indexer(IDossier)(_attribute("retention"))
