@@ -51,7 +51,8 @@ TRANSITIONS = (
     Transition("complete", "Complete (hoàn thành)", "completed", (*M, LH, LD)),
     Transition("reopen", "Reopen (mở lại)", "in_progress", (*M, LD)),
     # only the system: when the dossier holding the document is transferred (archive/api.py)
-    Transition("archive", "Archive (lưu hồ sơ)", "archived", guard_expression="python:here.qlvb_system('archive')"),
+    Transition("archive", "Archive (lưu hồ sơ)", "archived",
+               guard_expression="python:here.qlvb_system('archive')"),
 )
 
 WORKFLOW = Workflow(

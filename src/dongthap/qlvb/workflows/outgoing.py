@@ -54,7 +54,8 @@ TRANSITIONS = (
     Transition("sign", "Sign (ký số)", "signed", (LD,), _guard("sign")),
     Transition("issue", "Issue (phát hành)", "issued", (*M, CL)),
     # only the system: when the dossier holding the document is transferred (archive/api.py)
-    Transition("archive", "Archive (lưu hồ sơ)", "archived", guard_expression="python:here.qlvb_system('archive')"),
+    Transition("archive", "Archive (lưu hồ sơ)", "archived",
+               guard_expression="python:here.qlvb_system('archive')"),
     Transition("recall", "Recall (thu hồi)", "recalled", (*M, CL, LD)),
 )
 
