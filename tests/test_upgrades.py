@@ -321,3 +321,105 @@ def test_1005_desk_adds_the_sort_keys_of_the_work_lists(demo):
     assert len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
                                                  qlvb_urgency_rank={"query": 0, "range": "min"})) == len(docs)
     assert "qlvb_incoming" in api.portal.get_tool("portal_actions").portal_tabs.objectIds()
+
+
+def test_1005_dossiers_installs_types_workflow_roles_indexes(site):
+    from dongthap.qlvb.dossiers import api as dossiers
+
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    types = api.portal.get_tool("portal_types")
+    wf = api.portal.get_tool("portal_workflow")
+    registry = api.portal.get_tool("portal_registry")
+    with api.env.adopt_roles(["Manager"]):
+        agency = api.content.create(container=site, type="Agency", id="so-ho-so", title="Sở Hồ Sơ",
+                                    agency_code="000.00.97.H20", abbreviation="SHS", level="department")
+        # as a 1004 site was: no dossier types, workflow, roles, indexes, settings
+        for name in ("Dossier", "DossierFolder", "DossierRecord"):
+            types.manage_delObjects([name])
+        wf.setChainForPortalTypes(["Dossier", "DossierFolder"], ())
+        wf.manage_delObjects(["qlvb_dossier_workflow"])
+        for name in ("qlvb_documents", "qlvb_file_code", "qlvb_dossier_department",
+                     "qlvb_dossier_responsible", "qlvb_dossier_year"):
+            catalog.delIndex(name)
+        for name in ("qlvb_file_code", "qlvb_doc_total", "qlvb_page_total", "qlvb_retention",
+                     "qlvb_dossier_department", "qlvb_dossier_responsible"):
+            catalog.delColumn(name)
+        del registry.records[dossiers.RETENTION_RECORD]
+        site._delRoles(["QlvbDossierOwner", "QlvbDossierReader"])
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert {"Dossier", "DossierFolder", "DossierRecord"} <= set(types.objectIds())
+    assert wf.getChainForPortalType("Dossier") == ("qlvb_dossier_workflow",)
+    assert {"QlvbDossierOwner", "QlvbDossierReader"} <= set(site.valid_roles())
+    assert "qlvb_documents" in catalog.indexes() and "qlvb_file_code" in catalog.schema()
+    assert {"qlvb_doc_total", "qlvb_page_total", "qlvb_retention"} <= set(catalog.schema())
+    assert dossiers.retention_years() == (5, 10, 20, 50, 70)
+    assert api.portal.get_registry_record(dossiers.RETENTION_RECORD) == [5, 10, 20, 50, 70]
+    # and a dossier works on the upgraded site
+    with api.env.adopt_roles(["Manager"]):
+        values = dossiers.clean_dossier({"title": "Hồ sơ", "notation": "01.VP", "retention": "permanent"},
+                                        agency=agency)
+        dossier = dossiers.create_dossier(agency, values, year=2026)
+    assert api.content.get_state(dossier) == "open"
+    assert len(api.content.find(qlvb_file_code="000.00.97.H20.2026.01.VP")) == 1
+
+
+def test_1005_archive_gives_the_archive_permissions_their_roles(site):
+    from dongthap.qlvb.archive import api as archive
+
+    setup = api.portal.get_tool("portal_setup")
+    permissions = (archive.EXPORT, archive.IMPORT, archive.SUBMIT_TRANSFER, archive.MANAGE_ARCHIVE,
+                   archive.APPROVE_DISPOSAL)
+    with api.env.adopt_roles(["Manager"]):
+        # as a 1004 site was: the permissions exist (zcml) but only Manager has them
+        for permission in permissions:
+            site.manage_permission(permission, ["Manager"], acquire=True)
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+
+    def roles(permission):
+        return {r["name"] for r in site.rolesOfPermission(permission) if r["selected"]}
+
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert {"QlvbRecordsManager", "QlvbLeader"} <= roles(archive.EXPORT)
+    assert "QlvbRecordsManager" in roles(archive.IMPORT) and "QlvbLeader" not in roles(archive.IMPORT)
+    assert "QlvbSpecialist" in roles(archive.SUBMIT_TRANSFER)
+    assert roles(archive.MANAGE_ARCHIVE) >= {"QlvbRecordsManager"}
+    assert "QlvbLeader" not in roles(archive.MANAGE_ARCHIVE)
+    assert "QlvbLeader" in roles(archive.APPROVE_DISPOSAL)
+    assert "QlvbRecordsManager" not in roles(archive.APPROVE_DISPOSAL)
+
+
+def test_1005_records_managers_see_incoming_documents_and_only_the_system_archives(demo):
+    """On a 1004 site records managers saw incoming documents only once completed, and clerks
+    could archive a document by a button; the step gives the view and guards the transition."""
+    wf = api.portal.get_tool("portal_workflow")
+    setup = api.portal.get_tool("portal_setup")
+    catalog = api.portal.get_tool("portal_catalog")
+    incoming = wf.getWorkflowById("qlvb_incoming_workflow")
+    brain = catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
+                                              review_state=["registered", "assigned", "in_progress"])[0]
+    doc = brain._unrestrictedGetObject()
+    state = incoming.states[brain.review_state]
+    with api.env.adopt_roles(["Manager"]):
+        # as a 1004 site was
+        for permission in ("View", "Access contents information"):
+            roles = [r for r in state.permission_roles[permission] if r != "QlvbRecordsManager"]
+            state.setPermission(permission, False, roles)
+        for wid in ("qlvb_incoming_workflow", "qlvb_outgoing_workflow"):
+            wf.getWorkflowById(wid).transitions["archive"].guard.expr = None
+        incoming.updateRoleMappingsFor(doc)
+        doc.reindexObjectSecurity()
+        assert not any(r["name"] == "QlvbRecordsManager" and r["selected"]
+                       for r in doc.rolesOfPermission("View"))
+        setup.setLastVersionForProfile(PROFILE, "1004")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert any(r["name"] == "QlvbRecordsManager" and r["selected"] for r in doc.rolesOfPermission("View"))
+    assert "QlvbRecordsManager" in catalog.getIndexDataForUID("/".join(doc.getPhysicalPath()))[
+        "allowedRolesAndUsers"]
+    for wid in ("qlvb_incoming_workflow", "qlvb_outgoing_workflow"):
+        guard = wf.getWorkflowById(wid).transitions["archive"].guard
+        assert guard.getExprText() == "python:here.qlvb_system('archive')"

@@ -54,8 +54,8 @@ def names(agency, user):
 def test_a_new_provider_is_listed_and_served_without_touching_the_service(demo, provider):
     agency = demo["so-tttt"]
     assert names(agency, "stttt.vanthu") == ["incoming", "incoming_tracking", "outgoing", "outgoing_report",
-                                             NAME]
-    assert names(agency, "stttt.chuyenvien") == [NAME]
+                                             "dossier_documents", "dossiers", NAME]
+    assert names(agency, "stttt.chuyenvien") == ["dossier_documents", "dossiers", NAME]
     # an agency whose factory answers None does not keep it
     assert NAME not in names(demo["so-noi-vu"], "snv.vanthu")
     with api.env.adopt_user(username="snv.vanthu"), pytest.raises(E.UnknownRegisterError) as refused:

@@ -8,12 +8,15 @@ thousands of documents stays fast. Ids are short and random (``vbd-…``,
 two clerks.
 """
 
+from AccessControl import ClassSecurityInfo
+from AccessControl.class_init import InitializeClass
 from dongthap.qlvb.documents.interfaces import IQlvbDocument
 from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from zope.interface import implementer
 from zoneinfo import ZoneInfo
 
+import contextlib
 import secrets
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -52,12 +55,37 @@ class Document(Item):
     set by the system only; each kind names it in its own words through :func:`alias`.
     """
 
+    security = ClassSecurityInfo()
     exclude_from_nav = True
     register_number = None
     register_year = None
     register_date = None
     attachments = ()
+    #: the transition the system runs now (volatile: never stored), see :func:`system_transition`
+    _v_qlvb_system = None
+
+    @security.public
+    def qlvb_system(self, transition):
+        """Workflow guard of a transition only the system runs (``archive``: the dossier decides)."""
+        return self._v_qlvb_system == transition
 
     def register_day(self):
         """The day of the register entry, Vietnam time (None before it exists)."""
         return self.register_date.astimezone(VIETNAM).date() if self.register_date else None
+
+
+InitializeClass(Document)
+
+
+@contextlib.contextmanager
+def system_transition(document, transition):
+    """Open the guard of ``transition`` on ``document`` (``here.qlvb_system(...)``) while in the block.
+
+    Users are never offered such a transition: e.g. a document goes to ``archived`` when
+    the dossier holding it is transferred (:func:`dongthap.qlvb.archive.api.documents_archived`).
+    """
+    document._v_qlvb_system = transition
+    try:
+        yield
+    finally:
+        document._v_qlvb_system = None

@@ -106,7 +106,7 @@ def _ensure_user(username, fullname, email):
 #: The version of the demo data. A release that adds demo content appends a step
 #: ``(version, function)`` to :data:`SEED_STEPS` and raises this; each site gets
 #: every step once.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 #: Attribute of the portal: the version of the demo data this site was seeded with.
 SEED_ATTR = "_qlvb_demo_seeded"
@@ -183,4 +183,11 @@ def _seed_v1():
     demo_outgoing.install()
 
 
-SEED_STEPS = ((1, _seed_v1),)
+def _seed_v2_dossiers():
+    """The records schedule of Sở TT&TT and two of its dossiers (issue 14)."""
+    from dongthap.qlvb.demo import dossiers as demo_dossiers
+
+    demo_dossiers.install()
+
+
+SEED_STEPS = ((1, _seed_v1), (2, _seed_v2_dossiers))

@@ -10,6 +10,7 @@ SPECS = (
     "dongthap.qlvb.workflows.agency",
     "dongthap.qlvb.workflows.incoming",
     "dongthap.qlvb.workflows.outgoing",
+    "dongthap.qlvb.dossiers.workflow",
 )
 
 

@@ -29,11 +29,11 @@ STATES = (
     State("received", "Received (chờ vào sổ)", ("register", "refuse"), {
         "view": STAFF, "modify": (*M, CL), "delete": ("Manager",), "assign": (), "progress": ()}),
     State("registered", "Registered (đã vào sổ)", ("assign",), {
-        "view": STAFF, "modify": (*M, CL), "delete": (), "assign": (*M, LD), "progress": ()}),
+        "view": (*STAFF, RM), "modify": (*M, CL), "delete": (), "assign": (*M, LD), "progress": ()}),
     State("assigned", "Assigned (đã phân công)", ("start", "complete"), {
-        "view": (*STAFF, AS), "modify": M, "delete": (), "assign": (*M, LD, HD), "progress": (*M, HD)}),
+        "view": (*STAFF, RM, AS), "modify": M, "delete": (), "assign": (*M, LD, HD), "progress": (*M, HD)}),
     State("in_progress", "In progress (đang giải quyết)", ("complete",), {
-        "view": (*STAFF, AS), "modify": M, "delete": (), "assign": (*M, LD, HD), "progress": (*M, HD)}),
+        "view": (*STAFF, RM, AS), "modify": M, "delete": (), "assign": (*M, LD, HD), "progress": (*M, HD)}),
     State("completed", "Completed (đã giải quyết)", ("reopen", "archive"), {
         "view": (*STAFF, RM), "modify": M, "delete": (), "assign": (), "progress": ()}),
     State("archived", "Archived (đã lưu hồ sơ)", (), {
@@ -50,7 +50,9 @@ TRANSITIONS = (
     Transition("start", "Start handling (bắt đầu giải quyết)", "in_progress", ("Manager", HD)),
     Transition("complete", "Complete (hoàn thành)", "completed", (*M, LH, LD)),
     Transition("reopen", "Reopen (mở lại)", "in_progress", (*M, LD)),
-    Transition("archive", "Archive (lưu hồ sơ)", "archived", (*M, CL, RM)),
+    # only the system: when the dossier holding the document is transferred (archive/api.py)
+    Transition("archive", "Archive (lưu hồ sơ)", "archived",
+               guard_expression="python:here.qlvb_system('archive')"),
 )
 
 WORKFLOW = Workflow(

@@ -53,7 +53,9 @@ TRANSITIONS = (
     Transition("return", "Return to the drafter (trả lại)", "draft", guard_expression=_guard("return")),
     Transition("sign", "Sign (ký số)", "signed", (LD,), _guard("sign")),
     Transition("issue", "Issue (phát hành)", "issued", (*M, CL)),
-    Transition("archive", "Archive (lưu hồ sơ)", "archived", (*M, CL, RM)),
+    # only the system: when the dossier holding the document is transferred (archive/api.py)
+    Transition("archive", "Archive (lưu hồ sơ)", "archived",
+               guard_expression="python:here.qlvb_system('archive')"),
     Transition("recall", "Recall (thu hồi)", "recalled", (*M, CL, LD)),
 )
 
