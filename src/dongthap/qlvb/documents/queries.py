@@ -68,6 +68,21 @@ def batch_numbers(b_start, b_size, default_size=PAGE_SIZE):
     return start, min(size, LIST_LIMIT)
 
 
+def _stable(query):
+    """``query`` with the UID as last sort key: rows that tie on every other key (documents
+    registered in the same second) keep one order from page to page, so that no row shows on
+    two pages and none on neither."""
+    sort_on = query.get("sort_on")
+    if not sort_on:
+        return query
+    keys = [sort_on] if isinstance(sort_on, str) else list(sort_on)
+    if "UID" in keys:
+        return query
+    orders = query.get("sort_order") or "ascending"
+    orders = [orders] * len(keys) if isinstance(orders, str) else list(orders)
+    return dict(query, sort_on=[*keys, "UID"], sort_order=[*orders, "ascending"])
+
+
 def paged(segments, make_row, b_start=0, b_size=PAGE_SIZE, keep=None):
     """One page of a list made of catalog queries run one after the other (``segments``, each
     a dict of ``api.content.find`` arguments with its ``sort_on``): the catalog sorts and cuts
@@ -78,7 +93,7 @@ def paged(segments, make_row, b_start=0, b_size=PAGE_SIZE, keep=None):
     from plone import api
 
     rows, total, start = [], 0, b_start
-    for query in segments:
+    for query in map(_stable, segments):
         if keep is not None:
             brains = [b for b in api.content.find(**query) if keep(b)]
             count = len(brains)
