@@ -120,8 +120,13 @@ def collect():
     return found
 
 
+_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t"}
+
+
 def _unquote(line):
-    return line[line.index('"') + 1 : line.rindex('"')].replace('\\"', '"').replace("\\n", "\n")
+    """The text of one quoted .po line, its escapes (\\\\, \\", \\n, \\t) undone in one pass."""
+    body = line[line.index('"') + 1 : line.rindex('"')]
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), body)
 
 
 def read_po(path=PO):
