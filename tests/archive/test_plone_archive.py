@@ -81,7 +81,7 @@ def test_transfer_accepted_signed_by_both_sides_documents_archived(portal, pdf_t
     uid = api.content.get_uuid(dossier)
     with api.env.adopt_user(username=SP):
         transfer = archive.submit_transfer(agency, [uid], note="Nộp lưu năm 2026")
-    assert transfer["state"] == "submitted"
+    assert transfer["state"] == "proposed" and transfer["history"][0]["action"] == "propose"
     assert transfer["totals"] == {"dossiers": 1, "documents": 2, "pages": 4}
     handover = bytes(as_rm(archive.transfer_file, agency, transfer["id"], "handover").data)
     assert len(_signatures(handover)) == 1
@@ -109,10 +109,23 @@ def test_transfer_accepted_signed_by_both_sides_documents_archived(portal, pdf_t
         archive.accept_transfer(agency, transfer["id"])
     assert refused.value.status == 403
     fresh(portal.REQUEST)
+    # the archive cannot accept before the leader approved
+    with api.env.adopt_user(username=RM), pytest.raises(archive.ArchiveRefused) as refused:
+        archive.accept_transfer(agency, transfer["id"])
+    assert refused.value.status == 409 and refused.value.message.default.startswith("Transfer ${id} has not")
+    fresh(portal.REQUEST)
+    with api.env.adopt_user(username=LD):
+        approved = archive.approve_transfer(agency, transfer["id"])
+    assert approved["state"] == "approved" and approved["approved_by"] == LD
+    assert [h["action"] for h in approved["history"]] == ["propose", "approve"]
+    assert [e["action"] for e in dossiers.log_entries(dossier)][-2:] == ["transfer_proposed",
+                                                                         "transfer_approved"]
+    fresh(portal.REQUEST)
     with api.env.adopt_user(username=RM):
         accepted = archive.accept_transfer(agency, transfer["id"])
     assert accepted["state"] == "accepted" and [s["side"] for s in accepted["signatures"]] == ["giver",
                                                                                                "receiver"]
+    assert [h["action"] for h in accepted["history"]] == ["propose", "approve", "accept"]
     signed = bytes(as_rm(archive.transfer_file, agency, transfer["id"], "handover").data)
     assert len(_signatures(signed)) == 2
     from dongthap.qlvb.signing.api import verify_bytes
@@ -139,18 +152,37 @@ def test_transfer_returned_with_reasons_and_same_person_refused(portal):
     with api.env.adopt_user(username=RM):
         transfer = archive.submit_transfer(agency, [uid])  # the records manager on the unit's behalf
         with pytest.raises(archive.ArchiveRefused) as refused:
-            archive.accept_transfer(agency, transfer["id"])  # cannot receive from himself
-        assert refused.value.status == 409
+            archive.return_transfer(agency, transfer["id"], "Thiếu")  # the leader's turn, not his
+        assert refused.value.status == 403
+    # the leader sends it back: a reason is required
+    fresh(portal.REQUEST)
+    with api.env.adopt_user(username=LD):
         with pytest.raises(archive.ArchiveRefused) as refused:
             archive.return_transfer(agency, transfer["id"], "   ")
         assert refused.value.errors[0]["field"] == "reasons"
         returned = archive.return_transfer(agency, transfer["id"], "Thiếu biên bản họp, bổ sung rồi nộp lại")
+        with pytest.raises(archive.ArchiveRefused) as refused:
+            archive.approve_transfer(agency, transfer["id"])  # decided
+        assert refused.value.status == 409
     assert returned["state"] == "returned" and returned["reasons"].startswith("Thiếu biên bản")
+    assert returned["returned_by"] == "leader" and returned["history"][-1]["reason"].startswith("Thiếu")
     assert api.content.get_state(dossier) == "closed"
-    # handed over again after the correction
+    assert dossiers.log_entries(dossier)[-1]["action"] == "transfer_returned"
+    # prepared again after the correction; approved; the archive cannot receive from himself
+    fresh(portal.REQUEST)
     with api.env.adopt_user(username=RM):
         again = archive.submit_transfer(agency, [uid])
-    assert again["id"] != transfer["id"] and again["state"] == "submitted"
+    assert again["id"] != transfer["id"] and again["state"] == "proposed"
+    fresh(portal.REQUEST)
+    with api.env.adopt_user(username=LD):
+        archive.approve_transfer(agency, again["id"])
+    fresh(portal.REQUEST)
+    with api.env.adopt_user(username=RM):
+        with pytest.raises(archive.ArchiveRefused) as refused:
+            archive.accept_transfer(agency, again["id"])  # cannot receive from himself
+        assert refused.value.status == 409
+        back = archive.return_transfer(agency, again["id"], "Hồ sơ thiếu trang bìa")
+    assert back["state"] == "returned" and back["returned_by"] == "archive"
     # an open dossier cannot be handed over; an unknown one is 404
     with api.env.adopt_user(username=RM), pytest.raises(archive.ArchiveRefused) as refused:
         archive.submit_transfer(agency, ["no-such-uid"])
@@ -300,13 +332,22 @@ def test_archive_page_hand_over_and_accept(portal):
     uid = api.content.get_uuid(dossier)
     view, html = _post_page(portal, SP, action="submit", dossiers=[uid], note="Nộp lưu qua trang")
     assert view.message is None, view.message
-    assert "Lưu trữ cơ quan" in html and "Đã nộp lưu: NL-" in html
-    transfer = as_rm(archive.transfers, portal["so-tttt"], "submitted")[-1]
+    assert "Lưu trữ cơ quan" in html and "Đã lập danh mục nộp lưu NL-" in html
+    assert "Chờ lãnh đạo duyệt" in html
+    transfer = as_rm(archive.transfers, portal["so-tttt"], "proposed")[-1]
     assert transfer["dossiers"] == [uid] and transfer["note"] == "Nộp lưu qua trang"
-    # returned without a reason: refused, translated, nothing changed
-    view, html = _post_page(portal, RM, action="return", transfer=transfer["id"], reasons="")
-    assert "Hãy ghi lý do trả lại hồ sơ nộp lưu." in html
-    assert as_rm(archive.transfer_info, portal["so-tttt"], transfer["id"])["state"] == "submitted"
+    # the archive sees no accept button yet, and accepting is refused in Vietnamese
+    view, html = _post_page(portal, RM, action="accept", transfer=transfer["id"])
+    assert "chưa được lãnh đạo cơ quan phê duyệt" in html
+    assert 'value="accept"' not in html
+    # the leader sees the approval buttons; returning needs a reason
+    view, html = _post_page(portal, LD, action="return", transfer=transfer["id"], reasons="")
+    assert "Hãy ghi lý do trả lại hồ sơ nộp lưu." in html and "Duyệt danh mục nộp lưu" in html
+    assert as_rm(archive.transfer_info, portal["so-tttt"], transfer["id"])["state"] == "proposed"
+    view, html = _post_page(portal, LD, action="approve", transfer=transfer["id"])
+    assert view.message is None, view.message
+    assert "lưu trữ cơ quan có thể tiếp nhận" in html
+    assert as_rm(archive.transfer_info, portal["so-tttt"], transfer["id"])["state"] == "approved"
     view, html = _post_page(portal, RM, action="accept", transfer=transfer["id"])
     assert view.message is None, view.message
     assert as_rm(archive.transfer_info, portal["so-tttt"], transfer["id"])["state"] == "accepted"

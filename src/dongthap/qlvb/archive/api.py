@@ -7,11 +7,14 @@ and the Plone-free libraries of this package::
 
     archive.export_dossier(dossier, out)             # the ZIP package (streams into ``out``)
     archive.import_dossier(agency, fileobj)          # → the new dossier (records hold the files)
-    t = archive.submit_transfer(agency, [uid, …])    # the unit hands over: list + handover record,
+    t = archive.submit_transfer(agency, [uid, …])    # the unit prepares: list + handover record,
                                                      # the handover record signed by the submitter
+                                                     # → "proposed" (chờ lãnh đạo duyệt)
+    archive.approve_transfer(agency, t["id"])        # the agency's leader approves → "approved"
     archive.accept_transfer(agency, t["id"])         # the archive's records manager signs too;
                                                      # dossiers → transferred, documents → archived
-    archive.return_transfer(agency, t["id"], reason) # or sends it back with the reasons
+    archive.return_transfer(agency, t["id"], reason) # the leader (proposed) or the archive
+                                                     # (approved) sends it back with the reasons
     archive.transfer_due(agency, clock=…)            # 30-day warnings and overdue dossiers per unit
     archive.set_legal_hold(dossier, reason) / release_legal_hold(dossier, reason)
     d = archive.propose_disposal(agency, [uid, …], appraisal)   # records manager
@@ -57,8 +60,21 @@ logger = logging.getLogger("dongthap.qlvb.archive")
 EXPORT = "dongthap.qlvb: Export dossier"
 IMPORT = "dongthap.qlvb: Import dossier"
 SUBMIT_TRANSFER = "dongthap.qlvb: Submit transfer"
+APPROVE_TRANSFER = "dongthap.qlvb: Approve transfer"
 MANAGE_ARCHIVE = "dongthap.qlvb: Manage archive"
 APPROVE_DISPOSAL = "dongthap.qlvb: Approve disposal"
+
+#: States of a transfer (nộp lưu): prepared by the unit, approved by the agency's leader,
+#: accepted by the archive; returned (with the reasons) by the leader or by the archive.
+PROPOSED, APPROVED, ACCEPTED, RETURNED = "proposed", "approved", "accepted", "returned"
+#: Transfers whose dossiers may not go into another transfer.
+PENDING = (PROPOSED, APPROVED)
+TRANSFER_STATE_TITLES = {
+    PROPOSED: _("archive_transfer_proposed", default="Awaiting the leader's approval"),
+    APPROVED: _("archive_transfer_approved", default="Approved, awaiting the archive"),
+    ACCEPTED: _("archive_transfer_accepted", default="Accepted by the archive"),
+    RETURNED: _("archive_transfer_returned", default="Returned"),
+}
 
 STORE_KEY = "dongthap.qlvb.archive"
 IMPORTED_KEY = "dongthap.qlvb.archive.imported"
@@ -83,9 +99,17 @@ def _check(permission, obj):
 
 def _archive_staff(agency):
     """The archive's records manager or a leader of ``agency``."""
-    return api.user.has_permission(MANAGE_ARCHIVE, obj=agency) or api.user.has_permission(
-        APPROVE_DISPOSAL, obj=agency
+    return any(
+        api.user.has_permission(permission, obj=agency)
+        for permission in (MANAGE_ARCHIVE, APPROVE_DISPOSAL, APPROVE_TRANSFER)
     )
+
+
+def _audit(action, agency, **detail):
+    """One record of the audit trail (written when the transaction commits)."""
+    from dongthap.qlvb.audit.log import log
+
+    log(action, agency, detail={k: v for k, v in detail.items() if v not in (None, "", [])})
 
 
 def _check_archive_staff(agency):
@@ -368,17 +392,34 @@ def _import_record(dossier, package, doc):
 
 
 def documents_archived(dossier, event=None):
-    """Subscriber of ``DossierTransferred``: the dossier's documents go to ``archived``."""
+    """Subscriber of ``DossierTransferred``: the dossier's documents go to ``archived``.
+
+    Every document gets one trail entry ``archive`` naming the dossier (file code, UID,
+    title), the transfer and who accepted it — also a document still assigned or in
+    progress, whose state the dossier decides (NĐ 30: the dossier is archived whole).
+    """
+    from dongthap.qlvb.documents.trail import add_trail, trail_extra
+
     wf = api.portal.get_tool("portal_workflow")
+    tid = getattr(dossier, "_v_qlvb_transfer", None)
+    comment = f"Lưu trữ cùng hồ sơ {dossier.file_code} ({dossier.title})" + (
+        f", nộp lưu theo biên bản {tid}" if tid else ""
+    )
+    extra = {
+        "dossier": dossier.file_code,
+        "dossier_uid": api.content.get_uuid(dossier),
+        "dossier_title": dossier.title,
+    }
+    if tid:
+        extra["transfer"] = tid
     with api.env.adopt_roles(["Manager"]):
         for _ordinal, doc in dossiers.documents_of(dossier):
             chains = wf.getChainFor(doc)
             if not chains or api.content.get_state(doc, default=None) in (None, "archived"):
                 continue
-            comment = f"Hồ sơ {dossier.file_code} đã nộp lưu"
-            with system_transition(doc, "archive"):
+            with system_transition(doc, "archive"), trail_extra(doc, **extra):
                 offered = "archive" in {t["id"] for t in wf.getTransitionsFor(doc)}
-                if offered:
+                if offered:  # the kind's handler writes the trail entry (with ``extra``)
                     wf.doActionFor(doc, "archive", comment=comment)
             if not offered:  # not completed yet: the dossier decides (NĐ 30: the dossier is archived whole)
                 wf.setStatusOf(
@@ -393,6 +434,7 @@ def documents_archived(dossier, event=None):
                     },
                 )
                 wf.getWorkflowById(chains[0]).updateRoleMappingsFor(doc)
+                add_trail(doc, "archive", comment, state="archived", **extra)
             doc.reindexObject()
             doc.reindexObjectSecurity()
 
@@ -443,8 +485,35 @@ def _blob(data, filename):
     return NamedBlobFile(data=data, filename=filename, contentType=PDF)
 
 
+def _pending_uids(store):
+    """UIDs of the dossiers in a transfer that is not decided yet."""
+    return {
+        u
+        for t in (store["transfers"].values() if store is not None else ())
+        if t["state"] in PENDING or t["state"] == "submitted"  # "submitted": stored before 1006
+        for u in t["dossiers"]
+    }
+
+
+def _history(t, action, reason=None):
+    """One step of the transfer's own history (who, when, what, why)."""
+    entry = {"action": action, "by": _userid(), "at": _now().isoformat(), "reason": reason or None}
+    if "history" not in t:
+        t["history"] = PersistentList()
+    t["history"].append(entry)
+    return entry
+
+
+def _log_dossiers(items, action, reason):
+    """The step in the log of every dossier of the transfer."""
+    for dossier in items:
+        dossiers._log(dossier, action, reason)
+
+
 def submit_transfer(agency, uids, *, note="", signer=None):
-    """The unit hands closed dossiers over: transfer list + handover record signed by the submitter.
+    """The unit prepares the transfer of closed dossiers: transfer list + handover record
+    signed by the submitter (bên giao). The transfer then awaits the leader's approval
+    (state ``proposed``); the archive sees it once approved.
 
     The submitter is the records manager or the responsible person of every
     dossier; each dossier must be closed and in no other pending transfer.
@@ -456,12 +525,7 @@ def submit_transfer(agency, uids, *, note="", signer=None):
     userid = _userid()
     may_manage = api.user.has_permission(dossiers.MANAGE_DOSSIERS, obj=agency)
     store = _store(agency)
-    pending = {
-        u
-        for t in (store["transfers"].values() if store is not None else ())
-        if t["state"] == "submitted"
-        for u in t["dossiers"]
-    }
+    pending = _pending_uids(store)
     for uid, dossier in items.items():
         if not may_manage and dossier.responsible != userid:
             raise ArchiveRefused(
@@ -496,9 +560,9 @@ def submit_transfer(agency, uids, *, note="", signer=None):
     list_pdf = transfer_list_pdf(agency, rows, ordered, now)
     handover = handover_pdf(agency, tid, totals, now, giver=_fullname(userid), note=note)
     handover = _sign(handover, userid=userid, side="giver", signer=signer)
-    store["transfers"][tid] = PersistentMapping(
+    t = store["transfers"][tid] = PersistentMapping(
         id=tid,
-        state="submitted",
+        state=PROPOSED,
         dossiers=[api.content.get_uuid(d) for d in ordered],
         rows=rows,
         totals=totals,
@@ -508,10 +572,17 @@ def submit_transfer(agency, uids, *, note="", signer=None):
         list_pdf=_blob(list_pdf, f"muc-luc-ho-so-nop-luu-{tid}.pdf"),
         handover_pdf=_blob(handover, f"bien-ban-giao-nhan-{tid}.pdf"),
         signatures=PersistentList([{"side": "giver", "by": userid, "at": now.isoformat()}]),
+        approved_by=None,
+        approved_at=None,
         decided_by=None,
         decided_at=None,
+        returned_by=None,
         reasons="",
+        history=PersistentList(),
     )
+    _history(t, "propose", note or None)
+    _log_dossiers(ordered, "transfer_proposed", tid)
+    _audit("archive_transfer_proposed", agency, transfer=tid, dossiers=[d.file_code for d in ordered])
     return transfer_info(agency, tid)
 
 
@@ -541,7 +612,7 @@ def _visible_transfer(agency, tid):
 
 
 def transfer_info(agency, tid):
-    """One transfer as a dict (the archive staff and the person who handed it over)."""
+    """One transfer as a dict (the archive staff, the leaders and the person who prepared it)."""
     t = _visible_transfer(agency, tid)
     base = f"{agency.absolute_url()}/@archive-transfers/{t['id']}"
     info = {
@@ -549,9 +620,14 @@ def transfer_info(agency, tid):
         for k, v in t.items()
         if k not in ("list_pdf", "handover_pdf")
     }
+    info.setdefault("approved_by", None)
+    info.setdefault("approved_at", None)
+    info.setdefault("returned_by", None)
     info["signatures"] = [dict(s) for s in t["signatures"]]
+    info["history"] = [dict(h) for h in t.get("history", ())]
     info["rows"] = [dict(r) for r in t["rows"]]
     info["totals"] = dict(t["totals"])
+    info["state_title"] = TRANSFER_STATE_TITLES.get(t["state"], t["state"])
     info["list_pdf"] = f"{base}/list.pdf"
     info["handover_pdf"] = f"{base}/handover.pdf"
     info["@id"] = base
@@ -559,7 +635,7 @@ def transfer_info(agency, tid):
 
 
 def transfers(agency, state=None):
-    """Transfers of ``agency``: all for the archive staff, one's own for the others."""
+    """Transfers of ``agency``: all for the archive staff and leaders, one's own for the others."""
     store = _store(agency)
     if store is None:
         return []
@@ -576,16 +652,71 @@ def transfer_file(agency, tid, which):
     return t["list_pdf"] if which == "list" else t["handover_pdf"]
 
 
-def accept_transfer(agency, tid, *, signer=None):
-    """The archive's records manager signs the handover record and takes the dossiers in."""
-    _check(MANAGE_ARCHIVE, agency)
-    t = _transfer(agency, tid)
-    if t["state"] != "submitted":
+def _not_awaiting(tid, state):
+    if state in (ACCEPTED, RETURNED):
         _refuse(
             _("error_archive_transfer_decided", default="Transfer ${id} has already been decided."),
             409,
             id=tid,
         )
+    if state == PROPOSED:
+        _refuse(
+            _(
+                "error_archive_transfer_unapproved",
+                default="Transfer ${id} has not been approved by the agency's leader yet.",
+            ),
+            409,
+            id=tid,
+        )
+    _refuse(
+        _(
+            "error_archive_transfer_not_proposed",
+            default="Transfer ${id} is not awaiting the leader's approval.",
+        ),
+        409,
+        id=tid,
+    )
+
+
+def approve_transfer(agency, tid):
+    """The agency's leader approves the prepared transfer list; the archive may then accept it."""
+    _check(APPROVE_TRANSFER, agency)
+    t = _transfer(agency, tid)
+    if t["state"] != PROPOSED:
+        _not_awaiting(tid, t["state"])
+    userid = _userid()
+    if userid == t["submitted_by"]:
+        _refuse(
+            _(
+                "error_archive_approve_own",
+                default="The person who prepared the transfer cannot approve it.",
+            ),
+            409,
+        )
+    items = _dossiers_by_uid(agency, list(t["dossiers"]))
+    for dossier in items.values():
+        if api.content.get_state(dossier) != "closed":
+            _refuse(
+                _("error_archive_not_closed", default="Dossier ${code} is not closed."),
+                409,
+                code=dossier.file_code,
+            )
+    now = _now().isoformat()
+    t["state"] = APPROVED
+    t["approved_by"], t["approved_at"] = userid, now
+    _history(t, "approve")
+    _log_dossiers(items.values(), "transfer_approved", tid)
+    _audit("archive_transfer_approved", agency, transfer=tid, dossiers=[d.file_code for d in items.values()])
+    return transfer_info(agency, tid)
+
+
+def accept_transfer(agency, tid, *, signer=None):
+    """The archive's records manager signs the handover record and takes the dossiers in
+    (only a transfer the leader approved)."""
+    _check(MANAGE_ARCHIVE, agency)
+    t = _transfer(agency, tid)
+    if t["state"] != APPROVED:
+        _not_awaiting(tid, t["state"])
     userid = _userid()
     if userid == t["submitted_by"]:
         _refuse(
@@ -606,24 +737,32 @@ def accept_transfer(agency, tid, *, signer=None):
     signed = _sign(bytes(t["handover_pdf"].data), userid=userid, side="receiver", signer=signer)
     now = _now().isoformat()
     for dossier in items.values():
-        dossiers.transfer_dossier(dossier, f"Nộp lưu theo biên bản {tid}")
+        dossier._v_qlvb_transfer = tid
+        try:
+            dossiers.transfer_dossier(dossier, f"Nộp lưu theo biên bản {tid}")
+        finally:
+            dossier._v_qlvb_transfer = None
     t["handover_pdf"] = _blob(signed, t["handover_pdf"].filename)
     t["signatures"].append({"side": "receiver", "by": userid, "at": now})
-    t["state"] = "accepted"
+    t["state"] = ACCEPTED
     t["decided_by"], t["decided_at"] = userid, now
+    _history(t, "accept")
+    _audit("archive_transfer_accepted", agency, transfer=tid, dossiers=[d.file_code for d in items.values()])
     return transfer_info(agency, tid)
 
 
 def return_transfer(agency, tid, reasons):
-    """The archive's records manager sends the transfer back with the reasons (dossiers stay closed)."""
-    _check(MANAGE_ARCHIVE, agency)
+    """Send the transfer back with the reasons (its dossiers stay closed): the leader while it
+    awaits his approval, the archive's records manager once it is approved."""
     t = _transfer(agency, tid)
-    if t["state"] != "submitted":
-        _refuse(
-            _("error_archive_transfer_decided", default="Transfer ${id} has already been decided."),
-            409,
-            id=tid,
-        )
+    state = t["state"]
+    if state == PROPOSED:
+        _check(APPROVE_TRANSFER, agency)
+    elif state in (APPROVED, "submitted"):
+        _check(MANAGE_ARCHIVE, agency)
+    else:
+        _check_archive_staff(agency)
+        _not_awaiting(tid, state)
     reasons = " ".join(str(reasons or "").split()) if isinstance(reasons, (str, type(None))) else ""
     if not reasons:
         raise ArchiveRefused(
@@ -631,9 +770,14 @@ def return_transfer(agency, tid, reasons):
             400,
             [{"field": "reasons", "message": _("error_required", default="Required.")}],
         )
-    t["state"] = "returned"
+    t["state"] = RETURNED
     t["reasons"] = reasons[:2000]
+    t["returned_by"] = "leader" if state == PROPOSED else "archive"
     t["decided_by"], t["decided_at"] = _userid(), _now().isoformat()
+    _history(t, "return", reasons[:2000])
+    items = _dossiers_by_uid(agency, list(t["dossiers"]))
+    _log_dossiers(items.values(), "transfer_returned", f"{tid}: {reasons[:1000]}")
+    _audit("archive_transfer_returned", agency, transfer=tid, reasons=reasons[:2000], by=t["returned_by"])
     return transfer_info(agency, tid)
 
 

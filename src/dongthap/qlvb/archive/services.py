@@ -3,11 +3,15 @@
 ``GET  /<dossier>/@export``                           the dossier's package (ZIP, streamed)
 ``POST /<agency>/@import-dossier``                    a package as the raw body (``application/zip``)
                                                       → 201 and the new dossier
-``GET  /<agency>/@archive-transfers``                 transfers (``?state=submitted|accepted|returned``)
-``POST /<agency>/@archive-transfers``                 ``{"dossiers": [uid…], "note"}``: hand over
+``GET  /<agency>/@archive-transfers``                 transfers (``?state=`` proposed, approved, accepted,
+                                                      returned)
+``POST /<agency>/@archive-transfers``                 ``{"dossiers": [uid…], "note"}``: prepare (the
+                                                      submitter signs the handover record) → proposed
 ``GET  /<agency>/@archive-transfers/<id>``            one transfer; ``/list.pdf``, ``/handover.pdf``
+``POST /<agency>/@archive-transfers/<id>/approve``    the agency's leader approves → approved
 ``POST /<agency>/@archive-transfers/<id>/accept``     the archive signs and takes the dossiers in
-``POST /<agency>/@archive-transfers/<id>/return``     ``{"reasons"}``: sent back
+``POST /<agency>/@archive-transfers/<id>/return``     ``{"reasons"}``: sent back (the leader while
+                                                      proposed, the archive once approved)
 ``GET  /<agency>/@archive-due``                       30-day warnings and overdue dossiers per unit
 ``POST|DELETE /<dossier>/@legal-hold``                ``{"reason"}``: set / release a legal hold
 ``GET  /<agency>/@archive-disposals``                 disposal lists; ``/<id>``, ``/<id>/record.pdf``
@@ -200,6 +204,7 @@ class TransfersGet(_ListGet):
 
 class TransfersPost(_ActionPost):
     actions = {
+        "approve": lambda agency, tid, data: archive.approve_transfer(agency, tid),
         "accept": lambda agency, tid, data: archive.accept_transfer(agency, tid),
         "return": lambda agency, tid, data: archive.return_transfer(agency, tid, data.get("reasons")),
     }

@@ -41,6 +41,10 @@ ACTION_TITLES = {
     "second_factor_failed": _("audit_second_factor_failed", default="Second factor failed"),
     "incident_changed": _("audit_incident_changed", default="Incident updated"),
     "scenarios_changed": _("audit_scenarios_changed", default="Incident-response scenarios changed"),
+    "archive_transfer_proposed": _("audit_archive_transfer_proposed", default="Transfer list prepared"),
+    "archive_transfer_approved": _("audit_archive_transfer_approved", default="Transfer approved"),
+    "archive_transfer_accepted": _("audit_archive_transfer_accepted", default="Transfer accepted"),
+    "archive_transfer_returned": _("audit_archive_transfer_returned", default="Transfer returned"),
 }
 OUTCOME_TITLES = {
     "ok": _("audit_outcome_ok", default="done"),

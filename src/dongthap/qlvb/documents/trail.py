@@ -14,6 +14,8 @@ from zope.event import notify
 from zope.interface import Attribute, implementer
 from zope.interface.interfaces import IObjectEvent, ObjectEvent
 
+import contextlib
+
 TRAIL_ATTR = "qlvb_trail"
 
 
@@ -37,10 +39,22 @@ def add_trail(doc, action, comment="", **extra):
         trail = PersistentList()
         setattr(doc, TRAIL_ATTR, trail)
     entry = {"at": now().isoformat(), "actor": actor(), "action": action, "comment": comment or ""}
+    entry.update(getattr(doc, "_v_qlvb_trail_extra", None) or {})
     entry.update(extra)
     trail.append(entry)
     notify(TrailEntryAdded(doc, entry))
     return entry
+
+
+@contextlib.contextmanager
+def trail_extra(doc, **extra):
+    """Every trail entry written on ``doc`` inside the block also holds ``extra`` (e.g. the
+    dossier a document is archived with, whichever handler writes the entry)."""
+    doc._v_qlvb_trail_extra = extra
+    try:
+        yield
+    finally:
+        doc._v_qlvb_trail_extra = None
 
 
 def trail_of(doc):

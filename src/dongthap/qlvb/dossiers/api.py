@@ -94,6 +94,12 @@ LOG_TITLES = {
     "reopen": _("dossier_log_reopen", default="Reopened"),
     "transfer": _("dossier_log_transfer", default="Transferred to the archive"),
     "dispose": _("dossier_log_dispose", default="Disposed"),
+    "import": _("dossier_log_import", default="Imported from a package"),
+    "legal_hold": _("dossier_log_legal_hold", default="Legal hold set"),
+    "legal_hold_released": _("dossier_log_legal_hold_released", default="Legal hold released"),
+    "transfer_proposed": _("dossier_log_transfer_proposed", default="Put on a transfer list"),
+    "transfer_approved": _("dossier_log_transfer_approved", default="Transfer approved by the leader"),
+    "transfer_returned": _("dossier_log_transfer_returned", default="Transfer returned"),
 }
 
 #: Document states that are still drafts (a dossier with one of them cannot close).
@@ -794,11 +800,32 @@ def _agency_docs(agency, uids):
             errors.append({"field": "documents", "message": _(
                 "error_document_unknown", default="No document ${uid} that you may see in this agency.",
                 mapping={"uid": uid})})
-        else:
-            docs[uid] = brain.getObject()
+            continue
+        doc = docs[uid] = brain.getObject()
+        problem = filing_problem(doc)
+        if problem is not None:
+            errors.append({"field": "documents", "message": problem})
     if errors:
         _invalid(errors, _("error_filing_invalid", default="Nothing was filed: please correct the errors."))
     return docs
+
+
+#: Document states in which a document is never filed into another dossier.
+UNFILEABLE_STATES = {"archived"}
+
+
+def filing_problem(doc):
+    """Why ``doc`` cannot be filed into a dossier (a translatable message), or None.
+
+    An archived document went to the archive with its dossier: it is read-only there and
+    is filed into nothing else.
+    """
+    if api.content.get_state(doc, default=None) in UNFILEABLE_STATES:
+        return _("error_document_archived",
+                 default="\"${title}\" is archived with its dossier: it cannot be filed into "
+                         "another dossier.",
+                 mapping={"title": doc.title})
+    return None
 
 
 def _renumber(items):
@@ -930,6 +957,22 @@ def agency_dossiers(agency, *, state=None, department=None, year=None):
     if year:
         query["qlvb_dossier_year"] = int(year)
     return list(api.content.find(**query))
+
+
+def unfiled_count(agency):
+    """How many documents of ``agency`` (that the user may see) are in no dossier: two catalog
+    lengths, no document loaded (the desk)."""
+    from Products.CMFCore.indexing import processQueue
+
+    processQueue()
+    catalog = api.portal.get_tool("portal_catalog")
+    query = {"object_provides": IQlvbDocument.__identifier__, "path": "/".join(agency.getPhysicalPath())}
+    query["portal_type"] = ["IncomingDocument", "OutgoingDocument"]  # records sit in their dossier
+    total = len(api.content.find(**query))
+    filed = list(catalog._catalog.getIndex("qlvb_documents").uniqueValues())
+    if not filed or not total:
+        return total
+    return total - len(api.content.find(UID=filed, **query))
 
 
 def unfiled_documents(agency, *, limit=500):

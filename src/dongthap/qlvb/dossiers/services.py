@@ -7,7 +7,8 @@
 ``POST /<agency>/@dossiers``                  open a dossier (``year`` optional, default this year)
 ``GET  /<dossier>/@dossier``                  the dossier with its documents (ordinals) and log
 ``GET|PATCH /<dossier>``                      plone.restapi as usual (checks: ``DossierInvariants``)
-``POST /<dossier>/@dossier-workflow/<id>``    ``close`` / ``reopen`` (``reason``) / ``transfer``
+``POST /<dossier>/@dossier-workflow/<id>``    ``close`` / ``reopen`` (``reason``); ``transfer`` is
+                                             refused (409): only through ``@archive-transfers``
 ``POST|DELETE /<dossier>/@file-documents``    ``{"documents": [uid, …]}`` file / take out; POST
                                              answers ``filed``: [{uid, ordinal}] in the order sent
 ``GET  /<document>/@dossiers``                the dossiers that hold a document
@@ -131,8 +132,12 @@ class DossierWorkflowPost(Service):
         if data is None:
             return body.bad_json(self.request)
         actions = {"close": lambda: dossiers.close_dossier(self.context, data.get("comment") or ""),
-                   "reopen": lambda: dossiers.reopen_dossier(self.context, data.get("reason")),
-                   "transfer": lambda: dossiers.transfer_dossier(self.context, data.get("comment") or "")}
+                   "reopen": lambda: dossiers.reopen_dossier(self.context, data.get("reason"))}
+        if self.transition == "transfer":  # only through a transfer the leader approved (@archive-transfers)
+            return error(self.request, 409, "Conflict", _(
+                "error_transfer_through_archive",
+                default="A dossier goes to the archive only through a transfer list approved by the "
+                        "agency's leader and accepted by the archive (Lưu trữ cơ quan)."))
         if self.transition not in actions:
             return error(self.request, 404, "NotFound",
                          _("error_unknown_transition", default="Unknown action."))

@@ -233,7 +233,18 @@ class FileForm(_Base):
             return []
         return list(api.content.find(UID=uids, object_provides=dossiers.IQlvbDocument))
 
+    def problems(self):
+        """Why some of the documents cannot be filed (translated), e.g. archived ones."""
+        found = []
+        for brain in self.documents():
+            problem = dossiers.filing_problem(brain.getObject())
+            if problem is not None:
+                found.append(self.t(problem))
+        return found
+
     def choices(self):
+        if dossiers.IQlvbDocument.providedBy(self.context) and self.problems():
+            return []  # nothing to offer: the form could not succeed
         return dossiers.fileable_dossiers(self.agency())
 
     def current(self):
@@ -385,4 +396,5 @@ class DocumentDossiersViewlet(ViewletBase):
         super().update()
         self.dossiers = dossiers.dossiers_of(self.context)
         agency = get_agency(self.context)
-        self.can_file = agency is not None and dossiers.has_fileable_dossier(agency)
+        self.can_file = (agency is not None and dossiers.filing_problem(self.context) is None
+                         and dossiers.has_fileable_dossier(agency))
