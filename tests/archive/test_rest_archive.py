@@ -104,14 +104,24 @@ def test_archive_page_and_due_list_in_vietnamese(url):
     assert session("snv.chuyenvien").get(f"{url}/so-tttt/@archive-due").status_code in (401, 403)
 
 
-def test_legal_hold_and_disposal_over_http(url):
+def test_legal_hold_and_disposal_over_http(url, demo_server):
+    from tests.dossiers.test_zz_browser import _give_keys
+
+    _give_keys(demo_server, "stttt.chuyenvien", "stttt.luutru")
     dossier = _closed_dossier(url)
     rm, leader = session("stttt.luutru"), session("stttt.lanhdao")
     r = rm.patch(
         dossier["@id"], json={"start_date": "2014-01-01", "end_date": "2015-01-01", "retention": "5"}
     )
     assert r.status_code == 204, r.text
-    r = rm.post(f"{dossier['@id']}/@dossier-workflow/transfer", json={"comment": "Nộp lưu"})
+    # to the archive: prepared by the responsible person, approved by the leader, accepted
+    r = session("stttt.chuyenvien").post(f"{url}/so-tttt/@archive-transfers",
+                                         json={"dossiers": [dossier["uid"]]})
+    assert r.status_code == 201, r.text
+    tid = r.json()["id"]
+    r = leader.post(f"{url}/so-tttt/@archive-transfers/{tid}/approve", json={})
+    assert r.status_code == 200, r.text
+    r = rm.post(f"{url}/so-tttt/@archive-transfers/{tid}/accept", json={})
     assert r.status_code == 200, r.text
     r = leader.post(f"{dossier['@id']}/@legal-hold", json={"reason": "Đang thanh tra"})
     assert r.status_code == 200 and r.json()["legal_hold"]["reason"] == "Đang thanh tra"

@@ -164,22 +164,51 @@ def _give_keys(demo_server, *userids):
     transaction.commit()
 
 
-def test_filed_dossier_closed_handed_over_and_accepted_documents_archived(page, demo_server):  # noqa: F811
-    """The whole records journey: filed by a specialist, closed by the records manager, handed
-    over by its responsible person (signing the handover record as bên giao), accepted by the
-    archive's records manager (signing as bên nhận); the documents show archived."""
+def _desk_count(browser_page, key):
+    return int(browser_page.locator(f".qlvb-desk-{key} .qlvb-desk-count").first.inner_text().strip())
+
+
+def test_records_managers_journey_with_the_leaders_approval(page, demo_server):  # noqa: F811
+    """The records manager's journey: his desk counts lead to the documents not yet filed and
+    the open dossiers; a specialist files two documents (one still in progress), the records
+    manager closes the dossier, the responsible specialist prepares the transfer list (signing
+    the handover record as bên giao), the leader approves it from his desk, the archive's records
+    manager accepts it (signing as bên nhận); every document shows in its history that it was
+    archived with its dossier, and offers no "Lưu vào hồ sơ" any more."""
     url = demo_server["url"]
     tag = secrets.token_hex(2).upper()
     docs = [_assigned_document(url, 811, f"Về việc nộp lưu thử {tag}"),
             _assigned_document(url, 812, f"Về việc nộp lưu thử hai {tag}")]
-    _give_keys(demo_server, "stttt.chuyenvien", "stttt.luutru")
+    _give_keys(demo_server, "stttt.chuyenvien", "stttt.luutru", "stttt.lanhdao")
     sp = session("stttt.chuyenvien")
     r = sp.post(f"{url}/so-tttt/@dossiers", json={"title": f"Hồ sơ nộp lưu {tag}", "notation": f"08.N{tag}",
                                                    "retention": "10"})
     assert r.status_code == 201, r.text
     dossier = r.json()
 
+    # the records manager's desk: the records section with its counts, each a link to its list
+    login(page, url, "stttt.luutru", PW)
+    page.goto(url)
+    section = page.locator(".qlvb-desk-section", has_text="Hồ sơ và lưu trữ")
+    for text in ("Văn bản chưa lập hồ sơ", "Hồ sơ đang mở", "Sắp đến hạn nộp lưu (30 ngày)",
+                 "Quá hạn nộp lưu", "Chờ tiếp nhận nộp lưu"):
+        assert text in section.inner_text(), text
+    assert _desk_count(page, "unfiled") >= 2 and _desk_count(page, "open_dossiers") >= 1
+    screenshot(page, "records-desk-records-manager")
+    page.click(".qlvb-desk-unfiled")
+    page.wait_for_load_state("networkidle")
+    assert "/@@ho-so" in page.url and "Văn bản chưa lập hồ sơ" in page.content()
+    assert page.locator(f"#doc-{docs[0]['uid']}").count() == 1
+    page.goto(url)
+    page.click(".qlvb-desk-open_dossiers")
+    page.wait_for_load_state("networkidle")
+    assert f"Hồ sơ nộp lưu {tag}" in page.locator(".qlvb-agency-dossiers").inner_text()
+
+    # the specialist files both documents from the list of documents not yet in a dossier
+    _logout(page, url)
     login(page, url, "stttt.chuyenvien", PW)
+    page.goto(url)
+    assert _desk_count(page, "my_dossiers") >= 1
     page.goto(f"{url}/so-tttt/@@ho-so")
     for doc in docs:
         page.check(f"#doc-{doc['uid']}")
@@ -194,6 +223,7 @@ def test_filed_dossier_closed_handed_over_and_accepted_documents_archived(page, 
     page.goto(docs[0]["url"])
     assert page.locator("text=Lưu hồ sơ").count() == 0
 
+    # the records manager closes it
     _logout(page, url)
     login(page, url, "stttt.luutru", PW)
     page.goto(dossier["@id"])
@@ -203,7 +233,7 @@ def test_filed_dossier_closed_handed_over_and_accepted_documents_archived(page, 
     page.wait_for_load_state("networkidle")
     assert page.locator(".qlvb-dossier-state").inner_text().strip() == "Đã kết thúc"
 
-    # the responsible specialist hands it over, signing the handover record
+    # the responsible specialist prepares the transfer list, signing the handover record
     _logout(page, url)
     login(page, url, "stttt.chuyenvien", PW)
     page.goto(f"{url}/so-tttt/@@ho-so")
@@ -214,22 +244,63 @@ def test_filed_dossier_closed_handed_over_and_accepted_documents_archived(page, 
     page.fill("#note", f"Nộp lưu {tag}")
     page.click(".qlvb-archive-submit button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert "Đã nộp lưu: NL-" in page.content(), page.content()
-    screenshot(page, "archive-handed-over")
+    assert "Đã lập danh mục nộp lưu NL-" in page.content(), page.content()
+    row = page.locator(".qlvb-archive-transfers tbody tr.qlvb-transfer-proposed").last
+    assert "Chờ lãnh đạo duyệt" in row.inner_text()
+    tid = row.locator("td").first.inner_text().strip()
+    screenshot(page, "archive-transfer-prepared")
 
-    # the archive's records manager accepts (signing as bên nhận)
+    # the archive cannot accept it yet
     _logout(page, url)
     login(page, url, "stttt.luutru", PW)
     page.goto(f"{url}/so-tttt/@@luu-tru")
-    row = page.locator(".qlvb-archive-transfers tbody tr", has_text="Chờ lưu trữ tiếp nhận").last
+    row = page.locator(".qlvb-archive-transfers tbody tr", has_text=tid)
+    assert row.locator("button[value=accept]").count() == 0
+    assert row.locator("button[value=approve]").count() == 0
+
+    # the leader: "Đợt nộp lưu chờ duyệt" on his desk leads to it; he approves
+    _logout(page, url)
+    login(page, url, "stttt.lanhdao", PW)
+    page.goto(url)
+    assert _desk_count(page, "transfers_to_approve") >= 1
+    screenshot(page, "records-desk-leader")
+    page.click(".qlvb-desk-transfers_to_approve")
+    page.wait_for_load_state("networkidle")
+    assert "state=proposed" in page.url
+    row = page.locator(".qlvb-archive-transfers tbody tr", has_text=tid)
+    assert "Chờ lãnh đạo duyệt" in row.inner_text()
+    screenshot(page, "archive-transfer-to-approve")
+    row.locator("button[value=approve]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".alert-danger").count() == 0, page.content()
+    assert f"Đã duyệt đợt nộp lưu {tid}" in page.content()
+    assert "Đã duyệt, chờ lưu trữ tiếp nhận" in page.locator(".qlvb-archive-transfers").inner_text()
+
+    # the archive's records manager: "Chờ tiếp nhận nộp lưu" on his desk; he signs and accepts
+    _logout(page, url)
+    login(page, url, "stttt.luutru", PW)
+    page.goto(url)
+    assert _desk_count(page, "awaiting_acceptance") >= 1
+    page.click(".qlvb-desk-awaiting_acceptance")
+    page.wait_for_load_state("networkidle")
+    row = page.locator(".qlvb-archive-transfers tbody tr", has_text=tid)
     row.locator("button[value=accept]").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".alert-danger").count() == 0, page.content()
-    assert "Đã tiếp nhận" in page.locator(".qlvb-archive-transfers").inner_text()
+    assert f"Đã tiếp nhận đợt nộp lưu {tid}." in page.content()
+    page.goto(f"{url}/so-tttt/@@luu-tru")
+    assert "Đã tiếp nhận" in page.locator(".qlvb-archive-transfers tbody tr", has_text=tid).inner_text()
     screenshot(page, "archive-accepted")
     got = session("stttt.luutru").get(f"{dossier['@id']}/@dossier").json()
     assert got["review_state"] == "transferred"
     for doc in docs:
         assert session("stttt.vanthu").get(doc["url"]).json()["review_state"] == "archived"
+    # the documents say with which dossier they were archived, and cannot be filed again
     page.goto(docs[0]["url"])
+    history = page.locator(".qlvb-trail").inner_text()
+    assert f"Lưu trữ cùng hồ sơ {got['file_code']}" in history and tid in history
+    assert page.locator(".qlvb-file-document").count() == 0
     screenshot(page, "document-archived")
+    page.goto(f"{docs[0]['url']}/@@luu-vao-ho-so")
+    assert "đã được lưu trữ cùng hồ sơ" in page.content()
+    assert page.locator(".qlvb-file-submit").count() == 0
