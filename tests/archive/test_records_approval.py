@@ -51,16 +51,20 @@ def test_documents_archived_with_their_dossier_show_it_in_their_history(portal):
         incoming.transition(completed, "complete", "Đã xong")
     assert [api.content.get_state(d) for d in (registered, assigned, completed)] == [
         "registered", "assigned", "completed"]
+    catalog = api.portal.get_tool("portal_catalog")
+    issued = catalog.unrestrictedSearchResults(portal_type="OutgoingDocument", review_state="issued",
+                                               path="/".join(agency.getPhysicalPath()))[0]._unrestrictedGetObject()
+    docs = (registered, assigned, completed, issued)
     with api.env.adopt_user(username=SP):
         values = dossiers.clean_dossier(dossier_values(notation="30.TR"), agency=agency)
         dossier = dossiers.create_dossier(agency, values, year=2025)
     with api.env.adopt_user(username=CL):
-        dossiers.file_documents(dossier, [api.content.get_uuid(d) for d in (registered, assigned, completed)])
+        dossiers.file_documents(dossier, [api.content.get_uuid(d) for d in docs])
     fresh(portal.REQUEST)
     with api.env.adopt_user(username=SP):
         dossiers.close_dossier(dossier)
     tid = _accepted_transfer(portal, agency, dossier)
-    for doc in (registered, assigned, completed):
+    for doc in docs:
         assert api.content.get_state(doc) == "archived"
         archived = [e for e in doc.qlvb_trail if e["action"] == "archive"]
         assert len(archived) == 1, doc.qlvb_trail
@@ -99,9 +103,13 @@ def test_documents_archived_with_their_dossier_show_it_in_their_history(portal):
     assert other.qlvb_items == ()
 
 
-def test_transfer_permission_matrix(portal):
+def test_transfer_permission_matrix(portal, monkeypatch):
     """Only the agency's own leader approves; nobody approves his own list; only the agency's
-    own archive accepts; nothing crosses agencies."""
+    own archive accepts; nothing crosses agencies. Every step is in the audit trail."""
+    from dongthap.qlvb.audit import log as audit_log
+
+    audited = []
+    monkeypatch.setattr(audit_log, "log", lambda action, obj=None, **kw: audited.append((action, obj, kw)))
     give_key(RM)
     agency = portal["so-tttt"]
     dossier, _docs = closed_dossier(portal, ("41",))
@@ -143,6 +151,9 @@ def test_transfer_permission_matrix(portal):
         archive.return_transfer(agency, tid, "Không đồng ý")
     assert refused.value.status == 403
     assert api.content.get_state(dossier) == "closed"
+    mine = [(a, kw["detail"]) for a, obj, kw in audited if kw["detail"].get("transfer") == tid]
+    assert [a for a, _d in mine] == ["archive_transfer_proposed", "archive_transfer_approved"]
+    assert mine[0][1]["dossiers"] == [dossier.file_code] and all(obj is agency for _a, obj, _k in audited)
 
 
 def _desk(agency, user, today):
