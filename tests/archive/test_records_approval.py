@@ -51,10 +51,7 @@ def test_documents_archived_with_their_dossier_show_it_in_their_history(portal):
         incoming.transition(completed, "complete", "Đã xong")
     assert [api.content.get_state(d) for d in (registered, assigned, completed)] == [
         "registered", "assigned", "completed"]
-    catalog = api.portal.get_tool("portal_catalog")
-    issued = catalog.unrestrictedSearchResults(portal_type="OutgoingDocument", review_state="issued",
-                                               path="/".join(agency.getPhysicalPath()))[0]._unrestrictedGetObject()
-    docs = (registered, assigned, completed, issued)
+    docs = (registered, assigned, completed)  # completed: the workflow's own "archive" transition runs
     with api.env.adopt_user(username=SP):
         values = dossiers.clean_dossier(dossier_values(notation="30.TR"), agency=agency)
         dossier = dossiers.create_dossier(agency, values, year=2025)
