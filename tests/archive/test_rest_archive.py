@@ -91,6 +91,14 @@ def test_import_needs_the_archive_role(url):
         f"{url}/so-tttt/@import-dossier", data=io.BytesIO(b"PK"), headers={"Content-Type": "application/zip"}
     )
     assert r.status_code in (401, 403)
+    # the upload page too: only the agency's own records manager
+    assert session("stttt.luutru").get(f"{url}/so-tttt/@@nhap-ho-so").status_code == 200
+    for user in ("stttt.chuyenvien", "stttt.lanhdao", "stttt.vanthu", "snv.luutru", "ubnd.luutru"):
+        r = session(user).get(f"{url}/so-tttt/@@nhap-ho-so")
+        assert r.status_code in (401, 403), (user, r.status_code)
+        r = session(user).post(f"{url}/so-tttt/@@nhap-ho-so", data={"submitted": "1"},
+                               files={"package": ("x.zip", b"PK", "application/zip")})
+        assert r.status_code in (401, 403), (user, r.status_code)
 
 
 def test_archive_page_and_due_list_in_vietnamese(url):
