@@ -247,3 +247,28 @@ def test_upgrade_1006_transfers_await_approval_and_due_dates_indexed(portal):
             ] == [api.content.get_uuid(dossier)]
     assert R.LEADER in [r["name"] for r in portal.rolesOfPermission(archive.APPROVE_TRANSFER)
                         if r["selected"]]
+
+
+def test_leader_approves_a_disposal_list_on_the_archive_page(portal):
+    from tests.archive.test_plone_archive import _post_page
+
+    agency = portal["so-tttt"]
+    old, _ = _transferred(portal, ("71",))
+    with api.env.adopt_user(username=RM):
+        did = archive.propose_disposal(agency, [api.content.get_uuid(old)], "Hết giá trị")["id"]
+    view, html = _post_page(portal, RM, action="approve", disposal=did)
+    assert "Duyệt danh mục hủy" not in html  # not the records manager's to approve
+    assert as_state(agency, did) == "proposed"
+    fresh(portal.REQUEST)
+    with api.env.adopt_user(username="snv.lanhdao"), pytest.raises(archive.ArchiveRefused) as refused:
+        archive.approve_disposal(agency, did)  # another agency's leader (the page is 401 for him)
+    assert refused.value.status == 403
+    view, html = _post_page(portal, LD, action="approve", disposal=did)
+    assert view.message is None, view.message
+    assert f"Đã phê duyệt danh mục hủy {did}." in html
+    assert as_state(agency, did) == "approved"
+
+
+def as_state(agency, did):
+    with api.env.adopt_user(username=RM):
+        return archive.disposal_info(agency, did)["state"]
