@@ -24,7 +24,8 @@ import re
 MIN_DPI = 200
 #: Pages read at most (a longer file is read up to here: every page is checked up to it).
 MAX_PAGES = 2000
-_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+|\(|\)|<<|>>|<|>|\[|\]|%[^\r\n]*")
+_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+|\(|\)|<<|>>|<|>|\[|\]"
+                    rb"|%[^\r\n]*")
 
 
 @dataclass(frozen=True)

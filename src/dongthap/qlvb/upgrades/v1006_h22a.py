@@ -1,5 +1,9 @@
 """1005 → 1006 (issue #22, items 1, 2, 5): paper-signed issuing, copies, the receiving agency's code.
 
+* :func:`paper_issue`: imports the workflows: ``qlvb_outgoing_workflow`` gains
+  ``issue_paper`` (``approved`` → ``issued``, the clerk), the issue of a document
+  signed by hand with its scanned original (``outgoing/paper.py``); no role mapping
+  changes;
 * :func:`receiving_agency_code`: adds the catalog index and column
   ``qlvb_receiving_agency_code`` and stores on every existing incoming document
   the code of the agency whose register holds it (Phụ lục VI III.1.g).
@@ -14,6 +18,13 @@ import logging
 logger = logging.getLogger("dongthap.qlvb.upgrades")
 
 INDEX = "qlvb_receiving_agency_code"
+
+
+def paper_issue(context=None):
+    setup = api.portal.get_tool("portal_setup")
+    setup.runImportStepFromProfile("profile-dongthap.qlvb:default", "workflow", run_dependencies=False)
+    workflow = api.portal.get_tool("portal_workflow").getWorkflowById("qlvb_outgoing_workflow")
+    logger.info("outgoing workflow: issue_paper %s", "issue_paper" in workflow.transitions.objectIds())
 
 
 def receiving_agency_code(context=None):
