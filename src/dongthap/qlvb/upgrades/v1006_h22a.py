@@ -4,6 +4,9 @@
   ``issue_paper`` (``approved`` → ``issued``, the clerk), the issue of a document
   signed by hand with its scanned original (``outgoing/paper.py``); no role mapping
   changes;
+* :func:`copies`: the types ``DocumentCopy`` and ``CopyFolder`` (and ``Agency``, which may
+  hold the register of copies), ``qlvb_copy_workflow`` and its binding, the permissions
+  "Add document copy" and "View register of copies" with their default roles;
 * :func:`receiving_agency_code`: adds the catalog index and column
   ``qlvb_receiving_agency_code`` and stores on every existing incoming document
   the code of the agency whose register holds it (Phụ lục VI III.1.g).
@@ -25,6 +28,14 @@ def paper_issue(context=None):
     setup.runImportStepFromProfile("profile-dongthap.qlvb:default", "workflow", run_dependencies=False)
     workflow = api.portal.get_tool("portal_workflow").getWorkflowById("qlvb_outgoing_workflow")
     logger.info("outgoing workflow: issue_paper %s", "issue_paper" in workflow.transitions.objectIds())
+
+
+def copies(context=None):
+    setup = api.portal.get_tool("portal_setup")
+    for step in ("typeinfo", "workflow", "rolemap"):
+        setup.runImportStepFromProfile("profile-dongthap.qlvb:default", step, run_dependencies=False)
+    chain = api.portal.get_tool("portal_workflow").getChainForPortalType("DocumentCopy")
+    logger.info("copies: DocumentCopy bound to %s", chain)
 
 
 def receiving_agency_code(context=None):
