@@ -444,3 +444,22 @@ def test_1006_h22a_paper_issue_and_receiving_code(site):
     assert "issue_paper" in wf.states["approved"].transitions
     assert wf.transitions["issue_paper"].new_state_id == "issued"
     assert v1006_h22a.INDEX in catalog.indexes() and v1006_h22a.INDEX in catalog.schema()
+
+
+def test_1006_h22a_copies_installs_types_workflow_and_permissions(site):
+    from dongthap.qlvb.upgrades import v1006_h22a
+
+    types = api.portal.get_tool("portal_types")
+    wf = api.portal.get_tool("portal_workflow")
+    with api.env.adopt_roles(["Manager"]):
+        types.manage_delObjects(["DocumentCopy", "CopyFolder"])  # as a 1005 site was
+        wf.setChainForPortalTypes(["DocumentCopy"], ())
+        wf.manage_delObjects(["qlvb_copy_workflow"])
+        site.manage_permission("dongthap.qlvb: Add document copy", [], acquire=True)
+        v1006_h22a.copies()
+    assert {"DocumentCopy", "CopyFolder"} <= set(types.objectIds())
+    assert wf.getChainForPortalType("DocumentCopy") == ("qlvb_copy_workflow",)
+    assert wf.getChainForPortalType("CopyFolder") == ("qlvb_agency_workflow",)
+    assert "CopyFolder" in types["Agency"].allowed_content_types
+    roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: Add document copy") if r["selected"]}
+    assert roles == {"Manager", "Site Administrator", "QlvbClerk"}
