@@ -190,10 +190,10 @@ COPIES = Register(
     label=_("registers_label_copies", default="Register of copies"),
     columns=_cols(
         ("notation", "Số, ký hiệu bản sao", 24),
-        ("date", "Ngày sao", 16, CENTER),
-        ("form", "Hình thức sao", 16, CENTER),
+        ("date", "Ngày sao", 19, CENTER),
+        ("form", "Hình thức sao", 18, CENTER),
         ("original", "Văn bản được sao (số, ký hiệu, cơ quan ban hành, trích yếu)", 70),
-        ("pages", "Trang trích sao", 16, CENTER),
+        ("pages", "Trang trích sao", 18, CENTER),
         ("medium", "Loại bản sao", 24),
         ("signer", "Người ký", 32),
         ("recipients", "Nơi nhận", 32),
