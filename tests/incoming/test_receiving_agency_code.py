@@ -86,3 +86,14 @@ def test_rest_shows_the_code_and_refuses_to_set_it(demo_server):
     assert clerk.get(doc_url).json()["receiving_agency_code"] == SNV
     page = clerk.get(doc_url, headers={"Accept": "text/html"})
     assert "Mã cơ quan nhận" in page.text and SNV in page.text
+
+
+def test_dossier_export_carries_the_code(portal):
+    from dongthap.qlvb.archive.api import export_document
+
+    agency = portal["so-tttt"]
+    with api.env.adopt_user(username="stttt.vanthu"):
+        result = incoming.create(agency, incoming.clean(form_values(code_number="415")), register=True)
+    doc = portal.unrestrictedTraverse(result["path"])
+    exported = export_document(1, doc, {"FileCode": "000.00.14.H20.2026.01.VP", "OrganId": STTTT})
+    assert exported.extension["ReceivingOrganId"] == STTTT
