@@ -43,8 +43,10 @@ def test_three_forms_share_one_series_and_are_linked_to_their_originals(portal):
     for copy in (sao_y, sao_luc, trich):
         assert api.content.get_state(copy) == "issued"
         assert copy.register_year == counter.current_year() and copy.register_date is not None
-    # the numbers of documents are untouched: copies have their own series
-    assert outgoing_doc.code_number != sao_luc.code_number or True
+    # the outgoing register is untouched: copies have their own series
+    from dongthap.qlvb.outgoing import numbering
+
+    assert numbering.last_number(portal["so-tttt"], "cong_van") == int(outgoing_doc.code_number)
     # linked both ways
     assert sao_y.original_uid == api.content.get_uuid(incoming_doc)
     assert [c["notation"] for c in copies.copies_of(incoming_doc)] == [sao_y.notation()]
@@ -136,3 +138,27 @@ def test_a_paper_original_scanned_below_200_dpi_is_not_copied(portal):
     copy = issue(make_copy(portal, good))
     assert copy.qlvb_original_scan_dpi == 300
     assert copies.info(copy)["scan_dpi"] == 300
+
+
+def test_the_register_of_copies_prints_as_pdf_and_xlsx(portal):
+    from dongthap.qlvb.registers import service
+    from openpyxl import load_workbook
+
+    import io
+
+    original = registered_incoming(portal, code_number="506")
+    copy = issue(make_copy(portal, original, copy_form="sao_y", recipients="Lưu: VT"))
+    agency = portal["so-tttt"]
+    with api.env.adopt_user(username="stttt.luutru"):
+        pdf = service.answer(agency, "copies", {"format": "pdf"}, portal.REQUEST)
+        xlsx = service.answer(agency, "copies", {"format": "xlsx"}, portal.REQUEST)
+        data = service.answer(agency, "copies", {}, portal.REQUEST)
+    assert pdf.data.startswith(b"%PDF") and pdf.filename.startswith("so-dang-ky-ban-sao-van-ban-")
+    rows = [list(r) for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True)]
+    assert any(copy.notation() in [str(v) for v in row] for row in rows)
+    assert data["rows"][-1]["notation"] == copy.notation() and data["rows"][-1]["form"] == "SAO Y"
+    # a specialist does not see the register of copies
+    from dongthap.qlvb.registers.errors import RegisterError
+
+    with api.env.adopt_user(username="stttt.chuyenvien"), pytest.raises(RegisterError):
+        service.answer(agency, "copies", {}, portal.REQUEST)
