@@ -162,3 +162,23 @@ def test_the_register_of_copies_prints_as_pdf_and_xlsx(portal):
 
     with api.env.adopt_user(username="stttt.chuyenvien"), pytest.raises(RegisterError):
         service.answer(agency, "copies", {}, portal.REQUEST)
+
+
+def test_the_desk_shows_copies_waiting_for_the_signer_and_the_clerk(portal):
+    from dongthap.qlvb.copies.desk import CopiesSection
+
+    agency = portal["so-tttt"]
+    original = registered_incoming(portal, code_number="507")
+    copy = make_copy(portal, original)
+
+    def counts(user, roles):
+        with api.env.adopt_user(username=user):
+            return {i["key"]: i["count"] for i in CopiesSection(agency).items(user, roles)}
+
+    before_issue = counts("stttt.vanthu", {"QlvbClerk"})["waiting_issue"]
+    assert counts("stttt.lanhdao", {"QlvbLeader"})["waiting_signature"] >= 1
+    act(copy, "stttt.lanhdao", "sign")
+    assert counts("stttt.vanthu", {"QlvbClerk"})["waiting_issue"] == before_issue + 1
+    assert counts("stttt.chuyenvien", {"QlvbSpecialist"}) == {}
+    act(copy, "stttt.vanthu", "issue")
+    assert counts("stttt.vanthu", {"QlvbClerk"})["waiting_issue"] == before_issue

@@ -118,9 +118,17 @@ class CopiesList(AgencyPage):
     """``@@so-ban-sao``: the copies of the agency (its register of copies folder)."""
 
     def rows(self):
+        from dongthap.qlvb.copies.desk import LISTS
+        from dongthap.qlvb.copies.desk import waiting
+
+        key = self.request.form.get("list")
+        if key in LISTS:
+            brains = waiting(self.context, api.user.get_current().getId(), key)
+        else:
+            brains = api.content.find(context=self.context, portal_type="DocumentCopy",
+                                      sort_on="created", sort_order="descending")
         out = []
-        for brain in api.content.find(context=self.context, portal_type="DocumentCopy",
-                                      sort_on="created", sort_order="descending"):
+        for brain in brains:
             doc = brain.getObject()
             out.append({"url": brain.getURL(), "title": doc.title, "notation": doc.notation(),
                         "form": doc.form_words(),
