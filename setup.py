@@ -41,6 +41,7 @@ setup(
         "RelStorage",
         "psycopg2-binary",
         "pyHanko",
+        "pypdf",
         "clamd",
         "lxml",
         "openpyxl",

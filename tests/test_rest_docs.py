@@ -25,6 +25,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "rest"
 VOLATILE = [
     (re.compile(r"https?://(localhost|127\.0\.0\.1):\d+/plone"), "http://localhost:8080/qlvb"),
     (re.compile(r"vbdi?-[a-z0-9]{10}"), "vbd-xxxxxxxxxx"),
+    (re.compile(r"\bbs-[a-z0-9]{10}"), "bs-xxxxxxxxxx"),
     (re.compile(r"\b(QLVB_[A-Za-z]+_)[0-9a-f]{8}\b"), r"\1<id>"),
     (re.compile(r'("serial": ")[0-9a-f]+"'), r'\1<serial>"'),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
@@ -56,6 +57,15 @@ TITLES = {
     "outgoing_signatures": "The issued document is legally valid: `GET <document>/@signatures`",
     "outgoing_delivery": "Who received it and what they did: `GET <document>/@delivery-status`",
     "signatures": "The signature report of a document: `GET <document>/@signatures`",
+    "outgoing_issue_paper": "Clerk issues a document signed by hand with its scan (number from the same "
+                            "series): `POST <document>/@issue-paper`",
+    "copies_create": "Make a copy (sao y, sao lục, trích sao) of a document (clerk): `POST <agency>/@copies`",
+    "copies_sign": "The chosen leader signs the copy: `POST <copy>/@workflow/sign`",
+    "copies_issue": "Clerk numbers it in the series of copies and seals it: `POST <copy>/@workflow/issue`",
+    "copies_read": "The copy, its original and its trail: `GET <copy>/@copy`",
+    "copies_of_original": "The copies of a document: `GET <document>/@copies`",
+    "registers_copies": "The register of copies (JSON; `format=pdf|xlsx` downloads it): "
+                        "`GET <agency>/@registers/copies`",
 }
 
 
@@ -187,6 +197,53 @@ def test_a_day_of_outgoing_work(demo_server):
     assert r.status_code == 200 and r.json()["legal_validity"] == "legal"
     r = rec.call("outgoing_delivery", "caolanh.vanthu", "GET", f"{url}/@delivery-status")
     assert r.status_code == 200, r.text
+
+
+def test_a_paper_issue_and_copies(demo_server):
+    from dongthap.qlvb_testing.scans import make_scan
+    from plone import api
+
+    rec = Recorder(demo_server["url"])
+    portal = demo_server["layer"]["portal"]
+    recipient = api.content.get_uuid(portal["xa-my-tho"])
+    pdf = make_pdf(["UBND PHƯỜNG CAO LÃNH", "Số:      /QĐ-UBND", "Quyết định ký tay"])
+    s = requests.Session()
+    s.auth = ("caolanh.chuyenvien", DEMO_PASSWORD)
+    r = s.post(f"{rec.base}/phuong-cao-lanh/@outgoing", json={
+        "title": "Quyết định về việc thành lập tổ công tác", "document_type": "quyet_dinh",
+        "drafting_department": "kt", "signer": "caolanh.lanhdao", "signer_position": "CHỦ TỊCH",
+        "urgency": "thuong", "internal_recipients": [recipient],
+        "file": {"data": base64.b64encode(pdf).decode(), "encoding": "base64", "filename": "du-thao.pdf"}},
+        headers={"Accept": "application/json"})
+    assert r.status_code == 201, r.text
+    url = r.json()["@id"]
+    for user, transition in (("caolanh.chuyenvien", "submit"), ("caolanh.truongphong", "forward"),
+                             ("caolanh.lanhdao", "approve")):
+        s.auth = (user, DEMO_PASSWORD)
+        assert s.post(f"{url}/@workflow/{transition}", json={},
+                      headers={"Accept": "application/json"}).status_code == 200
+    r = rec.call("outgoing_issue_paper", "caolanh.vanthu", "POST", f"{url}/@issue-paper", {
+        "scan": {"data": base64.b64encode(make_scan(300)).decode(), "encoding": "base64",
+                 "filename": "ban-goc-ky-tay.pdf"}, "comment": "Lãnh đạo ký tay"})
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "issued" and r.json()["original_medium"] == "paper"
+    r = rec.call("copies_create", "caolanh.vanthu", "POST", "phuong-cao-lanh/@copies", {
+        "original": r.json()["uid"], "copy_form": "trich_sao", "copy_medium": "electronic",
+        "page_from": 1, "page_to": 1, "place": "Đồng Tháp", "signer": "caolanh.lanhdao",
+        "signer_position": "CHỦ TỊCH", "signing_authority": "TM", "recipients": "Xã Mỹ Thọ"})
+    assert r.status_code == 201, r.text
+    copy = r.json()["@id"]
+    r = rec.call("copies_sign", "caolanh.lanhdao", "POST", f"{copy}/@workflow/sign", {"comment": ""})
+    assert r.status_code == 200 and r.json()["state"] == "signed", r.text
+    r = rec.call("copies_issue", "caolanh.vanthu", "POST", f"{copy}/@workflow/issue", {"comment": ""})
+    assert r.status_code == 200 and r.json()["state"] == "issued", r.text
+    assert r.json()["notation"].split("/")[1] == "TrS-" + portal["phuong-cao-lanh"].abbreviation
+    r = rec.call("copies_read", "caolanh.vanthu", "GET", f"{copy}/@copy")
+    assert r.status_code == 200 and r.json()["form_words"] == "TRÍCH SAO"
+    r = rec.call("copies_of_original", "caolanh.vanthu", "GET", f"{url}/@copies")
+    assert [c["form"] for c in r.json()["items"]] == ["trich_sao"]
+    r = rec.call("registers_copies", "caolanh.vanthu", "GET", "phuong-cao-lanh/@registers/copies")
+    assert r.status_code == 200 and r.json()["rows"][-1]["form"] == "TRÍCH SAO"
 
 
 def test_the_docs_index_lists_every_example():

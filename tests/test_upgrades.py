@@ -423,3 +423,43 @@ def test_1005_records_managers_see_incoming_documents_and_only_the_system_archiv
     for wid in ("qlvb_incoming_workflow", "qlvb_outgoing_workflow"):
         guard = wf.getWorkflowById(wid).transitions["archive"].guard
         assert guard.getExprText() == "python:here.qlvb_system('archive')"
+
+
+def test_1006_h22a_paper_issue_and_receiving_code(site):
+    from dongthap.qlvb.upgrades import v1006_h22a
+
+    wf = api.portal.get_tool("portal_workflow").getWorkflowById("qlvb_outgoing_workflow")
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        wf.transitions.manage_delObjects(["issue_paper"])  # as a 1005 site was
+        approved = wf.states["approved"]
+        approved.transitions = tuple(t for t in approved.transitions if t != "issue_paper")
+        catalog.delIndex(v1006_h22a.INDEX)
+        catalog.delColumn(v1006_h22a.INDEX)
+        v1006_h22a.paper_issue()
+        v1006_h22a.receiving_agency_code()
+        v1006_h22a.receiving_agency_code()  # again: nothing breaks
+    wf = api.portal.get_tool("portal_workflow").getWorkflowById("qlvb_outgoing_workflow")
+    assert "issue_paper" in wf.transitions.objectIds()
+    assert "issue_paper" in wf.states["approved"].transitions
+    assert wf.transitions["issue_paper"].new_state_id == "issued"
+    assert v1006_h22a.INDEX in catalog.indexes() and v1006_h22a.INDEX in catalog.schema()
+
+
+def test_1006_h22a_copies_installs_types_workflow_and_permissions(site):
+    from dongthap.qlvb.upgrades import v1006_h22a
+
+    types = api.portal.get_tool("portal_types")
+    wf = api.portal.get_tool("portal_workflow")
+    with api.env.adopt_roles(["Manager"]):
+        types.manage_delObjects(["DocumentCopy", "CopyFolder"])  # as a 1005 site was
+        wf.setChainForPortalTypes(["DocumentCopy"], ())
+        wf.manage_delObjects(["qlvb_copy_workflow"])
+        site.manage_permission("dongthap.qlvb: Add document copy", [], acquire=True)
+        v1006_h22a.copies()
+    assert {"DocumentCopy", "CopyFolder"} <= set(types.objectIds())
+    assert wf.getChainForPortalType("DocumentCopy") == ("qlvb_copy_workflow",)
+    assert wf.getChainForPortalType("CopyFolder") == ("qlvb_agency_workflow",)
+    assert "CopyFolder" in types["Agency"].allowed_content_types
+    roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: Add document copy") if r["selected"]}
+    assert roles == {"Manager", "Site Administrator", "QlvbClerk"}

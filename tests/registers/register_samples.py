@@ -76,10 +76,19 @@ SAMPLES: dict[str, tuple[dict, list[str]]] = {
          "Hồ sơ về việc kiện toàn tổ chức bộ máy các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh",
          "01/2025 – 06/2025", "Vĩnh viễn", "245", "Nộp lưu đợt 1"],
     ),
+    "copies": (
+        {"notation": "03/TrS-UBND", "date": dt.date(2025, 5, 6), "form": "TRÍCH SAO",
+         "original": "15/QĐ-UBND; UBND tỉnh Đồng Tháp; Quyết định về việc kiện toàn tổ công tác",
+         "pages": "trang 2–3", "medium": "Điện tử (chữ ký số cơ quan)",
+         "signer": "KT. PHÓ CHỦ TỊCH Trần Văn Bình", "recipients": "Sở Nội vụ", "note": "Bản sao thứ nhất"},
+        ["03/TrS-UBND", "06/05/2025", "TRÍCH SAO",
+         "15/QĐ-UBND; UBND tỉnh Đồng Tháp; Quyết định về việc kiện toàn tổ công tác", "trang 2–3",
+         "Điện tử (chữ ký số cơ quan)", "KT. PHÓ CHỦ TỊCH Trần Văn Bình", "Sở Nội vụ", "Bản sao thứ nhất"],
+    ),
 }
 
 _INT_KEYS = {"arrival_number", "copies", "ordinal", "pages"}
-_DATE_KEYS = {"arrival_date", "issued_date", "transfer_date", "due_date"}
+_DATE_KEYS = {"arrival_date", "issued_date", "transfer_date", "due_date", "date"}
 
 
 def bulk_value(key: str, i: int):

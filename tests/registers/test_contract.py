@@ -54,7 +54,7 @@ def names(agency, user):
 def test_a_new_provider_is_listed_and_served_without_touching_the_service(demo, provider):
     agency = demo["so-tttt"]
     assert names(agency, "stttt.vanthu") == ["incoming", "incoming_tracking", "outgoing", "outgoing_report",
-                                             "dossier_documents", "dossiers", NAME]
+                                             "dossier_documents", "dossiers", "copies", NAME]
     assert names(agency, "stttt.chuyenvien") == ["dossier_documents", "dossiers", NAME]
     # an agency whose factory answers None does not keep it
     assert NAME not in names(demo["so-noi-vu"], "snv.vanthu")

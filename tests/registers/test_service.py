@@ -22,6 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = ["incoming", "incoming_tracking", "outgoing", "outgoing_report"]
 #: the dossier registers (dossiers/registers.py): every staff member who files into dossiers
 DOSSIER_REGISTERS = ["dossier_documents", "dossiers"]
+#: the register of copies (copies/registers.py): who makes, signs and files copies
+COPY_REGISTERS = ["copies"]
 STEMS = {
     "incoming": "so-dang-ky-van-ban-den",
     "incoming_tracking": "so-theo-doi-giai-quyet-van-ban-den",
@@ -75,8 +77,9 @@ def xlsx_rows(data):
 
 
 @pytest.mark.parametrize(("user", "names"), [
-    ("stttt.vanthu", ALL + DOSSIER_REGISTERS), ("stttt.lanhdao", ALL + DOSSIER_REGISTERS),
-    ("stttt.luutru", ALL + DOSSIER_REGISTERS),
+    ("stttt.vanthu", ALL + DOSSIER_REGISTERS + COPY_REGISTERS),
+    ("stttt.lanhdao", ALL + DOSSIER_REGISTERS + COPY_REGISTERS),
+    ("stttt.luutru", ALL + DOSSIER_REGISTERS + COPY_REGISTERS),
     ("stttt.chuyenvien", DOSSIER_REGISTERS), ("stttt.truongphong", DOSSIER_REGISTERS),
 ])
 def test_listing_shows_the_registers_the_user_may_see(url, user, names):
@@ -96,13 +99,13 @@ def test_listing_shows_the_registers_the_user_may_see(url, user, names):
 def test_another_agency_sees_no_register(url):
     r = session("snv.vanthu").get(f"{url}/so-tttt/@registers")
     assert r.status_code in (401, 403) or r.json()["items"] == [], r.text
-    for name in ALL + DOSSIER_REGISTERS:
+    for name in ALL + DOSSIER_REGISTERS + COPY_REGISTERS:
         r = get("snv.vanthu", url, f"/{name}", format="pdf")
         assert r.status_code in (401, 403), (name, r.status_code)
         assert not r.content.startswith(b"%PDF")
     # their own agency's registers they do see
     own = session("snv.vanthu").get(f"{url}/so-noi-vu/@registers").json()
-    assert [i["name"] for i in own["items"]] == ALL + DOSSIER_REGISTERS
+    assert [i["name"] for i in own["items"]] == ALL + DOSSIER_REGISTERS + COPY_REGISTERS
     assert all("/so-noi-vu/" in i["@id"] for i in own["items"])
 
 

@@ -220,6 +220,7 @@ def export_document(ordinal, doc, dossier_fields):
     for key, attr in (
         ("ArrivalNumber", "arrival_number"),
         ("ArrivalDate", "arrival_date"),
+        ("ReceivingOrganId", "receiving_agency_code"),  # Phụ lục VI III.1.g
         ("SignerName", "signer_name"),
         ("SignerPosition", "signer_position"),
     ):

@@ -81,6 +81,9 @@ class IIncomingDocument(model.Schema):
     )
     arrival_number = system_field(schema.Int, _("label_arrival_number", default="Arrival number (số đến)"))
     arrival_date = system_field(schema.Datetime, _("label_arrival_date", default="Arrival date (ngày đến)"))
+    #: Phụ lục VI III.1.g: the code (QCVN 102) of the agency that received it, set by the factory
+    receiving_agency_code = system_field(
+        schema.ASCIILine, _("label_receiving_agency_code", default="Code of the receiving agency"))
 
 
 #: Every field of an incoming document (behaviors listed in the FTI, then its own schema).
@@ -95,6 +98,8 @@ class IncomingDocument(Document):
     ``arrival_date`` are the names of ``register_number``, ``register_year`` and
     ``register_date`` here.
     """
+
+    receiving_agency_code = None
 
     arrival_number = alias("register_number")
     arrival_year = alias("register_year")

@@ -33,6 +33,7 @@ import binascii
 OWN_PATHS = {
     "IncomingDocument": ("vao-so-van-ban-den", "@incoming"),
     "OutgoingDocument": ("soan-van-ban-di", "@outgoing"),
+    "DocumentCopy": ("lap-ban-sao", "@copies"),
 }
 
 

@@ -29,8 +29,18 @@ def stamp(doc, when):
     """The system fields of a new document: arrival time and year, pages when not given."""
     doc.register_date = when
     doc.register_year = counter.current_year(when)
+    if not getattr(doc, "receiving_agency_code", None):  # added without the factory: its folder's
+        doc.receiving_agency_code = receiving_agency_code(doc)
     if not getattr(doc, "page_amount", None):
         doc.page_amount = count_pages(getattr(doc, "file", None))
+
+
+def receiving_agency_code(doc_or_agency):
+    """The QCVN 102 code of the agency holding ``doc_or_agency`` (or of the agency itself)."""
+    from dongthap.qlvb.agencies.api import get_agency
+
+    agency = get_agency(doc_or_agency)
+    return getattr(agency, "agency_code", None) or None
 
 
 def new_incoming_document(agency, values, *, when=None, comment="", actor=None, attributes=None,
@@ -50,6 +60,8 @@ def new_incoming_document(agency, values, *, when=None, comment="", actor=None, 
     fields = materialize(values)
     doc = createContent("IncomingDocument", **{k: v for k, v in fields.items() if v is not None})
     system = actor == SYSTEM_ACTOR
+    # Phụ lục VI III.1.g: the receiving agency's code is stored on the document, on every path
+    attributes = {**(attributes or {}), "receiving_agency_code": receiving_agency_code(agency)}
     return factory.add_document(
         agency, doc, REGISTER, when=when, comment=comment, actor=actor, attributes=attributes,
         prepare=prepare, creator=SYSTEM_ACTOR if system else None,

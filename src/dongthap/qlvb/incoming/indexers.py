@@ -18,6 +18,12 @@ def qlvb_incoming_duplicate_key(obj):
 
 
 @indexer(IIncomingDocument)
+def qlvb_receiving_agency_code(obj):
+    """Phụ lục VI III.1.g: the receiving agency's code, stored on the document."""
+    return obj.receiving_agency_code
+
+
+@indexer(IIncomingDocument)
 def qlvb_incoming_assignees(obj):
     return assignment.assignees(obj)
 

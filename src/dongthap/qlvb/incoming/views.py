@@ -193,6 +193,8 @@ class DocumentView(DocumentPage, _Base):
             (_("label_due_date", default="Due date"), incoming.fmt_date(c.due_date)),
             (_("label_page_amount", default="Number of pages"), c.page_amount or ""),
             (_("label_source", default="Received through"), self.t(dict(SOURCES).get(c.source, ""))),
+            (_("label_receiving_agency_code", default="Code of the receiving agency"),
+             c.receiving_agency_code or ""),
             (_("label_reply_notation", default="Reply (number and notation)"),
              getattr(c, "qlvb_reply_notation", "") or ""),
         ]

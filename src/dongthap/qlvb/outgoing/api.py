@@ -70,6 +70,7 @@ TRANSITION_TITLES = {
     "return": _("transition_outgoing_return", default="Return to the drafter"),
     "sign": _("transition_outgoing_sign", default="Sign"),
     "issue": _("transition_outgoing_issue", default="Issue"),
+    "issue_paper": _("transition_outgoing_issue_paper", default="Issue the paper-signed original"),
     "archive": _("transition_outgoing_archive", default="Archive"),
     "recall": _("transition_outgoing_recall", default="Recall"),
     "add_recipients": _("trail_outgoing_add_recipients", default="Sent to additional recipients"),
@@ -608,5 +609,7 @@ def info(doc):
         "in_reply_to": list(doc.in_reply_to or ()),
         "legal_validity": getattr(doc, "legal_validity", None),
         "recall": dict(getattr(doc, "qlvb_recall", None) or {}) or None,
+        "original_medium": getattr(doc, "qlvb_original_medium", None) or "electronic",
+        "paper_scan": dict(getattr(doc, "qlvb_paper_scan", None) or {}) or None,
     })
     return data

@@ -122,6 +122,8 @@ def register_rows(agency, start, end):
     for doc in _issued_docs(agency, start, end):
         recall = getattr(doc, "qlvb_recall", None)
         note = f"Đã thu hồi: {recall['reason']}" if recall else ""
+        if getattr(doc, "qlvb_original_medium", None) == "paper":
+            note = "Bản gốc giấy (ký tay)" + ("; " + note if note else "")
         if getattr(doc, "qlvb_replaced_by", None):
             note = (note + "; " if note else "") + f"Thay thế bởi {doc.qlvb_replaced_by['notation']}"
         rows.append({

@@ -6,6 +6,8 @@
 ``GET|PATCH /<agency>/@outgoing-settings``     review levels and register series of the agency
 ``POST  /<document>/@workflow/<transition>``   transitions, conflict-safe; number, signature and
                                                delivery at ``issue``
+``POST  /<document>/@issue-paper``             issue a document signed by hand: ``{"scan": {data, encoding,
+                                               filename}, "comment"}`` (the scanned original, PDF ≥ 200 dpi)
 ``GET   /<document>/@delivery-status``         per recipient: delivered, registered (arrival number) …
 ``POST  /<document>/@add-recipients``          "gửi bổ sung": the issuing agency's clerk sends the issued
                                                document to more recipients (internal and external)
@@ -97,6 +99,27 @@ class WorkflowPost(workflow.WorkflowPost):
         action.update(result)
         action["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
         return translate_tree(action, self.request)
+
+
+class IssuePaperPost(Service):
+    """``@issue-paper``: number from the series, the scanned paper original as the main file."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import paper
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        scan = body.decode_file(data.get("scan"), "ban-goc-giay.pdf")
+        comment = data.get("comment") or ""
+        if not isinstance(comment, str):
+            comment = ""
+        result = paper.issue_paper(self.context, scan, comment)
+        result["original_medium"] = paper.PAPER
+        result["paper_scan"] = {k: v for k, v in (paper.scan_info(self.context) or {}).items()
+                                if k in ("dpi", "pages", "sha256", "filename")}
+        result["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
+        return translate_tree(json_compatible(result), self.request)
 
 
 class DeliveryStatusGet(Service):

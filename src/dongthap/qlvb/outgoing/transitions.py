@@ -10,7 +10,11 @@ from dongthap.qlvb.documents.transitions import ANY
 from dongthap.qlvb.documents.transitions import Step
 from dongthap.qlvb.documents.transitions import TransitionHandlers
 from dongthap.qlvb.outgoing import api as outgoing
+from dongthap.qlvb.outgoing import paper
 from dongthap.qlvb.outgoing import workflow as wf
+
+#: an electronic issue and the issue of a paper-signed original take the number of one series
+ISSUES = ("issue", "issue_paper")
 
 HANDLERS = TransitionHandlers(
     "OutgoingDocument",
@@ -22,13 +26,17 @@ HANDLERS = TransitionHandlers(
         Step("approve", wf.approve, "reviewer's comment kept; approved by"),
         Step("return", wf.return_to_drafter, "comment kept; back to the first review level"),
         Step("sign", wf.sign, "the signer's own signature (server-held key)"),
-        Step("issue", wf.take_number, "number from the register (or the type's series), notation"),
+        Step("issue_paper", paper.require_scan,
+             "the scanned signed and sealed original (PDF, >= 200 dpi), checked before"),
+        Step(ISSUES, wf.take_number, "number from the register (or the type's series), notation"),
         Step("issue", wf.sign_as_agency,
              "agency signature with number, notation and time; then every attachment"),
-        Step("issue", wf.record_issue, "issue time and date, series, year, issuer, page count"),
-        Step("issue", wf.deliver_internal, "one received copy per internal recipient agency"),
-        Step("issue", wf.queue_external, "external recipients queued for the exchange axis"),
-        Step("issue", wf.link_replies, "linked with what it answers and what it replaces"),
+        Step("issue_paper", paper.store_original,
+             "the scan is the main file: paper original, electronic copy for reference"),
+        Step(ISSUES, wf.record_issue, "issue time and date, series, year, issuer, page count"),
+        Step(ISSUES, wf.deliver_internal, "one received copy per internal recipient agency"),
+        Step(ISSUES, wf.queue_external, "external recipients queued for the exchange axis"),
+        Step(ISSUES, wf.link_replies, "linked with what it answers and what it replaces"),
         Step("recall", wf.recall, "copies removed or noticed, external recall queued"),
     ),
     after=(

@@ -10,6 +10,7 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.registers.browser import links_html
 from dongthap.qlvb.outgoing import api as outgoing
 from dongthap.qlvb.outgoing import delivery
+from dongthap.qlvb.outgoing import paper
 from dongthap.qlvb.outgoing import queries
 from dongthap.qlvb.restapi.traverse import OneSegment
 from dongthap.qlvb.utils.secrecy import SECRECY_FIELD
@@ -158,6 +159,14 @@ class DocumentView(DocumentPage):
             self.message(_("msg_comment_saved", default="The comment was saved."))
         elif action == "add_recipients":
             self._add_recipients(form)
+        elif action == paper.TRANSITION:
+            upload = form.get("scan")
+            value = None
+            if upload is not None and hasattr(upload, "read"):
+                value = (upload.read(), getattr(upload, "filename", None) or "")
+            paper.issue_paper(self.context, value, form.get("comment", ""))
+            self.message(_("msg_issued_paper", default="The paper-signed original was issued with "
+                           "number ${notation}.", mapping={"notation": self.context.notation()}))
         else:
             outgoing.transition(self.context, action, form.get("comment", ""))
             if action == "issue":
@@ -213,6 +222,7 @@ class DocumentView(DocumentPage):
         rows = [
             (_("label_code_number", default="Number (số)"), c.notation()),
             (_("label_issued_at", default="Issue time"), outgoing.fmt_datetime(c.issued_at)),
+            (_("label_original_medium", default="Original"), self.medium()),
             (_("label_document_type", default="Document type"), name),
             (_("label_drafting_department", default="Drafting department"), dept.title if dept else ""),
             (_("label_signer", default="Signer"), outgoing.signer_name(c)),
@@ -229,6 +239,16 @@ class DocumentView(DocumentPage):
              str(c.issued_amount) if getattr(c, "issued_amount", None) else ""),
         ]
         return [{"label": self.t(label), "value": value} for label, value in rows if value]
+
+    def medium(self):
+        """"Paper original, scanned copy (… dpi) for reference" for a paper-signed document."""
+        info = paper.scan_info(self.context)
+        if not paper.is_paper_original(self.context) or not info:
+            return ""
+        return self.t(_("text_paper_original",
+                        default="Paper original (signed by hand, sealed); the scanned copy (${dpi} dpi) "
+                                "is for reference",
+                        mapping={"dpi": str(int(info["dpi"]))}))
 
     def recipient_names(self):
         """Names of the recipients in this system, then those outside it (through the axis)."""

@@ -132,7 +132,7 @@ def require_reason(doc, change):
 
 
 def record_trail(doc, change):
-    extra = {"number": doc.notation()} if change.transition == "issue" else {}
+    extra = {"number": doc.notation()} if change.transition in ("issue", "issue_paper") else {}
     outgoing.add_trail(doc, change.transition, change.reason, state=change.new_state, **extra)
 
 

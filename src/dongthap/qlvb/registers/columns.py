@@ -19,7 +19,10 @@ Basis of each set (see ``docs/domain.md`` §2 and §3):
   incoming tracking register (number, date, subject, recipients, reply
   deadline, status, note);
 * ``dossier_documents`` – Mục lục văn bản trong hồ sơ [law];
-* ``dossiers`` – Mục lục hồ sơ, i.e. the transfer list (nộp lưu) [law].
+* ``dossiers`` – Mục lục hồ sơ, i.e. the transfer list (nộp lưu) [law];
+* ``copies`` – Sổ đăng ký bản sao [practice]: NĐ 30 numbers copies in one yearly
+  series (SY, SL, TrS) but prescribes no register form; ours lists number, date,
+  form, the original, the pages of an excerpt, the medium, the signer, recipients.
 """
 
 from __future__ import annotations
@@ -179,8 +182,28 @@ DOSSIERS = Register(
 )
 
 #: All registers by key, in the order of Phụ lục VI's six outputs.
+COPIES = Register(
+    key="copies",
+    title="SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN",
+    sheet_name="Sổ đăng ký bản sao",
+    basis="practice",
+    label=_("registers_label_copies", default="Register of copies"),
+    columns=_cols(
+        ("notation", "Số, ký hiệu bản sao", 24),
+        ("date", "Ngày sao", 19, CENTER),
+        ("form", "Hình thức sao", 18, CENTER),
+        ("original", "Văn bản được sao (số, ký hiệu, cơ quan ban hành, trích yếu)", 70),
+        ("pages", "Trang trích sao", 18, CENTER),
+        ("medium", "Loại bản sao", 24),
+        ("signer", "Người ký", 32),
+        ("recipients", "Nơi nhận", 32),
+        ("note", "Ghi chú", 20),
+    ),
+)
+
 REGISTERS: dict[str, Register] = {
-    r.key: r for r in (INCOMING, INCOMING_TRACKING, OUTGOING, OUTGOING_REPORT, DOSSIER_DOCUMENTS, DOSSIERS)
+    r.key: r for r in (INCOMING, INCOMING_TRACKING, OUTGOING, OUTGOING_REPORT, DOSSIER_DOCUMENTS, DOSSIERS,
+                       COPIES)
 }
 
 

@@ -11,6 +11,7 @@ SPECS = (
     "dongthap.qlvb.workflows.incoming",
     "dongthap.qlvb.workflows.outgoing",
     "dongthap.qlvb.dossiers.workflow",
+    "dongthap.qlvb.copies.workflow",
 )
 
 

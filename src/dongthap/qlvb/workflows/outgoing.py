@@ -28,7 +28,7 @@ STATES = (
         "view": (*M, OW), "modify": (*M, OW), "delete": ("Manager",), "comment": (OW,)}),
     State("pending_review", "Waiting for review (chờ duyệt)", ("forward", "approve", "return"), {
         "view": REVIEWERS, "modify": (), "delete": (), "comment": REVIEWERS}),
-    State("approved", "Approved, waiting for signature (chờ ký)", ("sign", "return"), {
+    State("approved", "Approved, waiting for signature (chờ ký)", ("sign", "issue_paper", "return"), {
         "view": (*REVIEWERS, CL), "modify": (), "delete": (), "comment": REVIEWERS}),
     State("signed", "Signed, waiting to be issued (chờ phát hành)", ("issue",), {
         "view": (*REVIEWERS, CL), "modify": (), "delete": (), "comment": ()}),
@@ -53,6 +53,8 @@ TRANSITIONS = (
     Transition("return", "Return to the drafter (trả lại)", "draft", guard_expression=_guard("return")),
     Transition("sign", "Sign (ký số)", "signed", (LD,), _guard("sign")),
     Transition("issue", "Issue (phát hành)", "issued", (*M, CL)),
+    # signed by hand on paper: number from the same series, the scanned original (outgoing/paper.py)
+    Transition("issue_paper", "Issue the paper-signed original (phát hành bản ký tay)", "issued", (*M, CL)),
     # only the system: when the dossier holding the document is transferred (archive/api.py)
     Transition("archive", "Archive (lưu hồ sơ)", "archived",
                guard_expression="python:here.qlvb_system('archive')"),
