@@ -165,4 +165,5 @@ class ReportsGet(Service):
         if len(self.names) > 1:
             raise QlvbError(_("error_unknown_report", default="There is no report ${name} here.",
                               mapping={"name": "/".join(self.names)}), status=404)
-        return jsonable(answer(self.context, self.names[0], dict(self.request.form)))
+        result = answer(self.context, self.names[0], dict(self.request.form))
+        return result if isinstance(result, Download) else jsonable(result)
