@@ -88,14 +88,16 @@ def build(portal):
     with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
         done = lambda day: [("register", "registered", day), ("assign", "assigned", day),  # noqa: E731
                             ("complete", "completed", day)]
-        d["I1"] = incoming_doc(portal, "so-tttt", "I1", source="axis", validity="legal", arrival=DAY(2026, 1, 5),
+        d["I1"] = incoming_doc(portal, "so-tttt", "I1", source="axis", validity="legal",
+                               arrival=DAY(2026, 1, 5),
                                steps=done(DAY(2026, 1, 10)), deadline=DAY(2026, 1, 15), department="vp",
                                ended=DAY(2026, 1, 10))
         d["I2"] = incoming_doc(portal, "so-tttt", "I2", source="internal", validity="reference",
                                doc_type="quyet_dinh", urgency="khan", arrival=DAY(2026, 2, 10),
                                steps=done(DAY(2026, 2, 20)), deadline=DAY(2026, 2, 15), department="vp",
                                ended=DAY(2026, 2, 20))
-        d["I3"] = incoming_doc(portal, "so-tttt", "I3", source="paper", validity="unsigned", urgency="hoa_toc",
+        d["I3"] = incoming_doc(portal, "so-tttt", "I3", source="paper", validity="unsigned",
+                               urgency="hoa_toc",
                                arrival=DAY(2026, 3, 1),
                                steps=[("register", "registered", DAY(2026, 3, 1)),
                                       ("assign", "assigned", DAY(2026, 3, 2)),
@@ -112,8 +114,10 @@ def build(portal):
                                deadline=DAY(2026, 3, 25), department="cntt", user="stttt.truongphong",
                                ended=DAY(2026, 4, 5))
         # before the period, refused: not counted
-        d["I6"] = incoming_doc(portal, "so-tttt", "I6", source="axis", validity="legal", arrival=DAY(2025, 12, 28))
-        d["I7"] = incoming_doc(portal, "so-tttt", "I7", source="axis", validity="legal", arrival=DAY(2026, 1, 3),
+        d["I6"] = incoming_doc(portal, "so-tttt", "I6", source="axis", validity="legal",
+                               arrival=DAY(2025, 12, 28))
+        d["I7"] = incoming_doc(portal, "so-tttt", "I7", source="axis", validity="legal",
+                               arrival=DAY(2026, 1, 3),
                                steps=[("refuse", "refused", DAY(2026, 1, 3))])
         # completed, then reopened: in progress again
         d["I8"] = incoming_doc(portal, "so-tttt", "I8", source="internal", validity="legal",
@@ -156,7 +160,8 @@ EXPECTED_TYPES_RECEIVED = {"cong_van": 4, "quyet_dinh": 1, "ke_hoach": 1}
 EXPECTED_URGENCY_RECEIVED = {"thuong": 4, "khan": 1, "hoa_toc": 1}
 #: tình hình giải quyết văn bản đến of Sở TT&TT, Q1 2026 (as of 31/03/2026)
 EXPECTED_PROCESSING = {"total": 6, "on_time": 1, "late": 1, "overdue": 2, "in_progress": 2}
-EXPECTED_BUCKET_DOCS = {"on_time": {"I1"}, "late": {"I2"}, "overdue": {"I3", "I5"}, "in_progress": {"I4", "I8"}}
+EXPECTED_BUCKET_DOCS = {"on_time": {"I1"}, "late": {"I2"}, "overdue": {"I3", "I5"},
+                        "in_progress": {"I4", "I8"}}
 #: tình hình giải quyết văn bản đi of Sở TT&TT, Q1 2026: drafts begun in the period
 EXPECTED_OUTGOING = {"total": 5, "on_time": 2, "late": 1, "overdue": 1, "in_progress": 1}
 EXPECTED_OUTGOING_DOCS = {"on_time": {"O1", "O3"}, "late": {"O2"}, "overdue": {"O4"}, "in_progress": {"O5"}}

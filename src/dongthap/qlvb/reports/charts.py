@@ -62,7 +62,7 @@ def bar_chart(title, labels, series, names, width=480, height=None):
     for i, colour in enumerate((BLUE, RED, AMBER)[:len(series)]):
         chart.bars[i].fillColor = colour
     drawing.add(chart)
-    _legend(drawing, list(zip((BLUE, RED, AMBER), names)), width - 10, 14, font)
+    _legend(drawing, list(zip((BLUE, RED, AMBER)[:len(names)], names, strict=True)), width - 10, 14, font)
     return drawing
 
 
@@ -88,7 +88,7 @@ def line_chart(title, labels, series, names, width=480, height=220):
         chart.lines[i].strokeColor = colour
         chart.lines[i].strokeWidth = 1.5
     drawing.add(chart)
-    _legend(drawing, list(zip((BLUE, GREEN, RED), names)), width - 10, 14, font)
+    _legend(drawing, list(zip((BLUE, GREEN, RED)[:len(names)], names, strict=True)), width - 10, 14, font)
     return drawing
 
 

@@ -203,7 +203,8 @@ def pdf(report: Report) -> bytes:
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                            bottomMargin=16 * mm, title=report.title, author=clean_text(report.heading.agency_name),
+                            bottomMargin=16 * mm, title=report.title,
+                            author=clean_text(report.heading.agency_name),
                             creator=SYSTEM_NAME, lang="vi-VN", invariant=True)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()

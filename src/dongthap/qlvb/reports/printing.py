@@ -48,7 +48,8 @@ def edoc(data, heading):
     main = Table(header=header, rows=rows, widths=[4, 22, 13] + [7] * (2 * n), bold_last=True)
     types = sorted({*totals["received"]["by_type"], *totals["sent"]["by_type"]},
                    key=lambda t: list(DOCUMENT_TYPES).index(t) if t in DOCUMENT_TYPES else 99)
-    by_type = Table(title="Theo loại văn bản", header=[[("Loại văn bản", 1), ("Văn bản đến", 1), ("Văn bản đi", 1)]],
+    by_type = Table(title="Theo loại văn bản",
+                    header=[[("Loại văn bản", 1), ("Văn bản đến", 1), ("Văn bản đi", 1)]],
                     rows=[[DOCUMENT_TYPES.get(t, (t, ""))[0], totals["received"]["by_type"].get(t, 0),
                            totals["sent"]["by_type"].get(t, 0)] for t in types],
                     widths=[30, 12, 12])
@@ -71,15 +72,18 @@ def processing(data, heading, department_title=""):
             continue
         tables.append(Table(title=BUCKET_HEADERS[bucket],
                             header=[[("STT", 1), ("Số, ký hiệu", 1), ("Ngày", 1), ("Trích yếu", 1)]],
-                            rows=[[i, it["notation"], it["day"], it["title"]] for i, it in enumerate(items, 1)],
+                            rows=[[i, it["notation"], it["day"], it["title"]]
+                                  for i, it in enumerate(items, 1)],
                             widths=[5, 16, 11, 50]))
     return Report(title=PROCESSING_TITLES[data["kind"]], heading=heading, tables=tables,
                   sheet="Tình hình giải quyết")
 
 
 def dashboard(data, heading):
-    depts = Table(title="Theo phòng, ban", header=[[("Phòng, ban", 1), ("Đang giải quyết", 1), ("Quá hạn", 1)]],
-                  rows=[[d["title"], d["open"], d["overdue"]] for d in data["departments"]], widths=[30, 12, 12])
+    depts = Table(title="Theo phòng, ban",
+                  header=[[("Phòng, ban", 1), ("Đang giải quyết", 1), ("Quá hạn", 1)]],
+                  rows=[[d["title"], d["open"], d["overdue"]] for d in data["departments"]],
+                  widths=[30, 12, 12])
     people = Table(title="Theo cán bộ", header=[[("Cán bộ", 1), ("Đang giải quyết", 1), ("Quá hạn", 1)]],
                    rows=[[p["name"], p["open"], p["overdue"]] for p in data["people"]], widths=[30, 12, 12])
     trend = Table(title="Theo tháng",

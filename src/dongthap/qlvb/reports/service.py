@@ -96,7 +96,8 @@ def listing(context):
             items.append(("processing", _("report_processing_outgoing",
                                           default="Processing of outgoing documents"),
                           "bao-cao-giai-quyet?kind=outgoing"))
-            items.append(("dashboard", _("report_dashboard", default="Leaders' dashboard"), "bang-dieu-khien"))
+            items.append(("dashboard", _("report_dashboard", default="Leaders' dashboard"),
+                          "bang-dieu-khien"))
     elif api.may_province():
         items.append(("edoc", _("report_edoc_province",
                                 default="Electronic documents sent and received in the province (QĐ 595)"),
