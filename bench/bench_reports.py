@@ -126,7 +126,8 @@ def run(size):
     query = {"portal_type": "IncomingDocument",
              "qlvb_report_day": {"query": QUARTER, "range": "min:max"}}
     base_t, base_n = best(lambda: len(catalog.search(query)))
-    per_agency_t, _ = best(lambda: [len(catalog.search(dict(query, qlvb_report_agency=a))) for a in AGENCIES], 1)
+    per_agency_t, _ = best(lambda: [len(catalog.search(dict(query, qlvb_report_agency=a)))
+                                    for a in AGENCIES], 1)
     edoc_t, (rows, totals) = best(lambda: stats.edoc_report(catalog, AGENCIES, *QUARTER, details=True))
     edoc_mem = peak(lambda: stats.edoc_report(catalog, AGENCIES, *QUARTER, details=True))
     docs = stats.processing_base(catalog, "incoming", AGENCIES[0], *QUARTER)
@@ -137,7 +138,8 @@ def run(size):
     assert totals["received"]["total"] == sum(r["received"]["total"] for r in rows.values())
     print(f"\n{size:,} catalog entries (set-up {setup:.1f} s, max RSS "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
-    print(f"  baseline: plain catalog count, incoming of the quarter  {base_t * 1000:9.1f} ms  ({base_n:,} documents)")
+    print(f"  baseline: plain catalog count, incoming of the quarter  {base_t * 1000:9.1f} ms  "
+          f"({base_n:,} documents)")
     print(f"  same count per agency, 150 catalog searches              {per_agency_t * 1000:9.1f} ms")
     print(f"  QĐ 595 province report, 150 rows + type/urgency totals   {edoc_t * 1000:9.1f} ms  "
           f"(×{edoc_t / base_t:.1f} the baseline; peak {edoc_mem / 1e6:.1f} MB allocated; "

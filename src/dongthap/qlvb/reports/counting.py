@@ -8,7 +8,7 @@ the reverse maps (one pass), a report over one agency intersects sets.
 """
 
 from BTrees.IIBTree import difference
-from BTrees.IIBTree import IISet
+from BTrees.IIBTree import IISet  # noqa: F401 - used by stats
 from BTrees.IIBTree import intersection
 from BTrees.IIBTree import multiunion
 

@@ -136,15 +136,29 @@ def _zero(details):
 
 def processing_base(cat, kind, agency_uid, start, end, unit=None):
     """The documents a processing report is about: incoming documents received in the period;
-    outgoing drafts created in the period (their ``created`` day: see api.outgoing_created)."""
+    outgoing ones of the agency (api narrows them to the drafts begun in the period).
+
+    Starts from the agency's own documents (a small set) and reads the others' values in the
+    reverse maps, so its cost follows the agency, not the province."""
     mine = C.exact(cat, "qlvb_report_agency", agency_uid)
-    if kind == "incoming":
-        docs = C.both(received_set(cat, start, end), mine)
-    else:
-        docs = C.both(C.exact(cat, "portal_type", OUTGOING), mine)
     if unit:
-        docs = C.both(docs, C.exact(cat, "qlvb_report_handlers", unit))
-    return docs
+        mine = C.both(mine, C.exact(cat, "qlvb_report_handlers", unit))
+    types = C.values(cat, "portal_type")
+    if kind == "incoming":
+        days, states = C.values(cat, "qlvb_report_day"), C.values(cat, "review_state")
+        return C.IISet([r for r in mine if types.get(r) == INCOMING and states.get(r) not in NOT_RECEIVED
+                        and _within(days.get(r), start, end)])
+    return C.IISet([r for r in mine if types.get(r) == OUTGOING])
+
+
+def _within(day, start, end):
+    return day is not None and (start is None or day >= start) and (end is None or day <= end)
+
+
+def filter_by(cat, docs, name, test):
+    """The record ids of ``docs`` whose value of index ``name`` passes ``test``."""
+    values = C.values(cat, name)
+    return C.IISet([r for r in docs if test(values.get(r))])
 
 
 def processing(cat, docs, as_of):
@@ -153,11 +167,11 @@ def processing(cat, docs, as_of):
     on_time / late: completed by ``as_of``, by / after their deadline; overdue: still open at
     ``as_of`` and past the deadline (deadline < as_of); in_progress: open, not past it.
     """
-    done = C.both(docs, C.between(cat, "qlvb_completed_day", None, as_of))
-    on_time = C.both(done, C.exact(cat, "qlvb_on_time", True))
+    done = filter_by(cat, docs, "qlvb_completed_day", lambda d: d is not None and d <= as_of)
+    on_time = filter_by(cat, done, "qlvb_on_time", lambda v: v is True)
     late = C.minus(done, on_time)
     open_ = C.minus(docs, done)
-    overdue = C.both(open_, C.between(cat, "qlvb_report_deadline", None, C.before(as_of)))
+    overdue = filter_by(cat, open_, "qlvb_report_deadline", lambda d: d is not None and d < as_of)
     return {"total": docs, "on_time": on_time, "late": late, "overdue": overdue,
             "in_progress": C.minus(open_, overdue)}
 
@@ -178,34 +192,44 @@ def month_end(first):
 
 
 def trend(cat, agency_uid, end, count=12):
-    """Per month: incoming received, completed, completed late; outgoing issued."""
-    mine = C.exact(cat, "qlvb_report_agency", agency_uid)
-    incoming = C.both(mine, C.exact(cat, "portal_type", INCOMING))
-    outgoing = C.both(mine, C.exact(cat, "portal_type", OUTGOING))
-    late = C.exact(cat, "qlvb_on_time", False)
-    out = []
-    for first in months(end, count):
-        last = month_end(first)
-        days = _period(cat, "qlvb_report_day", first, last)
-        done = C.both(incoming, _period(cat, "qlvb_completed_day", first, last))
-        out.append({"month": first,
-                    "received": C.size(C.minus(C.both(incoming, days),
-                                               C.any_of(cat, "review_state", NOT_RECEIVED))),
-                    "completed": C.size(done),
-                    "late": C.size(C.both(done, late)),
-                    "issued": C.size(C.both(outgoing, days))})
-    return out
+    """Per month: incoming received, completed, completed late; outgoing issued (one pass over the
+    agency's documents)."""
+    firsts = months(end, count)
+    out = {first: {"month": first, "received": 0, "completed": 0, "late": 0, "issued": 0} for first in firsts}
+    low, high = firsts[0], month_end(firsts[-1])
+    types, states = C.values(cat, "portal_type"), C.values(cat, "review_state")
+    days, done_days = C.values(cat, "qlvb_report_day"), C.values(cat, "qlvb_completed_day")
+    on_time = C.values(cat, "qlvb_on_time")
+    for rid in C.exact(cat, "qlvb_report_agency", agency_uid):
+        kind = types.get(rid)
+        day = days.get(rid)
+        if kind == INCOMING:
+            if _within(day, low, high) and states.get(rid) not in NOT_RECEIVED:
+                out[day.replace(day=1)]["received"] += 1
+            done = done_days.get(rid)
+            if _within(done, low, high):
+                month = out[done.replace(day=1)]
+                month["completed"] += 1
+                if on_time.get(rid) is False:
+                    month["late"] += 1
+        elif kind == OUTGOING and _within(day, low, high):
+            out[day.replace(day=1)]["issued"] += 1
+    return [out[first] for first in firsts]
 
 
 def workload(cat, agency_uid, today, prefix):
     """Open incoming work per handler key (``u:`` people, ``d:`` departments): open, overdue."""
-    mine = C.both(C.exact(cat, "qlvb_report_agency", agency_uid), C.exact(cat, "portal_type", INCOMING))
-    open_ = C.both(mine, C.any_of(cat, "review_state", ("assigned", "in_progress")))
-    overdue = C.both(open_, C.between(cat, "qlvb_report_deadline", None, C.before(today)))
+    types, states = C.values(cat, "portal_type"), C.values(cat, "review_state")
+    handlers, deadlines = C.values(cat, "qlvb_report_handlers"), C.values(cat, "qlvb_report_deadline")
     out = {}
-    for key in C.keys(cat, "qlvb_report_handlers", prefix, prefix + "\uffff"):
-        mine_key = C.exact(cat, "qlvb_report_handlers", key)
-        n_open = C.size(C.both(open_, mine_key))
-        if n_open:
-            out[key[len(prefix):]] = {"open": n_open, "overdue": C.size(C.both(overdue, mine_key))}
+    for rid in C.exact(cat, "qlvb_report_agency", agency_uid):
+        if types.get(rid) != INCOMING or states.get(rid) not in ("assigned", "in_progress"):
+            continue
+        deadline = deadlines.get(rid)
+        late = deadline is not None and deadline < today
+        for key in handlers.get(rid) or ():
+            if key.startswith(prefix):
+                counts = out.setdefault(key[len(prefix):], {"open": 0, "overdue": 0})
+                counts["open"] += 1
+                counts["overdue"] += int(late)
     return out
