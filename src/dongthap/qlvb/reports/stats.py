@@ -86,34 +86,41 @@ def edoc_report(cat, agency_uids, start, end, *, details=False):
     whatever the number of agencies. ``details`` adds ``by_type`` and ``by_urgency``.
     """
     rows = {uid: {d: _zero(details) for d in ("received", "sent")} for uid in agency_uids}
-    agency_of = C.values(cat, "qlvb_report_agency")
-    medium_of = C.values(cat, "qlvb_medium")
-    validity_of = C.values(cat, "qlvb_legal_validity")
-    channels_of = C.values(cat, "qlvb_channel")
-    type_of = C.values(cat, "qlvb_document_type")
-    urgency_of = C.values(cat, "qlvb_urgency")
-    counted = ("axis", "internal", "email")
+    agency_of = C.values(cat, "qlvb_report_agency").get
+    medium_of = C.values(cat, "qlvb_medium").get
+    validity_of = C.values(cat, "qlvb_legal_validity").get
+    channels_of = C.values(cat, "qlvb_channel").get
+    type_of = C.values(cat, "qlvb_document_type").get
+    urgency_of = C.values(cat, "qlvb_urgency").get
+    row_of = rows.get
+    counted = frozenset(("axis", "internal", "email"))
     for direction, docs in (("received", received_set(cat, start, end)), ("sent", sent_set(cat, start, end))):
         for rid in docs:
-            row = rows.get(agency_of.get(rid))
+            row = row_of(agency_of(rid))
             if row is None:
                 continue
             c = row[direction]
             c["total"] += 1
-            medium = medium_of.get(rid)
+            medium = medium_of(rid)
             if medium == "electronic":
                 c["electronic"] += 1
-                c["legal" if validity_of.get(rid) == "legal" else "reference"] += 1
+                c["legal" if validity_of(rid) == "legal" else "reference"] += 1
             elif medium == "paper":
                 c["paper"] += 1
-            for channel in channels_of.get(rid) or ():
+            for channel in channels_of(rid) or ():
                 if channel in counted:
                     c[channel] += 1
             if details:
-                for key, lookup in (("by_type", type_of), ("by_urgency", urgency_of)):
-                    value = lookup.get(rid)
-                    if value:
-                        c[key][value] = c[key].get(value, 0) + 1
+                by_type, by_urgency = c["by_type"], c["by_urgency"]
+                value = type_of(rid)
+                by_type[value] = by_type.get(value, 0) + 1
+                value = urgency_of(rid)
+                by_urgency[value] = by_urgency.get(value, 0) + 1
+    if details:
+        for row in rows.values():
+            for counts in row.values():
+                counts["by_type"].pop(None, None)
+                counts["by_urgency"].pop(None, None)
     totals = {d: _zero(details) for d in ("received", "sent")}
     for row in rows.values():
         for direction, counts in row.items():
