@@ -16,3 +16,15 @@ def data(demo):
     from tests.reports.dataset import build
 
     return build(demo)
+
+
+@pytest.fixture
+def server(demo_server):
+    """The demo site served over HTTP, with the dataset committed (the layer drops it afterwards)."""
+    import transaction
+
+    from tests.reports.dataset import build
+
+    docs = build(demo_server["layer"]["portal"])
+    transaction.commit()
+    return {"url": demo_server["url"], "docs": docs}

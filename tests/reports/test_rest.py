@@ -6,22 +6,12 @@ from tests.conftest import require
 from tests.reports import dataset as D
 
 import io
-import pytest
 import requests
 import shutil
 import subprocess
-import transaction
 
 PW = "Demo@2026"
 Q1 = {"from": "01/01/2026", "to": "31/03/2026"}
-
-
-@pytest.fixture
-def server(demo_server):
-    portal = demo_server["layer"]["portal"]
-    docs = D.build(portal)
-    transaction.commit()
-    return {"url": demo_server["url"], "docs": docs}
 
 
 def get(user, url, **params):
