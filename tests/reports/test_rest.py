@@ -155,5 +155,8 @@ def test_pages(server):
     page = admin.get(f"{url}/@@bao-cao-van-ban-dien-tu", params=Q1, timeout=60)
     assert page.status_code == 200 and "Sở Nội vụ" in page.text
     assert "Văn bản báo cáo" not in page.text  # no document content above the agency
+    listing = admin.get(f"{url}/so-tttt/@@so-bao-cao", timeout=60).text
+    assert f'href="{url}/@@bao-cao-van-ban-dien-tu"' in listing  # the province's report, from "Sổ/báo cáo"
+    assert "@@bang-dieu-khien" not in listing
     refused = s.get(f"{url}/@@bao-cao-van-ban-dien-tu", timeout=60, allow_redirects=False)
     assert refused.status_code in (302, 401, 403)

@@ -102,9 +102,16 @@ def listing(context):
         items.append(("edoc", _("report_edoc_province",
                                 default="Electronic documents sent and received in the province (QĐ 595)"),
                       "bao-cao-van-ban-dien-tu"))
-    return [{"name": name, "title": title, "page": f"{base}/@@{page}",
-             "@id": f"{base}/@reports/{name}" + (page[page.index("?"):] if "?" in page else "")}
-            for name, title, page in items]
+    out = [{"name": name, "title": title, "page": f"{base}/@@{page}",
+            "@id": f"{base}/@reports/{name}" + (page[page.index("?"):] if "?" in page else "")}
+           for name, title, page in items]
+    if IAgency.providedBy(context) and api.may_province():  # the province's report, from any agency
+        portal = papi.portal.get().absolute_url()
+        out.append({"name": "edoc", "title": _("report_edoc_province",
+                                               default="Electronic documents sent and received in "
+                                                       "the province (QĐ 595)"),
+                    "page": f"{portal}/@@bao-cao-van-ban-dien-tu", "@id": f"{portal}/@reports/edoc"})
+    return out
 
 
 def answer(context, name, form):
