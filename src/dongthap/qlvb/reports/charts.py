@@ -45,8 +45,8 @@ def bar_chart(title, labels, series, names, width=480, height=None):
     drawing = Drawing(width, height)
     _title(drawing, title, width, height, font)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 30
-    chart.width, chart.height = width - 170, height - 60
+    chart.x, chart.y = 150, 42
+    chart.width, chart.height = width - 170, height - 72
     chart.data = [list(s) or [0] for s in series] if labels else [[0]]
     chart.categoryAxis.categoryNames = [label[:28] for label in labels] or [""]
     chart.categoryAxis.labels.fontName = font
@@ -62,7 +62,7 @@ def bar_chart(title, labels, series, names, width=480, height=None):
     for i, colour in enumerate((BLUE, RED, AMBER)[:len(series)]):
         chart.bars[i].fillColor = colour
     drawing.add(chart)
-    _legend(drawing, list(zip((BLUE, RED, AMBER)[:len(names)], names, strict=True)), width - 10, 14, font)
+    _legend(drawing, list(zip((BLUE, RED, AMBER)[:len(names)], names, strict=True)), 150, 14, font)
     return drawing
 
 
@@ -72,8 +72,8 @@ def line_chart(title, labels, series, names, width=480, height=220):
     drawing = Drawing(width, height)
     _title(drawing, title, width, height, font)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 40, 40
-    chart.width, chart.height = width - 60, height - 80
+    chart.x, chart.y = 40, 48
+    chart.width, chart.height = width - 60, height - 88
     chart.data = [list(s) for s in series]
     chart.categoryAxis.categoryNames = list(labels)
     chart.categoryAxis.labels.fontName = font
@@ -88,17 +88,19 @@ def line_chart(title, labels, series, names, width=480, height=220):
         chart.lines[i].strokeColor = colour
         chart.lines[i].strokeWidth = 1.5
     drawing.add(chart)
-    _legend(drawing, list(zip((BLUE, GREEN, RED)[:len(names)], names, strict=True)), width - 10, 14, font)
+    _legend(drawing, list(zip((BLUE, GREEN, RED)[:len(names)], names, strict=True)), 40, 14, font)
     return drawing
 
 
-def svg(drawing):
-    """The drawing as an inline ``<svg>`` element (no XML declaration, no script)."""
+def svg(drawing, name="chart"):
+    """The drawing as an inline ``<svg>`` element (no XML declaration, no script); ``name``
+    makes its clip path's id unique on the page (ReportLab calls every one ``clip``)."""
     from reportlab.graphics import renderSVG
 
     text = renderSVG.drawToString(drawing)
     start = text.find("<svg")
-    return text[start:] if start >= 0 else text
+    text = text[start:] if start >= 0 else text
+    return text.replace('id="clip"', f'id="clip-{name}"').replace("url(#clip)", f"url(#clip-{name})")
 
 
 def dashboard_charts(data, month_label):

@@ -144,7 +144,8 @@ class DashboardPage(ReportPage):
         return urlencode({k: v for k, v in extra.items() if v})
 
     def charts(self):
-        return [charts.svg(d) for d in charts.dashboard_charts(self.data, printing.month_label)]
+        drawings = charts.dashboard_charts(self.data, printing.month_label)
+        return [charts.svg(d, f"chart-{i}") for i, d in enumerate(drawings)]
 
     def month(self, day):
         return printing.month_label(day)
