@@ -154,6 +154,10 @@ def test_dashboard(demo, data):
     assert (apr["received"], apr["completed"], apr["late"], apr["issued"]) == (0, 1, 1, 1)
     dec = trend[datetime.date(2025, 12, 1)]
     assert dec["received"] == 1  # I6
+    with api.env.adopt_user(username="stttt.truongphong"):  # a department head: one department
+        mine = reports.dashboard(agency, department="cntt", day=datetime.date(2026, 4, 10))
+    assert [(d["id"], d["open"], d["overdue"]) for d in mine["departments"]] == [("cntt", 2, 1)]
+    assert {p["userid"] for p in mine["people"]} <= {"stttt.truongphong", "stttt.chuyenvien"}
 
 
 def test_periods():

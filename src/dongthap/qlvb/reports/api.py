@@ -271,11 +271,14 @@ def processing_report(agency, kind, start, end, *, department=None, as_of=None, 
 # ---------------------------------------------------------------- dashboard
 
 
-def dashboard(agency, *, day=None, months=12):
-    """Open and overdue incoming work per department and per person, and the monthly trend."""
+def dashboard(agency, *, department=None, day=None, months=12):
+    """Open and overdue incoming work per department and per person, and the monthly trend.
+
+    ``department`` narrows the tables to one department (a department head always sees one of
+    his own: the first, unless he names another)."""
     from dongthap.qlvb.agencies.departments import departments
 
-    unit = unit_scope(agency, None) if not may_agency(agency) else None
+    unit = unit_scope(agency, department)
     day = day or today()
     cat = _catalog()
     uid = _uid(agency)

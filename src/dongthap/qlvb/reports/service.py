@@ -135,7 +135,7 @@ def answer(context, name, form):
         title = context[data["department"]].title if data["department"] else ""
         report = printing.processing(data, heading(context, start, end), title)
     else:
-        data = api.dashboard(context)
+        data = api.dashboard(context, department=form.get("department") or None)
         start = data["trend"][0]["month"]
         end = data["day"]
         report = printing.dashboard(data, heading(context, start, end))

@@ -138,7 +138,7 @@ class DashboardPage(ReportPage):
     name = "dashboard"
 
     def compute(self, form):
-        return api.dashboard(self.context)
+        return api.dashboard(self.context, department=form.get("department") or None)
 
     def period_query(self, **extra):
         return urlencode({k: v for k, v in extra.items() if v})
