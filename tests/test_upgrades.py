@@ -463,3 +463,34 @@ def test_1006_h22a_copies_installs_types_workflow_and_permissions(site):
     assert "CopyFolder" in types["Agency"].allowed_content_types
     roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: Add document copy") if r["selected"]}
     assert roles == {"Manager", "Site Administrator", "QlvbClerk"}
+def test_1006_h18_adds_and_fills_the_report_indexes(site, monkeypatch):
+    from dongthap.qlvb.reports.indexers import REPORT_INDEXES
+    from tests.incoming.helpers import form_values
+
+    from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.numbering import retry
+
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    with api.env.adopt_roles(["Manager"]):
+        agency = api.content.create(container=site, type="Agency", id="so-bao-cao", title="Sở Báo Cáo",
+                                    agency_code="000.00.97.H20", abbreviation="SBC", level="department")
+        monkeypatch.setenv("QLVB_CLAMD_ENABLED", "0")
+        values = incoming.clean(form_values(source="axis", due_date=None))
+        with retry.savepoints_only():
+            doc = site.unrestrictedTraverse(incoming.build_document(agency, values)["path"])
+        # a 1005 site: none of the indexes, no permission
+        for name in REPORT_INDEXES:
+            catalog.delIndex(name)
+        site.manage_permission("dongthap.qlvb: View agency reports", roles=[], acquire=False)
+        setup.setLastVersionForProfile(PROFILE, "1005")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    assert set(REPORT_INDEXES) <= set(catalog.indexes())
+    assert catalog._catalog.getIndex("qlvb_channel").meta_type == "KeywordIndex"
+    brains = catalog.unrestrictedSearchResults(qlvb_channel="axis",
+                                               qlvb_report_agency=api.content.get_uuid(agency))
+    assert [b.getPath() for b in brains] == ["/".join(doc.getPhysicalPath())]
+    assert catalog.unrestrictedSearchResults(qlvb_medium="electronic", UID=api.content.get_uuid(doc))
+    roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: View agency reports") if r["selected"]}
+    assert roles == {"Manager", "Site Administrator", "QlvbLeader", "QlvbAgencyAdmin"}

@@ -102,7 +102,8 @@ class Navigation(BrowserView):
             return None
         if queryMultiAdapter((agency, self.request), name=page) is None:
             return None  # a capability not installed (yet): no tab
-        if page == "so-bao-cao" and not RegistersPage(agency, self.request).links():
+        pages = RegistersPage(agency, self.request) if page == "so-bao-cao" else None
+        if pages is not None and not pages.links() and not pages.reports():
             return None
         return f"{agency.absolute_url()}/@@{page}"
 
@@ -151,3 +152,9 @@ class RegistersPage(BrowserView):
 
         names = [p.name for p in service.visible(self.context)]
         return download_links(self.context, names, self.request)
+
+    def reports(self):
+        """The reports and statistics the user may see here (reports/service.py)."""
+        from dongthap.qlvb.reports.service import listing
+
+        return listing(self.context)

@@ -2,6 +2,7 @@
 
 from Acquisition import aq_inner
 from dongthap.qlvb.agencies import departments
+from dongthap.qlvb.reports.indexers import ASSIGNMENT_REPORT_INDEXES
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.i18n import _
@@ -198,7 +199,8 @@ def assign(doc, data):
         else:
             A.sync_local_roles(doc, state)
             add_trail(doc, "reassign", direction)
-        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline"])
+        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline",
+                                 *ASSIGNMENT_REPORT_INDEXES])
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: assign incoming document")
@@ -243,7 +245,8 @@ def _reassign(doc, agency, data):
         A.store(doc, result)
         A.sync_local_roles(doc)
         add_trail(doc, "reassign", direction)
-        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline"])
+        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline",
+                                 *ASSIGNMENT_REPORT_INDEXES])
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: re-assign incoming document")
@@ -272,7 +275,8 @@ def end_entry(doc, entry_id):
         A.store(doc, result)
         A.sync_local_roles(doc)
         add_trail(doc, "end_assignment", "", entry=entry_id, user=entry["user"])
-        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline"])
+        doc.reindexObject(idxs=["qlvb_incoming_assignees", "allowedRolesAndUsers", "qlvb_deadline",
+                                 *ASSIGNMENT_REPORT_INDEXES])
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: end assignment")
