@@ -423,3 +423,31 @@ def test_1005_records_managers_see_incoming_documents_and_only_the_system_archiv
     for wid in ("qlvb_incoming_workflow", "qlvb_outgoing_workflow"):
         guard = wf.getWorkflowById(wid).transitions["archive"].guard
         assert guard.getExprText() == "python:here.qlvb_system('archive')"
+
+
+def test_1006_vietnamese_text_indexes(site):
+    """From 1005: the text indexes used plone_lexicon and "uy ban" missed "Ủy ban"; after the
+    step they use qlvb_lexicon, the filter indexes exist and every object is found again."""
+    from dongthap.qlvb.search import lexicon
+
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    with api.env.adopt_roles(["Manager"]):
+        page = api.content.create(container=site, type="Document", id="uy-ban", title="Ủy ban nhân dân")
+        for name in lexicon.TEXT_INDEXES:
+            catalog.delIndex(name)
+            extra = type("Extra", (), {"doc_attr": name, "index_type": "Okapi BM25 Rank",
+                                       "lexicon_id": "plone_lexicon"})()
+            catalog.addIndex(name, "ZCTextIndex", extra)
+        for name in ("qlvb_issuer_text", "qlvb_signer_text", "qlvb_recipient_text"):
+            catalog.delIndex(name)
+        catalog.manage_delObjects([lexicon.LEXICON_ID])
+        page.reindexObject()
+        setup.setLastVersionForProfile(PROFILE, "1005")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    for name in (*lexicon.TEXT_INDEXES, "qlvb_issuer_text", "qlvb_signer_text", "qlvb_recipient_text"):
+        assert lexicon.uses_our_lexicon(catalog, name), name
+    for query in ("uy ban", "UỶ BAN", "Ủy ban nhân dân"):
+        assert [b.getId for b in catalog(SearchableText=query, getId="uy-ban")] == ["uy-ban"], query
+        assert [b.getId for b in catalog(Title=query, getId="uy-ban")] == ["uy-ban"], query

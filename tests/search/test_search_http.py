@@ -28,7 +28,8 @@ def test_rest_search_documents(url, created):
     from tests import test_rest_docs
 
     test_rest_docs.TITLES.setdefault("search_documents",
-                                     "Search documents, typed without diacritics: `GET <agency>/@search-documents`")
+                                     "Search documents, typed without diacritics: "
+                                     "`GET <agency>/@search-documents`")
     rec = Recorder(url)
     r = rec.call("search_documents", "stttt.vanthu", "GET",
                  "so-tttt/@search-documents?text=uy%20ban%20chu%20ky%20so&issuer=ubnd%20tinh&b_size=5")

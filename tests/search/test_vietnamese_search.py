@@ -181,7 +181,8 @@ def test_criteria_dates_kinds_and_errors(corpus):
     from dongthap.qlvb.errors import QlvbError
 
     for bad in ({"issued_from": "31/02/2026"}, {"kind": "memo"}, {},
-                {"issued_from": "02/01/2026", "issued_to": "01/01/2026"}, {"text": "x", "agency": "khong-co"}):
+                {"issued_from": "02/01/2026", "issued_to": "01/01/2026"},
+                {"text": "x", "agency": "khong-co"}):
         with pytest.raises(QlvbError) as raised:
             _found(bad)
         assert raised.value.status == 400
@@ -198,7 +199,8 @@ def test_duplicate_key_folds_the_issuer():
     from dongthap.qlvb.content.incoming import duplicate_key
 
     assert duplicate_key("05", "UBND-VP", "Uỷ ban nhân dân tỉnh") == \
-        duplicate_key("5", "ubnd-vp", "ỦY BAN NHÂN DÂN TỈNH") == duplicate_key("5", "UBND-VP", "Uy ban nhan dan tinh")
+        duplicate_key("5", "ubnd-vp", "ỦY BAN NHÂN DÂN TỈNH") == \
+        duplicate_key("5", "UBND-VP", "Uy ban nhan dan tinh")
 
 
 # ---------------------------------------------------------------- never a leak

@@ -175,7 +175,8 @@ def build_query(criteria):
             dates.setdefault(index, [None, None])[0 if kind == "date_min" else 1] = parse_date(value, key)
     for index, (start, end) in dates.items():
         if start and end and start > end:
-            raise QlvbError(_("error_search_dates", default="The start date is after the end date."), status=400)
+            raise QlvbError(_("error_search_dates", default="The start date is after the end date."),
+                            status=400)
         if index == "qlvb_register_date":
             start = datetime.datetime.combine(start, datetime.time.min) if start else None
             end = datetime.datetime.combine(end, datetime.time.max) if end else None
@@ -222,7 +223,8 @@ def row(brain, request=None):
         "uid": brain.UID,
         "number": number,
         "title": brain.Title,
-        "kind": tr(_("kind_incoming", default="Incoming") if incoming else _("kind_outgoing", default="Outgoing")),
+        "kind": tr(_("kind_incoming", default="Incoming") if incoming
+                   else _("kind_outgoing", default="Outgoing")),
         "document_type": DOCUMENT_TYPES.get(brain.qlvb_document_type, ("", ""))[0],
         "issued": _date(brain.qlvb_issued_date),
         "issuer": getattr(brain, "qlvb_issuing_agency_name", None) or "",

@@ -27,7 +27,8 @@ def render(fmt, rows, columns, request, agency_name, printed_by=None):
     from dongthap.qlvb.registers.xlsx import build_xlsx
 
     register = register_of(columns, request)
-    values = [(str(number), *(str(row.get(key) or "") for key in columns)) for number, row in enumerate(rows, 1)]
+    values = [(str(number), *(str(row.get(key) or "") for key in columns))
+              for number, row in enumerate(rows, 1)]
     now = datetime.datetime.now(VIETNAM_TZ)
     heading = Heading(agency_name=agency_name, period_from=now.date(), period_to=now.date(),
                       printed_at=now, printed_by=printed_by)

@@ -43,7 +43,8 @@ def _agency_titles(codes):
     if not codes:
         return []
     catalog = api.portal.get_tool("portal_catalog")
-    return [b.Title for b in catalog.unrestrictedSearchResults(portal_type="Agency", qlvb_agency_code=list(codes))]
+    brains = catalog.unrestrictedSearchResults(portal_type="Agency", qlvb_agency_code=list(codes))
+    return [b.Title for b in brains]
 
 
 @indexer(IOutgoingDocument)

@@ -89,8 +89,9 @@ class SearchPage(BrowserView):
         return self.request.form.get(key) or ""
 
     def agencies(self):
+        here = "/".join(self.context.getPhysicalPath())
         chosen = self.request.form.get("agency") or (
-            "/".join(self.context.getPhysicalPath()) if getattr(self.context, "portal_type", "") == "Agency" else "")
+            here if getattr(self.context, "portal_type", "") == "Agency" else "")
         return [{"value": b.getPath(), "title": b.Title, "selected": b.getPath() == chosen}
                 for b in search.visible_agencies()]
 
