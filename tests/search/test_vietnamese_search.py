@@ -241,3 +241,34 @@ def test_results_follow_the_permissions_of_the_documents(corpus):
 
     with pytest.raises(QlvbError):
         _found({"text": "uy ban", "agency": "so-tttt"}, "snv.vanthu")
+
+
+def test_dashboard_issuer_filter_ignores_diacritics(corpus):
+    from dongthap.qlvb.incoming import queries
+
+    agency = corpus["ubnd"].aq_parent.aq_parent.aq_parent
+    while agency.portal_type != "Agency":
+        agency = agency.aq_parent
+    with api.env.adopt_user(username="stttt.vanthu"):
+        for typed in ("van phong", "Văn phòng", "VĂN PHÒNG UBND"):
+            rows = queries.waiting_registration(agency, filters={"issuer": typed})
+            assert {r["uid"] for r in rows} & {d.UID() for d in corpus.values()} == {corpus["ubnd"].UID()}
+        rows = queries.waiting_registration(agency, filters={"issuer": "dang uy"})
+        assert {r["uid"] for r in rows} & {d.UID() for d in corpus.values()} == {corpus["ubkt"].UID()}
+
+
+def test_pickers_search_the_vietnamese_way(portal):
+    from dongthap.qlvb.outgoing.vocabularies import recipient_agencies
+    from dongthap.qlvb.vocabularies.searchable import FoldingVocabulary
+    from zope.schema.vocabulary import SimpleTerm
+
+    vocabulary = FoldingVocabulary([SimpleTerm(v, v, t) for v, t in (
+        ("a", "Ủy ban nhân dân xã Mỹ Thọ"), ("b", "Sở Nội vụ"), ("c", "Đài Phát thanh"),
+        ("d", "UBND phường Cao Lãnh"))])
+    for query, expected in (("uy ban", {"a"}), ("Uỷ", {"a"}), ("so noi", {"b"}), ("dai", {"c"}),
+                            ("đài phát", {"c"}), ("my tho", {"a"}), ("cao lanh", {"d"}), ("xyz", set())):
+        assert {t.value for t in vocabulary.search(query)} == expected, query
+    with api.env.adopt_user(username="stttt.vanthu"):
+        agencies = recipient_agencies(portal["so-tttt"])
+    assert [t.title for t in agencies.search("so noi vu")] == ["Sở Nội vụ"]
+    assert [t.title for t in agencies.search("xa my tho")] == ["UBND xã Mỹ Thọ"]
