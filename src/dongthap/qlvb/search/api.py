@@ -66,7 +66,8 @@ COLUMNS = {
     "state": _("column_state", default="State"),
     "urgency": _("column_urgency", default="Urgency"),
     "legal_validity": _("column_legal_validity", default="Legal validity"),
-    "registered": _("column_registered", default="Registered on"),
+    "registered": _("column_registered", default="Register number"),
+    "text_status": _("column_text_status", default="File text"),
 }
 DEFAULT_COLUMNS = ("number", "title", "kind", "issued", "issuer", "state")
 
@@ -232,4 +233,12 @@ def row(brain, request=None):
         "urgency": dict(URGENCY).get(brain.qlvb_urgency, brain.qlvb_urgency or ""),
         "legal_validity": getattr(brain, "qlvb_legal_validity", None) or "",
         "registered": str(registered) if registered else "",
+        "text_status": _text_status(brain, tr),
     }
+
+
+def _text_status(brain, tr):
+    from dongthap.qlvb.search.fulltext import STATUSES
+
+    status = getattr(brain, "qlvb_fulltext_status", None)
+    return tr(STATUSES[status]) if status in STATUSES else ""

@@ -52,3 +52,13 @@ def outgoing_recipients(obj):
     names = _agency_titles(getattr(obj, "internal_recipients", None) or ())
     names += [r.get("name") or "" for r in getattr(obj, "external_recipients", None) or ()]
     return " ; ".join(n for n in names if n)
+
+
+@indexer(IIncomingDocument)
+def incoming_fulltext_status(obj):
+    return getattr(obj, "qlvb_fulltext_status", None)
+
+
+@indexer(IOutgoingDocument)
+def outgoing_fulltext_status(obj):
+    return getattr(obj, "qlvb_fulltext_status", None)

@@ -7,6 +7,8 @@
   ("Số 12/UBND-VP") into its searchable text;
 * the text indexes of the filters ``qlvb_issuer_text``, ``qlvb_signer_text`` and
   ``qlvb_recipient_text`` (:mod:`dongthap.qlvb.search.indexers`) are added and filled;
+* the index ``qlvb_fulltext_status`` is added and every document with a file is queued for
+  the full-text worker (:mod:`dongthap.qlvb.search.fulltext`);
 * the duplicate keys of incoming documents are recomputed (the issuer now compared by
   :func:`dongthap.qlvb.utils.text.search_key`).
 
@@ -42,4 +44,14 @@ def vietnamese_search(context):
         if idxs:
             catalog.catalog_object(obj, brain.getPath(), idxs=list(idxs), update_metadata=False)
             count += 1
+    # every document with a file waits for the full-text worker (scripts/fulltext_worker.py)
+    from dongthap.qlvb.search import fulltext
+
+    queued = 0
+    for brain in catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"]):
+        obj = brain._unrestrictedGetObject()
+        if getattr(obj, "qlvb_fulltext_status", None) is None:
+            fulltext.mark_pending(obj)
+            queued += 1
+    logger.info("1006 (h16): %d documents queued for text extraction", queued)
     logger.info("1006 (h16): text indexes %s re-created; %d objects re-indexed", changed, count)
