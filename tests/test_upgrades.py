@@ -448,6 +448,8 @@ def test_1006_vietnamese_text_indexes(site):
     assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
     for name in (*lexicon.TEXT_INDEXES, "qlvb_issuer_text", "qlvb_signer_text", "qlvb_recipient_text"):
         assert lexicon.uses_our_lexicon(catalog, name), name
+    pipeline = catalog[lexicon.LEXICON_ID]._pipeline
+    assert [type(e) for e in pipeline] == [lexicon.VietnameseSplitter]
     for query in ("uy ban", "UỶ BAN", "Ủy ban nhân dân"):
         assert [b.getId for b in catalog(SearchableText=query, getId="uy-ban")] == ["uy-ban"], query
         assert [b.getId for b in catalog(Title=query, getId="uy-ban")] == ["uy-ban"], query

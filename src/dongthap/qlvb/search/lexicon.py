@@ -73,8 +73,8 @@ def ensure_lexicon(catalog):
     from Products.ZCTextIndex.ZCTextIndex import PLexicon
 
     if LEXICON_ID not in catalog.objectIds():
-        element = type("Element", (), {"group": SPLITTER_GROUP, "name": SPLITTER_NAME})()
-        catalog._setObject(LEXICON_ID, PLexicon(LEXICON_ID, "Vietnamese lexicon (dongthap.qlvb)", element))
+        lexicon = PLexicon(LEXICON_ID, "Vietnamese lexicon (dongthap.qlvb)", VietnameseSplitter())
+        catalog._setObject(LEXICON_ID, lexicon)
     return catalog[LEXICON_ID]
 
 
