@@ -75,3 +75,40 @@ def test_documents_are_queued_then_extracted_by_the_worker(portal):
     assert fulltext.status_of(low)["low_dpi"] and fulltext.status_of(low)["dpi"] == 150
     assert not fulltext.process_pending()  # nothing left
     assert set(search_words("vướng mắc")) == {"vuong", "mac"}
+
+
+def test_the_clerk_sees_the_status_and_gets_the_ocr_copy(portal):
+    from dongthap.qlvb.interfaces import IQlvbLayer
+    from dongthap.qlvb.search.viewlets import OcrCopy
+    from plone.app.layout.viewlets.interfaces import IAboveContentBody
+    from Products.Five.browser import BrowserView
+    from zope.component import getMultiAdapter
+    from zope.interface import alsoProvides
+    from zope.interface import implementer
+    from zope.viewlet.interfaces import IViewlet
+
+    doc = _create(portal, scan_pdf(dpi=150), "Bản quét mờ")
+    request = portal.REQUEST
+    alsoProvides(request, IQlvbLayer)
+
+    @implementer(IAboveContentBody)
+    class Manager:
+        pass
+
+    def shown():
+        with api.env.adopt_user(username="stttt.vanthu"):
+            viewlet = getMultiAdapter((doc, request, BrowserView(doc, request), Manager()), IViewlet,
+                                      name="dongthap.qlvb.fulltext-status")
+            viewlet.update()
+            return viewlet.title(), viewlet.low_dpi(), viewlet.render()
+
+    title, low, html = shown()
+    assert title == "Đang chờ trích xuất nội dung" and low is None
+    fulltext.process_pending(limit=50)
+    title, low, html = shown()
+    assert title.startswith("Đã nhận dạng bản quét (OCR)")
+    assert "Nghị định 30 yêu cầu 200 dpi" in low and "150 dpi" in low and "@@ban-ocr" in html
+    with api.env.adopt_user(username="stttt.vanthu"):
+        data = OcrCopy(doc, request)()
+    assert data.startswith(b"%PDF") and data != bytes(doc.file.data)
+    assert request.response.getHeader("Content-Type") == "application/pdf"

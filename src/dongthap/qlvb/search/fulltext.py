@@ -79,7 +79,7 @@ def status_of(doc):
     return {"status": status, "title": STATUSES.get(status, status),
             "dpi": getattr(doc, "qlvb_scan_dpi", None),
             "low_dpi": bool(getattr(doc, "qlvb_scan_dpi", None)) and doc.qlvb_scan_dpi < MIN_DPI,
-            "ocr_url": f"{doc.absolute_url()}/@@download/qlvb_ocr_file" if ocr is not None else None,
+            "ocr_url": f"{doc.absolute_url()}/@@ban-ocr" if ocr is not None else None,
             "error": getattr(doc, "qlvb_fulltext_error", "")}
 
 

@@ -2,6 +2,7 @@
 
 from dongthap.qlvb.search import fulltext
 from plone.app.layout.viewlets import ViewletBase
+from Products.Five.browser import BrowserView
 from zope.i18n import translate
 
 
@@ -18,3 +19,19 @@ class FulltextStatus(ViewletBase):
             return None
         return translate(fulltext.LOW_DPI, mapping={"dpi": fulltext.MIN_DPI}, context=self.request) + \
             f" ({self.status['dpi']} dpi)"
+
+
+class OcrCopy(BrowserView):
+    """``@@ban-ocr``: the searchable copy (OCR) of a scanned document, as a PDF download."""
+
+    def __call__(self):
+        from zExceptions import NotFound
+
+        named = getattr(self.context, "qlvb_ocr_file", None)
+        if named is None:
+            raise NotFound("ban-ocr")
+        response = self.request.response
+        response.setHeader("Content-Type", "application/pdf")
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        response.setHeader("Content-Disposition", f'attachment; filename="{named.filename}"')
+        return named.data
