@@ -37,6 +37,7 @@ def test_rest_search_documents(url, created):
     items = r.json()["items"]
     assert [i["title"] for i in items] == [TITLE]
     assert items[0]["number"] == "77/UBND-KSTT" and items[0]["state"] == "Chờ vào sổ"
+    assert items[0]["urgency"] == "Thường" and items[0]["legal_validity"] == "Chưa ký số"
     for query in ("77/UBND-KSTT", "số 77", "UBND-KSTT", "77 UBND KSTT"):
         r = session("stttt.vanthu").get(f"{url}/@search-documents", params={"text": query})
         assert [i["title"] for i in r.json()["items"]] == [TITLE], query

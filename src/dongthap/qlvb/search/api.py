@@ -69,6 +69,9 @@ COLUMNS = {
     "registered": _("column_registered", default="Register number"),
     "text_status": _("column_text_status", default="File text"),
 }
+VALIDITY_TITLES = {"legal": _("validity_legal", default="Legally valid"),
+                   "reference": _("validity_reference", default="For reference"),
+                   "unsigned": _("validity_unsigned", default="Not signed")}
 DEFAULT_COLUMNS = ("number", "title", "kind", "issued", "issuer", "state")
 
 _OPERATORS = {"and", "or", "not"}
@@ -230,11 +233,15 @@ def row(brain, request=None):
         "issued": _date(brain.qlvb_issued_date),
         "issuer": getattr(brain, "qlvb_issuing_agency_name", None) or "",
         "state": tr(state),
-        "urgency": dict(URGENCY).get(brain.qlvb_urgency, brain.qlvb_urgency or ""),
-        "legal_validity": getattr(brain, "qlvb_legal_validity", None) or "",
+        "urgency": tr(dict(URGENCY)[brain.qlvb_urgency]) if brain.qlvb_urgency in dict(URGENCY) else "",
+        "legal_validity": _validity(getattr(brain, "qlvb_legal_validity", None), tr),
         "registered": str(registered) if registered else "",
         "text_status": _text_status(brain, tr),
     }
+
+
+def _validity(value, tr):
+    return tr(VALIDITY_TITLES[value]) if value in VALIDITY_TITLES else (value or "")
 
 
 def _text_status(brain, tr):

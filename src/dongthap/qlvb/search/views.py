@@ -106,14 +106,11 @@ class SearchPage(BrowserView):
             items = {**{k: translate(v, context=self.request) for k, v in OUT_STATES.items()},
                      **{k: translate(v, context=self.request) for k, v in IN_STATES.items()}}
         elif key == "urgency":
-            items = dict(URGENCY)
+            items = {k: translate(v, context=self.request) for k, v in URGENCY}
         elif key == "document_type":
             items = {k: v[0] for k, v in DOCUMENT_TYPES.items()}
         elif key == "legal_validity":
-            titles = {"legal": _("validity_legal", default="Legally valid"),
-                      "reference": _("validity_reference", default="For reference"),
-                      "unsigned": _("validity_unsigned", default="Not signed")}
-            items = {k: translate(titles.get(k, k), context=self.request) for k in VALIDITIES}
+            items = {k: translate(search.VALIDITY_TITLES.get(k, k), context=self.request) for k in VALIDITIES}
         else:
             items = {"incoming": translate(_("kind_incoming", default="Incoming"), context=self.request),
                      "outgoing": translate(_("kind_outgoing", default="Outgoing"), context=self.request)}
