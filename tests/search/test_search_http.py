@@ -49,7 +49,8 @@ def test_rest_search_documents(url, created):
     r = other.get(f"{url}/so-tttt/@search-documents", params={"text": "x"})
     assert r.status_code in (401, 403)
     r = session("stttt.vanthu").get(f"{url}/@search-documents", params={"issued_from": "31/02/2026"})
-    assert r.status_code == 400 and "dd/mm/yyyy" in r.json()["error"]["message"]
+    assert r.status_code == 400
+    assert r.json()["error"]["message"] == "Ban hành từ ngày: nhập ngày theo dạng dd/mm/yyyy."
 
 
 def test_search_page_exports_and_saved_searches(url, created):

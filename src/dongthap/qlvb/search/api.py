@@ -112,6 +112,22 @@ def text_query(text):
     return " AND ".join(terms) if terms else None
 
 
+#: The names of the date criteria in messages.
+DATE_LABELS = {
+    "issued_from": _("label_search_issued_from", default="Issued from"),
+    "issued_to": _("label_search_issued_to", default="Issued until"),
+    "registered_from": _("label_search_registered_from", default="Registered from"),
+    "registered_to": _("label_search_registered_to", default="Registered until"),
+}
+
+
+def _label(field):
+    from zope.i18n import translate
+
+    label = DATE_LABELS.get(field)
+    return translate(label, context=api.env.getRequest()) if label is not None else field
+
+
 def parse_date(value, field):
     """A date typed as dd/mm/yyyy (or ISO yyyy-mm-dd); None when empty."""
     value = normalize_text(value)
@@ -123,7 +139,7 @@ def parse_date(value, field):
         except ValueError:
             continue
     raise QlvbError(_("error_search_date", default="${field}: enter a date as dd/mm/yyyy.",
-                      mapping={"field": field}), status=400)
+                      mapping={"field": _label(field)}), status=400)
 
 
 def visible_agencies():
