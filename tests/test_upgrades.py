@@ -494,3 +494,33 @@ def test_1006_h18_adds_and_fills_the_report_indexes(site, monkeypatch):
     assert catalog.unrestrictedSearchResults(qlvb_medium="electronic", UID=api.content.get_uuid(doc))
     roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: View agency reports") if r["selected"]}
     assert roles == {"Manager", "Site Administrator", "QlvbLeader", "QlvbAgencyAdmin"}
+
+
+def test_1006_vietnamese_text_indexes(site):
+    """From 1005: the text indexes used plone_lexicon and "uy ban" missed "Ủy ban"; after the
+    step they use qlvb_lexicon, the filter indexes exist and every object is found again."""
+    from dongthap.qlvb.search import lexicon
+
+    catalog = api.portal.get_tool("portal_catalog")
+    setup = api.portal.get_tool("portal_setup")
+    with api.env.adopt_roles(["Manager"]):
+        page = api.content.create(container=site, type="Document", id="uy-ban", title="Ủy ban nhân dân")
+        for name in lexicon.TEXT_INDEXES:
+            catalog.delIndex(name)
+            extra = type("Extra", (), {"doc_attr": name, "index_type": "Okapi BM25 Rank",
+                                       "lexicon_id": "plone_lexicon"})()
+            catalog.addIndex(name, "ZCTextIndex", extra)
+        for name in ("qlvb_issuer_text", "qlvb_signer_text", "qlvb_recipient_text"):
+            catalog.delIndex(name)
+        catalog.manage_delObjects([lexicon.LEXICON_ID])
+        page.reindexObject()
+        setup.setLastVersionForProfile(PROFILE, "1005")
+        setup.upgradeProfile(PROFILE)
+    assert setup.getLastVersionForProfile(PROFILE) == (METADATA_VERSION,)
+    for name in (*lexicon.TEXT_INDEXES, "qlvb_issuer_text", "qlvb_signer_text", "qlvb_recipient_text"):
+        assert lexicon.uses_our_lexicon(catalog, name), name
+    pipeline = catalog[lexicon.LEXICON_ID]._pipeline
+    assert [type(e) for e in pipeline] == [lexicon.VietnameseSplitter]
+    for query in ("uy ban", "UỶ BAN", "Ủy ban nhân dân"):
+        assert [b.getId for b in catalog(SearchableText=query, getId="uy-ban")] == ["uy-ban"], query
+        assert [b.getId for b in catalog(Title=query, getId="uy-ban")] == ["uy-ban"], query

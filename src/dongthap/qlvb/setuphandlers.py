@@ -30,6 +30,9 @@ def post_install(context):
     from dongthap.qlvb.accounts import plugin
 
     plugin.install(portal)
+    from dongthap.qlvb.search import lexicon
+
+    lexicon.install(api.portal.get_tool("portal_catalog"))
 
 
 def uninstall(context):

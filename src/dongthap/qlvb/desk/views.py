@@ -4,7 +4,6 @@ from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.desk.interfaces import IDeskSection
 from dongthap.qlvb.documents.queries import batch_numbers
 from dongthap.qlvb.documents.queries import paged
-from dongthap.qlvb.i18n import _
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.utils.sorting import vietnamese_sort_key
 from plone import api
@@ -109,13 +108,17 @@ class Navigation(BrowserView):
 
 
 class QuickSearch(BrowserView):
-    """``@@tim-van-ban?q=``: the agency's documents whose number, notation or trích yếu match
-    (the catalog's full-text index, which ignores accents), newest first, paged."""
+    """``@@tim-van-ban?q=``: the agency's documents whose number, notation, subject, people or
+    file text match (dongthap.qlvb.search: typed with or without diacritics), newest first, paged;
+    ``@@tim-kiem`` is the advanced search."""
 
     def query(self):
         return (self.request.form.get("q") or "").strip()
 
     def results(self):
+        from dongthap.qlvb.errors import QlvbError
+        from dongthap.qlvb.search import api as search
+
         text = self.query()
         try:
             start, size = batch_numbers(self.request.form.get("b_start"), self.request.form.get("b_size"))
@@ -123,18 +126,22 @@ class QuickSearch(BrowserView):
             start, size = 0, 25
         if not text:
             return None
-        words = " ".join(f"{w}*" if len(w) > 1 and w.isalnum() else w for w in text.split())
-        query = {"context": self.context, "portal_type": ["IncomingDocument", "OutgoingDocument"],
-                 "SearchableText": words, "sort_on": "created", "sort_order": "descending"}
-        return paged([query], self._row, start, size)
+        criteria = {"text": text, "agency": "/".join(self.context.getPhysicalPath())}
+        try:
+            page = search.search(criteria, (start, size), request=self.request)
+        except QlvbError:
+            return paged([], self._row, start, size)
+        for row in page:
+            row["notation"] = row["number"]
+        return page
 
     def _row(self, brain):
-        kind = _("kind_incoming", default="Incoming") if brain.portal_type == "IncomingDocument" \
-            else _("kind_outgoing", default="Outgoing")
-        number = f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else ""
-        return {"url": brain.getURL(), "title": brain.Title, "notation": number,
-                "kind": translate(kind, context=self.request),
-                "arrival_number": getattr(brain, "qlvb_arrival_number", None) or ""}
+        return {}
+
+    def advanced_url(self):
+        from urllib.parse import urlencode
+
+        return f"{self.context.absolute_url()}/@@tim-kiem?{urlencode({'text': self.query(), 'search': 1})}"
 
     def page_url(self, start):
         from urllib.parse import urlencode

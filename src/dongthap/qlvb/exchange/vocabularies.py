@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
-from zope.schema.vocabulary import SimpleTerm, SimpleVocabulary
+from zope.schema.vocabulary import SimpleTerm
 
 
 @provider(IVocabularyFactory)
@@ -16,7 +16,9 @@ def external_agencies(context):
         entries = items()
     except Exception:  # noqa: BLE001 - outside a site: empty
         entries = []
-    return SimpleVocabulary([
+    from dongthap.qlvb.vocabularies.searchable import FoldingVocabulary
+
+    return FoldingVocabulary([
         SimpleTerm(e["organ_id"], e["organ_id"].encode("ascii", "replace"),
                    f"{e.get('name') or e['organ_id']} ({e['organ_id']})")
         for e in entries if e.get("active", True)

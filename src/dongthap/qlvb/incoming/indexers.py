@@ -30,6 +30,7 @@ def qlvb_incoming_assignees(obj):
 
 @indexer(IIncomingDocument)
 def searchable_text(obj):
-    parts = [obj.title, obj.code_number, obj.code_notation, obj.issuing_agency_name,
-             obj.signer_name, str(obj.arrival_number or "")]
-    return " ".join(p for p in parts if p)
+    from dongthap.qlvb.search.text import document_text
+
+    return document_text(obj, [obj.title, obj.issuing_agency_name, obj.signer_name,
+                               str(obj.arrival_number or "")])

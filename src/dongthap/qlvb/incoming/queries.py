@@ -89,12 +89,13 @@ def _base(agency):
 
 
 def _issuer_keep(filters):
-    from dongthap.qlvb.utils.text import fold
+    from dongthap.qlvb.utils.text import search_key
 
-    issuer = fold((filters or {}).get("issuer"))
+    issuer = search_key((filters or {}).get("issuer"))
     if not issuer:
         return None
-    return lambda brain: issuer in fold(brain.qlvb_issuing_agency_name)
+    # "van phong" finds "Văn phòng UBND tỉnh": every diacritic folded (dongthap.qlvb.search)
+    return lambda brain: issuer in search_key(brain.qlvb_issuing_agency_name)
 
 
 def _sorted(query, sort):

@@ -25,8 +25,9 @@ def qlvb_outgoing_review_role(obj):
 
 @indexer(IOutgoingDocument)
 def searchable_text(obj):
-    parts = [obj.title, obj.notation(), getattr(obj, "qlvb_type_name", "")]
-    return " ".join(p for p in parts if p)
+    from dongthap.qlvb.search.text import document_text
+
+    return document_text(obj, [obj.title, getattr(obj, "qlvb_type_name", "")])
 
 
 @indexer(IIncomingDocument)

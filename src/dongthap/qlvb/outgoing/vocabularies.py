@@ -9,6 +9,7 @@ from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
+from dongthap.qlvb.vocabularies.searchable import FoldingVocabulary
 
 AUTHORITY_TITLES = {
     "none": _("authority_none", default="Signs in his own name"),
@@ -43,7 +44,7 @@ def signers(context):
         userids.append(current)  # keep a former leader readable on old documents
     terms = [SimpleTerm(u, u, fullname(u)) for u in userids]
     terms.sort(key=lambda t: vietnamese_sort_key(t.title))
-    return SimpleVocabulary(terms)
+    return FoldingVocabulary(terms)
 
 
 @provider(IVocabularyFactory)
@@ -65,7 +66,7 @@ def recipient_agencies(context):
     brains = api.content.find(portal_type="Agency", unrestricted=True)
     terms = [SimpleTerm(b.UID, b.UID, b.Title) for b in brains if b.UID != own_uid]
     terms.sort(key=lambda t: vietnamese_sort_key(t.title))
-    return SimpleVocabulary(terms)
+    return FoldingVocabulary(terms)
 
 
 @provider(IVocabularyFactory)
