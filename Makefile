@@ -10,7 +10,7 @@ UV_VERSION := 0.13.9
 INSTANCE := var/instance
 CONF := $(INSTANCE)/etc/zope.conf
 
-.PHONY: help start test install apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop lint format \
+.PHONY: help start test install po-merge-driver apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop lint format \
         test-quick buildout bench i18n clean
 
 help:
@@ -42,7 +42,11 @@ $(PDFJS): scripts/fetch_pdfjs.py
 	@$(PYTHON) scripts/fetch_pdfjs.py
 	@touch $@
 
-install: apt $(VENV)/.installed $(PDFJS)
+install: apt $(VENV)/.installed $(PDFJS) po-merge-driver
+
+# Translation catalogs merge entry by entry (scripts/po_merge.py, named in .gitattributes).
+po-merge-driver:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then git config merge.qlvb-po.driver "python3 scripts/po_merge.py %O %A %B"; fi
 
 instance: install
 	@$(PY) scripts/instance.py --name instance --env QLVB_CLAMD=unix://$(CURDIR)/$(CLAMD_VAR)/clamd.sock \
