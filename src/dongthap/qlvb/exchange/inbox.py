@@ -33,8 +33,9 @@ Refusals are acknowledged ``fail``, answered with status **02** and a
 Vietnamese reason (when the sender can be identified) in the name of one of
 our agencies (never of a foreign code the sender wrote), and recorded for the
 "exchange problems" list (:mod:`.refusals`).  A **revoke** (1)
-recalls the earlier document per NĐ 30 (not yet registered: removed;
-registered: frozen with a notice; both logged) and is answered with **15**;
+recalls the earlier document per NĐ 30 (not yet registered: destroyed and
+answered with **15**; registered: frozen until the clerk destroys it, then
+answered with **15** carrying the destruction record; both logged);
 an **update** (2) corrects the earlier document (or recalls it for an agency
 removed from the receivers); a **replace** (3) creates the new document and
 freezes the replaced one, linking both.  A **status package** updates the
@@ -696,12 +697,16 @@ def _mark_reference(doc, info):
 def recall_document(doc, *, reason, sender, store, document_id, replaced_by=None) -> str:
     """Recall (thu hồi) a received document per NĐ 30; returns ``removed`` or ``frozen``.
 
-    Not yet registered (``received``): the copy and its metadata are removed.
-    Registered: the document is frozen — no further workflow transition —
-    and carries a notice.  Both are written to the exchange log (which
-    survives the removal) and to the document's trail.
+    Not yet registered (``received``): the copy and its metadata are destroyed
+    at once by the system, with a destruction record (:mod:`dongthap.qlvb.recall.api`).
+    Registered: the document is frozen — no further processing — until its
+    clerk destroys it (then status 15 with the record goes to the sender,
+    :func:`.takeback.destroyed`). A replaced document is frozen for good
+    (it stays, linked to its replacement). Everything is written to the
+    exchange log (which survives the removal).
     """
     from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.recall import api as recall_api
 
     state = api.content.get_state(doc, default="")
     uid = api.content.get_uuid(doc)
@@ -709,16 +714,26 @@ def recall_document(doc, *, reason, sender, store, document_id, replaced_by=None
              "code": f"{getattr(doc, 'code_number', '')}/{getattr(doc, 'code_notation', '') or ''}",
              "path": "/".join(doc.getPhysicalPath()), "state": state, "reason": reason,
              "sender": sender, "replaced_by": replaced_by}
-    if state == "received" and not replaced_by:
+    info = getattr(doc, EXCHANGE_ATTR, None) or {}
+    sender_name = info.get("from_name", "") if hasattr(info, "get") else ""
+    if state == "received" and not replaced_by and recall_api.blocking_reason(doc) is None:
+        record = recall_api.destroy(doc, reason=reason, system=True, notify_sender=False, notice={
+            "sender": sender, "sender_name": sender_name or sender, "origin": "axis", "reason": reason})
+        entry["destruction"] = {"at": record["at"], "by": record["by"],
+                                "files": [f["sha256"] for f in record["files"]]}
         store.record("recall-removed", **entry)
-        api.content.delete(obj=doc, check_linkintegrity=False)
+        doc._v_qlvb_destruction = record  # read by takeback.answer for the 15 it sends
         return "removed"
+    if not replaced_by:
+        recall_api.freeze(doc, reason=reason, sender=sender, sender_name=sender_name, origin="axis",
+                          document_id=document_id)
+        store.record("recall-frozen", **entry)
+        return "frozen"
     notice = PersistentMapping(at=datetime.datetime.now(VN_TZ).isoformat(timespec="seconds"),
                                reason=reason, sender=sender, document_id=document_id,
                                replaced_by=replaced_by or "")
     setattr(doc, RECALL_ATTR, notice)
-    info = getattr(doc, EXCHANGE_ATTR, None)
-    if info is not None and replaced_by:
+    if info is not None and replaced_by and hasattr(info, "get"):
         info["replaced_by"] = replaced_by
     incoming.add_trail(doc, "exchange_recall", reason)
     doc.reindexObject()

@@ -288,8 +288,11 @@ def count_pdf_pages(named_file):
 
 
 def update(doc, values):
-    """Correct metadata (clerk, before assignment)."""
+    """Correct metadata (clerk, before assignment); never on a copy frozen by a recall."""
+    from dongthap.qlvb.recall.api import check_not_frozen
+
     _check("Modify portal content", doc)
+    check_not_frozen(doc)
 
     def work():
         for name, value in materialize(values).items():

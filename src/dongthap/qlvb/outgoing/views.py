@@ -287,31 +287,51 @@ class VersionDownload(OneSegment, BrowserView):
 
 
 class RecallNoticeViewlet(ViewletBase):
-    """On a received copy: the sender recalled the document; the clerk acknowledges."""
+    """On a received copy: the sender recalled the document; it is frozen until the clerk destroys it."""
 
     index = ViewPageTemplateFile("templates/recall_notice.pt")
 
     def notice(self):
         return delivery.recall_notice(self.context)
 
-    def can_acknowledge(self):
-        notice = self.notice()
-        roles = set(api.user.get_roles(obj=self.context))
-        return bool(notice) and not notice.get("acknowledged_at") and bool(
-            roles & {"QlvbClerk", "Manager", "Site Administrator"})
+    def blocked(self):
+        from dongthap.qlvb.recall import api as recall_api
+
+        reason = recall_api.blocking_reason(self.context) if recall_api.pending_destruction(self.context) \
+            else None
+        return translate(reason, context=self.request) if reason is not None else ""
+
+    def can_destroy(self):
+        from dongthap.qlvb.recall import api as recall_api
+
+        return (recall_api.pending_destruction(self.context) and recall_api.may_destroy(self.context)
+                and not self.blocked())
 
 
-class AcknowledgeRecall(BrowserView):
-    """POST target of the viewlet's button."""
+class DestroyRecalled(BrowserView):
+    """POST target of the viewlet's button: destroy the recalled copy, then its agency's records."""
 
     def __call__(self):
+        from dongthap.qlvb.errors import QlvbError
+        from dongthap.qlvb.recall import api as recall_api
+
         CheckAuthenticator(self.request)
-        try:
-            delivery.acknowledge_recall(self.context)
+        if self.request.method != "POST":
+            return self.request.response.redirect(self.context.absolute_url())
+        if not self.request.form.get("confirm"):
             api.portal.show_message(
-                message=translate(_("msg_recall_acknowledged", default="The recall was acknowledged."),
-                                  context=self.request), request=self.request)
-        except outgoing.OutgoingError as problem:
+                message=translate(_("error_confirm_destroy", default="Tick the confirmation to destroy the copy."),
+                                  context=self.request), request=self.request, type="error")
+            return self.request.response.redirect(self.context.absolute_url())
+        try:
+            record, agency = recall_api.destroy_from_request(self.context)
+        except QlvbError as problem:
             api.portal.show_message(message=translate(problem.message, context=self.request),
                                     request=self.request, type="error")
-        return self.request.response.redirect(self.context.absolute_url())
+            return self.request.response.redirect(self.context.absolute_url())
+        api.portal.show_message(
+            message=translate(_("msg_recall_destroyed", default="The copy ${notation} was destroyed; "
+                                "the destruction record is kept and sent to the sender.",
+                                mapping={"notation": record["notation"]}), context=self.request),
+            request=self.request)
+        return self.request.response.redirect(f"{agency.absolute_url()}/@@van-ban-da-huy")
