@@ -100,7 +100,7 @@ def freeze(doc, *, reason, sender, sender_name="", notation="", origin="internal
         document_id=document_id or "", source_uid=source_uid or "", replaced_by="",
         pending_destruction=True)
     setattr(doc, FROZEN_ATTR, notice)
-    add_trail(doc, "recall_frozen", reason or "")
+    add_trail(doc, "exchange_recall" if origin == "axis" else "recall_frozen", reason or "")
     doc.reindexObject()
     return notice
 
