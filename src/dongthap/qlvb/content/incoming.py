@@ -35,8 +35,8 @@ from dongthap.qlvb.documents.validation import is_pdf  # noqa: F401 - kept for c
 from dongthap.qlvb.documents.validation import NotAPdf  # noqa: F401 - kept for callers
 from dongthap.qlvb.documents.validation import read_head  # noqa: F401 - kept for callers
 from dongthap.qlvb.i18n import _
-from dongthap.qlvb.utils.text import fold
 from dongthap.qlvb.utils.text import normalize_text
+from dongthap.qlvb.utils.text import plain
 from plone.supermodel import model
 from z3c.form.util import getSpecification
 from z3c.form.validator import InvariantsValidator
@@ -122,10 +122,11 @@ _NOTATION_SPACE = re.compile(r"\s+")
 
 
 def duplicate_key(code_number, code_notation, issuer):
-    """Normalised (số, ký hiệu, issuing agency) — 05 and 5 are the same number."""
+    """Normalised (số, ký hiệu, issuing agency) — 05 and 5 are the same number; case, spaces,
+    Unicode form and diacritics do not count ("QĐ-UBND" = "qd - ubnd")."""
     number = normalize_text(code_number).lstrip("0") or normalize_text(code_number)
-    notation = _NOTATION_SPACE.sub("", normalize_text(code_notation)).upper()
-    issuer = fold(issuer)
+    notation = _NOTATION_SPACE.sub("", plain(code_notation)).upper()
+    issuer = plain(issuer)
     if not number or not issuer:
         return None
     return f"{number}|{notation}|{issuer}"

@@ -411,6 +411,9 @@ class Inbox:
 
     def _create_all(self, pkg, targets, source_id, data):
         fresh = [a for a in targets if self._is_new(pkg, a, data)]
+        for agency in targets:
+            if agency not in fresh:
+                self._dropped(pkg, agency, source_id)
         if not fresh:
             return Outcome(result="duplicate", reason="already received", warnings=_texts(pkg.warnings))
         reason = self._scan(pkg, fresh[0])
@@ -432,6 +435,19 @@ class Inbox:
                 key = document_key(pkg.message_header.document_id, agency.agency_code)
                 self.store.statuses_seen.insert(_replace_seen(key, data))
         return Outcome(result="created", documents=paths, warnings=_texts(pkg.warnings))
+
+    def _dropped(self, pkg, agency, source_id):
+        """A package already received by ``agency``: dropped, but listed for its clerk with the reason."""
+        from dongthap.qlvb.incoming.duplicates import DROPPED_REASON
+
+        mh = pkg.message_header
+        earlier = self.store.documents.get(document_key(mh.document_id, agency.agency_code), "")
+        code = "/".join(x for x in (mh.code.code_number, mh.code.code_notation) if x)
+        self.store.record("duplicate", reason=DROPPED_REASON, source=self.source, source_id=source_id,
+                          sender=mh.from_.organ_id, sender_name=mh.from_.organ_name or "",
+                          document_id=mh.document_id, code=code, subject=_cut(mh.subject, 300),
+                          addressed=[agency.agency_code], ours=True, agency=agency.agency_code,
+                          earlier=earlier if earlier and not earlier.startswith("!") else "")
 
     def _is_new(self, pkg, agency, data):
         """Not yet received by ``agency`` — a replacement sent under the id it replaces included."""

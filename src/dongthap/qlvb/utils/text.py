@@ -32,3 +32,9 @@ def normalize_text(text) -> str:
 def fold(text) -> str:
     """The comparison key of ``text``: :func:`normalize_text` and case-folded."""
     return unicodedata.normalize("NFC", normalize_text(text).casefold())
+
+
+def plain(text) -> str:
+    """:func:`fold` without diacritics (đ → d): "Ủy ban" and "UY BAN" give the same key."""
+    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
