@@ -72,6 +72,19 @@ def test_duplicate_package_is_ignored(portal):
     assert first.result == "created"
     assert second.result == "duplicate" and second.ack == "done"
     assert len(statuses(portal)) == 1
+    # not silently ignored: the clerk sees the dropped package with the reason (issue 22 item 4)
+    from dongthap.qlvb.exchange.refusals import list_problems
+    from dongthap.qlvb.incoming import duplicates
+
+    [dropped] = duplicates.dropped_packages(STTTT)
+    assert dropped["kind"] == "duplicate" and dropped["source_id"] == "ax2"
+    assert "DocumentId" in dropped["reason"] and dropped["code"].startswith("125/")
+    assert [p["kind"] for p in list_problems(STTTT)] == ["duplicate"]
+    assert duplicates.dropped_packages(SNV) == []
+    # the received document carries its DocumentId: a second copy of it would be flagged
+    doc = portal.unrestrictedTraverse(first.documents[0])
+    assert api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+        qlvb_exchange_document_id=external_package().message_header.document_id)[0].UID == doc.UID()
 
 
 def test_package_for_two_of_our_agencies_creates_two_documents(portal):

@@ -508,6 +508,13 @@ class Inbox:
         )
         doc.qlvb_exchange = info
         doc.qlvb_exchange_package = package
+        if info["response_for"]:  # a reply to one of our documents: linked to it (reply deadlines)
+            try:
+                from dongthap.qlvb.outgoing.replies import link_axis_arrival
+
+                link_axis_arrival(doc, agency, info["response_for"], mh.from_.organ_id)
+            except Exception:  # noqa: BLE001 - linking never blocks receiving
+                logger.exception("exchange: linking the reply %s failed", doc.getId())
         kept = []
         for att in choice.kept:
             blob = Blob()

@@ -214,6 +214,9 @@ def deliver_internal(doc, legal_validity=None):
             raise outgoing.OutgoingError(_("error_recipient_gone",
                                            default="A recipient agency no longer exists."))
         copy = create_received_copy(doc, agency, when)
+        from dongthap.qlvb.outgoing import replies
+
+        replies.link_internal_arrival(doc, copy)  # a reply to one of the recipient's documents
         entry = PersistentMapping({
             "kind": "internal", "agency_uid": uid, "agency_code": agency.agency_code,
             "agency_name": agency.title, "copy_uid": api.content.get_uuid(copy),
@@ -301,6 +304,10 @@ def report_to_sender(copy, change):
         entry["arrival_number"] = getattr(copy, "arrival_number", None)
     _history(entry, status, comment if status == "refused" else "",
              arrival_number=getattr(copy, "arrival_number", None))
+    if status == "refused":  # no reply awaited from a recipient that refused the document
+        from dongthap.qlvb.outgoing import replies
+
+        replies.reindex(doc)
 
 
 def _arrival_number(entry):
@@ -358,8 +365,11 @@ def link_replies(doc):
         # The incoming document may be our own delivered copy of another agency's document.
         original, entry = _entry_for_copy(incoming)
         if entry is not None:
+            from dongthap.qlvb.outgoing import replies
+
             entry["reply"] = dict(link)
             _history(entry, entry["status"], f"Trả lời bằng văn bản {doc.notation()}")
+            replies.reindex(original)
     if doc.replaces:
         replaced = _unrestricted(doc.replaces, "OutgoingDocument")
         if ours(replaced):

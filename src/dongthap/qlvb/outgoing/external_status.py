@@ -55,6 +55,10 @@ def recipient_status_changed(event):
     if entry.get("delivered_at") is None and status != "refused":
         entry["delivered_at"] = delivery.outgoing.now().isoformat()
     delivery._history(entry, status, event.description or "", code=event.code)
+    if status == "refused":
+        from dongthap.qlvb.outgoing import replies
+
+        replies.reindex(doc)
     if status == "recall_destroyed":  # the sender keeps its copy of the destruction record
         from dongthap.qlvb.agencies.api import get_agency
         from dongthap.qlvb.recall import api as recall_api

@@ -143,6 +143,29 @@ class RecallNoticePost(Service):
         return json_compatible(record)
 
 
+class ReplyDeadlinesGet(Service):
+    """``GET @reply-deadlines``: per recipient the reply deadline, the reply, overdue / due soon."""
+
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-deadlines",
+                                "due_date": self.context.due_date, "items": replies.summary(self.context)})
+
+
+class ReplyDeadlinesPost(Service):
+    """``POST @reply-deadlines`` ``{"deadlines": {"<recipient key>": "dd/mm/yyyy" | null}}``."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        items = replies.set_deadlines(self.context, body.json_object(self.request).get("deadlines"))
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-deadlines",
+                                "due_date": self.context.due_date, "items": items})
+
+
 class AddRecipientsPost(Service):
     """``{"internal_recipients": [uid|code|id], "external_recipients": [{code, name}|"code|name"]}``."""
 

@@ -40,6 +40,7 @@ class DashboardView(DashboardPage):
         ("waiting_signature", _("tab_waiting_signature", default="Waiting for signature")),
         ("waiting_issue", _("tab_waiting_issue", default="Waiting to be issued")),
         ("issued", _("tab_issued", default="Issued documents")),
+        ("awaiting_reply", _("tab_awaiting_reply", default="Awaiting replies")),
     )
 
     def lists(self):
@@ -158,6 +159,14 @@ class DocumentView(DocumentPage):
             self.message(_("msg_comment_saved", default="The comment was saved."))
         elif action == "add_recipients":
             self._add_recipients(form)
+        elif action == "reply_deadlines":
+            from dongthap.qlvb.outgoing import replies
+
+            deadlines = {key[len("deadline."):]: value.strip() for key, value in form.items()
+                         if key.startswith("deadline.") and isinstance(value, str) and value.strip()}
+            if deadlines:
+                replies.set_deadlines(self.context, deadlines)
+            self.message(_("msg_reply_deadlines_saved", default="The reply deadlines were saved."))
         else:
             outgoing.transition(self.context, action, form.get("comment", ""))
             if action == "issue":
@@ -195,6 +204,24 @@ class DocumentView(DocumentPage):
         return (api.content.get_state(self.context) in delivery.ADD_STATES
                 and not getattr(self.context, "qlvb_recall", None)
                 and R.CLERK in set(api.user.get_roles(obj=self.context)))
+
+    def reply_rows(self):
+        """Reply deadlines per recipient (only when the document or a recipient has one)."""
+        from dongthap.qlvb.outgoing import replies
+
+        rows = replies.summary(self.context)
+        return rows if any(r["reply_due"] or r["reply"] for r in rows) or self.can_set_reply_deadlines() \
+            else []
+
+    def can_set_reply_deadlines(self):
+        from dongthap.qlvb.outgoing import replies
+
+        return (api.content.get_state(self.context) in ("issued", "archived")
+                and not getattr(self.context, "qlvb_recall", None) and replies.may_set(self.context))
+
+    def reply_link(self, reply):
+        brains = api.content.find(UID=reply.get("uid")) if reply.get("uid") else []
+        return brains[0].getURL() if brains else None
 
     def added_recipient_choices(self):
         """Agencies of this system that have not received the document yet."""
