@@ -74,16 +74,18 @@ def test_internal_reply_is_linked_and_the_flags_follow_a_frozen_clock(portal, cl
     assert _desk(portal)["awaiting_reply"]["tone"] == "warning"
     clock["day"] = issued + datetime.timedelta(days=27)
     row = _awaiting(portal)[uid]
-    assert row["reply_overdue"] and row["reply_due"] == (issued + datetime.timedelta(days=5)).strftime("%d/%m/%Y")
+    assert row["reply_overdue"]
+    assert row["reply_due"] == (issued + datetime.timedelta(days=5)).strftime("%d/%m/%Y")
     desk = _desk(portal)["awaiting_reply"]
     assert desk["tone"] == "danger" and desk["count"] >= 1  # red
     flags = {r["key"]: r for r in replies.summary(doc)}
     assert flags[snv]["overdue"] and flags[stc]["due_soon"] and not flags[stc]["overdue"]
 
     # Sở Nội vụ replies: registered, assigned, the handler drafts the reply, the leader signs, issued
-    copy = [b for b in api.content.find(portal_type="IncomingDocument", unrestricted=True,
-                                        path="/".join(agency(portal, "so-noi-vu").getPhysicalPath()))
-            if getattr(b._unrestrictedGetObject(), delivery.SOURCE_ATTR, None) == uid][0]._unrestrictedGetObject()
+    copy = [b._unrestrictedGetObject() for b in api.content.find(
+        portal_type="IncomingDocument", unrestricted=True,
+        path="/".join(agency(portal, "so-noi-vu").getPhysicalPath()))
+        if getattr(b._unrestrictedGetObject(), delivery.SOURCE_ATTR, None) == uid][0]
     with api.env.adopt_user(username="snv.vanthu"):
         incoming.transition(copy, "register", "")
     with api.env.adopt_user(username="snv.lanhdao"):

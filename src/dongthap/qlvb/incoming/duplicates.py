@@ -151,7 +151,6 @@ def refuse(doc, reason="", duplicate_of=None):
     ``duplicate_of``: uids of the documents it duplicates (default: those found).
     """
     from dongthap.qlvb.documents.trail import add_trail
-    from dongthap.qlvb.incoming import api as incoming
     from dongthap.qlvb.numbering import run_in_transaction
     from dongthap.qlvb.recall.api import check_not_frozen
     from persistent.mapping import PersistentMapping
@@ -166,16 +165,14 @@ def refuse(doc, reason="", duplicate_of=None):
     rows = for_document(doc)
     wanted = list(duplicate_of or [r["uid"] for r in rows])
     if not isinstance(wanted, list) or not all(isinstance(u, str) for u in wanted):
-        raise QlvbError(_("error_duplicate_of", default="Choose the documents it duplicates."),
-                        [{"field": "duplicate_of", "message": _("error_duplicate_of",
-                                                                default="Choose the documents it duplicates.")}])
+        message = _("error_duplicate_of", default="Choose the documents it duplicates.")
+        raise QlvbError(message, [{"field": "duplicate_of", "message": message}])
     known = {r["uid"]: r for r in rows}
     unknown = [u for u in wanted if u not in known]
     if unknown or not wanted:
-        raise QlvbError(_("error_not_a_duplicate", default="No such earlier document in this agency: it is "
-                          "not a duplicate."), [{"field": "duplicate_of", "message": _(
-                              "error_not_a_duplicate", default="No such earlier document in this agency: it is "
-                              "not a duplicate.")}], status=409)
+        message = _("error_not_a_duplicate",
+                    default="No such earlier document in this agency: it is not a duplicate.")
+        raise QlvbError(message, [{"field": "duplicate_of", "message": message}], status=409)
     reason = (reason or "").strip()[:1000] or "Trùng với " + describe([known[u] for u in wanted])
     comment = f"Trùng văn bản: {reason}"
 
@@ -189,7 +186,8 @@ def refuse(doc, reason="", duplicate_of=None):
         except WorkflowException as problem:
             raise QlvbError(getattr(problem, "message", None) or _(
                 "error_refuse_duplicate_state",
-                default="Only a document waiting for registration can be refused as a duplicate.")) from problem
+                default="Only a document waiting for registration can be refused as a duplicate.")
+            ) from problem
         return {"state": api.content.get_state(doc), "arrival_number": doc.arrival_number,
                 "duplicate_of": [dict(known[u]) for u in wanted], "reason": reason}
 
@@ -204,7 +202,8 @@ def record_of(doc):
 # ---------------------------------------------------------------- packages dropped by the inbox
 
 
-DROPPED_REASON = ("Gói tin bị bỏ qua: cơ quan đã nhận văn bản có cùng mã định danh (DocumentId) này trước đó.")
+DROPPED_REASON = ("Gói tin bị bỏ qua: cơ quan đã nhận văn bản có cùng mã định danh (DocumentId) "
+                  "này trước đó.")
 
 
 def dropped_packages(agency_code=None, limit=500):

@@ -64,7 +64,8 @@ def recipient_status_changed(event):
         from dongthap.qlvb.recall import api as recall_api
 
         record = {"side": "sender", "at": delivery.outgoing.now().isoformat(timespec="seconds"),
-                  "notation": doc.notation(), "title": doc.title, "issuing_agency_name": get_agency(doc).title,
+                  "notation": doc.notation(), "title": doc.title,
+                  "issuing_agency_name": get_agency(doc).title,
                   "issued_date": doc.issued_date.isoformat() if doc.issued_date else None,
                   "recipient": event.organ_id, "recipient_name": entry.get("agency_name", ""),
                   "by": "", "by_name": "", "reason": event.description or "", "files": [],

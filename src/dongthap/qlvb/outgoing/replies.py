@@ -76,7 +76,8 @@ def awaiting(doc):
     """``[(key, entry, deadline)]`` of the recipients a reply is awaited from, earliest first."""
     from dongthap.qlvb.outgoing import delivery
 
-    if api.content.get_state(doc, default="") not in ("issued", "archived") or getattr(doc, "qlvb_recall", None):
+    state = api.content.get_state(doc, default="")
+    if state not in ("issued", "archived") or getattr(doc, "qlvb_recall", None):
         return []
     out = []
     for key, entry in (delivery._store(doc) or {}).items():
@@ -158,9 +159,8 @@ def set_deadlines(doc, deadlines):
                         status=409)
     store = delivery._store(doc) or {}
     if not isinstance(deadlines, dict) or not deadlines:
-        raise QlvbError(_("error_reply_deadlines", default="Give a reply deadline per recipient."),
-                        [{"field": "deadlines", "message": _("error_reply_deadlines",
-                                                             default="Give a reply deadline per recipient.")}])
+        message = _("error_reply_deadlines", default="Give a reply deadline per recipient.")
+        raise QlvbError(message, [{"field": "deadlines", "message": message}])
     errors, clean = [], {}
     for key, raw in deadlines.items():
         if key not in store:

@@ -347,8 +347,9 @@ class DestroyRecalled(BrowserView):
             return self.request.response.redirect(self.context.absolute_url())
         if not self.request.form.get("confirm"):
             api.portal.show_message(
-                message=translate(_("error_confirm_destroy", default="Tick the confirmation to destroy the copy."),
-                                  context=self.request), request=self.request, type="error")
+                message=translate(_("error_confirm_destroy",
+                                default="Tick the confirmation to destroy the copy."),
+                              context=self.request), request=self.request, type="error")
             return self.request.response.redirect(self.context.absolute_url())
         try:
             record, agency = recall_api.destroy_from_request(self.context)

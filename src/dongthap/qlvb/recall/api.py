@@ -68,9 +68,8 @@ REFUSED_ARCHIVED = _("recall_refused_archived",
 
 
 def error_frozen():
-    return QlvbError(_("error_document_recalled",
-                       default="The sender recalled this document: it is frozen and cannot be processed further."),
-                     status=409)
+    return QlvbError(_("error_document_recalled", default="The sender recalled this document: it is "
+                       "frozen and cannot be processed further."), status=409)
 
 
 def frozen(doc):
