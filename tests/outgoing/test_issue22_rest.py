@@ -89,7 +89,8 @@ def test_recall_destroys_a_registered_internal_copy_and_reply_deadlines(url):
     due = (datetime.date.today() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")
     assert session("stttt.chuyenvien").post(f"{doc['url']}/@reply-deadlines",
                                             json={"deadlines": {key: due}}).status_code == 403
-    bad = session("stttt.vanthu").post(f"{doc['url']}/@reply-deadlines", json={"deadlines": {key: "32/13/2026"}})
+    bad = session("stttt.vanthu").post(f"{doc['url']}/@reply-deadlines",
+                                       json={"deadlines": {key: "32/13/2026"}})
     assert bad.status_code == 400
     items = _ok(rec.call("reply_deadlines", "stttt.vanthu", "POST", f"{doc['url']}/@reply-deadlines",
                          {"deadlines": {key: due}}))["items"]
@@ -100,8 +101,8 @@ def test_recall_destroys_a_registered_internal_copy_and_reply_deadlines(url):
     # Sở Nội vụ registers its copy
     snv = session("snv.vanthu")
     lists = _ok(snv.get(f"{url}/so-noi-vu/@incoming", params={"list": "waiting_registration", "b_size": 500}))
-    [copy] = [r for r in lists["waiting_registration"] if r["title"] == "V/v thu hồi và hạn trả lời (issue 22)"
-              and not r.get("arrival_number")][:1]
+    [copy] = [r for r in lists["waiting_registration"]
+              if r["title"] == "V/v thu hồi và hạn trả lời (issue 22)" and not r.get("arrival_number")][:1]
     _ok(snv.post(f"{copy['url']}/@workflow/register", json={}))
     # recalled by the sender's leader: the registered copy is frozen
     _ok(session("stttt.lanhdao").post(f"{doc['url']}/@workflow/recall", json={"comment": "Sai nơi nhận"}))
@@ -125,7 +126,8 @@ def test_recall_destroys_a_registered_internal_copy_and_reply_deadlines(url):
     [row] = status["items"]
     assert row["status"] == "recall_destroyed" and row["destruction"]["by"] == "snv.vanthu"
     assert row["status_title"] == "Đã thu hồi: đã hủy tại nơi nhận"
-    theirs = _ok(session("stttt.vanthu").get(f"{url}/so-tttt/@destruction-records", params={"side": "sender"}))
+    theirs = _ok(session("stttt.vanthu").get(f"{url}/so-tttt/@destruction-records",
+                                             params={"side": "sender"}))
     assert record["uid"] in [i["uid"] for i in theirs["items"]]
     # another agency sees none of it
     assert session("stc.vanthu").get(f"{url}/so-noi-vu/@destruction-records").status_code in (401, 403)

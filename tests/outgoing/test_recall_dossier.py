@@ -56,7 +56,8 @@ def test_open_dossier_gives_the_copy_up_with_a_record(portal, audit_records):
     with api.env.adopt_user(username="snv.vanthu"):
         record = recall_api.destroy(copy)
     assert dossier.qlvb_items == () and dossier.doc_total == 0
-    assert dossier.qlvb_log[-1]["action"] == "recall_unfiled" and doc.notation() in dossier.qlvb_log[-1]["reason"]
+    assert dossier.qlvb_log[-1]["action"] == "recall_unfiled"
+    assert doc.notation() in dossier.qlvb_log[-1]["reason"]
     assert record["dossiers"] == [dossier.file_code]
     [(action, fields)] = [(a, kw) for a, kw in audit_records if a == "recall_destroyed"]
     assert fields["uid"] == uid and fields["detail"]["notation"] == doc.notation()
