@@ -484,7 +484,13 @@ def recall_notice(copy):
     from dongthap.qlvb.recall import api as recall_api
 
     notice = recall_api.frozen(copy)
-    return dict(notice) if notice else None
+    if not notice:
+        return None
+    out = {"sender": "", "sender_name": "", "notation": recall_api.notation_of(copy), "reason": "",
+           "pending_destruction": False}
+    out.update(dict(notice))
+    out["sender_name"] = out["sender_name"] or out["sender"]
+    return out
 
 
 def pending_recall_notices(agency):

@@ -37,7 +37,7 @@ def _reply_flags(brain):
     from dongthap.qlvb.outgoing import replies
 
     due = getattr(brain, "qlvb_reply_due", None)
-    due = due if hasattr(due, "year") else None
+    due = due if isinstance(due, datetime.date) else None  # Missing.Value when none
     overdue, soon = replies.flags(due)
     return {"reply_due": fmt_date(due), "reply_overdue": overdue, "reply_due_soon": soon}
 

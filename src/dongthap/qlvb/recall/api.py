@@ -17,6 +17,10 @@ document (status "đã hủy tại nơi nhận", internal delivery) or reaches i
 status 15 answer over the national axis (external). Every destruction is an
 audit record (``recall_destroyed``) and a trail entry of the sender's document.
 
+"Destroyed" means: the object is deleted from its register folder (catalog entries go with it,
+nothing references its files any more); the ZODB keeps old revisions of the blobs until the next
+pack of the storage (``zeopack`` / RelStorage's ``zodbpack``), which a deployment runs regularly.
+
 A copy that was **not registered** (``received``) is destroyed at once, by the
 system. A **registered** copy is **frozen** (``qlvb_recalled``: no transition,
 no assignment, no progress, no edit; a clear message) until the recipient's
