@@ -288,7 +288,11 @@ def test_recall_destroys_unregistered_and_freezes_then_destroys_registered(porta
         incoming.update(registered, {"title": "Sửa"})
     with api.env.adopt_user(username="snv.vanthu"):
         pending = delivery.pending_recall_notices(agency(portal, "so-noi-vu"))
+        from dongthap.qlvb.recall.desk import RecallSection
+
+        [on_desk] = RecallSection(agency(portal, "so-noi-vu")).items("snv.vanthu", {"QlvbClerk"})
     assert [p["uid"] for p in pending] == [registered_uid]
+    assert on_desk["count"] == 1 and on_desk["tone"] == "danger"
     with api.env.adopt_user(username="snv.chuyenvien"), pytest.raises(QlvbError) as refused:
         recall_api.destroy(registered)
     assert refused.value.status == 403

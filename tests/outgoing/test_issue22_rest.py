@@ -111,6 +111,7 @@ def test_recall_destroys_a_registered_internal_copy_and_reply_deadlines(url):
     frozen = session("snv.lanhdao").post(f"{copy['url']}/@assign",
                                          json={"lead": {"user": "snv.chuyenvien"}})
     assert frozen.status_code == 409 and "thu hồi" in frozen.json()["error"]["message"]
+    assert snv.patch(copy["url"], json={"title": "Sửa bản bị thu hồi"}).status_code in (401, 403)
     html = session("snv.vanthu")
     html.headers["Accept"] = "text/html"
     assert "huy-van-ban-thu-hoi" in html.get(copy["url"]).text

@@ -103,6 +103,9 @@ def freeze(doc, *, reason, sender, sender_name="", notation="", origin="internal
         document_id=document_id or "", source_uid=source_uid or "", replaced_by="",
         pending_destruction=True)
     setattr(doc, FROZEN_ATTR, notice)
+    # nobody edits it any more, whatever path (forms, plone.restapi PATCH): no transition can
+    # come and give the workflow's role mapping back
+    doc.manage_permission("Modify portal content", (), acquire=False)
     add_trail(doc, "exchange_recall" if origin == "axis" else "recall_frozen", reason or "")
     doc.reindexObject()
     return notice
