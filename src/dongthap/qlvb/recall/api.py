@@ -192,7 +192,6 @@ def records_of(agency, limit=500):
     out = []
     for key in reversed(list(records.keys())):
         item = dict(records[key])
-        item["id"] = str(key)
         item["at_text"] = fmt_datetime(item.get("at"))
         item["issued_date_text"] = _day(item.get("issued_date"))
         out.append(item)
