@@ -524,3 +524,29 @@ def test_1006_vietnamese_text_indexes(site):
     for query in ("uy ban", "UỶ BAN", "Ủy ban nhân dân"):
         assert [b.getId for b in catalog(SearchableText=query, getId="uy-ban")] == ["uy-ban"], query
         assert [b.getId for b in catalog(Title=query, getId="uy-ban")] == ["uy-ban"], query
+
+
+def test_1006_h22b_destroy_permission_indexes_and_old_recall_notices(demo):
+    """A 1005 site: the destroy permission, the two indexes (filled) and old recall notices frozen."""
+    from dongthap.qlvb.recall.api import pending_destruction
+    from dongthap.qlvb.upgrades import v1006_h22b
+
+    catalog = api.portal.get_tool("portal_catalog")
+    destroy = "dongthap.qlvb: Destroy recalled document"
+    with api.env.adopt_roles(["Manager"]):
+        demo.manage_permission(destroy, [], acquire=True)  # as before 1006
+        for name in ("qlvb_exchange_document_id", "qlvb_reply_due"):
+            catalog.delIndex(name)
+        catalog.delColumn("qlvb_reply_due")
+        doc = catalog.unrestrictedSearchResults(portal_type="IncomingDocument")[0]._unrestrictedGetObject()
+        doc.qlvb_recall_notice = {"reason": "Sai thể thức", "at": "2026-01-02T08:00:00+07:00",
+                                  "by": "stttt.lanhdao", "sender": "Sở TT&TT", "notation": "05/STTTT-VP",
+                                  "acknowledged_at": None, "acknowledged_by": None}
+        v1006_h22b.upgrade()
+        v1006_h22b.upgrade()  # twice changes nothing
+    assert "QlvbClerk" in {r["name"] for r in demo.rolesOfPermission(destroy) if r["selected"]}
+    assert {"qlvb_exchange_document_id", "qlvb_reply_due"} <= set(catalog.indexes())
+    assert "qlvb_reply_due" in catalog.schema()
+    assert pending_destruction(doc) and doc.qlvb_recalled["reason"] == "Sai thể thức"
+    assert "qlvb_recall_notice" not in doc.__dict__
+    assert catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_recall_pending=True)

@@ -72,6 +72,19 @@ def test_duplicate_package_is_ignored(portal):
     assert first.result == "created"
     assert second.result == "duplicate" and second.ack == "done"
     assert len(statuses(portal)) == 1
+    # not silently ignored: the clerk sees the dropped package with the reason (issue 22 item 4)
+    from dongthap.qlvb.exchange.refusals import list_problems
+    from dongthap.qlvb.incoming import duplicates
+
+    [dropped] = duplicates.dropped_packages(STTTT)
+    assert dropped["kind"] == "duplicate" and dropped["source_id"] == "ax2"
+    assert "DocumentId" in dropped["reason"] and dropped["code"].startswith("125/")
+    assert [p["kind"] for p in list_problems(STTTT)] == ["duplicate"]
+    assert duplicates.dropped_packages(SNV) == []
+    # the received document carries its DocumentId: a second copy of it would be flagged
+    doc = portal.unrestrictedTraverse(first.documents[0])
+    assert api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+        qlvb_exchange_document_id=external_package().message_header.document_id)[0].UID == doc.UID()
 
 
 def test_package_for_two_of_our_agencies_creates_two_documents(portal):
@@ -145,7 +158,8 @@ def test_revoke_removes_unregistered_copy(portal):
     assert portal.unrestrictedTraverse(path, None) is None
     log = [dict(v) for v in get_store(portal).log.values()]
     assert any(e["action"] == "recall-removed" and e["path"] == path for e in log)
-    assert ("15", "Đã thu hồi văn bản (đã hủy bản chưa vào sổ).") in statuses(portal)
+    [answer] = [text for code, text in statuses(portal) if code == "15"]
+    assert answer.startswith("Đã thu hồi văn bản. Đã hủy văn bản tại nơi nhận: 125/VPCP-KGVX")
     # a second copy of the same revoke is harmless
     assert run(portal, edxml.build_document(revoke_of(pkg)), source_id="ax3").result == "ignored"
 
@@ -311,8 +325,7 @@ def test_revoke_freezes_a_completed_copy_received_first_by_a_fresh_site(portal):
     assert store.documents[document_key(pkg.message_header.document_id, STTTT)] == f"!frozen:{uid}"
     assert [e["action"] for e in get_store(portal).log.values()] == ["received", "recall-frozen"]
     codes = [code for _to, code, _d in transport.statuses_sent()]
-    assert codes == ["01", "03", "04", "06", "15"], transport.statuses_sent()
-    assert transport.statuses_sent()[-1][2] == "Đã thu hồi văn bản (đã khóa bản đã vào sổ)."
+    assert codes == ["01", "03", "04", "06"], transport.statuses_sent()  # 15 when the clerk destroys it
     with api.env.adopt_user(username="stttt.lanhdao"), pytest.raises(RecalledDocumentError):
         api.portal.get_tool("portal_workflow").doActionFor(doc, "reopen", comment="Mở lại")
     assert api.content.get_state(doc) == "completed"

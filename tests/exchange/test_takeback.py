@@ -8,6 +8,7 @@ from dongthap.qlvb.exchange.inbox import process_package
 from dongthap.qlvb.exchange.queue import KIND_STATUS
 from dongthap.qlvb.exchange.storage import get_store
 from dongthap.qlvb.exchange.worker import system_user
+from dongthap.qlvb.recall import api as recall_api
 from plone import api
 from plone_support import EXTERNAL, STTTT, external_package, revoke_of, status_for
 
@@ -49,16 +50,40 @@ def test_status_13_takes_back_an_unregistered_copy_and_answers_15(portal):
     outcome = run(portal, _take_back(pkg), "st13")
     assert outcome.result == "recalled"
     assert portal.unrestrictedTraverse(path, None) is None
-    assert ("15", "Đã thu hồi văn bản (đã hủy bản chưa vào sổ).") in answers(portal)
+    [(code, text)] = [a for a in answers(portal) if a[0] == "15"]
+    assert text.startswith("Đã thu hồi văn bản. Đã hủy văn bản tại nơi nhận: 41/") and "SHA-256" in text
+    [record] = recall_api.records_of(portal.unrestrictedTraverse("so-tttt"))
+    assert record["by"] == "system" and record["sender"] == EXTERNAL and record["origin"] == "axis"
 
 
-def test_status_13_freezes_a_registered_copy(portal):
+def test_status_13_freezes_a_registered_copy_until_the_clerk_destroys_it(portal):
+    from dongthap.qlvb.errors import QlvbError
+    from dongthap.qlvb.exchange.queue import document_key
+
     pkg, doc = _received(portal, "42")
     with api.env.adopt_user(username="stttt.vanthu"):
         api.content.transition(obj=doc, transition="register")
+    digest = recall_api.describe_copy(doc)["files"][0]["sha256"]
+    path = "/".join(doc.getPhysicalPath())
     assert run(portal, _take_back(pkg), "st13").result == "recalled"
     assert doc.qlvb_recalled["reason"] == "Văn bản ban hành nhầm, đề nghị trả lại"
-    assert ("15", "Đã thu hồi văn bản (đã khóa bản đã vào sổ).") in answers(portal)
+    assert doc.qlvb_recalled["pending_destruction"]
+    assert [a for a in answers(portal) if a[0] == "15"] == []  # not yet: the clerk has not acted
+    with api.env.adopt_user(username="stttt.lanhdao"), pytest.raises(QlvbError):
+        from dongthap.qlvb.incoming import handling
+
+        handling.assign(doc, {"lead": {"user": "stttt.chuyenvien"}})
+    with api.env.adopt_user(username="stttt.vanthu"):
+        record = recall_api.destroy(doc)
+    assert portal.unrestrictedTraverse(path, None) is None
+    assert record["files"][0]["sha256"] == digest and record["by"] == "stttt.vanthu"
+    [(code, text)] = [a for a in answers(portal) if a[0] == "15"]
+    assert "Đã hủy văn bản tại nơi nhận: 42/" in text and digest in text
+    store = get_store(portal)
+    assert store.documents[document_key(pkg.message_header.document_id, STTTT)].startswith("!destroyed:")
+    assert [e["action"] for e in store.log.values()][-1] == "recall-destroyed"
+    [kept] = recall_api.records_of(portal.unrestrictedTraverse("so-tttt"))
+    assert kept["notation"].startswith("42/") and kept["side"] == "recipient"
 
 
 @pytest.mark.parametrize("how", ["revoke", "status13"])

@@ -193,7 +193,8 @@ def test_two_instances_exchange_through_the_relay(pair):
                     frozen_in_b=b_status["source"]["recalled"],
                     b_statuses=[(s["code"], s["transport_state"]) for s in b_status["statuses_sent"]],
                     a_doc1=recipient_status(a, doc1), a_doc2=recipient_status(a, doc2))
-        answered = all(seen[k]["business_status"] == "15" for k in ("a_doc1", "a_doc2"))
+        # the unregistered copy is destroyed at once (15); the registered one waits for B's clerk
+        answered = seen["a_doc2"]["business_status"] == "15"
         done = seen["removed_in_b"] and seen["frozen_in_b"] and answered
         return seen["frozen_in_b"] if done else None
 
@@ -212,6 +213,12 @@ def test_two_instances_exchange_through_the_relay(pair):
     refused = b.session("snv.lanhdao").post(f"{copy['@id']}/@workflow/reopen", json={"comment": "Mở lại"})
     assert refused.status_code >= 400, refused.text
     assert _ok(clerk_b.get(copy["@id"]), "the frozen copy")["review_state"] == "completed"
+    # B's clerk destroys it: the record stays in B, the 15 carrying it reaches A
+    record = _ok(clerk_b.post(f"{copy['@id']}/@recall-destroy", json={}), "destroy in B")
+    assert record["by"] == "snv.vanthu" and record["files"][0]["sha256"], record
+    assert clerk_b.get(copy["@id"]).status_code == 404
+    destroyed = until(lambda: business(a, doc1, "15"), "A to see 15 (destroyed at the recipient)")
+    assert "Đã hủy" in destroyed["business_description"], destroyed
 
     # -- 6. never twice: more rounds change nothing ------------------------------------------
     for _round in range(3):

@@ -250,13 +250,19 @@ def test_refusal_flows_back(portal):
     assert entry["status"] == "refused" and entry["history"][-1]["note"] == "Không đúng thẩm quyền"
 
 
-def test_recall_removes_unregistered_and_notifies_registered(portal):
+def test_recall_destroys_unregistered_and_freezes_then_destroys_registered(portal):
+    from dongthap.qlvb.errors import QlvbError
     from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.incoming import handling
+    from dongthap.qlvb.recall import api as recall_api
 
     doc = chain(draft(portal, recipients=("so-noi-vu", "so-tai-chinh")))
     registered = copies_in(portal, "so-noi-vu", doc)[0]._unrestrictedGetObject()
     with api.env.adopt_user(username="snv.vanthu"):
         incoming.transition(registered, "register", "")
+    registered_uid = api.content.get_uuid(registered)
+    registered_path = "/".join(registered.getPhysicalPath())
+    digest = recall_api.describe_copy(registered)["files"][0]["sha256"]
     assert len(copies_in(portal, "so-tai-chinh", doc)) == 1
     with pytest.raises(outgoing.OutgoingError):
         act(doc, "stttt.vanthu", "recall", "")
@@ -264,23 +270,49 @@ def test_recall_removes_unregistered_and_notifies_registered(portal):
     assert api.content.get_state(doc) == "recalled"
     with api.env.adopt_user(username="stttt.lanhdao"):
         assert not api.user.has_permission("Modify portal content", obj=doc)  # frozen
-    assert copies_in(portal, "so-tai-chinh", doc) == []  # not registered: removed
-    log = agency(portal, "so-tai-chinh")._qlvb_recall_log
-    assert log[-1]["action"] == "removed" and log[-1]["notation"] == doc.notation()
+    # not registered: destroyed at once by the system, the record on both sides
+    assert copies_in(portal, "so-tai-chinh", doc) == []
+    [stc_record] = recall_api.records_of(agency(portal, "so-tai-chinh"))
+    assert stc_record["side"] == "recipient" and stc_record["notation"] == doc.notation()
+    assert stc_record["by"] == "system" and stc_record["files"][0]["sha256"] == digest
+    assert stc_record["reason"].startswith("Sai thể thức")
+    # registered: frozen until its clerk acts; no processing, a clear message
     notice = delivery.recall_notice(registered)
-    assert notice["reason"].startswith("Sai thể thức") and notice["acknowledged_at"] is None
+    assert notice["reason"].startswith("Sai thể thức") and notice["pending_destruction"]
     status = {s["agency_code"]: s["status"] for s in delivery.delivery_status(doc)}
-    assert status == {"000.00.09.H20": "recall_notified", "000.00.06.H20": "recalled_removed"}
+    assert status == {"000.00.09.H20": "recall_notified", "000.00.06.H20": "recall_destroyed"}
+    with api.env.adopt_user(username="snv.lanhdao"), pytest.raises(QlvbError) as frozen:
+        handling.assign(registered, {"lead": {"user": "snv.chuyenvien"}})
+    assert frozen.value.status == 409 and "thu hồi" in api.portal.translate(frozen.value.message, lang="vi")
+    with api.env.adopt_user(username="snv.vanthu"), pytest.raises(QlvbError):
+        incoming.update(registered, {"title": "Sửa"})
     with api.env.adopt_user(username="snv.vanthu"):
         pending = delivery.pending_recall_notices(agency(portal, "so-noi-vu"))
-    assert [p["uid"] for p in pending] == [api.content.get_uuid(registered)]
-    with api.env.adopt_user(username="snv.chuyenvien"), pytest.raises(outgoing.OutgoingError):
-        delivery.acknowledge_recall(registered)
+        from dongthap.qlvb.recall.desk import RecallSection
+
+        [on_desk] = RecallSection(agency(portal, "so-noi-vu")).items("snv.vanthu", {"QlvbClerk"})
+    assert [p["uid"] for p in pending] == [registered_uid]
+    assert on_desk["count"] == 1 and on_desk["tone"] == "danger"
+    with api.env.adopt_user(username="snv.chuyenvien"), pytest.raises(QlvbError) as refused:
+        recall_api.destroy(registered)
+    assert refused.value.status == 403
     with api.env.adopt_user(username="snv.vanthu"):
-        delivery.acknowledge_recall(registered)
-    assert delivery.recall_notice(registered)["acknowledged_by"]
-    assert {s["agency_code"]: s["status"] for s in delivery.delivery_status(doc)}["000.00.09.H20"] \
-        == "recall_acknowledged"
+        record = recall_api.destroy(registered)
+    # the copy, its catalog entries and metadata are gone
+    assert portal.unrestrictedTraverse(registered_path, None) is None
+    catalog = api.portal.get_tool("portal_catalog")
+    assert not catalog.unrestrictedSearchResults(UID=registered_uid)
+    assert record["by"] == "snv.vanthu" and record["files"][0]["sha256"] == digest
+    assert record["arrival_number"] and record["issuing_agency_name"] == "Sở Thông tin và Truyền thông"
+    [snv_record] = recall_api.records_of(agency(portal, "so-noi-vu"))
+    assert snv_record["notation"] == doc.notation() and snv_record["by"] == "snv.vanthu"
+    # the sender sees "đã hủy tại nơi nhận" with the record
+    rows = {s["agency_code"]: s for s in delivery.delivery_status(doc)}
+    assert rows["000.00.09.H20"]["status"] == "recall_destroyed"
+    assert rows["000.00.09.H20"]["destruction"]["by"] == "snv.vanthu"
+    assert rows["000.00.09.H20"]["destruction"]["files"][0]["sha256"] == digest
+    sender_side = [r for r in recall_api.records_of(agency(portal)) if r["side"] == "sender"]
+    assert {r["recipient"] for r in sender_side} == {"000.00.09.H20", "000.00.06.H20"}
     with api.env.adopt_user(username="snv.vanthu"):
         assert delivery.pending_recall_notices(agency(portal, "so-noi-vu")) == []
     # the replacing document links to the one it replaces

@@ -127,10 +127,11 @@ _NOTATION_SPACE = re.compile(r"\s+")
 
 
 def duplicate_key(code_number, code_notation, issuer):
-    """Normalised (số, ký hiệu, issuing agency) — 05 and 5 are the same number; the issuer
-    compared by :func:`search_key` ("Uỷ ban…", "ỦY BAN…" and "Uy ban…" are one issuer)."""
+    """Normalised (số, ký hiệu, issuing agency) — 05 and 5 are the same number; case, spaces,
+    Unicode form and diacritics do not count (:func:`search_key`: "QĐ-UBND" = "qd - ubnd",
+    "Uỷ ban…", "ỦY BAN…" and "Uy ban…" are one issuer)."""
     number = normalize_text(code_number).lstrip("0") or normalize_text(code_number)
-    notation = _NOTATION_SPACE.sub("", normalize_text(code_notation)).upper()
+    notation = _NOTATION_SPACE.sub("", search_key(code_notation)).upper()
     issuer = search_key(issuer)
     if not number or not issuer:
         return None

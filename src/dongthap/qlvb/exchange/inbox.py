@@ -33,8 +33,9 @@ Refusals are acknowledged ``fail``, answered with status **02** and a
 Vietnamese reason (when the sender can be identified) in the name of one of
 our agencies (never of a foreign code the sender wrote), and recorded for the
 "exchange problems" list (:mod:`.refusals`).  A **revoke** (1)
-recalls the earlier document per NĐ 30 (not yet registered: removed;
-registered: frozen with a notice; both logged) and is answered with **15**;
+recalls the earlier document per NĐ 30 (not yet registered: destroyed and
+answered with **15**; registered: frozen until the clerk destroys it, then
+answered with **15** carrying the destruction record; both logged);
 an **update** (2) corrects the earlier document (or recalls it for an agency
 removed from the receivers); a **replace** (3) creates the new document and
 freezes the replaced one, linking both.  A **status package** updates the
@@ -410,6 +411,9 @@ class Inbox:
 
     def _create_all(self, pkg, targets, source_id, data):
         fresh = [a for a in targets if self._is_new(pkg, a, data)]
+        for agency in targets:
+            if agency not in fresh:
+                self._dropped(pkg, agency, source_id)
         if not fresh:
             return Outcome(result="duplicate", reason="already received", warnings=_texts(pkg.warnings))
         reason = self._scan(pkg, fresh[0])
@@ -431,6 +435,19 @@ class Inbox:
                 key = document_key(pkg.message_header.document_id, agency.agency_code)
                 self.store.statuses_seen.insert(_replace_seen(key, data))
         return Outcome(result="created", documents=paths, warnings=_texts(pkg.warnings))
+
+    def _dropped(self, pkg, agency, source_id):
+        """A package already received by ``agency``: dropped, but listed for its clerk with the reason."""
+        from dongthap.qlvb.incoming.duplicates import DROPPED_REASON
+
+        mh = pkg.message_header
+        earlier = self.store.documents.get(document_key(mh.document_id, agency.agency_code), "")
+        code = "/".join(x for x in (mh.code.code_number, mh.code.code_notation) if x)
+        self.store.record("duplicate", reason=DROPPED_REASON, source=self.source, source_id=source_id,
+                          sender=mh.from_.organ_id, sender_name=mh.from_.organ_name or "",
+                          document_id=mh.document_id, code=code, subject=_cut(mh.subject, 300),
+                          addressed=[agency.agency_code], ours=True, agency=agency.agency_code,
+                          earlier=earlier if earlier and not earlier.startswith("!") else "")
 
     def _is_new(self, pkg, agency, data):
         """Not yet received by ``agency`` — a replacement sent under the id it replaces included."""
@@ -491,6 +508,13 @@ class Inbox:
         )
         doc.qlvb_exchange = info
         doc.qlvb_exchange_package = package
+        if info["response_for"]:  # a reply to one of our documents: linked to it (reply deadlines)
+            try:
+                from dongthap.qlvb.outgoing.replies import link_axis_arrival
+
+                link_axis_arrival(doc, agency, info["response_for"], mh.from_.organ_id)
+            except Exception:  # noqa: BLE001 - linking never blocks receiving
+                logger.exception("exchange: linking the reply %s failed", doc.getId())
         kept = []
         for att in choice.kept:
             blob = Blob()
@@ -696,12 +720,16 @@ def _mark_reference(doc, info):
 def recall_document(doc, *, reason, sender, store, document_id, replaced_by=None) -> str:
     """Recall (thu hồi) a received document per NĐ 30; returns ``removed`` or ``frozen``.
 
-    Not yet registered (``received``): the copy and its metadata are removed.
-    Registered: the document is frozen — no further workflow transition —
-    and carries a notice.  Both are written to the exchange log (which
-    survives the removal) and to the document's trail.
+    Not yet registered (``received``): the copy and its metadata are destroyed
+    at once by the system, with a destruction record (:mod:`dongthap.qlvb.recall.api`).
+    Registered: the document is frozen — no further processing — until its
+    clerk destroys it (then status 15 with the record goes to the sender,
+    :func:`.takeback.destroyed`). A replaced document is frozen for good
+    (it stays, linked to its replacement). Everything is written to the
+    exchange log (which survives the removal).
     """
     from dongthap.qlvb.incoming import api as incoming
+    from dongthap.qlvb.recall import api as recall_api
 
     state = api.content.get_state(doc, default="")
     uid = api.content.get_uuid(doc)
@@ -709,16 +737,26 @@ def recall_document(doc, *, reason, sender, store, document_id, replaced_by=None
              "code": f"{getattr(doc, 'code_number', '')}/{getattr(doc, 'code_notation', '') or ''}",
              "path": "/".join(doc.getPhysicalPath()), "state": state, "reason": reason,
              "sender": sender, "replaced_by": replaced_by}
-    if state == "received" and not replaced_by:
+    info = getattr(doc, EXCHANGE_ATTR, None) or {}
+    sender_name = info.get("from_name", "") if hasattr(info, "get") else ""
+    if state == "received" and not replaced_by and recall_api.blocking_reason(doc) is None:
+        record = recall_api.destroy(doc, reason=reason, system=True, notify_sender=False, notice={
+            "sender": sender, "sender_name": sender_name or sender, "origin": "axis", "reason": reason})
+        entry["destruction"] = {"at": record["at"], "by": record["by"],
+                                "files": [f["sha256"] for f in record["files"]]}
         store.record("recall-removed", **entry)
-        api.content.delete(obj=doc, check_linkintegrity=False)
+        doc._v_qlvb_destruction = record  # read by takeback.answer for the 15 it sends
         return "removed"
+    if not replaced_by:
+        recall_api.freeze(doc, reason=reason, sender=sender, sender_name=sender_name, origin="axis",
+                          document_id=document_id)
+        store.record("recall-frozen", **entry)
+        return "frozen"
     notice = PersistentMapping(at=datetime.datetime.now(VN_TZ).isoformat(timespec="seconds"),
                                reason=reason, sender=sender, document_id=document_id,
                                replaced_by=replaced_by or "")
     setattr(doc, RECALL_ATTR, notice)
-    info = getattr(doc, EXCHANGE_ATTR, None)
-    if info is not None and replaced_by:
+    if info is not None and replaced_by and hasattr(info, "get"):
         info["replaced_by"] = replaced_by
     incoming.add_trail(doc, "exchange_recall", reason)
     doc.reindexObject()

@@ -1,4 +1,4 @@
-"""The "exchange problems" list: packages the inbox refused, with their reason and date.
+"""The "exchange problems" list: packages the inbox refused or dropped as duplicates, with their reason.
 
 A refused package used to vanish: it was answered 02 and written to the
 exchange log only.  Every refusal is recorded by the inbox
@@ -37,15 +37,20 @@ def _display_date(iso: str) -> str:
     return when.strftime("%d/%m/%Y %H:%M")
 
 
-def list_problems(agency_code: str | None = None, limit: int = MAX_ITEMS) -> list[dict]:
-    """Refused packages, newest first (see the module docstring)."""
+def list_problems(agency_code: str | None = None, limit: int = MAX_ITEMS,
+                  actions=("refused", "duplicate")) -> list[dict]:
+    """Refused packages and packages dropped as duplicates, newest first (see the module docstring).
+
+    Each item has ``kind``: ``refused`` (answered 02) or ``duplicate`` (the agency had already
+    received that DocumentId: acknowledged and dropped, nothing created).
+    """
     store = get_store(create=False)
     if store is None:
         return []
     out = []
     for key in reversed(store.log.keys()):
         item = store.log[key]
-        if item.get("action") != "refused":
+        if item.get("action") not in actions:
             continue
         if agency_code is not None:
             mine = agency_code in (item.get("agency"), *item.get("addressed", ()))
@@ -53,6 +58,7 @@ def list_problems(agency_code: str | None = None, limit: int = MAX_ITEMS) -> lis
                 continue
         out.append({
             "id": str(key),
+            "kind": item.get("action"),
             "at": item.get("at", ""),
             "date": _display_date(item.get("at", "")),
             "reason": item.get("reason", ""),
@@ -82,7 +88,9 @@ class ProblemsGet(Service):
     """``GET /<site or agency>/@exchange-problems`` → ``{"items": [...], "items_total": n}``."""
 
     def reply(self):
-        items = list_problems(_agency_code(self.context))
+        kind = self.request.form.get("kind")
+        actions = (kind,) if kind in ("refused", "duplicate") else ("refused", "duplicate")
+        items = list_problems(_agency_code(self.context), actions=actions)
         return {"@id": f"{self.context.absolute_url()}/@exchange-problems", "items": items,
                 "items_total": len(items)}
 

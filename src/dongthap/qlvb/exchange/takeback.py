@@ -3,9 +3,11 @@
 A sender takes a document back with a revoke package (BussinessDocType 1) or
 with a **status 13** ("đề nghị lấy lại văn bản", with the reason) answering
 its own document.  Either way the receiving side recalls its copy per NĐ 30
-(:func:`~.inbox.recall_document`) and answers **15** (agreed) — or **16**
-(refused) when the copy cannot be taken back any more: it was handed over to
-the archive (``archived``), where records are kept unchanged.
+(:func:`~.inbox.recall_document`): an unregistered copy is destroyed and
+answered **15** at once, a registered one is frozen and answered **15** when its
+clerk destroys it (:func:`destroyed`; the description carries the destruction
+record) — or **16** (refused) when the copy cannot be taken back any more: it
+was handed over to the archive (``archived``), where records are kept unchanged.
 """
 
 from __future__ import annotations
@@ -51,10 +53,42 @@ def answer(inbox, pkg, *, agency, doc, document_id, reason, sender):
         return "refused"
     outcome = recall_document(doc, reason=reason, sender=sender, store=inbox.store, document_id=document_id)
     inbox.store.documents[document_key(document_id, agency.agency_code)] = f"!{outcome}:{uid}"
-    done_text = "đã hủy bản chưa vào sổ" if outcome == "removed" else "đã khóa bản đã vào sổ"
-    reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED, description=f"Đã thu hồi văn bản ({done_text}).",
-          agency=agency, document_uid=uid, site=inbox.site)
+    if outcome == "removed":  # destroyed at once: 15 with the destruction record
+        from dongthap.qlvb.recall.api import record_text
+
+        record = getattr(doc, "_v_qlvb_destruction", None)
+        text = record_text(record) if record else "Đã hủy văn bản tại nơi nhận."
+        reply(pkg, code=edxml.constants.STATUS_CHANGE_AGREED, description=f"Đã thu hồi văn bản. {text}",
+              agency=agency, document_uid=uid, site=inbox.site)
+    # frozen: the 15 goes when the clerk destroys the copy (destroyed())
     return outcome
+
+
+def destroyed(doc, info, record):
+    """The clerk destroyed a copy received over the axis: answer the sender 15 with the record."""
+    from .outbox import organization_of, queue_status
+    from .storage import get_store
+    from dongthap.qlvb.agencies.api import get_agency
+
+    agency = get_agency(doc)
+    document_id = info.get("document_id", "")
+    uid = api.content.get_uuid(doc)
+    store = get_store()
+    store.documents[document_key(document_id, agency.agency_code)] = f"!destroyed:{uid}"
+    store.record("recall-destroyed", document_uid=uid, document_id=document_id, agency=agency.agency_code,
+                 sender=info.get("from_organ_id", ""), by=record.get("by"), title=record.get("title"),
+                 files=[f["sha256"] for f in record.get("files", ())])
+    number = getattr(doc, "code_number", "") or ""
+    notation = getattr(doc, "code_notation", "") or ""
+    response_for = edxml.ResponseFor(info.get("from_organ_id", ""),
+                                     f"{number}/{notation}" if notation else number,
+                                     getattr(doc, "issued_date", None), document_id)
+    from .inbox import MAX_REASON
+    from dongthap.qlvb.recall.api import record_text
+
+    queue_status(sender=organization_of(agency), recipient=response_for.organ_id, response_for=response_for,
+                 code=edxml.constants.STATUS_CHANGE_AGREED,
+                 description=("Đã thu hồi văn bản. " + record_text(record))[:MAX_REASON], document_uid=uid)
 
 
 def status_reply_target(header):

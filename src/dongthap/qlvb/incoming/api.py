@@ -238,14 +238,20 @@ def _check(permission, obj):
             _("error_forbidden", default="You are not allowed to do this."), status=403)
 
 
-def create(agency, values, *, register=False, comment=""):
+def create(agency, values, *, register=False, comment="", confirm_duplicate=True):
     """Create an incoming document in ``agency`` from :func:`clean` values.
 
     With ``register`` the document is registered (number assigned) in the
     same transaction. Returns ``{"path", "uid", "arrival_number", "warnings"}``.
+    Without ``confirm_duplicate`` a registration of a possible duplicate is
+    refused (409) before anything is stored or numbered (:mod:`.duplicates`).
     """
+    from dongthap.qlvb.incoming import duplicates
+
     agency = aq_inner(agency)
     _check(ADD_PERMISSION, agency)
+    if register:
+        duplicates.check_before_registration(duplicates.for_values(agency, values), confirm_duplicate)
 
     def work():
         return build_document(agency, values, register=register, comment=comment)
@@ -288,8 +294,11 @@ def count_pdf_pages(named_file):
 
 
 def update(doc, values):
-    """Correct metadata (clerk, before assignment)."""
+    """Correct metadata (clerk, before assignment); never on a copy frozen by a recall."""
+    from dongthap.qlvb.recall.api import check_not_frozen
+
     _check("Modify portal content", doc)
+    check_not_frozen(doc)
 
     def work():
         for name, value in materialize(values).items():
@@ -311,12 +320,16 @@ def _is_possible(wftool, doc, name):
     return any(wf.isActionSupported(doc, name) for wf in wftool.getWorkflowsFor(doc))
 
 
-def transition(doc, name, comment=""):
+def transition(doc, name, comment="", confirm_duplicate=True):
     """Run workflow ``name`` on ``doc`` in its own conflict-safe transaction.
 
     ``register`` numbers the document; the result carries the duplicate
-    warnings. Raises :class:`IncomingError` when not allowed.
+    warnings. Without ``confirm_duplicate`` the registration of a possible
+    duplicate is refused (409) before a number is taken (:mod:`.duplicates`).
+    Raises :class:`IncomingError` when not allowed.
     """
+    from dongthap.qlvb.incoming import duplicates
+
     doc = aq_inner(doc)
     wftool = api.portal.get_tool("portal_workflow")
     not_allowed = _("error_transition_not_allowed",
@@ -327,6 +340,11 @@ def transition(doc, name, comment=""):
     if name == "refuse" and not (comment or "").strip():
         raise IncomingError(_("error_refuse_reason",
                               default="Please give the reason for refusing the document."))
+    if name == "register" and not confirm_duplicate:
+        from dongthap.qlvb.recall.api import check_not_frozen
+
+        check_not_frozen(doc)
+        duplicates.check_before_registration(duplicates.for_document(doc), confirm_duplicate)
 
     def work():
         # doActionFor checks the guard again on the fresh state of this attempt

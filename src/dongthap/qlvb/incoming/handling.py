@@ -31,6 +31,13 @@ KIND_TITLES = {
 }
 
 
+def _not_frozen(doc):
+    """A copy its sender recalled is frozen: no assignment, no progress (409)."""
+    from dongthap.qlvb.recall.api import check_not_frozen
+
+    check_not_frozen(doc)
+
+
 def _agency_roles(agency, userid):
     user = api.user.get(userid=userid)
     if user is None:
@@ -133,6 +140,7 @@ def assign(doc, data):
     :func:`department_head`) — or for a department head
     ``{"reassign": [{"user", "deadline"?}], "entry"?: id, "direction"?: "…"}``.
     """
+    _not_frozen(doc)
     doc = aq_inner(doc)
     if not api.user.has_permission(ASSIGN_PERMISSION, obj=doc):
         raise forbidden()
@@ -254,6 +262,7 @@ def _reassign(doc, agency, data):
 
 def end_entry(doc, entry_id):
     """End one entry (and its sub-entries): its holder loses access to the document."""
+    _not_frozen(doc)
     doc = aq_inner(doc)
     if not api.user.has_permission(ASSIGN_PERMISSION, obj=doc):
         raise forbidden()
@@ -284,6 +293,7 @@ def end_entry(doc, entry_id):
 
 def record_progress(doc, text, *, result=False, reply_notation=""):
     """A handler records progress (or the result) of his work; starts handling if needed."""
+    _not_frozen(doc)
     doc = aq_inner(doc)
     if not api.user.has_permission(PROGRESS_PERMISSION, obj=doc):
         raise forbidden()

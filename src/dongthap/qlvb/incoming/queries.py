@@ -145,9 +145,23 @@ BY_DEADLINE = (("qlvb_urgency_rank", "qlvb_deadline", "created"),
                ("ascending", "ascending", "ascending"))
 
 
+def _waiting_row(brain):
+    """A row of "chờ vào sổ" with its duplicate warning (one page of rows: one look-up each)."""
+    from dongthap.qlvb.incoming import duplicates
+
+    row = _row(brain)
+    found = duplicates.for_document(brain._unrestrictedGetObject())
+    row["possible_duplicate"] = bool(found)
+    row["duplicates"] = found
+    row["duplicates_text"] = duplicates.describe(found)
+    return row
+
+
 def waiting_registration(agency, filters=None, batch=None, sort=None):
-    """"Chờ vào sổ": received documents, hỏa tốc / thượng khẩn first, oldest first."""
-    return _list(agency, filters, [({"review_state": "received"}, URGENT_FIRST)], batch=batch, choice=sort)
+    """"Chờ vào sổ": received documents, hỏa tốc / thượng khẩn first, oldest first; each row says
+    whether the agency already has the same document (``possible_duplicate``, ``duplicates``)."""
+    return _list(agency, filters, [({"review_state": "received"}, URGENT_FIRST)], make_row=_waiting_row,
+                 batch=batch, choice=sort)
 
 
 def waiting_assignment(agency, filters=None, batch=None, sort=None):

@@ -2,7 +2,12 @@
 
 ``POST /<agency>/@incoming``             create (``"register": true`` registers at once)
 ``GET  /<agency>/@incoming``             the caller's work lists (dashboards) with filters
-``POST /<document>/@workflow/<id>``      transitions, numbering on ``register``, conflict-safe
+``POST /<document>/@workflow/<id>``      transitions, numbering on ``register``, conflict-safe;
+                                         with ``"check_duplicates": true`` the registration
+                                         of a possible duplicate answers 409 (no number)
+``GET  /<document>/@duplicates``         possible duplicates before registration
+``POST /<document>/@refuse-duplicate``   refuse as a duplicate (no arrival number taken)
+``GET  /<agency>/@exchange-duplicates``  packages the exchange dropped as already received
 ``GET|POST /<document>/@assign``         phiếu giải quyết; ``DELETE @assign/<entry>`` ends one
 ``POST /<document>/@progress``           a handler records progress / the result
 
@@ -49,7 +54,10 @@ class IncomingPost(DocumentPost):
     def options(self, data):
         register, bad_register = validation.flag(
             data, "register", _("label_register_now", default="Register now (assign the arrival number)"))
-        return {"register": register}, [bad_register]
+        check, bad_check = validation.flag(
+            data, "check_duplicates", _("label_check_duplicates",
+                                        default="Stop the registration of a possible duplicate"))
+        return {"register": register, "confirm_duplicate": not check}, [bad_register, bad_check]
 
 
 def _filters_from(request):
@@ -80,13 +88,55 @@ class WorkflowPost(workflow.WorkflowPost):
     workflow_id = "qlvb_incoming_workflow"
 
     def run(self, transition, comment):
-        return incoming.transition(self.context, transition, comment)
+        check = body.json_object(self.request).get("check_duplicates") is True
+        return incoming.transition(self.context, transition, comment, confirm_duplicate=not check)
 
     def answer(self, action, result):
         action["title"] = translate(incoming.state_title(result["state"]), context=self.request)
         action.update(arrival_number=result["arrival_number"],
                       warnings=[translate(w, context=self.request) for w in result["warnings"]])
         return action
+
+
+class DuplicatesGet(Service):
+    """``GET <document>/@duplicates``: possible duplicates in the agency, before registration."""
+
+    def reply(self):
+        from dongthap.qlvb.incoming import duplicates
+
+        rows = duplicates.for_document(self.context)
+        warning = duplicates.warning(rows)
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@duplicates", "items": rows,
+                                "warning": translate(warning, context=self.request) if warning else None,
+                                "refused_as_duplicate": duplicates.record_of(self.context)})
+
+
+class RefuseDuplicatePost(Service):
+    """``POST <document>/@refuse-duplicate`` ``{"reason", "duplicate_of": [uid]}``: no number taken."""
+
+    def reply(self):
+        from dongthap.qlvb.incoming import duplicates
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        reason = data.get("reason") or ""
+        if not isinstance(reason, str):
+            raise incoming.IncomingError(_("error_not_text", default="${field} must be text.",
+                                           mapping={"field": "reason"}))
+        result = duplicates.refuse(self.context, reason, data.get("duplicate_of"))
+        result["state_title"] = translate(incoming.state_title(result["state"]), context=self.request)
+        return json_compatible(result)
+
+
+class DroppedGet(Service):
+    """``GET <agency>/@exchange-duplicates``: packages the exchange dropped as already received."""
+
+    def reply(self):
+        from dongthap.qlvb.incoming import duplicates
+
+        items = duplicates.dropped_packages(self.context.agency_code)
+        return {"@id": f"{self.context.absolute_url()}/@exchange-duplicates", "items": items,
+                "items_total": len(items)}
 
 
 class AssignGet(Service):

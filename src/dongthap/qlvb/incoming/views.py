@@ -116,7 +116,13 @@ class RegisterForm(_Base):
             raw["attachments"] = [u for u in (uploaded(x) for x in uploads) if u]
             try:
                 values = incoming.clean(raw, agency=self.agency())
-                result = incoming.create(self.agency(), values, register=bool(form.get("register")))
+                register = bool(form.get("register"))
+                found = []
+                if register and not form.get("confirm_duplicate"):
+                    from dongthap.qlvb.incoming import duplicates
+
+                    found = duplicates.for_values(self.agency(), values)
+                result = incoming.create(self.agency(), values, register=register and not found)
             except incoming.IncomingError as problem:
                 self.general.append(self.t(problem.message))
                 # a browser never fills a file input again: say so when a file had been chosen
@@ -125,8 +131,15 @@ class RegisterForm(_Base):
                     self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
                 self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
-            self.done(result, bool(result["arrival_number"]),
-                      _("msg_received", default="The document was saved and waits for registration."))
+            if found:  # not numbered: the clerk registers it anyway or refuses it on its page
+                from dongthap.qlvb.incoming import duplicates
+
+                self.message(duplicates.warning(found), "warning")
+                self.message(_("msg_duplicate_not_registered", default="The document was saved but not "
+                               "registered: register it anyway or refuse it as a duplicate."))
+            else:
+                self.done(result, bool(result["arrival_number"]),
+                          _("msg_received", default="The document was saved and waits for registration."))
             self.request.response.redirect(result["url"])
             return ""
         return self.index()
@@ -159,6 +172,16 @@ class DocumentView(DocumentPage, _Base):
                 self.message(_("msg_result_saved", default="The result was recorded."))
             else:
                 self.message(_("msg_progress_saved", default="Progress recorded."))
+        elif action == "refuse_duplicate":
+            from dongthap.qlvb.incoming import duplicates
+
+            duplicates.refuse(self.context, form.get("reason", ""))
+            self.message(_("msg_refused_duplicate", default="The document was refused as a duplicate; no "
+                           "arrival number was used."))
+        elif action == "register":
+            result = incoming.transition(self.context, "register", form.get("comment", ""),
+                                         confirm_duplicate=bool(form.get("confirm_duplicate")))
+            self.done(result, True, None)
         elif action == "end_entry":
             entry = next((e for e in handling.info(self.context)["entries"]
                           if e["id"] == form.get("entry", "")), None)
@@ -202,6 +225,23 @@ class DocumentView(DocumentPage, _Base):
 
     def info(self):
         return handling.info(self.context)
+
+    def duplicates(self):
+        """Possible duplicates, shown while the document waits for registration."""
+        from dongthap.qlvb.incoming import duplicates
+
+        if api.content.get_state(self.context) != "received":
+            return []
+        return duplicates.for_document(self.context)
+
+    def can_refuse_duplicate(self):
+        return (api.content.get_state(self.context) == "received"
+                and api.user.has_permission("Modify portal content", obj=self.context))
+
+    def duplicate_record(self):
+        from dongthap.qlvb.incoming import duplicates
+
+        return duplicates.record_of(self.context)
 
     def transitions(self):
         wftool = api.portal.get_tool("portal_workflow")

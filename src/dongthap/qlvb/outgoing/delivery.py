@@ -8,9 +8,9 @@
 * :func:`report_to_sender` (step of the incoming transitions): the
   receiver's registration (with its arrival number), assignment, progress,
   completion or refusal is written into the sender's delivery status.
-* :func:`recall` (at ``recall``): copies not yet registered are removed,
-  registered copies get a recall notice their clerk must acknowledge
-  (:func:`acknowledge_recall`); all of it logged on both sides.
+* :func:`recall` (at ``recall``): copies not yet registered are destroyed,
+  registered copies are frozen until their clerk destroys them
+  (:mod:`dongthap.qlvb.recall.api`); a destruction record is kept on both sides.
 
 The delivery status lives on the sender's document in an ``OOBTree`` keyed
 by recipient, one ``PersistentMapping`` per recipient: receivers updating
@@ -18,7 +18,6 @@ their own entry at the same time do not conflict with each other.
 """
 
 from Acquisition import aq_inner
-from Acquisition import aq_parent
 from BTrees.OOBTree import OOBTree
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.i18n import _
@@ -34,7 +33,6 @@ logger = logging.getLogger("dongthap.qlvb.outgoing.delivery")
 
 DELIVERY_ATTR = "qlvb_delivery"
 SOURCE_ATTR = "qlvb_source_outgoing"
-NOTICE_ATTR = "qlvb_recall_notice"
 RECALL_LOG_ATTR = "_qlvb_recall_log"
 
 STATUS_TITLES = {
@@ -47,7 +45,10 @@ STATUS_TITLES = {
     "refused": _("delivery_refused", default="Refused"),
     "queued": _("delivery_queued", default="Queued for the national exchange axis"),
     "recalled_removed": _("delivery_recalled_removed", default="Recalled: copy removed"),
-    "recall_notified": _("delivery_recall_notified", default="Recalled: waiting for acknowledgement"),
+    "recall_notified": _("delivery_recall_notified",
+                         default="Recalled: copy frozen, waiting for the recipient to destroy it"),
+    "recall_destroyed": _("delivery_recall_destroyed", default="Recalled: destroyed at the recipient"),
+    "recall_refused": _("delivery_recall_refused", default="Recalled: the recipient cannot destroy its copy"),
     "recall_acknowledged": _("delivery_recall_acknowledged", default="Recalled: acknowledged"),
     "recall_queued": _("delivery_recall_queued", default="Recall queued for the national exchange axis"),
     # statuses sent back by external recipients (see external_status.py)
@@ -214,6 +215,9 @@ def deliver_internal(doc, legal_validity=None):
             raise outgoing.OutgoingError(_("error_recipient_gone",
                                            default="A recipient agency no longer exists."))
         copy = create_received_copy(doc, agency, when)
+        from dongthap.qlvb.outgoing import replies
+
+        replies.link_internal_arrival(doc, copy)  # a reply to one of the recipient's documents
         entry = PersistentMapping({
             "kind": "internal", "agency_uid": uid, "agency_code": agency.agency_code,
             "agency_name": agency.title, "copy_uid": api.content.get_uuid(copy),
@@ -301,6 +305,10 @@ def report_to_sender(copy, change):
         entry["arrival_number"] = getattr(copy, "arrival_number", None)
     _history(entry, status, comment if status == "refused" else "",
              arrival_number=getattr(copy, "arrival_number", None))
+    if status == "refused":  # no reply awaited from a recipient that refused the document
+        from dongthap.qlvb.outgoing import replies
+
+        replies.reindex(doc)
 
 
 def _arrival_number(entry):
@@ -326,6 +334,7 @@ def delivery_status(doc):
             "arrival_number": _arrival_number(entry), "delivered_at": entry.get("delivered_at"),
             "updated_at": entry.get("updated_at"), "legal_validity": entry.get("legal_validity"),
             "reply": dict(entry["reply"]) if entry.get("reply") else None,
+            "destruction": dict(entry["destruction"]) if entry.get("destruction") else None,
             "history": history,
         })
     return result
@@ -357,8 +366,11 @@ def link_replies(doc):
         # The incoming document may be our own delivered copy of another agency's document.
         original, entry = _entry_for_copy(incoming)
         if entry is not None:
+            from dongthap.qlvb.outgoing import replies
+
             entry["reply"] = dict(link)
             _history(entry, entry["status"], f"Trả lời bằng văn bản {doc.notation()}")
+            replies.reindex(original)
     if doc.replaces:
         replaced = _unrestricted(doc.replaces, "OutgoingDocument")
         if ours(replaced):
@@ -377,7 +389,16 @@ def _recall_log(agency, item):
 
 
 def recall(doc, reason):
-    """Recall the issued ``doc`` (inside the ``recall`` transition)."""
+    """Recall the issued ``doc`` (inside the ``recall`` transition).
+
+    Each internal copy: not registered → destroyed now by the system (record on
+    both sides); registered → frozen until its clerk destroys it
+    (:mod:`dongthap.qlvb.recall.api`); archived → the recall is refused for it.
+    External recipients get a recall package (BussinessDocType 1).
+    """
+    from dongthap.qlvb.recall import api as recall_api
+    from zope.i18n import translate
+
     when = outgoing.now().isoformat()
     who = outgoing.actor()
     sender = get_agency(doc)
@@ -398,29 +419,53 @@ def recall(doc, reason):
             continue
         recipient = get_agency(copy)
         state = api.content.get_state(copy)
-        if state == "received":
-            container = aq_parent(copy)
-            container._delObject(copy.getId())
+        notice = {"reason": reason, "sender": sender.agency_code, "sender_name": sender.title,
+                  "origin": "internal", "notation": doc.notation()}
+        if state == "archived":
+            _history(entry, "recall_refused", translate(recall_api.REFUSED_ARCHIVED, target_language="vi"))
+            item["action"] = "refused"
+            _recall_log(recipient, item)
+        elif state == "received" and recall_api.blocking_reason(copy) is None:
+            record = recall_api.destroy(copy, reason=reason, system=True, notify_sender=False,
+                                        notice=notice)
+            _destroyed(doc, entry, record)
             item["action"] = "removed"
             _recall_log(recipient, item)
-            logger.info("recall of %s: removed the unregistered copy %s in %s", doc.notation(),
+            logger.info("recall of %s: destroyed the unregistered copy %s in %s", doc.notation(),
                         item["copy_path"], recipient.agency_code)
-            _history(entry, "recalled_removed", reason)
         else:
-            setattr(copy, NOTICE_ATTR, PersistentMapping({
-                "reason": reason, "at": when, "by": who, "sender": sender.title,
-                "notation": doc.notation(), "acknowledged_at": None, "acknowledged_by": None}))
-            copy.reindexObject()
-            item["action"] = "notice"
+            recall_api.freeze(copy, reason=reason, sender=sender.agency_code, sender_name=sender.title,
+                              notation=doc.notation(), origin="internal",
+                              source_uid=api.content.get_uuid(doc))
+            item["action"] = "frozen"
             item["arrival_number"] = getattr(copy, "arrival_number", None)
             _recall_log(recipient, item)
-            logger.info("recall of %s: notice on the registered copy %s in %s", doc.notation(),
+            logger.info("recall of %s: froze the registered copy %s in %s", doc.notation(),
                         item["copy_path"], recipient.agency_code)
             _history(entry, "recall_notified", reason)
     _recall_log(sender, {"at": when, "by": who, "reason": reason, "notation": doc.notation(),
                          "title": doc.title, "action": "recalled"})
     if external:
         _queue_external_recall(doc, external, reason)
+
+
+def _destroyed(doc, entry, record):
+    """The sender's side of a destruction record: delivery row, agency records, trail."""
+    from dongthap.qlvb.recall import api as recall_api
+
+    entry["destruction"] = PersistentMapping(record)
+    _history(entry, "recall_destroyed", record.get("reason", ""), destroyed_by=record.get("by_name", ""))
+    recall_api.keep_record(get_agency(doc), dict(record, side="sender", sent_uid=api.content.get_uuid(doc)))
+    outgoing.add_trail(doc, "recall_destroyed", f"{record.get('recipient_name', '')}: "
+                       f"{record.get('by_name', '')}", recipient=record.get("recipient", ""))
+
+
+def record_destruction(copy, record):
+    """A received copy of one of our documents was destroyed by its clerk: tell the sender."""
+    doc, entry = _entry_for_copy(copy)
+    if entry is None:
+        return
+    _destroyed(doc, entry, record)
 
 
 def _queue_external_recall(doc, recipients, reason):
@@ -435,53 +480,25 @@ def _queue_external_recall(doc, recipients, reason):
 
 
 def recall_notice(copy):
-    notice = getattr(copy, NOTICE_ATTR, None)
-    return dict(notice) if notice else None
+    """The freeze notice of a recalled copy (sender, reason, time), or None."""
+    from dongthap.qlvb.recall import api as recall_api
 
-
-def acknowledge_recall(copy):
-    """The receiving clerk acknowledges the recall notice on a registered copy."""
-    from dongthap.qlvb.numbering import run_in_transaction
-    from dongthap.qlvb.security import roles as R
-
-    notice = getattr(copy, NOTICE_ATTR, None)
+    notice = recall_api.frozen(copy)
     if not notice:
-        raise outgoing.OutgoingError(_("error_no_recall_notice",
-                                       default="This document has no recall notice."), status=404)
-    roles = set(api.user.get_roles(obj=copy))
-    if not roles & {R.CLERK, "Manager", "Site Administrator"}:
-        raise outgoing.forbidden()
-
-    def work():
-        if notice.get("acknowledged_at"):
-            return dict(notice)
-        notice["acknowledged_at"] = outgoing.now().isoformat()
-        notice["acknowledged_by"] = outgoing.actor()
-        _recall_log(get_agency(copy), {"at": notice["acknowledged_at"], "by": notice["acknowledged_by"],
-                                       "action": "acknowledged", "notation": notice["notation"],
-                                       "copy_path": "/".join(copy.getPhysicalPath())})
-        copy.reindexObject(idxs=["qlvb_recall_pending"])
-        _doc, entry = _entry_for_copy(copy)
-        if entry is not None:
-            _history(entry, "recall_acknowledged")
-        return dict(notice)
-
-    return run_in_transaction(work, note="qlvb: acknowledge recall")
+        return None
+    out = {"sender": "", "sender_name": "", "notation": recall_api.notation_of(copy), "reason": "",
+           "pending_destruction": False}
+    out.update(dict(notice))
+    out["sender_name"] = out["sender_name"] or out["sender"]
+    return out
 
 
 def pending_recall_notices(agency):
-    """Registered copies of ``agency`` whose recall notice is not yet acknowledged."""
-    from dongthap.qlvb.incoming.api import incoming_root
+    """Registered copies of ``agency`` frozen by a recall, waiting for their clerk to destroy them."""
+    from dongthap.qlvb.recall import api as recall_api
 
-    root = incoming_root(agency)
-    if root is None:
-        return []
-    result = []
-    for brain in api.content.find(context=root, portal_type="IncomingDocument",
-                                  qlvb_recall_pending=True):
-        result.append({"url": brain.getURL(), "title": brain.Title, "uid": brain.UID,
-                       "arrival_number": brain.qlvb_arrival_number})
-    return result
+    return [{"url": b.getURL(), "title": b.Title, "uid": b.UID, "arrival_number": b.qlvb_arrival_number}
+            for b in recall_api.pending(agency)]
 
 
 # ---------------------------------------------------------------- additional recipients (gửi bổ sung)

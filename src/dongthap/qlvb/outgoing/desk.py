@@ -28,5 +28,12 @@ class OutgoingSection:
         shown = {key for key, _q in queries._queries(self.agency, userid, roles).items()} - {"issued"}
         lists = queries.lists_for(self.agency, userid, batch=(0, 0))
         base = f"{self.agency.absolute_url()}/@@van-ban-di?list="
-        return [{"key": key, "title": titles[key], "count": lists[key].total, "url": base + key, "tone": None}
+        tones = {}
+        if "awaiting_reply" in shown:  # chờ trả lời: red when a reply is overdue, amber when due soon
+            from dongthap.qlvb.outgoing import replies
+
+            _total, overdue, soon = replies.counts(self.agency)
+            tones["awaiting_reply"] = "danger" if overdue else ("warning" if soon else None)
+        return [{"key": key, "title": titles[key], "count": lists[key].total, "url": base + key,
+                 "tone": tones.get(key)}
                 for key, _t in queries.LISTS if key in shown]

@@ -30,10 +30,11 @@ STATUS_OF_CODE = {
 }
 
 
-def _status(code, entry):
+def _status(code, entry, description=""):
     status = STATUS_OF_CODE.get(code)
     if status == "change_agreed" and str(entry.get("status", "")).startswith("recall"):
-        return "recall_acknowledged"  # 15 answering our recall
+        # 15 answering our recall: with a destruction record ("Đã hủy …") the copy is gone
+        return "recall_destroyed" if "hủy" in (description or "").lower() else "recall_acknowledged"
     return status
 
 
@@ -47,10 +48,27 @@ def recipient_status_changed(event):
     entry = table.get(f"external:{event.organ_id}") if table is not None else None
     if entry is None:
         return  # not a document issued through the outgoing workflow (or not to this recipient)
-    status = _status(event.code, entry)
+    status = _status(event.code, entry, event.description)
     if status is None:
         logger.warning("delivery of %s: unknown status %s from %s", doc.getId(), event.code, event.organ_id)
         return
     if entry.get("delivered_at") is None and status != "refused":
         entry["delivered_at"] = delivery.outgoing.now().isoformat()
     delivery._history(entry, status, event.description or "", code=event.code)
+    if status == "refused":
+        from dongthap.qlvb.outgoing import replies
+
+        replies.reindex(doc)
+    if status == "recall_destroyed":  # the sender keeps its copy of the destruction record
+        from dongthap.qlvb.agencies.api import get_agency
+        from dongthap.qlvb.recall import api as recall_api
+
+        record = {"side": "sender", "at": delivery.outgoing.now().isoformat(timespec="seconds"),
+                  "notation": doc.notation(), "title": doc.title,
+                  "issuing_agency_name": get_agency(doc).title,
+                  "issued_date": doc.issued_date.isoformat() if doc.issued_date else None,
+                  "recipient": event.organ_id, "recipient_name": entry.get("agency_name", ""),
+                  "by": "", "by_name": "", "reason": event.description or "", "files": [],
+                  "origin": "axis", "sent_uid": event.document_uid}
+        entry["destruction"] = delivery.PersistentMapping(record)
+        recall_api.keep_record(get_agency(doc), record)

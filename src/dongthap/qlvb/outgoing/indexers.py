@@ -32,5 +32,7 @@ def searchable_text(obj):
 
 @indexer(IIncomingDocument)
 def qlvb_recall_pending(obj):
-    notice = getattr(obj, "qlvb_recall_notice", None)
-    return bool(notice) and not notice.get("acknowledged_at")
+    """A copy frozen by its sender's recall, waiting for its clerk to destroy it."""
+    from dongthap.qlvb.recall.api import pending_destruction
+
+    return pending_destruction(obj)

@@ -17,6 +17,8 @@ from dongthap.qlvb.vocabularies.documents import URGENCY
 from plone import api
 from zope.i18n import translate
 
+import datetime
+
 
 ISSUED_STATES = ("issued", "archived", "recalled")
 URGENCY_TITLES = dict(URGENCY)
@@ -26,11 +28,23 @@ LISTS = (
     ("waiting_signature", "chờ ký"),
     ("waiting_issue", "chờ phát hành"),
     ("issued", "đã phát hành"),
+    ("awaiting_reply", "chờ trả lời"),
 )
+
+
+def _reply_flags(brain):
+    """Reply deadline of an issued document still awaiting replies: overdue (red), due soon (amber)."""
+    from dongthap.qlvb.outgoing import replies
+
+    due = getattr(brain, "qlvb_reply_due", None)
+    due = due if isinstance(due, datetime.date) else None  # Missing.Value when none
+    overdue, soon = replies.flags(due)
+    return {"reply_due": fmt_date(due), "reply_overdue": overdue, "reply_due_soon": soon}
 
 
 def _row(brain):
     return {
+        **_reply_flags(brain),
         **base_row(brain, outgoing.state_title),
         "notation": f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else "",
         "issued_date": fmt_date(brain.qlvb_issued_date),
@@ -43,6 +57,7 @@ def _row(brain):
 
 #: Sorts a user may choose (``sort_on``): the catalog index behind each.
 SORTS = {
+    "reply_due": "qlvb_reply_due",
     "urgency": "qlvb_urgency_rank",
     "modified": "modified",
     "issued_date": "qlvb_issued_date",
@@ -51,6 +66,7 @@ SORTS = {
 }
 URGENT_FIRST = (("qlvb_urgency_rank", "modified"), ("ascending", "ascending"))
 NEWEST_ISSUED = (("qlvb_issued_date", "created"), ("descending", "descending"))
+EARLIEST_REPLY = (("qlvb_reply_due", "created"), ("ascending", "ascending"))
 
 
 def _queries(agency, userid, roles):
@@ -66,6 +82,11 @@ def _queries(agency, userid, roles):
     if roles & {R.CLERK, "Manager", "Site Administrator"}:
         result["waiting_issue"] = (dict(base, review_state="signed"), URGENT_FIRST)
     result["issued"] = (dict(base, review_state=list(ISSUED_STATES)), NEWEST_ISSUED)
+    if roles & {R.CLERK, R.LEADER, "Manager", "Site Administrator"}:
+        from dongthap.qlvb.outgoing import replies
+
+        result["awaiting_reply"] = (dict(base, **{replies.INDEX: {"query": datetime.date(1900, 1, 1),
+                                                                  "range": "min"}}), EARLIEST_REPLY)
     return result
 
 

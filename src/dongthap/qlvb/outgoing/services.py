@@ -12,7 +12,7 @@
 ``POST  /<document>/@add-recipients``          "gửi bổ sung": the issuing agency's clerk sends the issued
                                                document to more recipients (internal and external)
 ``GET|POST /<document>/@review-comments``      reviewer comments (all kept), trail, versions
-``GET|POST /<incoming copy>/@recall-notice``   the recall notice and its acknowledgement by the clerk
+``GET|POST /<incoming copy>/@recall-notice``   the recall notice; POST: the clerk destroys the copy
 
 The registers (``@registers/outgoing``, ``@registers/outgoing_report``) are providers
 (``registers.py``) of the one ``@registers`` service in ``dongthap.qlvb.registers.service``.
@@ -155,9 +155,38 @@ class RecallNoticeGet(Service):
 
 
 class RecallNoticePost(Service):
+    """The clerk destroys the recalled copy; answers the destruction record (``@recall-destroy``)."""
+
+    @guarded
     def reply(self):
+        from dongthap.qlvb.recall import api as recall_api
+
         alsoProvides(self.request, IDisableCSRFProtection)
-        return json_compatible(delivery.acknowledge_recall(self.context))
+        record, _agency = recall_api.destroy_from_request(self.context)
+        return json_compatible(record)
+
+
+class ReplyDeadlinesGet(Service):
+    """``GET @reply-deadlines``: per recipient the reply deadline, the reply, overdue / due soon."""
+
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-deadlines",
+                                "due_date": self.context.due_date, "items": replies.summary(self.context)})
+
+
+class ReplyDeadlinesPost(Service):
+    """``POST @reply-deadlines`` ``{"deadlines": {"<recipient key>": "dd/mm/yyyy" | null}}``."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        items = replies.set_deadlines(self.context, body.json_object(self.request).get("deadlines"))
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-deadlines",
+                                "due_date": self.context.due_date, "items": items})
 
 
 class AddRecipientsPost(Service):

@@ -41,6 +41,7 @@ class DashboardView(DashboardPage):
         ("waiting_signature", _("tab_waiting_signature", default="Waiting for signature")),
         ("waiting_issue", _("tab_waiting_issue", default="Waiting to be issued")),
         ("issued", _("tab_issued", default="Issued documents")),
+        ("awaiting_reply", _("tab_awaiting_reply", default="Awaiting replies")),
     )
 
     def lists(self):
@@ -167,6 +168,14 @@ class DocumentView(DocumentPage):
             paper.issue_paper(self.context, value, form.get("comment", ""))
             self.message(_("msg_issued_paper", default="The paper-signed original was issued with "
                            "number ${notation}.", mapping={"notation": self.context.notation()}))
+        elif action == "reply_deadlines":
+            from dongthap.qlvb.outgoing import replies
+
+            deadlines = {key[len("deadline."):]: value.strip() for key, value in form.items()
+                         if key.startswith("deadline.") and isinstance(value, str) and value.strip()}
+            if deadlines:
+                replies.set_deadlines(self.context, deadlines)
+            self.message(_("msg_reply_deadlines_saved", default="The reply deadlines were saved."))
         else:
             outgoing.transition(self.context, action, form.get("comment", ""))
             if action == "issue":
@@ -204,6 +213,24 @@ class DocumentView(DocumentPage):
         return (api.content.get_state(self.context) in delivery.ADD_STATES
                 and not getattr(self.context, "qlvb_recall", None)
                 and R.CLERK in set(api.user.get_roles(obj=self.context)))
+
+    def reply_rows(self):
+        """Reply deadlines per recipient (only when the document or a recipient has one)."""
+        from dongthap.qlvb.outgoing import replies
+
+        rows = replies.summary(self.context)
+        return rows if any(r["reply_due"] or r["reply"] for r in rows) or self.can_set_reply_deadlines() \
+            else []
+
+    def can_set_reply_deadlines(self):
+        from dongthap.qlvb.outgoing import replies
+
+        return (api.content.get_state(self.context) in ("issued", "archived")
+                and not getattr(self.context, "qlvb_recall", None) and replies.may_set(self.context))
+
+    def reply_link(self, reply):
+        brains = api.content.find(UID=reply.get("uid")) if reply.get("uid") else []
+        return brains[0].getURL() if brains else None
 
     def added_recipient_choices(self):
         """Agencies of this system that have not received the document yet."""
@@ -307,31 +334,52 @@ class VersionDownload(OneSegment, BrowserView):
 
 
 class RecallNoticeViewlet(ViewletBase):
-    """On a received copy: the sender recalled the document; the clerk acknowledges."""
+    """On a received copy: the sender recalled the document; it is frozen until the clerk destroys it."""
 
     index = ViewPageTemplateFile("templates/recall_notice.pt")
 
     def notice(self):
         return delivery.recall_notice(self.context)
 
-    def can_acknowledge(self):
-        notice = self.notice()
-        roles = set(api.user.get_roles(obj=self.context))
-        return bool(notice) and not notice.get("acknowledged_at") and bool(
-            roles & {"QlvbClerk", "Manager", "Site Administrator"})
+    def blocked(self):
+        from dongthap.qlvb.recall import api as recall_api
+
+        reason = recall_api.blocking_reason(self.context) if recall_api.pending_destruction(self.context) \
+            else None
+        return translate(reason, context=self.request) if reason is not None else ""
+
+    def can_destroy(self):
+        from dongthap.qlvb.recall import api as recall_api
+
+        return (recall_api.pending_destruction(self.context) and recall_api.may_destroy(self.context)
+                and not self.blocked())
 
 
-class AcknowledgeRecall(BrowserView):
-    """POST target of the viewlet's button."""
+class DestroyRecalled(BrowserView):
+    """POST target of the viewlet's button: destroy the recalled copy, then its agency's records."""
 
     def __call__(self):
+        from dongthap.qlvb.errors import QlvbError
+        from dongthap.qlvb.recall import api as recall_api
+
         CheckAuthenticator(self.request)
-        try:
-            delivery.acknowledge_recall(self.context)
+        if self.request.method != "POST":
+            return self.request.response.redirect(self.context.absolute_url())
+        if not self.request.form.get("confirm"):
             api.portal.show_message(
-                message=translate(_("msg_recall_acknowledged", default="The recall was acknowledged."),
-                                  context=self.request), request=self.request)
-        except outgoing.OutgoingError as problem:
+                message=translate(_("error_confirm_destroy",
+                                default="Tick the confirmation to destroy the copy."),
+                              context=self.request), request=self.request, type="error")
+            return self.request.response.redirect(self.context.absolute_url())
+        try:
+            record, agency = recall_api.destroy_from_request(self.context)
+        except QlvbError as problem:
             api.portal.show_message(message=translate(problem.message, context=self.request),
                                     request=self.request, type="error")
-        return self.request.response.redirect(self.context.absolute_url())
+            return self.request.response.redirect(self.context.absolute_url())
+        api.portal.show_message(
+            message=translate(_("msg_recall_destroyed", default="The copy ${notation} was destroyed; "
+                                "the destruction record is kept and sent to the sender.",
+                                mapping={"notation": record["notation"]}), context=self.request),
+            request=self.request)
+        return self.request.response.redirect(f"{agency.absolute_url()}/@@van-ban-da-huy")

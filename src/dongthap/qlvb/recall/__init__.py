@@ -1,0 +1,1 @@
+"""Recall that really removes: destruction of recalled copies with records on both sides."""
