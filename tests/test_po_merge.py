@@ -5,7 +5,8 @@ from pathlib import Path
 import importlib.util
 
 
-SPEC = importlib.util.spec_from_file_location("po_merge", Path(__file__).parent.parent / "scripts" / "po_merge.py")
+SCRIPT = Path(__file__).parent.parent / "scripts" / "po_merge.py"
+SPEC = importlib.util.spec_from_file_location("po_merge", SCRIPT)
 po_merge = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(po_merge)
 
