@@ -46,6 +46,7 @@ setup(
         "openpyxl",
         "reportlab",
         "requests",
+        "segno",
     ],
     extras_require={
         "test": [
