@@ -97,6 +97,7 @@ def test_enrolment_page_then_form_login_with_the_code(url, demo_server):
     token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)
     r = s.post(f"{url}/@@dang-nhap-hai-buoc", data={"_authenticator": token, "code": "000000"})
     assert "Mã xác thực không đúng hoặc đã hết hạn." in r.text
+    assert f'id="totp-secret">{secret}<' in r.text  # after a typo the same key (the app holds it)
     page = s.get(f"{url}/@@dang-nhap-hai-buoc").text
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
     token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)

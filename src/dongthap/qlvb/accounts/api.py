@@ -313,6 +313,14 @@ def start_enrolment(userid: str) -> dict:
     return {"secret": secret, "uri": totp.provisioning_uri(secret, login)}
 
 
+def pending_enrolment(userid: str):
+    """The enrolment started and not yet confirmed (after a wrong code), or None."""
+    secret = store.get(_site(), userid).get("totp_pending")
+    if not secret:
+        return None
+    return {"secret": secret, "uri": totp.provisioning_uri(secret, api.user.get(userid=userid).getUserName())}
+
+
 def qr_svg(uri: str, title: str = "") -> str:
     """The QR code of ``uri`` (the ``otpauth://`` address), inline SVG made here (segno), no service."""
     import segno

@@ -74,12 +74,14 @@ class TwoFactorView(BrowserView):
         userid = api.user.get_current().getId()
         title = escape(tr(_("heading_two_factor", default="Two-factor login")))
         parts = []
+        retry = False
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             try:
                 codes = accounts.confirm_enrolment(userid, self.request.form.get("code", ""))
             except QlvbError as problem:
                 parts.append(f'<p class="alert alert-danger">{escape(tr(problem.message))}</p>')
+                retry = True  # the same key again: the app already holds it
             else:
                 items = "".join(f"<li><code>{escape(c)}</code></li>" for c in codes)
                 parts.append(f"<p>{escape(tr(_('msg_two_factor_on', default='Two-factor login is on. Keep these recovery codes somewhere safe; each works once.')))}</p><ul>{items}</ul>")  # noqa: E501
@@ -87,7 +89,7 @@ class TwoFactorView(BrowserView):
         if not accounts.two_factor_offered(userid):
             parts.append(f'<p class="alert alert-info">{escape(tr(_("msg_two_factor_off", default="Two-factor login is not used in your agency.")))}</p>')  # noqa: E501
             return self._page(title, "".join(parts))
-        enrolment = accounts.start_enrolment(userid)
+        enrolment = (retry and accounts.pending_enrolment(userid)) or accounts.start_enrolment(userid)
         parts.append(
             f"<p>{escape(tr(_('help_two_factor', default='Add this key to an authenticator app (TOTP), then type the code it shows.')))}</p>"  # noqa: E501
             f'<figure id="totp-qr">{accounts.qr_svg(enrolment["uri"], tr(_("label_totp_qr", default="QR code of the key")))}'  # noqa: E501
