@@ -87,6 +87,7 @@ def test_without_a_database_the_counters_are_in_memory(monkeypatch):
     assert throttle.counters().kind == "postgresql"
     # an unreachable database does not open or close every account: memory for that call
     throttle.reset_all()
-    assert throttle.failure("x", "", max_failures=5, address_max=20, block_minutes=15, digest="d") == (1, True)
+    counted = throttle.failure("x", "", max_failures=5, address_max=20, block_minutes=15, digest="d")
+    assert counted == (1, True)
     assert throttle._memory._by_login["x"] == 1
     throttle._memory.reset_all()
