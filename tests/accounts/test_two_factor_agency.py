@@ -178,3 +178,21 @@ def test_enrolment_page_shows_the_qr_code_of_the_key(url):
     assert drawn.search(svg).groups() == drawn.search(expected).groups()
     assert "http" not in svg.replace("http://www.w3.org", "")
     assert "Quét mã bằng ứng dụng xác thực" in html.unescape(page)
+
+
+def test_no_search_for_the_agencies_when_nothing_requires_it(demo, monkeypatch):
+    """The gate asks on every request; while no agency (and not the default) requires two-factor
+    login, the user's agencies are not looked up."""
+    from dongthap.qlvb.agencies import api as agencies
+
+    looked = []
+    original = agencies.agencies_of
+    monkeypatch.setattr(agencies, "agencies_of", lambda **kw: looked.append(kw) or original(**kw))
+    _set(demo["so-tttt"], "optional")
+    assert not accounts.two_factor_required(LEADER) and looked == []
+    _set(demo["so-noi-vu"], "leaders", as_user="snv.quantri")
+    assert not accounts.two_factor_required(LEADER) and looked  # looked up: one agency requires it
+    assert accounts.two_factor_required("snv.lanhdao")
+    _set(demo["so-noi-vu"], None, as_user="snv.quantri")
+    looked.clear()
+    assert not accounts.two_factor_required("snv.lanhdao") and looked == []

@@ -256,6 +256,7 @@ def set_agency_two_factor(agency, mode):
                                                                default="Unknown two-factor mode.")}])
     before = agency_two_factor_own(agency)
     setattr(agency, AGENCY_TWO_FACTOR, mode or None)
+    store.set_agency_mode(_site(), agency.UID(), mode or None)
     logger.info("two-factor mode of %s: %r -> %r by %s", agency.getId(), before, mode or None, _current_id())
     notify(events.TwoFactorPolicyChanged(_current_id(), by=_current_id(), agency_uid=agency.UID(),
                                          before=before or "default", after=mode or "default"))
@@ -283,6 +284,9 @@ def second_factor_asked(userid: str) -> bool:
 def two_factor_required(userid: str) -> bool:
     """Whether ``userid`` must use two-factor login: an agency of his requires it of everyone, or of
     leaders and administrators and he is one there (or site-wide)."""
+    if default_two_factor() not in ("leaders", "everyone") and not any(
+            mode in ("leaders", "everyone") for mode in store.agency_modes(_site()).values()):
+        return False  # required nowhere: no need to look for the user's agencies (every request)
     user = api.user.get(userid=userid)
     if user is None:
         return False
