@@ -196,3 +196,26 @@ def test_no_search_for_the_agencies_when_nothing_requires_it(demo, monkeypatch):
     _set(demo["so-noi-vu"], None, as_user="snv.quantri")
     looked.clear()
     assert not accounts.two_factor_required("snv.lanhdao") and looked == []
+
+
+def test_the_control_panel_sets_the_site_wide_default(url):
+    from plone.app.testing import SITE_OWNER_NAME, SITE_OWNER_PASSWORD
+
+    s = requests.Session()
+    s.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    page = s.get(f"{url}/@@bao-mat-tai-khoan")
+    text = html.unescape(page.text)
+    assert page.status_code == 200
+    assert "Đăng nhập hai bước (mặc định cho mọi cơ quan)" in text
+    assert all(title in text for title in ("Tắt", "Tùy chọn (mỗi người tự bật)",
+                                           "Bắt buộc với lãnh đạo và quản trị", "Bắt buộc với mọi người"))
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page.text))
+    fields = {k: v for k, v in fields.items() if not k.startswith("form.buttons")}
+    fields.update({"form.widgets.two_factor_default:list": "everyone", "form.buttons.save": "Lưu"})
+    r = s.post(f"{url}/@@bao-mat-tai-khoan", data=fields)
+    assert r.status_code == 200
+    transaction.begin()
+    assert api.portal.get_registry_record("dongthap.qlvb.accounts.two_factor_default") == "everyone"
+    # every agency without its own choice requires it now
+    r = requests.get(f"{url}/so-noi-vu", auth=("snv.chuyenvien", DEMO_PASSWORD), allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/@@dang-nhap-hai-buoc")

@@ -271,6 +271,12 @@ def _modes(userid: str) -> list[tuple]:
     return [(agency, agency_two_factor(agency)) for agency in found] or [(None, default_two_factor())]
 
 
+def _site_account(userid: str) -> bool:
+    """Whether ``userid`` is an account of the site's own user folder (not of one above it)."""
+    pas = api.portal.get_tool("acl_users")
+    return bool(pas._verifyUser(pas.plugins, user_id=userid))
+
+
 def two_factor_offered(userid: str) -> bool:
     """Whether ``userid`` may use two-factor login: one of his agencies (or the default) has it on."""
     return any(mode != "off" for _agency, mode in _modes(userid))
@@ -288,8 +294,8 @@ def two_factor_required(userid: str) -> bool:
             mode in ("leaders", "everyone") for mode in store.agency_modes(_site()).values()):
         return False  # required nowhere: no need to look for the user's agencies (every request)
     user = api.user.get(userid=userid)
-    if user is None:
-        return False
+    if user is None or not _site_account(userid):
+        return False  # the Zope administrator (a user folder above the site) has no enrolment here
     modes = _modes(userid)
     if not any(mode in ("leaders", "everyone") for _agency, mode in modes):
         return False
