@@ -47,6 +47,7 @@ setup(
         "openpyxl",
         "reportlab",
         "requests",
+        "segno",
     ],
     extras_require={
         "test": [

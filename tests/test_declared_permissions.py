@@ -15,6 +15,9 @@ KINDS = {f"{BROWSER}page", f"{BROWSER}view", f"{PLONE}service", f"{BROWSER}resou
 #: public on purpose, with the reason
 PUBLIC_ON_PURPOSE = {
     "exchange-worker-tick": "called by scripts/exchange_worker.py; the view checks a secret token",
+    "login": "Plone's login form with the two-factor code field (public like Plone's own)",
+    "login_form": "Plone's older name of the login form, the same view",
+    "@login": "plone.restapi's login service with Vietnamese answers and the code (public like Plone's)",
 }
 
 

@@ -55,8 +55,8 @@ PATHS = {
 def test_lock_after_five_failures_then_admin_unlock(url, path):
     ok = PATHS[path]
     assert ok(url, USER, DEMO_PASSWORD)
-    for _n in range(5):
-        assert not ok(url, USER, WRONG)
+    for n in range(5):
+        assert not ok(url, USER, f"{WRONG}{n}")
     # locked: the right password is refused on every path, the answer like a wrong password
     for other in PATHS.values():
         assert not other(url, USER, DEMO_PASSWORD)
@@ -76,11 +76,11 @@ def test_lock_after_five_failures_then_admin_unlock(url, path):
 
 
 def test_a_success_resets_the_count(url):
-    for _n in range(4):
-        assert basic(url, USER, WRONG).status_code == 401
+    for n in range(4):
+        assert basic(url, USER, f"{WRONG}{n}").status_code == 401
     assert basic(url, USER, DEMO_PASSWORD).status_code == 200
-    for _n in range(4):
-        assert basic(url, USER, WRONG).status_code == 401
+    for n in range(4):
+        assert basic(url, USER, f"{WRONG}{n}").status_code == 401
     assert basic(url, USER, DEMO_PASSWORD).status_code == 200
 
 
@@ -97,14 +97,36 @@ def test_jwt_of_a_locked_account_is_refused(url):
 
 def test_unknown_accounts_get_the_same_answers(url):
     unknown = "khong.ton.tai"
-    for _n in range(6):
-        a, b = rest_login(url, unknown, WRONG), rest_login(url, USER, WRONG)
+    for n in range(6):
+        wrong = f"{WRONG}{n}"
+        a, b = rest_login(url, unknown, wrong), rest_login(url, USER, wrong)
         assert (a.status_code, a.json()) == (b.status_code, b.json())
-        assert basic(url, unknown, WRONG).status_code == basic(url, USER, WRONG).status_code == 401
-        s1, r1 = form_login(url, unknown, WRONG)
-        s2, r2 = form_login(url, USER, WRONG)
+        assert basic(url, unknown, wrong).status_code == basic(url, USER, wrong).status_code == 401
+        s1, r1 = form_login(url, unknown, wrong)
+        s2, r2 = form_login(url, USER, wrong)
         assert r1.status_code == r2.status_code
         assert r1.text.replace(unknown, "X") == r2.text.replace(USER, "X")
+
+
+def test_the_same_wrong_password_again_counts_once(url):
+    """A browser sends Basic credentials again on each redirect and the theme's subrequests, and a
+    repeated guess tells nothing new: only different wrong passwords bring the lock nearer."""
+    from dongthap.qlvb.accounts import throttle
+
+    # a page in a browser: redirected to the login form, themed (subrequests) - one failure
+    r = requests.get(f"{url}/so-tttt/@@can-bo", auth=(USER, WRONG))
+    assert r.history and "login" in r.url
+    for _n in range(10):
+        assert basic(url, USER, WRONG).status_code == 401
+        assert rest_login(url, USER, WRONG).status_code == 401
+    assert throttle.counters()._by_login[USER] == 1
+    assert basic(url, USER, DEMO_PASSWORD).status_code == 200
+    for n in range(4):
+        assert basic(url, USER, f"{WRONG}{n}").status_code == 401
+    assert basic(url, USER, DEMO_PASSWORD).status_code == 200  # 4 < 5: not locked
+    for n in range(5):
+        assert basic(url, USER, f"{WRONG}{n % 2}").status_code == 401  # alternating counts each time
+    assert basic(url, USER, DEMO_PASSWORD).status_code == 401  # locked
 
 
 def test_client_address_is_refused_after_many_failures(url):

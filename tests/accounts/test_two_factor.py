@@ -41,7 +41,7 @@ def test_enrolment_codes_and_recovery_codes_at_a_frozen_clock(demo):
 
 def test_two_factor_required_for_leaders_when_the_setting_says_so(demo):
     assert not accounts.two_factor_required(USER)
-    api.portal.set_registry_record("dongthap.qlvb.accounts.two_factor_roles", True)
+    api.portal.set_registry_record("dongthap.qlvb.accounts.two_factor_default", "leaders")
     assert accounts.two_factor_required(USER)
     assert accounts.two_factor_required("stttt.quantri")
     assert not accounts.two_factor_required("stttt.chuyenvien")
@@ -97,6 +97,7 @@ def test_enrolment_page_then_form_login_with_the_code(url, demo_server):
     token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)
     r = s.post(f"{url}/@@dang-nhap-hai-buoc", data={"_authenticator": token, "code": "000000"})
     assert "Mã xác thực không đúng hoặc đã hết hạn." in r.text
+    assert f'id="totp-secret">{secret}<' in r.text  # after a typo the same key (the app holds it)
     page = s.get(f"{url}/@@dang-nhap-hai-buoc").text
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
     token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)
@@ -121,7 +122,7 @@ def test_leaders_must_enrol_when_required(url, demo_server):
 
     page = requests.get(f"{url}/@@dang-nhap-ma-xac-thuc").text
     assert all(f'name="{name}"' in page for name in ("__ac_name", "__ac_password", "__ac_otp"))
-    papi.portal.set_registry_record("dongthap.qlvb.accounts.two_factor_roles", True)
+    papi.portal.set_registry_record("dongthap.qlvb.accounts.two_factor_default", "leaders")
     transaction.commit()
     r = requests.get(f"{url}/so-tttt", auth=(USER, DEMO_PASSWORD), allow_redirects=False)
     assert r.status_code == 302 and r.headers["Location"].endswith("/@@dang-nhap-hai-buoc")

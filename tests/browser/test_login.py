@@ -28,7 +28,7 @@ def test_clerk_sees_own_agency_in_vietnamese(page, demo_server):
     assert response.status in (401, 403) or "Sở Nội vụ" not in page.locator("#content").inner_text()
 
 
-def test_agency_admin_gives_a_role_with_confirmation_to_remove(page, demo_server):
+def test_agency_admin_gives_a_role_after_a_preview_and_confirms_to_remove(page, demo_server):
     url = demo_server["url"]
     login(page, url, "stttt.quantri", DEMO_PASSWORD)
     page.goto(f"{url}/so-tttt/@@can-bo")
@@ -36,6 +36,13 @@ def test_agency_admin_gives_a_role_with_confirmation_to_remove(page, demo_server
     page.fill("#assign-username", "stttt.chuyenvien")
     page.check("#assign-records_manager")
     page.click("#qlvb-assign button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    # nothing is granted yet: the change is shown first, to be confirmed
+    preview = page.locator(".qlvb-grant-preview")
+    assert "stttt.chuyenvien được cấp vai trò Lưu trữ viên." in preview.inner_text()
+    assert "Lưu trữ viên" not in page.locator("table.qlvb-staff tr", has_text="stttt.chuyenvien").inner_text()
+    screenshot(page, "admin-staff-grant-preview")
+    preview.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     screenshot(page, "admin-staff")
     assert "Đã giao vai trò cho stttt.chuyenvien." in page.content()

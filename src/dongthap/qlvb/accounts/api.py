@@ -101,12 +101,15 @@ def refuses(userid: str, issued_at: float | None) -> bool:
     return bool(not_before and issued_at is not None and issued_at < int(not_before) + 1)
 
 
-def login_failed(login: str, address: str = ""):
-    """Count one wrong password for ``login`` from ``address``; lock at the limit."""
+def login_failed(login: str, address: str = "", digest: str = ""):
+    """Count one wrong password for ``login`` from ``address``; lock at the limit. The same wrong
+    password again (``digest`` of :func:`.throttle.digest`) counts once."""
     values = settings.values()
-    count = throttle.failure(login, address, max_failures=values["max_failures"],
-                             address_max=values["address_max_failures"],
-                             block_minutes=values["address_block_minutes"])
+    count, counted = throttle.failure(login, address, max_failures=values["max_failures"],
+                                      address_max=values["address_max_failures"],
+                                      block_minutes=values["address_block_minutes"], digest=digest)
+    if not counted:
+        return
     notify(events.LoginFailed(login, address=address, failures=count))
     if count >= values["max_failures"]:
         userid = userid_for_login(login)
@@ -214,30 +217,126 @@ def two_factor_enabled(userid: str) -> bool:
     return bool(store.get(_site(), userid).get("totp_enabled"))
 
 
-def two_factor_required(userid: str) -> bool:
-    """Leaders and administrators must enrol when the setting says so."""
-    from dongthap.qlvb.security import roles as R
+#: The attribute of an agency holding its two-factor mode (absent or None: the site-wide default).
+AGENCY_TWO_FACTOR = "qlvb_two_factor"
+_ORDER = {mode: rank for rank, mode in enumerate(settings.TWO_FACTOR_MODES)}
+_LEADERS = ("QlvbLeader", "QlvbAgencyAdmin", "QlvbProvinceAdmin", "Manager")
 
-    if not settings.values()["two_factor_roles"]:
-        return False
+
+def default_two_factor() -> str:
+    mode = settings.values()["two_factor_default"]
+    return mode if mode in _ORDER else "optional"
+
+
+def agency_two_factor(agency) -> str:
+    """The two-factor mode of ``agency`` (its own choice, else the site-wide default)."""
+    from Acquisition import aq_base
+
+    mode = getattr(aq_base(agency), AGENCY_TWO_FACTOR, None) if agency is not None else None
+    return mode if mode in _ORDER else default_two_factor()
+
+
+def agency_two_factor_own(agency):
+    """The agency's own choice, or None when it follows the site-wide default."""
+    from Acquisition import aq_base
+
+    mode = getattr(aq_base(agency), AGENCY_TWO_FACTOR, None)
+    return mode if mode in _ORDER else None
+
+
+def set_agency_two_factor(agency, mode):
+    """The agency's administrators choose its two-factor mode (None or "": the site-wide default)."""
+    from dongthap.qlvb.agencies import api as agencies
+
+    if not agencies.can_manage_staff(agency):
+        raise forbidden()
+    if mode not in _ORDER and mode not in (None, ""):
+        raise QlvbError(_("error_two_factor_mode", default="Unknown two-factor mode."),
+                        errors=[{"field": "mode", "message": _("error_two_factor_mode",
+                                                               default="Unknown two-factor mode.")}])
+    before = agency_two_factor_own(agency)
+    setattr(agency, AGENCY_TWO_FACTOR, mode or None)
+    store.set_agency_mode(_site(), agency.UID(), mode or None)
+    logger.info("two-factor mode of %s: %r -> %r by %s", agency.getId(), before, mode or None, _current_id())
+    notify(events.TwoFactorPolicyChanged(_current_id(), by=_current_id(), agency_uid=agency.UID(),
+                                         before=before or "default", after=mode or "default"))
+
+
+def _modes(userid: str) -> list[tuple]:
+    """(agency, mode) of every agency of ``userid``; (None, default) when he has none."""
     from dongthap.qlvb.agencies import api as agencies
 
     user = api.user.get(userid=userid)
-    if user is None:
+    found = agencies.agencies_of(username=user.getUserName()) if user is not None else []
+    return [(agency, agency_two_factor(agency)) for agency in found] or [(None, default_two_factor())]
+
+
+def _site_account(userid: str) -> bool:
+    """Whether ``userid`` is an account of the site's own user folder (not of one above it)."""
+    pas = api.portal.get_tool("acl_users")
+    return bool(pas._verifyUser(pas.plugins, user_id=userid))
+
+
+def two_factor_offered(userid: str) -> bool:
+    """Whether ``userid`` may use two-factor login: one of his agencies (or the default) has it on."""
+    return any(mode != "off" for _agency, mode in _modes(userid))
+
+
+def second_factor_asked(userid: str) -> bool:
+    """Whether a login of ``userid`` needs the code: he enrolled, and two-factor login is on for him."""
+    return two_factor_enabled(userid) and two_factor_offered(userid)
+
+
+def two_factor_required(userid: str) -> bool:
+    """Whether ``userid`` must use two-factor login: an agency of his requires it of everyone, or of
+    leaders and administrators and he is one there (or site-wide)."""
+    if default_two_factor() not in ("leaders", "everyone") and not any(
+            mode in ("leaders", "everyone") for mode in store.agency_modes(_site()).values()):
+        return False  # required nowhere: no need to look for the user's agencies (every request)
+    user = api.user.get(userid=userid)
+    if user is None or not _site_account(userid):
+        return False  # the Zope administrator (a user folder above the site) has no enrolment here
+    modes = _modes(userid)
+    if not any(mode in ("leaders", "everyone") for _agency, mode in modes):
         return False
-    wanted = {R.LEADER, R.AGENCY_ADMIN, R.PROVINCE_ADMIN, "Manager"}
-    if wanted & set(api.user.get_roles(user=user)):
-        return True
-    return any(wanted & set(api.user.get_roles(user=user, obj=agency))
-               for agency in agencies.agencies_of(username=userid))
+    site_roles = set(api.user.get_roles(user=user))
+    for agency, mode in modes:
+        if mode == "everyone":
+            return True
+        if mode == "leaders":
+            roles = set(site_roles)
+            if agency is not None:
+                roles |= set(api.user.get_roles(user=user, obj=agency))
+            if roles & set(_LEADERS):
+                return True
+    return False
 
 
 def start_enrolment(userid: str) -> dict:
     """A new secret (not active until confirmed with a code): the secret and the otpauth address."""
+    if not two_factor_offered(userid):
+        raise QlvbError(_("msg_two_factor_off", default="Two-factor login is not used in your agency."),
+                        status=409)
     secret = totp.new_secret()
     store.update(_site(), userid, totp_pending=secret)
     login = api.user.get(userid=userid).getUserName()
     return {"secret": secret, "uri": totp.provisioning_uri(secret, login)}
+
+
+def pending_enrolment(userid: str):
+    """The enrolment started and not yet confirmed (after a wrong code), or None."""
+    secret = store.get(_site(), userid).get("totp_pending")
+    if not secret:
+        return None
+    return {"secret": secret, "uri": totp.provisioning_uri(secret, api.user.get(userid=userid).getUserName())}
+
+
+def qr_svg(uri: str, title: str = "") -> str:
+    """The QR code of ``uri`` (the ``otpauth://`` address), inline SVG made here (segno), no service."""
+    import segno
+
+    return segno.make(uri, error="m").svg_inline(scale=5, border=4, title=title or None,
+                                                  svgclass="qlvb-qr", lineclass=None)
 
 
 def confirm_enrolment(userid: str, code: str, now: float | None = None) -> list[str]:

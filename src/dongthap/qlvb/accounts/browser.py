@@ -1,4 +1,5 @@
-"""Pages of account security: the control panel and "Tôi mất quyền kiểm soát tài khoản"."""
+"""Pages of account security: the control panel, "Tôi mất quyền kiểm soát tài khoản", two-factor
+enrolment (with its QR code), an agency's two-factor mode, and Plone's login form with the code."""
 
 from dongthap.qlvb.accounts import api as accounts
 from dongthap.qlvb.accounts.settings import IAccountSettings, PREFIX
@@ -73,19 +74,26 @@ class TwoFactorView(BrowserView):
         userid = api.user.get_current().getId()
         title = escape(tr(_("heading_two_factor", default="Two-factor login")))
         parts = []
+        retry = False
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             try:
                 codes = accounts.confirm_enrolment(userid, self.request.form.get("code", ""))
             except QlvbError as problem:
                 parts.append(f'<p class="alert alert-danger">{escape(tr(problem.message))}</p>')
+                retry = True  # the same key again: the app already holds it
             else:
                 items = "".join(f"<li><code>{escape(c)}</code></li>" for c in codes)
                 parts.append(f"<p>{escape(tr(_('msg_two_factor_on', default='Two-factor login is on. Keep these recovery codes somewhere safe; each works once.')))}</p><ul>{items}</ul>")  # noqa: E501
                 return self._page(title, "".join(parts))
-        enrolment = accounts.start_enrolment(userid)
+        if not accounts.two_factor_offered(userid):
+            parts.append(f'<p class="alert alert-info">{escape(tr(_("msg_two_factor_off", default="Two-factor login is not used in your agency.")))}</p>')  # noqa: E501
+            return self._page(title, "".join(parts))
+        enrolment = (retry and accounts.pending_enrolment(userid)) or accounts.start_enrolment(userid)
         parts.append(
             f"<p>{escape(tr(_('help_two_factor', default='Add this key to an authenticator app (TOTP), then type the code it shows.')))}</p>"  # noqa: E501
+            f'<figure id="totp-qr">{accounts.qr_svg(enrolment["uri"], tr(_("label_totp_qr", default="QR code of the key")))}'  # noqa: E501
+            f"<figcaption>{escape(tr(_('help_totp_qr', default='Scan it with the authenticator app, or type the key below.')))}</figcaption></figure>"  # noqa: E501
             f'<p><code id="totp-secret">{escape(enrolment["secret"])}</code></p>'
             f'<p><a href="{escape(enrolment["uri"])}">{escape(enrolment["uri"])}</a></p>'
             f'<form method="post"><input type="hidden" name="_authenticator" value="{createToken()}"/>'
@@ -121,3 +129,46 @@ class CodeLoginView(TwoFactorView):
                 f'<button type="submit" name="buttons.login" value="login" class="btn btn-primary">'
                 f'{tr(_("button_login", default="Log in"))}</button></form>')
         return self._page(tr(_("heading_two_factor", default="Two-factor login")), body)
+
+
+class AgencyTwoFactorView(BrowserView):
+    """"Đăng nhập hai bước" of an agency: its administrators choose the mode for its staff (or the
+    site-wide default)."""
+
+    def __call__(self):
+        from html import escape
+        from plone.protect.authenticator import createToken
+
+        from dongthap.qlvb.accounts import settings
+        from dongthap.qlvb.errors import QlvbError
+
+        tr = lambda msg: translate(msg, context=self.request)  # noqa: E731
+        parts = []
+        if self.request.method == "POST":
+            CheckAuthenticator(self.request)
+            try:
+                accounts.set_agency_two_factor(self.context, self.request.form.get("mode") or None)
+            except QlvbError as problem:
+                parts.append(f'<p class="alert alert-danger">{escape(tr(problem.message))}</p>')
+            else:
+                parts.append(f'<p class="alert alert-success" role="status">{escape(tr(_("msg_saved", default="Saved.")))}</p>')  # noqa: E501
+        own = accounts.agency_two_factor_own(self.context)
+        default = accounts.default_two_factor()
+        options = [("", tr(_("two_factor_default_choice", default="As the site-wide default: ${mode}",
+                               mapping={"mode": tr(settings.TWO_FACTOR_TITLES[default])})))]
+        options += [(mode, tr(settings.TWO_FACTOR_TITLES[mode])) for mode in settings.TWO_FACTOR_MODES]
+        radios = "".join(
+            f'<div class="form-check"><input class="form-check-input" type="radio" name="mode" '
+            f'id="mode-{value or "default"}" value="{value}"{" checked" if (own or "") == value else ""}/>'
+            f'<label class="form-check-label" for="mode-{value or "default"}">{escape(label)}</label></div>'
+            for value, label in options)
+        parts.append(
+            f"<p>{escape(tr(_('help_agency_two_factor', default='Who of this agency must type a code from an authenticator app after the password. Off: nobody is asked for a code.')))}</p>"  # noqa: E501
+            f'<form method="post"><input type="hidden" name="_authenticator" value="{createToken()}"/>'
+            f"<fieldset><legend>{escape(tr(_('label_two_factor_mode', default='Two-factor login')))}</legend>"
+            f'{radios}</fieldset><button type="submit" class="btn btn-primary">'
+            f'{escape(tr(_("button_save", default="Save")))}</button></form>')
+        title = escape(f'{tr(_("heading_two_factor", default="Two-factor login"))}: {self.context.Title()}')
+        self.request.response.setHeader("Content-Type", "text/html; charset=utf-8")
+        return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body><main><h1>{title}</h1>{''.join(parts)}</main></body></html>")

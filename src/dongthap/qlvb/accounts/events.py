@@ -75,3 +75,17 @@ class PasswordChanged(_Base):
 @implementer(ISecondFactorFailed)
 class SecondFactorFailed(_Base):
     pass
+
+
+class ITwoFactorPolicyChanged(IAccountEvent):
+    """An agency's administrator changed its two-factor mode (``userid``: who did; ``agency_uid``,
+    ``before``, ``after``: the modes, ``default`` for the site-wide one)."""
+
+
+@implementer(ITwoFactorPolicyChanged)
+class TwoFactorPolicyChanged(_Base):
+    def __init__(self, userid, agency_uid="", before="", after="", **kwargs):
+        super().__init__(userid, **kwargs)
+        self.agency_uid = agency_uid
+        self.before = before
+        self.after = after

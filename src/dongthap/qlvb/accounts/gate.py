@@ -33,12 +33,12 @@ def after_traversal(event):
     site = api.portal.get()
     expired, left = accounts.password_expiry(userid)
     if expired:
-        if url.split("/")[-1].startswith("@") or request.getHeader("Accept") == "application/json":
+        if _is_rest(url, request):
             raise QlvbError(_("error_password_expired",
                               default="Your password has expired: change it before going on."), status=403)
         request.response.redirect(site.absolute_url() + "/@@change-password", lock=True)
     elif not accounts.two_factor_enabled(userid) and accounts.two_factor_required(userid):
-        if url.split("/")[-1].startswith("@") or request.getHeader("Accept") == "application/json":
+        if _is_rest(url, request):
             raise QlvbError(_("error_two_factor_required",
                               default="Your account must use two-factor login: enrol first "
                                       "(@@dang-nhap-hai-buoc)."), status=403)
@@ -53,3 +53,10 @@ def _warn_days():
     from dongthap.qlvb.accounts import settings
 
     return settings.values()["warn_days"]
+
+
+def _is_rest(url, request) -> bool:
+    """A REST call (``@service``, JSON asked) gets a 403 answer; a page (``@@page`` too) a redirect."""
+    last = url.split("/")[-1]
+    return (last.startswith("@") and not last.startswith("@@")) or \
+        request.getHeader("Accept") == "application/json"

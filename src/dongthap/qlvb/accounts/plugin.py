@@ -69,8 +69,13 @@ class AccountSecurityPlugin(BasePlugin):
 
         try:
             if "login" in credentials and "password" in credentials:
-                if not self._password_accepted(credentials):
+                result = self._password_accepted(credentials)
+                if result is False:
                     credentials.clear()
+                elif isinstance(result, tuple):
+                    # checked here once: the user manager after us sees no password to hash again
+                    credentials.pop("password", None)
+                    return result
             elif credentials.get("source") == "plone.session":
                 userid, issued = self._ticket(credentials.get("cookie"))
                 if userid and api.refuses(userid, issued):
@@ -84,7 +89,9 @@ class AccountSecurityPlugin(BasePlugin):
             credentials.clear()
         return None
 
-    def _password_accepted(self, credentials) -> bool:
+    def _password_accepted(self, credentials):
+        """False: refused; a ``(userid, login)`` pair: the password (and second factor) is right, checked
+        here once for the whole request; True: none of ours (no login, or an outer user folder's)."""
         from dongthap.qlvb.accounts import api, throttle
 
         login, password = credentials.get("login"), credentials.get("password")
@@ -108,17 +115,21 @@ class AccountSecurityPlugin(BasePlugin):
             AuthEncoding.pw_validate(_DUMMY, password)  # same time as a wrong password
             seen[(login, password)] = False
             return False
-        ok = userid is not None and self._password_right(userid, login, password)
+        found = self._password_right(userid, login, password) if userid is not None else None
         if userid is None:
             AuthEncoding.pw_validate(_DUMMY, password)
-        if ok and api.two_factor_enabled(userid):
-            ok = api.check_second_factor(userid, _otp_from(request), address=address)
+        ok = found is not None
+        code = ""
+        if ok and api.second_factor_asked(userid):
+            code = _otp_from(request)
+            ok = api.check_second_factor(userid, code, address=address)
         if ok:
             throttle.success(login)
         else:
-            api.login_failed(login, address)
-        seen[(login, password)] = ok
-        return ok
+            api.login_failed(login, address, digest=throttle.digest(login, password, code))
+        result = tuple(found) if ok else False
+        seen[(login, password)] = result
+        return result
 
     def _outer_user(self, login, password, request) -> bool:
         """Whether a user folder above the site's knows ``login`` with ``password``."""
@@ -138,7 +149,8 @@ class AccountSecurityPlugin(BasePlugin):
             outer = getattr(parent, "acl_users", None) if parent is not None else None
         return False
 
-    def _password_right(self, userid, login, password) -> bool:
+    def _password_right(self, userid, login, password):
+        """The ``(userid, login)`` of Plone's user manager when ``password`` is right, else None."""
         pas = self._getPAS()
         for plugin_id, plugin in pas.plugins.listPlugins(IAuthenticationPlugin):
             if plugin_id == self.getId() or not hasattr(plugin, "_user_passwords"):
@@ -148,8 +160,8 @@ class AccountSecurityPlugin(BasePlugin):
             except Exception:
                 continue
             if result is not None:
-                return True
-        return False
+                return result
+        return None
 
     @staticmethod
     def _ticket(cookie):

@@ -61,3 +61,33 @@ class ActionPost(Service):
                             errors=[{"field": "action", "message": _("error_unknown_action",
                                                                      default="Unknown action.")}])
         return accounts.status(userid)
+
+
+def _policy(agency) -> dict:
+    from dongthap.qlvb.accounts import settings
+
+    return {"mode": accounts.agency_two_factor_own(agency), "effective": accounts.agency_two_factor(agency),
+            "default": accounts.default_two_factor(), "modes": list(settings.TWO_FACTOR_MODES)}
+
+
+class TwoFactorPolicyGet(Service):
+    """``GET <agency>/@two-factor-policy``: the agency's two-factor mode (``mode`` null: the default)."""
+
+    @guarded
+    def reply(self):
+        return _policy(self.context)
+
+
+class TwoFactorPolicyPatch(Service):
+    """``PATCH <agency>/@two-factor-policy {"mode": "off"|"optional"|"leaders"|"everyone"|null}``."""
+
+    @guarded
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request, empty_ok=False)
+        if "mode" not in data:
+            raise QlvbError(_("error_two_factor_mode", default="Unknown two-factor mode."),
+                            errors=[{"field": "mode", "message": _("error_two_factor_mode",
+                                                                   default="Unknown two-factor mode.")}])
+        accounts.set_agency_two_factor(self.context, data["mode"])
+        return _policy(self.context)

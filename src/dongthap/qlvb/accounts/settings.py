@@ -4,8 +4,24 @@ prefix ``dongthap.qlvb.accounts``)."""
 from dongthap.qlvb.i18n import _
 from zope import schema
 from zope.interface import Interface
+from zope.schema.vocabulary import SimpleTerm, SimpleVocabulary
 
 PREFIX = "dongthap.qlvb.accounts"
+
+
+#: The two-factor modes, from the weakest: not used; each user may enrol; leaders and administrators
+#: must; everyone must.
+TWO_FACTOR_MODES = ("off", "optional", "leaders", "everyone")
+TWO_FACTOR_TITLES = {
+    "off": _("two_factor_off", default="Off"),
+    "optional": _("two_factor_optional", default="Optional (each user may turn it on)"),
+    "leaders": _("two_factor_leaders", default="Required for leaders and administrators"),
+    "everyone": _("two_factor_everyone", default="Required for everyone"),
+}
+
+
+def two_factor_vocabulary(context=None):
+    return SimpleVocabulary([SimpleTerm(mode, mode, TWO_FACTOR_TITLES[mode]) for mode in TWO_FACTOR_MODES])
 
 
 class IAccountSettings(Interface):
@@ -38,9 +54,13 @@ class IAccountSettings(Interface):
     address_block_minutes = schema.Int(
         title=_("label_lock_address_minutes", default="How long a client address is refused (minutes)"),
         default=15, min=1, max=1440)
-    two_factor_roles = schema.Bool(
-        title=_("label_2fa_leaders", default="Leaders and administrators must use two-factor login"),
-        default=False, required=False)
+    two_factor_default = schema.Choice(
+        title=_("label_2fa_default", default="Two-factor login (default for every agency)"),
+        description=_("help_2fa_default",
+                      default="Each agency's administrator may choose otherwise for his agency (page "
+                              "\"Đăng nhập hai bước\" of the agency)."),
+        vocabulary=two_factor_vocabulary(),
+        default="optional", required=True)
 
 
 DEFAULTS = {name: IAccountSettings[name].default for name in IAccountSettings.names()}

@@ -94,3 +94,25 @@ def remove(site, userid):
 def items(site):
     tree = _tree(site)
     return [] if tree is None else list(tree.items())
+
+
+AGENCY_MODES_KEY = "dongthap.qlvb.accounts.agency_modes"
+
+
+def set_agency_mode(site, agency_uid, mode):
+    """Remember which agencies chose their own two-factor mode (the mode itself is stored on the agency;
+    this index only spares the per-request check when no agency requires two-factor login)."""
+    from persistent.mapping import PersistentMapping
+
+    annotations = IAnnotations(site)
+    modes = annotations.get(AGENCY_MODES_KEY)
+    if modes is None:
+        modes = annotations[AGENCY_MODES_KEY] = PersistentMapping()
+    if mode:
+        modes[agency_uid] = mode
+    else:
+        modes.pop(agency_uid, None)
+
+
+def agency_modes(site) -> dict:
+    return dict(IAnnotations(site).get(AGENCY_MODES_KEY) or {})

@@ -39,6 +39,8 @@ ACTION_TITLES = {
     "account_compromised": _("audit_account_compromised", default="Account reported lost"),
     "password_changed": _("audit_password_changed", default="Password changed"),
     "second_factor_failed": _("audit_second_factor_failed", default="Second factor failed"),
+    "two_factor_policy_changed": _("audit_two_factor_policy_changed",
+                                   default="Two-factor login of the agency changed"),
     "incident_changed": _("audit_incident_changed", default="Incident updated"),
     "scenarios_changed": _("audit_scenarios_changed", default="Incident-response scenarios changed"),
     "archive_transfer_proposed": _("audit_archive_transfer_proposed", default="Transfer list prepared"),

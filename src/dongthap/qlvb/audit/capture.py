@@ -237,7 +237,9 @@ def account_event(event):
               if isinstance(v, (str, int, float, bool, type(None))) and "password" not in k.lower()}
     userid = fields.pop("userid", None) or fields.pop("login", None) or "Anonymous User"
     outcome = "refused" if action.endswith(("failed", "locked")) else "ok"
-    log(action, None, when="now", userid=str(userid), outcome=outcome, detail=fields or None)
+    agency_uid = fields.pop("agency_uid", None)  # the agency's own trail (its security officer sees it)
+    log(action, None, when="now", userid=str(userid), outcome=outcome, detail=fields or None,
+        agency_uid=agency_uid or None)
 
 
 

@@ -15,6 +15,7 @@ class StaffView(BrowserView):
     """Shows the staff of the agency; POST actions change role memberships."""
 
     errors = ()
+    preview = None  # the roles an "assign" would grant, shown for confirmation before anything changes
 
     def __call__(self):
         if self.request.method == "POST":
@@ -82,6 +83,20 @@ class StaffView(BrowserView):
         if errors:
             self.errors = errors
             return
+        if action == "assign":
+            from dongthap.qlvb.audit import confirm
+            from dongthap.qlvb.errors import QlvbError
+
+            changes = confirm.staff_changes(self.context, username, roles)
+            if changes and form.get("confirm") != "yes":
+                self.preview = dict(confirm.describe(self.context, changes, self.request), username=username,
+                                    roles=[R.ROLE_KEYS[r] for r in roles], departments=departments)
+                return
+            try:
+                confirm.check_confirmation(self.context, changes, {"confirmation": form.get("confirmation")})
+            except QlvbError as problem:
+                self.errors = [problem.message]
+                return
         try:
             if action == "assign":
                 agencies.assign(agency=self.context, username=username, roles=roles,
