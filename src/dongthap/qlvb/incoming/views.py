@@ -196,7 +196,8 @@ class DocumentView(DocumentPage, _Base):
             (_("label_reply_notation", default="Reply (number and notation)"),
              getattr(c, "qlvb_reply_notation", "") or ""),
         ]
-        return [{"label": self.t(label), "value": value} for label, value in rows]
+        # Issue 15: an empty field is not listed by its label alone.
+        return [{"label": self.t(label), "value": value} for label, value in rows if value]
 
     def info(self):
         return handling.info(self.context)

@@ -57,6 +57,16 @@ class DashboardView(DashboardPage):
         return self.t(outgoing.state_title(state))
 
 
+def external_rows(submitted):
+    """The external recipients of a form: rows of name/code/e-mail (``:records``), or the lines
+    ``code | name`` of a plain text field."""
+    from dongthap.qlvb.browser.widgets import rows_from_records
+
+    if isinstance(submitted, str):
+        return [line for line in submitted.splitlines() if line.strip()]
+    return rows_from_records(submitted)
+
+
 class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
@@ -78,8 +88,7 @@ class DraftForm(AgencyPage):
             raw = {k: form.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in form}
             recipients = form.get("internal_recipients") or []
             raw["internal_recipients"] = recipients if isinstance(recipients, list) else [recipients]
-            lines = [line for line in (form.get("external_recipients") or "").splitlines() if line.strip()]
-            raw["external_recipients"] = lines
+            raw["external_recipients"] = external_rows(form.get("external_recipients"))
             raw.pop("in_reply_to", None)
             if form.get("in_reply_to"):
                 raw["in_reply_to"] = [form["in_reply_to"]]
@@ -103,6 +112,12 @@ class DraftForm(AgencyPage):
 
     def error(self, name):
         return self.errors.get(name)
+
+    def external_rows(self):
+        """The rows of the external recipients (what was typed, then empty rows)."""
+        from dongthap.qlvb.browser.widgets import display_rows
+
+        return display_rows(external_rows((self.values or {}).get("external_recipients")))
 
     def reply_to(self):
         """The incoming document this draft answers (``in_reply_to``): its title and address."""
