@@ -1,9 +1,11 @@
 """Classic UI of outgoing documents: dashboard, drafting form, document view, recall notice."""
 
 from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import chosen_or_kept
+from dongthap.qlvb.browser.documents import keep_after_error
 from dongthap.qlvb.browser.documents import no_sniffing
-from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.documents import kept_uploads
 from dongthap.qlvb.documents.views import DashboardPage
 from dongthap.qlvb.documents.views import DocumentPage
 from dongthap.qlvb.i18n import _
@@ -92,7 +94,7 @@ class DraftForm(AgencyPage):
             raw.pop("in_reply_to", None)
             if form.get("in_reply_to"):
                 raw["in_reply_to"] = [form["in_reply_to"]]
-            raw["file"] = uploaded(form.get("file"))
+            raw["file"], kept_token = chosen_or_kept(form)
             self.values = dict(form)
             self.values["internal_recipients"] = raw["internal_recipients"]
             try:
@@ -100,10 +102,14 @@ class DraftForm(AgencyPage):
                 result = outgoing.create(agency, values)
             except outgoing.OutgoingError as problem:
                 self.general.append(self.t(problem.message))
-                self.choose_again = bool(raw["file"])  # a browser never fills a file input again
                 for e in problem.errors:
                     self.errors.setdefault(e["field"], self.t(e["message"]))
+                # the chosen file is kept on the server for the next try (a browser never fills
+                # a file input again)
+                self.kept = keep_after_error(raw["file"], kept_token, self.errors, agency)
+                self.choose_again = bool(raw["file"] and not self.kept)
                 return self.index()
+            kept_uploads.drop(kept_token)
             self.message(_("msg_draft_created", default="The draft was saved."))
             return self.request.response.redirect(result["url"])
         if self.request.form.get("in_reply_to"):
