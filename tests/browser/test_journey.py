@@ -104,6 +104,8 @@ def _run(j, tmp_path):  # noqa: PLR0915 - one story, step by step
     assert f"{code}/UBND-VP" in page.locator("#content").inner_text()
     incoming_url = page.url.split("?")[0].rstrip("/")
     assert "/van-ban-den/" in incoming_url
+    values = page.locator(".qlvb-incoming-fields dd").all_inner_texts()
+    assert values and all(v.strip() for v in values)  # an empty field is not listed
     j.shot("clerk-registered")
 
     # 2. the leader finds it waiting for assignment and gives it to a department alone
@@ -198,6 +200,14 @@ def _run(j, tmp_path):  # noqa: PLR0915 - one story, step by step
     notation = re.search(r"\d{2,}/STTTT-VP", page.locator(".qlvb-outgoing-fields").inner_text()).group(0)
     assert notation in j.message()
     assert "Sở Nội vụ" in page.locator(".qlvb-delivery").inner_text()
+    if j.size == "desktop":  # the history starts beside the preview, not below it
+        preview = page.locator(".qlvb-pdf-preview").bounding_box()
+        main = page.locator(".qlvb-doc-main").bounding_box()
+        assert main["x"] + main["width"] <= preview["x"] and abs(main["y"] - preview["y"]) < 60
+        history = page.locator(".qlvb-doc-main h2", has_text="Lịch sử xử lý").bounding_box()
+        assert history["x"] + history["width"] <= preview["x"]  # in the column of the fields
+    # the access history names people, not accounts
+    assert "stttt.vanthu" not in page.locator(".qlvb-view-history").inner_text()
     j.shot("clerk-issued")
 
     # 8. the recipient's clerk finds it waiting and registers it
