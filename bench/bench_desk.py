@@ -44,6 +44,8 @@ def main(argv=None):
     with _server.instance(Path(__file__).with_name("setup_desk.py"), demo=True, env=env) as url:
         agency = f"{url}/so-tttt"
         pages = [
+            # baseline of the same run: a Plone page of the agency without any work list
+            ("stttt.lanhdao", "baseline: agency page (no list)", f"{agency}/@@co-quan"),
             ("stttt.lanhdao", "desk (leader)", f"{url}/"),
             ("stttt.lanhdao", "van-ban-den, paged (leader)", f"{agency}/@@van-ban-den"),
             ("stttt.lanhdao", "chờ phân công, a middle page",

@@ -26,3 +26,22 @@ def test_dates_follow_the_zone_of_zope_conf():
     zone, offset, day, hour = run_probe(env)
     assert (zone, offset) == ("GMT+7", "+0700")
     assert (day, hour) == ("20/12/2026", "08:30")
+
+
+UNSET_PROBE = """
+from DateTime import DateTime
+import dongthap.qlvb  # noqa: F401
+moment = DateTime("2026/12/20 01:30:00 UTC").toZone(DateTime().timezone())
+print(DateTime().timezone(), moment.strftime("%d/%m/%Y %H:%M"))
+"""
+
+
+def test_vietnam_time_whatever_zone_the_process_started_in():
+    """TZ unset (the test layers) or UTC (a container): Plone's dates still read as Vietnam time."""
+    for tz in (None, "UTC", "Europe/Paris"):
+        env = {k: v for k, v in os.environ.items() if k != "TZ"}
+        if tz:
+            env["TZ"] = tz
+        answer = subprocess.run([sys.executable, "-c", UNSET_PROBE], env=env, capture_output=True,
+                                text=True, check=True).stdout.split()
+        assert answer == ["GMT+7", "20/12/2026", "08:30"], tz

@@ -1,6 +1,7 @@
 """Reading the audit trail: the security officer of the agency, the provincial admin, nobody else."""
 
 from dongthap.qlvb.audit import store as audit_store
+from dongthap.qlvb.demo import data as demo_data
 from tests.incoming.helpers import payload
 from tests.incoming.helpers import session
 
@@ -47,7 +48,14 @@ def test_security_officer_reads_and_exports_own_agency(audited):
                                   ).raise_for_status()
     doc_page = _html("stttt.lanhdao").get(doc_url)
     assert doc_page.status_code == 200
-    assert "Lịch sử truy cập văn bản" in doc_page.text and "stttt.vanthu" in doc_page.text
+    assert "Lịch sử truy cập văn bản" in doc_page.text
+    history = doc_page.text.split('class="qlvb-view-history', 1)[1].split("</section>", 1)[0]
+    clerk = [f for u, f, _t, _r in demo_data.demo_logins() if u == "stttt.vanthu"][0]
+    assert clerk in history and "stttt.vanthu" not in history  # the person's name, not the id
+    # only on the document's own page, not under the forms beside it
+    assign_page = _html("stttt.lanhdao").get(f"{doc_url}/@@phan-cong")
+    assert assign_page.status_code == 200
+    assert "Lịch sử truy cập văn bản" not in assign_page.text
     specialist_page = _html("stttt.chuyenvien").get(doc_url)
     assert specialist_page.status_code == 200
     assert "Lịch sử truy cập văn bản" not in specialist_page.text

@@ -98,7 +98,7 @@ def test_choice_lists_show_each_person_once_by_name(portal):
 
 
 @pytest.mark.parametrize("chosen_file", [True, False])
-def test_registration_form_keeps_the_fields_and_asks_for_the_file_again(portal, chosen_file):
+def test_registration_form_keeps_the_fields_and_the_file(portal, chosen_file):
     from dongthap.qlvb.demo.incoming import make_pdf
 
     import io
@@ -125,8 +125,10 @@ def test_registration_form_keeps_the_fields_and_asks_for_the_file_again(portal, 
     for value in ("44", "UBND-VP", "99/99/2026", "UBND tỉnh Đồng Tháp", _dmy(6)):
         assert f'value="{value}"' in html
     assert re.search(r'<option value="khan"\s+selected="selected"', html)
-    assert ("qlvb-choose-again" in html) is chosen_file
-    assert "vui lòng chọn lại tệp PDF" in html if chosen_file else True
+    # the chosen PDF is kept on the server (issue 15): nothing to choose again
+    assert "qlvb-choose-again" not in html
+    assert ("Tệp đã chọn: <strong>cv44.pdf</strong> (giữ lại)" in html) is chosen_file
+    assert ('name="kept_file"' in html) is chosen_file
     assert 'class="form-label qlvb-required"' in html
 
 

@@ -122,3 +122,27 @@ def test_sign_attachments_api_is_all_or_nothing(portal, tmp_path, monkeypatch):
     assert not signing.history(document=doc)
     assert signing.sign_attachments(document=draft(portal), code_text="01/STTTT-VP",
                                     check_permission=False) == []
+
+
+def test_the_issued_pdf_shows_its_number_and_date_and_stays_legal(portal):
+    """Issue 15: "Số: 12/UBND-VP" and "Đồng Tháp, ngày … tháng … năm …" printed on page 1 of
+    the issued main file, and the person's signature made before the number still valid."""
+    doc = draft(portal)
+    chain(doc)
+    assert api.content.get_state(doc) == "issued"
+    data = bytes(doc.file.data)
+    text = " ".join(_page1_text(data).split())
+    issued = doc.issued_at.astimezone(cfg_vn())
+    assert f"Số: {doc.notation()}" in text
+    assert f"Đồng Tháp, ngày {issued:%d} tháng {issued:%m} năm {issued:%Y}" in text
+    report = verify_pdf(data, **cfg.verify_options())
+    assert report.legal_validity == "legal"
+    assert sorted(s.kind for s in report.signatures) == ["agency", "person"]
+    assert all(s.ok and s.intact for s in report.signatures)
+    assert doc.legal_validity == "legal"
+
+
+def cfg_vn():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Ho_Chi_Minh")

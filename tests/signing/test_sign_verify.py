@@ -161,3 +161,31 @@ def test_attachment_rule_needs_the_agency_signature_alone(pdf_bytes, agency, per
     assert "no_valid_person_signature" not in codes(person_only)
     with pytest.raises(ValueError):
         verify(sealed, rule="anything")
+
+
+def test_number_and_date_of_issue_are_printed_and_every_signature_stays_valid(fully_signed, verify):
+    """Issue 15: the number and the date of issue are visible on the issued PDF (read back by
+    poppler, an independent reader), added with the agency signature and so after the person's
+    signature, which stays valid: the document keeps its legal validity."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", "-", "-"],
+                          input=fully_signed, capture_output=True, check=True).stdout.decode()
+    assert "Số: 15/QĐ-UBND" in text
+    assert "Đồng Tháp, ngày 01 tháng 07 năm 2025" in text
+    report = verify(fully_signed)
+    assert report.legal_validity == LEGAL, report.to_dict()
+    assert all(sig.ok and sig.intact for sig in report.signatures)
+    person = next(s for s in report.signatures if s.kind == "person")
+    assert person.modification_level == "form_filling"
+
+
+def test_without_the_stamp_nothing_is_printed(person_signed, agency, seal_png):
+    import subprocess
+
+    signed = sign_agency(person_signed, agency, "UBND TỈNH ĐỒNG THÁP", seal_png, code_number=15,
+                         code_notation="QĐ-UBND", issued_at=ISSUED_AT, stamp_number=False)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=signed,
+                          capture_output=True, check=True).stdout.decode()
+    assert "Số: 15/QĐ-UBND" not in text
+

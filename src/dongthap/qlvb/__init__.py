@@ -8,7 +8,7 @@ views), ``restapi`` (services), ``demo`` (demo data), ``upgrades``.
 from dongthap.qlvb.i18n import _  # noqa: F401
 from dongthap.qlvb.utils.localtime import apply_process_timezone
 
-# zope.conf sets TZ=Asia/Ho_Chi_Minh after time and DateTime read the zone: read it again.
+# Vietnam time whatever TZ the process got (and zope.conf sets TZ after DateTime read it).
 apply_process_timezone()
 
 PACKAGE_NAME = "dongthap.qlvb"

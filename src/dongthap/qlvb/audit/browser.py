@@ -88,7 +88,8 @@ class ViewHistoryViewlet(ViewletBase):
     def update(self):
         super().update()
         self.items = []
-        if api.user.is_anonymous() or not api.user.has_permission(VIEW_PERMISSION, obj=self.context):
+        if (api.user.is_anonymous() or not self._on_document_view()
+                or not api.user.has_permission(VIEW_PERMISSION, obj=self.context)):
             self.available = False
             return
         self.available = True
@@ -97,10 +98,26 @@ class ViewHistoryViewlet(ViewletBase):
                                    wait=False)
         except Exception:  # noqa: BLE001 - the page still shows when the store is down
             records = []
-        self.items = [dict(r, when=audit.local_time(r),
+        names = {}
+        self.items = [dict(r, when=audit.local_time(r), fullname=self._name(r.get("userid"), names),
                            action_title=audit.action_title(r.get("action"), self.request),
                            outcome_title=audit.outcome_title(r.get("outcome"), self.request))
                       for r in records]
+
+    def _on_document_view(self):
+        """Only on the document's own page, not under its forms (phiếu giải quyết, review …)."""
+        state = self.context.restrictedTraverse("@@plone_context_state", None)
+        return bool(state is not None and state.is_view_template())
+
+    @staticmethod
+    def _name(userid, cache):
+        """The person's full name (the user id only for an account that no longer exists)."""
+        if not userid:
+            return ""
+        if userid not in cache:
+            user = api.user.get(userid=userid)
+            cache[userid] = (user.getProperty("fullname", "") if user is not None else "") or userid
+        return cache[userid]
 
     def render(self):
         return self.index() if self.available else ""

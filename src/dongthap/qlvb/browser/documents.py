@@ -24,8 +24,35 @@ def uploaded(upload):
     return upload.read(), safe_text(upload.filename).rsplit("\\", 1)[-1]
 
 
+def chosen_or_kept(form):
+    """The main file of a form: the one chosen now, else the one kept after an earlier refusal
+    (:mod:`dongthap.qlvb.documents.kept_uploads`); ``(upload, token)``, the token when kept."""
+    from dongthap.qlvb.documents import kept_uploads
+
+    upload = uploaded(form.get("file"))
+    token = form.get(kept_uploads.FIELD) or None
+    if upload is not None:
+        return upload, None  # a new choice replaces the kept file
+    kept = kept_uploads.take(token)
+    return kept, token if kept is not None else None
+
+
+def keep_after_error(upload, token, errors, agency):
+    """After a refused form: ``{"token", "filename"}`` of the main file kept for the next try,
+    or None (nothing chosen, or the file itself was refused)."""
+    from dongthap.qlvb.documents import kept_uploads
+
+    if upload is None or "file" in errors:
+        return None
+    token = token or kept_uploads.keep(upload, agency=agency)
+    return {"token": token, "filename": upload[1]} if token else None
+
+
 class AgencyPage(BrowserView):
     """Base of the document pages: translation, the agency, status messages."""
+
+    #: the main file kept on the server after a refused form (``{"token", "filename"}``)
+    kept = None
 
     #: the file inputs of the page's form whose chosen PDFs :meth:`preview` shows
     preview_inputs = "#file,#attachments"

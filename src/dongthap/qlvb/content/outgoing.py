@@ -50,7 +50,8 @@ EXTERNAL_RECIPIENTS_SCHEMA = json.dumps({
     "items": {
         "type": "object",
         "properties": {"code": {"type": "string", "maxLength": 20},
-                       "name": {"type": "string", "maxLength": 200}},
+                       "name": {"type": "string", "maxLength": 200},
+                       "email": {"type": "string", "maxLength": 254}},
         "required": ["code", "name"],
     },
 })
@@ -90,11 +91,13 @@ class IOutgoingDocument(model.Schema):
         default=[],
         missing_value=[],
     )
+    directives.widget(external_recipients="dongthap.qlvb.browser.widgets.ExternalRecipientsFieldWidget")
     external_recipients = JSONField(
         title=_("label_external_recipients", default="Recipients outside this system"),
-        description=_("help_external_recipients",
-                      default='Through the national exchange axis: [{"code": "000.00.00.G22", '
-                              '"name": "Văn phòng Chính phủ"}].'),
+        description=_("help_external_recipients_rows",
+                      default="Sent through the national document exchange axis: one row per "
+                              "agency, with its name and its code (mã định danh); the e-mail "
+                              "address is optional."),
         schema=EXTERNAL_RECIPIENTS_SCHEMA,
         required=False,
         default=[],

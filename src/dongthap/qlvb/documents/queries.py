@@ -83,6 +83,10 @@ def _stable(query):
     return dict(query, sort_on=[*keys, "UID"], sort_order=[*orders, "ascending"])
 
 
+def _unsorted(query):
+    return {k: v for k, v in query.items() if k not in ("sort_on", "sort_order", "sort_limit")}
+
+
 def paged(segments, make_row, b_start=0, b_size=PAGE_SIZE, keep=None):
     """One page of a list made of catalog queries run one after the other (``segments``, each
     a dict of ``api.content.find`` arguments with its ``sort_on``): the catalog sorts and cuts
@@ -104,8 +108,8 @@ def paged(segments, make_row, b_start=0, b_size=PAGE_SIZE, keep=None):
                 brains = api.content.find(**query, b_start=start, b_size=want)
                 count = getattr(brains, "actual_result_count", len(brains))
                 chosen = list(brains)[:want]
-            else:
-                count = len(api.content.find(**query))
+            else:  # the page is full: only count this segment (no sorting)
+                count = len(api.content.find(**_unsorted(query)))
                 chosen = []
         rows.extend(make_row(b) for b in chosen)
         total += count

@@ -118,8 +118,27 @@ def _list(agency, filters, segments, make_row=None, batch=None, choice=None):
         queries_ = [_sorted(dict(query, **_union([extra for extra, _s in segments])),
                             (keys, (order,) * len(keys)))]
     else:
-        queries_ = [_sorted(dict(query, **extra), sort) for extra, sort in segments]
+        queries_ = [_sorted(dict(query, **extra), sort)
+                    for segment in segments for extra, sort in _by_rank(*segment)]
     return paged(queries_, make_row or _row, b_start, b_size, keep=_issuer_keep(filters))
+
+
+def _by_rank(extra, sort):
+    """A segment sorted urgency first as one segment per urgency rank, in that order.
+
+    The catalog sorts a result on several indexes by building and sorting a key for every
+    document of the result (10,000 documents: most of the time of a page); one segment per rank
+    is sorted on the other keys only when the page takes rows from it — the others are only
+    counted. Page 1 of "chờ phân công" then sorts the hỏa tốc documents, not the whole list."""
+    from dongthap.qlvb.desk.indexers import UNKNOWN_RANK
+
+    indexes, orders = sort
+    if not indexes or indexes[0] != "qlvb_urgency_rank" or "qlvb_urgency_rank" in extra:
+        return [(extra, sort)]
+    ranks = range(UNKNOWN_RANK + 1)
+    if orders[0] == "descending":
+        ranks = reversed(ranks)
+    return [(dict(extra, qlvb_urgency_rank=rank), (indexes[1:], orders[1:])) for rank in ranks]
 
 
 def _union(extras):

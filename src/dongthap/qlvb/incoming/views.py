@@ -1,8 +1,11 @@
 """Classic UI of incoming documents: dashboards, registration form, document view, assignment form."""
 
 from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import chosen_or_kept
+from dongthap.qlvb.browser.documents import keep_after_error
 from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.agencies.api import list_staff
+from dongthap.qlvb.documents import kept_uploads
 from dongthap.qlvb.documents.views import DashboardPage
 from dongthap.qlvb.documents.views import DocumentPage
 from dongthap.qlvb.i18n import _
@@ -109,7 +112,7 @@ class RegisterForm(_Base):
             self.values = {k: form.get(k, "") for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD)}
             self.values["register"] = form.get("register", "")
             raw = {k: form.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD)}
-            raw["file"] = uploaded(form.get("file"))
+            raw["file"], kept_token = chosen_or_kept(form)
             uploads = form.get("attachments") or []
             if not isinstance(uploads, list):
                 uploads = [uploads]
@@ -125,12 +128,15 @@ class RegisterForm(_Base):
                 result = incoming.create(self.agency(), values, register=register and not found)
             except incoming.IncomingError as problem:
                 self.general.append(self.t(problem.message))
-                # a browser never fills a file input again: say so when a file had been chosen
-                self.choose_again = bool(raw["file"] or raw["attachments"])
                 for err in problem.errors:
                     self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
+                # the main file is kept on the server; a browser never fills a file input again,
+                # so say so for the attachments
+                self.kept = keep_after_error(raw["file"], kept_token, self.errors, self.agency())
+                self.choose_again = bool(raw["attachments"] or (raw["file"] and not self.kept))
                 self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
+            kept_uploads.drop(kept_token)
             if found:  # not numbered: the clerk registers it anyway or refuses it on its page
                 from dongthap.qlvb.incoming import duplicates
 
@@ -221,7 +227,8 @@ class DocumentView(DocumentPage, _Base):
             (_("label_reply_notation", default="Reply (number and notation)"),
              getattr(c, "qlvb_reply_notation", "") or ""),
         ]
-        return [{"label": self.t(label), "value": value} for label, value in rows]
+        # Issue 15: an empty field is not listed by its label alone.
+        return [{"label": self.t(label), "value": value} for label, value in rows if value]
 
     def info(self):
         return handling.info(self.context)

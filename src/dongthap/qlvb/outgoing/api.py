@@ -39,7 +39,11 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 
 import hashlib
 import logging
+import re
 import transaction
+
+#: a plausible e-mail address (the optional e-mail of an external recipient)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 logger = logging.getLogger("dongthap.qlvb.outgoing")
 
@@ -345,8 +349,15 @@ def _convert(name, raw, leaders, departments, recipients, agency):
             if not code or not title or len(code) > 20 or len(title) > 200 or \
                     "\n" in code + title or "\r" in code + title:
                 raise ValueError(item)
+            email = item.get("email") or ""
+            if not isinstance(email, str) or len(email) > 254 or \
+                    (email.strip() and not EMAIL.match(email.strip())):
+                raise ValueError(item)
             if code not in {r["code"] for r in result}:
-                result.append({"code": code, "name": title})
+                row = {"code": code, "name": title}
+                if email.strip():
+                    row["email"] = email.strip()
+                result.append(row)
         return result
     if name == "in_reply_to":
         result = []

@@ -1,9 +1,11 @@
 """Classic UI of outgoing documents: dashboard, drafting form, document view, recall notice."""
 
 from dongthap.qlvb.browser.documents import AgencyPage
+from dongthap.qlvb.browser.documents import chosen_or_kept
+from dongthap.qlvb.browser.documents import keep_after_error
 from dongthap.qlvb.browser.documents import no_sniffing
-from dongthap.qlvb.browser.documents import uploaded
 from dongthap.qlvb.content.outgoing import AUTHORITIES
+from dongthap.qlvb.documents import kept_uploads
 from dongthap.qlvb.documents.views import DashboardPage
 from dongthap.qlvb.documents.views import DocumentPage
 from dongthap.qlvb.i18n import _
@@ -59,6 +61,16 @@ class DashboardView(DashboardPage):
         return self.t(outgoing.state_title(state))
 
 
+def external_rows(submitted):
+    """The external recipients of a form: rows of name/code/e-mail (``:records``), or the lines
+    ``code | name`` of a plain text field."""
+    from dongthap.qlvb.browser.widgets import rows_from_records
+
+    if isinstance(submitted, str):
+        return [line for line in submitted.splitlines() if line.strip()]
+    return rows_from_records(submitted)
+
+
 class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
@@ -80,12 +92,11 @@ class DraftForm(AgencyPage):
             raw = {k: form.get(k) for k in (*outgoing.INPUT_FIELDS, SECRECY_FIELD) if k in form}
             recipients = form.get("internal_recipients") or []
             raw["internal_recipients"] = recipients if isinstance(recipients, list) else [recipients]
-            lines = [line for line in (form.get("external_recipients") or "").splitlines() if line.strip()]
-            raw["external_recipients"] = lines
+            raw["external_recipients"] = external_rows(form.get("external_recipients"))
             raw.pop("in_reply_to", None)
             if form.get("in_reply_to"):
                 raw["in_reply_to"] = [form["in_reply_to"]]
-            raw["file"] = uploaded(form.get("file"))
+            raw["file"], kept_token = chosen_or_kept(form)
             self.values = dict(form)
             self.values["internal_recipients"] = raw["internal_recipients"]
             try:
@@ -93,10 +104,14 @@ class DraftForm(AgencyPage):
                 result = outgoing.create(agency, values)
             except outgoing.OutgoingError as problem:
                 self.general.append(self.t(problem.message))
-                self.choose_again = bool(raw["file"])  # a browser never fills a file input again
                 for e in problem.errors:
                     self.errors.setdefault(e["field"], self.t(e["message"]))
+                # the chosen file is kept on the server for the next try (a browser never fills
+                # a file input again)
+                self.kept = keep_after_error(raw["file"], kept_token, self.errors, agency)
+                self.choose_again = bool(raw["file"] and not self.kept)
                 return self.index()
+            kept_uploads.drop(kept_token)
             self.message(_("msg_draft_created", default="The draft was saved."))
             return self.request.response.redirect(result["url"])
         if self.request.form.get("in_reply_to"):
@@ -105,6 +120,12 @@ class DraftForm(AgencyPage):
 
     def error(self, name):
         return self.errors.get(name)
+
+    def external_rows(self):
+        """The rows of the external recipients (what was typed, then empty rows)."""
+        from dongthap.qlvb.browser.widgets import display_rows
+
+        return display_rows(external_rows((self.values or {}).get("external_recipients")))
 
     def reply_to(self):
         """The incoming document this draft answers (``in_reply_to``): its title and address."""

@@ -25,6 +25,7 @@ import io
 import uuid
 
 from asn1crypto import cms, core, tsp
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
@@ -41,6 +42,9 @@ AGENCY_FIELD_PREFIX = "QLVB_CoQuan"
 DEFAULT_PERSON_BOX = (330, 70, 540, 200)
 SEAL_SIZE_PT = 102  # 36 mm, a typical round seal at real size
 ATTACHMENT_SIZE = (215, 34)
+ISSUE_STAMP_SIZE = (250, 34)
+ISSUE_FIELD_PREFIX = "QLVB_SoKyHieu"
+DEFAULT_PLACE = "Đồng Tháp"
 MARGIN = 28
 
 
@@ -179,8 +183,11 @@ def build_pdf_signer(pyh_signer, *, field_name, page, box, style, reason=None,
                            new_field_spec=spec, signing_time=signing_time)
 
 
-def _sign(pdf_bytes, signer: DocumentSigner, *, signing_time=None, **kwargs) -> bytes:
+def _sign(pdf_bytes, signer: DocumentSigner, *, signing_time=None, prepare=None,
+          **kwargs) -> bytes:
     writer = open_pdf(pdf_bytes)
+    if prepare is not None:
+        prepare(writer)  # more changes in the revision the signature covers
     out = io.BytesIO()
     with signer.session() as pyh_signer:
         signer.check(signing_time)
@@ -284,10 +291,61 @@ def to_vn(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(VN_TZ)
 
 
+def issue_date_text(issued_at: dt.datetime, place: str = DEFAULT_PLACE) -> str:
+    """``"Đồng Tháp, ngày 06 tháng 12 năm 2026"`` (NĐ 30/2020 Phụ lục I: địa danh, ngày tháng năm;
+    days below 10 and months below 3 written with a leading zero)."""
+    vn = to_vn(issued_at)
+    return f"{place}, ngày {vn.day:02d} tháng {vn.month:02d} năm {vn.year}"
+
+
+def number_text(code_number, code_notation: str) -> str:
+    """``"Số: 12/UBND-VP"`` (numbers below 10 with a leading zero)."""
+    number = f"{int(code_number):02d}" if str(code_number).isdigit() else str(code_number)
+    return f"Số: {number}/{code_notation}"
+
+
+def add_issue_stamp(writer, *, code_number, code_notation: str, issued_at: dt.datetime,
+                    place: str = DEFAULT_PLACE, page: int = 0) -> None:
+    """Print the number and the date of issue, visibly, in a stamp box at the top right of the
+    first page (inside the margin): ``Số: 12/UBND-VP`` / ``Đồng Tháp, ngày 06 tháng 12 năm 2026``.
+
+    The box is the appearance of a read-only, unsigned signature field added in the revision the
+    agency signature covers: a new signature field with its appearance is the one change after a
+    signature that PAdES readers (and pyHanko's difference analysis) accept as form filling, so
+    the person's signature made before the number existed stays valid; drawing into the page's
+    content would not.
+    """
+    from pyhanko.pdf_utils.generic import NumberObject
+
+    width, height = page_size(writer, page)
+    w, h = ISSUE_STAMP_SIZE
+    box = (width - MARGIN - w, height - MARGIN - h, width - MARGIN, height - MARGIN)
+    spec = fields.SigFieldSpec(sig_field_name=_field(ISSUE_FIELD_PREFIX), on_page=page,
+                               box=tuple(round(v) for v in box))
+    fields.append_signature_field(writer, spec)
+    style = BlockStampStyle(lines_above=(number_text(code_number, code_notation),
+                                         issue_date_text(issued_at, place)),
+                            font_file=str(SERIF), font_size=11, align="left")
+    from pyhanko.pdf_utils import layout
+
+    stamp = style.create_stamp(writer, layout.BoxConstraints(width=round(box[2]) - round(box[0]),
+                                                             height=round(box[3]) - round(box[1])),
+                               {})
+    for name, _value, ref in fields.enumerate_sig_fields(writer, filled_status=False):
+        if name == spec.sig_field_name:
+            field_dict = ref.get_object()
+            field_dict[pdf_name("/Ff")] = NumberObject(1)  # read-only: nobody signs into it
+            field_dict[pdf_name("/F")] = NumberObject(4 | 128)  # printed, locked
+            field_dict[pdf_name("/AP")][pdf_name("/N")] = stamp.register()
+            return
+    raise errors.SigningError("issue stamp field")
+
+
 def sign_agency(pdf_bytes: bytes, signer: DocumentSigner, agency_name: str,
                 seal_image_png: bytes | None = None, *, code_number, code_notation: str,
                 issued_at: dt.datetime, over_person_box=None, page: int | None = None,
-                seal_size: float = SEAL_SIZE_PT, timestamper=None) -> bytes:
+                seal_size: float = SEAL_SIZE_PT, timestamper=None, stamp_number: bool = True,
+                place: str = DEFAULT_PLACE) -> bytes:
     """Sign as the agency (văn thư) with the seal over the person's signature.
 
     :param over_person_box: ``(page, box)`` of the person's signature; by
@@ -296,6 +354,8 @@ def sign_agency(pdf_bytes: bytes, signer: DocumentSigner, agency_name: str,
     :param code_number: số (e.g. ``15``); :param code_notation: ký hiệu
         (e.g. ``"QĐ-UBND"``); :param issued_at: issue time.  All three go into
         ``/Reason`` (see the module docstring).
+    :param stamp_number: also print number and date of issue on the first page
+        (:func:`add_issue_stamp`), in the revision the agency signature covers.
     """
     if over_person_box is None:
         over_person_box = find_person_box(pdf_bytes) or (-1, DEFAULT_PERSON_BOX)
@@ -306,7 +366,10 @@ def sign_agency(pdf_bytes: bytes, signer: DocumentSigner, agency_name: str,
                  page=person_page if page is None else page,
                  box=seal_box_over(person_box, seal_size), style=style, tsa=timestamper,
                  reason=agency_reason(code_number, code_notation, issued_at),
-                 location=agency_name, contact=None)
+                 location=agency_name, contact=None,
+                 prepare=(lambda writer: add_issue_stamp(
+                     writer, code_number=code_number, code_notation=code_notation,
+                     issued_at=issued_at, place=place)) if stamp_number else None)
 
 
 def format_vn_time(moment: dt.datetime) -> str:
@@ -339,6 +402,7 @@ def sign_attachment(pdf_bytes: bytes, signer: DocumentSigner, code_text: str,
 
 
 __all__ = [
+    "add_issue_stamp",
     "find_person_box",
     "format_vn_time",
     "open_pdf",
