@@ -134,7 +134,8 @@ def crawl(base, username, bound):
     return visited, found
 
 
-def check_reachable_pages(base, bound, limit):
+def check_reachable_pages(base, bound):
+    """Crawl as every role; the time taken goes to the report file, never into an assertion."""
     started = time.monotonic()
     report = {}
     counts = {}
@@ -151,18 +152,17 @@ def check_reachable_pages(base, bound, limit):
             out.write(f"{user}:\n" + "".join(f"  {w}: {u}\n" for w, u in words.items()))
     assert all(count >= 3 for count in counts.values()), counts
     assert report == {}, "\n".join(f"{user}: {words}" for user, words in report.items())
-    assert elapsed < limit, f"the crawl took {elapsed:.0f} s"
 
 
 def test_no_english_on_the_first_pages_of_each_role(demo_server):
     """The default run: the first pages each role reaches (home, desk, lists, a document…)."""
-    check_reachable_pages(demo_server["url"], QUICK, 60)
+    check_reachable_pages(demo_server["url"], QUICK)
 
 
 @pytest.mark.stress
 def test_no_english_on_any_reachable_page(demo_server):
     """The stress session: up to ``BOUND`` pages per role."""
-    check_reachable_pages(demo_server["url"], BOUND, 600)
+    check_reachable_pages(demo_server["url"], BOUND)
 
 
 @pytest.mark.parametrize("text", ["Lưu", "Văn bản đến: 12 văn bản", "Tệp PDF", "UBND tỉnh"])
