@@ -97,7 +97,7 @@ def claim(site, now=None, *, commit=True) -> bool:
 
 
 def plan(rows, today, soon_days):
-    """The reminders of catalog rows ``(uid, path, title, agency code, open assignments)``.
+    """The reminders of catalog rows ``(uid, path, title, agency path, open assignments)``.
 
     Yields ``(key, [userids], kind, row, mapping, entry)``; pure (unit-tested with a frozen day).
     """
@@ -127,38 +127,31 @@ def catalog_rows(catalog, today, soon_days):
         portal_type="IncomingDocument", review_state=("assigned", "in_progress"),
         qlvb_deadline={"query": limit, "range": "max"})
     for brain in brains:
-        yield (brain.UID, brain.getPath(), brain.Title, brain.qlvb_agency_code,
+        path = brain.getPath()
+        yield (brain.UID, path, brain.Title, path.rsplit("/van-ban-den/", 1)[0],
                brain.qlvb_open_assignments)
 
 
 class Heads:
-    """Department heads, found once per (agency, department)."""
+    """Department heads, found once per (agency path, department)."""
 
     def __init__(self, site):
         self.site = site
-        self.agencies = None
         self.cache = {}
 
-    def __call__(self, agency_code, department):
+    def __call__(self, agency_path, department):
         if not department:
             return None
-        key = (agency_code, department)
+        key = (agency_path, department)
         if key not in self.cache:
-            self.cache[key] = self._find(agency_code, department)
+            self.cache[key] = self._find(agency_path, department)
         return self.cache[key]
 
-    def _find(self, agency_code, department):
+    def _find(self, agency_path, department):
         from dongthap.qlvb.incoming.handling import department_head
         from plone import api
 
-        if self.agencies is None:
-            catalog = api.portal.get_tool("portal_catalog")
-            self.agencies = {b.qlvb_agency_code: b.getPath()
-                             for b in catalog.unrestrictedSearchResults(portal_type="Agency")}
-        path = self.agencies.get(agency_code)
-        if not path:
-            return None
-        agency = self.site.unrestrictedTraverse(path, None)
+        agency = self.site.unrestrictedTraverse(agency_path, None)
         if agency is None or department not in agency.objectIds():
             return None
         username = department_head(agency, department)
