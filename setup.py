@@ -52,6 +52,7 @@ setup(
             "plone.app.testing",
             "pytest",
             "pytest-plone",
+            "aiosmtpd",
             "playwright",
             "ruff",
         ],

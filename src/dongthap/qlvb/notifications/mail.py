@@ -16,7 +16,9 @@ recipients refused) moves it aside (``.rejected-*`` in the maildir), logged.
 from __future__ import annotations
 
 import logging
+import os
 from email.header import Header
+from email.policy import compat32
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 
@@ -44,7 +46,8 @@ def message(to, subject, body):
     msg["From"] = formataddr((str(Header(name, "utf-8")) if name else "", address))
     msg["To"] = to
     msg["Date"] = formatdate(localtime=True)
-    return address, msg.as_bytes()
+    # CRLF line ends: smtplib sends bytes as they are, and SMTP servers read CRLF lines
+    return address, msg.as_bytes(policy=compat32.clone(linesep="\r\n"))
 
 
 def queue(to, subject, body):
@@ -56,9 +59,25 @@ def queue(to, subject, body):
 
 
 class _Processor(QueueProcessorThread):
-    """zope.sendmail's queue processor, run one pass at a time (no thread is started)."""
+    """zope.sendmail's queue processor, run one pass at a time (no thread is started).
+
+    After a failed attempt zope.sendmail leaves its ``.sending-`` claim on the message for
+    three hours (it takes a recent claim for another process still sending); a claim this
+    pass made itself and left behind is a failure, removed so the next round retries.
+    """
 
     log = logger
+
+    def process(self, filename):
+        head, tail = os.path.split(filename)
+        claim = os.path.join(head, ".sending-" + tail)
+        ours = not os.path.exists(claim)
+        self._process_one_file(filename)
+        if ours and os.path.exists(claim) and os.path.exists(filename):
+            try:
+                os.unlink(claim)
+            except FileNotFoundError:
+                pass
 
 
 def flush(mailhost=None) -> dict:
@@ -74,7 +93,7 @@ def flush(mailhost=None) -> dict:
     processor.mailer = mailhost._makeMailer()
     before = pending()
     for filename in list(processor.maildir):
-        processor._process_one_file(filename)
+        processor.process(filename)
     after = pending()
     if after:
         logger.warning("notification mail: %d message(s) not sent yet, retried next round", after)
