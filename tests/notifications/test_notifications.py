@@ -88,3 +88,14 @@ def test_outgoing_review_walk_tells_the_next_person(portal, mail_queue):
     act(doc, "stttt.lanhdao", "return", "Sửa lại trích yếu")
     assert kinds("stttt.chuyenvien") == ["returned"]
     assert N.list_for(uid("stttt.chuyenvien"))["items"][0]["text"].startswith("Dự thảo của bạn bị trả lại")
+
+
+def test_pages_render_in_vietnamese(portal, mail_queue):
+    assign(create_registered(portal))
+    request = portal.REQUEST
+    with api.env.adopt_user(username="stttt.truongphong"):
+        html = portal.restrictedTraverse("@@thong-bao")()
+        assert "Bạn được giao chủ trì giải quyết" in html and "Đánh dấu tất cả đã đọc" in html
+        request.method = "GET"
+        prefs = portal.restrictedTraverse("@@cai-dat-thong-bao")()
+        assert "Cài đặt thông báo" in prefs and "Một thư tổng hợp mỗi ngày" in prefs
