@@ -1,4 +1,4 @@
-"""The bell: a leader assigns, the specialist sees the count, opens the notification, lands on the document."""
+"""The bell: a leader assigns; the specialist sees the count, opens the notification, reaches the document."""
 
 from tests.browser.conftest import chromium  # noqa: F401 - fixture
 from tests.browser.conftest import login

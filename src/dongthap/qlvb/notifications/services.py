@@ -22,7 +22,8 @@ from zope.publisher.interfaces import IPublishTraverse
 
 def _bad(field):
     return QlvbError(_("error_notif_bad_request", default="The request is not valid."), status=400,
-                     errors=[{"field": field, "message": _("error_notif_bad_value", default="Invalid value.")}])
+                     errors=[{"field": field,
+                              "message": _("error_notif_bad_value", default="Invalid value.")}])
 
 
 @implementer(IPublishTraverse)

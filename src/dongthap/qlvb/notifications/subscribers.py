@@ -147,8 +147,8 @@ def incoming_added(doc, event):
     """
     import transaction
 
-    transaction.get().addBeforeCommitHook(_to_register, (doc, dict(
-        actor=((doc.qlvb_trail or [{}])[0] if getattr(doc, "qlvb_trail", None) else {}).get("actor", ""))))
+    trail = getattr(doc, "qlvb_trail", None) or [{}]
+    transaction.get().addBeforeCommitHook(_to_register, (doc, {"actor": trail[0].get("actor", "")}))
 
 
 def _to_register(doc, entry):
