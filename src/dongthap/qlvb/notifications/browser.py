@@ -10,6 +10,8 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
+from plone.protect.interfaces import IDisableCSRFProtection
+from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
@@ -51,6 +53,9 @@ class NotificationsView(BrowserView):
     def __call__(self):
         userid = _userid()
         if len(self.subpath) == 2 and self.subpath[0] == "mo":
+            # a GET that marks one's own notification read: the only thing a forged request
+            # could do is that, so plone.protect's confirmation page is not asked for
+            alsoProvides(self.request, IDisableCSRFProtection)
             url = N.open_item(userid, self.subpath[1]) if self.subpath[1].isdigit() else None
             if url is None:
                 raise NotFound(self.subpath[1])
