@@ -159,7 +159,7 @@ def main(argv=None):
           f"second run x{again_t / base_t:.1f} of the baseline")
     boxes = store.boxes(sites[-1])
     print(f"boxes: {len(boxes)} people, largest {max(len(b.items) for b in boxes.values())} "
-          f"notifications (capped at {store.MAX_ITEMS})")
+          f"notifications (trimmed to {store.MAX_ITEMS} past {store.MAX_ITEMS + store.SLACK})")
 
 
 if __name__ == "__main__":

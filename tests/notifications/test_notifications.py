@@ -68,6 +68,7 @@ def test_preferences_leave_kinds_out(portal, mail_queue):
 
 def test_a_box_keeps_a_bounded_number(portal, monkeypatch):
     monkeypatch.setattr(store, "MAX_ITEMS", 5)
+    monkeypatch.setattr(store, "SLACK", 1)
     for n in range(8):
         store.add(portal, "someone", {"kind": "to_assign", "title": f"VB {n}", "at": f"2026-01-0{n + 1}"})
     box = store.box(portal, "someone")

@@ -12,8 +12,9 @@ Conflicts and bloat are kept small by the shape:
   random suffix): two concurrent notifications of one person insert different keys, which
   BTree conflict resolution merges; ``Box.unread`` is a ``BTrees.Length`` (its conflicts
   resolve by adding the deltas), so the bell's count never reads the items.
-* every box keeps at most :data:`MAX_ITEMS` notifications (the oldest read ones go first,
-  then the oldest): a person's box never grows without bound.
+* every box keeps about :data:`MAX_ITEMS` notifications (trimmed back to it when it holds
+  :data:`SLACK` more; the oldest read ones go first, then the oldest): a person's box never
+  grows without bound.
 """
 
 from BTrees.Length import Length
@@ -28,6 +29,8 @@ import time
 
 KEY = "dongthap.qlvb.notifications"
 MAX_ITEMS = 300
+#: a full box is trimmed back to MAX_ITEMS once it holds this many more (amortized work per add)
+SLACK = 50
 
 
 class Box(Persistent):
@@ -84,7 +87,7 @@ def add(site, userid, item):
 
 def _trim(target):
     excess = len(target.items) - MAX_ITEMS
-    if excess <= 0:
+    if excess < SLACK:
         return
     old_read = [k for k, v in target.items.items() if v.get("read")][:excess]
     for key in old_read:
