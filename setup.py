@@ -54,6 +54,7 @@ setup(
             "plone.app.testing",
             "pytest",
             "pytest-plone",
+            "aiosmtpd",
             "playwright",
             "ruff",
         ],

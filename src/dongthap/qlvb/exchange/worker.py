@@ -81,6 +81,7 @@ def run_once(site, *, transport=None) -> dict:
             if transport is not None:
                 result.update(engine_for(site, transport, config=config).run_once())
             result["reverified"] = _reverify_batch()
+            result["notifications"] = _notifications_round(site)
             return result
     finally:
         _round_lock.release()
@@ -102,6 +103,20 @@ def _reverify_batch() -> int:
         transaction.abort()
         logger.info("re-verification batch conflicted; retried next round")
         return 0
+
+
+def _notifications_round(site) -> dict:
+    """Queued notification e-mail, and the daily reminders (:mod:`dongthap.qlvb.notifications`)."""
+    from dongthap.qlvb.notifications import reminders
+
+    try:
+        return reminders.worker_round(site)
+    except Exception:  # noqa: BLE001 - the exchange keeps running whatever happens here
+        import transaction
+
+        transaction.abort()
+        logger.exception("notifications round failed")
+        return {"error": True}
 
 
 # -- the token of the tick mode ------------------------------------------------

@@ -1,0 +1,31 @@
+"""1005 → 1006 (notifications, issue 17).
+
+* rolemap: ``dongthap.qlvb: View own notifications`` for every logged-in person;
+* the catalog metadata column ``qlvb_open_assignments`` (read by the reminder job,
+  :mod:`dongthap.qlvb.notifications.indexers`), filled for incoming documents in handling.
+
+The step may run again.
+"""
+
+from plone import api
+
+import logging
+
+logger = logging.getLogger("dongthap.qlvb.upgrades")
+
+COLUMN = "qlvb_open_assignments"
+
+
+def notifications(context):
+    setup = api.portal.get_tool("portal_setup")
+    setup.runImportStepFromProfile("profile-dongthap.qlvb:default", "rolemap", run_dependencies=False)
+    catalog = api.portal.get_tool("portal_catalog")
+    if COLUMN not in catalog.schema():
+        catalog.addColumn(COLUMN)
+    count = 0
+    for brain in catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
+                                                   review_state=("assigned", "in_progress")):
+        obj = brain._unrestrictedGetObject()
+        catalog.catalog_object(obj, brain.getPath(), idxs=["getId"], update_metadata=True)
+        count += 1
+    logger.info("notifications: column %s, %d documents in handling refreshed", COLUMN, count)
