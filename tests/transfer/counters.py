@@ -1,4 +1,4 @@
-"""zconsole helper of the migration test: the register counters and incoming documents of an agency, as JSON."""
+"""zconsole helper of the migration test: an agency's register counters and migrated documents (JSON)."""
 
 import json
 import sys
@@ -9,8 +9,8 @@ site = app["qlvb"]  # noqa: F821 - ``app`` is given by zconsole
 setSite(site)
 agency = site[sys.argv[4]]
 counters = getattr(agency, "_qlvb_register_counters", None) or {}
-docs = [b for b in site.portal_catalog.unrestrictedSearchResults(
-    portal_type=["IncomingDocument", "OutgoingDocument"], path="/".join(agency.getPhysicalPath()))]
+docs = site.portal_catalog.unrestrictedSearchResults(
+    portal_type=["IncomingDocument", "OutgoingDocument"], path="/".join(agency.getPhysicalPath()))
 migrated = []
 for brain in docs:
     doc = brain._unrestrictedGetObject()

@@ -34,8 +34,9 @@ def test_filestorage_backup_while_serving_and_restore(demo_instance, tmp_path):
     import requests
 
     port = _free_port()
-    subprocess.run([BIN / "python", ROOT / "scripts" / "instance.py", "--name", "a", "--var", demo_instance.var,
-                    "--port", str(port), "--host", "127.0.0.1", "--env", "QLVB_CLAMD_ENABLED=0"],
+    subprocess.run([BIN / "python", ROOT / "scripts" / "instance.py", "--name", "a",
+                    "--var", demo_instance.var, "--port", str(port), "--host", "127.0.0.1",
+                    "--env", "QLVB_CLAMD_ENABLED=0"],
                    check=True, env=demo_instance.env, capture_output=True)
     before = demo_instance.fingerprint("qlvb", tmp_path / "before.json")
     server = subprocess.Popen([BIN / "runwsgi", demo_instance.var / "a" / "etc" / "zope.ini"],
@@ -53,8 +54,8 @@ def test_filestorage_backup_while_serving_and_restore(demo_instance, tmp_path):
             time.sleep(0.5)
         backup = tmp_path / "backup"
         for _ in range(2):  # a full backup, then an incremental one
-            subprocess.run([BIN / "python", ROOT / "scripts" / "backup.py", "fs-backup", "--var", demo_instance.var,
-                            "--dest", backup], check=True, capture_output=True)
+            subprocess.run([BIN / "python", ROOT / "scripts" / "backup.py", "fs-backup",
+                            "--var", demo_instance.var, "--dest", backup], check=True, capture_output=True)
             assert requests.get(f"http://127.0.0.1:{port}/qlvb", timeout=30).status_code == 200
     finally:
         server.terminate()

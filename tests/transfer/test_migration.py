@@ -63,8 +63,8 @@ def test_dry_run_reports_bad_rows_then_migration_continues_the_counter(demo_inst
     _register(register, good + bad, INCOMING_HEADERS)
     before = _state(demo_instance)
 
-    dry = demo_instance.transfer("migrate", "--agency", "so-tttt", "--kind", "incoming", "--register", register,
-                                 "--pdfs", pdfs, check=False)
+    dry = demo_instance.transfer("migrate", "--agency", "so-tttt", "--kind", "incoming",
+                                 "--register", register, "--pdfs", pdfs, check=False)
     assert dry.returncode == 1, dry.stderr[-2000:]
     report = json.loads(dry.stdout[dry.stdout.index("{"):])
     assert report["dry_run"] is True
