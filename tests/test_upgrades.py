@@ -433,7 +433,7 @@ def test_1006_h20_records_the_checksums_of_existing_documents(demo):
     from dongthap.qlvb.upgrades import v1006_h20
 
     catalog = api.portal.get_tool("portal_catalog")
-    docs = [b.getObject() for b in catalog.unrestrictedSearchResults(
+    docs = [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(
         object_provides="dongthap.qlvb.documents.interfaces.IQlvbDocument")]
     assert docs
     for doc in docs:  # as a 1005 site had them

@@ -103,7 +103,7 @@ def test_outgoing_register_from_csv(demo_instance, tmp_path):
     (pdfs / "di-40.pdf").write_bytes(_pdf("Van ban di so 40"))
     register = tmp_path / "so-di.csv"
     register.write_text(
-        "Số, ký hiệu,Ngày tháng,Tên loại và trích yếu,Người ký,Nơi nhận,Ghi chú,Tệp\n"
+        '"Số, ký hiệu",Ngày tháng,Tên loại và trích yếu,Người ký,Nơi nhận,Ghi chú,Tệp\n'
         f"40/STTTT-VP,10/03/{YEAR},Công văn về việc báo cáo,Nguyễn Văn A,UBND tỉnh,,di-40.pdf\n",
         encoding="utf-8")
     done = demo_instance.transfer("migrate", "--agency", "so-tttt", "--kind", "outgoing", "--register",
