@@ -120,10 +120,10 @@ elif mode == "plain-import":
         api.content.create(container=portal, type="Folder", id="plain", title="Plain")
     request = getRequest()
     request.form["form.submitted"] = True
-    view = ImportContent(portal, request)
+    view = ImportContent(portal["plain"], request)  # into the folder (the source site shares the ZODB)
     view.limit = None
     view.commit = 1000
-    view.import_to_current_folder = False
+    view.import_to_current_folder = True
     view.handle_existing_content = 2
     view.import_old_revisions = False
     view.portal = portal
