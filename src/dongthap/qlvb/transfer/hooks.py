@@ -29,6 +29,8 @@ import logging
 logger = logging.getLogger("dongthap.qlvb.transfer")
 
 STATE_KEY = "qlvb_state"
+#: Keys collective.exportimport itself needs in an item (``id``: the IShortName field of plain types).
+KEEP_FOR_IMPORT = frozenset({"id", "title"})
 
 
 def file_field_names(obj):
@@ -94,7 +96,7 @@ class QlvbImportContent(ImportContent):
         """plone.restapi does not deserialize what ``qlvb_state`` restores raw: its validators
         (vocabularies of departments, staff…) would judge values against a site not yet restored."""
         for name in (item.get(STATE_KEY) or {}).get("attributes", {}):
-            if name not in ("title",):
+            if name not in KEEP_FOR_IMPORT:
                 item.pop(name, None)
         return item
 
@@ -116,7 +118,7 @@ class QlvbImportContent(ImportContent):
         base = aq_base(obj)
         kept = data.get("attributes", {})
         for name in state.schema_names(obj):
-            if name not in kept and name in base.__dict__ and name not in ("title",):
+            if name not in kept and name in base.__dict__ and name not in KEEP_FOR_IMPORT:
                 delattr(base, name)
         return obj
 
