@@ -11,7 +11,7 @@ INSTANCE := var/instance
 CONF := $(INSTANCE)/etc/zope.conf
 
 .PHONY: help start test install po-merge-driver apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop lint format \
-        test-quick buildout bench i18n clean
+        test-quick buildout bench i18n clean backup-fs restore-fs backup-pg integrity
 
 help:
 	@echo "make start   - install what is missing, create the site with demo data, serve on :8080"
@@ -94,6 +94,18 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
+
+# Backup and restore (docs/backup.md): FileStorage + blobs while running; RelStorage via pg_dump.
+BACKUP ?= var/backup
+backup-fs: install
+	$(PY) scripts/backup.py fs-backup --var var --dest $(BACKUP)
+restore-fs: install
+	@test -n "$(TARGET)" || { echo "make restore-fs BACKUP=<backup> TARGET=<new var folder>"; exit 2; }
+	$(PY) scripts/backup.py fs-restore --src $(BACKUP) --var $(TARGET)
+backup-pg: install
+	$(PY) scripts/backup.py pg-backup --dsn "$${QLVB_RELSTORAGE_DSN:?set QLVB_RELSTORAGE_DSN}" --dest $(BACKUP)/qlvb.dump
+integrity: install
+	$(VENV)/bin/zconsole run $(CONF) scripts/transfer.py integrity
 
 bench: install
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

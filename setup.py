@@ -45,6 +45,7 @@ setup(
         "clamd",
         "lxml",
         "openpyxl",
+        "defusedxml",  # openpyxl parses XLSX with it when installed: no entity expansion
         "reportlab",
         "requests",
         "segno",

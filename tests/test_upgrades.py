@@ -550,3 +550,26 @@ def test_1006_h22b_destroy_permission_indexes_and_old_recall_notices(demo):
     assert pending_destruction(doc) and doc.qlvb_recalled["reason"] == "Sai thể thức"
     assert "qlvb_recall_notice" not in doc.__dict__
     assert catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_recall_pending=True)
+
+
+def test_1006_h20_records_the_checksums_of_existing_documents(demo):
+    """Documents from before 1006 have no checksums; the step computes them from their files."""
+    import hashlib
+
+    from dongthap.qlvb.transfer import checksums
+    from dongthap.qlvb.upgrades import v1006_h20
+
+    catalog = api.portal.get_tool("portal_catalog")
+    docs = [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(
+        object_provides="dongthap.qlvb.documents.interfaces.IQlvbDocument")]
+    assert docs
+    for doc in docs:  # as a 1005 site had them
+        if hasattr(doc, checksums.CHECKSUMS_ATTR):
+            delattr(doc, checksums.CHECKSUMS_ATTR)
+    assert v1006_h20.record_checksums(None) == len(docs)
+    with_files = [doc for doc in docs if getattr(doc, "file", None) is not None]
+    assert with_files
+    for doc in with_files:
+        stored = dict(getattr(doc, checksums.CHECKSUMS_ATTR))
+        assert stored["file"] == hashlib.sha256(bytes(doc.file.data)).hexdigest()
+    assert v1006_h20.record_checksums(None) == 0  # again: nothing to do

@@ -1,0 +1,132 @@
+"""``zconsole run`` helper of ``bench_transfer.py``: one measured step per process.
+
+    transfer_site.py setup N          N incoming documents in so-tttt + N plain Files in /plain
+    transfer_site.py noop             the process alone (baseline memory)
+    transfer_site.py qlvb-export DIR  the add-on's full export (dongthap.qlvb.transfer.api)
+    transfer_site.py qlvb-import DIR SITE
+    transfer_site.py plain-export DIR collective.exportimport's export of the plain Files (base64 blobs)
+    transfer_site.py plain-import DIR SITE
+
+Prints one JSON line: seconds, items, bytes, peak RSS (MB) of the process.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+
+import transaction
+from AccessControl.SecurityManagement import newSecurityManager
+from zope.component.hooks import setSite
+
+app = app  # noqa: F821 - ``app`` is given by zconsole
+args = sys.argv[4:]
+admin = app.acl_users.getUserById(os.environ.get("QLVB_ADMIN_USER", "admin"))
+newSecurityManager(None, admin.__of__(app.acl_users))
+
+
+def site(site_id="qlvb", create=False):
+    if site_id not in app.objectIds() and create:
+        from Products.CMFPlone.factory import addPloneSite
+
+        addPloneSite(app, site_id, setup_content=False, extension_ids=[
+            "plone.app.contenttypes:default", "plonetheme.barceloneta:default", "plone.restapi:default",
+            "dongthap.qlvb:default"])
+        transaction.commit()
+    s = app[site_id]
+    setSite(s)
+    return s
+
+
+def size_of(directory):
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _d, fs in os.walk(directory) for f in fs)
+
+
+def report(started, items, directory=None):
+    print(json.dumps({"seconds": round(time.monotonic() - started, 2), "items": items,
+                      "bytes": size_of(directory) if directory else 0,
+                      "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+
+
+mode = args[0]
+started = time.monotonic()
+if mode == "noop":
+    site()
+    report(started, 0)
+elif mode == "setup":
+    sys.path.insert(0, os.getcwd())
+    from plone import api
+    from plone.namedfile.file import NamedBlobFile
+    from tests.incoming.helpers import create_received
+    from tests.incoming.helpers import TINY_PDF
+
+    count = int(args[1])
+    portal = site()
+    create_received(portal["so-tttt"], count, "stttt.vanthu", title="Văn bản đo hiệu năng")
+    folder = api.content.create(container=portal, type="Folder", id="plain", title="Plain")
+    for index in range(count):
+        api.content.create(container=folder, type="File", id=f"f{index}", title=f"Tệp {index}",
+                           file=NamedBlobFile(TINY_PDF, filename="tep.pdf", contentType="application/pdf"))
+        if (index + 1) % 500 == 0:
+            transaction.commit()
+    transaction.commit()
+    report(started, count)
+elif mode == "qlvb-export":
+    from dongthap.qlvb.transfer import api as transfer
+
+    manifest = transfer.export_site(site(), args[1])
+    report(started, manifest["items"], args[1])
+elif mode == "qlvb-import":
+    from dongthap.qlvb.transfer import api as transfer
+
+    result = transfer.import_site(site(args[2], create=True), args[1])
+    report(started, result["items"])
+elif mode == "plain-export":
+    from collective.exportimport.export_content import ExportContent
+    from collective.exportimport.interfaces import IBase64BlobsMarker
+    from zope.globalrequest import getRequest
+    from zope.interface import alsoProvides
+
+    portal = site()
+    request = getRequest()
+    alsoProvides(request, IBase64BlobsMarker)
+    view = ExportContent(portal, request)
+    view.portal_type = ["File"]
+    view.path = "/".join(portal.getPhysicalPath()) + "/plain"
+    view.depth = -1
+    view.include_blobs = 1
+    view.include_revisions = False
+    view.migration = False
+    view.errors = []
+    count = 0
+    for item in view.export_content():
+        count += 1
+        folder = os.path.join(args[1], str((count - 1) // 1000 + 1))
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, f"{count}.json"), "w", encoding="utf-8") as out:
+            json.dump(item, out)
+        if count % 1000 == 0:
+            portal._p_jar.cacheGC()
+    report(started, count, args[1])
+elif mode == "plain-import":
+    from collective.exportimport.import_content import filesystem_walker
+    from collective.exportimport.import_content import ImportContent
+    from plone import api
+    from zope.globalrequest import getRequest
+
+    portal = site(args[2], create=True)
+    if "plain" not in portal.objectIds():
+        api.content.create(container=portal, type="Folder", id="plain", title="Plain")
+    request = getRequest()
+    request.form["form.submitted"] = True
+    view = ImportContent(portal["plain"], request)  # into the folder (the source site shares the ZODB)
+    view.limit = None
+    view.commit = 1000
+    view.import_to_current_folder = True
+    view.handle_existing_content = 2
+    view.import_old_revisions = False
+    view.portal = portal
+    added = view.import_new_content(filesystem_walker(args[1]))
+    transaction.commit()
+    report(started, len(added))
