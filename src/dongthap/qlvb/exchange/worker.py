@@ -81,6 +81,7 @@ def run_once(site, *, transport=None) -> dict:
             if transport is not None:
                 result.update(engine_for(site, transport, config=config).run_once())
             result["reverified"] = _reverify_batch()
+            result["export_jobs"] = _export_jobs(site)
             return result
     finally:
         _round_lock.release()
@@ -102,6 +103,21 @@ def _reverify_batch() -> int:
         transaction.abort()
         logger.info("re-verification batch conflicted; retried next round")
         return 0
+
+
+def _export_jobs(site) -> dict:
+    """The background exports waiting (:mod:`dongthap.qlvb.reports.jobs`), each in its own
+    transactions; a failure here never stops the worker."""
+    import transaction
+
+    from dongthap.qlvb.reports import jobs
+
+    try:
+        return jobs.run_pending(site)
+    except Exception:  # noqa: BLE001 - keep the worker alive
+        transaction.abort()
+        logger.exception("background exports: round failed")
+        return {"error": True}
 
 
 # -- the token of the tick mode ------------------------------------------------

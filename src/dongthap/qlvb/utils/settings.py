@@ -40,6 +40,7 @@ GROUP_MODULES = (
     "dongthap.qlvb.signing.settings",
     "dongthap.qlvb.exchange.settings",
     "dongthap.qlvb.audit.settings",
+    "dongthap.qlvb.reports.jobs",
 )
 
 MB = 1024 * 1024
