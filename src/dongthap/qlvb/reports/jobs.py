@@ -135,8 +135,9 @@ def _check(context, kind, name, params):
     from dongthap.qlvb.reports import api as reports_api
     from dongthap.qlvb.reports import service as reports
 
-    items = {item["name"]: item for item in reports.listing(context)
-             if item["@id"].startswith(context.absolute_url() + "/")}
+    here = [item for item in reports.listing(context) if item["@id"].startswith(context.absolute_url() + "/")]
+    kind = f"kind={params.get('kind') or 'incoming'}"
+    items = {item["name"]: item for item in sorted(here, key=lambda item: kind in item["@id"])}
     if name not in reports.AGENCY_REPORTS + reports.SITE_REPORTS or name == "edoc-documents":
         raise QlvbError(_("error_unknown_report", default="There is no report ${name} here.",
                           mapping={"name": str(name)}), status=404)
