@@ -324,5 +324,4 @@ def as_json(job, request=None):
     if job.state == "done":
         out["download"] = f"{base}/download"
         out["filename"] = job.filename
-        out["size"] = job.result.getSize() if job.result is not None else 0
     return out
