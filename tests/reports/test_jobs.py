@@ -92,6 +92,7 @@ def test_register_export_from_the_page_and_refusals(server, tick):
                            "format": "xlsx", "from": "01/01/2026", "to": "31/12/2026"})
     assert r.status_code == 200 and r.url.endswith("/@@tep-xuat-cua-toi")
     assert "Đang chờ" in r.text
+    assert r.headers.get("Refresh") == "15"  # reloads itself while a job waits
     # without the authenticator: refused, nothing queued
     bare = {"kind": "register", "register": "incoming", "format": "xlsx"}
     assert session.post(f"{url}/so-tttt/@@xuat-trong-nen", timeout=60, data=bare).status_code == 403

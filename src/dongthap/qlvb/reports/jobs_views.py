@@ -42,6 +42,8 @@ class MyExportsPage(BrowserView):
     def __call__(self):
         if api.user.is_anonymous():
             raise Unauthorized("export jobs")
+        if self.running():  # the browser reloads the list while the worker makes the files
+            self.request.response.setHeader("Refresh", "15")
         return self.index()
 
     def items(self):
