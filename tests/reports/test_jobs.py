@@ -77,6 +77,11 @@ def test_report_export_in_background(server, tick):
     other = requests.get(link, auth=("snv.lanhdao", PW), timeout=60, allow_redirects=False)
     assert other.status_code in (302, 401, 403) and other.content != r.content
 
+    # forgetting it: only its owner
+    assert call("DELETE", "snv.lanhdao", f"{url}/@export-jobs/{job['id']}").status_code == 403
+    assert call("DELETE", "stttt.lanhdao", f"{url}/@export-jobs/{job['id']}").status_code == 204
+    assert call("GET", "stttt.lanhdao", job["@id"]).status_code == 404
+
 
 def test_register_export_from_the_page_and_refusals(server, tick):
     url = server["url"]
