@@ -11,6 +11,8 @@ TITLES = {
                           "`GET <agency>/@reports/processing?kind=incoming`",
     "reports_dashboard": "The leaders' dashboard: `GET <agency>/@reports/dashboard`",
     "reports_bad_input": "Bad input: a translated error",
+    "export_jobs_start": "Export in the background: `POST <agency>/@export-jobs`",
+    "export_jobs_done": "Its progress, and the download link when done: `GET @export-jobs/<id>`",
 }
 
 
@@ -37,3 +39,21 @@ def test_reports_by_example(server):
     assert r.status_code == 200 and len(r.json()["trend"]) == 12
     r = rec.call("reports_bad_input", "stttt.lanhdao", "GET", "so-tttt/@reports/edoc?year=2026&quarter=5")
     assert r.status_code == 400
+
+
+def test_export_jobs_by_example(server, tmp_path, monkeypatch):
+    import requests
+
+    token = tmp_path / "exchange-worker.token"
+    token.write_text("tick-token-for-docs")
+    monkeypatch.setenv("QLVB_EXCHANGE_TOKEN_FILE", str(token))
+    rec = ReportRecorder(server["url"])
+    r = rec.call("export_jobs_start", "stttt.lanhdao", "POST", "so-tttt/@export-jobs",
+                 {"kind": "report", "name": "edoc",
+                  "params": {"format": "xlsx", "from": "01/01/2026", "to": "31/03/2026"}})
+    assert r.status_code == 201, r.text
+    tick = requests.post(f"{server['url']}/@@exchange-worker-tick", timeout=300,
+                         headers={"X-Qlvb-Worker-Token": "tick-token-for-docs"})
+    assert tick.json()["export_jobs"]["made"] == 1
+    r = rec.call("export_jobs_done", "stttt.lanhdao", "GET", r.json()["@id"])
+    assert r.json()["state"] == "done" and r.json()["download"].endswith("/download")

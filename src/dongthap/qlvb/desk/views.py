@@ -165,3 +165,8 @@ class RegistersPage(BrowserView):
         from dongthap.qlvb.reports.service import listing
 
         return listing(self.context)
+
+    def portal_url(self):
+        from plone import api
+
+        return api.portal.get().absolute_url()

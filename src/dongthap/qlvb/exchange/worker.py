@@ -82,6 +82,7 @@ def run_once(site, *, transport=None) -> dict:
                 result.update(engine_for(site, transport, config=config).run_once())
             result["reverified"] = _reverify_batch()
             result["notifications"] = _notifications_round(site)
+            result["export_jobs"] = _export_jobs(site)
             return result
     finally:
         _round_lock.release()
@@ -116,6 +117,21 @@ def _notifications_round(site) -> dict:
 
         transaction.abort()
         logger.exception("notifications round failed")
+        return {"error": True}
+
+
+def _export_jobs(site) -> dict:
+    """The background exports waiting (:mod:`dongthap.qlvb.reports.jobs`), each in its own
+    transactions; a failure here never stops the worker."""
+    import transaction
+
+    from dongthap.qlvb.reports import jobs
+
+    try:
+        return jobs.run_pending(site)
+    except Exception:  # noqa: BLE001 - keep the worker alive
+        transaction.abort()
+        logger.exception("background exports: round failed")
         return {"error": True}
 
 

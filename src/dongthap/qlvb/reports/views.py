@@ -18,6 +18,8 @@ from dongthap.qlvb.reports import printing
 from dongthap.qlvb.reports import service
 from dongthap.qlvb.reports.stats import EDOC_KEYS
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 from zope.i18n import translate
 
@@ -55,6 +57,13 @@ class ReportPage(BrowserView):
 
     def fmt(self, day):
         return format_date(day) if day else ""
+
+    #: "Xuất trong nền": the same file made by the worker (reports/jobs.py), for long periods
+    background = ViewPageTemplateFile("templates/background_form.pt")
+
+    def background_fields(self):
+        extra = self.extra() if hasattr(self, "extra") else {}
+        return [("kind", "report"), ("name", self.name), *parse_qsl(self.period_query(**extra))]
 
 
 class EdocPage(ReportPage):

@@ -41,6 +41,7 @@ GROUP_MODULES = (
     "dongthap.qlvb.exchange.settings",
     "dongthap.qlvb.audit.settings",
     "dongthap.qlvb.notifications.settings",
+    "dongthap.qlvb.reports.jobs",
 )
 
 MB = 1024 * 1024
