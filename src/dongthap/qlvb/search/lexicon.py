@@ -106,9 +106,17 @@ def install(catalog, reindex=True):
     return changed
 
 
+def every_brain(catalog):
+    """Every object the catalog holds, by an explicit query on the site's path: an empty query
+    is not a dependable "everything" (it answered no result at all in the 1005 → 1006 upgrade)."""
+    from plone import api
+
+    return catalog.unrestrictedSearchResults(path="/".join(api.portal.get().getPhysicalPath()))
+
+
 def _refill(catalog, names):
     count = 0
-    for brain in catalog.unrestrictedSearchResults():
+    for brain in every_brain(catalog):
         try:
             obj = brain._unrestrictedGetObject()
         except (AttributeError, KeyError):

@@ -35,7 +35,7 @@ def vietnamese_search(context):
     if "SearchableText" not in changed:
         names.append("SearchableText")  # the number phrase of documents
     count = 0
-    for brain in catalog.unrestrictedSearchResults():
+    for brain in lexicon.every_brain(catalog):
         try:
             obj = brain._unrestrictedGetObject()
         except (AttributeError, KeyError):
