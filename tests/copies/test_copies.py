@@ -182,3 +182,37 @@ def test_the_desk_shows_copies_waiting_for_the_signer_and_the_clerk(portal):
     assert counts("stttt.chuyenvien", {"QlvbSpecialist"}) == {}
     act(copy, "stttt.vanthu", "issue")
     assert counts("stttt.vanthu", {"QlvbClerk"})["waiting_issue"] == before_issue
+
+
+def test_a_copy_is_legal_by_its_own_seal_not_by_the_signatures_of_its_original(portal):
+    """A sao y of a digitally signed original carries the original's signatures in its PDF: the copy
+    shows "legal" only once its own agency signature is on and verified."""
+    from dongthap.qlvb.signing.browser.views import BadgeViewlet
+    from tests.outgoing.helpers import chain
+
+    def shown(doc):  # the legal-validity badge on the page of the copy
+        viewlet = BadgeViewlet(doc, portal.REQUEST, None)
+        viewlet.update()
+        return viewlet.badge["value"]
+
+    from tests.outgoing.helpers import draft
+
+    original = chain(draft(portal))
+    assert original.legal_validity == "legal"  # signed by the leader and the agency
+    copy = make_copy(portal, original)
+    # its PDF carries the original's (valid) signatures, yet the copy is not legal before its seal
+    assert copy.signature_report["signatures"]
+    assert copy.legal_validity == "reference"
+    assert copies.info(copy)["legal_validity"] == "reference"
+    assert shown(copy) == "reference"
+    act(copy, "stttt.lanhdao", "sign")
+    assert copy.legal_validity == "reference"  # signed by the leader, not yet sealed
+    act(copy, "stttt.vanthu", "issue")
+    # sealed with the agency's signature, verified: legal by its own seal
+    assert copy.legal_validity == "legal"
+    assert copy.signature_report["rule"] == "attachment"
+    assert len(copy.signature_report["signatures"]) > len(original.signature_report["signatures"])
+    assert shown(copy) == "legal"
+    # a paper copy of the same original stays a reference in the system (it is legal on paper)
+    paper = issue(make_copy(portal, original, copy_medium="paper"))
+    assert paper.qlvb_sealed_on_paper is True and paper.legal_validity == "reference"

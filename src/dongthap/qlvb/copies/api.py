@@ -384,6 +384,7 @@ def step_seal(doc, change):
         doc.qlvb_sealed_on_paper = True
         return
     code_text = f"{doc.form_words()} {doc.notation()}"
+    doc.qlvb_sealed_at = when.isoformat()  # from now on its own seal decides its legal validity
     signing.sign_attachment(document=doc, field="file", code_text=code_text, agency=change.data["agency"],
                             signed_at=when, check_permission=False)
 
