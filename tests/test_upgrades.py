@@ -550,3 +550,14 @@ def test_1006_h22b_destroy_permission_indexes_and_old_recall_notices(demo):
     assert pending_destruction(doc) and doc.qlvb_recalled["reason"] == "Sai thể thức"
     assert "qlvb_recall_notice" not in doc.__dict__
     assert catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_recall_pending=True)
+
+
+def test_1006_h22c_sign_by_hand_index_and_copies_verified_again(site):
+    from dongthap.qlvb.upgrades import v1006_h22c
+
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        catalog.delIndex(v1006_h22c.INDEX)  # as a 1005 site was
+        v1006_h22c.upgrade()
+        v1006_h22c.upgrade()  # again: nothing breaks
+    assert v1006_h22c.INDEX in catalog.indexes()

@@ -122,6 +122,22 @@ class IssuePaperPost(Service):
         return translate_tree(json_compatible(result), self.request)
 
 
+class SignByHandPost(Service):
+    """``@sign-by-hand``: the signer signs the printed original by hand; the clerk issues it on paper."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import paper
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        comment = data.get("comment") or ""
+        result = paper.mark_by_hand(self.context, comment if isinstance(comment, str) else "")
+        result["sign_by_hand"] = paper.signs_by_hand(self.context)
+        result["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
+        return translate_tree(json_compatible(result), self.request)
+
+
 class DeliveryStatusGet(Service):
     def reply(self):
         return translate_tree(json_compatible({

@@ -168,6 +168,10 @@ class DocumentView(DocumentPage):
             paper.issue_paper(self.context, value, form.get("comment", ""))
             self.message(_("msg_issued_paper", default="The paper-signed original was issued with "
                            "number ${notation}.", mapping={"notation": self.context.notation()}))
+        elif action == paper.HAND_ACTION:
+            paper.mark_by_hand(self.context, form.get("comment", ""))
+            self.message(_("msg_signs_by_hand", default="Sign the printed original by hand: the clerk "
+                           "scans it and issues it on paper."))
         elif action == "reply_deadlines":
             from dongthap.qlvb.outgoing import replies
 
@@ -205,6 +209,12 @@ class DocumentView(DocumentPage):
             raise
         self.message(_("msg_recipients_added", default="The document was sent to: ${names}.",
                        mapping={"names": ", ".join(r["agency_name"] for r in rows)}))
+
+    def can_sign_by_hand(self):
+        return paper.may_mark_by_hand(self.context)
+
+    def signs_by_hand(self):
+        return api.content.get_state(self.context) == "approved" and paper.signs_by_hand(self.context)
 
     def can_add_recipients(self):
         """The clerk of the issuing agency, on an issued document that was not recalled."""
