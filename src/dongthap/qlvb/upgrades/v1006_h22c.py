@@ -4,7 +4,9 @@
   signs it on paper, ``outgoing/paper.py``: the clerk's "chờ phát hành" list), filled;
 * every copy (``DocumentCopy``) is verified again: an issued electronic copy is marked sealed
   (``qlvb_sealed_at``, its issue date) and is legal by its own seal only; the others, which
-  showed the original's embedded signatures as "legal", become ``reference``.
+  showed the original's embedded signatures as "legal", become ``reference``;
+* every copy is listed on its original (``qlvb_copies``), also those still prepared or signed
+  (before, an original listed its copies only once issued).
 
 The steps may run again.
 """
@@ -19,7 +21,7 @@ INDEX = "qlvb_sign_by_hand"
 
 def upgrade(context=None):
     sign_by_hand_index()
-    copies_legal_validity()
+    copies()
 
 
 def sign_by_hand_index(context=None):
@@ -34,7 +36,8 @@ def sign_by_hand_index(context=None):
     logger.info("h22c: index %s, %d approved documents indexed", INDEX, count)
 
 
-def copies_legal_validity(context=None):
+def copies(context=None):
+    from dongthap.qlvb.copies.api import record_on_original
     from dongthap.qlvb.signing import api as signing
 
     catalog = api.portal.get_tool("portal_catalog")
@@ -46,5 +49,6 @@ def copies_legal_validity(context=None):
         if sealed and not getattr(copy, "qlvb_sealed_at", None):
             copy.qlvb_sealed_at = copy.register_date.isoformat()
         signing.verify(document=copy)
+        record_on_original(copy)
         count += 1
     logger.info("h22c: %d copies verified again", count)
