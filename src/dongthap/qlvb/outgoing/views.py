@@ -365,6 +365,12 @@ class RecallNoticeViewlet(ViewletBase):
                 and not self.blocked())
 
 
+    def can_refuse(self):
+        from dongthap.qlvb.recall import api as recall_api
+
+        return recall_api.pending_destruction(self.context) and recall_api.may_destroy(self.context)
+
+
 class DestroyRecalled(BrowserView):
     """POST target of the viewlet's button: destroy the recalled copy, then its agency's records."""
 
@@ -393,3 +399,24 @@ class DestroyRecalled(BrowserView):
                                 mapping={"notation": record["notation"]}), context=self.request),
             request=self.request)
         return self.request.response.redirect(f"{agency.absolute_url()}/@@van-ban-da-huy")
+
+
+class RefuseRecall(BrowserView):
+    """POST target of the viewlet's refusal form: the clerk keeps the recalled copy, with a reason."""
+
+    def __call__(self):
+        from dongthap.qlvb.errors import QlvbError
+        from dongthap.qlvb.recall import api as recall_api
+
+        CheckAuthenticator(self.request)
+        if self.request.method == "POST":
+            try:
+                recall_api.refuse_from_request(self.context, self.request.form.get("reason", ""))
+            except QlvbError as problem:
+                api.portal.show_message(message=translate(problem.message, context=self.request),
+                                        request=self.request, type="error")
+            else:
+                api.portal.show_message(message=translate(_(
+                    "msg_recall_refused", default="The recall was refused; the sender is told why."),
+                    context=self.request), request=self.request)
+        return self.request.response.redirect(self.context.absolute_url())
