@@ -97,7 +97,7 @@ def test_the_recipient_refuses_a_recall_with_a_reason_recorded_on_both_sides(por
         recall_api.refuse(copy, reason="  ")
     assert problem.value.status == 422 and recall_api.pending_destruction(copy)
     with api.env.adopt_user(username="snv.vanthu"):
-        record = recall_api.refuse(copy, reason="Văn bản đã được triển khai, đề nghị ban hành văn bản thay thế")
+        record = recall_api.refuse(copy, reason="Văn bản đã được triển khai, đề nghị ban hành thay thế")
     # the recipient keeps its copy, thawed, and the record
     assert record["outcome"] == "refused" and record["by"] == "snv.vanthu"
     assert recall_api.frozen(copy) is None
@@ -107,7 +107,8 @@ def test_the_recipient_refuses_a_recall_with_a_reason_recorded_on_both_sides(por
     assert kept["side"] == "recipient" and kept["recall_reason"] == "Ban hành nhầm"
     assert copy.qlvb_trail[-1]["action"] == "recall_refused"
     # the sender sees the refusal in its delivery table, its records and its trail
-    [row] = [r for r in delivery.delivery_status(doc) if r["agency_name"] == agency(portal, "so-noi-vu").title]
+    recipient = agency(portal, "so-noi-vu").title
+    [row] = [r for r in delivery.delivery_status(doc) if r["agency_name"] == recipient]
     assert row["status"] == "recall_refused"
     [sent] = [r for r in recall_api.records_of(agency(portal)) if r.get("outcome") == "refused"]
     assert sent["side"] == "sender" and sent["reason"].startswith("Văn bản đã được triển khai")
