@@ -205,6 +205,30 @@ class ReplyDeadlinesPost(Service):
                                 "due_date": self.context.due_date, "items": items})
 
 
+class ReplyLinkPost(Service):
+    """``POST <incoming document>/@reply-link`` ``{"outgoing": "<uid>", "recipient": "<key>"}``: the
+    clerk links a reply entered by hand to the recipient of an outgoing document awaiting it.
+    ``GET`` lists the choices."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        items = replies.link_by_hand(self.context, data.get("outgoing"), data.get("recipient"))
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-link", "items": items})
+
+
+class ReplyLinkGet(Service):
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        choices = replies.link_choices(self.context) if replies.may_link_by_hand(self.context) else []
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-link", "items": choices})
+
+
 class AddRecipientsPost(Service):
     """``{"internal_recipients": [uid|code|id], "external_recipients": [{code, name}|"code|name"]}``."""
 
