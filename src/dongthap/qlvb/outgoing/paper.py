@@ -18,6 +18,11 @@ the paper):
   checksum, who scanned it; legal validity ``reference``: the electronic copy of a
   paper original is for reference), record the issue and deliver it like an
   electronic one. The register lists it like any other document, with a note.
+
+How the clerk finds it: the chosen signer marks the approved document "ký tay" (:func:`mark_by_hand`;
+the button on the document page, ``POST @sign-by-hand``); it then waits in the clerk's list "chờ
+phát hành" and his desk count (catalog index :data:`HAND_INDEX`) next to the digitally signed
+documents, until the clerk issues it with the scan. A ``return`` to the drafter clears the mark.
 """
 
 from dongthap.qlvb.documents import scans
