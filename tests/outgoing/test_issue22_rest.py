@@ -1,6 +1,6 @@
-"""Issue 22 items 3, 4, 6 (and the refusal of a recall) through real HTTP (REST and pages), with examples written to docs/rest/:
+"""Issue 22 items 3, 4, 6 through real HTTP (REST and pages), with examples written to docs/rest/:
 duplicates refused without a number, a registered internal copy destroyed after a recall with the
-records on both sides, reply deadlines."""
+records on both sides, a recall refused by the recipient, reply deadlines."""
 
 from tests.incoming.helpers import payload as incoming_payload
 from tests.outgoing.helpers import payload as outgoing_payload
