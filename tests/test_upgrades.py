@@ -573,3 +573,14 @@ def test_1006_h20_records_the_checksums_of_existing_documents(demo):
         stored = dict(getattr(doc, checksums.CHECKSUMS_ATTR))
         assert stored["file"] == hashlib.sha256(bytes(doc.file.data)).hexdigest()
     assert v1006_h20.record_checksums(None) == 0  # again: nothing to do
+
+
+def test_1006_h22c_sign_by_hand_index_and_copies_verified_again(site):
+    from dongthap.qlvb.upgrades import v1006_h22c
+
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        catalog.delIndex(v1006_h22c.INDEX)  # as a 1005 site was
+        v1006_h22c.upgrade()
+        v1006_h22c.upgrade()  # again: nothing breaks
+    assert v1006_h22c.INDEX in catalog.indexes()

@@ -182,3 +182,72 @@ def test_the_desk_shows_copies_waiting_for_the_signer_and_the_clerk(portal):
     assert counts("stttt.chuyenvien", {"QlvbSpecialist"}) == {}
     act(copy, "stttt.vanthu", "issue")
     assert counts("stttt.vanthu", {"QlvbClerk"})["waiting_issue"] == before_issue
+
+
+def test_a_copy_is_legal_by_its_own_seal_not_by_the_signatures_of_its_original(portal):
+    """A sao y of a digitally signed original carries the original's signatures in its PDF: the copy
+    shows "legal" only once its own agency signature is on and verified."""
+    from dongthap.qlvb.signing.browser.views import BadgeViewlet
+    from tests.outgoing.helpers import chain
+
+    def shown(doc):  # the legal-validity badge on the page of the copy
+        viewlet = BadgeViewlet(doc, portal.REQUEST, None)
+        viewlet.update()
+        return viewlet.badge["value"]
+
+    from tests.outgoing.helpers import draft
+
+    original = chain(draft(portal))
+    assert original.legal_validity == "legal"  # signed by the leader and the agency
+    copy = make_copy(portal, original)
+    # its PDF carries the original's (valid) signatures, yet the copy is not legal before its seal
+    assert copy.signature_report["signatures"]
+    assert copy.legal_validity == "reference"
+    assert copies.info(copy)["legal_validity"] == "reference"
+    assert shown(copy) == "reference"
+    act(copy, "stttt.lanhdao", "sign")
+    assert copy.legal_validity == "reference"  # signed by the leader, not yet sealed
+    act(copy, "stttt.vanthu", "issue")
+    # sealed with the agency's signature, verified: legal by its own seal
+    assert copy.legal_validity == "legal"
+    assert copy.signature_report["rule"] == "attachment"
+    assert len(copy.signature_report["signatures"]) > len(original.signature_report["signatures"])
+    assert shown(copy) == "legal"
+    # a paper copy of the same original stays a reference in the system (it is legal on paper)
+    paper = issue(make_copy(portal, original, copy_medium="paper"))
+    assert paper.qlvb_sealed_on_paper is True and paper.legal_validity == "reference"
+
+
+def test_a_copy_shows_on_its_original_while_it_is_prepared(portal):
+    """The original lists its copy from the moment it is prepared, with its state, for those who may
+    see the copy (clerks and leaders; the others once it is issued)."""
+    from dongthap.qlvb.copies.views import CopiesViewlet
+
+    original = registered_incoming(portal, code_number="509")
+    copy = make_copy(portal, original)
+    uid = api.content.get_uuid(copy)
+
+    def seen(user):
+        with api.env.adopt_user(username=user):
+            return {c["uid"]: c["state"] for c in copies.copies_of(original, visible=True)}
+
+    def box(user):
+        with api.env.adopt_user(username=user):
+            viewlet = CopiesViewlet(original, portal.REQUEST, None)
+            viewlet.update()
+            return viewlet.render()
+
+    assert seen("stttt.vanthu") == {uid: "draft"} and seen("stttt.lanhdao") == {uid: "draft"}
+    assert uid not in seen("stttt.chuyenvien")
+    page = box("stttt.vanthu")
+    assert "qlvb-copy-draft" in page and "SAO Y" in page and _vi(copies.state_title("draft")) in page
+    act(copy, "stttt.lanhdao", "sign")
+    assert seen("stttt.vanthu") == {uid: "signed"}
+    act(copy, "stttt.vanthu", "issue")
+    entries = copies.copies_of(original)
+    assert len(entries) == 1  # one entry, updated at issue: number and date
+    assert entries[0]["notation"] == copy.notation() and entries[0]["date"]
+    assert entries[0]["state"] == "issued"
+    assert seen("stttt.vanthu") == {uid: "issued"}
+    page = box("stttt.vanthu")
+    assert copy.notation() in page and "qlvb-copy-issued" in page

@@ -106,3 +106,21 @@ def test_status_13_from_another_agency_takes_nothing_back(portal):
     outcome = run(portal, _take_back(pkg, sender=THIRD), "st13")
     assert outcome.result == "forbidden"
     assert getattr(doc, "qlvb_recalled", None) is None and api.content.get_state(doc) == "received"
+
+
+def test_the_clerk_refuses_to_take_back_a_registered_copy_and_the_answer_is_16(portal):
+    pkg, doc = _received(portal, "45")
+    with api.env.adopt_user(username="stttt.vanthu"):
+        api.content.transition(obj=doc, transition="register")
+    assert run(portal, _take_back(pkg), "st13-refuse").result == "recalled"
+    assert recall_api.pending_destruction(doc)
+    with api.env.adopt_user(username="stttt.vanthu"):
+        record = recall_api.refuse(doc, reason="Văn bản đã được thực hiện xong")
+    assert recall_api.frozen(doc) is None and api.content.get_state(doc) == "registered"
+    [(code, text)] = [a for a in answers(portal) if a[0] in ("15", "16")]
+    assert code == "16" and "Văn bản đã được thực hiện xong" in text
+    [kept] = recall_api.records_of(portal.unrestrictedTraverse("so-tttt"))
+    assert kept["outcome"] == "refused" and kept["side"] == "recipient" and kept["by"] == "stttt.vanthu"
+    assert record["origin"] == "axis"
+    store = get_store(portal)
+    assert [e["action"] for e in store.log.values()][-1] == "take-back-refused"

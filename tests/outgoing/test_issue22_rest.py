@@ -1,6 +1,6 @@
 """Issue 22 items 3, 4, 6 through real HTTP (REST and pages), with examples written to docs/rest/:
 duplicates refused without a number, a registered internal copy destroyed after a recall with the
-records on both sides, reply deadlines."""
+records on both sides, a recall refused by the recipient, reply deadlines."""
 
 from tests.incoming.helpers import payload as incoming_payload
 from tests.outgoing.helpers import payload as outgoing_payload
@@ -18,6 +18,8 @@ TITLES.update({
     "incoming_refuse_duplicate": "Refuse it as a duplicate (clerk, no arrival number): "
                                  "`POST <document>/@refuse-duplicate`",
     "recall_destroy": "Destroy a recalled copy (the recipient's clerk): `POST <copy>/@recall-destroy`",
+    "recall_refuse": "Refuse a recall, keeping the copy (the recipient's clerk, with a reason): "
+                     "`POST <copy>/@recall-refuse`",
     "destruction_records": "The agency's destruction records: `GET <agency>/@destruction-records`",
     "reply_deadlines": "Reply deadline per recipient (clerk, leader): `POST <document>/@reply-deadlines`",
 })
@@ -135,3 +137,28 @@ def test_recall_destroys_a_registered_internal_copy_and_reply_deadlines(url):
     # recalled: no reply awaited any more
     awaiting = _ok(session("stttt.vanthu").get(f"{url}/so-tttt/@outgoing", params={"list": "awaiting_reply"}))
     assert doc["uid"] not in [r["uid"] for r in awaiting["awaiting_reply"]]
+
+
+def test_the_recipient_refuses_a_recall_through_rest(url):
+    rec = Recorder(url)
+    snv_uid = _ok(session("snv.vanthu").get(f"{url}/so-noi-vu"))["UID"]
+    doc = _issue(url, [snv_uid])
+    snv = session("snv.vanthu")
+    lists = _ok(snv.get(f"{url}/so-noi-vu/@incoming", params={"list": "waiting_registration", "b_size": 500}))
+    [copy] = [r for r in lists["waiting_registration"]
+              if r["title"] == "V/v thu hồi và hạn trả lời (issue 22)" and not r.get("arrival_number")][:1]
+    _ok(snv.post(f"{copy['url']}/@workflow/register", json={}))
+    _ok(session("stttt.lanhdao").post(f"{doc['url']}/@workflow/recall", json={"comment": "Sai nơi nhận"}))
+    html = session("snv.vanthu")
+    html.headers["Accept"] = "text/html"
+    assert "tu-choi-thu-hoi" in html.get(copy["url"]).text
+    assert session("snv.chuyenvien").post(f"{copy['url']}/@recall-refuse",
+                                          json={"reason": "x"}).status_code in (401, 403)
+    assert snv.post(f"{copy['url']}/@recall-refuse", json={}).status_code == 422
+    record = _ok(rec.call("recall_refuse", "snv.vanthu", "POST", f"{copy['url']}/@recall-refuse",
+                          {"reason": "Văn bản đã được triển khai"}))
+    assert record["outcome"] == "refused" and record["by"] == "snv.vanthu"
+    assert _ok(snv.get(copy["url"]))["UID"]  # kept
+    status = _ok(session("stttt.vanthu").get(f"{doc['url']}/@delivery-status"))
+    [row] = status["items"]
+    assert row["status"] == "recall_refused"

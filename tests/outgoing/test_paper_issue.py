@@ -128,6 +128,18 @@ def test_rest_issue_paper(demo_server):
         r = session(user).post(f"{doc}/@workflow/{transition}", json={})
         assert r.status_code == 200, (transition, r.text)
     clerk = session("stttt.vanthu")
+    # the signer signs by hand: the clerk then finds it in "chờ phát hành"
+    r = session("stttt.chuyenvien").post(f"{doc}/@sign-by-hand", json={})
+    assert r.status_code in (400, 403), r.text
+    leader_page = session("stttt.lanhdao").get(doc, headers={"Accept": "text/html"}).text
+    assert "qlvb-action-sign-by-hand" in leader_page
+    r = session("stttt.lanhdao").post(f"{doc}/@sign-by-hand", json={"comment": "Ký trên giấy"})
+    assert r.status_code == 200, r.text
+    assert r.json()["sign_by_hand"] is True and r.json()["state"] == "approved"
+    waiting = clerk.get(f"{url}/so-tttt/@outgoing", params={"list": "waiting_issue"}).json()
+    assert doc in [row["url"] for row in waiting["waiting_issue"]], waiting
+    clerk_page = clerk.get(doc, headers={"Accept": "text/html"}).text
+    assert "qlvb-signs-by-hand" in clerk_page and "qlvb-action-issue_paper" in clerk_page
     low = {"data": base64.b64encode(make_scan(120)).decode(), "filename": "quet.pdf"}
     r = clerk.post(f"{doc}/@issue-paper", json={"scan": low})
     assert r.status_code == 422, r.text
@@ -158,3 +170,53 @@ def test_counter_is_the_outgoing_register(portal):
     before = counter.peek_number(ag, series)
     _paper(doc, make_scan(200))
     assert counter.peek_number(ag, series) == before + 1 == int(doc.code_number)
+
+
+def test_a_document_signed_by_hand_reaches_the_clerk(portal):
+    """The signer marks "ký tay": the approved document is on the clerk's "chờ phát hành" list and
+    desk, with its page saying so; the clerk issues it with the scan and it leaves the list."""
+    from dongthap.qlvb.outgoing.desk import OutgoingSection
+
+    ag = agency(portal)
+    doc = chain(draft(portal, title="Ký tay trên giấy"), until="approved")
+    uid = api.content.get_uuid(doc)
+
+    def clerk_list():
+        with api.env.adopt_user(username="stttt.vanthu"):
+            page = queries.lists_for(ag, "stttt.vanthu", only="waiting_issue")["waiting_issue"]
+            desk = {i["key"]: i["count"] for i in OutgoingSection(ag).items("stttt.vanthu", {"QlvbClerk"})}
+        return [r["uid"] for r in page], page.total, desk["waiting_issue"]
+
+    uids, total, count = clerk_list()
+    assert uid not in uids
+    # only the chosen signer marks it, and only once approved
+    for user in ("stttt.vanthu", "stttt.chuyenvien", "stttt.truongphong"):
+        with api.env.adopt_user(username=user), pytest.raises(outgoing.OutgoingError):
+            paper.mark_by_hand(doc)
+    other = draft(portal)
+    with api.env.adopt_user(username="stttt.lanhdao"), pytest.raises(outgoing.OutgoingError):
+        paper.mark_by_hand(other)
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        result = paper.mark_by_hand(doc, "Không có chữ ký số tại chỗ")
+    assert result["state"] == "approved" and paper.signs_by_hand(doc)
+    assert doc.qlvb_trail[-1]["action"] == "sign_by_hand"
+    assert doc.qlvb_trail[-1]["comment"] == "Không có chữ ký số tại chỗ"
+    with api.env.adopt_user(username="stttt.lanhdao"), pytest.raises(outgoing.OutgoingError):
+        paper.mark_by_hand(doc)  # once
+    uids, total2, count2 = clerk_list()
+    assert uid in uids and total2 == total + 1 and count2 == count + 1
+    # the clerk issues it with the scan: the number, and it leaves the list
+    _paper(doc, make_scan(300))
+    assert api.content.get_state(doc) == "issued" and paper.is_paper_original(doc)
+    uids, total3, count3 = clerk_list()
+    assert uid not in uids and total3 == total and count3 == count
+
+
+def test_a_document_returned_is_no_longer_signed_by_hand(portal):
+    doc = chain(draft(portal), until="approved")
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        paper.mark_by_hand(doc)
+    act(doc, "stttt.lanhdao", "return", "Sửa lại trích yếu")
+    assert not paper.signs_by_hand(doc)
+    assert api.content.get_uuid(doc) not in [
+        b.UID for b in api.content.find(portal_type="OutgoingDocument", qlvb_sign_by_hand=True)]

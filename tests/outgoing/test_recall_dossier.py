@@ -83,3 +83,38 @@ def test_closed_dossier_blocks_the_destruction_until_it_is_reopened(portal):
         recall_api.destroy(copy)
     assert dossier.qlvb_items == ()
     assert {r["status"] for r in delivery.delivery_status(doc)} == {"recall_destroyed"}
+
+
+def test_the_recipient_refuses_a_recall_with_a_reason_recorded_on_both_sides(portal, audit_records):
+    doc, copy = _registered_copy(portal)
+    act(doc, "stttt.lanhdao", "recall", "Ban hành nhầm")
+    assert recall_api.pending_destruction(copy)
+    # only the recipient's clerk, and only with a reason
+    with api.env.adopt_user(username="snv.chuyenvien"), pytest.raises(QlvbError) as problem:
+        recall_api.refuse(copy, reason="Đã triển khai")
+    assert problem.value.status == 403
+    with api.env.adopt_user(username="snv.vanthu"), pytest.raises(QlvbError) as problem:
+        recall_api.refuse(copy, reason="  ")
+    assert problem.value.status == 422 and recall_api.pending_destruction(copy)
+    with api.env.adopt_user(username="snv.vanthu"):
+        record = recall_api.refuse(copy, reason="Văn bản đã được triển khai, đề nghị ban hành thay thế")
+    # the recipient keeps its copy, thawed, and the record
+    assert record["outcome"] == "refused" and record["by"] == "snv.vanthu"
+    assert recall_api.frozen(copy) is None
+    with api.env.adopt_user(username="snv.vanthu"):
+        assert api.user.has_permission("View", obj=copy)
+    [kept] = [r for r in recall_api.records_of(agency(portal, "so-noi-vu")) if r.get("outcome") == "refused"]
+    assert kept["side"] == "recipient" and kept["recall_reason"] == "Ban hành nhầm"
+    assert copy.qlvb_trail[-1]["action"] == "recall_refused"
+    # the sender sees the refusal in its delivery table, its records and its trail
+    recipient = agency(portal, "so-noi-vu").title
+    [row] = [r for r in delivery.delivery_status(doc) if r["agency_name"] == recipient]
+    assert row["status"] == "recall_refused"
+    [sent] = [r for r in recall_api.records_of(agency(portal)) if r.get("outcome") == "refused"]
+    assert sent["side"] == "sender" and sent["reason"].startswith("Văn bản đã được triển khai")
+    assert doc.qlvb_trail[-1]["action"] == "recall_refused"
+    assert "recall_refused" in [a for a, _kw in audit_records]
+    # refused once: nothing more to refuse or destroy
+    with api.env.adopt_user(username="snv.vanthu"), pytest.raises(QlvbError) as problem:
+        recall_api.refuse(copy, reason="lại")
+    assert problem.value.status == 409

@@ -151,3 +151,42 @@ def test_reply_over_the_axis_is_linked_by_response_for(portal, clock):
     assert arrived.qlvb_reply_to[0]["uid"] == uid
     # Sở Nội vụ has not replied: still awaited, due soon
     assert _awaiting(portal)[uid]["reply_due_soon"]
+
+
+def test_a_reply_entered_by_hand_is_linked_by_the_clerk(portal, clock):
+    """A reply that came on paper (entered by hand) is linked to the outgoing document by the clerk:
+    the recipient no longer counts as awaited."""
+    from dongthap.qlvb.incoming.views import DocumentView
+    from tests.copies.helpers import registered_incoming
+
+    doc = chain(draft(portal, recipients=("so-noi-vu",)))
+    uid = api.content.get_uuid(doc)
+    snv = f"agency:{uid_of(portal, 'so-noi-vu')}"
+    with api.env.adopt_user(username="stttt.vanthu"):
+        replies.set_deadlines(doc, {snv: (clock["day"] + datetime.timedelta(days=1)).strftime("%d/%m/%Y")})
+    clock["day"] += datetime.timedelta(days=3)
+    assert _awaiting(portal)[uid]["reply_overdue"]
+    paper_reply = registered_incoming(portal, code_number="77", issuing_agency_name="Sở Nội vụ")
+    with api.env.adopt_user(username="stttt.vanthu"):
+        choices = replies.link_choices(paper_reply)
+        assert f"{uid}|{snv}" in [c["value"] for c in choices]
+        view = DocumentView(paper_reply, portal.REQUEST)
+        assert view.can_link_reply() and view.reply_link_choices() == choices
+    # only the clerk, only a recipient awaited
+    with api.env.adopt_user(username="stttt.chuyenvien"), pytest.raises(QlvbError) as refused:
+        replies.link_by_hand(paper_reply, uid, snv)
+    assert refused.value.status == 403
+    with api.env.adopt_user(username="stttt.vanthu"), pytest.raises(QlvbError) as refused:
+        replies.link_by_hand(paper_reply, uid, "agency:nobody")
+    assert refused.value.status == 409
+    with api.env.adopt_user(username="stttt.vanthu"):
+        rows = replies.link_by_hand(paper_reply, uid, snv)
+    [row] = [r for r in rows if r["key"] == snv]
+    assert row["replied"] and not row["awaiting"] and row["reply"]["how"] == "hand"
+    assert row["reply"]["uid"] == api.content.get_uuid(paper_reply)
+    assert uid not in _awaiting(portal)
+    assert paper_reply.qlvb_reply_to[-1]["uid"] == uid
+    assert doc.qlvb_trail[-1]["action"] == "reply_received"
+    with api.env.adopt_user(username="stttt.vanthu"), pytest.raises(QlvbError) as refused:
+        replies.link_by_hand(paper_reply, uid, snv)  # already replied
+    assert refused.value.status == 409

@@ -124,6 +124,15 @@ class DocumentCopy(Document):
         """``SAO Y``, ``SAO LỤC``, ``TRÍCH SAO``: printed on the copy."""
         return FORMS.get(self.copy_form, ("", ""))[1]
 
+    def qlvb_signature_rule(self):
+        """A copy is legal by its OWN seal only (``signing.api.signature_rule``): once its agency
+        signature is on (an electronic copy, at ``issue``), the agency signature covering the
+        whole file decides (``"attachment"``); before that – and for a paper copy, legal on
+        paper – the original's signatures its PDF carries make it no more than a reference."""
+        if self.copy_medium == "electronic" and getattr(self, "qlvb_sealed_at", None):
+            return "attachment"
+        return None
+
     @security.public
     def qlvb_guard(self, transition):
         from dongthap.qlvb.copies.api import guard

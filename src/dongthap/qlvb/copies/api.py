@@ -115,9 +115,43 @@ def is_paper_original(doc):
     return getattr(doc, "qlvb_original_medium", None) == "paper"
 
 
-def copies_of(original):
-    """The copies made of ``original`` (newest last), as stored on it."""
-    return [dict(entry) for entry in getattr(original, COPIES_ATTR, None) or ()]
+def copies_of(original, *, visible=False):
+    """The copies made of ``original`` (newest last), from the moment they are prepared, each
+    with its ``state`` and ``state_title``; ``visible``: only those the current user may see
+    (a copy being prepared or signed is seen by the clerks and leaders, ``copies/workflow.py``)."""
+    entries = [dict(entry) for entry in getattr(original, COPIES_ATTR, None) or ()]
+    if not entries:
+        return []
+    brains = api.content.find(UID=[e["uid"] for e in entries], portal_type="DocumentCopy",
+                              unrestricted=not visible)
+    states = {b.UID: b.review_state for b in brains}
+    out = []
+    for entry in entries:
+        state = states.get(entry["uid"])
+        if state is None:
+            continue
+        entry.update(state=state, state_title=state_title(state))
+        out.append(entry)
+    return out
+
+
+def record_on_original(doc):
+    """The original lists ``doc`` (at its creation, and again at its issue with number and date)."""
+    original = original_of(doc)
+    if original is None:
+        return
+    entries = getattr(original, COPIES_ATTR, None)
+    if entries is None:
+        entries = PersistentList()
+        setattr(original, COPIES_ATTR, entries)
+    uid = api.content.get_uuid(doc)
+    values = {"uid": uid, "notation": doc.notation(), "form": doc.copy_form, "medium": doc.copy_medium,
+              "date": doc.register_date.isoformat() if doc.register_number and doc.register_date else None}
+    for entry in entries:
+        if entry.get("uid") == uid:
+            entry.update(values)
+            return
+    entries.append(PersistentMapping(values))
 
 
 def original_of(copy):
@@ -384,22 +418,14 @@ def step_seal(doc, change):
         doc.qlvb_sealed_on_paper = True
         return
     code_text = f"{doc.form_words()} {doc.notation()}"
+    doc.qlvb_sealed_at = when.isoformat()  # from now on its own seal decides its legal validity
     signing.sign_attachment(document=doc, field="file", code_text=code_text, agency=change.data["agency"],
                             signed_at=when, check_permission=False)
 
 
 def step_link(doc, change):
-    """``issue``: the original lists its copies."""
-    original = original_of(doc)
-    if original is None:
-        return
-    entries = getattr(original, COPIES_ATTR, None)
-    if entries is None:
-        entries = PersistentList()
-        setattr(original, COPIES_ATTR, entries)
-    entries.append(PersistentMapping({"uid": api.content.get_uuid(doc), "notation": doc.notation(),
-                                      "form": doc.copy_form, "medium": doc.copy_medium,
-                                      "date": doc.register_date.isoformat()}))
+    """``issue``: the original lists its copy with the number and date."""
+    record_on_original(doc)
 
 
 def step_trail(doc, change):

@@ -42,8 +42,12 @@ def new_copy(agency, original, values, data, *, comment="", scan_dpi=None):
     attributes = {"original_uid": api.content.get_uuid(original)}
     if scan_dpi is not None:
         attributes["qlvb_original_scan_dpi"] = scan_dpi
-    return factory.add_document(agency, doc, REGISTER, when=now(), actor=None, attributes=attributes,
+    from dongthap.qlvb.copies.api import record_on_original
+
+    copy = factory.add_document(agency, doc, REGISTER, when=now(), actor=None, attributes=attributes,
                                 comment=comment or f"Bản sao của {notation or original.title}")
+    record_on_original(copy)  # the original shows it while it is prepared, signed, issued
+    return copy
 
 
 _FORM_WORDS = {"sao_y": "Sao y", "sao_luc": "Sao lục", "trich_sao": "Trích sao"}

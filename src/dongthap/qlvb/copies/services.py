@@ -67,8 +67,9 @@ class CopiesGet(Service):
 
 class OriginalCopiesGet(Service):
     def reply(self):
-        return json_compatible({"@id": f"{self.context.absolute_url()}/@copies",
-                                "items": copies.copies_of(self.context)})
+        return json_compatible(translate_tree({"@id": f"{self.context.absolute_url()}/@copies",
+                                               "items": copies.copies_of(self.context, visible=True)},
+                                              self.request))
 
 
 class CopyGet(Service):

@@ -145,7 +145,10 @@ class CopiesViewlet(ViewletBase):
         return self.context.portal_type in copies.ORIGINAL_TYPES
 
     def copies(self):
-        return copies.copies_of(self.context)
+        return copies.copies_of(self.context, visible=True)
+
+    def form_words(self, form):
+        return copies.FORMS.get(form, ("", ""))[1]
 
     def copy_url(self, uid):
         brains = api.content.find(UID=uid)

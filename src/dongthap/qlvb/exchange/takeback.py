@@ -140,3 +140,27 @@ def take_back_request(inbox, pkg, source_id):
     inbox.store.record("take-back-request", document_id=document_id, sender=sender, source_id=source_id,
                        outcomes=done)
     return Outcome(result="recalled" if any(d != "refused" for d in done) else "ignored")
+
+
+def refused_by_clerk(doc, info, record):
+    """Our clerk refused to take back a copy received over the axis: answer the sender 16 with the reason."""
+    from .inbox import MAX_REASON
+    from .outbox import organization_of, queue_status
+    from .storage import get_store
+    from dongthap.qlvb.agencies.api import get_agency
+
+    agency = get_agency(doc)
+    document_id = info.get("document_id", "")
+    uid = api.content.get_uuid(doc)
+    store = get_store()
+    store.documents[document_key(document_id, agency.agency_code)] = uid  # a live copy again
+    store.record("take-back-refused", document_uid=uid, document_id=document_id, agency=agency.agency_code,
+                 sender=info.get("from_organ_id", ""), reason=record.get("reason", ""), by=record.get("by"))
+    number = getattr(doc, "code_number", "") or ""
+    notation = getattr(doc, "code_notation", "") or ""
+    response_for = edxml.ResponseFor(info.get("from_organ_id", ""),
+                                     f"{number}/{notation}" if notation else number,
+                                     getattr(doc, "issued_date", None), document_id)
+    text = f"Không thu hồi văn bản: {record.get('reason', '')} (người từ chối: {record.get('by_name', '')})"
+    queue_status(sender=organization_of(agency), recipient=response_for.organ_id, response_for=response_for,
+                 code=edxml.constants.STATUS_CHANGE_REFUSED, description=text[:MAX_REASON], document_uid=uid)

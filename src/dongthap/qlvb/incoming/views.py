@@ -184,6 +184,12 @@ class DocumentView(DocumentPage, _Base):
             duplicates.refuse(self.context, form.get("reason", ""))
             self.message(_("msg_refused_duplicate", default="The document was refused as a duplicate; no "
                            "arrival number was used."))
+        elif action == "link_reply":
+            from dongthap.qlvb.outgoing import replies
+
+            uid, _sep, key = (form.get("reply_to") or "").partition("|")
+            replies.link_by_hand(self.context, uid, key)
+            self.message(_("msg_reply_linked", default="The reply was linked to the outgoing document."))
         elif action == "register":
             result = incoming.transition(self.context, "register", form.get("comment", ""),
                                          confirm_duplicate=bool(form.get("confirm_duplicate")))
@@ -277,6 +283,22 @@ class DocumentView(DocumentPage, _Base):
         return state in ("assigned", "in_progress", "completed") and (
             self.can_progress() or bool(set(api.user.get_roles(obj=self.context)) & {R.LEADER})
         ) and api.user.has_permission(ADD_PERMISSION, obj=self.agency())
+
+    def can_link_reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        return replies.may_link_by_hand(self.context)
+
+    def reply_link_choices(self):
+        from dongthap.qlvb.outgoing import replies
+
+        return replies.link_choices(self.context) if self.can_link_reply() else []
+
+    def replied_to(self):
+        """The outgoing documents this reply answers (linked on arrival or by hand)."""
+        from dongthap.qlvb.outgoing import replies
+
+        return [dict(x) for x in getattr(self.context, replies.REPLIED_BY_ATTR, None) or ()]
 
     def reply_url(self):
         from urllib.parse import urlencode

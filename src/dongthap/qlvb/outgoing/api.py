@@ -75,6 +75,7 @@ TRANSITION_TITLES = {
     "sign": _("transition_outgoing_sign", default="Sign"),
     "issue": _("transition_outgoing_issue", default="Issue"),
     "issue_paper": _("transition_outgoing_issue_paper", default="Issue the paper-signed original"),
+    "sign_by_hand": _("action_outgoing_sign_by_hand", default="Sign by hand on paper"),
     "archive": _("transition_outgoing_archive", default="Archive"),
     "recall": _("transition_outgoing_recall", default="Recall"),
     "add_recipients": _("trail_outgoing_add_recipients", default="Sent to additional recipients"),

@@ -468,6 +468,20 @@ def record_destruction(copy, record):
     _destroyed(doc, entry, record)
 
 
+def record_refusal(copy, record):
+    """The recipient's clerk refused the recall of a received copy of one of our documents."""
+    from dongthap.qlvb.recall import api as recall_api
+
+    doc, entry = _entry_for_copy(copy)
+    if entry is None:
+        return
+    entry["recall_refusal"] = PersistentMapping(record)
+    _history(entry, "recall_refused", record.get("reason", ""), refused_by=record.get("by_name", ""))
+    recall_api.keep_record(get_agency(doc), dict(record, side="sender", sent_uid=api.content.get_uuid(doc)))
+    outgoing.add_trail(doc, "recall_refused", f"{record.get('recipient_name', '')}: "
+                       f"{record.get('reason', '')}", recipient=record.get("recipient", ""))
+
+
 def _queue_external_recall(doc, recipients, reason):
     """Recall towards the axis (BussinessDocType 1) when the exchange outbox offers it."""
     try:

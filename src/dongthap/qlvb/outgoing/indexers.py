@@ -36,3 +36,11 @@ def qlvb_recall_pending(obj):
     from dongthap.qlvb.recall.api import pending_destruction
 
     return pending_destruction(obj)
+
+
+@indexer(IOutgoingDocument)
+def qlvb_sign_by_hand(obj):
+    """``True`` while the signer signs the document by hand (``paper.HAND_ATTR``); else not indexed."""
+    if getattr(obj, "qlvb_sign_by_hand", None):
+        return True
+    raise AttributeError("qlvb_sign_by_hand")

@@ -18,6 +18,11 @@ the paper):
   checksum, who scanned it; legal validity ``reference``: the electronic copy of a
   paper original is for reference), record the issue and deliver it like an
   electronic one. The register lists it like any other document, with a note.
+
+How the clerk finds it: the chosen signer marks the approved document "ký tay" (:func:`mark_by_hand`;
+the button on the document page, ``POST @sign-by-hand``); it then waits in the clerk's list "chờ
+phát hành" and his desk count (catalog index :data:`HAND_INDEX`) next to the digitally signed
+documents, until the clerk issues it with the scan. A ``return`` to the drafter clears the mark.
 """
 
 from dongthap.qlvb.documents import scans
@@ -143,3 +148,52 @@ def store_original(doc, change):
     doc.page_amount = scan["pages"]
     doc.legal_validity = REFERENCE  # the electronic copy of a paper original is for reference
     data["legal_validity"] = REFERENCE
+
+
+# ---------------------------------------------------------------- "ký tay": the signer signs on paper
+
+#: on an approved document whose signer signs the printed original by hand: ``{"by", "at"}``
+HAND_ATTR = "qlvb_sign_by_hand"
+#: catalog index: ``True`` on a document marked "ký tay" (the clerk's "chờ phát hành" list)
+HAND_INDEX = "qlvb_sign_by_hand"
+HAND_ACTION = "sign_by_hand"
+
+
+def signs_by_hand(doc):
+    """Whether the signer said he signs ``doc`` on paper (it then waits for the clerk's scan)."""
+    return bool(getattr(doc, HAND_ATTR, None))
+
+
+def may_mark_by_hand(doc):
+    """The chosen signer (a leader), on an approved document not yet marked."""
+    if api.user.is_anonymous() or api.content.get_state(doc) != "approved" or signs_by_hand(doc):
+        return False
+    return getattr(doc, "signer", None) == api.user.get_current().getId()
+
+
+def mark_by_hand(doc, comment=""):
+    """The signer signs the printed original by hand ("ký tay"): the document goes to the clerk's
+    "chờ phát hành" list, who issues it with the scan (:func:`issue_paper`). Nothing else changes:
+    the signer may still sign it digitally instead."""
+    if not may_mark_by_hand(doc):
+        raise outgoing.OutgoingError(
+            _("error_transition_not_allowed",
+              default="The action \"${action}\" is not possible for this document now.",
+              mapping={"action": outgoing.TRANSITION_TITLES[HAND_ACTION]}),
+            status=400 if api.user.has_permission("View", obj=doc) else 403)
+
+    def work():
+        from dongthap.qlvb.documents.trail import add_trail
+
+        setattr(doc, HAND_ATTR, {"by": outgoing.actor(), "at": outgoing.now().isoformat()})
+        add_trail(doc, HAND_ACTION, comment)
+        doc.reindexObject(idxs=[HAND_INDEX])
+        return outgoing.summary(doc)
+
+    return run_in_transaction(work, note="qlvb: outgoing signed by hand")
+
+
+def clear_hand_mark(doc, change):
+    """``return``: a document sent back to its drafter is no longer waiting for a paper signature."""
+    if signs_by_hand(doc):
+        setattr(doc, HAND_ATTR, None)

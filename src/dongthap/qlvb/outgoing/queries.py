@@ -80,7 +80,11 @@ def _queries(agency, userid, roles):
     result["waiting_signature"] = (dict(base, review_state="approved", qlvb_outgoing_signer=userid),
                                    URGENT_FIRST)
     if roles & {R.CLERK, "Manager", "Site Administrator"}:
-        result["waiting_issue"] = (dict(base, review_state="signed"), URGENT_FIRST)
+        # signed digitally, then approved documents whose signer signs on paper ("ký tay",
+        # outgoing/paper.py): the clerk scans the signed original and issues it on paper
+        result["waiting_issue"] = ([dict(base, review_state="signed"),
+                                    dict(base, review_state="approved", qlvb_sign_by_hand=True)],
+                                   URGENT_FIRST)
     result["issued"] = (dict(base, review_state=list(ISSUED_STATES)), NEWEST_ISSUED)
     if roles & {R.CLERK, R.LEADER, "Manager", "Site Administrator"}:
         from dongthap.qlvb.outgoing import replies
@@ -108,8 +112,9 @@ def lists_for(agency, userid, batch=None, sort=None, only=None):
             direction = "descending" if sort[1] == "descending" else "ascending"
             keys = tuple(dict.fromkeys((SORTS[sort[0]], "created")))
             order = (keys, (direction,) * len(keys))
-        query = dict(query, context=root, sort_on=list(order[0]), sort_order=list(order[1]))
-        result[key] = paged([query], _row, b_start, b_size)
+        segments = query if isinstance(query, list) else [query]
+        result[key] = paged([dict(q, context=root, sort_on=list(order[0]), sort_order=list(order[1]))
+                             for q in segments], _row, b_start, b_size)
     return result
 
 

@@ -18,7 +18,10 @@ Replies are linked automatically, both ways, when they arrive:
   linked to our document and to the recipient's row);
 * **national axis**: an incoming package whose ``ResponseFor`` names the
   DocumentId of one of our documents sent to that sender
-  (:func:`link_axis_arrival`).
+  (:func:`link_axis_arrival`);
+* **by hand**: a reply that came another way (paper, e-mail) and was entered by hand is linked by
+  the clerk of our agency to the recipient it answers (:func:`link_by_hand`; the picker on the
+  incoming document page, ``POST <incoming>/@reply-link``).
 """
 
 from __future__ import annotations
@@ -292,3 +295,62 @@ def counts(agency, day=None):
         "query": (day, day + datetime.timedelta(days=SOON_DAYS)), "range": "min:max"}})))
     return total, overdue, soon
 
+
+
+# ---------------------------------------------------------------- a reply linked by hand
+
+#: incoming states in which a registered reply may be linked by hand
+LINKABLE_STATES = ("registered", "assigned", "in_progress", "completed")
+
+
+def may_link_by_hand(incoming_doc):
+    """The clerk (or an administrator) of the agency holding ``incoming_doc``, once registered."""
+    from dongthap.qlvb.security import roles as R
+
+    roles = set(api.user.get_roles(obj=incoming_doc))
+    return (api.content.get_state(incoming_doc, default="") in LINKABLE_STATES
+            and bool(roles & {R.CLERK, "Manager", "Site Administrator"}))
+
+
+def link_choices(incoming_doc):
+    """The ``[{"value": "<uid>|<key>", "title"}]`` a hand-entered reply may answer: every recipient
+    still awaited by an issued document of the same agency, earliest deadline first."""
+    query = awaiting_query(get_agency(incoming_doc))
+    if query is None:
+        return []
+    out = []
+    for brain in api.content.find(**query):
+        doc = brain._unrestrictedGetObject()
+        for key, entry, due in awaiting(doc):
+            out.append({"value": f"{brain.UID}|{key}", "due": due,
+                        "title": f"{doc.notation()} – {entry['agency_name']} ({fmt_date(due)}): {doc.title}"})
+    out.sort(key=lambda c: c["due"])
+    return [{"value": c["value"], "title": c["title"]} for c in out]
+
+
+def link_by_hand(incoming_doc, outgoing_uid, key):
+    """The clerk links a reply entered by hand (paper, e-mail…) to the recipient ``key`` of the
+    outgoing document ``outgoing_uid`` of his agency: the reply-deadline tracking counts it.
+    Raises :class:`QlvbError` (403, 404, 409); returns :func:`summary` of the outgoing document."""
+    from dongthap.qlvb.numbering import run_in_transaction
+    from dongthap.qlvb.outgoing import delivery
+
+    if not may_link_by_hand(incoming_doc):
+        raise QlvbError(_("error_forbidden", default="You are not allowed to do this."), status=403)
+    original = delivery._unrestricted(outgoing_uid, "OutgoingDocument") \
+        if isinstance(outgoing_uid, str) and outgoing_uid else None
+    if original is None or get_agency(original).getPhysicalPath() != \
+            get_agency(incoming_doc).getPhysicalPath():
+        message = _("error_reply_link_unknown", default="Choose an issued document of your agency.")
+        raise QlvbError(message, [{"field": "outgoing", "message": message}], status=404)
+    entry = (delivery._store(original) or {}).get(key) if isinstance(key, str) else None
+    if entry is None or key not in {k for k, _e, _d in awaiting(original)}:
+        message = _("error_reply_link_not_awaited",
+                    default="No reply is awaited from this recipient of the document.")
+        raise QlvbError(message, [{"field": "recipient", "message": message}], status=409)
+
+    def work():
+        _link(original, entry, incoming_doc, "hand")
+        return summary(original)
+
+    return run_in_transaction(work, note="qlvb: reply linked by hand")

@@ -122,6 +122,22 @@ class IssuePaperPost(Service):
         return translate_tree(json_compatible(result), self.request)
 
 
+class SignByHandPost(Service):
+    """``@sign-by-hand``: the signer signs the printed original by hand; the clerk issues it on paper."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import paper
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        comment = data.get("comment") or ""
+        result = paper.mark_by_hand(self.context, comment if isinstance(comment, str) else "")
+        result["sign_by_hand"] = paper.signs_by_hand(self.context)
+        result["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
+        return translate_tree(json_compatible(result), self.request)
+
+
 class DeliveryStatusGet(Service):
     def reply(self):
         return translate_tree(json_compatible({
@@ -187,6 +203,30 @@ class ReplyDeadlinesPost(Service):
         items = replies.set_deadlines(self.context, body.json_object(self.request).get("deadlines"))
         return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-deadlines",
                                 "due_date": self.context.due_date, "items": items})
+
+
+class ReplyLinkPost(Service):
+    """``POST <incoming document>/@reply-link`` ``{"outgoing": "<uid>", "recipient": "<key>"}``: the
+    clerk links a reply entered by hand to the recipient of an outgoing document awaiting it.
+    ``GET`` lists the choices."""
+
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        items = replies.link_by_hand(self.context, data.get("outgoing"), data.get("recipient"))
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-link", "items": items})
+
+
+class ReplyLinkGet(Service):
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.outgoing import replies
+
+        choices = replies.link_choices(self.context) if replies.may_link_by_hand(self.context) else []
+        return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-link", "items": choices})
 
 
 class AddRecipientsPost(Service):

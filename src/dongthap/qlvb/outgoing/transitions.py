@@ -25,6 +25,7 @@ HANDLERS = TransitionHandlers(
         Step("forward", wf.forward, "reviewer's comment kept; next review level"),
         Step("approve", wf.approve, "reviewer's comment kept; approved by"),
         Step("return", wf.return_to_drafter, "comment kept; back to the first review level"),
+        Step("return", paper.clear_hand_mark, "no longer waiting for a paper signature"),
         Step("sign", wf.sign, "the signer's own signature (server-held key)"),
         Step("issue_paper", paper.require_scan,
              "the scanned signed and sealed original (PDF, >= 200 dpi), checked before"),

@@ -189,6 +189,10 @@ class DocumentView(DocumentPage):
             paper.issue_paper(self.context, value, form.get("comment", ""))
             self.message(_("msg_issued_paper", default="The paper-signed original was issued with "
                            "number ${notation}.", mapping={"notation": self.context.notation()}))
+        elif action == paper.HAND_ACTION:
+            paper.mark_by_hand(self.context, form.get("comment", ""))
+            self.message(_("msg_signs_by_hand", default="Sign the printed original by hand: the clerk "
+                           "scans it and issues it on paper."))
         elif action == "reply_deadlines":
             from dongthap.qlvb.outgoing import replies
 
@@ -226,6 +230,12 @@ class DocumentView(DocumentPage):
             raise
         self.message(_("msg_recipients_added", default="The document was sent to: ${names}.",
                        mapping={"names": ", ".join(r["agency_name"] for r in rows)}))
+
+    def can_sign_by_hand(self):
+        return paper.may_mark_by_hand(self.context)
+
+    def signs_by_hand(self):
+        return api.content.get_state(self.context) == "approved" and paper.signs_by_hand(self.context)
 
     def can_add_recipients(self):
         """The clerk of the issuing agency, on an issued document that was not recalled."""
@@ -376,6 +386,12 @@ class RecallNoticeViewlet(ViewletBase):
                 and not self.blocked())
 
 
+    def can_refuse(self):
+        from dongthap.qlvb.recall import api as recall_api
+
+        return recall_api.pending_destruction(self.context) and recall_api.may_destroy(self.context)
+
+
 class DestroyRecalled(BrowserView):
     """POST target of the viewlet's button: destroy the recalled copy, then its agency's records."""
 
@@ -404,3 +420,24 @@ class DestroyRecalled(BrowserView):
                                 mapping={"notation": record["notation"]}), context=self.request),
             request=self.request)
         return self.request.response.redirect(f"{agency.absolute_url()}/@@van-ban-da-huy")
+
+
+class RefuseRecall(BrowserView):
+    """POST target of the viewlet's refusal form: the clerk keeps the recalled copy, with a reason."""
+
+    def __call__(self):
+        from dongthap.qlvb.errors import QlvbError
+        from dongthap.qlvb.recall import api as recall_api
+
+        CheckAuthenticator(self.request)
+        if self.request.method == "POST":
+            try:
+                recall_api.refuse_from_request(self.context, self.request.form.get("reason", ""))
+            except QlvbError as problem:
+                api.portal.show_message(message=translate(problem.message, context=self.request),
+                                        request=self.request, type="error")
+            else:
+                api.portal.show_message(message=translate(_(
+                    "msg_recall_refused", default="The recall was refused; the sender is told why."),
+                    context=self.request), request=self.request)
+        return self.request.response.redirect(self.context.absolute_url())

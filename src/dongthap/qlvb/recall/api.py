@@ -352,3 +352,68 @@ def pending(agency):
     if root is None:
         return []
     return list(api.content.find(context=root, portal_type="IncomingDocument", qlvb_recall_pending=True))
+
+
+# ---------------------------------------------------------------- refuse
+
+
+def refuse(doc, *, reason):
+    """The recipient's clerk refuses the recall of the frozen copy ``doc`` (no commit): the copy is
+    kept and thawed, the refusal (what, by whom, when, why) recorded on both sides — the sender's
+    delivery table (internal) or the status 16 answer over the axis (external). Raises
+    :class:`QlvbError` (403, 409, 422: a reason is required)."""
+    from dongthap.qlvb.audit.log import log as audit
+    from dongthap.qlvb.documents.trail import add_trail
+
+    if not may_destroy(doc):
+        raise QlvbError(_("error_forbidden", default="You are not allowed to do this."), status=403)
+    if not pending_destruction(doc):
+        raise QlvbError(_("error_not_recalled", default="This document was not recalled by its sender."),
+                        status=409)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        message = _("error_recall_refusal_reason", default="Give the reason for refusing the recall.")
+        raise QlvbError(message, [{"field": "reason", "message": message}], status=422)
+    agency = get_agency(doc)
+    who = actor()
+    notice = dict(frozen(doc))
+    record = describe_copy(doc)
+    record.update({
+        "side": "recipient", "outcome": "refused", "at": now().isoformat(timespec="seconds"), "by": who,
+        "by_name": _fullname(who), "reason": reason[:2000], "recall_reason": notice.get("reason", ""),
+        "sender": notice.get("sender", ""), "sender_name": notice.get("sender_name", ""),
+        "origin": notice.get("origin", ""), "recipient": agency.agency_code, "recipient_name": agency.title,
+        "files": [],
+    })
+    keep_record(agency, record)
+    # the copy is kept: no longer frozen, its workflow's permissions back
+    setattr(doc, FROZEN_ATTR, None)
+    wftool = api.portal.get_tool("portal_workflow")
+    for workflow in wftool.getWorkflowsFor(doc):
+        workflow.updateRoleMappingsFor(doc)
+    add_trail(doc, "recall_refused", reason)
+    doc.reindexObject()
+    audit("recall_refused", doc, uid=record["uid"], path=record["path"], title=record["title"],
+          detail={"notation": record["notation"], "reason": reason, "sender": record["sender"]})
+    _tell_sender_refused(doc, record)
+    return record
+
+
+def _tell_sender_refused(doc, record):
+    from dongthap.qlvb.outgoing import delivery
+
+    if getattr(doc, delivery.SOURCE_ATTR, None):
+        delivery.record_refusal(doc, record)
+        return
+    info = getattr(doc, "qlvb_exchange", None)
+    if info is not None:
+        from dongthap.qlvb.exchange import takeback
+
+        takeback.refused_by_clerk(doc, info, record)
+
+
+def refuse_from_request(doc, reason):
+    """The clerk's act (REST and the button): refuse, committed (retried on conflicts)."""
+    from dongthap.qlvb.numbering import run_in_transaction
+
+    return run_in_transaction(lambda: dict(refuse(doc, reason=reason)), note="qlvb: refuse a recall")

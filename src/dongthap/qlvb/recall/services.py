@@ -1,6 +1,7 @@
 """REST of the recall's destruction.
 
 ``POST /<received copy>/@recall-destroy``   the clerk destroys the recalled copy → the destruction record
+``POST /<received copy>/@recall-refuse``    the clerk refuses the recall (``{"reason"}``) → the refusal record
 ``GET  /<agency>/@destruction-records``     the agency's destruction records (as recipient and as sender)
 """
 
@@ -18,6 +19,16 @@ class DestroyPost(Service):
         alsoProvides(self.request, IDisableCSRFProtection)
         record, _agency = recall_api.destroy_from_request(self.context)
         return json_compatible(record)
+
+
+class RefusePost(Service):
+    @guarded
+    def reply(self):
+        from dongthap.qlvb.restapi import body
+
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        return json_compatible(recall_api.refuse_from_request(self.context, data.get("reason")))
 
 
 class RecordsGet(Service):

@@ -234,6 +234,16 @@ def verify_bytes(data: bytes | None, *, rule: str = DOCUMENT) -> dict:
     return result
 
 
+def signature_rule(document) -> str | None:
+    """The rule that makes the main file of ``document`` legal: ``"document"`` (person and
+    agency signatures; the default), ``"attachment"`` (the agency signature alone), or ``None``
+    (nothing in the file may make it legal yet). A type decides with a method
+    ``qlvb_signature_rule()`` – a copy (bản sao) is legal by its own seal only, never by the
+    signatures of its original that its PDF carries."""
+    decide = getattr(document, "qlvb_signature_rule", None)
+    return decide() if callable(decide) else DOCUMENT
+
+
 def verify(*, document, field: str = "file", reindex: bool = True) -> dict:
     """Verify the PDF in ``field``; store and index the outcome.
 
@@ -245,7 +255,12 @@ def verify(*, document, field: str = "file", reindex: bool = True) -> dict:
     """
     value = _file(document, field)
     data = bytes(value.data) if value is not None else None
-    report = verify_bytes(data)
+    rule = signature_rule(document) if field == "file" else DOCUMENT
+    report = verify_bytes(data, rule=rule or DOCUMENT)
+    if rule is None and report["legal_validity"] == LEGAL:
+        # signatures that are not the document's own (e.g. an original's, inside its copy)
+        report["legal_validity"] = REFERENCE
+        report["own_signature_missing"] = True
     if ISignedDocumentMarker.providedBy(document) and field == "file":
         document.legal_validity = report["legal_validity"]
         document.signature_report = report
