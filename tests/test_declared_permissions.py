@@ -15,6 +15,7 @@ KINDS = {f"{BROWSER}page", f"{BROWSER}view", f"{PLONE}service", f"{BROWSER}resou
 #: public on purpose, with the reason
 PUBLIC_ON_PURPOSE = {
     "exchange-worker-tick": "called by scripts/exchange_worker.py; the view checks a secret token",
+    "fulltext-worker-tick": "called by scripts/fulltext_worker.py --url; the view checks the workers' token",
 }
 
 
