@@ -45,6 +45,7 @@ setup(
         "clamd",
         "lxml",
         "openpyxl",
+        "python-docx",
         "reportlab",
         "requests",
     ],

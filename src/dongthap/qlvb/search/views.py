@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from zope.i18n import translate
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "pdf": "application/pdf"}
+           "pdf": "application/pdf",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def criteria_of(form, context=None):
