@@ -72,7 +72,7 @@ start: site
 	@# Exchange worker (issue 7), tick mode next to the web process; stopped with it (or: make exchange-worker-stop).
 	@$(PY) scripts/exchange_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --token-file var/exchange-worker.token --pid-file var/exchange-worker.pid >> var/log/exchange-worker.log 2>&1 &
 	@# Full-text worker (issue 16: text of files, OCR of scans), tick mode beside it, stopped with it.
-	@$(PY) scripts/fulltext_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --token-file var/exchange-worker.token --pid-file var/fulltext-worker.pid >> var/log/fulltext-worker.log 2>&1 &
+	@$(PY) scripts/fulltext_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --limit 5 --token-file var/exchange-worker.token --pid-file var/fulltext-worker.pid >> var/log/fulltext-worker.log 2>&1 &
 	trap '$(MAKE) -s exchange-worker-stop fulltext-worker-stop' EXIT; $(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
 
 exchange-worker-stop:

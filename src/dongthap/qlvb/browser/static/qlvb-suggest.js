@@ -10,7 +10,11 @@
   var status = document.getElementById("qlvb-suggest-status");
   var url = form.getAttribute("data-suggest-url");
   function clearMarks() {
-    form.querySelectorAll(".qlvb-suggested").forEach(function (el) { el.classList.remove("qlvb-suggested"); });
+    // suggestions of a previous file the clerk left untouched are taken back
+    form.querySelectorAll(".qlvb-suggested").forEach(function (el) {
+      el.value = "";
+      el.classList.remove("qlvb-suggested");
+    });
     form.querySelectorAll(".qlvb-suggestion-badge").forEach(function (el) { el.remove(); });
   }
   function mark(field, label) {
