@@ -10,7 +10,7 @@ UV_VERSION := 0.13.9
 INSTANCE := var/instance
 CONF := $(INSTANCE)/etc/zope.conf
 
-.PHONY: help start test install po-merge-driver apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop lint format \
+.PHONY: help start test install po-merge-driver apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop fulltext-worker-stop lint format \
         test-quick buildout bench i18n clean backup-fs restore-fs backup-pg integrity
 
 help:
@@ -71,10 +71,15 @@ start: site
 	@echo "================================================================="
 	@# Exchange worker (issue 7), tick mode next to the web process; stopped with it (or: make exchange-worker-stop).
 	@$(PY) scripts/exchange_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --token-file var/exchange-worker.token --pid-file var/exchange-worker.pid >> var/log/exchange-worker.log 2>&1 &
-	trap '$(MAKE) -s exchange-worker-stop' EXIT; $(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
+	@# Full-text worker (issue 16: text of files, OCR of scans), tick mode beside it, stopped with it.
+	@$(PY) scripts/fulltext_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --limit 5 --token-file var/exchange-worker.token --pid-file var/fulltext-worker.pid >> var/log/fulltext-worker.log 2>&1 &
+	trap '$(MAKE) -s exchange-worker-stop fulltext-worker-stop' EXIT; $(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
 
 exchange-worker-stop:
 	@if [ -f var/exchange-worker.pid ]; then kill $$(cat var/exchange-worker.pid) 2>/dev/null || true; fi
+
+fulltext-worker-stop:
+	@if [ -f var/fulltext-worker.pid ]; then kill $$(cat var/fulltext-worker.pid) 2>/dev/null || true; fi
 
 # Private clamd (issue 6): own config, socket and log under var/clamd. `make start` uses the
 # system signatures (/var/lib/clamav) and falls back LOUDLY to the test database; the test suite

@@ -46,6 +46,7 @@ setup(
         "lxml",
         "openpyxl",
         "defusedxml",  # openpyxl parses XLSX with it when installed: no entity expansion
+        "python-docx",
         "reportlab",
         "requests",
         "segno",

@@ -18,6 +18,7 @@ PUBLIC_ON_PURPOSE = {
     "login": "Plone's login form with the two-factor code field (public like Plone's own)",
     "login_form": "Plone's older name of the login form, the same view",
     "@login": "plone.restapi's login service with Vietnamese answers and the code (public like Plone's)",
+    "fulltext-worker-tick": "called by scripts/fulltext_worker.py --url; the view checks the workers' token",
 }
 
 

@@ -4,6 +4,7 @@ from dongthap.qlvb.demo.incoming import make_pdf
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.search import api as search
 from dongthap.qlvb.search import fulltext
+from dongthap.qlvb.search import office
 from dongthap.qlvb.utils.text import search_words
 from plone import api
 from tests.incoming.helpers import payload
@@ -112,3 +113,44 @@ def test_the_clerk_sees_the_status_and_gets_the_ocr_copy(portal):
         data = OcrCopy(doc, request)()
     assert data.startswith(b"%PDF") and data != bytes(doc.file.data)
     assert request.response.getHeader("Content-Type") == "application/pdf"
+
+
+def test_office_attachments_are_indexed_by_the_worker(portal):
+    """A document whose attachments are .docx, .odt and .xlsx (as they arrive through the
+    exchange): changing them queues it again, and the worker indexes their text."""
+    from plone.namedfile.file import NamedBlobFile
+    from tests.search import office_files
+    from zope.event import notify
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    doc = _create(portal, make_pdf(["Công văn gửi kèm phụ lục"]), "Công văn có phụ lục")
+    fulltext.process_pending(limit=50)
+    assert fulltext.status_of(doc)["status"] == "done"
+    doc.attachments = [
+        NamedBlobFile(office_files.docx(["Phương án phòng chống xâm nhập mặn vùng Đồng Tháp Mười"]),
+                      filename="phuong-an.docx", contentType=office.DOCX),
+        NamedBlobFile(office_files.odt(["Danh sách hộ dân được hỗ trợ khoai lang"]),
+                      filename="danh-sach.odt"),
+        NamedBlobFile(office_files.xlsx([["Xã Mỹ Hòa", "Kinh phí đối ứng"]]), filename="kinh-phi.xlsx",
+                      contentType="application/octet-stream"),
+    ]
+    notify(ObjectModifiedEvent(doc))
+    assert fulltext.status_of(doc)["status"] == "pending"
+    assert doc.UID() not in _find("xam nhap man")
+    assert fulltext.process_pending(limit=50) == {"done": 1}
+    for words in ("xam nhap man", "xâm nhập mặn", "khoai lang", "doi ung", "my hoa", "phu luc"):
+        assert doc.UID() in _find(words), words
+
+
+def test_a_hostile_office_attachment_fails_the_extraction_visibly(portal):
+    from plone.namedfile.file import NamedBlobFile
+    from tests.search import office_files
+    from zope.event import notify
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    doc = _create(portal, make_pdf(["Công văn"]), "Công văn kèm tệp hỏng")
+    fulltext.process_pending(limit=50)
+    doc.attachments = [NamedBlobFile(office_files.bomb(), filename="bom.docx")]
+    notify(ObjectModifiedEvent(doc))
+    assert fulltext.process_pending(limit=50) == {"failed": 1}
+    assert fulltext.status_of(doc)["status"] == "failed" and "too large" in doc.qlvb_fulltext_error

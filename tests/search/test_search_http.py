@@ -77,6 +77,19 @@ def test_search_page_exports_and_saved_searches(url, created):
                           capture_output=True, check=True).stdout.decode()
     text = " ".join(text.split())
     assert "In từ Hệ thống quản lý văn bản và điều hành" in text
+    word = s.get(f"{url}/@@tim-kiem", params={"text": "uy ban ung dung", "search": 1, "format": "docx",
+                                              "columns:list": ["number", "title"]})
+    assert word.status_code == 200 and word.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert 'filename="ket-qua-tim-kiem.docx"' in word.headers["Content-Disposition"]
+    from docx import Document
+
+    document = Document(io.BytesIO(word.content))
+    table = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert table[0] == ["STT", "Số, ký hiệu", "Trích yếu"] and table[1] == ["1", "77/UBND-KSTT", TITLE]
+    assert "KẾT QUẢ TÌM KIẾM VĂN BẢN" in [p.text for p in document.paragraphs]
+    assert any(p.text.startswith("In từ Hệ thống quản lý văn bản và điều hành") for p in document.paragraphs)
+    assert document.sections[0].footer.paragraphs[0].text.startswith("In từ Hệ thống quản lý văn bản")
     # a bad date: a clear message, status 400
     bad = s.get(f"{url}/@@tim-kiem", params={"issued_from": "32/13/2026", "search": 1})
     assert bad.status_code == 400 and "dd/mm/yyyy" in bad.text

@@ -5,7 +5,8 @@ Never in a request: adding a document, or changing its main file, only marks it
 query). The worker (``scripts/fulltext_worker.py``, rounds of :func:`process_pending`) then,
 for each pending document, outside any user's request:
 
-* reads the text layer of its PDFs (main file and attachments) with poppler's ``pdftotext``;
+* reads the text layer of its PDFs (main file and attachments) with poppler's ``pdftotext``,
+  and the text of its .docx, .odt and .xlsx attachments (:mod:`dongthap.qlvb.search.office`);
 * a page without a text layer is a scan: its images' resolution is read (``pdfimages
   -list``; under :data:`MIN_DPI` the document is flagged — NĐ 30 requires 200 dpi), the pages
   are rendered at :data:`OCR_DPI` (``pdftoppm``) and read by Tesseract with its Vietnamese
@@ -19,6 +20,7 @@ The status is shown to the clerk on the document (viewlet) and in search results
 """
 
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.search import office
 from plone import api
 
 import logging
@@ -51,16 +53,22 @@ LOW_DPI = _("fulltext_low_dpi", default="Scanned under ${dpi} dpi (NĐ 30 requir
 # ---------------------------------------------------------------- the queue
 
 
-def _file_key(doc):
-    named = getattr(doc, "file", None)
-    if named is None:
-        return None
+def _one_key(named):
     size = named.getSize() if hasattr(named, "getSize") else getattr(named, "size", 0)
     return (getattr(named, "filename", None), size)
 
 
+def _file_key(doc):
+    """What the extracted text depends on: the main file and the attachments (name, size)."""
+    named = getattr(doc, "file", None)
+    if named is None:
+        return None
+    attachments = tuple(_one_key(a) for a in getattr(doc, "attachments", None) or ())
+    return _one_key(named) + ((attachments,) if attachments else ())
+
+
 def mark_pending(doc, event=None):
-    """Subscriber (document added or modified): queue the document when its main file is new."""
+    """Subscriber (document added or modified): queue the document when its files are new."""
     key = _file_key(doc)
     if key is None or getattr(doc, "qlvb_fulltext_source", None) == key:
         return
@@ -150,13 +158,21 @@ def extract_pdf(data, want_ocr_copy=False):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _pdfs(doc):
+def _files(doc):
+    """``(main, kind, named)`` for each file of ``doc`` whose text we read: "pdf" or an office
+    kind ("docx", "odt", "xlsx", :mod:`dongthap.qlvb.search.office`)."""
     named = getattr(doc, "file", None)
-    if named is not None and (getattr(named, "contentType", "") or "").startswith("application/pdf"):
-        yield True, named
-    for item in getattr(doc, "attachments", None) or ():
-        if (getattr(item, "contentType", "") or "").startswith("application/pdf"):
-            yield False, item
+    items = ([(True, named)] if named is not None else []) + [
+        (False, item) for item in getattr(doc, "attachments", None) or ()]
+    for main, item in items:
+        content_type = (getattr(item, "contentType", "") or "").lower()
+        filename = getattr(item, "filename", "") or ""
+        if content_type.startswith("application/pdf") or filename.lower().endswith(".pdf"):
+            yield main, "pdf", item
+        else:
+            kind = office.kind_of(content_type, filename)
+            if kind:
+                yield main, kind, item
 
 
 def extract(doc):
@@ -165,7 +181,10 @@ def extract(doc):
 
     texts, dpis, used_ocr = [], [], False
     try:
-        for main, named in _pdfs(doc):
+        for main, kind, named in _files(doc):
+            if kind != "pdf":
+                texts.append(office.office_text(named.data, kind))
+                continue
             text, dpi, searchable, scanned = extract_pdf(named.data, want_ocr_copy=main)
             texts.append(text)
             used_ocr = used_ocr or scanned
@@ -175,7 +194,7 @@ def extract(doc):
                 name = (named.filename or "van-ban.pdf").rsplit(".", 1)[0]
                 doc.qlvb_ocr_file = NamedBlobFile(searchable, contentType="application/pdf",
                                                   filename=f"{name}-ocr.pdf")
-    except (OSError, subprocess.SubprocessError) as problem:
+    except (OSError, subprocess.SubprocessError, office.OfficeError) as problem:
         logger.warning("full text of %s failed: %s", "/".join(doc.getPhysicalPath()), problem)
         doc.qlvb_fulltext_status = FAILED
         doc.qlvb_fulltext_error = str(problem)[:500]

@@ -35,3 +35,29 @@ class OcrCopy(BrowserView):
         response.setHeader("X-Content-Type-Options", "nosniff")
         response.setHeader("Content-Disposition", f'attachment; filename="{named.filename}"')
         return named.data
+
+
+class FulltextWorkerTick(BrowserView):
+    """``POST @@fulltext-worker-tick``: one round of the full-text worker in the web process
+    (tick mode of ``scripts/fulltext_worker.py --url``, as with ``make start``). The caller
+    shows the local workers' token (the exchange worker's file, never in the ZODB)."""
+
+    def __call__(self):
+        import json
+
+        from dongthap.qlvb.exchange.worker import TOKEN_HEADER
+        from dongthap.qlvb.exchange.worker import token_matches
+        from plone.protect.interfaces import IDisableCSRFProtection
+        from zope.interface import alsoProvides
+
+        response = self.request.response
+        if self.request.method != "POST" or not token_matches(self.request.getHeader(TOKEN_HEADER) or ""):
+            response.setStatus(403)
+            return ""
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            limit = max(1, min(int(self.request.form.get("limit") or 5), 50))
+        except ValueError:
+            limit = 5
+        response.setHeader("Content-Type", "application/json")
+        return json.dumps(fulltext.process_pending(limit))

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from zope.i18n import translate
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "pdf": "application/pdf"}
+           "pdf": "application/pdf",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def criteria_of(form, context=None):
@@ -140,3 +141,23 @@ class SearchPage(BrowserView):
         userid = api.user.get_current().getId()
         return [dict(item, url=f"{self.context.absolute_url()}/@@tim-kiem?{item['query']}")
                 for item in saved.saved(userid)]
+
+
+class PloneSearchRedirect(BrowserView):
+    """Plone's generic ``@@search`` (the site's search box, old links) on our sites: it leads to
+    the Vietnamese ``@@tim-kiem`` with what was typed, so nobody lands on the English page.
+    Livesearch (``@@ajax-search``) stays: it uses the same folding lexicon."""
+
+    def __call__(self):
+        form = self.request.form
+        text = form.get("SearchableText") or form.get("text") or ""
+        if not isinstance(text, str):
+            text = " ".join(str(t) for t in text)
+        query = {"text": text.strip(), "search": "1"} if text.strip() else {}
+        portal_type = form.get("portal_type")
+        kinds = {"IncomingDocument": "incoming", "OutgoingDocument": "outgoing"}
+        if isinstance(portal_type, str) and portal_type in kinds:
+            query["kind"] = kinds[portal_type]
+        target = api.portal.get().absolute_url() + "/@@tim-kiem"
+        self.request.response.redirect(f"{target}?{urlencode(query)}" if query else target, status=302)
+        return ""
