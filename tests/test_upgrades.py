@@ -425,8 +425,8 @@ def test_1005_records_managers_see_incoming_documents_and_only_the_system_archiv
         assert guard.getExprText() == "python:here.qlvb_system('archive')"
 
 
-def test_1006_h22a_paper_issue_and_receiving_code(site):
-    from dongthap.qlvb.upgrades import v1006_h22a
+def test_1006_paper_and_copies_paper_issue_and_receiving_code(site):
+    from dongthap.qlvb.upgrades import v1006_paper_and_copies
 
     wf = api.portal.get_tool("portal_workflow").getWorkflowById("qlvb_outgoing_workflow")
     catalog = api.portal.get_tool("portal_catalog")
@@ -434,20 +434,21 @@ def test_1006_h22a_paper_issue_and_receiving_code(site):
         wf.transitions.manage_delObjects(["issue_paper"])  # as a 1005 site was
         approved = wf.states["approved"]
         approved.transitions = tuple(t for t in approved.transitions if t != "issue_paper")
-        catalog.delIndex(v1006_h22a.INDEX)
-        catalog.delColumn(v1006_h22a.INDEX)
-        v1006_h22a.paper_issue()
-        v1006_h22a.receiving_agency_code()
-        v1006_h22a.receiving_agency_code()  # again: nothing breaks
+        catalog.delIndex(v1006_paper_and_copies.INDEX)
+        catalog.delColumn(v1006_paper_and_copies.INDEX)
+        v1006_paper_and_copies.paper_issue()
+        v1006_paper_and_copies.receiving_agency_code()
+        v1006_paper_and_copies.receiving_agency_code()  # again: nothing breaks
     wf = api.portal.get_tool("portal_workflow").getWorkflowById("qlvb_outgoing_workflow")
     assert "issue_paper" in wf.transitions.objectIds()
     assert "issue_paper" in wf.states["approved"].transitions
     assert wf.transitions["issue_paper"].new_state_id == "issued"
-    assert v1006_h22a.INDEX in catalog.indexes() and v1006_h22a.INDEX in catalog.schema()
+    index = v1006_paper_and_copies.INDEX
+    assert index in catalog.indexes() and index in catalog.schema()
 
 
-def test_1006_h22a_copies_installs_types_workflow_and_permissions(site):
-    from dongthap.qlvb.upgrades import v1006_h22a
+def test_1006_paper_and_copies_copies_installs_types_workflow_and_permissions(site):
+    from dongthap.qlvb.upgrades import v1006_paper_and_copies
 
     types = api.portal.get_tool("portal_types")
     wf = api.portal.get_tool("portal_workflow")
@@ -456,14 +457,14 @@ def test_1006_h22a_copies_installs_types_workflow_and_permissions(site):
         wf.setChainForPortalTypes(["DocumentCopy"], ())
         wf.manage_delObjects(["qlvb_copy_workflow"])
         site.manage_permission("dongthap.qlvb: Add document copy", [], acquire=True)
-        v1006_h22a.copies()
+        v1006_paper_and_copies.copies()
     assert {"DocumentCopy", "CopyFolder"} <= set(types.objectIds())
     assert wf.getChainForPortalType("DocumentCopy") == ("qlvb_copy_workflow",)
     assert wf.getChainForPortalType("CopyFolder") == ("qlvb_agency_workflow",)
     assert "CopyFolder" in types["Agency"].allowed_content_types
     roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: Add document copy") if r["selected"]}
     assert roles == {"Manager", "Site Administrator", "QlvbClerk"}
-def test_1006_h18_adds_and_fills_the_report_indexes(site, monkeypatch):
+def test_1006_reports_adds_and_fills_the_report_indexes(site, monkeypatch):
     from dongthap.qlvb.reports.indexers import REPORT_INDEXES
     from tests.incoming.helpers import form_values
 
@@ -526,10 +527,10 @@ def test_1006_vietnamese_text_indexes(site):
         assert [b.getId for b in catalog(Title=query, getId="uy-ban")] == ["uy-ban"], query
 
 
-def test_1006_h22b_destroy_permission_indexes_and_old_recall_notices(demo):
+def test_1006_recall_destroy_permission_indexes_and_old_recall_notices(demo):
     """A 1005 site: the destroy permission, the two indexes (filled) and old recall notices frozen."""
     from dongthap.qlvb.recall.api import pending_destruction
-    from dongthap.qlvb.upgrades import v1006_h22b
+    from dongthap.qlvb.upgrades import v1006_recall
 
     catalog = api.portal.get_tool("portal_catalog")
     destroy = "dongthap.qlvb: Destroy recalled document"
@@ -542,8 +543,8 @@ def test_1006_h22b_destroy_permission_indexes_and_old_recall_notices(demo):
         doc.qlvb_recall_notice = {"reason": "Sai thể thức", "at": "2026-01-02T08:00:00+07:00",
                                   "by": "stttt.lanhdao", "sender": "Sở TT&TT", "notation": "05/STTTT-VP",
                                   "acknowledged_at": None, "acknowledged_by": None}
-        v1006_h22b.upgrade()
-        v1006_h22b.upgrade()  # twice changes nothing
+        v1006_recall.upgrade()
+        v1006_recall.upgrade()  # twice changes nothing
     assert "QlvbClerk" in {r["name"] for r in demo.rolesOfPermission(destroy) if r["selected"]}
     assert {"qlvb_exchange_document_id", "qlvb_reply_due"} <= set(catalog.indexes())
     assert "qlvb_reply_due" in catalog.schema()
@@ -552,12 +553,12 @@ def test_1006_h22b_destroy_permission_indexes_and_old_recall_notices(demo):
     assert catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_recall_pending=True)
 
 
-def test_1006_h20_records_the_checksums_of_existing_documents(demo):
+def test_1006_checksums_records_the_checksums_of_existing_documents(demo):
     """Documents from before 1006 have no checksums; the step computes them from their files."""
     import hashlib
 
     from dongthap.qlvb.transfer import checksums
-    from dongthap.qlvb.upgrades import v1006_h20
+    from dongthap.qlvb.upgrades import v1006_checksums
 
     catalog = api.portal.get_tool("portal_catalog")
     docs = [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(
@@ -566,21 +567,21 @@ def test_1006_h20_records_the_checksums_of_existing_documents(demo):
     for doc in docs:  # as a 1005 site had them
         if hasattr(doc, checksums.CHECKSUMS_ATTR):
             delattr(doc, checksums.CHECKSUMS_ATTR)
-    assert v1006_h20.record_checksums(None) == len(docs)
+    assert v1006_checksums.record_checksums(None) == len(docs)
     with_files = [doc for doc in docs if getattr(doc, "file", None) is not None]
     assert with_files
     for doc in with_files:
         stored = dict(getattr(doc, checksums.CHECKSUMS_ATTR))
         assert stored["file"] == hashlib.sha256(bytes(doc.file.data)).hexdigest()
-    assert v1006_h20.record_checksums(None) == 0  # again: nothing to do
+    assert v1006_checksums.record_checksums(None) == 0  # again: nothing to do
 
 
-def test_1006_h22c_sign_by_hand_index_and_copies_verified_again(site):
-    from dongthap.qlvb.upgrades import v1006_h22c
+def test_1006_sign_by_hand_sign_by_hand_index_and_copies_verified_again(site):
+    from dongthap.qlvb.upgrades import v1006_sign_by_hand
 
     catalog = api.portal.get_tool("portal_catalog")
     with api.env.adopt_roles(["Manager"]):
-        catalog.delIndex(v1006_h22c.INDEX)  # as a 1005 site was
-        v1006_h22c.upgrade()
-        v1006_h22c.upgrade()  # again: nothing breaks
-    assert v1006_h22c.INDEX in catalog.indexes()
+        catalog.delIndex(v1006_sign_by_hand.INDEX)  # as a 1005 site was
+        v1006_sign_by_hand.upgrade()
+        v1006_sign_by_hand.upgrade()  # again: nothing breaks
+    assert v1006_sign_by_hand.INDEX in catalog.indexes()

@@ -42,19 +42,19 @@ def test_upgrade_installs_the_account_security(demo):
 
 
 def test_1006_the_site_wide_switch_becomes_the_default_mode(demo):
-    from dongthap.qlvb.upgrades import v1006_h19
+    from dongthap.qlvb.upgrades import v1006_two_factor
     from plone.registry import field, Record
 
     registry = getUtility(IRegistry)
     # a fresh install: the default mode, no switch
-    assert registry[v1006_h19.NEW] == "optional" and v1006_h19.OLD not in registry.records
+    assert registry[v1006_two_factor.NEW] == "optional" and v1006_two_factor.OLD not in registry.records
     for before, after in ((True, "leaders"), (False, "optional")):
         # the 1005 state: the yes/no switch, no mode
-        del registry.records[v1006_h19.NEW]
-        registry.records[v1006_h19.OLD] = Record(field.Bool(title="old"), before)
-        v1006_h19.two_factor_per_agency(None)
-        assert registry[v1006_h19.NEW] == after and v1006_h19.OLD not in registry.records
+        del registry.records[v1006_two_factor.NEW]
+        registry.records[v1006_two_factor.OLD] = Record(field.Bool(title="old"), before)
+        v1006_two_factor.two_factor_per_agency(None)
+        assert registry[v1006_two_factor.NEW] == after and v1006_two_factor.OLD not in registry.records
         assert registry[f"{PREFIX}.max_failures"] == 5  # the other records keep their values
     registry[f"{PREFIX}.max_failures"] = 7
-    v1006_h19.two_factor_per_agency(None)  # twice: nothing changes
-    assert registry[v1006_h19.NEW] == "optional" and registry[f"{PREFIX}.max_failures"] == 7
+    v1006_two_factor.two_factor_per_agency(None)  # twice: nothing changes
+    assert registry[v1006_two_factor.NEW] == "optional" and registry[f"{PREFIX}.max_failures"] == 7

@@ -226,7 +226,7 @@ def test_desk_counts_per_role_match_the_lists(portal):
 
 
 def test_upgrade_1006_transfers_await_approval_and_due_dates_indexed(portal):
-    from dongthap.qlvb.upgrades import v1006_h14
+    from dongthap.qlvb.upgrades import v1006_records_approval
 
     give_key(RM)
     agency = portal["so-tttt"]
@@ -240,7 +240,7 @@ def test_upgrade_1006_transfers_await_approval_and_due_dates_indexed(portal):
     catalog.delIndex("qlvb_transfer_due")
     portal.manage_permission(archive.APPROVE_TRANSFER, ["Manager"], acquire=False)
     with api.env.adopt_roles(["Manager"]):
-        v1006_h14.records_approval()
+        v1006_records_approval.records_approval()
     assert stored["state"] == "proposed" and list(stored["history"]) == []
     due = ret.transfer_due_date(dossier.end_date)
     assert [b.UID for b in catalog.unrestrictedSearchResults(portal_type="Dossier", qlvb_transfer_due=due)

@@ -223,11 +223,9 @@ def test_two_instances_exchange_through_the_relay(pair):
     # -- 6. never twice: more rounds change nothing ------------------------------------------
     for _round in range(3):
         pump()
-    assert len(copies_in_b(b, doc1["title"])) == 1
+    # both copies are gone from B (one destroyed at once, one by its clerk); nothing came back
+    assert copies_in_b(b, doc1["title"]) == []
     assert copies_in_b(b, doc2["title"]) == []
-    answered = _ok(clerk_b.get(f"{copy['@id']}/@exchange-status"), "status")["statuses_sent"]
-    assert Counter(s["code"] for s in answered) == Counter(["01", "03", "04", "06", "15"]), answered
-    assert all(s["transport_state"] == "sent" for s in answered), answered
     per_package = Counter((r["DocumentId"], r.get("BussinessDocType", ""), r.get("StatusCode", ""),
                            r["MessageType"]) for r in relay.records())
     duplicates = {k: n for k, n in per_package.items() if n > 1}
@@ -237,6 +235,7 @@ def test_two_instances_exchange_through_the_relay(pair):
     for record in edocs:
         assert record["From"] == STTTT and record["recipients"] == {SNV: "done"}, record
     a_final = recipient_status(a, doc1)
-    assert [h["code"] for h in a_final["history"]].count("06") == 1, a_final["history"]
+    codes = [h["code"] for h in a_final["history"]]
+    assert codes == ["01", "03", "04", "06", "15"], a_final["history"]  # each status once, in order
     print(f"\ntwo-instance exchange: issue→received {latency:.2f}s, whole scenario "
           f"{time.monotonic() - started:.1f}s, {len(a.ticks)} rounds in A, {len(b.ticks)} in B")

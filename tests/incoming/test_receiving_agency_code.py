@@ -59,7 +59,7 @@ def test_generic_add_gets_the_code_of_its_folder(portal):
 
 
 def test_upgrade_fills_the_code_of_existing_documents(portal):
-    from dongthap.qlvb.upgrades import v1006_h22a
+    from dongthap.qlvb.upgrades import v1006_paper_and_copies
 
     agency = portal["so-tttt"]
     with api.env.adopt_user(username="stttt.vanthu"):
@@ -67,9 +67,9 @@ def test_upgrade_fills_the_code_of_existing_documents(portal):
     doc = portal.unrestrictedTraverse(result["path"])
     doc.receiving_agency_code = None  # as stored before 1006
     catalog = api.portal.get_tool("portal_catalog")
-    catalog.delIndex(v1006_h22a.INDEX)
-    catalog.delColumn(v1006_h22a.INDEX)
-    v1006_h22a.receiving_agency_code()
+    catalog.delIndex(v1006_paper_and_copies.INDEX)
+    catalog.delColumn(v1006_paper_and_copies.INDEX)
+    v1006_paper_and_copies.receiving_agency_code()
     assert doc.receiving_agency_code == STTTT
     assert result["path"] in {b.getPath() for b in _find(portal, STTTT)}
 

@@ -36,7 +36,7 @@ from plone.indexer import indexer
 
 import datetime
 
-#: every index of this module (catalog.xml, upgrade v1006_h18)
+#: every index of this module (catalog.xml, upgrade v1006_reports)
 FIELD_INDEXES = ("qlvb_report_agency", "qlvb_report_day", "qlvb_medium", "qlvb_completed_day",
                  "qlvb_on_time", "qlvb_report_deadline")
 KEYWORD_INDEXES = ("qlvb_channel", "qlvb_report_handlers")

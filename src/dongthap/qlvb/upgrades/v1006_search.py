@@ -1,4 +1,4 @@
-"""1005 → 1006 (h16): Vietnamese search.
+"""1005 → 1006: Vietnamese search.
 
 * the catalog's text indexes ``SearchableText``, ``Title`` and ``Description`` use the lexicon
   ``qlvb_lexicon`` (:mod:`dongthap.qlvb.search.lexicon`: every diacritic of every letter folded,
@@ -53,5 +53,5 @@ def vietnamese_search(context):
         if getattr(obj, "qlvb_fulltext_status", None) is None:
             fulltext.mark_pending(obj)
             queued += 1
-    logger.info("1006 (h16): %d documents queued for text extraction", queued)
-    logger.info("1006 (h16): text indexes %s re-created; %d objects re-indexed", changed, count)
+    logger.info("1006 (search): %d documents queued for text extraction", queued)
+    logger.info("1006 (search): text indexes %s re-created; %d objects re-indexed", changed, count)

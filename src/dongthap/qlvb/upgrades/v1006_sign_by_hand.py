@@ -33,7 +33,7 @@ def sign_by_hand_index(context=None):
         catalog.catalog_object(brain._unrestrictedGetObject(), brain.getPath(), idxs=[INDEX],
                                update_metadata=False)
         count += 1
-    logger.info("h22c: index %s, %d approved documents indexed", INDEX, count)
+    logger.info("1006 (sign by hand): index %s, %d approved documents indexed", INDEX, count)
 
 
 def copies(context=None):
@@ -51,4 +51,4 @@ def copies(context=None):
         signing.verify(document=copy)
         record_on_original(copy)
         count += 1
-    logger.info("h22c: %d copies verified again", count)
+    logger.info("1006 (sign by hand): %d copies verified again", count)

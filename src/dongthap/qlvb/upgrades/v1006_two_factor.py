@@ -1,4 +1,4 @@
-"""1006 (h19, account security): two-factor login per agency.
+"""1005 → 1006 (account security): two-factor login per agency.
 
 The site-wide switch ``dongthap.qlvb.accounts.two_factor_roles`` (yes/no: leaders and administrators
 must use two-factor login) becomes the default mode ``two_factor_default`` ("off", "optional",

@@ -1,4 +1,4 @@
-"""1005 → 1006 (h18, reports): the catalog indexes the reports count on and their permissions.
+"""1005 → 1006 (reports): the catalog indexes the reports count on and their permissions.
 
 * adds the indexes of :mod:`dongthap.qlvb.reports.indexers` (``qlvb_report_agency``,
   ``qlvb_report_day``, ``qlvb_channel``, ``qlvb_medium``, ``qlvb_completed_day``,

@@ -26,7 +26,7 @@ COLUMNS = ("qlvb_reply_due",)
 def permissions(context=None):
     setup = api.portal.get_tool("portal_setup")
     setup.runImportStepFromProfile(PROFILE, "rolemap", run_dependencies=False)
-    logger.info("h22b: rolemap imported (Destroy recalled document)")
+    logger.info("1006 (recall): rolemap imported (Destroy recalled document)")
 
 
 def catalog(context=None):
@@ -48,7 +48,7 @@ def catalog(context=None):
         obj = brain._unrestrictedGetObject()
         catalog.catalog_object(obj, brain.getPath(), idxs=["qlvb_reply_due"], update_metadata=True)
         count += 1
-    logger.info("h22b: catalog indexes %s, %d documents indexed", sorted(INDEXES), count)
+    logger.info("1006 (recall): catalog indexes %s, %d documents indexed", sorted(INDEXES), count)
 
 
 def recall_notices(context=None):
@@ -70,7 +70,7 @@ def recall_notices(context=None):
         del obj.qlvb_recall_notice
         obj.reindexObject(idxs=["qlvb_recall_pending"])
         moved += 1
-    logger.info("h22b: %d recall notices became freezes waiting for destruction", moved)
+    logger.info("1006 (recall): %d recall notices became freezes waiting for destruction", moved)
 
 
 def upgrade(context=None):
