@@ -151,6 +151,11 @@ class Instance:
         # The secret is never written into zope.conf: only the process environment has it.
         self.env = dict(os.environ, QLVB_DEMO="1", QLVB_SITE_ID=SITE_ID, QLVB_AXIS_SECRET=secret)
         self.env.pop("QLVB_RELSTORAGE_DSN", None)
+        # Keys of its own, next to its own copy of the shared test PKI (``<var>/test-pki``, see
+        # shared_test_pki): the test session's QLVB_KEYS_DIR, inherited from os.environ, would
+        # make both instances issue their demo keys in one directory (and generate one PKI there,
+        # in parallel) – the second overwriting the first's keys under another root.
+        self.env["QLVB_KEYS_DIR"] = str(self.var / "keys")
         self.process = None
         self.log = self.var / "instance.log"
         self.ticks = []
