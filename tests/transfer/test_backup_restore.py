@@ -20,6 +20,11 @@ import subprocess
 import time
 
 from dongthap.qlvb.transfer.compare import differences
+import pytest
+
+# Real Zope instances (site creation, backup, restore): in the second pytest session that
+# scripts/run-tests.sh runs alongside the first (marker "stress"), so CI stays within its time.
+pytestmark = pytest.mark.stress
 
 PG = os.environ.get("QLVB_TEST_PG", "host=127.0.0.1 port=5432 user=postgres")
 

@@ -9,6 +9,11 @@ their documents and log, the agencies' register counters and records schedules.
 from dongthap.qlvb.transfer.compare import differences
 
 import json
+import pytest
+
+# Real Zope instances (site creation, backup, restore): in the second pytest session that
+# scripts/run-tests.sh runs alongside the first (marker "stress"), so CI stays within its time.
+pytestmark = pytest.mark.stress
 
 
 def test_export_import_into_a_new_site_and_again(demo_instance, tmp_path):
