@@ -26,7 +26,7 @@ import re
 import time
 
 QUICK = 8  # pages per role in the default run (about 40 s in all)
-BOUND = int(os.environ.get("QLVB_CRAWL_PAGES", "60"))  # pages per role in the stress session
+BOUND = int(os.environ.get("QLVB_CRAWL_PAGES", "40"))  # pages per role in the stress session
 AGENCY = "stttt"
 
 # English that Plone shows when a translation is missing (words with word boundaries, so that

@@ -8,11 +8,6 @@ in the registered/issued state, and the counters continue after them.
 from pathlib import Path
 
 import json
-import pytest
-
-# Real Zope instances (site creation, backup, restore): in the second pytest session that
-# scripts/run-tests.sh runs alongside the first (marker "stress"), so CI stays within its time.
-pytestmark = pytest.mark.stress
 
 YEAR = 2026
 
