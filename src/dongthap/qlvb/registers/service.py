@@ -234,10 +234,13 @@ def listing(agency, request):
 
 
 @implementer(IPublishTraverse)
-class RegistersGet(Service):
-    """``GET <agency>/@registers[/<name>]`` (permission View; each register checks its own)."""
+class DownloadOrJsonGet(Service):
+    """A GET service over path segments (``self.names``) whose ``reply`` answers JSON or a
+    :class:`Download` (sent as a file): ``@registers``, ``@reports``, ``@export-jobs``."""
 
     names = ()
+    ensure_ascii = True
+    separators = (", ", ": ")
 
     def publishTraverse(self, request, name):
         self.names = (*self.names, name)
@@ -249,7 +252,12 @@ class RegistersGet(Service):
         if isinstance(content, Download):
             return send(self.request.response, content)
         self.request.response.setHeader("Content-Type", self.content_type)
-        return json.dumps(content, indent=2, sort_keys=True, separators=(", ", ": "))
+        return json.dumps(content, indent=2, sort_keys=True, separators=self.separators,
+                          ensure_ascii=self.ensure_ascii)
+
+
+class RegistersGet(DownloadOrJsonGet):
+    """``GET <agency>/@registers[/<name>]`` (permission View; each register checks its own)."""
 
     @guarded
     def reply(self):

@@ -14,7 +14,7 @@ Anonymous: 401; somebody else's job: 403; unknown: 404.
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.registers.service import Download
-from dongthap.qlvb.registers.service import send
+from dongthap.qlvb.registers.service import DownloadOrJsonGet
 from dongthap.qlvb.reports import jobs
 from dongthap.qlvb.restapi.errors import guarded
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -33,21 +33,9 @@ def download_of(job):
     return Download(data, job.content_type, job.filename)
 
 
-@implementer(IPublishTraverse)
-class JobsGet(Service):
-    names = ()
-
-    def publishTraverse(self, request, name):
-        self.names = (*self.names, name)
-        return self
-
-    def render(self):
-        self.check_permission()
-        content = self.reply()
-        if isinstance(content, Download):
-            return send(self.request.response, content)
-        self.request.response.setHeader("Content-Type", "application/json")
-        return json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False)
+class JobsGet(DownloadOrJsonGet):
+    ensure_ascii = False
+    separators = (",", ": ")
 
     @guarded
     def reply(self):

@@ -23,19 +23,15 @@ from dongthap.qlvb.registers.formatting import format_date
 from dongthap.qlvb.registers.formatting import Heading
 from dongthap.qlvb.registers.provider import slug
 from dongthap.qlvb.registers.service import Download
+from dongthap.qlvb.registers.service import DownloadOrJsonGet
 from dongthap.qlvb.registers.service import printed_by
-from dongthap.qlvb.registers.service import send
 from dongthap.qlvb.reports import api
 from dongthap.qlvb.reports import export
 from dongthap.qlvb.reports import printing
 from dongthap.qlvb.restapi.errors import guarded
 from plone import api as papi
-from plone.restapi.services import Service
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import datetime
-import json
 
 FILE_TYPES = {"pdf": "application/pdf",
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -144,23 +140,11 @@ def answer(context, name, form):
     return data
 
 
-@implementer(IPublishTraverse)
-class ReportsGet(Service):
+class ReportsGet(DownloadOrJsonGet):
     """``GET @reports[/<name>]`` (permission View; every report checks its own inside)."""
 
-    names = ()
-
-    def publishTraverse(self, request, name):
-        self.names = (*self.names, name)
-        return self
-
-    def render(self):
-        self.check_permission()
-        content = self.reply()
-        if isinstance(content, Download):
-            return send(self.request.response, content)
-        self.request.response.setHeader("Content-Type", "application/json")
-        return json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False)
+    ensure_ascii = False
+    separators = (",", ": ")
 
     @guarded
     def reply(self):
