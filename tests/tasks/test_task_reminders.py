@@ -68,7 +68,8 @@ def test_completed_on_time_and_department_lead_is_reminded(portal, frozen):
     start = datetime.date(2031, 5, 4)
     frozen(datetime.datetime.combine(start, datetime.time(8)))
     dept = next(d for d in portal["so-tttt"].objectValues() if d.portal_type == "Department")
-    task = _give(portal, start + datetime.timedelta(days=1), lead={"department": dept.getId()}, coordinators=[])
+    task = _give(portal, start + datetime.timedelta(days=1), lead={"department": dept.getId()},
+                 coordinators=[])
     assert "task_lead" in _kinds("stttt.chuyenvien")  # the demo specialist is in every department
     counts = _run(portal, frozen, start + datetime.timedelta(days=1))
     assert counts["task_due_soon"] == 1 and _kinds("stttt.chuyenvien") == ["task_due_soon"]

@@ -69,7 +69,8 @@ KINDS = {
           default="Extension to ${deadline} asked on the task: ${title}")),
     "task_extension_granted": (
         _("notif_kind_task_extension_granted", default="Extension of my task granted"),
-        _("notif_text_task_extension_granted", default="Extension granted (new deadline ${deadline}): ${title}")),
+        _("notif_text_task_extension_granted",
+          default="Extension granted (new deadline ${deadline}): ${title}")),
     "task_extension_refused": (
         _("notif_kind_task_extension_refused", default="Extension of my task refused"),
         _("notif_text_task_extension_refused", default="Extension refused (deadline ${deadline}): ${title}")),

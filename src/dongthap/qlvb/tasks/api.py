@@ -127,7 +127,8 @@ def _staff_problem(agency, field, value, allowed_departments):
     """(userid, problem) for one person given by username."""
     userid = _userid(value)
     if userid is None:
-        return None, {"field": field, "message": _("error_task_unknown_user", default="Unknown user: ${user}.",
+        return None, {"field": field, "message": _("error_task_unknown_user",
+                                                   default="Unknown user: ${user}.",
                                                    mapping={"user": str(value)[:60]})}
     if not _roles_in(agency, userid) & set(R.AGENCY_ROLES):
         return None, {"field": field, "message": _("error_not_agency_staff",
@@ -258,10 +259,12 @@ def _files(data, errors):
                 "error_task_bad_file", default="Send each file as {data, encoding: base64, filename}.")})
             continue
         data_, filename = item
-        filename = (str(filename or "tep-dinh-kem").replace("\\", "/").rsplit("/", 1)[-1] or "tep-dinh-kem")[:200]
+        filename = str(filename or "tep-dinh-kem").replace("\\", "/").rsplit("/", 1)[-1]
+        filename = (filename or "tep-dinh-kem")[:200]
         if len(data_) > limit:
             errors.append({"field": "attachments", "message": _(
-                "error_task_file_too_large", default="The file ${filename} is larger than the limit of ${limit}.",
+                "error_task_file_too_large",
+                default="The file ${filename} is larger than the limit of ${limit}.",
                 mapping={"filename": filename, "limit": validation.format_size(limit)}), "status": 413})
             continue
         good.append((data_, filename))
@@ -283,7 +286,8 @@ def clean(agency, data) -> dict:
     values = {}
     title = data.get("title")
     if not isinstance(title, str) or not " ".join(title.split()):
-        errors.append({"field": "title", "message": _("error_task_title_required", default="Enter the task.")})
+        errors.append({"field": "title",
+                       "message": _("error_task_title_required", default="Enter the task.")})
     elif len(title) > 500:
         errors.append({"field": "title", "message": _("error_task_title_long",
                                                       default="The task is at most 500 characters.")})
@@ -302,16 +306,16 @@ def clean(agency, data) -> dict:
         lead = {"user": lead}
     values["lead_user"] = values["lead_department"] = None
     if not isinstance(lead, dict) or not (lead.get("user") or lead.get("department")):
-        errors.append({"field": "lead", "message": _("error_task_lead_required",
-                                                     default="Choose the person or department who leads it.")})
+        errors.append({"field": "lead", "message": _(
+            "error_task_lead_required", default="Choose the person or department who leads it.")})
     elif lead.get("department"):
         dept = D.department(agency, lead["department"]) if isinstance(lead["department"], str) else None
         if dept is None:
             errors.append({"field": "lead", "message": _("error_task_unknown_department",
                                                          default="Unknown department.")})
         elif allowed is not None and dept.getId() not in allowed:
-            errors.append({"field": "lead", "message": _("error_task_department_not_mine",
-                                                         default="You may give tasks only to your department.")})
+            errors.append({"field": "lead", "message": _(
+                "error_task_department_not_mine", default="You may give tasks only to your department.")})
         else:
             values["lead_department"] = dept.getId()
     else:
@@ -386,7 +390,8 @@ def create(agency, values) -> dict:
         task.informed = tuple(values.get("informed") or ())
         task.parent = values.get("parent")
         task.related = tuple(values.get("related") or ())
-        task.attachments = [NamedBlobFile(data=data, filename=name) for data, name in values.get("attachments") or ()]
+        task.attachments = [NamedBlobFile(data=data, filename=name)
+                            for data, name in values.get("attachments") or ()]
         _log(task, "create")
         sync_local_roles(task)
         task.reindexObject()
@@ -448,7 +453,8 @@ def summary(task) -> dict:
         "deadline": common.fmt_date(task.deadline), "overdue": is_overdue(task),
         "percent": task.percent, "assigner": _person(task.assigner),
         "lead": _person(task.lead_user) if task.lead_user else
-        ({"department": task.lead_department, "title": dept.title if dept is not None else task.lead_department}),
+        ({"department": task.lead_department,
+          "title": dept.title if dept is not None else task.lead_department}),
         "completed_on": common.fmt_date(task.completed_on), "late": task.late,
     }
 
@@ -469,7 +475,8 @@ def info(task) -> dict:
         "text": task.text or "",
         "coordinators": [_person(u) for u in task.coordinators],
         "informed": [_person(u) for u in task.informed],
-        "parent": {"uid": parent[0].UID, "title": parent[0].Title, "@id": parent[0].getURL()} if parent else None,
+        "parent": ({"uid": parent[0].UID, "title": parent[0].Title, "@id": parent[0].getURL()}
+                   if parent else None),
         "subtasks": [{"uid": b.UID, "title": b.Title, "@id": b.getURL(), "state": b.review_state,
                       "state_title": STATE_TITLES.get(b.review_state, b.review_state)} for b in children],
         "related": related,
@@ -531,7 +538,8 @@ def overdue_for(agency, roles):
 def row(brain) -> dict:
     deadline = brain.qlvb_task_deadline
     return {"@id": brain.getURL(), "id": brain.getId, "uid": brain.UID, "title": brain.Title,
-            "state": brain.review_state, "state_title": STATE_TITLES.get(brain.review_state, brain.review_state),
+            "state": brain.review_state,
+            "state_title": STATE_TITLES.get(brain.review_state, brain.review_state),
             "deadline": common.fmt_date(deadline),
             "overdue": brain.review_state in OPEN_STATES and deadline is not None and deadline < today(),
             "assigner": brain.qlvb_task_assigner}
@@ -585,8 +593,8 @@ def report_progress(task, percent, text) -> dict:
     if isinstance(percent, str) and percent.strip().isdigit():
         percent = int(percent.strip())
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-        errors.append({"field": "percent", "message": _("error_task_percent",
-                                                        default="The percentage is a whole number from 0 to 100.")})
+        errors.append({"field": "percent", "message": _(
+            "error_task_percent", default="The percentage is a whole number from 0 to 100.")})
     text = _text(text, "text", _("error_task_progress_text", default="Describe the progress."), errors)
     if errors:
         _invalid(errors)
@@ -686,8 +694,8 @@ def reopen(task, comment) -> dict:
     if api.content.get_state(task) != "done":
         _conflict()
     errors = []
-    comment = _text(comment, "comment", _("error_task_reopen_reason", default="Say what is still to be done."),
-                    errors)
+    comment = _text(comment, "comment",
+                    _("error_task_reopen_reason", default="Say what is still to be done."), errors)
     if errors:
         _invalid(errors)
     _run(task, "reopen", comment)
