@@ -41,19 +41,20 @@ def test_task_due_soon_then_overdue_once_a_day(portal, frozen):
     task = _give(portal, start + datetime.timedelta(days=5))
     due = task.deadline
     # outside the due-soon window: nothing
-    counts = _run(portal, frozen, due - datetime.timedelta(days=4))
-    assert counts["task_due_soon"] == 0 and _kinds("stttt.chuyenvien") == []
+    _run(portal, frozen, due - datetime.timedelta(days=4))
+    assert _kinds("stttt.chuyenvien") == [] == _kinds("stttt.truongphong")
     # due in 2 days: lead and coordinator, not the giver
     counts = _run(portal, frozen, due - datetime.timedelta(days=2))
-    assert counts["task_due_soon"] == 1
+    assert counts["task_due_soon"] >= 1  # (the demo site's own tasks may be due then too)
     assert _kinds("stttt.chuyenvien") == ["task_due_soon"] == _kinds("stttt.truongphong")
     assert _kinds("stttt.lanhdao") == []
     text = N.list_for(_uid("stttt.chuyenvien"))["items"][0]["text"]
     assert "2 ngày" in text and "Báo cáo chuyển đổi số quý IV" in text
     # overdue: also the giver; run again the same day: nothing twice
     late = due + datetime.timedelta(days=3)
-    counts = _run(portal, frozen, late)
-    assert counts["task_overdue"] == 1 and _kinds("stttt.lanhdao") == ["task_overdue"]
+    _run(portal, frozen, late)
+    assert _kinds("stttt.lanhdao") == ["task_overdue"]
+    assert _kinds("stttt.chuyenvien") == ["task_overdue"] == _kinds("stttt.truongphong")
     with api.env.adopt_roles(["Manager"]):
         again = reminders.run(portal, frozen(datetime.datetime.combine(late, datetime.time(9))), commit=False)
     assert again["task_overdue"] == 0
@@ -61,7 +62,8 @@ def test_task_due_soon_then_overdue_once_a_day(portal, frozen):
     with api.env.adopt_user(username="stttt.chuyenvien"):
         tasks.complete(task, "Đã gửi báo cáo")
     assert task.completed_on == late and task.late is True
-    assert _run(portal, frozen, late + datetime.timedelta(days=1))["task_overdue"] == 0
+    _run(portal, frozen, late + datetime.timedelta(days=1))
+    assert _kinds("stttt.chuyenvien") == [] == _kinds("stttt.lanhdao")
 
 
 def test_completed_on_time_and_department_lead_is_reminded(portal, frozen):
@@ -71,8 +73,8 @@ def test_completed_on_time_and_department_lead_is_reminded(portal, frozen):
     task = _give(portal, start + datetime.timedelta(days=1), lead={"department": dept.getId()},
                  coordinators=[])
     assert "task_lead" in _kinds("stttt.chuyenvien")  # the demo specialist is in every department
-    counts = _run(portal, frozen, start + datetime.timedelta(days=1))
-    assert counts["task_due_soon"] == 1 and _kinds("stttt.chuyenvien") == ["task_due_soon"]
+    _run(portal, frozen, start + datetime.timedelta(days=1))
+    assert _kinds("stttt.chuyenvien") == ["task_due_soon"]
     with api.env.adopt_user(username="stttt.chuyenvien"):
         tasks.report_progress(task, 50, "Đang tổng hợp")
         tasks.complete(task)

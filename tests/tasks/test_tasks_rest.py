@@ -215,3 +215,13 @@ def test_the_docs_index_lists_every_task_example():
     index = (DOCS / "README.md").read_text(encoding="utf-8")
     for name in TITLES:
         assert f"({name}.md)" in index, name
+
+
+def test_the_demo_site_has_tasks(demo_server):
+    rows = _s("snv.lanhdao").get(f"{demo_server['url']}/so-noi-vu/@tasks", params={"list": "all"}).json()["all"]
+    titles = {r["title"] for r in rows}
+    assert {"Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới",
+            "Rà soát vị trí việc làm của các đơn vị"} <= titles
+    # another agency's leader sees none of them
+    other = _s("stttt.lanhdao").get(f"{demo_server['url']}/so-tttt/@tasks", params={"list": "all"}).json()
+    assert not titles & {r["title"] for r in other["all"]}
