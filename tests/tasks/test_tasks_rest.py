@@ -218,10 +218,11 @@ def test_the_docs_index_lists_every_task_example():
 
 
 def test_the_demo_site_has_tasks(demo_server):
-    rows = _s("snv.lanhdao").get(f"{demo_server['url']}/so-noi-vu/@tasks", params={"list": "all"}).json()["all"]
+    url = demo_server["url"]
+    rows = _s("snv.lanhdao").get(f"{url}/so-noi-vu/@tasks", params={"list": "all"}).json()["all"]
     titles = {r["title"] for r in rows}
     assert {"Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới",
             "Rà soát vị trí việc làm của các đơn vị"} <= titles
     # another agency's leader sees none of them
-    other = _s("stttt.lanhdao").get(f"{demo_server['url']}/so-tttt/@tasks", params={"list": "all"}).json()
+    other = _s("stttt.lanhdao").get(f"{url}/so-tttt/@tasks", params={"list": "all"}).json()
     assert not titles & {r["title"] for r in other["all"]}

@@ -18,7 +18,10 @@ def install(path="so-noi-vu", prefix="snv"):
     if agency is None or tasks.root(agency) is not None:
         return
     today = tasks.today()
-    day = (lambda n: (today + datetime.timedelta(days=n)).strftime("%d/%m/%Y"))
+
+    def day(n):
+        return (today + datetime.timedelta(days=n)).strftime("%d/%m/%Y")
+
     with api.env.adopt_user(username=f"{prefix}.lanhdao"):
         first = tasks.create(agency, tasks.clean(agency, {
             "title": "Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới",
