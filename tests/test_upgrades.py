@@ -602,6 +602,8 @@ def test_1007_tasks_installs_types_workflow_permissions_and_indexes(site):
             catalog.delIndex(name)
         for name in v1007_tasks.COLUMNS:
             catalog.delColumn(name)
+        tabs = api.portal.get_tool("portal_actions").portal_tabs
+        tabs.manage_delObjects(["qlvb_tasks"])
         v1007_tasks.tasks()
         v1007_tasks.tasks()  # again: nothing breaks
     assert {"Task", "TaskFolder"} <= set(types.objectIds())
@@ -612,3 +614,4 @@ def test_1007_tasks_installs_types_workflow_permissions_and_indexes(site):
     assert roles == {"Manager", "Site Administrator", "QlvbLeader", "QlvbDepartmentHead"}
     assert set(v1007_tasks.INDEXES) <= set(catalog.indexes())
     assert set(v1007_tasks.COLUMNS) <= set(catalog.schema())
+    assert "qlvb_tasks" in tabs.objectIds()

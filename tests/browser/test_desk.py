@@ -124,7 +124,9 @@ def test_a_leader_gives_a_task_and_the_lead_sees_it_counted_on_his_desk(page, ch
     url = demo_server["url"]
     before = len(session("snv.chuyenvien").get(f"{url}/so-noi-vu/@tasks").json()["mine"])
     login(page, url, "snv.lanhdao", PW)
-    page.goto(f"{url}/so-noi-vu/@@cong-viec")
+    page.goto(f"{url}/so-noi-vu")
+    page.locator("#portal-globalnav a", has_text="Công việc").first.click()
+    page.wait_for_load_state("networkidle")
     page.click(".qlvb-task-add")
     page.fill("#t-title", "Chuẩn bị hội nghị tổng kết năm")
     page.select_option("#t-lead", "snv.chuyenvien")

@@ -90,6 +90,11 @@ def root(agency, create=False):
         with api.env.adopt_roles(["Manager"]):
             folder = api.content.create(container=agency, type="TaskFolder", id=ROOT_ID, title="Công việc",
                                         safe_id=False)
+            # whoever gave the first task must not own every task of the agency (Owner is acquired)
+            owners = [p for p, roles in folder.get_local_roles() if "Owner" in roles]
+            if owners:
+                folder.manage_delLocalRoles(owners)
+                folder.reindexObjectSecurity()
     return folder
 
 

@@ -1,6 +1,6 @@
 """1006 → 1007 (issue 17, item 3): tasks (giao việc).
 
-The types ``Task`` and ``TaskFolder`` (and ``Agency``, which may hold the task folder),
+The portal tab "Công việc" (actions), the types ``Task`` and ``TaskFolder`` (and ``Agency``, which may hold the task folder),
 ``qlvb_task_workflow`` and the bindings, the roles ``QlvbTask*`` and the permissions "Add task"
 and "View tasks" with their default roles (rolemap), the catalog indexes ``qlvb_task_people``,
 ``qlvb_task_assigner``, ``qlvb_task_deadline``, ``qlvb_task_parent`` and their columns.
@@ -20,7 +20,7 @@ COLUMNS = ("qlvb_task_people", "qlvb_task_assigner", "qlvb_task_deadline")
 
 def tasks(context=None):
     setup = api.portal.get_tool("portal_setup")
-    for step in ("typeinfo", "workflow", "rolemap"):
+    for step in ("typeinfo", "workflow", "rolemap", "actions"):
         setup.runImportStepFromProfile("profile-dongthap.qlvb:default", step, run_dependencies=False)
     catalog = api.portal.get_tool("portal_catalog")
     for name, meta_type in INDEXES.items():
