@@ -124,10 +124,13 @@ def test_a_leader_gives_a_task_and_the_lead_sees_it_counted_on_his_desk(page, ch
     url = demo_server["url"]
     before = len(session("snv.chuyenvien").get(f"{url}/so-noi-vu/@tasks").json()["mine"])
     login(page, url, "snv.lanhdao", PW)
-    page.goto(f"{url}/so-noi-vu")
-    page.locator("#portal-globalnav a", has_text="Công việc").first.click()
+    page.locator("#portal-globalnav a", has_text="Công việc").first.click()  # from the desk
     page.wait_for_load_state("networkidle")
     page.click(".qlvb-task-add")
+    page.click("#qlvb-task-form button[type=submit]")  # nothing filled in: Vietnamese errors, no task
+    page.wait_for_load_state("networkidle")
+    assert "Nhập tên công việc." in page.locator("#qlvb-task-form").inner_text()
+    assert "Chọn người hoặc phòng chủ trì." in page.locator("#qlvb-task-form").inner_text()
     page.fill("#t-title", "Chuẩn bị hội nghị tổng kết năm")
     page.select_option("#t-lead", "snv.chuyenvien")
     page.fill("#t-deadline", (datetime.date.today() + datetime.timedelta(days=7)).strftime("%d/%m/%Y"))
