@@ -1,6 +1,7 @@
 """1006 → 1007 (issue 17, item 3): tasks (giao việc).
 
-The portal tab "Công việc" (actions), the types ``Task`` and ``TaskFolder`` (and ``Agency``, which may hold the task folder),
+The portal tab "Công việc" (actions), the types ``Task`` and ``TaskFolder`` (and ``Agency``,
+which may hold the task folder),
 ``qlvb_task_workflow`` and the bindings, the roles ``QlvbTask*`` and the permissions "Add task"
 and "View tasks" with their default roles (rolemap), the catalog indexes ``qlvb_task_people``,
 ``qlvb_task_assigner``, ``qlvb_task_deadline``, ``qlvb_task_parent`` and their columns.
