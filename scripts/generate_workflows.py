@@ -52,7 +52,9 @@ in order (see `dongthap.qlvb.documents.transitions`).
 
 Roles: `Manager`, `Site Administrator` (Plone's administrators), `Owner` (the drafter),
 `Qlvb*` agency roles (local on the agency, see `docs/permissions.md`), `QlvbAssignee`,
-`QlvbHandler`, `QlvbLeadHandler` (local on one incoming document, from its assignment).
+`QlvbHandler`, `QlvbLeadHandler` (local on one incoming document, from its assignment),
+`QlvbTaskAssigner`, `QlvbTaskLead`, `QlvbTaskCoordinator`, `QlvbTaskReader` (local on one task, from
+its people: `tasks/api.py`).
 """
 
 

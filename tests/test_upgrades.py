@@ -585,3 +585,33 @@ def test_1006_sign_by_hand_sign_by_hand_index_and_copies_verified_again(site):
         v1006_sign_by_hand.upgrade()
         v1006_sign_by_hand.upgrade()  # again: nothing breaks
     assert v1006_sign_by_hand.INDEX in catalog.indexes()
+
+
+def test_1007_tasks_installs_types_workflow_permissions_and_indexes(site):
+    from dongthap.qlvb.upgrades import v1007_tasks
+
+    types = api.portal.get_tool("portal_types")
+    wf = api.portal.get_tool("portal_workflow")
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        types.manage_delObjects(["Task", "TaskFolder"])  # as a 1006 site was
+        wf.setChainForPortalTypes(["Task"], ())
+        wf.manage_delObjects(["qlvb_task_workflow"])
+        site.manage_permission("dongthap.qlvb: Add task", [], acquire=True)
+        for name in v1007_tasks.INDEXES:
+            catalog.delIndex(name)
+        for name in v1007_tasks.COLUMNS:
+            catalog.delColumn(name)
+        tabs = api.portal.get_tool("portal_actions").portal_tabs
+        tabs.manage_delObjects(["qlvb_tasks"])
+        v1007_tasks.tasks()
+        v1007_tasks.tasks()  # again: nothing breaks
+    assert {"Task", "TaskFolder"} <= set(types.objectIds())
+    assert wf.getChainForPortalType("Task") == ("qlvb_task_workflow",)
+    assert wf.getChainForPortalType("TaskFolder") == ("qlvb_agency_workflow",)
+    assert "TaskFolder" in types["Agency"].allowed_content_types
+    roles = {r["name"] for r in site.rolesOfPermission("dongthap.qlvb: Add task") if r["selected"]}
+    assert roles == {"Manager", "Site Administrator", "QlvbLeader", "QlvbDepartmentHead"}
+    assert set(v1007_tasks.INDEXES) <= set(catalog.indexes())
+    assert set(v1007_tasks.COLUMNS) <= set(catalog.schema())
+    assert "qlvb_tasks" in tabs.objectIds()

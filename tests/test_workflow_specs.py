@@ -22,7 +22,7 @@ def test_committed_files_are_what_the_specifications_give():
     outputs = _generator().outputs()
     assert {p.parent.name for p in outputs if p.name == "definition.xml"} == {
         "qlvb_agency_workflow", "qlvb_incoming_workflow", "qlvb_outgoing_workflow", "qlvb_dossier_workflow",
-        "qlvb_copy_workflow"}
+        "qlvb_copy_workflow", "qlvb_task_workflow"}
     for path, text in outputs.items():
         assert path.read_text(encoding="utf-8") == text, (
             f"{path.relative_to(ROOT)} differs from its specification: "

@@ -170,3 +170,32 @@ def uid_of(server, doc):
     from plone.uuid.interfaces import IUUID
 
     return IUUID(stored(server, doc))
+
+
+# --------------------------------------------------------------------------
+# Tasks (giao việc): the files of a task are scanned like every upload
+
+
+def test_task_attachment_infected_refused(server):
+    import datetime
+
+    s = staff("stttt.lanhdao")
+    url = f"{server['url']}/so-tttt/@tasks"
+    before = len(s.get(url, params={"list": "assigned"}).json()["assigned"])
+    blobs = blob_files(server["portal"])
+    deadline = (datetime.date.today() + datetime.timedelta(days=7)).strftime("%d/%m/%Y")
+    body = {"title": "Việc có tệp nhiễm mã độc", "deadline": deadline, "lead": {"user": "stttt.chuyenvien"},
+            "attachments": [file_json("ke-hoach.pdf", CLEAN), file_json("ke-hoach.com", eicar_bytes())]}
+    r = s.post(url, json=body)
+    assert r.status_code == 400, r.text
+    assert_refused_message(rest_error_message(r), "ke-hoach.com", "Eicar")
+    assert len(s.get(url, params={"list": "assigned"}).json()["assigned"]) == before
+    assert blob_files(server["portal"]) == blobs
+    (incident,) = incidents_of(server["portal"], "ke-hoach.com")
+    assert incident["kind"] == "infected" and incident["path_of_entry"] == "tasks"
+    assert incident["userid"] == "stttt.lanhdao"
+    # the clean file alone is accepted
+    body["attachments"] = body["attachments"][:1]
+    r = s.post(url, json=body)
+    assert r.status_code == 201, r.text
+    assert [f["filename"] for f in r.json()["attachments"]] == ["ke-hoach.pdf"]

@@ -116,3 +116,39 @@ def test_specialist_has_no_dead_end(page, demo_server):  # noqa: F811
     assert "Không đủ quyền" not in page.content()
     assert "Đã hoàn thành" in page.content() and title in page.content()
     assert "Đã thực hiện." not in page.content()
+
+
+def test_a_leader_gives_a_task_and_the_lead_sees_it_counted_on_his_desk(page, chromium, demo_server):  # noqa: F811
+    import datetime
+
+    url = demo_server["url"]
+    before = len(session("snv.chuyenvien").get(f"{url}/so-noi-vu/@tasks").json()["mine"])
+    login(page, url, "snv.lanhdao", PW)
+    page.locator("#portal-globalnav a", has_text="Công việc").first.click()  # from the desk
+    page.wait_for_load_state("networkidle")
+    page.click(".qlvb-task-add")
+    page.click("#qlvb-task-form button[type=submit]")  # nothing filled in: Vietnamese errors, no task
+    page.wait_for_load_state("networkidle")
+    assert "Nhập tên công việc." in page.locator("#qlvb-task-form").inner_text()
+    assert "Chọn người hoặc phòng chủ trì." in page.locator("#qlvb-task-form").inner_text()
+    page.fill("#t-title", "Chuẩn bị hội nghị tổng kết năm")
+    page.select_option("#t-lead", "snv.chuyenvien")
+    page.fill("#t-deadline", (datetime.date.today() + datetime.timedelta(days=7)).strftime("%d/%m/%Y"))
+    page.click("#qlvb-task-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "task-given")
+    assert page.locator(".qlvb-task-state").inner_text() == "Đã giao"
+    assert "Chuẩn bị hội nghị tổng kết năm" in page.locator("h1").inner_text()
+
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    lead = context.new_page()
+    try:
+        login(lead, url, "snv.chuyenvien", PW)
+        lead.goto(url)
+        assert _count(lead, "tasks_mine") == before + 1
+        lead.click(".qlvb-desk-tasks_mine")
+        lead.wait_for_load_state("networkidle")
+        assert "list=mine" in lead.url
+        assert "Chuẩn bị hội nghị tổng kết năm" in lead.locator(".qlvb-tasks-table").inner_text()
+    finally:
+        context.close()

@@ -50,4 +50,46 @@ KINDS = {
     "dossier_due": (
         _("notif_kind_dossier_due", default="A dossier due for transfer"),
         _("notif_text_dossier_due", default="Dossier due for transfer to the archive on ${due}: ${title}")),
+    # tasks (giao việc, tasks/api.py and the reminder job)
+    "task_lead": (
+        _("notif_kind_task_lead", default="A task given to me"),
+        _("notif_text_task_lead", default="You lead the task (due ${deadline}): ${title}")),
+    "task_coordinator": (
+        _("notif_kind_task_coordinator", default="A task I coordinate"),
+        _("notif_text_task_coordinator", default="You coordinate the task (due ${deadline}): ${title}")),
+    "task_informed": (
+        _("notif_kind_task_informed", default="A task for my information"),
+        _("notif_text_task_informed", default="For your information, task: ${title}")),
+    "task_progress": (
+        _("notif_kind_task_progress", default="Progress of a task I gave"),
+        _("notif_text_task_progress", default="Progress ${percent}% reported on the task: ${title}")),
+    "task_extension_requested": (
+        _("notif_kind_task_extension_requested", default="An extension asked on a task I gave"),
+        _("notif_text_task_extension_requested",
+          default="Extension to ${deadline} asked on the task: ${title}")),
+    "task_extension_granted": (
+        _("notif_kind_task_extension_granted", default="Extension of my task granted"),
+        _("notif_text_task_extension_granted",
+          default="Extension granted (new deadline ${deadline}): ${title}")),
+    "task_extension_refused": (
+        _("notif_kind_task_extension_refused", default="Extension of my task refused"),
+        _("notif_text_task_extension_refused", default="Extension refused (deadline ${deadline}): ${title}")),
+    "task_completed": (
+        _("notif_kind_task_completed", default="A task I gave completed"),
+        _("notif_text_task_completed", default="Task completed, to be evaluated: ${title}")),
+    "task_evaluated": (
+        _("notif_kind_task_evaluated", default="My task evaluated"),
+        _("notif_text_task_evaluated", default="Your task was evaluated: ${title}")),
+    "task_reopened": (
+        _("notif_kind_task_reopened", default="My task sent back"),
+        _("notif_text_task_reopened", default="Your task must be done again: ${title}")),
+    "task_cancelled": (
+        _("notif_kind_task_cancelled", default="My task cancelled"),
+        _("notif_text_task_cancelled", default="The task was cancelled: ${title}")),
+    "task_due_soon": (
+        _("notif_kind_task_due_soon", default="A task near its deadline"),
+        _("notif_text_task_due_soon", default="Task due in ${days} day(s): ${title}")),
+    "task_overdue": (
+        _("notif_kind_task_overdue", default="An overdue task"),
+        _("notif_text_task_overdue", default="Task overdue by ${days} day(s): ${title}")),
 }

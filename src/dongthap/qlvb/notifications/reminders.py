@@ -10,6 +10,8 @@ handling (read from the catalog metadata ``qlvb_open_assignments``, no document 
   assignee) and to the leader who assigned the document;
 * **dossier due** — a dossier of an agency due for transfer to the agency archive within 30
   days (weekly) or overdue (daily): its records managers;
+* **tasks** — open tasks due soon or overdue (``tasks/reminders.py``): their lead and
+  coordinators, and for an overdue task whoever gave it (``task_due_soon``, ``task_overdue``);
 * **digest** — people who chose the daily digest get one e-mail of the day's notifications.
 
 Outgoing documents have no reply-deadline field on ``main`` yet: no rule for them.
@@ -184,7 +186,7 @@ def run(site, now=None, *, rows=None, heads=None, commit=True, deliver=None, ext
         users, kind, title=target[2], path=_relative(site, target[1]), uid=target[0],
         mapping=mapping, exclude_actor=False))
     counts = {"due_soon": 0, "overdue": 0, "overdue_escalated": 0, "skipped": 0, "dossier_due": 0,
-              "digests": 0}
+              "digests": 0, "task_due_soon": 0, "task_overdue": 0}
     pending = 0
     for key, users, kind, target, mapping, entry in plan(rows, today, soon):
         if key in st.sent:
@@ -205,8 +207,9 @@ def run(site, now=None, *, rows=None, heads=None, commit=True, deliver=None, ext
         if commit and pending >= BATCH:
             transaction.commit()
             pending = 0
-    if extras:  # dossiers and digests (the benchmark's bare catalog has neither)
+    if extras:  # dossiers, tasks and digests (the benchmark's bare catalog has none)
         counts["dossier_due"] = _dossiers(site, now, st, deliver)
+        counts.update(_tasks(site, now, st, deliver, soon))
         counts["digests"] = _digests(site, now)
     st.done_day = today.isoformat()
     if commit:
@@ -253,6 +256,16 @@ def _dossiers(site, now, st, deliver):
             st.sent.insert(key)
             count += 1
     return count
+
+
+def _tasks(site, now, st, deliver, soon):
+    from dongthap.qlvb.tasks import reminders as task_reminders
+
+    try:
+        return task_reminders.send(site, now, st.sent, deliver, soon)
+    except Exception:  # noqa: BLE001 - the tasks never stop the other reminders
+        logger.exception("reminders: tasks")
+        return {}
 
 
 def _digests(site, now):

@@ -12,6 +12,7 @@ SPECS = (
     "dongthap.qlvb.workflows.outgoing",
     "dongthap.qlvb.dossiers.workflow",
     "dongthap.qlvb.copies.workflow",
+    "dongthap.qlvb.tasks.workflow",
 )
 
 

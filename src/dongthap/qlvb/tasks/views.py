@@ -1,0 +1,155 @@
+"""Pages of tasks: ``<agency>/@@cong-viec`` (the lists), ``<agency>/@@giao-viec`` (give a task),
+``<task>/@@xem-cong-viec`` (the task, its progress and the actions)."""
+
+from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.agencies.api import list_staff
+from dongthap.qlvb.agencies.departments import departments
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.tasks import api as tasks
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from zope.i18n import translate
+
+import transaction
+
+LIST_TITLES = {
+    "mine": _("tasks_list_mine", default="My tasks"),
+    "assigned": _("tasks_list_assigned", default="Tasks I gave"),
+    "overdue": _("tasks_list_overdue", default="Overdue"),
+    "all": _("tasks_list_all", default="All tasks I may see"),
+}
+
+
+class _Page(BrowserView):
+    def t(self, message):
+        return translate(message, context=self.request)
+
+    def agency(self):
+        return get_agency(self.context)
+
+    def message(self, text, kind="info"):
+        api.portal.show_message(message=self.t(text), request=self.request, type=kind)
+
+    def refused(self, problem):
+        transaction.doom()
+        self.general = [self.t(problem.message)]
+        for e in problem.errors:
+            self.errors.setdefault(e["field"], self.t(e["message"]))
+
+
+class TasksList(_Page):
+    """"Công việc": tabs của tôi / tôi giao / quá hạn / tất cả."""
+
+    def current(self):
+        which = self.request.form.get("list") or "mine"
+        return which if which in tasks.LISTS else "mine"
+
+    def tabs(self):
+        base = f"{self.context.absolute_url()}/@@cong-viec?list="
+        return [{"key": k, "title": self.t(v), "url": base + k, "active": k == self.current()}
+                for k, v in LIST_TITLES.items()]
+
+    def rows(self):
+        return [dict(tasks.row(b), state_title=self.t(tasks.STATE_TITLES.get(b.review_state, b.review_state)))
+                for b in tasks.query(self.context, self.current())]
+
+    def can_add(self):
+        return api.user.has_permission(tasks.ADD_PERMISSION, obj=self.context)
+
+
+class AddTaskForm(_Page):
+    """"Giao việc": the form of a new task (``?parent=<uid>`` for a sub-task, ``?related=<uid>``)."""
+
+    def __call__(self):
+        self.errors, self.general = {}, []
+        form = self.request.form
+        self.values = {"parent": form.get("parent", ""), "related": form.get("related", "")}
+        if self.request.method == "POST" and form.get("form.submitted"):
+            CheckAuthenticator(self.request)
+            self.values = dict(form)
+            raw = {k: form.get(k) for k in ("title", "text", "deadline", "parent", "related")}
+            raw["lead"] = ({"department": form.get("lead_department")} if form.get("lead_department")
+                           else {"user": form.get("lead_user") or ""})
+            for name in ("coordinators", "informed"):
+                value = form.get(name) or []
+                raw[name] = [value] if isinstance(value, str) else list(value)
+            files = form.get("attachments") or []
+            files = files if isinstance(files, list) else [files]
+            raw["attachments"] = [(f.read(), getattr(f, "filename", "")) for f in files
+                                  if getattr(f, "filename", "")]
+            try:
+                values = tasks.clean(self.context, raw)
+                result = tasks.create(self.context, values)
+            except tasks.TaskError as problem:
+                self.refused(problem)
+                return self.index()
+            self.message(_("msg_task_given", default="The task was given."))
+            return self.request.response.redirect(result["url"])
+        return self.index()
+
+    def error(self, name):
+        return self.errors.get(name)
+
+    def staff(self):
+        return [{"value": s["username"], "title": s["fullname"]} for s in list_staff(agency=self.context)]
+
+    def departments(self):
+        return [{"value": k, "title": d.title} for k, d in departments(self.context).items()]
+
+    def selected(self, name, value):
+        chosen = self.values.get(name) or []
+        return value in ([chosen] if isinstance(chosen, str) else chosen)
+
+    def parent(self):
+        parent = tasks.find_by_uid(self.values.get("parent"))
+        return {"title": parent.title, "url": parent.absolute_url()} if parent is not None else None
+
+
+class TaskView(_Page):
+    """The task: details, progress history, sub-tasks, links, files and the user's actions."""
+
+    def __call__(self):
+        self.errors, self.general = {}, []
+        form = self.request.form
+        action = form.get("task_action")
+        if self.request.method == "POST" and action:
+            CheckAuthenticator(self.request)
+            try:
+                tasks.act(self.context, action, {k: form.get(k) for k in
+                                                 ("percent", "text", "deadline", "reason", "decision",
+                                                  "comment", "result")})
+            except tasks.TaskError as problem:
+                self.refused(problem)
+                return self.index()
+            self.message(_("msg_task_saved", default="Saved."))
+            return self.request.response.redirect(self.context.absolute_url())
+        return self.index()
+
+    def info(self):
+        found = tasks.info(self.context)
+        found["state_title"] = self.t(found["state_title"])
+        for entry in found["history"]:
+            entry["title"] = self.t(entry["title"])
+        if found["evaluation"]:
+            found["evaluation"]["result_title"] = self.t(found["evaluation"]["result_title"])
+        for child in found["subtasks"]:
+            child["state_title"] = self.t(child["state_title"])
+        return found
+
+    def error(self, name):
+        return self.errors.get(name)
+
+    def agency_url(self):
+        return self.agency().absolute_url()
+
+    def can_add_subtask(self):
+        return api.user.has_permission(tasks.ADD_PERMISSION, obj=self.agency()) and \
+            api.content.get_state(self.context) in tasks.OPEN_STATES
+
+
+class TaskFolderView(BrowserView):
+    """The task folder shows the agency's lists."""
+
+    def __call__(self):
+        return self.request.response.redirect(f"{get_agency(self.context).absolute_url()}/@@cong-viec")

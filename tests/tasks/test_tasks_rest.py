@@ -1,0 +1,228 @@
+"""Tasks through REST against the shared demo server: the lifecycle, who may see and do what
+(permission matrix), bad input (translated 4xx, nothing stored). Writes docs/rest/tasks_*.md."""
+
+from dongthap.qlvb.demo.data import DEMO_PASSWORD
+from tests.test_rest_docs import _normalise
+from tests.test_rest_docs import DOCS
+from tests.test_rest_docs import Recorder
+
+import base64
+import datetime
+import re
+import requests
+
+AGENCY = "so-tai-chinh"  # no other test gives tasks here
+TITLES = {
+    "tasks_create": "Give a task (leader): `POST <agency>/@tasks`",
+    "tasks_progress": "Report progress (lead): `POST <agency>/@tasks/<id>/progress`",
+    "tasks_extension": "Ask for an extension (lead): `POST <agency>/@tasks/<id>/extension`",
+    "tasks_extension_decision":
+        "Grant it (who gave the task): `POST <agency>/@tasks/<id>/extension-decision`",
+    "tasks_complete": "Report completion (lead): `POST <agency>/@tasks/<id>/complete`",
+    "tasks_evaluate": "Evaluate it (who gave the task): `POST <agency>/@tasks/<id>/evaluate`",
+    "tasks_read": "The task with its progress history: `GET <agency>/@tasks/<id>`",
+    "tasks_list": "My lists (của tôi, tôi giao, quá hạn): `GET <agency>/@tasks`",
+    "tasks_bad_input": "Bad input: a translated error, nothing created",
+}
+EXTRA = [(re.compile(r"\bcv-[a-z0-9]{10}"), "cv-xxxxxxxxxx")]
+
+
+class TaskRecorder(Recorder):
+    def write(self, name, user, method, url, body, status, answer):
+        from tests import test_rest_docs
+
+        test_rest_docs.TITLES.setdefault(name, TITLES[name])
+        super().write(name, user, method, url, body, status, answer)
+        path = DOCS / f"{name}.md"
+        text = path.read_text(encoding="utf-8")
+        for pattern, placeholder in EXTRA:
+            text = pattern.sub(placeholder, text)
+        path.write_text(_normalise(text), encoding="utf-8")
+
+
+def _s(user):
+    s = requests.Session()
+    s.auth = (user, DEMO_PASSWORD)
+    s.headers["Accept"] = "application/json"
+    return s
+
+
+def _day(days):
+    return (datetime.date.today() + datetime.timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+def _body(**overrides):
+    body = {"title": "Rà soát dự toán ngân sách năm 2027", "text": "Tổng hợp số liệu các phòng.",
+            "deadline": _day(10), "lead": {"user": "stc.chuyenvien"}, "coordinators": ["stc.truongphong"],
+            "informed": ["stc.luutru"]}
+    body.update(overrides)
+    return body
+
+
+def _assigned_count(url, user="stc.lanhdao"):
+    return len(_s(user).get(f"{url}/{AGENCY}/@tasks", params={"list": "assigned"}).json()["assigned"])
+
+
+def test_task_lifecycle_with_extension_and_evaluation(demo_server):
+    url = demo_server["url"]
+    rec = TaskRecorder(url)
+    note = {"data": base64.b64encode(b"Ke hoach ra soat du toan").decode(), "encoding": "base64",
+            "filename": "ke-hoach.txt"}
+    r = rec.call("tasks_create", "stc.lanhdao", "POST", f"{AGENCY}/@tasks", _body(attachments=[note]))
+    assert r.status_code == 201, r.text
+    task = r.json()
+    tid = task["id"]
+    assert task["state"] == "assigned" and task["state_title"] == "Đã giao"
+    assert task["lead"]["user"] and task["attachments"][0]["filename"] == "ke-hoach.txt"
+    lead = _s("stc.chuyenvien")
+    attachment = lead.get(task["attachments"][0]["@id"])
+    assert attachment.status_code == 200 and attachment.content == b"Ke hoach ra soat du toan"
+    # the lead sees it in "của tôi" with a notification
+    mine = lead.get(f"{url}/{AGENCY}/@tasks").json()
+    assert tid in [t["id"] for t in mine["mine"]]
+    kinds = [n["kind"] for n in lead.get(f"{url}/@notifications").json()["items"]]
+    assert "task_lead" in kinds
+    r = rec.call("tasks_progress", "stc.chuyenvien", "POST", f"{AGENCY}/@tasks/{tid}/progress",
+                 {"percent": 40, "text": "Đã tổng hợp số liệu 2 phòng"})
+    assert r.status_code == 200 and r.json()["state"] == "in_progress" and r.json()["percent"] == 40
+    r = rec.call("tasks_extension", "stc.chuyenvien", "POST", f"{AGENCY}/@tasks/{tid}/extension",
+                 {"deadline": _day(20), "reason": "Chờ số liệu của Phòng Ngân sách"})
+    assert r.status_code == 200 and r.json()["state"] == "extension_requested"
+    r = rec.call("tasks_extension_decision", "stc.lanhdao", "POST",
+                 f"{AGENCY}/@tasks/{tid}/extension-decision", {"decision": "grant", "comment": "Đồng ý"})
+    assert r.status_code == 200 and r.json()["deadline"] == _day(20) and r.json()["state"] == "in_progress"
+    r = rec.call("tasks_complete", "stc.chuyenvien", "POST", f"{AGENCY}/@tasks/{tid}/complete",
+                 {"comment": "Đã gửi báo cáo"})
+    done = r.json()
+    assert r.status_code == 200 and done["state"] == "done" and done["late"] is False
+    assert done["completed_on"] == _day(0)
+    r = rec.call("tasks_evaluate", "stc.lanhdao", "POST", f"{AGENCY}/@tasks/{tid}/evaluate",
+                 {"result": "dat", "comment": "Hoàn thành tốt"})
+    assert r.status_code == 200 and r.json()["state"] == "evaluated"
+    r = rec.call("tasks_read", "stc.lanhdao", "GET", f"{AGENCY}/@tasks/{tid}")
+    info = r.json()
+    assert info["evaluation"]["result"] == "dat" and info["evaluation"]["result_title"] == "Đạt"
+    assert [p["percent"] for p in info["progress"]] == [40]
+    assert re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d$", info["progress"][0]["at"])
+    assert [h["action"] for h in info["history"]] == [
+        "create", "start", "progress", "request_extension", "grant_extension", "complete", "evaluate"]
+    assert info["actions"] == []
+    r = rec.call("tasks_list", "stc.lanhdao", "GET", f"{AGENCY}/@tasks")
+    assert tid in [t["id"] for t in r.json()["assigned"]]
+    # a sub-task of a finished task is refused; a refused extension keeps the deadline
+    second = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(title="Báo cáo nhanh")).json()
+    sub = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(
+        title="Phần việc của Văn phòng", parent=second["uid"], deadline=_day(5)))
+    assert sub.status_code == 201 and sub.json()["parent"]["uid"] == second["uid"]
+    closed = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(parent=task["uid"]))
+    assert closed.status_code == 400 and closed.json()["error"]["errors"][0]["field"] == "parent"
+    assert lead.post(f"{url}/{AGENCY}/@tasks/{second['id']}/extension",
+                     json={"deadline": _day(30), "reason": "Thiếu người"}).status_code == 200
+    refused = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks/{second['id']}/extension-decision",
+                                     json={"decision": "refuse"}).json()
+    assert refused["deadline"] == _day(10) and refused["state"] == "in_progress"
+    assert [t["title"] for t in refused["subtasks"]] == ["Phần việc của Văn phòng"]
+    cancelled = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks/{second['id']}/cancel",
+                                       json={"comment": "Không còn cần"})
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+
+
+def test_who_sees_and_does_what(demo_server):
+    url = demo_server["url"]
+    task = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(title="Ma trận quyền")).json()
+    path = f"{url}/{AGENCY}/@tasks/{task['id']}"
+    # the department head gives a task in his department: the agency's leader sees it too
+    by_head = _s("stc.truongphong").post(f"{url}/{AGENCY}/@tasks", json=_body(
+        title="Việc của trưởng phòng", coordinators=[], informed=[]))
+    assert by_head.status_code == 201, by_head.text
+    assert _s("stc.lanhdao").get(f"{url}/{AGENCY}/@tasks/{by_head.json()['id']}").status_code == 200
+    seeing = {"stc.lanhdao": 200, "stc.chuyenvien": 200, "stc.truongphong": 200, "stc.luutru": 200,
+              "stc.vanthu": 404, "stc.quantri": 404, "stc.antt": 404}
+    for user, status in seeing.items():
+        assert _s(user).get(path).status_code == status, user
+    for user in ("snv.lanhdao", "ubnd.lanhdao", "qtht"):  # another agency, the province, its admin
+        assert _s(user).get(path).status_code in (401, 403, 404), user
+        r = _s(user).post(f"{path}/progress", json={"percent": 5, "text": "x"})
+        assert r.status_code in (401, 403, 404), user
+    # who may give a task: leaders and department heads, not a specialist or the clerk
+    for user in ("stc.chuyenvien", "stc.vanthu"):
+        r = _s(user).post(f"{url}/{AGENCY}/@tasks", json=_body(title="Không được giao"))
+        assert r.status_code in (401, 403), user
+    # actions: progress by lead and coordinator only; completion by the lead; decisions by the giver
+    assert _s("stc.luutru").post(f"{path}/progress", json={"percent": 5, "text": "x"}).status_code == 403
+    r = _s("stc.truongphong").post(f"{path}/progress", json={"percent": 10, "text": "Phối hợp"})
+    assert r.status_code == 200
+    assert _s("stc.truongphong").post(f"{path}/complete", json={}).status_code == 403
+    assert _s("stc.chuyenvien").post(f"{path}/cancel", json={"comment": "Không làm"}).status_code == 403
+    assert _s("stc.chuyenvien").post(f"{path}/evaluate", json={"result": "dat"}).status_code == 409
+    assert _s("stc.chuyenvien").post(f"{path}/complete", json={}).status_code == 200
+    assert _s("stc.chuyenvien").post(f"{path}/evaluate", json={"result": "dat"}).status_code == 403
+    r = _s("stc.lanhdao").post(f"{path}/evaluate", json={"result": "khong_dat", "comment": "Thiếu số liệu"})
+    assert r.status_code == 200 and r.json()["evaluation"]["result_title"] == "Không đạt"
+    # Plone's own workflow service runs no transition of a task
+    assert _s("stc.lanhdao").post(f"{url}/{AGENCY}/cong-viec/{by_head.json()['id']}/@workflow/cancel",
+                                  json={}).status_code >= 400
+    again = _s("stc.lanhdao").get(f"{url}/{AGENCY}/@tasks/{by_head.json()['id']}").json()
+    assert again["state"] == "assigned"
+
+
+def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_server):
+    url = demo_server["url"]
+    rec = TaskRecorder(url)
+    before = _assigned_count(url)
+    r = rec.call("tasks_bad_input", "stc.lanhdao", "POST", f"{AGENCY}/@tasks",
+                 _body(title=" ", deadline="31/02/2027", lead={"user": "khong.ton.tai"}))
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["message"] == "Công việc chưa được lưu: vui lòng sửa các lỗi."
+    fields = {e["field"]: e["message"] for e in error["errors"]}
+    assert fields["title"] == "Nhập tên công việc."
+    assert fields["deadline"] == "Nhập hạn xử lý theo dạng dd/mm/yyyy."
+    assert fields["lead"] == "Người dùng không tồn tại: khong.ton.tai."
+    cases = [
+        (_body(deadline=_day(-1)), "deadline", "Hạn xử lý không được trước ngày"),
+        (_body(coordinators=["snv.chuyenvien"]), "coordinators", "không phải cán bộ"),
+        (_body(lead={}), "lead", "Chọn người hoặc phòng chủ trì."),
+        (_body(related=["0" * 32]), "related", "Văn bản hoặc hồ sơ không tồn tại"),
+        (_body(attachments=[{"data": 5}]), "attachments", "Gửi mỗi tệp"),
+    ]
+    session = _s("stc.lanhdao")
+    for body, field, text in cases:
+        r = session.post(f"{url}/{AGENCY}/@tasks", json=body)
+        assert r.status_code == 400, (field, r.text)
+        messages = [e["message"] for e in r.json()["error"]["errors"] if e["field"] == field]
+        assert messages and text.lower() in messages[0].lower(), (field, messages)
+    assert session.post(f"{url}/{AGENCY}/@tasks", data="không phải JSON",
+                        headers={"Content-Type": "application/json"}).status_code == 400
+    assert _assigned_count(url) == before
+    task = session.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Kiểm tra tiến độ sai")).json()
+    path = f"{url}/{AGENCY}/@tasks/{task['id']}"
+    lead = _s("stc.chuyenvien")
+    for body in ({"percent": 150, "text": "x"}, {"percent": "năm mươi", "text": "x"},
+                 {"percent": 5, "text": ""}):
+        r = lead.post(f"{path}/progress", json=body)
+        assert r.status_code == 400 and r.json()["error"]["errors"][0]["message"].endswith("."), r.text
+    r = lead.post(f"{path}/extension", json={"deadline": _day(3), "reason": "Sớm hơn hạn"})
+    assert r.status_code == 400 and r.json()["error"]["errors"][0]["field"] == "deadline"
+    assert lead.post(f"{path}/khong-co", json={}).status_code == 404
+    assert session.get(f"{url}/{AGENCY}/@tasks/cv-khongtontai").status_code == 404
+    assert session.get(f"{url}/{AGENCY}/@tasks", params={"list": "abc"}).status_code == 400
+    info = session.get(path).json()
+    assert info["progress"] == [] and info["state"] == "assigned"
+
+
+def test_the_docs_index_lists_every_task_example():
+    index = (DOCS / "README.md").read_text(encoding="utf-8")
+    for name in TITLES:
+        assert f"({name}.md)" in index, name
+
+
+def test_the_demo_site_has_tasks(demo_server):
+    url = demo_server["url"]
+    rows = _s("snv.lanhdao").get(f"{url}/so-noi-vu/@tasks", params={"list": "all"}).json()["all"]
+    titles = {r["title"] for r in rows}
+    assert {"Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới",
+            "Rà soát vị trí việc làm của các đơn vị"} <= titles
+    # another agency's leader sees none of them
+    other = _s("stttt.lanhdao").get(f"{url}/so-tttt/@tasks", params={"list": "all"}).json()
+    assert not titles & {r["title"] for r in other["all"]}
