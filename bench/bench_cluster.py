@@ -161,9 +161,7 @@ def main():
     parser.add_argument("--dsn", default=DSN)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    try:
-        import locust  # noqa: F401
-    except ImportError:
+    if not (BIN / "locust").exists():  # never imported here: it monkey-patches the process (gevent)
         sys.exit("Locust is missing: make bench-install")
     steps = [int(n) for n in args.steps.split(",")]
     agencies = [item.split(":")[0] for item in AGENCIES.split(",")]
@@ -192,7 +190,8 @@ def main():
         for index, n in enumerate(steps):
             started = time.monotonic()
             state = cluster.start(instances=n, port=port, host="127.0.0.1", dsn=args.dsn, var=var,
-                                  threads=args.threads, environment=settings, fresh=index == 0)
+                                  threads=args.threads, environment=settings, fresh=index == 0,
+                                  create=index == 0)
             url = f"http://127.0.0.1:{port}/qlvb"
             ensure_files_folder(url)
             print(f"\n  ({n} instance(s) up in {time.monotonic() - started:.0f} s)")

@@ -187,7 +187,7 @@ def haproxy_config(var: Path, *, host, port, site, threads, backends):
 
 # -- start / stop ------------------------------------------------------------------------------
 def start(*, instances=2, port=8080, host="0.0.0.0", dsn=None, var=None, threads=2, environment=None,
-          workers=True, demo=True, fresh=False, site="qlvb", timeout=900):
+          workers=True, demo=True, fresh=False, site="qlvb", timeout=900, create=True):
     """Start a cluster; returns its description (also written to ``<var>/cluster.json``)."""
     from instance import render
 
@@ -214,14 +214,15 @@ def start(*, instances=2, port=8080, host="0.0.0.0", dsn=None, var=None, threads
                      environment=settings, testing=env.get("QLVB_TEST_VIEWS", "") in ("1", "true"))
         backends.append((name, bport))
         confs.append(etc)
-    _log(f"creating the site /{site} once (through instance1) …")
-    result = subprocess.run([str(BIN / "zconsole"), "run", str(confs[0] / "zope.conf"),
-                             str(ROOT / "scripts" / "create_site.py")], env=env, cwd=str(ROOT),
-                            capture_output=True, text=True, timeout=timeout)
-    if result.returncode:
-        raise SystemExit(f"create_site failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    for line in result.stdout.splitlines():
-        _log(line)
+    if create:  # ``create=False``: the site exists and is up to date (a restart with another N)
+        _log(f"creating the site /{site} once (through instance1) …")
+        result = subprocess.run([str(BIN / "zconsole"), "run", str(confs[0] / "zope.conf"),
+                                 str(ROOT / "scripts" / "create_site.py")], env=env, cwd=str(ROOT),
+                                capture_output=True, text=True, timeout=timeout)
+        if result.returncode:
+            raise SystemExit(f"create_site failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+        for line in result.stdout.splitlines():
+            _log(line)
     state = {"var": str(var), "port": port, "host": host, "dsn": dsn, "site": site, "threads": threads,
              "instances": [], "url": f"http://localhost:{port}/{site}"}
     processes = []
