@@ -106,7 +106,8 @@ def run_locust(url, *, users, seconds, csv_prefix, env):
 
 
 def print_step(n, rows, failures, seconds, users):
-    print(f"\n== {n} instance(s), {users} users, {seconds} s")
+    print(f"\n== {n} instance(s), {users} users, {seconds} s (machine load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  {'action':<32} {'req':>5} {'fail':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7}")
     for name in sorted(rows, key=lambda k: (k == "Aggregated", k.startswith("baseline"), k)):
         r = rows[name]
