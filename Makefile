@@ -11,13 +11,16 @@ INSTANCE := var/instance
 CONF := $(INSTANCE)/etc/zope.conf
 
 .PHONY: help start test install po-merge-driver apt instance site run clamd clamd-test clamd-start clamd-stop peers peers-stop fulltext-worker-stop lint format \
-        test-quick buildout bench i18n clean backup-fs restore-fs backup-pg integrity
+        test-quick buildout bench i18n clean backup-fs restore-fs backup-pg integrity \
+        start-cluster stop-cluster bench-install bench-cluster
 
 help:
 	@echo "make start   - install what is missing, create the site with demo data, serve on :8080"
 	@echo "make test    - install what is missing and run every test (unit, integration, browser)"
 	@echo "make lint    - ruff"
 	@echo "make bench   - run the benchmarks in bench/"
+	@echo "make start-cluster [N=2] - N instances on RelStorage/PostgreSQL behind HAProxy on :8080"
+	@echo "make stop-cluster  - stop them"
 	@echo "make buildout - build the instance the buildout way (bin/instance)"
 
 apt:
@@ -75,6 +78,19 @@ start: site
 	@$(PY) scripts/fulltext_worker.py --url http://localhost:$${QLVB_PORT:-8080}/qlvb --limit 5 --token-file var/exchange-worker.token --pid-file var/fulltext-worker.pid >> var/log/fulltext-worker.log 2>&1 &
 	trap '$(MAKE) -s exchange-worker-stop fulltext-worker-stop' EXIT; $(VENV)/bin/runwsgi $(INSTANCE)/etc/zope.ini
 
+# Province scale (docs/capacity.md): N instances sharing one RelStorage database on PostgreSQL
+# (127.0.0.1:5432, database qlvb_cluster unless DSN=...) behind HAProxy on CLUSTER_PORT; the
+# workers run once across them. Runs in the background: make stop-cluster.
+N ?= 2
+CLUSTER_PORT ?= 8080
+CLUSTER_THREADS ?= 2
+start-cluster: install clamd peers
+	@$(PY) scripts/cluster.py start --instances $(N) --port $(CLUSTER_PORT) --threads $(CLUSTER_THREADS) \
+	    $(if $(DSN),--dsn "$(DSN)") --env QLVB_CLAMD=unix://$(CURDIR)/$(CLAMD_VAR)/clamd.sock \
+	    --env QLVB_TSA_URL=http://127.0.0.1:8765/pki/tsa
+stop-cluster:
+	@$(PY) scripts/cluster.py stop
+
 exchange-worker-stop:
 	@if [ -f var/exchange-worker.pid ]; then kill $$(cat var/exchange-worker.pid) 2>/dev/null || true; fi
 
@@ -112,7 +128,13 @@ backup-pg: install
 integrity: install
 	$(VENV)/bin/zconsole run $(CONF) scripts/transfer.py integrity
 
-bench: install
+# Load tests (Locust, pinned apart in requirements/bench.txt: not needed by `make install`).
+bench-install: install
+	$(UV) pip install --python $(PY) -q -r requirements/bench.txt
+bench-cluster: bench-install clamd
+	$(PY) bench/bench_cluster.py
+
+bench: bench-install
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 buildout: install

@@ -16,7 +16,10 @@ the ZODB)::
 
 Stop it with SIGTERM/SIGINT (``kill $(cat var/exchange-worker.pid)``): the
 current round finishes, then the worker exits.  A pid file with an exclusive
-lock guarantees one worker per instance.
+lock guarantees one worker per host; each round runs once across all the
+processes of a site on PostgreSQL (an advisory lock, ``dongthap.qlvb.utils.singleton``):
+with several instances (``make start-cluster``) a second worker, or a tick reaching
+another instance meanwhile, answers ``{"busy": true}`` and does nothing.
 """
 
 from __future__ import annotations

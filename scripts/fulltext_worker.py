@@ -91,7 +91,7 @@ def run_tick(args):
         print(json.dumps(counts), flush=True)
         if args.once:
             break
-        if not counts:  # nothing pending: wait; else go on with the queue at once
+        if not counts or counts.get("busy"):  # nothing pending, or another process runs it: wait
             for _ in range(int(args.interval * 10)):
                 if STOP:
                     break

@@ -45,6 +45,9 @@ def render(name, *, var, host, port, threads, dsn, debug, environment, testing=F
         "debug_mode": "on" if debug else "off",
         "extra_environment": "\n".join(f"    {k} {v}" for k, v in sorted(environment.items())),
     }
+    if dsn:  # the site's code reads it too (audit trail, login counters, once-only worker rounds)
+        environment = {"QLVB_RELSTORAGE_DSN": dsn, **environment}
+    values["extra_environment"] = "\n".join(f"    {k} {v}" for k, v in sorted(environment.items()))
     storage_template = "storage-relstorage.conf.in" if dsn else "storage-filestorage.conf.in"
     values["storage"] = (TEMPLATES / storage_template).read_text().format(**values)
     (etc / "zope.conf").write_text((TEMPLATES / "zope.conf.in").read_text().format(**values))

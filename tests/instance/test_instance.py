@@ -71,6 +71,8 @@ def test_relstorage_config_from_dsn(tmp_path):
     assert "%import relstorage" in conf
     assert "dsn dbname=qlvb host=127.0.0.1 user=postgres password=x" in conf
     assert "shared-blob-dir false" in conf
+    # the site's code finds the database too (audit, login counters, once-only worker rounds)
+    assert "QLVB_RELSTORAGE_DSN dbname=qlvb host=127.0.0.1 user=postgres password=x" in conf
 
 
 def test_rendering_is_idempotent(tmp_path):

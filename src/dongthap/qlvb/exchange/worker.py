@@ -22,7 +22,6 @@ import hmac
 import logging
 import os
 import secrets
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,7 +37,6 @@ logger = logging.getLogger("dongthap.qlvb.exchange")
 
 SYSTEM_USER = "qlvb-exchange"
 TOKEN_HEADER = "X-Qlvb-Worker-Token"
-_round_lock = threading.Lock()
 
 
 @contextmanager
@@ -71,11 +69,15 @@ def run_once(site, *, transport=None) -> dict:
     background work of the system: a batch of the signature re-verification
     (:mod:`dongthap.qlvb.signing.reverify`).
     """
+    from dongthap.qlvb.utils.singleton import exclusive
+
     config = settings.values()
     transport = transport or settings.get_transport(config)
-    if not _round_lock.acquire(blocking=False):
-        return {"busy": True}
-    try:
+    # once across every thread and every process sharing the database (PostgreSQL advisory
+    # lock with RelStorage): two workers, or two ticks on two instances, never run one job twice
+    with exclusive("worker-round") as mine:
+        if not mine:
+            return {"busy": True}
         with system_user(site):
             result = {"configured": transport is not None}
             if transport is not None:
@@ -84,8 +86,6 @@ def run_once(site, *, transport=None) -> dict:
             result["notifications"] = _notifications_round(site)
             result["export_jobs"] = _export_jobs(site)
             return result
-    finally:
-        _round_lock.release()
 
 
 def _reverify_batch() -> int:

@@ -209,7 +209,20 @@ def extract(doc):
 
 
 def process_pending(limit=20):
-    """One round of the worker: extract up to ``limit`` pending documents; returns counts."""
+    """One round of the worker: extract up to ``limit`` pending documents; returns counts.
+
+    Runs once across the site's processes (:mod:`dongthap.qlvb.utils.singleton`): while
+    another process (or thread) runs a round, this one answers ``{"busy": True}``.
+    """
+    from dongthap.qlvb.utils.singleton import exclusive
+
+    with exclusive("fulltext-round") as mine:
+        if not mine:
+            return {"busy": True}
+        return _process_pending(limit)
+
+
+def _process_pending(limit):
     catalog = api.portal.get_tool("portal_catalog")
     counts = {}
     for brain in catalog.unrestrictedSearchResults(qlvb_fulltext_status=PENDING)[:limit]:
