@@ -17,6 +17,7 @@ NAV_PAGES = {
     "van-ban-den": "dongthap.qlvb: View incoming work",
     "van-ban-di": "dongthap.qlvb: View outgoing work",
     "ho-so": "View",
+    "lich-cong-tac": "dongthap.qlvb: View work calendar",
     "so-bao-cao": "View",
     "can-bo": "dongthap.qlvb: View staff",
 }
