@@ -648,7 +648,15 @@ def user_of_token(token):
     return tokens["by_token"].get(token)
 
 
-def feed_url(userid, scope="mine", *, reset=False):
-    token = feed_token(userid, reset=reset)
+def feed_url(userid, scope="mine", *, reset=False, create=True):
+    """The address of the user's feed; None when he has none yet and ``create`` is false
+    (pages read it on GET without writing)."""
+    if not create:
+        tokens = _tokens()
+        token = tokens["by_user"].get(userid) if tokens is not None else None
+        if token is None:
+            return None
+    else:
+        token = feed_token(userid, reset=reset)
     base = f"{api.portal.get().absolute_url()}/@@lich-cong-tac.ics?token={token}"
     return base + ("&scope=all" if scope == "all" else "")

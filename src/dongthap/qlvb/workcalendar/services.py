@@ -78,7 +78,8 @@ class CalendarGet(DownloadOrJsonGet):
             return translate_tree(cal.week(self.context, first, last, monday), self.request)
         if names == ("pdf",):
             return week_pdf(self.context, self.request, self.request.form)
-        if names == ("feed",):
+        if names == ("feed",):  # made on first use
+            alsoProvides(self.request, IDisableCSRFProtection)
             return feed(self.context, self.request)
         if len(names) == 1:
             return translate_tree(cal.get(self.context, names[0]), self.request)

@@ -85,7 +85,8 @@ class WeekView(BrowserView):
         userid = api.user.get_current().getId()
         if not userid:
             return None
-        return {"mine": cal.feed_url(userid, "mine"), "all": cal.feed_url(userid, "all")}
+        mine = cal.feed_url(userid, "mine", create=False)
+        return {"mine": mine, "all": cal.feed_url(userid, "all", create=False) if mine else None}
 
     def people(self, event):
         names = [p["fullname"] for p in event["participants"]] + [d["title"] for d in event["departments"]]
