@@ -24,7 +24,7 @@ def _monday():
 def _data(**overrides):
     day = _monday() + datetime.timedelta(days=2)  # Wednesday
     data = {"date": day.strftime("%d/%m/%Y"), "start": "14:00", "end": "16:30",
-            "content": "Họp triển khai chuyển đổi số quý IV", "place": "Phòng họp số 2",
+            "content": TITLE, "place": "Phòng họp số 2",
             "chair": "stttt.lanhdao", "participants": ["stttt.chuyenvien"], "departments": ["cntt"],
             "guests": "Đại diện Sở Nội vụ", "preparing_unit": "Phòng Công nghệ thông tin"}
     data.update(overrides)
@@ -41,8 +41,12 @@ def _week_ids(agency, user):
     return [e["id"] for e in _as(user, cal.week, agency, monday, None, monday)["items"]]
 
 
-def _kinds(userid):
-    return [n["kind"] for n in notifications.list_for(userid)["items"]]
+TITLE = "Họp triển khai chuyển đổi số quý IV"
+
+
+def _kinds(userid, title=TITLE):
+    """The kinds of the user's notifications about the event ``title``."""
+    return [n["kind"] for n in notifications.list_for(userid)["items"] if n["title"] == title]
 
 
 def test_lifecycle_draft_submit_approve_change_cancel_with_notifications(demo):
@@ -66,6 +70,7 @@ def test_lifecycle_draft_submit_approve_change_cancel_with_notifications(demo):
     _as("stttt.lanhdao", cal.transition, agency, eid, "return", "Ghi rõ thành phần")
     assert "calendar_returned" in _kinds("stttt.vanthu")
     _as("stttt.vanthu", cal.transition, agency, eid, "submit")
+    assert _kinds("stttt.chuyenvien") == []  # nothing before the publication
     published = _as("stttt.lanhdao", cal.transition, agency, eid, "approve")
     assert published["state"] == "published"
     # published to everyone of the agency; the participant and the department's members are told
@@ -73,6 +78,7 @@ def test_lifecycle_draft_submit_approve_change_cancel_with_notifications(demo):
         assert eid in _week_ids(agency, user), user
     assert "calendar_published" in _kinds("stttt.chuyenvien")
     assert "calendar_published" in _kinds("stttt.truongphong")  # member of cntt
+    assert _kinds("stttt.luutru") == [] and _kinds("stttt.vanthu") == ["calendar_returned"]
     # a change after publication tells them again (also whoever was taken off)
     changed = _as("stttt.vanthu", cal.update, agency, eid, {"place": "Hội trường A", "participants": []})
     assert changed["state"] == "published" and changed["version"] == 2 and changed["place"] == "Hội trường A"

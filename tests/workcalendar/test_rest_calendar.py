@@ -15,6 +15,7 @@ from tests.browser.conftest import page  # noqa: F401 - fixture
 from tests.browser.conftest import screenshot
 from tests.incoming.helpers import PW
 from tests.incoming.helpers import session
+from tests.test_rest_bodies import MESSAGE
 from tests.test_rest_docs import DOCS, Recorder, _normalise
 
 TITLES = {
@@ -71,6 +72,10 @@ def test_calendar_over_http_and_in_the_browser(demo_server, page):  # noqa: F811
     assert problem["message"].startswith("Chưa lưu lịch")
     assert any("Giờ kết thúc phải sau giờ bắt đầu" in e["message"] for e in problem["errors"])
     assert session("stttt.vanthu").get(f"{agency}/@calendar", params={"week": week}).json()["items"] == []
+    for raw in ("{không phải json", "[1, 2]"):
+        r = session("stttt.vanthu").post(f"{agency}/@calendar", data=raw.encode(),
+                                         headers={"Content-Type": "application/json"})
+        assert r.status_code == 400 and r.json()["error"]["message"] == MESSAGE, r.text
 
     for user in ("stttt.chuyenvien", "stttt.lanhdao", "snv.vanthu"):  # only the office drafts
         assert session(user).post(f"{agency}/@calendar", json=body).status_code in (401, 403), user

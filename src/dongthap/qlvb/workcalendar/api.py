@@ -290,6 +290,16 @@ def _err(field, message):
     return {"field": field, "message": message}
 
 
+def _named(values):
+    """Every user id ``values`` names (chair and participants), to look only those up."""
+    named = {values.get("chair")} if isinstance(values.get("chair"), str) else set()
+    try:
+        named |= set(_list(values.get("participants")))
+    except ValueError:
+        pass
+    return {str(n).strip() for n in named if n}
+
+
 def clean(agency, data, current=None):
     """The stored values of an event from ``data`` (merged over ``current`` when editing).
 
@@ -334,7 +344,8 @@ def clean(agency, data, current=None):
         out[key] = value
     if not out.get("content") and not any(e["field"] == "content" for e in errors):
         errors.append(_err("content", _("error_calendar_required", default="Required.")))
-    staff = staff_ids(agency)
+    staff = {u for u in staff_ids(agency) if u in _named(merged)}
+    staff = {u for u in staff if api.user.get(userid=u) is not None}  # not an account deleted since
     chair = merged.get("chair")
     if chair is not None and not isinstance(chair, str):
         errors.append(_err("chair", _("error_calendar_not_text", default="Must be text.")))
@@ -487,7 +498,9 @@ def week(agency, first, last=None, monday=None):
            "from": first.isoformat(), "to": last.isoformat(), "from_text": fmt(first), "to_text": fmt(last),
            "days": days, "items": visible, "items_total": len(visible)}
     if monday is not None:
-        out.update(week=week_key(monday), previous=week_key(monday - dt.timedelta(days=7)),
+        year, number, _day = monday.isocalendar()
+        out.update(week=week_key(monday), week_number=number, week_year=year,
+                   previous=week_key(monday - dt.timedelta(days=7)),
                    next=week_key(monday + dt.timedelta(days=7)))
     return out
 
