@@ -263,3 +263,17 @@ def test_printable_week_is_a_pdf_in_vietnamese(demo):
                      "Họp triển khai chuyển đổi số", "Phòng họp số 2", "Chủ trì", "Chiều"):
         assert expected in flat, expected
     assert "Bản nháp không in" not in flat
+
+
+def test_the_demo_calendar_of_this_week(demo):
+    agency = demo[AGENCY]
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        waiting = cal.open_events(agency, cal.SUBMITTED)
+    assert [e["content"] for e in waiting] == ["Giao ban lãnh đạo Sở đầu tuần"]
+    next_monday = datetime.date.fromisoformat(waiting[0]["date"])  # seeded for the Monday after the seeding
+    monday = next_monday - datetime.timedelta(days=7)
+    assert next_monday.weekday() == 0 and abs((monday - cal.monday_of(cal.today())).days) <= 7
+    with api.env.adopt_user(username="stttt.chuyenvien"):
+        assert [e["state"] for e in cal.week(agency, monday, None, monday)["items"]] == ["published"] * 3
+        assert cal.week(agency, next_monday)["items"] == []  # the submitted one is not his to see
+        assert cal.open_events(agency, cal.SUBMITTED) == []

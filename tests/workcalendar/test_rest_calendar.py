@@ -32,7 +32,8 @@ TITLES = {
 }
 EXTRA = [(re.compile(r"lct-[0-9a-f]{10}"), "lct-xxxxxxxxxx"),
          (re.compile(r"\b\d{4}-W\d{2}\b"), "<yyyy>-W<ww>"),
-         (re.compile(r"token=[A-Za-z0-9_-]+"), "token=<secret>")]
+         (re.compile(r"token=[A-Za-z0-9_-]+"), "token=<secret>"),
+         (re.compile(r'"week_(number|year)": \d+'), r'"week_\1": 0')]
 
 
 class CalendarRecorder(Recorder):

@@ -607,7 +607,22 @@ def transition(agency, eid, name, comment=""):
     return info(agency, event)
 
 
+_QUIET = []
+
+
+class quiet:
+    """``with quiet():`` no notification is sent (the demo data seeds events silently)."""
+
+    def __enter__(self):
+        _QUIET.append(True)
+
+    def __exit__(self, *exc):
+        _QUIET.pop()
+
+
 def _notify(agency, event, kind, userids):
+    if _QUIET:
+        return
     from dongthap.qlvb.notifications import api as notifications
 
     day = dt.date.fromisoformat(event["date"])
