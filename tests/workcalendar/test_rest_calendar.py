@@ -135,6 +135,14 @@ def test_calendar_over_http_and_in_the_browser(demo_server, page):  # noqa: F811
     assert requests.get(feed, timeout=60).status_code == 404
     assert requests.get(reset["url"], timeout=60).status_code == 200
 
+    # the pages: not for another agency; the form only for the office (and leaders, once submitted)
+    assert session("snv.lanhdao").get(f"{agency}/@@lich-cong-tac").status_code in (401, 403)
+    assert session("stttt.chuyenvien").get(f"{agency}/@@lich-cong-tac-sua").status_code in (401, 403)
+    assert session("stttt.chuyenvien").get(f"{agency}/@@lich-cong-tac-sua?id={eid}").status_code in (401, 403)
+    assert session("stttt.vanthu").get(f"{agency}/@@lich-cong-tac-sua?id=lct-khongco").status_code == 404
+    unknown = requests.get(f"{url}/@@lich-cong-tac.ics", params={"token": "khong-dung"}, timeout=60)
+    assert unknown.status_code == 404 and "Địa chỉ lịch không tồn tại" in unknown.text
+
     # the leader sees the week in the browser, through the tab of the top navigation
     login(page, url, "stttt.lanhdao", PW)
     page.goto(f"{agency}/@@co-quan")

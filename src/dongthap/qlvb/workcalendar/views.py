@@ -101,12 +101,17 @@ class EditForm(BrowserView):
 
     def __call__(self):
         form = self.request.form
+        from zExceptions import NotFound, Unauthorized
+
         eid = form.get("id") or ""
-        self.event = cal.get(self.context, eid) if eid else None
+        try:
+            self.event = cal.get(self.context, eid) if eid else None
+        except QlvbError:
+            raise NotFound(eid) from None  # Plone's "page not found", in Vietnamese
         if self.event is not None and not self.event["may_edit"]:
-            raise QlvbError(_("error_calendar_forbidden", default="You may not do this."), status=403)
+            raise Unauthorized("lich-cong-tac-sua")
         if self.event is None and not api.user.has_permission(cal.DRAFT, obj=self.context):
-            raise QlvbError(_("error_calendar_forbidden", default="You may not do this."), status=403)
+            raise Unauthorized("lich-cong-tac-sua")
         self.values = self._values()
         if self.request.method == "POST" and form.get("save"):
             CheckAuthenticator(self.request)
