@@ -615,3 +615,21 @@ def test_1007_tasks_installs_types_workflow_permissions_and_indexes(site):
     assert set(v1007_tasks.INDEXES) <= set(catalog.indexes())
     assert set(v1007_tasks.COLUMNS) <= set(catalog.schema())
     assert "qlvb_tasks" in tabs.objectIds()
+def test_1007_calendar_installs_the_permissions_and_the_tab(site):
+    from dongthap.qlvb.upgrades import v1007_calendar
+
+    actions = api.portal.get_tool("portal_actions")
+    with api.env.adopt_roles(["Manager"]):
+        for name in ("View", "Draft", "Approve"):  # as a 1006 site was
+            site.manage_permission(f"dongthap.qlvb: {name} work calendar", [], acquire=True)
+        actions.portal_tabs.manage_delObjects(["qlvb_calendar"])
+        v1007_calendar.calendar(None)
+        v1007_calendar.calendar(None)  # again: nothing breaks
+
+    def roles(permission):
+        return {r["name"] for r in site.rolesOfPermission(permission) if r["selected"]}
+
+    assert roles("dongthap.qlvb: Draft work calendar") == {"Manager", "Site Administrator", "QlvbClerk"}
+    assert roles("dongthap.qlvb: Approve work calendar") == {"Manager", "Site Administrator", "QlvbLeader"}
+    assert {"QlvbSpecialist", "QlvbLeader", "QlvbClerk"} <= roles("dongthap.qlvb: View work calendar")
+    assert "qlvb_calendar" in actions.portal_tabs.objectIds()

@@ -106,7 +106,7 @@ def _ensure_user(username, fullname, email):
 #: The version of the demo data. A release that adds demo content appends a step
 #: ``(version, function)`` to :data:`SEED_STEPS` and raises this; each site gets
 #: every step once.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 
 #: Attribute of the portal: the version of the demo data this site was seeded with.
 SEED_ATTR = "_qlvb_demo_seeded"
@@ -197,4 +197,11 @@ def _seed_v3_tasks():
     demo_tasks.install()
 
 
-SEED_STEPS = ((1, _seed_v1), (2, _seed_v2_dossiers), (3, _seed_v3_tasks))
+def _seed_v4_calendar():
+    """The work calendar of Sở TT&TT: this week published, next Monday awaiting approval (issue 17)."""
+    from dongthap.qlvb.demo import calendar as demo_calendar
+
+    demo_calendar.install()
+
+
+SEED_STEPS = ((1, _seed_v1), (2, _seed_v2_dossiers), (3, _seed_v3_tasks), (4, _seed_v4_calendar))

@@ -18,6 +18,7 @@ NAV_PAGES = {
     "van-ban-di": "dongthap.qlvb: View outgoing work",
     "ho-so": "View",
     "cong-viec": "dongthap.qlvb: View tasks",
+    "lich-cong-tac": "dongthap.qlvb: View work calendar",
     "so-bao-cao": "View",
     "can-bo": "dongthap.qlvb: View staff",
 }

@@ -92,4 +92,22 @@ KINDS = {
     "task_overdue": (
         _("notif_kind_task_overdue", default="An overdue task"),
         _("notif_text_task_overdue", default="Task overdue by ${days} day(s): ${title}")),
+    # the weekly work calendar (workcalendar/)
+    "calendar_to_approve": (
+        _("notif_kind_calendar_to_approve", default="A work calendar event to approve"),
+        _("notif_text_calendar_to_approve",
+          default="Work calendar event waiting for your approval (${when}): ${title}")),
+    "calendar_published": (
+        _("notif_kind_calendar_published", default="An event of the work calendar concerning me"),
+        _("notif_text_calendar_published", default="Work calendar (${when}, ${place}): ${title}")),
+    "calendar_changed": (
+        _("notif_kind_calendar_changed", default="A change of the work calendar"),
+        _("notif_text_calendar_changed", default="Work calendar changed (now ${when}, ${place}): ${title}")),
+    "calendar_cancelled": (
+        _("notif_kind_calendar_cancelled", default="An event of the work calendar cancelled"),
+        _("notif_text_calendar_cancelled", default="Work calendar event cancelled (${when}): ${title}")),
+    "calendar_returned": (
+        _("notif_kind_calendar_returned", default="A work calendar event returned"),
+        _("notif_text_calendar_returned",
+          default="The leader returned the work calendar event (${when}): ${title}")),
 }

@@ -1,0 +1,133 @@
+"""REST service ``@calendar`` of an agency (the weekly work calendar).
+
+``GET  <agency>/@calendar``                      this week (``?week=2026-W49`` or ``?from=&to=``,
+                                                 dd/mm/yyyy or yyyy-mm-dd, at most 62 days)
+``GET  <agency>/@calendar/<id>``                 one event
+``GET  <agency>/@calendar/pdf?week=…``           the printable week (PDF)
+``GET  <agency>/@calendar/feed``                 the user's iCal subscription addresses
+``POST <agency>/@calendar``                      a new event (the office): 201, state draft
+``PATCH <agency>/@calendar/<id>``                change it (after publication: people told again)
+``POST <agency>/@calendar/<id>/<transition>``    submit, approve, return (``{"comment"}``), cancel
+``POST <agency>/@calendar/feed/reset``           a new secret address (the old one stops)
+
+Refusals: ``{"error": {"type", "message" (Vietnamese), "errors": [...]}}`` with 400, 403, 404 or
+409; a refused request stores nothing.
+"""
+
+from __future__ import annotations
+
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.services import Service
+from zope.interface import alsoProvides, implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+from dongthap.qlvb.errors import QlvbError
+from dongthap.qlvb.i18n import _
+from dongthap.qlvb.registers.service import Download, DownloadOrJsonGet
+from dongthap.qlvb.restapi import body
+from dongthap.qlvb.restapi.errors import guarded, translate_tree
+
+from . import api as cal
+
+
+def _not_found():
+    raise QlvbError(_("error_calendar_not_found", default="No such event in this work calendar."), status=404)
+
+
+def week_pdf(agency, request, form):
+    """The :class:`Download` of the printable week (View work calendar)."""
+    from zope.i18n import translate
+
+    from . import pdf
+
+    first, last, monday = cal.range_from_request(form)
+    week = translate_tree(cal.week(agency, first, last, monday), request)
+    label = {
+        "day": _("calendar_col_day", default="Day"),
+        "time": _("calendar_col_time", default="Time"),
+        "content": _("label_calendar_content", default="Content"),
+        "chair": _("label_calendar_chair", default="Chaired by"),
+        "participants": _("label_calendar_participants", default="Participants"),
+        "place": _("label_calendar_place", default="Place"),
+        "preparing": _("label_calendar_preparing_unit", default="Prepared by"),
+        "title": _("heading_calendar_pdf", default="WORK CALENDAR OF THE WEEK"),
+        "period": _("calendar_period", default="Week ${week} (from ${first} to ${last})",
+                    mapping={"week": (monday.isocalendar()[1] if monday else ""), "first": week["from_text"],
+                             "last": week["to_text"]}) if monday else
+        _("calendar_period_dates", default="From ${first} to ${last}",
+          mapping={"first": week["from_text"], "last": week["to_text"]}),
+        "empty": _("calendar_nothing", default="No event."),
+    }
+    labels = {k: translate(v, context=request) for k, v in label.items()}
+    user = api.user.get_current()
+    printed_by = (user.getProperty("fullname") or user.getId()) if user is not None else ""
+    data = pdf.build(week, labels=labels, printed_by=printed_by, printed_at=cal._now())
+    name = f"lich-cong-tac-{week.get('week') or week['from']}.pdf"
+    return Download(data, "application/pdf", name)
+
+
+class CalendarGet(DownloadOrJsonGet):
+    ensure_ascii = False
+
+    @guarded
+    def reply(self):
+        names = self.names
+        if not names:
+            first, last, monday = cal.range_from_request(self.request.form)
+            return translate_tree(cal.week(self.context, first, last, monday), self.request)
+        if names == ("pdf",):
+            return week_pdf(self.context, self.request, self.request.form)
+        if names == ("feed",):  # made on first use
+            alsoProvides(self.request, IDisableCSRFProtection)
+            return feed(self.context, self.request)
+        if len(names) == 1:
+            return translate_tree(cal.get(self.context, names[0]), self.request)
+        return _not_found()
+
+
+def feed(agency, request, reset=False):
+    if not api.user.has_permission(cal.VIEW, obj=agency):
+        raise QlvbError(_("error_calendar_forbidden", default="You may not do this."), status=403)
+    userid = api.user.get_current().getId()
+    return {"url": cal.feed_url(userid, "mine", reset=reset), "url_all": cal.feed_url(userid, "all")}
+
+
+@implementer(IPublishTraverse)
+class _Write(Service):
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.params = []
+
+    def publishTraverse(self, request, name):
+        self.params.append(name)
+        return self
+
+
+class CalendarPost(_Write):
+    @guarded
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        params = tuple(self.params)
+        if not params:
+            result = cal.create(self.context, data)
+            self.request.response.setStatus(201)
+            self.request.response.setHeader("Location", result["@id"])
+        elif params == ("feed", "reset"):
+            result = feed(self.context, self.request, reset=True)
+        elif len(params) == 2 and params[1] in cal.TRANSITIONS:
+            result = cal.transition(self.context, params[0], params[1], data.get("comment") or "")
+        else:
+            raise QlvbError(_("error_unknown_transition", default="Unknown action."), status=404)
+        return translate_tree(result, self.request)
+
+
+class CalendarPatch(_Write):
+    @guarded
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        data = body.json_object(self.request)
+        if len(self.params) != 1:
+            _not_found()
+        return translate_tree(cal.update(self.context, self.params[0], data), self.request)
