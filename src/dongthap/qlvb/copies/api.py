@@ -23,6 +23,7 @@ from dongthap.qlvb.content.copies import AUTHORITIES
 from dongthap.qlvb.content.copies import FIELDS
 from dongthap.qlvb.content.copies import FORM_TITLES
 from dongthap.qlvb.content.copies import FORMS
+from dongthap.qlvb.content.copies import IDocumentCopy
 from dongthap.qlvb.content.copies import MEDIA
 from dongthap.qlvb.content.copies import REGISTER
 from dongthap.qlvb.documents import scans
@@ -205,6 +206,10 @@ def clean(agency, data):
     values["original"] = original
     for name in ("copy_form", "copy_medium", "place", "signer_position", "recipients", "signing_authority"):
         raw = data.get(name)
+        if name in ("copy_form", "copy_medium", "signing_authority") and raw is not None \
+                and not isinstance(raw, str):
+            problems.append(validation.bad_value(name, FIELDS[name]))  # a list, an object, a number…
+            continue
         if name == "copy_form" and raw not in FORMS:
             problems.append(validation.required(name, FIELDS[name]) if not raw else
                             validation.bad_value(name, FIELDS[name]))
@@ -224,7 +229,7 @@ def clean(agency, data):
             problems.append(problem)
         values[name] = value
     signer = data.get("signer")
-    if signer not in leaders_of(agency):
+    if not isinstance(signer, str) or signer not in leaders_of(agency):
         problems.append(_problem("signer", _("error_copy_signer",
                                              default="The signer must be a leader of the agency.")))
     values["signer"] = signer
@@ -235,10 +240,12 @@ def clean(agency, data):
             values[name] = None
             continue
         try:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError(raw)
             values[name] = int(raw)
-            if values[name] < 1:
+            if not 1 <= values[name] <= 100_000:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             problems.append(validation.bad_value(name, FIELDS[name]))
             values[name] = None
     if form == "trich_sao":
@@ -271,7 +278,11 @@ def _text(name, raw):
     value = raw.strip()
     if not value and FIELDS[name].required:
         return None, validation.required(name, FIELDS[name])
-    return value, _length(name, value)
+    if not value:
+        return None, None
+    # the field's own checks (one line, length …), answered by the shared validation
+    return validation.field_value(IDocumentCopy, name, value) if name in IDocumentCopy \
+        else (value, _length(name, value))
 
 
 def _length(name, value):
