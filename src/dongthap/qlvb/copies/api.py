@@ -355,10 +355,38 @@ def create(agency, values, *, comment=""):
     from dongthap.qlvb.copies.factory import new_copy
 
     def work():
+        _refuse_repeated(original, values)
         copy = new_copy(agency, original, values, data, comment=comment, scan_dpi=dpi)
         return summary(copy)
 
     return run_in_transaction(work, note="qlvb: make a copy")
+
+
+#: A second identical copy asked by the same person within this many seconds is a double click.
+REPEAT_SECONDS = 120
+
+
+def _refuse_repeated(original, values):
+    """Refuse (409) the same copy (form, medium, pages, signer) of ``original`` the same person made
+    a moment ago and that is still waiting for its signature: a double click, or a form sent twice.
+    Run inside the copy's transaction, so two requests at once conflict and the retry sees the
+    first copy."""
+    import time
+
+    userid = api.user.get_current().getId()
+    same = ("copy_form", "copy_medium", "page_from", "page_to", "signer")
+    for entry in getattr(original, COPIES_ATTR, None) or ():
+        brains = api.content.find(UID=entry.get("uid"), portal_type="DocumentCopy", unrestricted=True)
+        if not brains or brains[0].review_state != "draft":
+            continue
+        copy = brains[0]._unrestrictedGetObject()
+        if getattr(copy, "qlvb_made_by", None) != userid or \
+                time.time() - copy.created().timeTime() > REPEAT_SECONDS:
+            continue
+        if all(getattr(copy, name, None) == values.get(name) for name in same):
+            raise CopyError(_("error_copy_repeated",
+                              default="The same copy was made a moment ago (${url}); nothing was added.",
+                              mapping={"url": copy.absolute_url()}), status=409)
 
 
 def transition(doc, name, comment=""):

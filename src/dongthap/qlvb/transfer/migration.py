@@ -107,11 +107,11 @@ def _header_key(value):
     return HEADERS.get(text) or ALIASES.get(text)
 
 
-def short(value):
-    """At most :data:`ECHO` characters of a cell, for the messages."""
+def short(value, limit=ECHO):
+    """At most ``limit`` characters of a cell (or a path), for the messages."""
     text = value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
     text = _SPACES.sub(" ", text)
-    return text if len(text) <= ECHO else text[:ECHO] + "…"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _too_large():
@@ -532,10 +532,10 @@ def migrate(agency, register_path, pdf_dir, *, kind, dry_run=True):
     if not os.path.isfile(register_path or ""):
         raise MigrationError(_("error_migration_no_register",
                                default="The register file ${path} does not exist.",
-                               mapping={"path": short(register_path)}))
+                               mapping={"path": short(register_path, 300)}))
     if not os.path.isdir(pdf_dir or ""):
         raise MigrationError(_("error_migration_no_folder", default="The PDF folder ${path} does not exist.",
-                               mapping={"path": short(pdf_dir)}))
+                               mapping={"path": short(pdf_dir, 300)}))
     rows = read_rows(register_path)
     existing = _existing_numbers(agency, kind)
     from dongthap.qlvb.dossiers import api as dossiers
