@@ -242,3 +242,22 @@ def test_formulas_are_read_as_their_values_never_run(tmp_path, pdfs):
     _fields, problems = migration.parse_row(migration.INCOMING, values, str(pdfs))
     text = " ".join(vi(p) for p in problems)
     assert 'Cột "Số đến" để trống' in text and 'Cột "Tên loại và trích yếu" để trống' in text
+
+
+DATES = [
+    ("06/12/2025", dt.datetime(2025, 12, 6, 8, 0)),
+    ("6/12/2025 14:30", dt.datetime(2025, 12, 6, 14, 30)),
+    ("06-12-2025", dt.datetime(2025, 12, 6, 8, 0)),
+    ("06.12.2025 14h30", dt.datetime(2025, 12, 6, 14, 30)),
+    ("2025-12-06", dt.datetime(2025, 12, 6, 8, 0)),
+    ("46000", dt.datetime(2025, 12, 9, 8, 0)),  # an Excel date cell kept as a number
+    ("46000.5", dt.datetime(2025, 12, 9, 12, 0)),
+    (dt.date(2025, 12, 6), dt.datetime(2025, 12, 6, 8, 0)),
+    ("06/12/25", None),  # two-digit year: which century?
+    ("12345", None),  # a number, not a date of 1945–2099
+]
+
+
+@pytest.mark.parametrize("typed, expected", DATES, ids=[str(d) for d, _e in DATES])
+def test_dates_as_offices_type_them(typed, expected):
+    assert migration._date(typed, with_time=True) == expected

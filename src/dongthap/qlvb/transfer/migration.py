@@ -279,9 +279,10 @@ def _date(value, *, with_time=False):
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(8, 0)) if with_time else value
     text = (value or "").strip()
-    if text.isdigit() and _SERIALS[0] <= int(text) <= _SERIALS[1]:
-        day = dt.date(1899, 12, 30) + dt.timedelta(days=int(text))
-        return _date(day, with_time=with_time)
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text) and _SERIALS[0] <= float(text) <= _SERIALS[1]:
+        moment = dt.datetime(1899, 12, 30) + dt.timedelta(days=float(text))  # Excel's day 0
+        moment = moment.replace(second=0, microsecond=0) if moment.hour or moment.minute else moment
+        return _date(moment if moment.hour or moment.minute else moment.date(), with_time=with_time)
     match = _DATE.fullmatch(text)
     if match:
         d, m, y, hh, mm = match.groups()
