@@ -464,15 +464,23 @@ def _copies_count(url):
 
 
 ON_DOCUMENTS = [c for c in SERVICES if c[3].partition("/")[0] in ("approved", "issued")]
-ON_AGENCY = [c for c in SERVICES if c not in ON_DOCUMENTS]
+COPIES_CASES = [c for c in SERVICES if c[0].startswith("copies-")]
+ON_AGENCY = [c for c in SERVICES if c not in ON_DOCUMENTS and c not in COPIES_CASES]
 
 
 @pytest.mark.parametrize("case, user, method, where, body, status, field", ON_AGENCY,
                          ids=[c[0] for c in ON_AGENCY])
 def test_newest_services_refuse_bad_input(url, case, user, method, where, body, status, field):
     first = where.partition("/")[0]
-    made = _made(url, *(["mine"] if case.startswith("copies-") else []), first)
+    made = _made(url, first)
     _refused(url, made, case, user, method, where, body, status, field)
+
+
+def test_newest_services_refuse_bad_input_of_copies(url):
+    """The cases of ``@copies``, on one registered original (each case names itself on failure)."""
+    made = _made(url, "mine")
+    for case in COPIES_CASES:
+        _refused(url, made, *case)
 
 
 def test_newest_services_refuse_bad_input_on_documents(url):
@@ -497,7 +505,10 @@ def _refused(url, made, case, user, method, where, body, status, field):
         r = s.request(method, target, data=body, headers={"Content-Type": "application/json"})
     else:
         r = s.request(method, target, json=body)
-    error = assert_clean_error(r, statuses=(status,))
+    try:
+        error = assert_clean_error(r, statuses=(status,))
+    except AssertionError as failed:
+        raise AssertionError(case) from failed
     if field:
         assert field in {e["field"] for e in error["errors"]}, (case, error)
     assert _copies_count(url) == before, "a copy was made"
