@@ -356,3 +356,309 @@ def test_pdf_check_is_quick_on_crafted_files():
     assert pdf_problem(PDF) is None
     assert pdf_problem(PDF.replace(b"%%EOF", b"% ban 2\n%%EOF")) is None  # tolerated like viewers do
     assert pdf_problem(TRUNCATED_PDF) is not None and pdf_problem(FAKE_PDF) is not None
+
+
+# ---------------------------------------------------------------- the newest entry paths
+#
+# The same rules for the services and pages added since: a Vietnamese 4xx naming the field, never
+# a 5xx, nothing stored, no long value echoed; Zope's own refusals (no such address or method, not
+# allowed) in Vietnamese and with the ``error`` object too; HTML pages survive a parameter given
+# twice (a list). Every case here was a 5xx, or was accepted, before.
+
+XSS = "<script>alert(1)</script>"
+CHAIN = (("stttt.chuyenvien", "submit"), ("stttt.truongphong", "forward"), ("stttt.lanhdao", "approve"),
+         ("stttt.lanhdao", "sign"), ("stttt.vanthu", "issue"))
+
+
+def _made(url, *names):
+    """The documents ``names`` a case acts on (the demo site starts afresh for every test):
+    ``mine`` a registered incoming document of Sở TT&TT, ``approved`` its outgoing document waiting
+    for the signature, ``issued`` one issued to Sở Nội vụ (the recipient ``key``)."""
+    snv = uid_of(url, "so-noi-vu")
+    made = {"key": f"agency:{snv}"}
+    if "mine" in names:
+        made["mine"] = inc.session("stttt.vanthu").post(f"{url}/so-tttt/@incoming",
+                                                        json=inc.payload(register=True)).json()
+    for name, last in (("approved", "approve"), ("issued", "issue")):
+        if name not in names:
+            continue
+        doc = out.session("stttt.chuyenvien").post(f"{url}/so-tttt/@outgoing", json=out.payload([snv])).json()
+        for user, transition in CHAIN:
+            r = out.session(user).post(f"{doc['url']}/@workflow/{transition}", json={})
+            assert r.status_code == 200, (transition, r.text)
+            if transition == last:
+                break
+        made[name] = doc
+    return made
+
+
+def _copy_body(made, **overrides):
+    body = {"original": made["mine"]["uid"], "copy_form": "sao_y", "signer": "stttt.lanhdao",
+            "signer_position": "GIÁM ĐỐC", "place": "Đồng Tháp", "recipients": "Sở Nội vụ"}
+    body.update(overrides)
+    return body
+
+
+def _scan():
+    from dongthap.qlvb_testing.scans import make_scan
+
+    return {"data": base64.b64encode(make_scan(300)).decode(), "filename": "quet.pdf"}
+
+
+#: (case, user, method, where, body (a dict, or bytes sent as a JSON body), status, field)
+#: ``where`` is a path below the site, or a key of :func:`_made` followed by the service.
+CLERK, ADMIN = "stttt.vanthu", "stttt.quantri"
+COPIES, SUGGEST, TWO_FACTOR = "so-tttt/@copies", "so-tttt/@incoming-suggestions", "so-tttt/@two-factor-policy"
+PAPER, DEADLINES = "approved/@issue-paper", "issued/@reply-deadlines"
+SERVICES = [
+    ("copies-form-list", CLERK, "POST", COPIES, {"copy_form": ["sao_y"]}, 400, "copy_form"),
+    ("copies-form-object", CLERK, "POST", COPIES, {"copy_form": {"a": 1}}, 400, "copy_form"),
+    ("copies-medium-number", CLERK, "POST", COPIES, {"copy_medium": 5}, 400, "copy_medium"),
+    ("copies-signer-list", CLERK, "POST", COPIES, {"signer": ["stttt.lanhdao"]}, 400, "signer"),
+    ("copies-place-multi-line", CLERK, "POST", COPIES, {"place": "Đồng\r\nTháp"}, 400, "place"),
+    ("copies-recipients-5000", CLERK, "POST", COPIES, {"recipients": "N" * 5000}, 400,
+     "recipients"),
+    ("copies-pages-bool", CLERK, "POST", "so-tttt/@copies",
+     {"copy_form": "trich_sao", "page_from": True, "page_to": True}, 400, "page_from"),
+    ("copies-pages-huge", CLERK, "POST", "so-tttt/@copies",
+     {"copy_form": "trich_sao", "page_from": 1, "page_to": 10**30}, 400, "page_to"),
+    ("copies-comment-long", CLERK, "POST", COPIES, {"comment": "y" * 3000}, 400, "comment"),
+    ("copies-comment-list", CLERK, "POST", COPIES, {"comment": ["y"]}, 400, "comment"),
+    ("two-factor-mode-list", ADMIN, "PATCH", TWO_FACTOR, {"mode": ["off"]}, 400, "mode"),
+    ("two-factor-mode-object", ADMIN, "PATCH", TWO_FACTOR, {"mode": {"a": 1}}, 400,
+     "mode"),
+    ("suggestions-not-json", CLERK, "POST", SUGGEST, b"{bad", 400, None),
+    ("suggestions-array", CLERK, "POST", SUGGEST, b"[1, 2]", 400, None),
+    ("issue-paper-comment-long", CLERK, "POST", PAPER, {"comment": "y" * 3000}, 400,
+     "comment"),
+    ("issue-paper-comment-object", CLERK, "POST", PAPER, {"comment": {"a": 1}}, 400,
+     "comment"),
+    ("reply-deadline-9999", CLERK, "POST", DEADLINES, {"deadlines": "31/12/9999"}, 400,
+     "deadlines"),
+    ("reply-deadline-2099", CLERK, "POST", DEADLINES, {"deadlines": "01/01/2099"}, 400,
+     "deadlines"),
+    ("transfer-note-list", "stttt.luutru", "POST", "so-tttt/@archive-transfers",
+     {"dossiers": [], "note": ["a"]}, 400, "note"),
+    ("notifications-id-huge", CLERK, "POST", "@notifications", {"ids": [10**30]}, 400, "ids"),
+    ("notifications-id-bool", CLERK, "POST", "@notifications", {"ids": [True]}, 400, "ids"),
+    ("notifications-kind-long", CLERK, "POST", "@notifications/preferences", {"off": ["x" * 100_000]},
+     400, "off"),
+    ("export-kind-long", "stttt.lanhdao", "POST", "so-tttt/@export-jobs",
+     {"kind": "k" * 100_000, "name": "edoc", "params": {"format": "xlsx"}}, 400, "kind"),
+    # Zope's own refusals, in Vietnamese with the error object
+    ("wrong-method-put", CLERK, "PUT", "so-tttt/@copies", {}, 404, None),
+    ("wrong-method-get", CLERK, "GET", "mine/@recall-destroy", None, 404, None),
+    ("other-agency-copies", "snv.vanthu", "GET", "so-tttt/@copies", None, 401, None),
+    ("other-agency-refuse-recall", "snv.vanthu", "POST", "mine/@recall-refuse", {"reason": "x"}, 401, None),
+    ("other-agency-issue-paper", "snv.vanthu", "POST", "approved/@issue-paper", {}, 401, None),
+]
+
+
+def _where(url, made, where):
+    first, _sep, rest = where.partition("/")
+    return f"{made[first]['url']}/{rest}" if first in made else f"{url}/{where}"
+
+
+def _copies_count(url):
+    return count(url, "DocumentCopy")
+
+
+ON_DOCUMENTS = [c for c in SERVICES if c[3].partition("/")[0] in ("approved", "issued")]
+COPIES_CASES = [c for c in SERVICES if c[0].startswith("copies-")]
+ON_AGENCY = [c for c in SERVICES if c not in ON_DOCUMENTS and c not in COPIES_CASES]
+
+
+@pytest.mark.parametrize("case, user, method, where, body, status, field", ON_AGENCY,
+                         ids=[c[0] for c in ON_AGENCY])
+def test_newest_services_refuse_bad_input(url, case, user, method, where, body, status, field):
+    first = where.partition("/")[0]
+    made = _made(url, first)
+    _refused(url, made, case, user, method, where, body, status, field)
+
+
+def test_newest_services_refuse_bad_input_of_copies(url):
+    """The cases of ``@copies``, on one registered original (each case names itself on failure)."""
+    made = _made(url, "mine")
+    for case in COPIES_CASES:
+        _refused(url, made, *case)
+
+
+def test_newest_services_refuse_bad_input_on_documents(url):
+    """The cases on an outgoing document waiting for its signature or issued (made once: the
+    workflow takes a while)."""
+    made = _made(url, "approved", "issued")
+    for case in ON_DOCUMENTS:
+        _refused(url, made, *case)
+
+
+def _refused(url, made, case, user, method, where, body, status, field):
+    target = _where(url, made, where)
+    if case.startswith("copies-"):
+        body = _copy_body(made, **body)
+    elif case.startswith("issue-paper-"):
+        body = dict(body, scan=_scan())
+    elif case.startswith("reply-deadline-"):
+        body = {"deadlines": {made["key"]: body["deadlines"]}}
+    before = _copies_count(url)
+    s = out.session(user)
+    if isinstance(body, bytes):
+        r = s.request(method, target, data=body, headers={"Content-Type": "application/json"})
+    else:
+        r = s.request(method, target, json=body)
+    try:
+        error = assert_clean_error(r, statuses=(status,))
+    except AssertionError as failed:
+        raise AssertionError(case) from failed
+    if field:
+        assert field in {e["field"] for e in error["errors"]}, (case, error)
+    assert _copies_count(url) == before, "a copy was made"
+    if case.startswith("issue-paper-"):  # no number was taken, nothing issued
+        info = admin().get(made["approved"]["url"]).json()
+        assert info["review_state"] == "approved" and not info.get("code_number"), info.get("review_state")
+
+
+def test_search_and_refusals_survive_a_parameter_given_twice(url):
+    r = out.session("stttt.vanthu").get(f"{url}/so-tttt/@search-documents",
+                                        params=[("text", "a"), ("sort_on", "title"), ("sort_on", "created")])
+    assert_clean_error(r)
+    dup = inc.session("stttt.vanthu").post(f"{url}/so-tttt/@incoming", json=inc.payload()).json()
+    for body, field in (({"duplicate_of": 5}, "duplicate_of"), ({"duplicate_of": True}, "duplicate_of"),
+                        ({"reason": ["x"]}, "reason"), ({"reason": "x" * 5000}, "reason")):
+        r = out.session("stttt.vanthu").post(f"{dup['url']}/@refuse-duplicate", json=body)
+        assert field in {e["field"] for e in assert_clean_error(r)["errors"]}, body
+    assert admin().get(dup["url"]).json()["review_state"] == "received"  # not refused
+
+
+def test_malware_is_refused_as_malware_by_the_suggestions_and_the_dossier_import(url):
+    from dongthap.qlvb.antivirus import eicar_bytes
+
+    r = out.session("stttt.vanthu").post(f"{url}/so-tttt/@incoming-suggestions", json={"file": {
+        "data": base64.b64encode(eicar_bytes()).decode(), "encoding": "base64", "filename": "cv.pdf"}})
+    assert "Eicar" in assert_clean_error(r)["message"]
+    r = out.session("stttt.luutru").post(f"{url}/so-tttt/@import-dossier", data=eicar_bytes(),
+                                         headers={"Content-Type": "application/zip"})
+    assert "Eicar" in assert_clean_error(r)["message"]
+    page = out.session("stttt.luutru")
+    page.headers["Accept"] = "text/html"
+    token = _token(page, f"{url}/so-tttt/@@nhap-ho-so")
+    r = page.post(f"{url}/so-tttt/@@nhap-ho-so", data={"_authenticator": token, "submitted": "1"},
+                  files={"package": ("ho-so.zip", eicar_bytes(), "application/zip")})
+    assert r.status_code == 400 and "Eicar" in r.text, r.status_code
+
+
+def test_recall_refusal_reason_is_limited(url):
+    snv = uid_of(url, "so-noi-vu")
+    doc = out.session("stttt.chuyenvien").post(f"{url}/so-tttt/@outgoing",
+                                               json=out.payload([snv], title="V/v thu hồi lý do dài")).json()
+    for user, transition in CHAIN:
+        assert out.session(user).post(f"{doc['url']}/@workflow/{transition}", json={}).status_code == 200
+    clerk = inc.session("snv.vanthu")
+    lists = clerk.get(f"{url}/so-noi-vu/@incoming",
+                      params={"list": "waiting_registration", "b_size": 500}).json()
+    [copy] = [r for r in lists["waiting_registration"] if r["title"] == "V/v thu hồi lý do dài"]
+    assert clerk.post(f"{copy['url']}/@workflow/register", json={}).status_code == 200
+    assert out.session("stttt.lanhdao").post(f"{doc['url']}/@workflow/recall",
+                                             json={"comment": "Sai"}).status_code == 200
+    for reason in ("L" * 100_000, ["x"], {"a": 1}):
+        r = clerk.post(f"{copy['url']}/@recall-refuse", json={"reason": reason})
+        assert "reason" in {e["field"] for e in assert_clean_error(r)["errors"]}
+    assert clerk.get(f"{copy['url']}/@recall-notice").json()["pending_destruction"]  # still frozen
+
+
+def _token(s, page):
+    import re
+
+    found = re.search(r'name="_authenticator" value="([^"]+)"', s.get(page).text)
+    assert found, page
+    return found.group(1)
+
+
+#: (case, user, page, query or form (list of pairs), POST?, statuses)
+PAGES = [
+    ("search-format-twice", "stttt.vanthu", "so-tttt/@@tim-kiem",
+     [("text", "a"), ("format", "pdf"), ("format", "xlsx")], False, (200,)),
+    ("search-sort-twice", "stttt.vanthu", "@@tim-kiem", [("text", "a"), ("sort_on", "a"), ("sort_on", "b")],
+     False, (400,)),
+    ("processing-kind-twice", "stttt.lanhdao", "so-tttt/@@bao-cao-giai-quyet", [("kind", "a"), ("kind", "b")],
+     False, (400,)),
+    ("notifications-start-twice", "stttt.vanthu", "@@thong-bao", [("b_start", "1"), ("b_start", "2")], False,
+     (200,)),
+    ("notifications-open-huge", "stttt.vanthu", "@@thong-bao/mo/" + "9" * 40, [], False, (404,)),
+    ("notifications-read-not-a-number", "stttt.vanthu", "@@thong-bao", [("ids", "abc")], True, (400,)),
+    ("two-factor-mode-twice", "stttt.quantri", "so-tttt/@@xac-thuc-hai-buoc-co-quan",
+     [("mode", "off"), ("mode", "everyone")], True, (400,)),
+    ("two-factor-mode-xss", "stttt.quantri", "so-tttt/@@xac-thuc-hai-buoc-co-quan", [("mode", XSS)], True,
+     (400,)),
+    ("transfer-agency-twice", SITE_OWNER_NAME, "@@xuat-nhap-du-lieu",
+     [("action", "migrate"), ("agency", "so-tttt"), ("agency", "x"), ("kind", "incoming"),
+      ("register", "/x.xlsx"), ("pdf_dir", "/tmp")], True, (400,)),
+    ("transfer-agency-not-an-agency", SITE_OWNER_NAME, "@@xuat-nhap-du-lieu",
+     [("action", "migrate"), ("agency", "so-tttt/van-ban-den"), ("kind", "incoming"),
+      ("register", "/etc/passwd"), ("pdf_dir", "/tmp")], True, (400,)),
+    ("transfer-import-elsewhere", SITE_OWNER_NAME, "@@xuat-nhap-du-lieu",
+     [("action", "import"), ("name", "../../etc")], True, (400,)),
+    ("transfer-import-twice", SITE_OWNER_NAME, "@@xuat-nhap-du-lieu", [("action", "import"), ("name", "a"),
+                                                                       ("name", "b")], True, (400,)),
+]
+
+
+@pytest.mark.parametrize("case, user, page, values, post, statuses", PAGES, ids=[p[0] for p in PAGES])
+def test_newest_pages_refuse_bad_input(url, case, user, page, values, post, statuses):
+    s = admin() if user == SITE_OWNER_NAME else out.session(user)
+    s.headers["Accept"] = "text/html"
+    if post:
+        values = [("_authenticator", _token(s, f"{url}/@@cai-dat-thong-bao")), *values]
+        r = s.post(f"{url}/{page}", data=values, allow_redirects=False)
+    else:
+        r = s.get(f"{url}/{page}", params=values, allow_redirects=False)
+    assert r.status_code in statuses, (r.status_code, r.text[-2000:])
+    assert XSS not in r.text
+    for word in ("Traceback", "TypeError", "AttributeError", "is not one of", "no manifest.json"):
+        assert word not in r.text, word
+
+
+def test_user_text_is_escaped_where_it_is_shown(url):
+    """A copy whose place and recipients are a script: stored as text, shown escaped."""
+    made = _made(url, "mine")
+    r = out.session("stttt.vanthu").post(f"{url}/so-tttt/@copies",
+                                         json=_copy_body(made, place=XSS, recipients=XSS,
+                                                         signer_position=XSS))
+    assert r.status_code == 201, r.text
+    page = out.session("stttt.vanthu")
+    page.headers["Accept"] = "text/html"
+    text = page.get(r.json()["url"]).text
+    assert XSS not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_report_xlsx_never_makes_a_formula_of_a_title():
+    """A document titled ``=HYPERLINK(…)`` stays text in the XLSX of a report (no formula)."""
+    import io
+    import openpyxl
+
+    from dongthap.qlvb.reports import export
+    from dongthap.qlvb.reports.export import Report
+    from dongthap.qlvb.reports.export import Table
+
+    heading = type("H", (), {"agency_name": "Sở TT&TT", "period": "Quý 4", "printed_mark": "In ngày"})()
+    report = Report(title="Báo cáo", heading=heading, tables=[Table(
+        title="", header=[[("TT", 1), ("Trích yếu", 1)]], rows=[[1, '=HYPERLINK("http://x","bấm")'],
+                                                               [2, "Dòng\x01lạ"]], widths=[5, 50])])
+    book = openpyxl.load_workbook(io.BytesIO(export.xlsx(report)))
+    cells = [c for row in book.active.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_a_double_click_makes_one_copy(url):
+    """The same copy asked twice at once (a double click, a form sent again): one copy, then 409."""
+    made = _made(url, "mine")
+    before = _copies_count(url)
+    first = out.session("stttt.vanthu").post(f"{url}/so-tttt/@copies", json=_copy_body(made))
+    again = out.session("stttt.vanthu").post(f"{url}/so-tttt/@copies", json=_copy_body(made))
+    assert first.status_code == 201, first.text
+    assert_clean_error(again, statuses=(409,))
+    assert _copies_count(url) == before + 1
+    other = out.session("stttt.vanthu").post(f"{url}/so-tttt/@copies",
+                                             json=_copy_body(made, copy_form="sao_luc"))
+    assert other.status_code == 201, other.text  # another form of copy is another copy

@@ -33,7 +33,7 @@ def test_migration_dry_run_error_and_integrity_from_the_page(demo_server, tmp_pa
     answer = session.post(url, data={"_authenticator": token, "action": "migrate", "agency": "so-tttt",
                                      "kind": "incoming", "register": str(missing), "pdf_dir": str(tmp_path)},
                           timeout=60)
-    assert answer.status_code == 200
+    assert answer.status_code == 400
     assert f"Không có tệp sổ {missing}." in answer.text
     checked = session.post(url, data={"_authenticator": token, "action": "integrity"}, timeout=120)
     assert checked.status_code == 200

@@ -250,7 +250,7 @@ def set_agency_two_factor(agency, mode):
 
     if not agencies.can_manage_staff(agency):
         raise forbidden()
-    if mode not in _ORDER and mode not in (None, ""):
+    if mode not in (None, "") and (not isinstance(mode, str) or mode not in _ORDER):
         raise QlvbError(_("error_two_factor_mode", default="Unknown two-factor mode."),
                         errors=[{"field": "mode", "message": _("error_two_factor_mode",
                                                                default="Unknown two-factor mode.")}])

@@ -143,12 +143,13 @@ class AgencyTwoFactorView(BrowserView):
         from dongthap.qlvb.errors import QlvbError
 
         tr = lambda msg: translate(msg, context=self.request)  # noqa: E731
-        parts = []
+        parts, status = [], 200
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             try:
                 accounts.set_agency_two_factor(self.context, self.request.form.get("mode") or None)
             except QlvbError as problem:
+                status = problem.status
                 parts.append(f'<p class="alert alert-danger">{escape(tr(problem.message))}</p>')
             else:
                 parts.append(f'<p class="alert alert-success" role="status">{escape(tr(_("msg_saved", default="Saved.")))}</p>')  # noqa: E501
@@ -170,5 +171,7 @@ class AgencyTwoFactorView(BrowserView):
             f'{escape(tr(_("button_save", default="Save")))}</button></form>')
         title = escape(f'{tr(_("heading_two_factor", default="Two-factor login"))}: {self.context.Title()}')
         self.request.response.setHeader("Content-Type", "text/html; charset=utf-8")
+        if status != 200:
+            self.request.response.setStatus(status)
         return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
                 f"<body><main><h1>{title}</h1>{''.join(parts)}</main></body></html>")

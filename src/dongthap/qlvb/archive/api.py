@@ -299,7 +299,45 @@ def _retention_token(maintenance):
     return dossiers.PERMANENT if value == ret.PERMANENT else str(value)
 
 
+def scan_package(agency, upload):
+    """Scan the package (a binary file object) before anything reads it — the antivirus looks
+    inside the ZIP — when the scanner takes its size (a larger package's files are scanned one by
+    one as they are stored). Raises :class:`ArchiveRefused` (400 malware, 503 scanner down)."""
+    from dongthap.qlvb.antivirus import api as antivirus
+    from dongthap.qlvb.documents import validation
+
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    if not size or size > validation.max_upload_bytes():
+        return
+    refused = antivirus.upload_refusal(antivirus.check_uploads(
+        [("package", upload.read(), getattr(upload, "filename", None) or "ho-so.zip")],
+        path_of_entry="import", agency=agency))
+    upload.seek(0)
+    if refused is not None:
+        message, errors, status = refused
+        raise ArchiveRefused(message, status, errors)
+
+
 def import_dossier(agency, source):
+    """Create a dossier in ``agency`` from the package in ``source`` (bytes, path or file);
+    a file the antivirus refuses while the documents are stored is a refusal, not a failure
+    (:class:`ArchiveRefused`, nothing stored).
+    """
+    from dongthap.qlvb.antivirus.scanner import AntivirusError
+    from dongthap.qlvb.documents import validation
+
+    try:
+        return _import_dossier(agency, source)
+    except AntivirusError as refused:
+        import transaction
+
+        transaction.doom()
+        raise ArchiveRefused(refused.message, validation.antivirus_status(refused)) from None
+
+
+def _import_dossier(agency, source):
     """Create a dossier in ``agency`` from the package in ``source`` (bytes, path or file).
 
     The package is validated first (:func:`read_package`); its documents become

@@ -99,6 +99,10 @@ class ImportPost(Service):
                 _("error_archive_import_too_large", default="The package is too large."),
             )
         stdin = self.request.stdin
+        try:
+            archive.scan_package(self.context, stdin)  # malware is malware, whatever the body
+        except archive.ArchiveRefused as problem:
+            return _refused(self.request, problem)
         stdin.seek(0)
         if not length or not stdin.read(4).startswith(b"PK"):
             return error(
@@ -210,7 +214,8 @@ class TransfersPost(_ActionPost):
     }
 
     def create(self, data):
-        return archive.submit_transfer(self.context, data.get("dossiers"), note=str(data.get("note") or ""))
+        note = body.free_text(data, "note", _("label_transfer_note", default="Note"))
+        return archive.submit_transfer(self.context, data.get("dossiers"), note=note)
 
 
 class DueGet(Service):

@@ -163,6 +163,10 @@ class ImportForm(BrowserView):
             if upload.tell() > MAX_IMPORT:
                 return self._fail(_("error_archive_import_too_large", default="The package is too large."))
             upload.seek(0)
+            try:
+                archive.scan_package(self.context, upload)  # malware is malware, whatever the file
+            except archive.ArchiveRefused as problem:
+                return self._fail(problem.message)
             if upload.read(4)[:2] != b"PK":
                 return self._fail(_("error_archive_import_not_zip",
                                     default="The file is not a dossier package: a ZIP file is expected."))

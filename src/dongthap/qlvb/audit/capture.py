@@ -63,7 +63,11 @@ def _published_context(request):
 def _read_action(context, name, request):
     from dongthap.qlvb.documents.interfaces import IQlvbDocument
 
-    fmt = (request.form.get("format") or request.form.get("dinh_dang") or "").lower()
+    fmt = request.form.get("format") or request.form.get("dinh_dang") or ""
+    # a parameter given twice (?format=pdf&format=xlsx) is a list: still audited as an export
+    fmt = " ".join(fmt).lower() if isinstance(fmt, (list, tuple)) else str(fmt).lower()
+    if any(part in EXPORT_FORMATS for part in fmt.split()):
+        return "export"
     if fmt in EXPORT_FORMATS or name.endswith(("xlsx", "csv", "export")):
         return "export"
     if any(part in name for part in ("print", "ban-in")):

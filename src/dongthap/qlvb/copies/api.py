@@ -23,6 +23,7 @@ from dongthap.qlvb.content.copies import AUTHORITIES
 from dongthap.qlvb.content.copies import FIELDS
 from dongthap.qlvb.content.copies import FORM_TITLES
 from dongthap.qlvb.content.copies import FORMS
+from dongthap.qlvb.content.copies import IDocumentCopy
 from dongthap.qlvb.content.copies import MEDIA
 from dongthap.qlvb.content.copies import REGISTER
 from dongthap.qlvb.documents import scans
@@ -205,6 +206,10 @@ def clean(agency, data):
     values["original"] = original
     for name in ("copy_form", "copy_medium", "place", "signer_position", "recipients", "signing_authority"):
         raw = data.get(name)
+        if name in ("copy_form", "copy_medium", "signing_authority") and raw is not None \
+                and not isinstance(raw, str):
+            problems.append(validation.bad_value(name, FIELDS[name]))  # a list, an object, a number…
+            continue
         if name == "copy_form" and raw not in FORMS:
             problems.append(validation.required(name, FIELDS[name]) if not raw else
                             validation.bad_value(name, FIELDS[name]))
@@ -224,7 +229,7 @@ def clean(agency, data):
             problems.append(problem)
         values[name] = value
     signer = data.get("signer")
-    if signer not in leaders_of(agency):
+    if not isinstance(signer, str) or signer not in leaders_of(agency):
         problems.append(_problem("signer", _("error_copy_signer",
                                              default="The signer must be a leader of the agency.")))
     values["signer"] = signer
@@ -235,10 +240,12 @@ def clean(agency, data):
             values[name] = None
             continue
         try:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError(raw)
             values[name] = int(raw)
-            if values[name] < 1:
+            if not 1 <= values[name] <= 100_000:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             problems.append(validation.bad_value(name, FIELDS[name]))
             values[name] = None
     if form == "trich_sao":
@@ -271,7 +278,11 @@ def _text(name, raw):
     value = raw.strip()
     if not value and FIELDS[name].required:
         return None, validation.required(name, FIELDS[name])
-    return value, _length(name, value)
+    if not value:
+        return None, None
+    # the field's own checks (one line, length …), answered by the shared validation
+    return validation.field_value(IDocumentCopy, name, value) if name in IDocumentCopy \
+        else (value, _length(name, value))
 
 
 def _length(name, value):
@@ -344,10 +355,38 @@ def create(agency, values, *, comment=""):
     from dongthap.qlvb.copies.factory import new_copy
 
     def work():
+        _refuse_repeated(original, values)
         copy = new_copy(agency, original, values, data, comment=comment, scan_dpi=dpi)
         return summary(copy)
 
     return run_in_transaction(work, note="qlvb: make a copy")
+
+
+#: A second identical copy asked by the same person within this many seconds is a double click.
+REPEAT_SECONDS = 120
+
+
+def _refuse_repeated(original, values):
+    """Refuse (409) the same copy (form, medium, pages, signer) of ``original`` the same person made
+    a moment ago and that is still waiting for its signature: a double click, or a form sent twice.
+    Run inside the copy's transaction, so two requests at once conflict and the retry sees the
+    first copy."""
+    import time
+
+    userid = api.user.get_current().getId()
+    same = ("copy_form", "copy_medium", "page_from", "page_to", "signer")
+    for entry in getattr(original, COPIES_ATTR, None) or ():
+        brains = api.content.find(UID=entry.get("uid"), portal_type="DocumentCopy", unrestricted=True)
+        if not brains or brains[0].review_state != "draft":
+            continue
+        copy = brains[0]._unrestrictedGetObject()
+        if getattr(copy, "qlvb_made_by", None) != userid or \
+                time.time() - copy.created().timeTime() > REPEAT_SECONDS:
+            continue
+        if all(getattr(copy, name, None) == values.get(name) for name in same):
+            raise CopyError(_("error_copy_repeated",
+                              default="The same copy was made a moment ago (${url}); nothing was added.",
+                              mapping={"url": copy.absolute_url()}), status=409)
 
 
 def transition(doc, name, comment=""):

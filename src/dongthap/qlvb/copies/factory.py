@@ -39,7 +39,8 @@ def new_copy(agency, original, values, data, *, comment="", scan_dpi=None):
                                                              if v is not None})
     doc.file = NamedBlobFile(data=data, filename=_filename(original, values["copy_form"]),
                              contentType="application/pdf")
-    attributes = {"original_uid": api.content.get_uuid(original)}
+    attributes = {"original_uid": api.content.get_uuid(original),
+                  "qlvb_made_by": api.user.get_current().getId()}  # (a double click is refused)
     if scan_dpi is not None:
         attributes["qlvb_original_scan_dpi"] = scan_dpi
     from dongthap.qlvb.copies.api import record_on_original

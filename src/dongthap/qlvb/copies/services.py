@@ -32,8 +32,8 @@ class CopiesPost(Service):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
         raw = {k: data.get(k) for k in copies.INPUT_FIELDS if k in data}
+        comment = body.free_text(data, "comment")
         values = copies.clean(self.context, raw)
-        comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
         result = copies.create(self.context, values, comment=comment)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", result["url"])

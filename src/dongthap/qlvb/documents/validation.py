@@ -312,6 +312,11 @@ def flag(data, name, label):
         "error_not_a_flag", default="${field} must be true or false.", mapping={"field": label})}
 
 
+#: Labels of the free texts of the REST bodies (for :func:`text`).
+REASON_LABEL = _("label_reason", default="Reason")
+COMMENT_LABEL = _("label_comment", default="Comment")
+
+
 def text(data, name, label, max_length=2000):
     """A free text of a REST body (e.g. the comment): ``(value, problem)``."""
     raw = data.get(name)

@@ -163,10 +163,11 @@ def refuse(doc, reason="", duplicate_of=None):
                           default="Only a document waiting for registration can be refused as a duplicate."),
                         status=409 if api.user.has_permission("View", obj=doc) else 403)
     rows = for_document(doc)
-    wanted = list(duplicate_of or [r["uid"] for r in rows])
-    if not isinstance(wanted, list) or not all(isinstance(u, str) for u in wanted):
+    wanted = duplicate_of or [r["uid"] for r in rows]
+    if not isinstance(wanted, (list, tuple)) or not all(isinstance(u, str) for u in wanted):
         message = _("error_duplicate_of", default="Choose the documents it duplicates.")
         raise QlvbError(message, [{"field": "duplicate_of", "message": message}])
+    wanted = list(wanted)
     known = {r["uid"]: r for r in rows}
     unknown = [u for u in wanted if u not in known]
     if unknown or not wanted:

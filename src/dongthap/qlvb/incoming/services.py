@@ -28,6 +28,7 @@ from dongthap.qlvb.incoming import handling
 from dongthap.qlvb.incoming import queries
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi import workflow
+from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
 from dongthap.qlvb.restapi.traverse import OneSegment
 from plone import api
@@ -114,15 +115,15 @@ class DuplicatesGet(Service):
 class RefuseDuplicatePost(Service):
     """``POST <document>/@refuse-duplicate`` ``{"reason", "duplicate_of": [uid]}``: no number taken."""
 
+    @guarded
     def reply(self):
         from dongthap.qlvb.incoming import duplicates
 
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        reason = data.get("reason") or ""
-        if not isinstance(reason, str):
-            raise incoming.IncomingError(_("error_not_text", default="${field} must be text.",
-                                           mapping={"field": "reason"}))
+        reason, problem = validation.text(data, "reason", validation.REASON_LABEL, max_length=1000)
+        if problem is not None:
+            raise incoming.IncomingError(problem["message"], [problem])
         result = duplicates.refuse(self.context, reason, data.get("duplicate_of"))
         result["state_title"] = translate(incoming.state_title(result["state"]), context=self.request)
         return json_compatible(result)

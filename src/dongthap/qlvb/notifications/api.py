@@ -48,12 +48,14 @@ def prefs(userid) -> dict:
 def set_prefs(userid, *, email=None, digest=None, off=None) -> dict:
     from dongthap.qlvb.errors import QlvbError
 
+    from dongthap.qlvb.documents.validation import short
+
     box = store.box(_site(), userid, create=True)
     if off is not None:
         unknown = [k for k in off if k not in K.KINDS]
         if unknown:
             raise QlvbError(_("error_notif_unknown_kind", default="Unknown kind of notification: ${kind}.",
-                              mapping={"kind": ", ".join(map(str, unknown))}), status=400,
+                              mapping={"kind": short(", ".join(map(str, unknown)))}), status=400,
                             errors=[{"field": "off", "message": _("error_notif_unknown_kind_short",
                                                                   default="Unknown kind.")}])
         box.prefs["off"] = tuple(sorted(set(off)))
@@ -186,7 +188,12 @@ def _key(value):
     from dongthap.qlvb.errors import QlvbError
 
     try:
-        return int(value)
+        if isinstance(value, (bool, float)):
+            raise ValueError(value)
+        key = int(value)
+        if not 0 <= key < 2**62:  # the keys of the store's BTree
+            raise ValueError(value)
+        return key
     except (TypeError, ValueError):
         raise QlvbError(_("error_notif_bad_id", default="Unknown notification."), status=400,
                         errors=[{"field": "ids", "message": _("error_notif_bad_id",
@@ -195,10 +202,10 @@ def _key(value):
 
 def mark_read(userid, ids=None) -> int:
     """Mark the notifications ``ids`` (all when None) read; returns how many changed."""
+    keys = None if ids is None else [_key(i) for i in ids]  # refused whether or not there is a box
     box = store.box(_site(), userid)
     if box is None:
         return 0
-    keys = None if ids is None else [_key(i) for i in ids]
     return store.mark_read(box, keys)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.notifications import api as N
 from plone import api
@@ -56,7 +57,10 @@ class NotificationsView(BrowserView):
             # a GET that marks one's own notification read: the only thing a forged request
             # could do is that, so plone.protect's confirmation page is not asked for
             alsoProvides(self.request, IDisableCSRFProtection)
-            url = N.open_item(userid, self.subpath[1]) if self.subpath[1].isdigit() else None
+            try:
+                url = N.open_item(userid, self.subpath[1]) if self.subpath[1].isdigit() else None
+            except QlvbError:  # a number too large to be one
+                url = None
             if url is None:
                 raise NotFound(self.subpath[1])
             return self.request.response.redirect(url)
@@ -68,13 +72,25 @@ class NotificationsView(BrowserView):
                 N.mark_read(userid)
             else:
                 ids = self.request.form.get("ids") or []
-                N.mark_read(userid, [ids] if isinstance(ids, str) else ids)
+                try:
+                    N.mark_read(userid, [ids] if isinstance(ids, str) else ids)
+                except QlvbError as problem:
+                    import transaction
+
+                    transaction.doom()
+                    self.request.response.setStatus(problem.status)
+                    api.portal.show_message(problem.message, request=self.request, type="error")
+                    return self._page()
             api.portal.show_message(_("msg_notifications_read", default="Marked as read."),
                                     request=self.request)
             return self.request.response.redirect(f"{api.portal.get().absolute_url()}/@@thong-bao")
+        return self._page()
+
+    def _page(self):
+        userid = _userid()
         try:
             self.start = max(0, int(self.request.form.get("b_start", 0)))
-        except ValueError:
+        except (TypeError, ValueError, OverflowError):  # not a number, or given twice (a list)
             self.start = 0
         self.unread_only = bool(self.request.form.get("chua-doc"))
         self.data = N.list_for(userid, unread_only=self.unread_only, start=self.start, size=self.PAGE)

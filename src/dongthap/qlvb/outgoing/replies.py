@@ -30,6 +30,7 @@ from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.outgoing import IOutgoingDocument
 from dongthap.qlvb.documents.common import fmt_date
 from dongthap.qlvb.documents.common import now
+from dongthap.qlvb.documents import validation
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from persistent.list import PersistentList
@@ -178,6 +179,11 @@ def set_deadlines(doc, deadlines):
         if day is None:
             errors.append({"field": "deadlines", "message": _(
                 "error_reply_date", default="Enter the reply deadline as dd/mm/yyyy.")})
+            continue
+        try:
+            validation.plausible_deadline(day)
+        except validation.ImplausibleDeadline as implausible:
+            errors.append({"field": "deadlines", "message": implausible.doc()})
             continue
         issued = _day(getattr(doc, "issued_date", None))
         if issued and day < issued:

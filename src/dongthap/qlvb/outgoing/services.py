@@ -111,9 +111,7 @@ class IssuePaperPost(Service):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
         scan = body.decode_file(data.get("scan"), "ban-goc-giay.pdf")
-        comment = data.get("comment") or ""
-        if not isinstance(comment, str):
-            comment = ""
+        comment = body.free_text(data, "comment")
         result = paper.issue_paper(self.context, scan, comment)
         result["original_medium"] = paper.PAPER
         result["paper_scan"] = {k: v for k, v in (paper.scan_info(self.context) or {}).items()
@@ -131,8 +129,7 @@ class SignByHandPost(Service):
 
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        comment = data.get("comment") or ""
-        result = paper.mark_by_hand(self.context, comment if isinstance(comment, str) else "")
+        result = paper.mark_by_hand(self.context, body.free_text(data, "comment"))
         result["sign_by_hand"] = paper.signs_by_hand(self.context)
         result["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
         return translate_tree(json_compatible(result), self.request)

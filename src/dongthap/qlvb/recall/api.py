@@ -370,7 +370,12 @@ def refuse(doc, *, reason):
     if not pending_destruction(doc):
         raise QlvbError(_("error_not_recalled", default="This document was not recalled by its sender."),
                         status=409)
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    from dongthap.qlvb.documents import validation
+
+    reason, problem = validation.text({"reason": reason}, "reason", validation.REASON_LABEL)
+    if problem is not None:
+        raise QlvbError(problem["message"], [problem])
+    reason = (reason or "").strip()
     if not reason:
         message = _("error_recall_refusal_reason", default="Give the reason for refusing the recall.")
         raise QlvbError(message, [{"field": "reason", "message": message}], status=422)

@@ -13,6 +13,7 @@ catalog searches with the user's own rights, so nobody sees a document he may no
 the provincial administrator, who may read the province's counts, gets no list at all.
 """
 
+from dongthap.qlvb.documents.validation import short
 from dongthap.qlvb.documents.validation import parse_date
 from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.errors import QlvbError
@@ -69,7 +70,7 @@ def _date(form, key):
         return parse_date(value)
     except (TypeError, ValueError):
         raise _bad(key, _("error_report_date", default="${value} is not a date (dd/mm/yyyy).",
-                          mapping={"value": str(value)})) from None
+                          mapping={"value": short(value)})) from None
 
 
 def quarter_of(day):
@@ -85,7 +86,7 @@ def period(form, default="quarter"):
     if year not in (None, ""):
         if not isinstance(year, str) or not re.fullmatch(r"\d{4}", year.strip()):
             raise _bad("year", _("error_report_year", default="${value} is not a year.",
-                                 mapping={"value": str(year)}))
+                                 mapping={"value": short(year)}))
         year = int(year)
         if quarter not in (None, ""):
             if not isinstance(quarter, str) or quarter.strip() not in ("1", "2", "3", "4"):
@@ -195,7 +196,7 @@ def edoc_documents(agency, start, end, direction, cell, b_start=0, b_size=LIST_L
         raise _bad("direction", _("error_report_direction", default="Choose received or sent."))
     if cell not in stats.EDOC_KEYS:
         raise _bad("cell", _("error_report_cell", default="Unknown column: ${value}.",
-                             mapping={"value": str(cell)}))
+                             mapping={"value": short(cell)}))
     cat = _catalog()
     base = stats.received_set(cat, start, end) if direction == "received" else stats.sent_set(cat, start, end)
     docs = C.both(base, C.exact(cat, "qlvb_report_agency", _uid(agency)))

@@ -98,7 +98,11 @@ def xlsx(report: Report) -> bytes:
         for i, values in enumerate(table.rows):
             last = table.bold_last and i == len(table.rows) - 1
             for col, value in enumerate(values, 1):
+                if isinstance(value, str):
+                    value = clean_text(value)  # control characters are invalid in XLSX
                 cell = ws.cell(row=row, column=col, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a title starting with "=" is text, never a formula
                 cell.font = bold if last else normal
                 cell.border = border
                 if isinstance(value, datetime.date):

@@ -16,6 +16,7 @@ longer than ``QLVB_EXPORT_JOB_TIMEOUT_MINUTES`` (a worker that died) fails.
 from __future__ import annotations
 
 from BTrees.OOBTree import OOBTree
+from dongthap.qlvb.documents.validation import short
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.utils.settings import positive_int
@@ -113,12 +114,12 @@ def _check(context, kind, name, params):
     """Refuse at once what the worker would refuse (QlvbError); returns the job's title."""
     if kind not in KINDS:
         raise QlvbError(_("error_export_job_kind", default="Unknown export ${value}: choose ${known}.",
-                          mapping={"value": str(kind), "known": ", ".join(KINDS)}),
+                          mapping={"value": short(kind), "known": ", ".join(KINDS)}),
                         [{"field": "kind", "message": _("error_export_job_kind_field",
                                                         default="Unknown export.")}])
     if params.get("format") not in FILE_FORMATS:
         raise QlvbError(_("error_report_format", default="Unknown format ${value}: choose ${known}.",
-                          mapping={"value": str(params.get("format")), "known": ", ".join(FILE_FORMATS)}),
+                          mapping={"value": short(params.get("format")), "known": ", ".join(FILE_FORMATS)}),
                         [{"field": "format", "message": _("error_report_format_field",
                                                           default="Unknown format.")}])
     if kind == "register":

@@ -16,6 +16,7 @@ name                      where            what
 Refusals raise :class:`~dongthap.qlvb.errors.QlvbError` (400 bad input, 403, 404).
 """
 
+from dongthap.qlvb.documents.validation import short
 from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
@@ -53,7 +54,7 @@ def _format(form, offered=("json", "pdf", "xlsx")):
     fmt = form.get("format") or "json"
     if fmt not in offered:
         raise QlvbError(_("error_report_format", default="Unknown format ${value}: choose ${known}.",
-                          mapping={"value": str(fmt), "known": ", ".join(offered)}),
+                          mapping={"value": short(fmt), "known": ", ".join(offered)}),
                         [{"field": "format", "message": _("error_report_format_field",
                                                           default="Unknown format.")}])
     return fmt

@@ -126,6 +126,7 @@ class ProcessingPage(ReportPage):
 
     def title(self):
         kind = (self.data or {}).get("kind") or self.request.form.get("kind") or "incoming"
+        kind = kind if isinstance(kind, str) else "incoming"  # ?kind=a&kind=b is a list
         return printing.PROCESSING_TITLES.get(kind, printing.PROCESSING_TITLES["incoming"])
 
     def departments(self):

@@ -84,3 +84,16 @@ def decode_files(value, default_filename):
 
 #: What :func:`decode_file` returns for a value that is no file object.
 NOT_A_FILE = object()
+
+
+def free_text(data, name, label=None, *, max_length=2000):
+    """The free text ``name`` of the body ``data`` (a comment, a reason, a note): ``""`` when
+    absent; refused (400, naming the field) when it is no text or longer than ``max_length``."""
+    from dongthap.qlvb.documents import validation
+
+    if label is None:
+        label = validation.REASON_LABEL if name == "reason" else validation.COMMENT_LABEL
+    value, problem = validation.text(data, name, label, max_length=max_length)
+    if problem is not None:
+        raise QlvbError(problem["message"], [problem])
+    return value

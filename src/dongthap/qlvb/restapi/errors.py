@@ -65,6 +65,40 @@ class ErrorView(ErrorHandling):
         return None
 
 
+class HttpErrorView(ErrorHandling):
+    """``index.html`` of Zope's own refusals on a REST request — no such object, service or method
+    (``NotFound``), not logged in or not allowed (``Unauthorized``, ``Forbidden``): plone.rest's
+    answer (``type``, ``message``, ``context``, a redirect for a moved object) with the message in
+    the user's language, and our ``error`` object (``docs/errors.md``) beside it, so that every
+    refusal a client gets has the same shape."""
+
+    def render_exception(self, exception):
+        from plone import api
+        from zExceptions import Forbidden
+        from zExceptions import MethodNotAllowed
+        from zExceptions import NotFound
+
+        result = super().render_exception(exception)
+        if result is None:  # redirected to the object's new address
+            return None
+        if isinstance(exception, NotFound):
+            message = _("error_rest_not_found",
+                        default="Not found: this address does not exist for the method ${method}, or you "
+                                "may not see it.",
+                        mapping={"method": str(self.request.get("REQUEST_METHOD", "GET"))[:10]})
+        elif isinstance(exception, MethodNotAllowed):
+            message = _("error_rest_method", default="This address does not accept the method ${method}.",
+                        mapping={"method": str(self.request.get("REQUEST_METHOD", ""))[:10]})
+        elif isinstance(exception, Forbidden) or not api.user.is_anonymous():
+            message = _("error_forbidden", default="You are not allowed to do this.")
+        else:
+            message = _("error_login_required", default="Log in first.")
+        text = translate(message, context=self.request)
+        result["message"] = text
+        result["error"] = {"type": result["type"], "message": text, "errors": []}
+        return result
+
+
 def guarded(reply):
     """Decorate a service's ``reply``: an unexpected error becomes a translated 500 without
     exception text (the traceback goes to the log under a short reference), after the

@@ -130,7 +130,7 @@ def _label(field):
 
 def parse_date(value, field):
     """A date typed as dd/mm/yyyy (or ISO yyyy-mm-dd); None when empty."""
-    value = normalize_text(value)
+    value = normalize_text(value) if isinstance(value, str) else "?"  # a date given twice: no date
     if not value:
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
@@ -211,7 +211,7 @@ def search(criteria, batch=(0, PAGE_SIZE), sort=None, request=None):
     if len(query) == 1 and not criteria.get("kind"):
         raise QlvbError(_("error_search_empty", default="Enter at least one search criterion."), status=400)
     key, order = sort or ("created", "descending")
-    if key not in SORTS or order not in ("ascending", "descending"):
+    if not isinstance(key, str) or key not in SORTS or order not in ("ascending", "descending"):
         raise _bad("sort_on")
     query.update(sort_on=SORTS[key], sort_order=order)
     return paged([query], lambda brain: row(brain, request), *batch)

@@ -29,7 +29,7 @@ def saved(userid):
 
 
 def save(userid, name, query):
-    name = normalize_text(name)[:100]
+    name = normalize_text(name)[:100] if isinstance(name, str) else ""
     if not name:
         raise QlvbError(_("error_saved_search_name", default="Give the search a name."), status=400)
     store = _store(create=True)

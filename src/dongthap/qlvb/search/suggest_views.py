@@ -42,18 +42,27 @@ class SuggestFromFile(BrowserView):
         if upload is None:
             return self._error(400, _("error_suggest_no_file", default="Choose the PDF of the document."))
         try:
-            answer = from_pdf(upload[0], self.request)
+            answer = from_pdf(upload[0], self.request, self.context)
         except QlvbError as problem:
             return self._answer(problem.status, {"error": translate(problem.message, context=self.request)})
         return self._answer(200, answer)
 
 
-def from_pdf(data, request):
+def from_pdf(data, request, context=None):
     """The suggestions of the PDF bytes ``data`` (the page and the REST service); QlvbError on
     a file that is no PDF, too large, or whose first page cannot be read."""
     if len(data) > validation.max_upload_bytes():
         raise QlvbError(_("error_suggest_too_large", default="The file is larger than the limit."),
                         status=413)
+    # scanned before any reader (PDF parser, OCR) touches it, like every upload: malware is
+    # refused as malware, with its incident, even when it is no PDF
+    from dongthap.qlvb.antivirus import api as antivirus
+
+    refusal = antivirus.upload_refusal(antivirus.check_uploads(
+        [("file", data, "van-ban.pdf")], path_of_entry="suggestions", context=context))
+    if refusal is not None:
+        message, errors, status = refusal
+        raise QlvbError(message, errors, status=status)
     if validation.pdf_problem(data) is not None:
         raise QlvbError(_("error_suggest_not_pdf", default="The file is not a readable PDF document."))
     try:
@@ -86,10 +95,10 @@ class SuggestionsPost(Service):
     @guarded
     def reply(self):
         from dongthap.qlvb.restapi.body import decode_file
-        from plone.restapi.deserializer import json_body
+        from dongthap.qlvb.restapi.body import json_object
 
-        body = json_body(self.request)
-        upload = decode_file(body.get("file") if isinstance(body, dict) else None, "van-ban.pdf")
+        body = json_object(self.request)
+        upload = decode_file(body.get("file"), "van-ban.pdf")
         if not isinstance(upload, tuple):
             raise QlvbError(_("error_suggest_no_file", default="Choose the PDF of the document."))
-        return from_pdf(upload[0], self.request)
+        return from_pdf(upload[0], self.request, self.context)

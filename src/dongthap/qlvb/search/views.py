@@ -53,7 +53,7 @@ class SearchPage(BrowserView):
             criteria = criteria_of(form, self.context)
             if [k for k in criteria if k != "agency"] or form.get("search"):
                 fmt = form.get("format")
-                if fmt in FORMATS:
+                if isinstance(fmt, str) and fmt in FORMATS:  # (given twice it is a list: no export)
                     return self.export(fmt, criteria)
                 try:
                     batch = batch_numbers(form.get("b_start"), form.get("b_size"))

@@ -29,8 +29,11 @@ from plone import api
 
 import csv
 import datetime as dt
+import io
 import os
 import re
+import unicodedata
+import zipfile
 
 INCOMING, OUTGOING = "incoming", "outgoing"
 
@@ -46,6 +49,33 @@ REQUIRED = {
 }
 MIGRATED_ATTR = "qlvb_migrated"
 
+#: Other names clerks give the columns (the key after :func:`_header_key`).
+ALIASES = {
+    "số ký hiệu": "notation", "số và ký hiệu": "notation", "số, ký hiệu văn bản": "notation",
+    "số ký hiệu văn bản": "notation", "ngày tháng văn bản": "issued_date", "ngày văn bản": "issued_date",
+    "ngày, tháng văn bản": "issued_date", "ngày ban hành": "issued_date", "trích yếu": "subject",
+    "trích yếu nội dung": "subject", "tên loại và trích yếu nội dung": "subject",
+    "tên loại và trích yếu nội dung văn bản": "subject", "cơ quan ban hành": "author",
+    "nơi gửi": "author", "tác giả (cơ quan ban hành)": "author", "ngày đến văn bản": "arrival_date",
+    "tệp đính kèm": "file", "tên tệp": "file", "tệp pdf": "file",
+}
+#: A register larger than this (bytes) is refused before it is read.
+MAX_REGISTER_BYTES = 20 * 1024 * 1024
+#: What the parts of an XLSX may unpack to, in all and relative to their compressed size (zip bombs).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+#: Rows of a register read at most (the page and the command are for registers, not data dumps).
+MAX_ROWS = 50_000
+#: Echoed cell values are cut to this many characters.
+ECHO = 40
+EARLIEST = dt.date(1945, 1, 1)
+#: Serial numbers of Excel dates between 01/01/1945 and 31/12/2099 (a date cell kept as a number).
+_SERIALS = (16438, 73415)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+#: A row under the headers numbering the columns: "1", "(2)", "3" …
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+
 
 class MigrationError(ValueError):
     """The register cannot be read at all (``message`` translatable)."""
@@ -60,64 +90,237 @@ def _cell(value):
         return ""
     if isinstance(value, (dt.datetime, dt.date)):
         return value
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = unicodedata.normalize("NFC", str(value))
+    return _CONTROL.sub("", text).strip()
+
+
+def _header_key(value):
+    """The column a header cell names (None: not one of ours): case, spaces, line breaks inside the
+    cell, a trailing ``:`` or ``*`` do not matter."""
+    if not isinstance(value, str):
+        return None
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip(" :*.").lower()
+    return HEADERS.get(text) or ALIASES.get(text)
+
+
+def short(value, limit=ECHO):
+    """At most ``limit`` characters of a cell (or a path), for the messages."""
+    text = value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+    text = _SPACES.sub(" ", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _too_large():
+    from dongthap.qlvb.documents.validation import format_size
+
+    return MigrationError(_("error_migration_too_large",
+                            default="The register file is larger than ${size}: split it.",
+                            mapping={"size": format_size(MAX_REGISTER_BYTES)}))
+
+
+def _too_many_rows():
+    return MigrationError(_("error_migration_too_many_rows",
+                            default="The register has more than ${rows} rows: split it.",
+                            mapping={"rows": str(MAX_ROWS)}))
+
+
+def _unreadable(reason):
+    return MigrationError(_("error_migration_unreadable",
+                            default="The register file cannot be read: ${error}.", mapping={"error": reason}))
+
+
+def _xlsx_rows(path):
+    """The rows of the first sheet that has the register's headers (else the first sheet)."""
+    import openpyxl  # parses with defusedxml (entities off) when it is installed
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _unreadable(_("migration_reason_not_xlsx",
+                            default="it is not an Excel workbook (.xlsx)")) from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES or any(
+            m.file_size > MAX_RATIO * max(m.compress_size, 1) and m.file_size > 1024 * 1024
+            for m in members):
+        raise _unreadable(_("migration_reason_bomb",
+                            default="its contents unpack to far more than the file "
+                                    "(a damaged or forged workbook)"))
+    if any(m.filename.lower().endswith("vbaproject.bin") for m in members):
+        raise _unreadable(_("migration_reason_macros",
+                            default="it contains macros: save it as an .xlsx workbook without macros"))
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook
+        raise _unreadable(_("migration_reason_not_xlsx",
+                            default="it is not an Excel workbook (.xlsx)")) from None
+    try:
+        chosen = None
+        for sheet in book.worksheets:
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                if len(rows) >= MAX_ROWS:
+                    raise _too_many_rows()
+                rows.append([_cell(v) for v in row])
+            if chosen is None:
+                chosen = rows
+            if _find_header(rows) is not None:
+                return rows
+        return chosen or []
+    except MigrationError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged part of the workbook
+        raise _unreadable(_("migration_reason_not_xlsx",
+                            default="it is not an Excel workbook (.xlsx)")) from None
+    finally:
+        book.close()
+
+
+def decode_text(raw):
+    """The text of a CSV as offices save it: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode
+    text", with BOM), else Windows-1258 (Vietnamese ANSI); always NFC."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            if raw.count(b"\x00") > len(raw) // 4:  # UTF-16 without its BOM
+                text = raw.decode("utf-16-le", errors="replace")
+            else:
+                text = raw.decode("cp1258", errors="replace")
+    return unicodedata.normalize("NFC", text)
+
+
+def _csv_rows(path):
+    with open(path, "rb") as src:
+        text = decode_text(src.read())
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            if len(rows) >= MAX_ROWS:
+                raise _too_many_rows()
+            rows.append([_cell(v) for v in row])
+    except csv.Error:
+        raise _unreadable(_("migration_reason_not_csv", default="it is not a CSV table")) from None
+    return rows
+
+
+def _find_header(rows):
+    """``(index, keys)`` of the header row: the first row naming at least two known columns."""
+    for index, row in enumerate(rows[:50]):
+        keys = [_header_key(v) for v in row]
+        if sum(1 for k in keys if k) >= 2:
+            return index, keys
+    return None
 
 
 def read_rows(path):
-    """``[(row number, {key: value})]`` of a register file (``.xlsx`` or ``.csv``)."""
-    name = path.lower()
-    if name.endswith(".xlsx"):
-        import openpyxl  # parses with defusedxml (entities off) when it is installed
+    """``[(row number, {key: value})]`` of a register file (``.xlsx`` or ``.csv``).
 
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook
-            raise MigrationError(_("error_migration_unreadable",
-                                   default="The register file cannot be read: ${error}.",
-                                   mapping={"error": type(error).__name__})) from error
-        rows = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    elif name.endswith(".csv"):
-        with open(path, encoding="utf-8-sig", newline="") as src:
-            rows = [[_cell(v) for v in row] for row in csv.reader(src)]
-    else:
+    Office shapes are accepted: title rows above the headers, headers over two rows (merged
+    cells), a row numbering the columns under them, an "STT" column, dates as Excel dates, as
+    Excel serial numbers or as text dd/mm/yyyy, empty rows; a CSV in UTF-8, UTF-16 or
+    Windows-1258, separated by commas, semicolons or tabs.
+    """
+    name = path.lower()
+    if not (name.endswith(".xlsx") or name.endswith(".csv")):
         raise MigrationError(_("error_migration_format",
                                default="The register must be an .xlsx or .csv file."))
-    # the header row: the first row naming at least two known columns
-    header = None
-    for index, row in enumerate(rows):
-        keys = [HEADERS.get(str(v).strip().lower()) if isinstance(v, str) else None for v in row]
-        if sum(1 for k in keys if k) >= 2:
-            header = index
-            break
-    if header is None:
+    size = os.path.getsize(path)
+    if size == 0:
+        raise MigrationError(_("error_migration_empty", default="The register file is empty."))
+    if size > MAX_REGISTER_BYTES:
+        raise _too_large()
+    rows = _xlsx_rows(path) if name.endswith(".xlsx") else _csv_rows(path)
+    found = _find_header(rows)
+    if found is None:
         raise MigrationError(_("error_migration_headers",
                                default="No header row with the register's columns was found."))
+    header, keys = found
+    first = header + 1
+    # headers over two rows (a merged "Văn bản" above "Số, ký hiệu" and "Ngày tháng" …)
+    if first < len(rows):
+        below = [_header_key(v) for v in rows[first]]
+        if any(below):
+            keys = [k or (below[i] if i < len(below) else None) for i, k in enumerate(keys)]
+            keys += below[len(keys):]
+            first += 1
+    # a row numbering the columns: (1) (2) (3) …
+    if first < len(rows):
+        filled = [v for v in rows[first] if v not in ("", None)]
+        if len(filled) >= 2 and all(isinstance(v, str) and _COLUMN_NUMBER.match(v) for v in filled):
+            first += 1
     out = []
-    for number, row in enumerate(rows[header + 1:], start=header + 2):
+    for number, row in enumerate(rows[first:], start=first + 1):
         values = {k: row[i] for i, k in enumerate(keys) if k and i < len(row)}
         if any(v not in ("", None) for v in values.values()):
             out.append((number, values))
     return out
 
 
+_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2})(?::\d{2})?)?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?)?")
+
+
 def _date(value, *, with_time=False):
+    """A date (or datetime) of a cell: an Excel date, an Excel serial number, dd/mm/yyyy (also with
+    ``-`` or ``.``, and a time hh:mm), yyyy-mm-dd; None when it is none."""
     if isinstance(value, dt.datetime):
         return value if with_time else value.date()
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(8, 0)) if with_time else value
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?", value or "")
-    if not match:
-        return None
-    d, m, y, hh, mm = match.groups()
+    text = (value or "").strip()
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text) and _SERIALS[0] <= float(text) <= _SERIALS[1]:
+        moment = dt.datetime(1899, 12, 30) + dt.timedelta(days=float(text))  # Excel's day 0
+        moment = moment.replace(second=0, microsecond=0) if moment.hour or moment.minute else moment
+        return _date(moment if moment.hour or moment.minute else moment.date(), with_time=with_time)
+    match = _DATE.fullmatch(text)
+    if match:
+        d, m, y, hh, mm = match.groups()
+    else:
+        match = _ISO_DATE.fullmatch(text)
+        if not match:
+            return None
+        y, m, d, hh, mm = match.groups()
     try:
         if with_time:
             return dt.datetime(int(y), int(m), int(d), int(hh or 8), int(mm or 0))
         return dt.date(int(y), int(m), int(d))
     except ValueError:
         return None
+
+
+def _today():
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def _checked_date(key, raw, problems, *, with_time=False):
+    """The date of the column ``key`` or None, with a message naming the column when it is none or
+    not between 01/01/1945 and today."""
+    value = _date(raw, with_time=with_time)
+    if value is None:
+        problems.append(_("error_migration_cell_date",
+                          default="Column \"${column}\": \"${value}\" is not a date (dd/mm/yyyy).",
+                          mapping={"column": _column_title(key), "value": short(raw)}))
+        return None
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= _today():
+        problems.append(_("error_migration_cell_date_range",
+                          default="Column \"${column}\": ${value} is not between 01/01/1945 and today.",
+                          mapping={"column": _column_title(key), "value": day.strftime("%d/%m/%Y")}))
+        return None
+    return value
 
 
 def _document_type(subject):
@@ -137,8 +340,14 @@ def _split_notation(value):
     return number, notation.strip()
 
 
+def _one_line(value, limit):
+    return _SPACES.sub(" ", str(value or "")).strip()[:limit]
+
+
 def parse_row(kind, values, pdf_dir):
-    """``(fields, problems)`` of one row; ``problems`` are translatable messages."""
+    """``(fields, problems)`` of one row; ``problems`` are translatable messages naming the column."""
+    from dongthap.qlvb.documents.validation import pdf_problem
+
     problems = []
     for key in REQUIRED[kind]:
         if values.get(key) in (None, ""):
@@ -146,62 +355,81 @@ def parse_row(kind, values, pdf_dir):
                               mapping={"column": _column_title(key)}))
     if problems:
         return None, problems
-    fields = {"title": str(values["subject"])[:500], "document_type": _document_type(str(values["subject"])),
-              "note": str(values.get("note") or ""), "dossier": str(values.get("dossier") or "")}
+    subject = _one_line(values["subject"], 500)
+    fields = {"title": subject, "document_type": _document_type(subject),
+              "note": str(values.get("note") or "")[:2000], "dossier": _one_line(values.get("dossier"), 100)}
+
+    def bad_notation(raw):
+        problems.append(_("error_migration_cell_notation",
+                          default="Column \"${column}\": \"${value}\" is not a number and notation "
+                                  "(e.g. 15/UBND-VX).",
+                          mapping={"column": _column_title("notation"), "value": short(raw)}))
+
     if kind == INCOMING:
-        try:
-            fields["arrival_number"] = int(str(values["arrival_number"]).strip())
-            if fields["arrival_number"] <= 0:
-                raise ValueError
-        except ValueError:
-            problems.append(_("error_migration_number", default="\"${value}\" is not an arrival number.",
-                              mapping={"value": values["arrival_number"]}))
-        arrival = _date(values["arrival_date"], with_time=True)
-        if arrival is None:
-            problems.append(_("error_migration_date", default="\"${value}\" is not a date (dd/mm/yyyy).",
-                              mapping={"value": values["arrival_date"]}))
+        raw = str(values["arrival_number"]).strip()
+        if raw.isdigit() and 0 < int(raw) < 10**9:
+            fields["arrival_number"] = int(raw)
         else:
+            problems.append(_("error_migration_cell_number",
+                              default="Column \"${column}\": \"${value}\" is not an arrival number.",
+                              mapping={"column": _column_title("arrival_number"), "value": short(raw)}))
+        arrival = _checked_date("arrival_date", values["arrival_date"], problems, with_time=True)
+        if arrival is not None:
             fields["arrival"] = arrival.replace(tzinfo=counter.VIETNAM_OFFSET)
-        fields["issuing_agency_name"] = str(values.get("author") or "")[:500]
+        fields["issuing_agency_name"] = _one_line(values.get("author"), 500)
         number, notation = _split_notation(str(values.get("notation") or ""))
         if values.get("notation") and number is None:
-            problems.append(_("error_migration_notation",
-                              default="\"${value}\" is not a number and notation (e.g. 15/UBND-VX).",
-                              mapping={"value": values["notation"]}))
+            bad_notation(values["notation"])
         fields["code_number"], fields["code_notation"] = number, notation
+        fields["issued_date"] = None
         if values.get("issued_date"):
-            issued = _date(values["issued_date"])
-            if issued is None:
-                problems.append(_("error_migration_date", default="\"${value}\" is not a date (dd/mm/yyyy).",
-                                  mapping={"value": values["issued_date"]}))
-            fields["issued_date"] = issued
+            fields["issued_date"] = _checked_date("issued_date", values["issued_date"], problems)
     else:
         number, notation = _split_notation(str(values["notation"]))
         if number is None:
-            problems.append(_("error_migration_notation",
-                              default="\"${value}\" is not a number and notation (e.g. 15/UBND-VX).",
-                              mapping={"value": values["notation"]}))
+            bad_notation(values["notation"])
         fields["code_number"], fields["code_notation"] = number, notation
-        issued = _date(values["issued_date"])
-        if issued is None:
-            problems.append(_("error_migration_date", default="\"${value}\" is not a date (dd/mm/yyyy).",
-                              mapping={"value": values["issued_date"]}))
-        fields["issued_date"] = issued
-        fields["signer_name"] = str(values.get("signer") or "")[:200]
-        fields["recipients_text"] = str(values.get("recipients") or "")
-    filename = os.path.basename(str(values["file"]))
+        fields["issued_date"] = _checked_date("issued_date", values["issued_date"], problems)
+        fields["signer_name"] = _one_line(values.get("signer"), 200)
+        fields["recipients_text"] = str(values.get("recipients") or "")[:2000]
+    filename = os.path.basename(str(values["file"]).replace("\\", "/"))
     path = os.path.join(pdf_dir, filename)
-    if not os.path.isfile(path):
+    if not filename or not os.path.isfile(path):
         problems.append(_("error_migration_no_pdf", default="The PDF \"${name}\" is not in the folder.",
-                          mapping={"name": filename}))
+                          mapping={"name": short(filename)}))
+    elif os.path.getsize(path) > _max_pdf_bytes():
+        problems.append(_("error_migration_pdf_too_large",
+                          default="\"${name}\" is larger than the upload limit (${limit}).",
+                          mapping={"name": short(filename), "limit": _max_pdf_text()}))
     else:
         with open(path, "rb") as src:
             data = src.read()
-        if not data.startswith(b"%PDF-"):
+        if not data.startswith(b"%PDF-") or pdf_problem(data) is not None:
             problems.append(_("error_migration_not_pdf", default="\"${name}\" is not a PDF file.",
-                              mapping={"name": filename}))
+                              mapping={"name": short(filename)}))
         fields["file"] = (data, filename)
     return fields, problems
+
+
+def _max_pdf_bytes():
+    from dongthap.qlvb.documents.validation import max_upload_bytes
+
+    return max_upload_bytes()
+
+
+def _max_pdf_text():
+    from dongthap.qlvb.documents.validation import format_size
+
+    return format_size(_max_pdf_bytes())
+
+
+def _scan(agency, fields):
+    """The antivirus's refusal of the row's PDF (a translatable message), None when it is clean."""
+    from dongthap.qlvb.antivirus import api as antivirus
+
+    data, filename = fields["file"]
+    refused = antivirus.check_uploads([("file", data, filename)], path_of_entry="migration", agency=agency)
+    return refused[0][2].message if refused else None
 
 
 def _column_title(key):
@@ -301,14 +529,14 @@ def migrate(agency, register_path, pdf_dir, *, kind, dry_run=True):
     """
     if kind not in (INCOMING, OUTGOING):
         raise MigrationError(_("error_migration_kind", default="Unknown register kind: ${kind}.",
-                               mapping={"kind": kind}))
+                               mapping={"kind": short(kind)}))
     if not os.path.isfile(register_path or ""):
         raise MigrationError(_("error_migration_no_register",
                                default="The register file ${path} does not exist.",
-                               mapping={"path": register_path}))
+                               mapping={"path": short(register_path, 300)}))
     if not os.path.isdir(pdf_dir or ""):
         raise MigrationError(_("error_migration_no_folder", default="The PDF folder ${path} does not exist.",
-                               mapping={"path": pdf_dir}))
+                               mapping={"path": short(pdf_dir, 300)}))
     rows = read_rows(register_path)
     existing = _existing_numbers(agency, kind)
     from dongthap.qlvb.dossiers import api as dossiers
@@ -316,6 +544,10 @@ def migrate(agency, register_path, pdf_dir, *, kind, dry_run=True):
     planned, problems, skipped, seen = [], [], [], set()
     for number, values in rows:
         fields, messages = parse_row(kind, values, pdf_dir)
+        if fields and fields.get("file") and not messages:
+            refusal = _scan(agency, fields)
+            if refusal is not None:
+                messages.append(refusal)
         if not messages:
             key = _key(kind, fields)
             if key in existing:
@@ -327,7 +559,7 @@ def migrate(agency, register_path, pdf_dir, *, kind, dry_run=True):
             seen.add(key)
             if fields["dossier"] and not dossiers._find_by_code(agency, fields["dossier"]):
                 messages.append(_("error_migration_dossier", default="No dossier with file code ${code}.",
-                                  mapping={"code": fields["dossier"]}))
+                                  mapping={"code": short(fields["dossier"])}))
         if messages:
             problems.append({"row": number, "messages": messages})
             continue

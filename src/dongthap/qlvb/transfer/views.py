@@ -51,7 +51,9 @@ class TransferView(BrowserView):
                 for b in api.content.find(portal_type="Agency", sort_on="sortable_title")]
 
     def __call__(self):
-        form = self.request.form
+        raw = self.request.form
+        # one text per field: a field sent twice (a list) or a file counts as empty
+        form = {k: v.strip() if isinstance(v, str) else "" for k, v in raw.items()}
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             action = form.get("action")
@@ -63,6 +65,11 @@ class TransferView(BrowserView):
                                      mapping={"items": manifest["items"], "name": name})
                 elif action == "import":
                     name = os.path.basename(form.get("name") or "")
+                    if not name or not os.path.isfile(os.path.join(transfer_root(), name, "manifest.json")):
+                        raise migration.MigrationError(_(
+                            "error_transfer_no_export",
+                            default="\"${name}\" is not one of the exports listed here.",
+                            mapping={"name": migration.short(name)}))
                     result = transfer.import_site(api.portal.get(), os.path.join(transfer_root(), name))
                     self.message = _("transfer_imported", default="Imported ${items} objects from ${name}.",
                                      mapping={"items": result["items"], "name": name})
@@ -70,7 +77,7 @@ class TransferView(BrowserView):
                     self.report = integrity.check_site(api.portal.get())
                 elif action == "migrate":
                     agency = api.content.get(path="/" + (form.get("agency") or "").strip("/"))
-                    if agency is None:
+                    if agency is None or getattr(agency, "portal_type", None) != "Agency":
                         raise migration.MigrationError(_("error_migration_agency",
                                                          default="Choose an agency."))
                     result = migration.migrate(
@@ -79,6 +86,8 @@ class TransferView(BrowserView):
                     self.migration_report = migration.messages_text(result, self.request)
             except migration.MigrationError as problem:
                 self.error = problem.message
+                self.request.response.setStatus(400)
             except ValueError as problem:
                 self.error = str(problem)
+                self.request.response.setStatus(400)
         return self.index()
