@@ -615,3 +615,18 @@ def test_1007_tasks_installs_types_workflow_permissions_and_indexes(site):
     assert set(v1007_tasks.INDEXES) <= set(catalog.indexes())
     assert set(v1007_tasks.COLUMNS) <= set(catalog.schema())
     assert "qlvb_tasks" in tabs.objectIds()
+
+
+def test_1007_task_report_indexes_are_added(site):
+    from dongthap.qlvb.upgrades import v1007_tasks
+
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        for name in v1007_tasks.REPORT_INDEXES:
+            catalog.delIndex(name)
+            catalog.delColumn(name)
+        v1007_tasks.report_indexes()
+        v1007_tasks.report_indexes()  # again: nothing breaks
+    assert set(v1007_tasks.REPORT_INDEXES) <= set(catalog.indexes())
+    assert set(v1007_tasks.REPORT_INDEXES) <= set(catalog.schema())
+    assert len(catalog(portal_type="Task", qlvb_task_late=True)) == 0
