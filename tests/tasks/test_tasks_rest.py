@@ -245,7 +245,8 @@ def _kinds(url, user):
 def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server):
     url = demo_server["url"]
     rec = TaskRecorder(url)
-    doc = _incoming(url, title="Về việc lập dự toán ngân sách 2027", code_number="88", code_notation="UBND-TH")
+    doc = _incoming(url, title="Về việc lập dự toán ngân sách 2027", code_number="88",
+                    code_notation="UBND-TH")
     leader = _s("stc.lanhdao")
     task = leader.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Lập dự toán theo văn bản 88",
                                                           related=[doc["uid"]])).json()
@@ -281,8 +282,9 @@ def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server)
                   "coordinators": [], "informed": ["stc.luutru", "stc.vanthu"], "attachments": [note]})
     assert r.status_code == 200, r.text
     changed = r.json()
-    assert changed["title"] == "Lập dự toán ngân sách 2027 theo văn bản 88" and changed["deadline"] == _day(15)
-    assert changed["coordinators"] == [] and [f["filename"] for f in changed["attachments"]] == ["bieu-mau.txt"]
+    assert changed["title"] == "Lập dự toán ngân sách 2027 theo văn bản 88"
+    assert changed["deadline"] == _day(15) and changed["coordinators"] == []
+    assert [f["filename"] for f in changed["attachments"]] == ["bieu-mau.txt"]
     last = changed["history"][-1]
     assert last["action"] == "edit" and last["title"] == "Đã sửa công việc"
     assert last["fields"] == ["title", "deadline", "coordinators", "informed", "attachments"]

@@ -288,7 +288,7 @@ def _files(data, errors):
     return good
 
 
-def _clean_fields(agency, data, errors, only=None, *, deadline_not_before=None) -> dict:
+def _clean_fields(agency, data, errors, only=None) -> dict:
     """The values of title, text, deadline, lead, coordinators and informed (``only`` those named);
     problems appended to ``errors``."""
     values = {}
@@ -311,7 +311,7 @@ def _clean_fields(agency, data, errors, only=None, *, deadline_not_before=None) 
         else:
             values["text"] = text.strip()
     if "deadline" in only:
-        values["deadline"] = parse_deadline(data.get("deadline"), errors=errors, not_before=deadline_not_before)
+        values["deadline"] = parse_deadline(data.get("deadline"), errors=errors)
     allowed = _my_departments(agency)
     if "lead" in only:
         values.update(_clean_lead(agency, data.get("lead"), allowed, errors))
