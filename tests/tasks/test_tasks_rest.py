@@ -248,6 +248,14 @@ def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server)
     doc = _incoming(url, title="Về việc lập dự toán ngân sách 2027", code_number="88",
                     code_notation="UBND-TH")
     leader = _s("stc.lanhdao")
+    # the document's page offers "Giao việc" (with the document linked) to the leader, not to the clerk
+    page = requests.get(doc["@id"], auth=("stc.lanhdao", DEMO_PASSWORD)).text
+    assert f'/{AGENCY}/@@giao-viec?related={doc["uid"]}' in page and "qlvb-give-task-link" in page
+    form = requests.get(f"{url}/{AGENCY}/@@giao-viec", params={"related": doc["uid"]},
+                        auth=("stc.lanhdao", DEMO_PASSWORD)).text
+    assert "88/UBND-TH — Về việc lập dự toán ngân sách 2027" in form
+    clerk_page = requests.get(doc["@id"], auth=("stc.vanthu", DEMO_PASSWORD))
+    assert clerk_page.status_code == 200 and "qlvb-give-task-link" not in clerk_page.text
     task = leader.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Lập dự toán theo văn bản 88",
                                                           related=[doc["uid"]])).json()
     # the linked document is shown by its number and title, with its address
