@@ -633,3 +633,18 @@ def test_1007_calendar_installs_the_permissions_and_the_tab(site):
     assert roles("dongthap.qlvb: Approve work calendar") == {"Manager", "Site Administrator", "QlvbLeader"}
     assert {"QlvbSpecialist", "QlvbLeader", "QlvbClerk"} <= roles("dongthap.qlvb: View work calendar")
     assert "qlvb_calendar" in actions.portal_tabs.objectIds()
+
+
+def test_1007_task_report_indexes_are_added(site):
+    from dongthap.qlvb.upgrades import v1007_tasks
+
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        for name in v1007_tasks.REPORT_INDEXES:
+            catalog.delIndex(name)
+            catalog.delColumn(name)
+        v1007_tasks.report_indexes()
+        v1007_tasks.report_indexes()  # again: nothing breaks
+    assert set(v1007_tasks.REPORT_INDEXES) <= set(catalog.indexes())
+    assert set(v1007_tasks.REPORT_INDEXES) <= set(catalog.schema())
+    assert len(catalog(portal_type="Task", qlvb_task_late=True)) == 0

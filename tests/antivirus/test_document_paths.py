@@ -199,3 +199,26 @@ def test_task_attachment_infected_refused(server):
     r = s.post(url, json=body)
     assert r.status_code == 201, r.text
     assert [f["filename"] for f in r.json()["attachments"]] == ["ke-hoach.pdf"]
+
+
+def test_task_file_added_by_a_change_infected_refused(server):
+    import datetime
+
+    s = staff("stttt.lanhdao")
+    url = f"{server['url']}/so-tttt/@tasks"
+    deadline = (datetime.date.today() + datetime.timedelta(days=7)).strftime("%d/%m/%Y")
+    task = s.post(url, json={"title": "Việc được bổ sung tệp", "deadline": deadline,
+                             "lead": {"user": "stttt.chuyenvien"}}).json()
+    blobs = blob_files(server["portal"])
+    r = s.post(f"{url}/{task['id']}/edit", json={"title": "Không được lưu", "attachments": [
+        file_json("bo-sung.pdf", CLEAN), file_json("bo-sung.com", eicar_bytes())]})
+    assert r.status_code == 400, r.text
+    assert_refused_message(rest_error_message(r), "bo-sung.com", "Eicar")
+    assert blob_files(server["portal"]) == blobs
+    (incident,) = incidents_of(server["portal"], "bo-sung.com")
+    assert incident["path_of_entry"] == "tasks" and incident["userid"] == "stttt.lanhdao"
+    again = s.get(f"{url}/{task['id']}").json()
+    assert again["title"] == "Việc được bổ sung tệp" and again["attachments"] == []
+    assert [h["action"] for h in again["history"]] == ["create"]
+    r = s.post(f"{url}/{task['id']}/edit", json={"attachments": [file_json("bo-sung.pdf", CLEAN)]})
+    assert r.status_code == 200 and [f["filename"] for f in r.json()["attachments"]] == ["bo-sung.pdf"]

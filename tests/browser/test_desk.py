@@ -152,3 +152,25 @@ def test_a_leader_gives_a_task_and_the_lead_sees_it_counted_on_his_desk(page, ch
         assert "Chuẩn bị hội nghị tổng kết năm" in lead.locator(".qlvb-tasks-table").inner_text()
     finally:
         context.close()
+
+    # from an incoming document: "Giao việc" opens the form with the document linked (number, title);
+    # the task shows it; who gave it changes the task and the change is in its history
+    doc = session("snv.vanthu").post(f"{url}/so-noi-vu/@incoming", json=payload(
+        code_number="77", code_notation="SNV-TH", title="Về việc tổng kết năm", register=True)).json()
+    page.goto(doc["@id"])
+    page.click(".qlvb-give-task-link")
+    page.wait_for_load_state("networkidle")
+    assert "77/SNV-TH — Về việc tổng kết năm" in page.locator(".qlvb-task-related").inner_text()
+    page.fill("#t-title", "Tổng hợp báo cáo tổng kết")
+    page.select_option("#t-lead", "snv.chuyenvien")
+    page.fill("#t-deadline", (datetime.date.today() + datetime.timedelta(days=5)).strftime("%d/%m/%Y"))
+    page.click("#qlvb-task-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "77/SNV-TH" in page.locator(".qlvb-task-related").inner_text()
+    page.click(".qlvb-task-edit")
+    page.wait_for_load_state("networkidle")
+    page.fill("#t-title", "Tổng hợp báo cáo tổng kết năm")
+    page.click("#qlvb-task-edit button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Tổng hợp báo cáo tổng kết năm" in page.locator("h1").inner_text()
+    assert "Đã sửa công việc (Tên công việc)" in page.locator(".qlvb-task-history").inner_text()

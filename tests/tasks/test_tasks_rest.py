@@ -23,6 +23,7 @@ TITLES = {
     "tasks_read": "The task with its progress history: `GET <agency>/@tasks/<id>`",
     "tasks_list": "My lists (của tôi, tôi giao, quá hạn): `GET <agency>/@tasks`",
     "tasks_bad_input": "Bad input: a translated error, nothing created",
+    "tasks_edit": "Change a task (who gave it, or a leader): `POST <agency>/@tasks/<id>/edit`",
 }
 EXTRA = [(re.compile(r"\bcv-[a-z0-9]{10}"), "cv-xxxxxxxxxx")]
 
@@ -226,3 +227,97 @@ def test_the_demo_site_has_tasks(demo_server):
     # another agency's leader sees none of them
     other = _s("stttt.lanhdao").get(f"{url}/so-tttt/@tasks", params={"list": "all"}).json()
     assert not titles & {r["title"] for r in other["all"]}
+
+
+def _incoming(url, **overrides):
+    """An incoming document registered by the clerk of the agency (to be linked to a task)."""
+    from tests.incoming.helpers import payload
+
+    r = _s("stc.vanthu").post(f"{url}/{AGENCY}/@incoming", json=payload(register=True, **overrides))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def _kinds(url, user):
+    return [(n["kind"], n.get("title")) for n in _s(user).get(f"{url}/@notifications").json()["items"]]
+
+
+def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server):
+    url = demo_server["url"]
+    rec = TaskRecorder(url)
+    doc = _incoming(url, title="Về việc lập dự toán ngân sách 2027", code_number="88",
+                    code_notation="UBND-TH")
+    leader = _s("stc.lanhdao")
+    # the document's page offers "Giao việc" (with the document linked) to the leader, not to the clerk
+    page = requests.get(doc["@id"], auth=("stc.lanhdao", DEMO_PASSWORD)).text
+    assert f'/{AGENCY}/@@giao-viec?related={doc["uid"]}' in page and "qlvb-give-task-link" in page
+    form = requests.get(f"{url}/{AGENCY}/@@giao-viec", params={"related": doc["uid"]},
+                        auth=("stc.lanhdao", DEMO_PASSWORD)).text
+    assert "88/UBND-TH — Về việc lập dự toán ngân sách 2027" in form
+    clerk_page = requests.get(doc["@id"], auth=("stc.vanthu", DEMO_PASSWORD))
+    assert clerk_page.status_code == 200 and "qlvb-give-task-link" not in clerk_page.text
+    task = leader.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Lập dự toán theo văn bản 88",
+                                                          related=[doc["uid"]])).json()
+    # the linked document is shown by its number and title, with its address
+    (linked,) = task["related"]
+    assert linked["number"] == "88/UBND-TH" and linked["title"] == "Về việc lập dự toán ngân sách 2027"
+    assert linked["@id"].endswith(doc["@id"].rsplit("/", 1)[-1])
+    assert "edit" in task["actions"]
+    path = f"{url}/{AGENCY}/@tasks/{task['id']}"
+    assert "edit" not in _s("stc.chuyenvien").get(path).json()["actions"]
+    # nobody but who gave it (or a leader) may change it; people who cannot see it get 404
+    change = {"title": "Không được sửa"}
+    for user, status in {"stc.chuyenvien": 403, "stc.truongphong": 403, "stc.luutru": 403,
+                         "stc.vanthu": 404, "stc.quantri": 404}.items():
+        assert _s(user).post(f"{path}/edit", json=change).status_code == status, user
+    for user in ("snv.lanhdao", "ubnd.lanhdao"):
+        assert _s(user).post(f"{path}/edit", json=change).status_code in (401, 403, 404), user
+    # bad input: every problem at once in Vietnamese, nothing stored
+    r = leader.post(f"{path}/edit", json={"title": " ", "deadline": _day(-1), "lead": {"user": "khong.co"},
+                                          "parent": "x"})
+    assert r.status_code == 400, r.text
+    fields = {e["field"]: e["message"] for e in r.json()["error"]["errors"]}
+    assert fields["title"] == "Nhập tên công việc."
+    assert fields["deadline"].startswith("Hạn xử lý không được trước ngày")
+    assert fields["lead"] == "Người dùng không tồn tại: khong.co."
+    assert fields["parent"] == "Không thể sửa mục này sau khi đã giao việc."
+    assert leader.get(path).json()["title"] == "Lập dự toán theo văn bản 88"
+    # the change: title, deadline, coordinator removed, someone informed added, a file added
+    note = {"data": base64.b64encode(b"Bieu mau du toan").decode(), "encoding": "base64",
+            "filename": "bieu-mau.txt"}
+    r = rec.call("tasks_edit", "stc.lanhdao", "POST", f"{AGENCY}/@tasks/{task['id']}/edit",
+                 {"title": "Lập dự toán ngân sách 2027 theo văn bản 88", "deadline": _day(15),
+                  "coordinators": [], "informed": ["stc.luutru", "stc.vanthu"], "attachments": [note]})
+    assert r.status_code == 200, r.text
+    changed = r.json()
+    assert changed["title"] == "Lập dự toán ngân sách 2027 theo văn bản 88"
+    assert changed["deadline"] == _day(15) and changed["coordinators"] == []
+    assert [f["filename"] for f in changed["attachments"]] == ["bieu-mau.txt"]
+    last = changed["history"][-1]
+    assert last["action"] == "edit" and last["title"] == "Đã sửa công việc"
+    assert last["fields"] == ["title", "deadline", "coordinators", "informed", "attachments"]
+    assert last["deadline"]["to"] == (datetime.date.today() + datetime.timedelta(days=15)).isoformat()
+    assert "Hạn xử lý" in last["fields_titles"]
+    # who is concerned is told; the coordinator removed no longer sees it, the one added does
+    title = changed["title"]
+    assert ("task_changed", title) in _kinds(url, "stc.chuyenvien")
+    assert ("task_changed", title) in _kinds(url, "stc.luutru")
+    assert ("task_informed", title) in _kinds(url, "stc.vanthu")
+    assert ("task_changed", title) not in _kinds(url, "stc.lanhdao")  # who changed it
+    assert _s("stc.truongphong").get(path).status_code == 404
+    assert _s("stc.vanthu").get(path).status_code == 200
+    # a leader may change a task a department head gave; nothing sent, nothing logged
+    by_head = _s("stc.truongphong").post(f"{url}/{AGENCY}/@tasks", json=_body(
+        title="Việc trưởng phòng giao", coordinators=[], informed=[])).json()
+    head_path = f"{url}/{AGENCY}/@tasks/{by_head['id']}"
+    assert _s("stc.truongphong").post(f"{head_path}/edit", json={"text": "Bổ sung"}).status_code == 200
+    same = leader.post(f"{head_path}/edit", json={"deadline": by_head["deadline"]})
+    assert same.status_code == 200 and [h["action"] for h in same.json()["history"]] == ["create", "edit"]
+    assert leader.post(f"{head_path}/edit", json={"lead": {"user": "stc.truongphong"}}).status_code == 200
+    # a finished task cannot be changed any more (409)
+    assert _s("stc.truongphong").post(f"{head_path}/complete", json={}).status_code == 200
+    assert leader.post(f"{head_path}/edit", json={"title": "Muộn"}).status_code == 409
+    # the list rows carry completion (from the catalog): done on time
+    rows = {r["id"]: r for r in leader.get(f"{url}/{AGENCY}/@tasks", params={"list": "all"}).json()["all"]}
+    assert rows[by_head["id"]]["completed_on"] == _day(0) and rows[by_head["id"]]["late"] is False
+    assert rows[task["id"]]["completed_on"] == "" and rows[task["id"]]["late"] is None

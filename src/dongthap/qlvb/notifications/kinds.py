@@ -86,6 +86,9 @@ KINDS = {
     "task_cancelled": (
         _("notif_kind_task_cancelled", default="My task cancelled"),
         _("notif_text_task_cancelled", default="The task was cancelled: ${title}")),
+    "task_changed": (
+        _("notif_kind_task_changed", default="A task of mine changed"),
+        _("notif_text_task_changed", default="The task was changed (deadline ${deadline}): ${title}")),
     "task_due_soon": (
         _("notif_kind_task_due_soon", default="A task near its deadline"),
         _("notif_text_task_due_soon", default="Task due in ${days} day(s): ${title}")),

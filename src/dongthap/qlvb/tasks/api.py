@@ -54,9 +54,21 @@ ACTION_TITLES = {
     "reopen": _("task_action_reopen", default="Sent back to be done again"),
     "evaluate": _("task_action_evaluate", default="Evaluated"),
     "cancel": _("task_action_cancel", default="Cancelled"),
+    "edit": _("task_action_edit", default="Task changed"),
+}
+#: what the giver (or a leader) may change after creation (``edit``), with the labels the history shows
+EDITABLE = {
+    "title": _("label_task_title", default="Task"),
+    "text": _("label_task_text", default="Content"),
+    "deadline": _("label_task_deadline", default="Deadline"),
+    "lead": _("label_task_lead", default="Lead"),
+    "coordinators": _("label_task_coordinators", default="Coordinators"),
+    "informed": _("label_task_informed", default="People informed"),
+    "attachments": _("label_task_attachments", default="Attached files"),
 }
 #: what each POST action of ``@tasks/<id>/<action>`` (and the task page) needs
-ACTIONS = ("progress", "start", "extension", "extension-decision", "complete", "evaluate", "reopen", "cancel")
+ACTIONS = ("progress", "start", "extension", "extension-decision", "complete", "evaluate", "reopen", "cancel",
+           "edit")
 
 
 class TaskError(QlvbError):
@@ -276,40 +288,44 @@ def _files(data, errors):
     return good
 
 
-def clean(agency, data) -> dict:
-    """Validate the raw input of a new task (REST JSON or the form); raises :class:`TaskError`.
-
-    Files are scanned for malware first (an infected file is refused as such, with an incident).
-    """
-    from dongthap.qlvb.documents import validation
-
-    if not api.user.has_permission(ADD_PERMISSION, obj=agency):
-        _forbidden()
-    common.scan_raw_uploads({"attachments": data.get("attachments")}, TaskError, path_of_entry="tasks",
-                            partial=True, agency=agency)
-    errors = []
+def _clean_fields(agency, data, errors, only=None) -> dict:
+    """The values of title, text, deadline, lead, coordinators and informed (``only`` those named);
+    problems appended to ``errors``."""
     values = {}
-    title = data.get("title")
-    if not isinstance(title, str) or not " ".join(title.split()):
-        errors.append({"field": "title",
-                       "message": _("error_task_title_required", default="Enter the task.")})
-    elif len(title) > 500:
-        errors.append({"field": "title", "message": _("error_task_title_long",
-                                                      default="The task is at most 500 characters.")})
-    else:
-        values["title"] = " ".join(title.split())
-    text = data.get("text") or ""
-    if not isinstance(text, str) or len(text) > 20000:
-        errors.append({"field": "text", "message": _("error_task_text", default="The content is text of at "
-                                                                                "most 20,000 characters.")})
-    else:
-        values["text"] = text.strip()
-    values["deadline"] = parse_deadline(data.get("deadline"), errors=errors)
+    only = set(EDITABLE) if only is None else set(only)
+    if "title" in only:
+        title = data.get("title")
+        if not isinstance(title, str) or not " ".join(title.split()):
+            errors.append({"field": "title",
+                           "message": _("error_task_title_required", default="Enter the task.")})
+        elif len(title) > 500:
+            errors.append({"field": "title", "message": _("error_task_title_long",
+                                                          default="The task is at most 500 characters.")})
+        else:
+            values["title"] = " ".join(title.split())
+    if "text" in only:
+        text = data.get("text") or ""
+        if not isinstance(text, str) or len(text) > 20000:
+            errors.append({"field": "text", "message": _(
+                "error_task_text", default="The content is text of at most 20,000 characters.")})
+        else:
+            values["text"] = text.strip()
+    if "deadline" in only:
+        values["deadline"] = parse_deadline(data.get("deadline"), errors=errors)
     allowed = _my_departments(agency)
-    lead = data.get("lead")
+    if "lead" in only:
+        values.update(_clean_lead(agency, data.get("lead"), allowed, errors))
+    if "coordinators" in only:
+        values["coordinators"] = _people_list(agency, data, "coordinators", allowed, errors)
+    if "informed" in only:
+        values["informed"] = _people_list(agency, data, "informed", None, errors)
+    return values
+
+
+def _clean_lead(agency, lead, allowed, errors) -> dict:
     if isinstance(lead, str):
         lead = {"user": lead}
-    values["lead_user"] = values["lead_department"] = None
+    values = {"lead_user": None, "lead_department": None}
     if not isinstance(lead, dict) or not (lead.get("user") or lead.get("department")):
         errors.append({"field": "lead", "message": _(
             "error_task_lead_required", default="Choose the person or department who leads it.")})
@@ -328,8 +344,22 @@ def clean(agency, data) -> dict:
         if problem:
             errors.append(problem)
         values["lead_user"] = userid
-    values["coordinators"] = _people_list(agency, data, "coordinators", allowed, errors)
-    values["informed"] = _people_list(agency, data, "informed", None, errors)
+    return values
+
+
+def clean(agency, data) -> dict:
+    """Validate the raw input of a new task (REST JSON or the form); raises :class:`TaskError`.
+
+    Files are scanned for malware first (an infected file is refused as such, with an incident).
+    """
+    from dongthap.qlvb.documents import validation
+
+    if not api.user.has_permission(ADD_PERMISSION, obj=agency):
+        _forbidden()
+    common.scan_raw_uploads({"attachments": data.get("attachments")}, TaskError, path_of_entry="tasks",
+                            partial=True, agency=agency)
+    errors = []
+    values = _clean_fields(agency, data, errors)
     values["parent"] = None
     if data.get("parent"):
         parent = find_by_uid(data["parent"]) if isinstance(data["parent"], str) else None
@@ -404,6 +434,93 @@ def create(agency, values) -> dict:
     return info(task)
 
 
+# ----------------------------------------------------------------------------- editing
+def edit(task, data) -> dict:
+    """Who gave the task (or a leader) changes it while it is open: any of ``title``, ``text``,
+    ``deadline``, ``lead``, ``coordinators``, ``informed`` (the fields sent, the others are kept) and
+    new ``attachments`` (added, scanned first like on creation). Logged in the task's history;
+    people added get their usual notification, the others concerned a "task changed" one."""
+    from dongthap.qlvb.documents import validation
+    from plone.namedfile.file import NamedBlobFile
+
+    if not api.user.has_permission(MANAGE_PERMISSION, obj=task):
+        _forbidden()
+    if api.content.get_state(task) not in OPEN_STATES:
+        _conflict()
+    if not isinstance(data, dict):
+        data = {}
+    agency = get_agency(task)
+    common.scan_raw_uploads({"attachments": data.get("attachments")}, TaskError, path_of_entry="tasks",
+                            partial=True, agency=agency)
+    errors = [{"field": str(f)[:40], "message": _("error_task_not_editable",
+                                                  default="This cannot be changed after the task is given.")}
+              for f in data if f not in EDITABLE]
+    sent = [f for f in EDITABLE if f in data and f != "attachments"]
+    if task.deadline and data.get("deadline") in (common.fmt_date(task.deadline), task.deadline.isoformat()):
+        sent.remove("deadline")  # unchanged: a deadline already past stays valid
+    values = _clean_fields(agency, data, errors, sent)
+    day = values.get("deadline")
+    if day:
+        parent = find_by_uid(task.parent)
+        if parent is not None and parent.deadline and day > parent.deadline:
+            errors.append({"field": "deadline", "message": _(
+                "error_task_after_parent", default="A sub-task is due by its parent's deadline (${day}).",
+                mapping={"day": parent.deadline.strftime("%d/%m/%Y")})})
+        with api.env.adopt_roles(["Manager"]):
+            children = api.content.find(portal_type="Task", qlvb_task_parent=task.UID(),
+                                        review_state=OPEN_STATES)
+        latest = max((b.qlvb_task_deadline for b in children if b.qlvb_task_deadline), default=None)
+        if latest and day < latest:
+            errors.append({"field": "deadline", "message": _(
+                "error_task_before_subtasks", default="An open sub-task is due on ${day}: the deadline "
+                                                      "cannot be earlier.",
+                mapping={"day": latest.strftime("%d/%m/%Y")})})
+    files = _files(data, errors)
+    if errors:
+        raise TaskError(_("error_task_invalid", default="The task was not saved: please correct the errors."),
+                        validation.strip_status(errors), status=validation.status_of(errors))
+    before = {"lead": set(lead_people(task)), "coordinators": set(task.coordinators),
+              "informed": set(task.informed)}
+    changed = []
+    old_deadline = task.deadline
+    for field in ("title", "text", "deadline", "coordinators", "informed"):
+        if field in values:
+            new = tuple(values[field]) if field in ("coordinators", "informed") else values[field]
+            if new != getattr(task, field):
+                setattr(task, field, new)
+                changed.append(field)
+    if "lead_user" in values and (values["lead_user"], values["lead_department"]) != \
+            (task.lead_user, task.lead_department):
+        task.lead_user, task.lead_department = values["lead_user"], values["lead_department"]
+        changed.append("lead")
+    if files:
+        with common.antivirus_errors(TaskError):
+            task.attachments = [*(task.attachments or ()),
+                                *(NamedBlobFile(data=d, filename=n) for d, n in files)]
+        changed.append("attachments")
+    if not changed:
+        return info(task)
+    extra = {"fields": changed}
+    if "deadline" in changed:
+        extra["deadline"] = {"from": old_deadline.isoformat() if old_deadline else None,
+                             "to": task.deadline.isoformat()}
+    if files:
+        extra["files"] = [n for _d, n in files]
+    _log(task, "edit", **extra)
+    sync_local_roles(task)
+    task.reindexObject()
+    me = common.actor()
+    added_lead = set(lead_people(task)) - before["lead"]
+    added_coord = set(task.coordinators) - before["coordinators"]
+    added_informed = set(task.informed) - before["informed"]
+    _tell(task, added_lead, "task_lead")
+    _tell(task, added_coord, "task_coordinator")
+    _tell(task, added_informed, "task_informed")
+    concerned = {task.assigner, *lead_people(task), *task.coordinators, *task.informed}
+    _tell(task, concerned - added_lead - added_coord - added_informed - {me}, "task_changed")
+    return info(task)
+
+
 # ----------------------------------------------------------------------------- reading
 def _fullname(userid):
     user = api.user.get(userid=userid) if userid else None
@@ -438,7 +555,7 @@ def allowed_actions(task):
     if may_manage and state == "done":
         found += ["evaluate", "reopen"]
     if may_manage and state in OPEN_STATES:
-        found.append("cancel")
+        found += ["edit", "cancel"]
     return found
 
 
@@ -469,12 +586,7 @@ def info(task) -> dict:
     found = summary(task)
     parent = api.content.find(UID=task.parent, portal_type="Task") if task.parent else []
     children = api.content.find(portal_type="Task", qlvb_task_parent=task.UID(), sort_on="created")
-    related = []
-    for uid in task.related:
-        brains = api.content.find(UID=uid)
-        if brains:
-            related.append({"uid": uid, "title": brains[0].Title, "@id": brains[0].getURL(),
-                            "portal_type": brains[0].portal_type})
+    related = [linked(b) for uid in task.related for b in api.content.find(UID=uid)[:1]]
     found.update({
         "url": task.absolute_url(), "path": "/".join(task.getPhysicalPath()),
         "text": task.text or "",
@@ -491,7 +603,9 @@ def info(task) -> dict:
         "progress": [dict(p, at=common.fmt_datetime(p["at"]), fullname=_fullname(p["by"]))
                      for p in task.progress],
         "history": [dict(e, at=common.fmt_datetime(e["at"]), fullname=_fullname(e["by"]),
-                         title=ACTION_TITLES.get(e["action"], e["action"])) for e in task.log],
+                         title=ACTION_TITLES.get(e["action"], e["action"]),
+                         **({"fields_titles": [EDITABLE.get(f, f) for f in e.get("fields", ())]}
+                            if e["action"] == "edit" else {})) for e in task.log],
         "extension": dict(task.extension, at=common.fmt_datetime(task.extension["at"]),
                           deadline=common.fmt_date(datetime.date.fromisoformat(task.extension["deadline"])))
         if task.extension else None,
@@ -500,6 +614,32 @@ def info(task) -> dict:
         if task.evaluation else None,
         "actions": allowed_actions(task),
     })
+    return found
+
+
+def linked(brain) -> dict:
+    """A linked document or dossier as the task shows it: its number (số/ký hiệu, or the dossier's
+    code), its title and its address — from the catalog, nothing woken."""
+    number = brain.qlvb_code_number or ""
+    if number and brain.qlvb_code_notation:
+        number = f"{number}/{brain.qlvb_code_notation}"
+    if brain.portal_type == "Dossier":
+        number = getattr(brain, "qlvb_file_code", None) or ""
+    number = number if isinstance(number, str) else ""
+    return {"uid": brain.UID, "number": number, "title": brain.Title, "@id": brain.getURL(),
+            "portal_type": brain.portal_type,
+            "label": f"{number} — {brain.Title}" if number else brain.Title}
+
+
+def linkable(agency, uids) -> list:
+    """The linked items of ``uids`` (documents, copies, dossiers of ``agency`` the user may see)."""
+    if isinstance(uids, str):
+        uids = [r for r in uids.replace(",", " ").split() if r]
+    found = []
+    for uid in uids if isinstance(uids, list) else []:
+        brains = api.content.find(UID=uid, portal_type=LINKABLE) if isinstance(uid, str) else []
+        if brains and get_agency(brains[0].getObject()) == agency:
+            found.append(linked(brains[0]))
     return found
 
 
@@ -547,7 +687,15 @@ def row(brain) -> dict:
             "state_title": STATE_TITLES.get(brain.review_state, brain.review_state),
             "deadline": common.fmt_date(deadline),
             "overdue": brain.review_state in OPEN_STATES and deadline is not None and deadline < today(),
-            "assigner": brain.qlvb_task_assigner}
+            "assigner": brain.qlvb_task_assigner,
+            "completed_on": common.fmt_date(_column(brain, "qlvb_task_completed_on", datetime.date)),
+            "late": _column(brain, "qlvb_task_late", bool)}
+
+
+def _column(brain, name, kind):
+    """The column ``name`` of ``brain`` if it is a ``kind`` (None before the step that adds it)."""
+    value = getattr(brain, name, None)
+    return value if isinstance(value, kind) else None
 
 
 # ----------------------------------------------------------------------------- actions
@@ -740,6 +888,8 @@ def act(task, action, data) -> dict:
         return reopen(task, data.get("comment"))
     if action == "cancel":
         return cancel(task, data.get("comment"))
+    if action == "edit":
+        return edit(task, data)
     raise TaskError(_("error_task_unknown_action", default="Unknown action on a task."), status=404)
 
 

@@ -35,3 +35,16 @@ def qlvb_task_deadline(obj):
 @indexer(ITask)
 def qlvb_task_parent(obj):
     return obj.parent or None
+
+
+@indexer(ITask)
+def qlvb_task_completed_on(obj):
+    """The day the lead reported the task done (Vietnam time); None while it is not."""
+    return obj.completed_on or None
+
+
+@indexer(ITask)
+def qlvb_task_late(obj):
+    """True/False once the task is done (``completed_on`` after the deadline); None before: the
+    reports count on-time and late tasks from the catalog."""
+    return obj.late if obj.completed_on else None

@@ -10,7 +10,9 @@
 ``POST <agency>/@tasks/<id>/<action>``      ``progress`` {percent, text}, ``start``, ``extension`` {deadline,
                                            reason}, ``extension-decision`` {decision: grant|refuse, comment},
                                            ``complete`` {comment}, ``evaluate`` {result: dat|khong_dat,
-                                           comment}, ``reopen`` {comment}, ``cancel`` {comment}
+                                           comment}, ``reopen`` {comment}, ``cancel`` {comment}, ``edit``
+                                           (who gave it or a leader, open tasks): any of {title, text,
+                                           deadline, lead, coordinators, informed} and new attachments
 
 Refusals: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``; nothing stored.
 """
@@ -85,4 +87,6 @@ class TasksPost(_TasksService):
         if len(self.segments) != 2 or self.segments[1] not in tasks.ACTIONS:
             _not_found()
         task = tasks.find(self.context, self.segments[0])
+        if self.segments[1] == "edit":
+            data = _decoded(data)
         return _answer(self.request, tasks.act(task, self.segments[1], data))

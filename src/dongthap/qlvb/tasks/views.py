@@ -4,9 +4,11 @@
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.agencies.api import list_staff
 from dongthap.qlvb.agencies.departments import departments
+from dongthap.qlvb.documents import common
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.tasks import api as tasks
 from plone import api
+from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zope.i18n import translate
@@ -105,6 +107,75 @@ class AddTaskForm(_Page):
         parent = tasks.find_by_uid(self.values.get("parent"))
         return {"title": parent.title, "url": parent.absolute_url()} if parent is not None else None
 
+    def related(self):
+        """The documents and dossiers the task will be linked to (by number and title)."""
+        return tasks.linkable(self.context, self.values.get("related") or [])
+
+
+class EditTaskForm(_Page):
+    """"Sửa công việc": who gave the task (or a leader) changes it while it is open."""
+
+    def __call__(self):
+        self.errors, self.general = {}, []
+        if "edit" not in tasks.allowed_actions(self.context):
+            self.message(_("error_task_forbidden", default="You may not do this on this task."), "error")
+            return self.request.response.redirect(self.context.absolute_url())
+        task = self.context
+        form = self.request.form
+        self.values = {"title": task.title, "text": task.text, "deadline": common.fmt_date(task.deadline),
+                       "lead_user": task.lead_user or "", "lead_department": task.lead_department or "",
+                       "coordinators": list(task.coordinators), "informed": list(task.informed)}
+        if self.request.method == "POST" and form.get("form.submitted"):
+            CheckAuthenticator(self.request)
+            self.values = dict(form)
+            raw = {k: form.get(k) or "" for k in ("title", "text", "deadline")}
+            raw["lead"] = ({"department": form.get("lead_department")} if form.get("lead_department")
+                           else {"user": form.get("lead_user") or ""})
+            for name in ("coordinators", "informed"):
+                value = form.get(name) or []
+                raw[name] = [value] if isinstance(value, str) else list(value)
+            files = form.get("attachments") or []
+            files = files if isinstance(files, list) else [files]
+            raw["attachments"] = [(f.read(), getattr(f, "filename", "")) for f in files
+                                  if getattr(f, "filename", "")]
+            try:
+                tasks.edit(task, raw)
+            except tasks.TaskError as problem:
+                self.refused(problem)
+                return self.index()
+            self.message(_("msg_task_changed", default="The task was changed."))
+            return self.request.response.redirect(task.absolute_url())
+        return self.index()
+
+    def error(self, name):
+        return self.errors.get(name)
+
+    def staff(self):
+        return [{"value": s["username"], "title": s["fullname"]} for s in list_staff(agency=self.agency())]
+
+    def departments(self):
+        return [{"value": k, "title": d.title} for k, d in departments(self.agency()).items()]
+
+    def selected(self, name, value):
+        chosen = self.values.get(name) or []
+        return value in ([chosen] if isinstance(chosen, str) else chosen)
+
+    def attachments(self):
+        return [f.filename for f in self.context.attachments or ()]
+
+
+class GiveTaskViewlet(ViewletBase):
+    """"Giao việc" on an incoming or outgoing document, a copy or a dossier: the form of a new task
+    with this item already linked (for whoever may give tasks in the agency)."""
+
+    def available(self):
+        agency = get_agency(self.context)
+        return agency is not None and self.context.portal_type in tasks.LINKABLE and \
+            api.user.has_permission(tasks.ADD_PERMISSION, obj=agency)
+
+    def url(self):
+        return f"{get_agency(self.context).absolute_url()}/@@giao-viec?related={self.context.UID()}"
+
 
 class TaskView(_Page):
     """The task: details, progress history, sub-tasks, links, files and the user's actions."""
@@ -131,6 +202,8 @@ class TaskView(_Page):
         found["state_title"] = self.t(found["state_title"])
         for entry in found["history"]:
             entry["title"] = self.t(entry["title"])
+            if entry.get("fields_titles"):
+                entry["comment"] = ", ".join(self.t(f) for f in entry["fields_titles"])
         if found["evaluation"]:
             found["evaluation"]["result_title"] = self.t(found["evaluation"]["result_title"])
         for child in found["subtasks"]:
