@@ -50,4 +50,19 @@ KINDS = {
     "dossier_due": (
         _("notif_kind_dossier_due", default="A dossier due for transfer"),
         _("notif_text_dossier_due", default="Dossier due for transfer to the archive on ${due}: ${title}")),
+    "reply_due_soon": (
+        _("notif_kind_reply_due_soon", default="A reply to my document due soon"),
+        _("notif_text_reply_due_soon",
+          default="The reply of ${recipient} is due in ${days} day(s): ${title}")),
+    "reply_overdue": (
+        _("notif_kind_reply_overdue", default="A reply to my document overdue"),
+        _("notif_text_reply_overdue",
+          default="The reply of ${recipient} is overdue by ${days} day(s): ${title}")),
+    "delegation_started": (
+        _("notif_kind_delegation_started", default="A delegation to me starts"),
+        _("notif_text_delegation_started",
+          default="${person} delegated to you until ${end}: ${title}")),
+    "delegation_revoked": (
+        _("notif_kind_delegation_revoked", default="A delegation to me revoked"),
+        _("notif_text_delegation_revoked", default="${person} revoked the delegation: ${title}")),
 }

@@ -207,6 +207,7 @@ def run(site, now=None, *, rows=None, heads=None, commit=True, deliver=None, ext
             pending = 0
     if extras:  # dossiers and digests (the benchmark's bare catalog has neither)
         counts["dossier_due"] = _dossiers(site, now, st, deliver)
+        counts["delegations"] = _delegations(now)
         counts["digests"] = _digests(site, now)
     st.done_day = today.isoformat()
     if commit:
@@ -253,6 +254,24 @@ def _dossiers(site, now, st, deliver):
             st.sent.insert(key)
             count += 1
     return count
+
+
+def _delegations(now):
+    """Delegations that began or ended by the clock: logged, the delegate told (``delegation/``).
+    The rights themselves never wait for this job: they are checked at the time of each act."""
+    from dongthap.qlvb.delegation import api as delegation
+    from plone import api
+
+    changed = 0
+    for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(portal_type="Agency"):
+        agency = brain._unrestrictedGetObject()
+        try:
+            done = delegation.tick(agency, now.date())
+        except Exception:  # noqa: BLE001 - one agency never stops the reminders
+            logger.exception("reminders: delegations of %s", brain.getPath())
+            continue
+        changed += done["started"] + done["ended"]
+    return changed
 
 
 def _digests(site, now):
