@@ -7,7 +7,8 @@ from tests.test_rest_docs import TITLES
 import datetime
 
 TITLES.update({
-    "delegations_create": "A leader delegates his signing and assignment rights: `POST <agency>/@delegations`",
+    "delegations_create": "A leader delegates his signing and assignment rights: "
+                          "`POST <agency>/@delegations`",
     "delegations_bad_input": "Bad input: every wrong field named in Vietnamese, nothing stored",
     "delegations_refused": "Someone who is not a leader (or holds the rights only by delegation) "
                            "cannot delegate: `POST <agency>/@delegations` → 403",

@@ -70,6 +70,7 @@ class DelegationsDelete(_Base):
         if not isinstance(reason, str):
             raise QlvbError(_("error_delegation_invalid",
                               default="The delegation was not saved: please correct the errors."),
-                            [{"field": "reason", "message": _("error_delegation_text", default="Enter a text.")}])
+                            [{"field": "reason",
+                              "message": _("error_delegation_text", default="Enter a text.")}])
         return run_in_transaction(lambda: D.revoke(self.context, self.params[0], reason),
                                   note="qlvb: revoke delegation")

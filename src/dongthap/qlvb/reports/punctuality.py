@@ -87,8 +87,8 @@ def report(agency, start, end, *, department=None, today=None):
                 if dept:
                     _count(units, dept, "overdue_open")
     titles = {d: agency[d].title for d in units if d in agency.objectIds()}
-    out_people = sorted(({"user": R._username(u), "fullname": R._fullname(u), **c} for u, c in people.items()),
-                        key=lambda r: r["fullname"])
+    out_people = sorted(({"user": R._username(u), "fullname": R._fullname(u), **c}
+                         for u, c in people.items()), key=lambda r: r["fullname"])
     out_units = sorted(({"department": d, "title": titles.get(d, d), **c} for d, c in units.items()),
                        key=lambda r: r["title"])
     totals = {k: sum(r[k] for r in out_people) for k in ("on_time", "late", "overdue_open")}
