@@ -206,6 +206,8 @@ def test_delegate_signs_with_tuq_and_both_names_shown(portal, frozen, audited):
     with api.env.adopt_user(username="stttt.lanhdao"):
         html = doc.restrictedTraverse("@@xem-van-ban-di")()
     assert "TUQ. GIÁM ĐỐC / CHÁNH VĂN PHÒNG" in html and head_name in html
+    leader_name = api.user.get(username="stttt.lanhdao").getProperty("fullname")
+    assert f"(TUQ. theo ủy quyền của {leader_name})" in html  # the trail on the page
 
 
 def test_sign_delegation_ends_with_its_period_and_is_never_passed_on(portal, frozen):
