@@ -1,5 +1,6 @@
 """``@delegations`` and the "Ủy quyền" page through real HTTP, with examples written to docs/rest/."""
 
+from tests.incoming.helpers import payload as incoming_payload
 from tests.outgoing.helpers import session
 from tests.test_rest_docs import Recorder
 from tests.test_rest_docs import TITLES
@@ -43,6 +44,18 @@ def test_delegations_through_rest_and_the_page(demo_server):
     assert r.status_code == 201, r.text
     made = r.json()
     assert made["status"] == "active" and made["prefix"] == "TL."
+    # the delegate assigns an incoming document for the director; its page names whom for
+    doc = session("stttt.vanthu").post(f"{url}/so-tttt/@incoming", json=incoming_payload(register=True))
+    assert doc.status_code == 201, doc.text
+    doc_url = doc.json()["@id"]
+    r = session("stttt.truongphong").post(f"{doc_url}/@assign", json={
+        "lead": {"user": "stttt.chuyenvien", "deadline": incoming_payload()["due_date"]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["trail"][-1]["on_behalf_of"] and r.json()["trail"][-1]["authority"] == "TL."
+    page = session("stttt.lanhdao")
+    page.headers["Accept"] = "text/html"
+    leader_name = session("stttt.lanhdao").get(f"{url}/@users/stttt.lanhdao").json().get("fullname")
+    assert f"(TL. theo ủy quyền của {leader_name})" in page.get(doc_url).text
     r = rec.call("delegations_list", "stttt.truongphong", "GET", "so-tttt/@delegations")
     assert r.status_code == 200
     assert [d["id"] for d in r.json()["received"]] == [made["id"]] and r.json()["may_delegate"] is False

@@ -352,7 +352,7 @@ def create(agency, data):
     if not may_manage(agency, delegator):
         raise forbidden()
     values = clean(agency, data, delegator)
-    record = dict(values, id=uuid.uuid4().hex[:10], delegator=delegator,
+    record = dict(values, id=uuid.uuid4().hex, delegator=delegator,
                   created_at=now().isoformat(), created_by=delegator, revoked_at=None, revoked_by=None,
                   revoke_reason="", started_logged=False, ended_logged=False)
     _put(agency, record)

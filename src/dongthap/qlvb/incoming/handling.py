@@ -387,7 +387,7 @@ def info(doc):
         "trail": [
             dict(t, title=TRANSITION_TITLES.get(t["action"], t["action"]), fullname=_fullname(t["actor"]),
                  at_display=fmt_datetime(_iso(t["at"])),
-                 behalf_fullname=_fullname(t["on_behalf_of"]) if t.get("on_behalf_of") else "")
+                 **({"behalf_fullname": _fullname(t["on_behalf_of"])} if t.get("on_behalf_of") else {}))
             for t in getattr(doc, "qlvb_trail", None) or ()
         ],
     }

@@ -625,7 +625,7 @@ def info(doc):
         "versions": versions_info(doc),
         "trail": [dict(t, title=TRANSITION_TITLES.get(t["action"], t["action"]),
                        fullname=fullname(t["actor"]), at_display=fmt_datetime(t["at"]),
-                       behalf_fullname=fullname(t["on_behalf_of"]) if t.get("on_behalf_of") else "")
+                       **({"behalf_fullname": fullname(t["on_behalf_of"])} if t.get("on_behalf_of") else {}))
                   for t in getattr(doc, "qlvb_trail", None) or ()],
         "signer": doc.signer, "signer_name": signer_name(doc),
         "signer_position_text": signer_position_text(doc),
