@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.documents.common import actor as _actor
@@ -34,7 +35,9 @@ from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 KEY = "dongthap.qlvb.delegations"
+BY_DELEGATE_KEY = "dongthap.qlvb.delegations.by_delegate"
 actor = _actor
+GROUP_PREFIX = "qlvb-"  # agencies.api: every group of ours (no account id may start with it)
 MANAGE_PERMISSION = "dongthap.qlvb: Manage delegations"
 SCOPES = ("sign", "assign", "both")
 #: authority → prefix of the signature block (NĐ 30, Phụ lục I)
@@ -63,11 +66,24 @@ STATUS_TITLES = {
 
 # ----------------------------------------------------------------------------- storage
 def _store(agency, create=False):
+    if not create:  # the hot path (every permission check on a document): no adapter lookup
+        annotations = getattr(aq_base(agency), "__annotations__", None)
+        return annotations.get(KEY) if annotations is not None else None
     annotations = IAnnotations(agency)
     found = annotations.get(KEY)
-    if found is None and create:
+    if found is None:
         found = annotations[KEY] = OOBTree()
     return found
+
+
+def _agency_of(doc):
+    """The agency of a document, walking up its parents (cheaper than ``get_agency``)."""
+    node = doc
+    while node is not None:
+        if getattr(aq_base(node), "portal_type", None) == "Agency":
+            return node
+        node = getattr(node, "aq_parent", None)
+    return None
 
 
 def records(agency):
@@ -80,8 +96,33 @@ def get(agency, delegation_id):
     return store.get(delegation_id) if store else None
 
 
+def _delegates(agency, create=False):
+    """delegate user id → ids of his delegations (so a permission check reads one entry)."""
+    if not create:
+        annotations = getattr(aq_base(agency), "__annotations__", None)
+        return annotations.get(BY_DELEGATE_KEY) if annotations is not None else None
+    annotations = IAnnotations(agency)
+    found = annotations.get(BY_DELEGATE_KEY)
+    if found is None:
+        found = annotations[BY_DELEGATE_KEY] = OOBTree()
+        for other in records(agency):
+            found[other["delegate"]] = tuple(sorted(set(found.get(other["delegate"], ())) | {other["id"]}))
+    return found
+
+
 def _put(agency, record):
     _store(agency, create=True)[record["id"]] = dict(record)
+    by_delegate = _delegates(agency, create=True)
+    ids = set(by_delegate.get(record["delegate"], ()))
+    if record["id"] not in ids:
+        by_delegate[record["delegate"]] = tuple(sorted(ids | {record["id"]}))
+
+
+def _records_of(agency, delegate):
+    store, by_delegate = _store(agency), _delegates(agency)
+    if not store or not by_delegate:
+        return []
+    return [store[i] for i in by_delegate.get(delegate, ()) if i in store]
 
 
 def today():
@@ -117,24 +158,20 @@ def _real_roles(agency, userid):
 
 def active_for_delegate(agency, userid, act, delegator=None, day=None):
     """Active delegations of ``agency`` to ``userid`` covering ``act`` (from ``delegator``)."""
-    store = _store(agency)
-    if not store:
-        return []
     day = day or today()
-    return [r for r in store.values()
-            if r["delegate"] == userid and covers(r, act) and is_active(r, day)
+    return [r for r in _records_of(agency, userid)
+            if covers(r, act) and is_active(r, day)
             and (delegator is None or r["delegator"] == delegator)]
 
 
 def delegated_roles(doc, principal_id):
     """Local roles ``principal_id`` holds on ``doc`` by a delegation in force now (the provider)."""
-    agency = get_agency(doc)
+    if principal_id.startswith(GROUP_PREFIX) or principal_id in ("AuthenticatedUsers", "Anonymous User"):
+        return ()  # the agencies' and departments' groups, Plone's virtual groups: never delegates
+    agency = _agency_of(doc)
     if agency is None:
         return ()
-    store = _store(agency)
-    if not store:
-        return ()
-    found = [r for r in store.values() if r["delegate"] == principal_id]
+    found = _records_of(agency, principal_id)
     if not found:
         return ()
     day = today()
