@@ -64,6 +64,7 @@ def test_delegations_through_rest_and_the_page(demo_server):
     # the page: the leader's list with "Thu hồi", the confirmation page, no English
     leader = session("stttt.lanhdao")
     leader.headers["Accept"] = "text/html"
+    assert f"{url}/so-tttt/@@uy-quyen" in leader.get(f"{url}/so-tttt").text  # reached from the agency page
     html = leader.get(f"{url}/so-tttt/@@uy-quyen").text
     assert "Các ủy quyền tôi đã lập" in html and "Thu hồi" in html and "CHÁNH VĂN PHÒNG" in html
     confirm = leader.get(f"{url}/so-tttt/@@uy-quyen", params={"thu-hoi": made["id"]}).text
