@@ -33,6 +33,8 @@ def incoming_doc(demo_server):
     ("stttt.quantri", "delete", "so-tttt/@staff/stttt.chuyenvien"),
     ("stttt.lanhdao", "post", "@signing-certificates"),
     ("stttt.lanhdao", "delete", "@signing-certificates"),
+    ("stttt.lanhdao", "post", "so-tttt/@delegations"),
+    ("stttt.lanhdao", "delete", "so-tttt/@delegations/0123456789abcdef0123456789abcdef"),
 ])
 def test_agency_services(demo_server, user, method, where, bad):
     r = getattr(session(user), method)(f"{demo_server['url']}/{where}", data=bad.encode())

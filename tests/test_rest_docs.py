@@ -29,6 +29,7 @@ VOLATILE = [
     (re.compile(r"\b(QLVB_[A-Za-z]+_)[0-9a-f]{8}\b"), r"\1<id>"),
     (re.compile(r'("serial": ")[0-9a-f]+"'), r'\1<serial>"'),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+    (re.compile(r"\b\d{16,20}\b"), "<number>"),  # notification ids (time-based)
     (re.compile(r"\b[0-9a-f]{32}\b"), "<uid>"),
     (re.compile(r"\b[0-9a-f]{8}\b"), "<id>"),
     (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?"), "<datetime>"),

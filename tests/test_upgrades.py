@@ -648,3 +648,24 @@ def test_1007_task_report_indexes_are_added(site):
     assert set(v1007_tasks.REPORT_INDEXES) <= set(catalog.indexes())
     assert set(v1007_tasks.REPORT_INDEXES) <= set(catalog.schema())
     assert len(catalog(portal_type="Task", qlvb_task_late=True)) == 0
+def test_1007_delegation_grants_manage_delegations_to_leaders(site):
+    from dongthap.qlvb.upgrades import v1007_delegation
+
+    permission = "dongthap.qlvb: Manage delegations"
+    with api.env.adopt_roles(["Manager"]):
+        site.manage_permission(permission, [], acquire=True)  # as a 1006 site had it
+        v1007_delegation.delegation(None)
+        v1007_delegation.delegation(None)  # again: nothing breaks
+    selected = {r["name"] for r in site.rolesOfPermission(permission) if r["selected"]}
+    assert selected == {"Manager", "QlvbLeader"}
+
+
+def test_1007_overdue_adds_the_outcomes_column(site):
+    from dongthap.qlvb.upgrades import v1007_overdue
+
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        catalog.delColumn(v1007_overdue.COLUMN)  # as a 1006 site was
+        v1007_overdue.overdue(None)
+        v1007_overdue.overdue(None)  # again: nothing breaks
+    assert v1007_overdue.COLUMN in catalog.schema()

@@ -141,3 +141,37 @@ def test_rest_notifications_list_and_mark_read(site):
 
     assert requests.get(f"{url}/@notifications", headers={"Accept": "application/json"},
                         timeout=30).status_code == 401
+
+
+def test_daily_digest_mail_with_a_frozen_clock(site, monkeypatch):
+    """A person who chose the digest gets no mail per notification, then one e-mail listing the
+    day's notifications when the reminder job runs; the next day's run sends nothing again."""
+    from dongthap.qlvb.exchange.worker import system_user
+    from dongthap.qlvb.notifications import reminders
+    from dongthap.qlvb.numbering import counter
+
+    start = counter.vietnam_now().replace(hour=9, minute=0, second=0, microsecond=0)
+    clock = {"now": start}
+    monkeypatch.setattr(counter, "vietnam_now", lambda: clock["now"])
+    r = session("stttt.chuyenvien").post(f"{site['url']}/@notifications/preferences", json={"digest": True})
+    assert r.status_code == 200 and r.json()["digest"] is True
+    controller, collector = start_smtp(site["port"])
+    try:
+        doc = _assign_over_http(site["url"])
+        mail.flush(site["portal"].MailHost)
+        assert _to(collector, EMAILS["stttt.chuyenvien"]) == []  # nothing one by one
+        portal = site["portal"]
+        for hours, expected in ((22, 1), (46, 0)):  # the job: that evening, then the next day
+            clock["now"] = start + datetime.timedelta(hours=hours)
+            transaction.begin()  # see what the server's requests committed
+            with system_user(portal):
+                counts = reminders.run(portal, clock["now"], commit=True)
+            assert counts["digests"] == expected
+            mail.flush(portal.MailHost)
+    finally:
+        controller.stop()
+    [digest] = _to(collector, EMAILS["stttt.chuyenvien"])
+    assert _subject(digest) == "[QLVB] Tổng hợp trong ngày: 1 thông báo"
+    body = digest.get_payload(decode=True).decode("utf-8")
+    assert doc["title"] in body and (doc.get("@id") or doc["url"]) in body
+    assert f"{site['url']}/@@thong-bao" in body

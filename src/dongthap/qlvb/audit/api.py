@@ -47,6 +47,12 @@ ACTION_TITLES = {
     "archive_transfer_approved": _("audit_archive_transfer_approved", default="Transfer approved"),
     "archive_transfer_accepted": _("audit_archive_transfer_accepted", default="Transfer accepted"),
     "archive_transfer_returned": _("audit_archive_transfer_returned", default="Transfer returned"),
+    "delegation_created": _("audit_delegation_created", default="Delegation created"),
+    "delegation_started": _("audit_delegation_started", default="Delegation in force"),
+    "delegation_ended": _("audit_delegation_ended", default="Delegation ended"),
+    "delegation_revoked": _("audit_delegation_revoked", default="Delegation revoked"),
+    "delegated_sign": _("audit_delegated_sign", default="Signed under a delegation"),
+    "delegated_assign": _("audit_delegated_assign", default="Assigned under a delegation"),
 }
 OUTCOME_TITLES = {
     "ok": _("audit_outcome_ok", default="done"),

@@ -119,9 +119,7 @@ def package_from_document(document, *, business_type=edxml.DOCTYPE_NEW, reason="
         document_type=edxml.DocumentType("", "", type_name(doc_type) or doc_type),
         subject=getattr(document, "title", "") or "",
         content=getattr(document, "description", "") or "",
-        signer_info=edxml.SignerInfo(getattr(document, "signer_competence", "") or "",
-                                     getattr(document, "signer_position", "") or "",
-                                     _signer_name(document)),
+        signer_info=_signer_info(document),
         due_date=_date(getattr(document, "due_date", None)),
         other_info=edxml.OtherInfo(PRIORITY_OF_URGENCY.get(getattr(document, "urgency", "thuong"), 0),
                                    page_amount=getattr(document, "page_amount", None)),
@@ -135,7 +133,20 @@ def package_from_document(document, *, business_type=edxml.DOCTYPE_NEW, reason="
     return edxml.DocumentPackage(header, trace, attachments)
 
 
+def _signer_info(document):
+    behalf = getattr(document, "qlvb_signed_on_behalf", None)
+    if behalf:  # signed under a delegation: Competence "KT. GIÁM ĐỐC", Position "PHÓ GIÁM ĐỐC"
+        return edxml.SignerInfo(f"{behalf['authority']} {behalf['delegator_position']}",
+                                behalf["delegate_position"], _signer_name(document))
+    return edxml.SignerInfo(getattr(document, "signer_competence", "") or "",
+                            getattr(document, "signer_position", "") or "", _signer_name(document))
+
+
 def _signer_name(document) -> str:
+    behalf = getattr(document, "qlvb_signed_on_behalf", None)
+    if behalf:
+        user = api.user.get(userid=behalf["signed_by"])
+        return (user.getProperty("fullname", "") if user is not None else "") or behalf["signed_by"]
     name = getattr(document, "signer_name", "") or ""
     if not name and getattr(document, "signer", None):
         user = api.user.get(userid=document.signer)

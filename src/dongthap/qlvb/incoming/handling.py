@@ -149,6 +149,9 @@ def assign(doc, data):
         return _reassign(doc, agency, data)
     if not _is_leader(doc, agency):
         raise forbidden()
+    from dongthap.qlvb.delegation import api as delegation
+
+    under = delegation.acting_for(doc, "assign")  # a delegate writing it for the leader
     errors = []
     lead_spec = data.get("lead")
     if not lead_spec:
@@ -211,7 +214,14 @@ def assign(doc, data):
                                  *ASSIGNMENT_REPORT_INDEXES])
         return info(doc)
 
-    return run_in_transaction(work, note="qlvb: assign incoming document")
+    if under is None:
+        return run_in_transaction(work, note="qlvb: assign incoming document")
+    from dongthap.qlvb.documents.trail import trail_extra
+
+    with trail_extra(doc, **delegation.trail_fields(under)):
+        result = run_in_transaction(work, note="qlvb: assign incoming document (delegated)")
+    delegation.log_act(doc, under, "assign")
+    return result
 
 
 def _reassign(doc, agency, data):
@@ -376,7 +386,8 @@ def info(doc):
                      for p in getattr(doc, "qlvb_progress", None) or ()],
         "trail": [
             dict(t, title=TRANSITION_TITLES.get(t["action"], t["action"]), fullname=_fullname(t["actor"]),
-                 at_display=fmt_datetime(_iso(t["at"])))
+                 at_display=fmt_datetime(_iso(t["at"])),
+                 **({"behalf_fullname": _fullname(t["on_behalf_of"])} if t.get("on_behalf_of") else {}))
             for t in getattr(doc, "qlvb_trail", None) or ()
         ],
     }

@@ -113,4 +113,19 @@ KINDS = {
         _("notif_kind_calendar_returned", default="A work calendar event returned"),
         _("notif_text_calendar_returned",
           default="The leader returned the work calendar event (${when}): ${title}")),
+    "reply_due_soon": (
+        _("notif_kind_reply_due_soon", default="A reply to my document due soon"),
+        _("notif_text_reply_due_soon",
+          default="The reply of ${recipient} is due in ${days} day(s): ${title}")),
+    "reply_overdue": (
+        _("notif_kind_reply_overdue", default="A reply to my document overdue"),
+        _("notif_text_reply_overdue",
+          default="The reply of ${recipient} is overdue by ${days} day(s): ${title}")),
+    "delegation_started": (
+        _("notif_kind_delegation_started", default="A delegation to me starts"),
+        _("notif_text_delegation_started",
+          default="${person} delegated to you until ${end}: ${title}")),
+    "delegation_revoked": (
+        _("notif_kind_delegation_revoked", default="A delegation to me revoked"),
+        _("notif_text_delegation_revoked", default="${person} revoked the delegation: ${title}")),
 }

@@ -14,7 +14,13 @@ handling (read from the catalog metadata ``qlvb_open_assignments``, no document 
   coordinators, and for an overdue task whoever gave it (``task_due_soon``, ``task_overdue``);
 * **digest** — people who chose the daily digest get one e-mail of the day's notifications.
 
-Outgoing documents have no reply-deadline field on ``main`` yet: no rule for them.
+* **reply due soon / overdue** — an issued outgoing document still awaits the reply of a
+  recipient (``outgoing/replies.py``: the recipient's own deadline or the document's
+  ``due_date``; the catalog index ``qlvb_reply_due`` finds the documents): its drafter is
+  reminded (``reply_due_soon`` within ``QLVB_REMINDER_DUE_SOON_DAYS`` days, ``reply_overdue``
+  after), and for an overdue reply the signer too — one reminder per recipient and day;
+* **delegations** — those that began or ended by the clock are logged and the delegate told
+  (``delegation/``; the rights themselves are checked at each act, never by this job).
 
 Once per site and day, whatever the number of instances: :func:`claim` writes the day into one
 persistent object (no conflict resolution) and commits at once; two instances claiming
@@ -46,6 +52,8 @@ class ReminderState(Persistent):
     """The job's lock and the keys of the reminders sent today (one object: claims conflict)."""
 
     day = None  # ISO day of the last run claimed
+    week = None  # ISO week of the weekly keys kept in ``weekly`` (dossier warnings)
+    weekly = None
     claimed_at = None
     claimed_by = ""
     done_day = None
@@ -207,9 +215,11 @@ def run(site, now=None, *, rows=None, heads=None, commit=True, deliver=None, ext
         if commit and pending >= BATCH:
             transaction.commit()
             pending = 0
-    if extras:  # dossiers, tasks and digests (the benchmark's bare catalog has none)
+    if extras:  # replies, dossiers, tasks, delegations and digests (the benchmark's bare catalog has none)
+        counts.update(_replies(site, today, soon, st, deliver))
         counts["dossier_due"] = _dossiers(site, now, st, deliver)
         counts.update(_tasks(site, now, st, deliver, soon))
+        counts["delegations"] = _delegations(now)
         counts["digests"] = _digests(site, now)
     st.done_day = today.isoformat()
     if commit:
@@ -232,6 +242,11 @@ def _dossiers(site, now, st, deliver):
 
     count = 0
     week = "%d-W%02d" % now.isocalendar()[:2]
+    # the warnings go once a week: their keys outlive the day's keys (``st.sent``) until the week ends
+    if st.week != week or st.weekly is None:
+        st.week = week
+        st.weekly = OOTreeSet()
+    weekly = st.weekly
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Agency"):
         agency = brain._unrestrictedGetObject()
@@ -246,14 +261,14 @@ def _dossiers(site, now, st, deliver):
         rows += [(r, f"{r['uid']}:dossier_overdue:{now.date().isoformat()}")
                  for unit in due["overdue_by_unit"].values() for r in unit]
         for row, key in rows:
-            if key in st.sent or not managers:
+            if key in st.sent or key in weekly or not managers:
                 continue
             dossier = api.content.get(UID=row["uid"])
             path = "/".join(dossier.getPhysicalPath()) if dossier is not None else ""
             due_text = datetime.date.fromisoformat(row["due"]).strftime("%d/%m/%Y")
             deliver(managers, "dossier_due", (row["uid"], path, row["title"], agency.agency_code),
                     {"due": due_text})
-            st.sent.insert(key)
+            (weekly if ":dossier_warn:" in key else st.sent).insert(key)
             count += 1
     return count
 
@@ -266,6 +281,69 @@ def _tasks(site, now, st, deliver, soon):
     except Exception:  # noqa: BLE001 - the tasks never stop the other reminders
         logger.exception("reminders: tasks")
         return {}
+
+
+def reply_plan(doc_rows, today, soon_days):
+    """The reminders of awaited replies: rows ``(uid, path, title, drafter, signer, [(key, recipient
+    name, deadline)])`` → ``(key, [userids], kind, target, mapping)``; pure."""
+    day = today.isoformat()
+    for uid, path, title, drafter, signer, waiting in doc_rows:
+        for key, name, due in waiting:
+            left = (due - today).days
+            if 0 <= left <= soon_days:
+                yield (f"{uid}:{key}:reply_due_soon:{day}", [drafter], "reply_due_soon",
+                       (uid, path, title), {"days": str(left), "recipient": name})
+            elif left < 0:
+                yield (f"{uid}:{key}:reply_overdue:{day}", sorted({drafter, signer} - {None, ""}),
+                       "reply_overdue", (uid, path, title), {"days": str(-left), "recipient": name})
+
+
+def reply_rows(catalog, today, soon_days):
+    """Issued outgoing documents whose earliest awaited reply is at most ``soon_days`` away."""
+    from dongthap.qlvb.outgoing import replies
+
+    limit = today + datetime.timedelta(days=soon_days)
+    for brain in catalog.unrestrictedSearchResults(portal_type="OutgoingDocument",
+                                                   qlvb_reply_due={"query": limit, "range": "max"}):
+        doc = brain._unrestrictedGetObject()
+        waiting = [(key, entry.get("agency_name") or key, due) for key, entry, due in replies.awaiting(doc)]
+        if waiting:
+            yield (brain.UID, brain.getPath(), brain.Title, getattr(doc, "drafter", None),
+                   getattr(doc, "signer", None), waiting)
+
+
+def _replies(site, today, soon, st, deliver):
+    from plone import api
+
+    counts = {"reply_due_soon": 0, "reply_overdue": 0}
+    rows = reply_rows(api.portal.get_tool("portal_catalog"), today, soon)
+    for key, users, kind, target, mapping in reply_plan(rows, today, soon):
+        if key in st.sent:
+            continue
+        users = [u for u in users if u]
+        if users:
+            deliver(users, kind, target, mapping)
+            counts[kind] += 1
+        st.sent.insert(key)
+    return counts
+
+
+def _delegations(now):
+    """Delegations that began or ended by the clock: logged, the delegate told (``delegation/``).
+    The rights themselves never wait for this job: they are checked at the time of each act."""
+    from dongthap.qlvb.delegation import api as delegation
+    from plone import api
+
+    changed = 0
+    for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(portal_type="Agency"):
+        agency = brain._unrestrictedGetObject()
+        try:
+            done = delegation.tick(agency, now.date())
+        except Exception:  # noqa: BLE001 - one agency never stops the reminders
+            logger.exception("reminders: delegations of %s", brain.getPath())
+            continue
+        changed += done["started"] + done["ended"]
+    return changed
 
 
 def _digests(site, now):

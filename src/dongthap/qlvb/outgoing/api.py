@@ -585,7 +585,18 @@ def state_title(state):
 
 
 def signer_name(doc):
-    return fullname(getattr(doc, "signer", None))
+    """The person who signed (a delegate signing for the signer, see ``delegation/``) or will sign."""
+    behalf = getattr(doc, "qlvb_signed_on_behalf", None)
+    return fullname(behalf["signed_by"] if behalf else getattr(doc, "signer", None))
+
+
+def signer_position_text(doc):
+    """``KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC`` when signed under a delegation, else the authority and position."""
+    behalf = getattr(doc, "qlvb_signed_on_behalf", None)
+    if behalf:
+        return f"{behalf['authority']} {behalf['delegator_position']} / {behalf['delegate_position']}"
+    return " ".join(x for x in (AUTHORITIES.get(getattr(doc, "signing_authority", None) or "none"),
+                                getattr(doc, "signer_position", None)) if x)
 
 
 def summary(doc):
@@ -613,9 +624,12 @@ def info(doc):
         "comments": comments(doc),
         "versions": versions_info(doc),
         "trail": [dict(t, title=TRANSITION_TITLES.get(t["action"], t["action"]),
-                       fullname=fullname(t["actor"]), at_display=fmt_datetime(t["at"]))
+                       fullname=fullname(t["actor"]), at_display=fmt_datetime(t["at"]),
+                       **({"behalf_fullname": fullname(t["on_behalf_of"])} if t.get("on_behalf_of") else {}))
                   for t in getattr(doc, "qlvb_trail", None) or ()],
         "signer": doc.signer, "signer_name": signer_name(doc),
+        "signer_position_text": signer_position_text(doc),
+        "signed_on_behalf": _behalf(doc),
         "replaced_by": dict(getattr(doc, "qlvb_replaced_by", None) or {}) or None,
         "replaces": doc.replaces,
         "in_reply_to": list(doc.in_reply_to or ()),
@@ -625,3 +639,11 @@ def info(doc):
         "paper_scan": dict(getattr(doc, "qlvb_paper_scan", None) or {}) or None,
     })
     return data
+
+
+def _behalf(doc):
+    behalf = getattr(doc, "qlvb_signed_on_behalf", None)
+    if not behalf:
+        return None
+    return dict(behalf, on_behalf_of_name=fullname(behalf["on_behalf_of"]),
+                signed_by_name=fullname(behalf["signed_by"]))

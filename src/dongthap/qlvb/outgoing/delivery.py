@@ -125,7 +125,7 @@ def create_received_copy(doc, agency, when):
         "issuing_agency_name": _issuer_name(sender),
         "issuing_agency_code": sender.agency_code,
         "signer_name": outgoing.signer_name(doc),
-        "signer_position": doc.signer_position,
+        "signer_position": outgoing.signer_position_text(doc),
         "urgency": doc.urgency or "thuong",
         "due_date": doc.due_date,
         "page_amount": doc.page_amount,

@@ -84,7 +84,13 @@ def guard(doc, transition):
         return False
     if transition == "sign":
         # Only the document's signer, never an administrator in his place.
-        return user.getId() == getattr(doc, "signer", None) and "QlvbLeader" in roles
+        if "QlvbLeader" not in roles:
+            return False
+        if user.getId() == getattr(doc, "signer", None):
+            return True
+        from dongthap.qlvb.delegation import api as delegation  # a delegate signs for the signer
+
+        return delegation.acting_for(doc, "sign", user.getId()) is not None
     return False
 
 
@@ -133,6 +139,9 @@ def require_reason(doc, change):
 
 def record_trail(doc, change):
     extra = {"number": doc.notation()} if change.transition in ("issue", "issue_paper") else {}
+    behalf = getattr(doc, "qlvb_signed_on_behalf", None) if change.transition == "sign" else None
+    if behalf:  # signed under a delegation: the trail names whom for and how (KT./TL./TUQ.)
+        extra.update({k: behalf[k] for k in ("delegation", "on_behalf_of", "authority")})
     outgoing.add_trail(doc, change.transition, change.reason, state=change.new_state, **extra)
 
 
@@ -191,13 +200,27 @@ def sign(doc, change):
     if not outgoing.is_pdf(bytes(doc.file.data[:1024]) if doc.file else b""):
         raise OutgoingWorkflowError(_("error_sign_needs_pdf",
                                       default="Upload the final PDF of the document before signing."))
+    from dongthap.qlvb.delegation import api as delegation
+
     userid = outgoing.actor()
-    if userid != doc.signer:
+    under = delegation.acting_for(doc, "sign", userid) if userid != doc.signer else None
+    if userid != doc.signer and under is None:
         raise OutgoingWorkflowError(_("error_not_the_signer",
                                       default="Only the signer chosen for this document may sign it."))
-    signing.sign_person(
-        document=doc, name=outgoing.fullname(userid), position=doc.signer_position,
-        authority_prefix=AUTHORITIES.get(doc.signing_authority or "none") or None)
+    if under is None:
+        signing.sign_person(
+            document=doc, name=outgoing.fullname(userid), position=doc.signer_position,
+            authority_prefix=AUTHORITIES.get(doc.signing_authority or "none") or None)
+        doc.qlvb_signed_on_behalf = None
+    else:  # under a delegation: "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / <delegate>"
+        prefix, position, reason = delegation.signature_lines(under, doc.signer_position)
+        signing.sign_person(document=doc, name=outgoing.fullname(userid), position=position,
+                            authority_prefix=prefix, reason=reason)
+        doc.qlvb_signed_on_behalf = dict(
+            delegation.trail_fields(under), signed_by=userid,
+            delegator_position=position.split("\n")[0], delegate_position=position.split("\n")[1])
+        delegation.log_act(doc, under, "sign")
+    doc.qlvb_signed_by = userid
     doc.qlvb_signed_at = outgoing.now().isoformat()
     if change.reason:
         outgoing.add_comment(doc, change.reason, action="sign")

@@ -299,6 +299,11 @@ def dashboard(agency, *, department=None, day=None, months=12):
             "trend": stats.trend(cat, uid, day, months)}
 
 
+def _username(userid):
+    user = api.user.get(userid=userid)
+    return user.getUserName() if user is not None else userid
+
+
 def _fullname(userid):
     user = api.user.get(userid=userid)
     return (user.getProperty("fullname") if user is not None else "") or userid

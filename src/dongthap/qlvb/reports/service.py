@@ -36,7 +36,7 @@ import datetime
 
 FILE_TYPES = {"pdf": "application/pdf",
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-AGENCY_REPORTS = ("edoc", "edoc-documents", "processing", "dashboard")
+AGENCY_REPORTS = ("edoc", "edoc-documents", "processing", "dashboard", "punctuality")
 SITE_REPORTS = ("edoc",)
 
 
@@ -120,6 +120,12 @@ def answer(context, name, form):
     if name == "edoc-documents":
         start, end = api.period(form)
         return api.edoc_documents(context, start, end, form.get("direction"), form.get("cell"))
+    if name == "punctuality":  # on time / late / overdue per person and department (JSON)
+        from dongthap.qlvb.reports import punctuality
+
+        department = api.unit_scope(context, form.get("department") or None)
+        start, end = api.period(form, default="year")
+        return punctuality.report(context, start, end, department=department)
     fmt = _format(form)
     if name == "edoc":
         start, end = api.period(form)

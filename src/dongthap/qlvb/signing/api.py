@@ -373,7 +373,8 @@ def legal_validity(*, document) -> str:
 
 def sign_person(*, document, field: str = "file", user=None, signer=None, name: str,
                 position: str, authority_prefix: str | None = None,
-                signature_image: bytes | None = None, check_permission: bool = True) -> dict:
+                signature_image: bytes | None = None, check_permission: bool = True,
+                reason: str | None = None) -> dict:
     """Sign the document's PDF as the competent person (visible stamp).
 
     :param user: the signing user (id or member; default: current user).
@@ -394,7 +395,7 @@ def sign_person(*, document, field: str = "file", user=None, signer=None, name: 
     if signature_image is None:
         signature_image = cfg.person_image(userid)
     signed = _sign_person(data, signer, name, position, authority_prefix, signature_image,
-                          timestamper=timestamper(cfg.tsa_url()))
+                          timestamper=timestamper(cfg.tsa_url()), reason=reason)
     _replace(document, field, signed, "sign_person", userid)
     logger.info("person signature on %s by %s", document.absolute_url_path(), userid)
     return _after_signing(document, field, "person", userid)
