@@ -43,12 +43,13 @@ def find(**query):
     user and path instead of once per query: a desk runs a dozen counts on the same folder, and
     Plone's check of inactive content traverses to the folder and checks a permission each time."""
     from DateTime import DateTime
-    from plone import api
+    from Products.CMFCore.utils import getToolByName
+    from zope.component.hooks import getSite
 
     context = query.pop("context", None)
     if context is not None:
         query["path"] = {"query": "/".join(context.getPhysicalPath())}
-    catalog = api.portal.get_tool("portal_catalog")
+    catalog = getToolByName(getSite(), "portal_catalog")
     show_inactive, allowed = _visibility(catalog, query.get("path"))
     query["allowedRolesAndUsers"] = allowed
     if not show_inactive:
