@@ -82,7 +82,7 @@ def instance(setup_script=None, demo=False, env=None, keep=None):
 
 
 @contextlib.contextmanager
-def serve(conf, port, env, timeout=120):
+def serve(conf, port, env, timeout=600):
     """Serve the instance of ``conf`` (zope.conf) on ``port`` with ``env``; yields the site URL."""
     server = subprocess.Popen([str(BIN / "runwsgi"), str(Path(conf).parent / "zope.ini")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)

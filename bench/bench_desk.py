@@ -1,11 +1,14 @@
-"""Benchmark: the desk and the incoming work lists of a leader and a clerk, paged (today) against
-the whole unpaged list (``b_size=500``: the rows the old pages rendered, cut at LIST_LIMIT).
+"""Benchmark: the desk and the work lists (incoming, outgoing, REST) of a leader, a clerk and a
+specialist, paged, against the plain agency page (``@@co-quan``) measured in the same run, and the
+whole unpaged list (``b_size=500``: the rows the old pages rendered, cut at LIST_LIMIT).
 
 Run: ``.venv/bin/python bench/bench_desk.py [--count 10000] [--requests 20]``
 
 Starts its own Zope (FileStorage, demo data, scanning off), stores ``--count`` incoming documents in
 Sở TT&TT (bench/setup_desk.py), then times each page ``--requests`` times (one client) and prints
-p50/p95 in ms and the size of the HTML.
+p50/p95 in ms and the size of the HTML. ``--keep DIR`` keeps the instance (built on the first run);
+``--code DIR`` serves another checkout's ``src/`` on it (before/after on the same data);
+``--py-spy DIR`` samples the server per page (read with bench/spy_summary.py). See docs/desk.md.
 """
 
 from pathlib import Path

@@ -255,9 +255,9 @@ def test_page_form_for_the_clerk(server):
     served = re.search(r'value="[^"]+" id="add-\d+" disabled="disabled"\s*/>\s*<label[^>]*>Sở Tài chính\s*'
                        r'<small[^>]*>\(đã nhận\)</small>', form)
     assert served, form
-    mytho = re.search(r'data-parents="([^"]+)" data-uid="[^"]+">\s*<input[^>]*value="([^"]+)" '
-                      r'id="add-\d+"\s*/>\s*<label[^>]*>UBND xã Mỹ Thọ<', form)
-    assert mytho, form  # under the agencies above it
+    mytho = re.search(r'data-parents="([^"]*)" data-uid="[^"]+">\s*<input[^>]*value="([^"]+)" '
+                      r'id="add-\d+"\s*/>\s*<label[^>]*>UBND xã Mỹ Thọ\s*<', form)
+    assert mytho, form
     # the recipients outside this system: rows of name, code and e-mail, no "code|name" box
     assert 'name="external_recipients.code:records"' in form and "<textarea" not in form
     token = re.search(r'name="_authenticator" value="([^"]+)"', form).group(1)
