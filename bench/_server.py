@@ -13,6 +13,8 @@ import time
 import urllib.request
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the process id of the server :func:`serve` started last (for a sampling profiler)
+SERVER_PID = None
 BIN = Path(sys.executable).parent
 
 
@@ -38,12 +40,18 @@ def summary(values):
 
 
 @contextlib.contextmanager
-def instance(setup_script=None, demo=False, env=None):
+def instance(setup_script=None, demo=False, env=None, keep=None):
     """Create a site in a temporary instance, run ``setup_script`` in zconsole, serve it.
 
-    Yields the site URL (http://localhost:PORT/qlvb).
+    Yields the site URL (http://localhost:PORT/qlvb). ``keep``: a directory that holds the instance
+    instead of a temporary one; when it already holds a site built by an earlier run (the file
+    ``bench-ready``), creation and ``setup_script`` are skipped, so a large data set is built once
+    and measured before and after a change (the code of this checkout serves it; upgrade steps
+    are run by the caller).
     """
-    with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as var, socket.socket() as holder:
+    folder = contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix="qlvb-bench-")
+    with folder as var, socket.socket() as holder:
+        ready = Path(var) / "bench-ready"
         port = free_port()
         # Own keys and test PKI, revocation URLs on a port held here and never served: a benchmark
         # never reads the demo's keys nor asks the demo's CRL/OCSP/TSA on 127.0.0.1:8765.
@@ -57,21 +65,30 @@ def instance(setup_script=None, demo=False, env=None):
         )
         conf = Path(var) / "instance" / "etc" / "zope.conf"
         run_env = dict(os.environ, QLVB_DEMO="1" if demo else "0", **(env or {}))
-        subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(ROOT / "scripts" / "create_site.py")],
-                       check=True, capture_output=True, env=run_env)
-        if setup_script:
-            subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(setup_script)],
-                           check=True, env=run_env)
+        if not ready.exists():
+            create = ROOT / "scripts" / "create_site.py"
+            subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(create)],
+                           check=True, capture_output=True, env=run_env)
+            if setup_script:
+                subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(setup_script)],
+                               check=True, env=run_env)
+            if keep:
+                ready.write_text("built\n")
+        else:  # a kept site: bring it to this checkout's profile version first
+            upgrade = ROOT / "bench" / "upgrade_site.py"
+            subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(upgrade)], check=True, env=run_env)
         with serve(conf, port, run_env) as url:
             yield url
 
 
 @contextlib.contextmanager
-def serve(conf, port, env, timeout=120):
+def serve(conf, port, env, timeout=600):
     """Serve the instance of ``conf`` (zope.conf) on ``port`` with ``env``; yields the site URL."""
     server = subprocess.Popen([str(BIN / "runwsgi"), str(Path(conf).parent / "zope.ini")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = f"http://localhost:{port}/qlvb"
+    global SERVER_PID
+    SERVER_PID = server.pid
     try:
         deadline = time.time() + timeout
         while True:

@@ -27,9 +27,12 @@ def test_registration_form_keeps_the_chosen_pdf(page, demo_server, tmp_path):
     url = demo_server["url"]
     pdf = tmp_path / "cong-van-giu-lai.pdf"
     pdf.write_bytes(PDF)
+    annex = tmp_path / "phu-luc-giu-lai.pdf"
+    annex.write_bytes(PDF)
     login(page, url, "stttt.vanthu", PW)
     page.goto(f"{url}/so-tttt/@@vao-so-van-ban-den")
     page.set_input_files("#file", str(pdf))
+    page.set_input_files("#attachments", str(annex))
     _fill(page, "411")
     page.fill("#issued_date", "31/02/2026")  # no such day: refused by the server
     page.click("#qlvb-submit")
@@ -39,6 +42,10 @@ def test_registration_form_keeps_the_chosen_pdf(page, demo_server, tmp_path):
     assert "Tệp đã chọn: cong-van-giu-lai.pdf (giữ lại)" in " ".join(kept.inner_text().split())
     assert not page.locator(".qlvb-choose-again").count()
     assert page.locator("#file").get_attribute("required") is None
+    # the attachment is kept too, ticked (issue 15)
+    annex_kept = page.locator(".qlvb-kept-attachments")
+    assert "Tệp đính kèm đã chọn: phu-luc-giu-lai.pdf (giữ lại)" in " ".join(annex_kept.inner_text().split())
+    assert annex_kept.locator("input[type=checkbox]").is_checked()
     screenshot(page, "register-kept-file")
     token = page.locator("input[name=kept_file]").get_attribute("value")
 
@@ -67,6 +74,7 @@ def test_registration_form_keeps_the_chosen_pdf(page, demo_server, tmp_path):
     clerk.auth, clerk.headers["Accept"] = ("stttt.vanthu", PW), "application/json"
     stored = clerk.get(doc_url).json()
     assert stored["file"]["filename"] == "cong-van-giu-lai.pdf"
+    assert [a["filename"] for a in stored["attachments"]] == ["phu-luc-giu-lai.pdf"]
     assert clerk.get(stored["file"]["download"]).content == PDF
 
 

@@ -1,5 +1,6 @@
 """A clerk issues a document signed by hand in Chromium: the scan is uploaded on the document page,
-a scan below 200 dpi is refused in Vietnamese, a good one takes the next number (issue #22, item 1)."""
+a scan below 200 dpi is refused in Vietnamese, a good one takes the next number (issue #22, item 1);
+then "gửi bổ sung" with the pickers of the drafting form (issue #15)."""
 
 from dongthap.qlvb_testing.scans import make_scan
 from plone.app.testing import SITE_OWNER_NAME
@@ -45,3 +46,24 @@ def test_clerk_issues_a_paper_signed_original_on_the_document_page(page, demo_se
     assert f"Đã phát hành bản gốc ký tay với số {info['notation']}." in text
     assert "Bản gốc giấy (ký tay, đóng dấu); bản quét (300 dpi) có giá trị tham khảo" in text
     screenshot(page, "paper-issue-issued")
+
+    # "gửi bổ sung": the searchable tree of agencies (Sở Nội vụ already has it: shown, not offered)
+    # and rows of name/code for a recipient outside the system
+    form = page.locator("form.qlvb-add-recipients-form")
+    served = form.locator(".form-check", has_text="Sở Nội vụ").first
+    assert "(đã nhận)" in served.inner_text() and served.locator("input").is_disabled()
+    form.locator(".qlvb-picker-search").fill("my tho")
+    shown = [t.strip() for t in form.locator(".qlvb-checklist .form-check:visible label").all_inner_texts()]
+    assert "UBND xã Mỹ Thọ" in shown and not any("Sở Nội vụ" in t for t in shown), shown
+    form.locator(".form-check", has_text="UBND xã Mỹ Thọ").locator("input").check()
+    form.locator(".qlvb-external-add").click()
+    assert form.locator("tr.qlvb-external-row").count() == 3
+    form.locator("input[name='external_recipients.name:records']").first.fill("Bộ Thông tin và Truyền thông")
+    form.locator("input[name='external_recipients.code:records']").first.fill("000.00.00.G12")
+    form.locator("input[name=confirm]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    text = page.inner_text("body")
+    assert "Đã gửi bổ sung văn bản cho:" in text and "UBND xã Mỹ Thọ" in text, text[:800]
+    items = session("stttt.vanthu").get(f"{doc}/@delivery-status").json()["items"]
+    assert {"000.31.10.H20", "000.00.00.G12"} <= {i["agency_code"] for i in items}

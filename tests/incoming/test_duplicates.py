@@ -42,6 +42,13 @@ def test_duplicate_refused_without_consuming_a_number(portal):
     assert row["possible_duplicate"] and row["duplicates"][0]["uid"] == api.content.get_uuid(first)
     assert row["duplicates"][0]["arrival_number"] == first.arrival_number
     assert not rows[api.content.get_uuid(other_day)]["possible_duplicate"]  # another date: another document
+    # the page's one look-up for all its rows finds what each document's own look-up finds
+    for doc in (first, second, other_day):
+        if api.content.get_uuid(doc) in rows:
+            assert rows[api.content.get_uuid(doc)]["duplicates"] == duplicates.for_document(doc)
+    assert duplicates.for_documents(portal["so-tttt"], [second, other_day]) == {
+        api.content.get_uuid(second): duplicates.for_document(second),
+        api.content.get_uuid(other_day): []}
     # registering it stops before a number is taken (409) …
     with api.env.adopt_user(username="stttt.vanthu"), pytest.raises(QlvbError) as stopped:
         incoming.transition(second, "register", confirm_duplicate=False)

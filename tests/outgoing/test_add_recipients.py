@@ -198,6 +198,11 @@ def test_rest_add_recipients(server):
     assert "Sở Tài chính đã nhận văn bản này." in messages
     assert "UBND xã Mỹ Thọ được chọn hai lần." in messages
     assert f"{VPCP['name']} đã nhận văn bản này." in messages
+    # a recipient outside the system without its code (a row of the form): named, nothing sent
+    r = session("stttt.vanthu").post(f"{doc_url}/@add-recipients", json={
+        "external_recipients": [{"name": "Bộ Nội vụ", "code": ""}]})
+    assert r.status_code == 400, r.text
+    assert [e["message"][:26] for e in r.json()["error"]["errors"]] == ["Bộ Nội vụ: ghi tên cơ quan"]
     r = session("stttt.vanthu").post(f"{doc_url}/@add-recipients", data="[1]",
                                      headers={"Content-Type": "application/json"})
     assert r.status_code == 400, r.text
@@ -244,20 +249,40 @@ def test_page_form_for_the_clerk(server):
     form = html[html.index("qlvb-add-recipients-form"):]
     form = form[:form.index("</form>")]
     assert "Gửi bổ sung" in html and "Tôi xác nhận gửi văn bản" in form
-    assert "UBND xã Mỹ Thọ" in form and "Sở Tài chính" not in form  # already delivered: not offered
+    # the picker of the drafting form: the agencies as a tree (a xã under its huyện), searchable;
+    # one that already received the document is shown but cannot be chosen
+    assert 'class="qlvb-checklist"' in form and "qlvb-picker.js" in form
+    served = re.search(r'value="[^"]+" id="add-\d+" disabled="disabled"\s*/>\s*<label[^>]*>Sở Tài chính\s*'
+                       r'<small[^>]*>\(đã nhận\)</small>', form)
+    assert served, form
+    mytho = re.search(r'data-parents="([^"]*)" data-uid="[^"]+">\s*<input[^>]*value="([^"]+)" '
+                      r'id="add-\d+"\s*/>\s*<label[^>]*>UBND xã Mỹ Thọ\s*<', form)
+    assert mytho, form
+    # the recipients outside this system: rows of name, code and e-mail, no "code|name" box
+    assert 'name="external_recipients.code:records"' in form and "<textarea" not in form
     token = re.search(r'name="_authenticator" value="([^"]+)"', form).group(1)
-    mytho = re.search(r'value="([^"]+)" id="add-[^"]+"\s*/>\s*<label[^>]*>UBND xã Mỹ Thọ', form)
-    fields = {"_authenticator": token, "form.action": "add_recipients",
-              "internal_recipients:list": mytho.group(1),
-              "external_recipients": f"{BTTTT['code']}|{BTTTT['name']}"}
+    fields = [("_authenticator", token), ("form.action", "add_recipients"),
+              ("internal_recipients:list", mytho.group(2)),
+              ("external_recipients.name:records", BTTTT["name"]),
+              ("external_recipients.code:records", BTTTT["code"]),
+              ("external_recipients.email:records", ""),
+              ("external_recipients.name:records", ""), ("external_recipients.code:records", ""),
+              ("external_recipients.email:records", "")]
     # without the confirmation nothing is sent
     page = clerk.post(doc_url, data=fields)
     assert page.status_code == 200 and "Hãy đánh dấu ô xác nhận" in page.text
-    page = clerk.post(doc_url, data=dict(fields, confirm="1"))
+    page = clerk.post(doc_url, data=[*fields, ("confirm", "1")])
     assert page.status_code == 200
     assert "Đã gửi bổ sung văn bản cho:" in page.text and "UBND xã Mỹ Thọ" in page.text
     status = session("stttt.vanthu").get(f"{doc_url}/@delivery-status").json()["items"]
     assert {i["agency_code"] for i in status} == {"000.00.06.H20", "000.31.10.H20", BTTTT["code"]}
     # the same again: the error names the recipient
-    page = clerk.post(doc_url, data=dict(fields, confirm="1"))
+    page = clerk.post(doc_url, data=[*fields, ("confirm", "1")])
     assert "UBND xã Mỹ Thọ đã nhận văn bản này." in page.text
+    # a row without its code is refused by name, nothing sent; the old "code|name" lines still work
+    page = clerk.post(doc_url, data=[*fields[:2], ("external_recipients.name:records", "Bộ Nội vụ"),
+                                     ("external_recipients.code:records", ""), ("confirm", "1")])
+    assert "Bộ Nội vụ: ghi tên cơ quan" in page.text, page.text[:300]
+    page = clerk.post(doc_url, data=[*fields[:2], ("external_recipients", f"{VPCP['code']}|{VPCP['name']}"),
+                                     ("confirm", "1")])
+    assert f"Đã gửi bổ sung văn bản cho: {VPCP['name']}" in page.text

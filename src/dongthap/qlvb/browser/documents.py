@@ -37,6 +37,46 @@ def chosen_or_kept(form):
     return kept, token if kept is not None else None
 
 
+def attachments_or_kept(form):
+    """The attachments of a form: those kept after an earlier refusal and still ticked
+    (``kept_attachments:list``, tokens of :mod:`dongthap.qlvb.documents.kept_uploads`), then those
+    chosen now; ``(uploads, tokens)`` with one token (or None for a new choice) per upload."""
+    from dongthap.qlvb.documents import kept_uploads
+
+    tokens = form.get(kept_uploads.ATTACHMENTS_FIELD) or []
+    tokens = tokens if isinstance(tokens, list) else [tokens]
+    uploads, kept_tokens = [], []
+    for token in dict.fromkeys(t for t in tokens if isinstance(t, str)):
+        kept = kept_uploads.take(token)
+        if kept is not None:  # another user's, unknown or expired token: nothing
+            uploads.append(kept)
+            kept_tokens.append(token)
+    chosen = form.get("attachments") or []
+    for upload in (uploaded(x) for x in (chosen if isinstance(chosen, list) else [chosen])):
+        if upload:
+            uploads.append(upload)
+            kept_tokens.append(None)
+    return uploads, kept_tokens
+
+
+def keep_attachments_after_error(uploads, tokens, errors, agency):
+    """After a refused form: ``[{"token", "filename"}]`` of the attachments kept for the next try
+    (none when the attachments themselves were refused); ``(kept, lost)`` where ``lost`` names
+    the attachments that could not be kept (refused by the antivirus) and must be chosen again."""
+    from dongthap.qlvb.documents import kept_uploads
+
+    if not uploads or "attachments" in errors:
+        return [], [u[1] for u in uploads]
+    kept, lost = [], []
+    for upload, token in zip(uploads, tokens, strict=True):
+        token = token or kept_uploads.keep(upload, agency=agency)
+        if token:
+            kept.append({"token": token, "filename": upload[1]})
+        else:
+            lost.append(upload[1])
+    return kept, lost
+
+
 def keep_after_error(upload, token, errors, agency):
     """After a refused form: ``{"token", "filename"}`` of the main file kept for the next try,
     or None (nothing chosen, or the file itself was refused)."""

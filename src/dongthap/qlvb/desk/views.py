@@ -103,9 +103,11 @@ class Navigation(BrowserView):
             return None
         if queryMultiAdapter((agency, self.request), name=page) is None:
             return None  # a capability not installed (yet): no tab
-        pages = RegistersPage(agency, self.request) if page == "so-bao-cao" else None
-        if pages is not None and not pages.links() and not pages.reports():
-            return None
+        if page == "so-bao-cao":  # a register or a report he may print (RegistersPage's lists)
+            from dongthap.qlvb.registers import service
+
+            if not service.visible(agency) and not RegistersPage(agency, self.request).reports():
+                return None
         return f"{agency.absolute_url()}/@@{page}"
 
 

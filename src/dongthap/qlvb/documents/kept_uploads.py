@@ -1,10 +1,12 @@
 """Files chosen in a form that was refused, kept on the server for the next try (issue 15, item 3).
 
 A browser never fills a file input again: after a validation error of the registration form
-(incoming) or of the drafting form (outgoing) the chosen PDF would have to be chosen again.
+(incoming) or of the drafting form (outgoing) the chosen PDF — and, on the registration form, the
+attachments — would have to be chosen again.
 Instead the form keeps it here, for :data:`TTL` seconds, under a random token that the form
 sends back in a hidden field; the form shows "Tệp đã chọn: X (giữ lại)" and a new choice replaces
-it.
+it. Attachments are kept the same way, one token each (``kept_attachments``): the form lists them,
+each with a ticked box (untick to leave it out), and attachments chosen again are added to them.
 
 * Only a file the antivirus accepted is kept (:func:`keep` scans it like any upload; a refused
   file is never kept), and it is scanned again as an upload when the form is sent again.
@@ -31,6 +33,8 @@ KEY = "dongthap.qlvb.kept_uploads"
 #: how long a kept file waits for the form to be sent again (seconds)
 TTL = 3600
 FIELD = "kept_file"
+#: the form field of the kept attachments (one token each, ``:list``)
+ATTACHMENTS_FIELD = "kept_attachments"
 
 
 def _store(create=False):

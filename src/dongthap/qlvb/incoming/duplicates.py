@@ -79,6 +79,11 @@ def find(agency, *, code_number=None, code_notation=None, issuer_code=None, issu
         for brain in catalog.unrestrictedSearchResults(path=path, portal_type="IncomingDocument",
                                                        qlvb_exchange_document_id=document_id):
             found[brain.UID] = (brain, "same_document_id")
+    return _rows(found, exclude_uid)
+
+
+def _rows(found, exclude_uid):
+    """The rows of the possible duplicates ``found`` (uid → (brain, reason)), the earliest first."""
     rows = []
     for uid, (brain, why) in found.items():
         if uid == exclude_uid or brain.review_state == "refused":
@@ -92,6 +97,54 @@ def find(agency, *, code_number=None, code_notation=None, issuer_code=None, issu
                      "state": brain.review_state, "reason": why})
     rows.sort(key=lambda r: (r["arrival_number"] is None, r["arrival_number"] or 0, r["uid"]))
     return rows[:SHOWN]
+
+
+def _entries(index, brain):
+    """The values ``index`` holds for ``brain`` as a set (a field index holds one)."""
+    entry = index.getEntryForObject(brain.getRID(), None)
+    return {entry} if isinstance(entry, str) else set(entry or ())
+
+
+def for_documents(agency, docs):
+    """:func:`for_document` of many documents of ``agency`` at once (a page of "chờ vào sổ"):
+    ``{uid: rows}`` from one catalog query for all their keys (and one for their exchange ids)
+    instead of one or two per document; the same rows, in the same order."""
+    from dongthap.qlvb.incoming.api import incoming_root
+
+    out = {api.content.get_uuid(doc): [] for doc in docs}
+    root = incoming_root(agency)
+    if root is None or not docs:
+        return out
+    catalog = api.portal.get_tool("portal_catalog")
+    path = "/".join(root.getPhysicalPath())
+    wanted = {api.content.get_uuid(doc): (set(keys(doc.code_number, doc.code_notation,
+                                                    doc.issuing_agency_code, doc.issuing_agency_name)),
+                                           doc.issued_date, document_id_of(doc)) for doc in docs}
+    all_keys = sorted(set().union(*(w[0] for w in wanted.values())))
+    by_key = []
+    if all_keys:
+        index = catalog._catalog.getIndex("qlvb_incoming_duplicate_key")
+        for brain in catalog.unrestrictedSearchResults(path=path, portal_type="IncomingDocument",
+                                                       qlvb_incoming_duplicate_key=all_keys):
+            by_key.append((brain, _entries(index, brain)))
+    all_ids = sorted({w[2] for w in wanted.values() if w[2]})
+    by_id = []
+    if all_ids and "qlvb_exchange_document_id" in catalog.indexes():
+        index = catalog._catalog.getIndex("qlvb_exchange_document_id")
+        for brain in catalog.unrestrictedSearchResults(path=path, portal_type="IncomingDocument",
+                                                       qlvb_exchange_document_id=all_ids):
+            by_id.append((brain, _entries(index, brain)))
+    for uid, (doc_keys, issued_date, document_id) in wanted.items():
+        found = {}
+        for brain, brain_keys in by_key:
+            if doc_keys & brain_keys and (issued_date is None or brain.qlvb_issued_date is None
+                                          or brain.qlvb_issued_date == issued_date):
+                found.setdefault(brain.UID, (brain, "same_number"))
+        for brain, brain_ids in by_id:
+            if document_id and document_id in brain_ids:
+                found[brain.UID] = (brain, "same_document_id")
+        out[uid] = _rows(found, uid)
+    return out
 
 
 def for_document(doc):

@@ -3,7 +3,8 @@
 from dongthap.qlvb.browser.documents import AgencyPage
 from dongthap.qlvb.browser.documents import chosen_or_kept
 from dongthap.qlvb.browser.documents import keep_after_error
-from dongthap.qlvb.browser.documents import uploaded
+from dongthap.qlvb.browser.documents import attachments_or_kept
+from dongthap.qlvb.browser.documents import keep_attachments_after_error
 from dongthap.qlvb.agencies.api import list_staff
 from dongthap.qlvb.documents import kept_uploads
 from dongthap.qlvb.documents.views import DashboardPage
@@ -101,6 +102,10 @@ class RegisterForm(_Base):
     """"Vào sổ văn bản đến": the clerk enters a document (upload + metadata)."""
 
     choose_again = False
+    #: attachments kept on the server after a refused form (``[{"token", "filename"}]``) and the
+    #: names of those that could not be kept
+    kept_attachments = ()
+    lost_attachments = ()
 
     def __call__(self):
         self.errors = {}
@@ -113,10 +118,7 @@ class RegisterForm(_Base):
             self.values["register"] = form.get("register", "")
             raw = {k: form.get(k) for k in (*incoming.INPUT_FIELDS, SECRECY_FIELD)}
             raw["file"], kept_token = chosen_or_kept(form)
-            uploads = form.get("attachments") or []
-            if not isinstance(uploads, list):
-                uploads = [uploads]
-            raw["attachments"] = [u for u in (uploaded(x) for x in uploads) if u]
+            raw["attachments"], attachment_tokens = attachments_or_kept(form)
             try:
                 values = incoming.clean(raw, agency=self.agency())
                 register = bool(form.get("register"))
@@ -130,13 +132,18 @@ class RegisterForm(_Base):
                 self.general.append(self.t(problem.message))
                 for err in problem.errors:
                     self.errors.setdefault(err.get("field") or "", []).append(self.t(err["message"]))
-                # the main file is kept on the server; a browser never fills a file input again,
-                # so say so for the attachments
+                # the files are kept on the server (a browser never fills a file input again);
+                # those that could not be kept are named: choose them again
                 self.kept = keep_after_error(raw["file"], kept_token, self.errors, self.agency())
-                self.choose_again = bool(raw["attachments"] or (raw["file"] and not self.kept))
+                self.kept_attachments, self.lost_attachments = keep_attachments_after_error(
+                    raw["attachments"], attachment_tokens, self.errors, self.agency())
+                lost_main = [raw["file"][1]] if raw["file"] and not self.kept else []
+                self.choose_again = ", ".join(lost_main + self.lost_attachments)
                 self.request.response.setStatus(413 if problem.status == 413 else 400)
                 return self.index()
-            kept_uploads.drop(kept_token)
+            for token in (kept_token, *attachment_tokens):
+                if token:
+                    kept_uploads.drop(token)
             if found:  # not numbered: the clerk registers it anyway or refuses it on its page
                 from dongthap.qlvb.incoming import duplicates
 

@@ -567,6 +567,13 @@ def clean_added_recipients(doc, internal, external):
         try:
             [recipient] = outgoing._convert("external_recipients", [item], None, None, None, None)
         except (ValueError, TypeError, KeyError, AttributeError):
+            if isinstance(item, dict):  # a row of the form (or a JSON object): name it
+                label = " ".join(str(item.get(k) or "") for k in ("name", "code")).strip() or "?"
+                _bad_recipients(_("error_added_external_row", default="${item}: give the agency's name "
+                                  "(at most 200 characters) and its code (mã định danh, at most 20 "
+                                  "characters); the e-mail address, when given, must be valid.",
+                                  mapping={"item": label[:60]}), "external_recipients", errors)
+                continue
             _bad_recipients(_("error_added_external_bad", default="\"${item}\" is not a recipient outside "
                               "this system: write \"code|name\" (code at most 20 characters).",
                               mapping={"item": str(item)[:60]}), "external_recipients", errors)

@@ -293,11 +293,13 @@ def counts(agency, day=None):
     query = awaiting_query(agency)
     if query is None:
         return 0, 0, 0
+    from dongthap.qlvb.documents.queries import find
+
     day = day or today()
-    total = len(api.content.find(**query))
-    overdue = len(api.content.find(**dict(query, **{INDEX: {"query": day - datetime.timedelta(days=1),
-                                                             "range": "max"}})))
-    soon = len(api.content.find(**dict(query, **{INDEX: {
+    total = len(find(**query))
+    overdue = len(find(**dict(query, **{INDEX: {"query": day - datetime.timedelta(days=1),
+                                                "range": "max"}})))
+    soon = len(find(**dict(query, **{INDEX: {
         "query": (day, day + datetime.timedelta(days=SOON_DAYS)), "range": "min:max"}})))
     return total, overdue, soon
 

@@ -71,6 +71,33 @@ def external_rows(submitted):
     return rows_from_records(submitted)
 
 
+def recipient_tree(agency, served=()):
+    """The agencies of this system that may receive a document of ``agency`` as a tree, in reading
+    order: each with its ``depth`` (0: top level), ``parents`` (the UIDs above it, for the search
+    of the picker to keep them) and ``served`` (its UID is in ``served``: it already got the
+    document). The drafting form and the "gửi bổ sung" form show the same picker."""
+    from dongthap.qlvb.utils.sorting import vietnamese_sort_key
+
+    brains = list(outgoing.recipient_agencies(agency).values())
+    by_path = {b.getPath(): b for b in brains}
+    children = {}
+    for b in brains:
+        path = b.getPath().rsplit("/", 1)[0]
+        while path and path not in by_path:
+            path = path.rsplit("/", 1)[0]
+        children.setdefault(path or None, []).append(b)
+    rows = []
+
+    def walk(parent, parents):
+        for b in sorted(children.get(parent, ()), key=lambda b: vietnamese_sort_key(b.Title)):
+            rows.append({"value": b.UID, "title": b.Title, "depth": len(parents),
+                         "parents": " ".join(parents), "served": b.UID in served})
+            walk(b.getPath(), (*parents, b.UID))
+
+    walk(None, ())
+    return rows
+
+
 class DraftForm(AgencyPage):
     """"Soạn văn bản đi": a specialist drafts a document (upload + metadata)."""
 
@@ -146,28 +173,8 @@ class DraftForm(AgencyPage):
                 for k, d in sorted(outgoing.departments_of(self.agency()).items())]
 
     def recipients(self):
-        """The agencies that may receive the document as a tree, in reading order: each with its
-        ``depth`` (0: top level) and ``parents`` (the UIDs above it, for the search to keep them)."""
-        from dongthap.qlvb.utils.sorting import vietnamese_sort_key
-
-        brains = list(outgoing.recipient_agencies(self.agency()).values())
-        by_path = {b.getPath(): b for b in brains}
-        children = {}
-        for b in brains:
-            path = b.getPath().rsplit("/", 1)[0]
-            while path and path not in by_path:
-                path = path.rsplit("/", 1)[0]
-            children.setdefault(path or None, []).append(b)
-        rows = []
-
-        def walk(parent, parents):
-            for b in sorted(children.get(parent, ()), key=lambda b: vietnamese_sort_key(b.Title)):
-                rows.append({"value": b.UID, "title": b.Title, "depth": len(parents),
-                             "parents": " ".join(parents)})
-                walk(b.getPath(), (*parents, b.UID))
-
-        walk(None, ())
-        return rows
+        """The agencies that may receive the document as a tree (:func:`recipient_tree`)."""
+        return recipient_tree(self.agency())
 
 
 class DocumentView(DocumentPage):
@@ -219,8 +226,9 @@ class DocumentView(DocumentPage):
                                            "sending the document to the added recipients."))
         internal = form.get("internal_recipients") or []
         internal = internal if isinstance(internal, list) else [internal]
-        external = [line.strip() for line in (form.get("external_recipients") or "").splitlines()
-                    if line.strip()]
+        # rows of name/code/e-mail as in the drafting form (``:records``), or lines "code|name"
+        external = [r.strip() if isinstance(r, str) else r
+                    for r in external_rows(form.get("external_recipients") or [])]
         try:
             rows = delivery.add_recipients(self.context, internal, external)
         except outgoing.OutgoingError as problem:
@@ -264,11 +272,19 @@ class DocumentView(DocumentPage):
         return brains[0].getURL() if brains else None
 
     def added_recipient_choices(self):
-        """Agencies of this system that have not received the document yet."""
-        served = {row["key"] for row in delivery.delivery_status(self.context)}
-        brains = outgoing.recipient_agencies(self.agency()).values()
-        return sorted(({"value": b.UID, "title": b.Title} for b in brains
-                       if f"agency:{b.UID}" not in served), key=lambda r: r["title"])
+        """The agencies of this system as in the drafting form (:func:`recipient_tree`); those that
+        already received the document are shown, not offered (``served``)."""
+        served = {row["key"].partition(":")[2] for row in delivery.delivery_status(self.context)
+                  if row["key"].startswith("agency:")}
+        rows = recipient_tree(self.agency(), served)
+        return rows if any(not r["served"] for r in rows) else []
+
+    def added_external_rows(self):
+        """The empty rows of the external recipients of the "gửi bổ sung" form (as in the drafting
+        form; "Thêm dòng" adds more)."""
+        from dongthap.qlvb.browser.widgets import display_rows
+
+        return display_rows([])
 
     def info(self):
         return outgoing.info(self.context)
