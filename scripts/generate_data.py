@@ -27,8 +27,9 @@ parser.add_argument("--agencies", type=int, default=20)
 parser.add_argument("--batch", type=int, default=50, help="documents per transaction")
 parser.add_argument("--seed", type=int, default=2026)
 parser.add_argument("--minutes", type=float, default=None, help="stop after that long (resume later)")
-# zconsole passes: <zope.conf> <script> args…
-args = parser.parse_args([a for a in sys.argv[1:] if not a.endswith((".conf", "generate_data.py"))])
+# zconsole's argv ends with: … <script> args…
+script_at = max(i for i, a in enumerate(sys.argv) if a.endswith("generate_data.py"))
+args = parser.parse_args(sys.argv[script_at + 1:])
 
 if os.environ.get("QLVB_CLAMD_ENABLED", "0") != "0":
     print("note: antivirus scanning is on (QLVB_CLAMD_ENABLED): every file is scanned")

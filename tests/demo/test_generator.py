@@ -77,5 +77,5 @@ def test_plan_is_the_province():
     assert len(plans) == 1000
     assert len({p["code"] for p in plans}) == 1000
     assert sum(p["level"] == "commune" for p in plans) == 102
-    assert plans[1]["title"] == "Sở Nội vụ"
+    assert plans[0]["title"] == "UBND tỉnh Đồng Tháp" and plans[3]["title"] == "Sở Nội vụ"
     assert os.path.commonprefix([p["code"][-3:] for p in plans]) == "H20"

@@ -56,6 +56,10 @@ PDF_REUSE = 50
 #: Provincial bodies after the 2025 merger (Đồng Tháp + Tiền Giang, two local levels):
 #: (title, abbreviation, level, departments [(title, abbreviation)])
 PROVINCIAL = (
+    ("UBND tỉnh Đồng Tháp", "UBND", "province",
+     (("Ban Tiếp công dân", "BTCD"), ("Văn phòng", "VP"))),
+    ("Văn phòng UBND tỉnh", "VP", "unit",
+     (("Phòng Hành chính - Tổ chức", "HCTC"), ("Phòng Kinh tế", "KT"), ("Phòng Tổng hợp", "TH"))),
     ("Văn phòng Đoàn ĐBQH và HĐND tỉnh", "VPĐĐBQHHĐND", "unit", (("Phòng Công tác HĐND", "CTHĐND"),)),
     ("Sở Nội vụ", "SNV", "department", (("Phòng Tổ chức - Biên chế", "TCBC"), ("Phòng Xây dựng chính quyền", "XDCQ"))),
     ("Sở Tài chính", "STC", "department", (("Phòng Ngân sách", "NS"), ("Phòng Quản lý giá", "QLG"))),
@@ -178,7 +182,7 @@ def plan_agencies(count):
         communes.append(add(f"UBND xã {COMMUNES[extra % len(COMMUNES)]} {extra + 1}", "UBND",
                             "commune", (("Văn phòng HĐND và UBND", "VP"),)))
     for n, title in enumerate(SUB_UNITS * 4):
-        parent = provincial[n % len(provincial)]
+        parent = provincial[2 + n % (len(provincial) - 2)]
         suffix = "" if n < len(SUB_UNITS) else f" khu vực {n // len(SUB_UNITS) + 1}"
         add(title + suffix, slug(title).replace("-", "")[:6].upper(), "unit", None, parent)
     n = 0
@@ -191,6 +195,22 @@ def plan_agencies(count):
         add(title, abbreviation, "unit", None, commune)
         n += 1
     return plans[:count]
+
+
+#: share of the documents: UBND tỉnh, the other provincial bodies, communes, the other units
+WEIGHTS = ((0.08, 0, 1), (0.30, 1, len(PROVINCIAL)), (0.30, len(PROVINCIAL), len(PROVINCIAL) + 102),
+           (0.32, len(PROVINCIAL) + 102, None))
+
+
+def pick_agency(rng, count):
+    """The agency (index) of a document: the provincial bodies write and receive far more."""
+    roll, below = rng.random(), 0.0
+    for share, first, end in WEIGHTS:
+        below += share
+        end = count if end is None else min(end, count)
+        if roll < below and first < end:
+            return rng.randrange(first, end)
+    return rng.randrange(count)
 
 
 def _fullname(rng):
@@ -371,7 +391,7 @@ class Generator:
     def document(self, i, state):
         """Make step ``i``: returns the counters it adds to."""
         rng = random.Random(self.seed * 1_000_003 + i)
-        a = i % len(self.paths)
+        a = pick_agency(rng, len(self.paths))
         roll = rng.random()
         if roll < 0.58:
             return self.incoming(i, a, rng, state)
