@@ -140,11 +140,13 @@ def main():
         print("desk and lists")
         html = session(facts["staff"]["vanthu"])
         html.headers["Accept"] = "text/html"
-        row("ours: clerk's desk page van-ban-den (HTML)", *timed(lambda i: html.get(f"{agency}/van-ban-den"), n))
+        row("ours: clerk's desk page van-ban-den (HTML)",
+            *timed(lambda i: html.get(f"{agency}/van-ban-den"), n))
         row("ours: GET @incoming lists (clerk)", *timed(lambda i: clerk.get(f"{agency}/@incoming"), n))
         leader = session(facts["staff"]["lanhdao"])
         row("ours: GET @incoming lists (leader)", *timed(lambda i: leader.get(f"{agency}/@incoming"), n))
-        row("plain: GET folder, 1,000 items (REST, batch 25)", *timed(lambda i: admin.get(f"{site}/bench-plain"), n))
+        row("plain: GET folder, 1,000 items (REST, batch 25)",
+            *timed(lambda i: admin.get(f"{site}/bench-plain"), n))
         row("plain: folder_contents page (HTML)",
             *timed(lambda i: admin.get(f"{site}/bench-plain/folder_contents",
                                        headers={"Accept": "text/html"}), n))

@@ -61,7 +61,8 @@ PROVINCIAL = (
     ("Văn phòng UBND tỉnh", "VP", "unit",
      (("Phòng Hành chính - Tổ chức", "HCTC"), ("Phòng Kinh tế", "KT"), ("Phòng Tổng hợp", "TH"))),
     ("Văn phòng Đoàn ĐBQH và HĐND tỉnh", "VPĐĐBQHHĐND", "unit", (("Phòng Công tác HĐND", "CTHĐND"),)),
-    ("Sở Nội vụ", "SNV", "department", (("Phòng Tổ chức - Biên chế", "TCBC"), ("Phòng Xây dựng chính quyền", "XDCQ"))),
+    ("Sở Nội vụ", "SNV", "department",
+     (("Phòng Tổ chức - Biên chế", "TCBC"), ("Phòng Xây dựng chính quyền", "XDCQ"))),
     ("Sở Tài chính", "STC", "department", (("Phòng Ngân sách", "NS"), ("Phòng Quản lý giá", "QLG"))),
     ("Sở Tư pháp", "STP", "department", (("Phòng Văn bản - Pháp chế", "VBPC"),)),
     ("Sở Xây dựng", "SXD", "department", (("Phòng Quản lý xây dựng", "QLXD"), ("Phòng Giao thông", "GT"))),
@@ -585,14 +586,14 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
     with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
         paths = list(state["agency_paths"])
         rng = random.Random(seed)
-        t0 = time.monotonic()
+        t0, before = time.monotonic(), len(paths)
         while len(paths) < agencies:
             paths.append(make_agency(portal, plans[len(paths)], paths, rng))
             state["agency_paths"] = list(paths)
             state["agencies"] = len(paths)
             if len(paths) % 20 == 0 or len(paths) == agencies:
                 checkpoint()
-                rate = (len(paths) - 0) / max(time.monotonic() - t0, 1e-9)
+                rate = (len(paths) - before) / max(time.monotonic() - t0, 1e-9)
                 log(f"agencies {len(paths)}/{agencies} ({rate:.1f}/s)")
             if stop_after and time.monotonic() - started > stop_after:
                 checkpoint()
