@@ -1,8 +1,13 @@
 """Benchmark at scale: a site filled by scripts/generate_data.py, against bare Plone in the same run.
 
-Run (after ``scripts/generate_data.py`` filled the instance; docs/capacity.md):
+One command:
 
-    .venv/bin/python bench/bench_scale.py --instance var/scale/scale [--count 20]
+    .venv/bin/python bench/bench_scale.py [--documents 300 --agencies 20] [--count 20]
+
+makes a temporary instance (FileStorage), fills it with ``scripts/generate_data.py`` and
+measures. On a site filled before (the large runs of docs/capacity.md):
+
+    .venv/bin/python bench/bench_scale.py --instance var/scale/scale
 
 Uses the instance's zope.conf/zope.ini as they are (FileStorage or RelStorage), adds once a
 plain folder with 1,000 File items (``bench-plain``) and then serves the site with one
@@ -65,9 +70,37 @@ def row(label, times, failures=0):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instance", default="var/scale/scale", help="directory with etc/zope.conf")
+    parser.add_argument("--instance", help="directory with etc/zope.conf (default: a new temporary one)")
+    parser.add_argument("--documents", type=int, default=300, help="for a new instance")
+    parser.add_argument("--agencies", type=int, default=20, help="for a new instance")
     parser.add_argument("--count", type=int, default=20)
     args = parser.parse_args()
+    if args.instance:
+        return measure(args)
+    with tempfile.TemporaryDirectory(prefix="qlvb-bench-scale-") as var:
+        from _server import free_port
+
+        env = dict(os.environ, QLVB_DEMO="0", QLVB_CLAMD_ENABLED="0", QLVB_KEYS_DIR=f"{var}/keys")
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "instance.py"), "--name", "scale",
+                        "--var", var, "--host", "127.0.0.1", "--port", str(free_port()), "--dsn", "",
+                        "--env", "QLVB_CLAMD_ENABLED=0"], check=True, env=env, stdout=subprocess.DEVNULL)
+        conf = Path(var) / "scale" / "etc" / "zope.conf"
+        for sub in ("filestorage", "blobstorage"):
+            (Path(var) / sub).mkdir(exist_ok=True)
+        subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(ROOT / "scripts" / "create_site.py")],
+                       check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.perf_counter()
+        script = str(ROOT / "scripts" / "generate_data.py")
+        out = subprocess.run([str(BIN / "zconsole"), "run", str(conf), script, "--documents",
+                              str(args.documents), "--agencies", str(args.agencies)],
+                             check=True, env=env, capture_output=True, text=True)
+        print(f"generated in {time.perf_counter() - started:.0f} s: {out.stdout.strip().splitlines()[-1]}")
+        args.instance = str(Path(var) / "scale")
+        os.environ["QLVB_KEYS_DIR"] = env["QLVB_KEYS_DIR"]
+        return measure(args)
+
+
+def measure(args):
     import requests
 
     etc = Path(args.instance).resolve() / "etc"

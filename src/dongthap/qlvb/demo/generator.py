@@ -344,8 +344,9 @@ def _dossiers(agency, plan, year):
     """Two open dossiers of the records manager (created on first use)."""
     from dongthap.qlvb.dossiers import api as dossiers
 
-    found = api.content.find(context=agency, portal_type="Dossier", unrestricted=True,
-                             sort_on="id")
+    folder = dossiers.year_folder(agency, year)  # never a sub-agency's dossiers
+    found = api.content.find(context=folder, portal_type="Dossier", unrestricted=True,
+                             sort_on="id") if folder is not None else []
     if found:
         return [b._unrestrictedGetObject() for b in found[:2]]
     made = []
@@ -407,8 +408,10 @@ class Generator:
         doc = None
         added = {"documents": 1}
         if rng.random() < 0.35:  # a copy delivered by another agency, waiting for registration
-            found = api.content.find(context=agency, portal_type="IncomingDocument",
-                                     review_state="received", sort_limit=1, unrestricted=True)
+            root = incoming.incoming_root(agency)  # never a sub-agency's documents
+            found = api.content.find(context=root, portal_type="IncomingDocument",
+                                     review_state="received", sort_limit=1,
+                                     unrestricted=True) if root is not None else []
             if found:
                 doc = found[0]._unrestrictedGetObject()
                 with api.env.adopt_user(username=self.user(a, "vanthu")):
@@ -602,7 +605,7 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
         gen = Generator(portal, plans, paths, seed, log)
         done = state.get("steps", 0)
         state["elapsed_before"] = state.get("elapsed", 0.0)
-        t0, first = time.monotonic(), done
+        t0, first, cpu0 = time.monotonic(), done, time.process_time()
         while done < documents:
             end = min(documents, done + batch)
             totals = {}
@@ -617,8 +620,9 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
             checkpoint()
             rate = (done - first) / max(elapsed, 1e-9)
             eta = (documents - done) / rate if rate else 0
-            log(f"documents {done}/{documents} ({rate:.1f} docs/s, {state['copies']} delivered copies, "
-                f"eta {eta / 60:.0f} min)")
+            cpu = (time.process_time() - cpu0) / max(done - first, 1)
+            log(f"documents {done}/{documents} ({rate:.2f} docs/s, {cpu * 1000:.0f} ms CPU per document, "
+                f"{state['copies']} delivered copies, eta {eta / 60:.0f} min)")
             if stop_after and time.monotonic() - started > stop_after:
                 break
     return dict(state)
