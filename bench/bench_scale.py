@@ -105,7 +105,7 @@ def measure(args):
 
     etc = Path(args.instance).resolve() / "etc"
     conf = etc / "zope.conf"
-    port = int(re.search(r"port\s*=\s*(\d+)", (etc / "zope.ini").read_text()).group(1))
+    port = int(re.search(r"(?:listen\s*=\s*\S+:|port\s*=\s*)(\d+)", (etc / "zope.ini").read_text()).group(1))
     env = dict(os.environ, QLVB_CLAMD_ENABLED="0")
     facts_file = Path(tempfile.mkstemp(suffix=".json")[1])
     start = time.perf_counter()
