@@ -1,6 +1,6 @@
 """The data generator (issue #21): a tiny run through the real factories, resumable.
 
-Two agencies and 30 documents in the integration layer (rolled back afterwards):
+Two agencies and 18 documents in the integration layer (rolled back afterwards):
 the counts it reports are the counts in the catalog, every register is numbered
 1…n without a gap, and running it again with the same targets adds nothing, while
 a larger target continues where the first run stopped.
@@ -33,9 +33,9 @@ def _numbers(portal, portal_type, attr):
 
 def test_tiny_run_counts_numbering_and_resume(portal):
     lines = []
-    state = generator.generate(portal, documents=20, agencies=2, batch=7, commit=False,
+    state = generator.generate(portal, documents=12, agencies=2, batch=5, commit=False,
                                log=lines.append)
-    assert state["agencies"] == 2 and state["steps"] == 20
+    assert state["agencies"] == 2 and state["steps"] == 12
     agencies = api.content.find(portal_type="Agency", unrestricted=True)
     assert len(agencies) == 2
     assert {b.Title for b in agencies} <= {p["title"] for p in generator.plan_agencies(2)}
@@ -59,11 +59,11 @@ def test_tiny_run_counts_numbering_and_resume(portal):
             assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
 
     # resumable: the same targets again add nothing; a larger target continues
-    again = generator.generate(portal, documents=20, agencies=2, batch=7, commit=False, log=lines.append)
-    assert again["steps"] == 20 and again["documents"] == state["documents"]
+    again = generator.generate(portal, documents=12, agencies=2, batch=5, commit=False, log=lines.append)
+    assert again["steps"] == 12 and again["documents"] == state["documents"]
     assert len(api.content.find(portal_type="Agency", unrestricted=True)) == 2
-    more = generator.generate(portal, documents=30, agencies=2, batch=7, commit=False, log=lines.append)
-    assert more["steps"] == 30 and more["documents"] > state["documents"]
+    more = generator.generate(portal, documents=18, agencies=2, batch=5, commit=False, log=lines.append)
+    assert more["steps"] == 18 and more["documents"] > state["documents"]
     total = len(api.content.find(portal_type=["IncomingDocument", "OutgoingDocument"], unrestricted=True))
     assert total == more["documents"] + more["copies"]
     for attr, portal_type in (("arrival_number", "IncomingDocument"),
