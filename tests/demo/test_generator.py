@@ -15,7 +15,15 @@ import pytest
 
 @pytest.fixture
 def portal(integration, monkeypatch):
+    import hashlib
+
+    from dongthap.qlvb.demo.incoming import make_pdf
+
     monkeypatch.setenv("QLVB_CLAMD_ENABLED", "0")
+    # the pre-signed PDF costs a test PKI and two pyHanko signatures: not what is tested here
+    pdf = make_pdf(["VĂN BẢN MẪU"])
+    monkeypatch.setattr(generator, "presigned_pdf", lambda: (pdf, {
+        "legal_validity": "reference", "sha256": hashlib.sha256(pdf).hexdigest(), "signatures": []}))
     return integration["portal"]
 
 

@@ -22,8 +22,8 @@ What is deliberately **not** done per document, for speed (docs/capacity.md):
   one PDF (its number stamp therefore does not match the document's number);
 * **antivirus**: run the generator with ``QLVB_CLAMD_ENABLED=0`` (the script's
   default) — scanning 100,000 files measures clamd, not us;
-* **PDFs**: one small PDF per type and agency (``PDF_REUSE`` documents share the
-  same bytes; each document still gets its own blob, as uploads do).
+* **PDFs**: one small PDF per agency, type and block of ``PDF_REUSE`` steps (the
+  bytes are reused; each document still gets its own blob, as uploads do).
 
 Runs in batches: each batch is one transaction (the API's own commits are
 turned into savepoints, :class:`dongthap.qlvb.numbering.retry.savepoints_only`)
@@ -48,7 +48,7 @@ logger = logging.getLogger("dongthap.qlvb.generator")
 
 PROGRESS_ATTR = "_qlvb_generated"
 PASSWORD = "Demo@2026"
-#: documents of one agency and type sharing the same PDF bytes
+#: steps of one block sharing the PDF bytes made for an agency and type (each document has its own blob)
 PDF_REUSE = 50
 
 # ---------------------------------------------------------------- the province (2025)
@@ -295,7 +295,7 @@ def progress(portal=None):
     portal = portal if portal is not None else api.portal.get()
     state = getattr(portal, PROGRESS_ATTR, None)
     if state is None:
-        state = PersistentMapping(agencies=0, documents=0, copies=0, issued=0, dossiers=0,
+        state = PersistentMapping(agencies=0, documents=0, copies=0, issued=0,
                                   exchanged=0, seed=None, elapsed=0.0, agency_paths=[])
         setattr(portal, PROGRESS_ATTR, state)
     return state
