@@ -669,3 +669,19 @@ def test_1007_overdue_adds_the_outcomes_column(site):
         v1007_overdue.overdue(None)
         v1007_overdue.overdue(None)  # again: nothing breaks
     assert v1007_overdue.COLUMN in catalog.schema()
+def test_1007_recipient_text_refills_the_internal_recipients(demo):
+    """Before 1007 the recipient text held only external recipients; the step refills it."""
+    from dongthap.qlvb.upgrades import v1007_recipient_text
+
+    catalog = api.portal.get_tool("portal_catalog")
+    index = catalog._catalog.getIndex(v1007_recipient_text.INDEX)
+    sent = [b for b in catalog.unrestrictedSearchResults(portal_type="OutgoingDocument")
+            if b._unrestrictedGetObject().internal_recipients]
+    assert sent  # the demo's drafts of Sở TT&TT go to Sở Nội vụ
+    for brain in sent:  # as a 1006 site had them
+        index.unindex_object(brain.getRID())
+    assert not catalog.unrestrictedSearchResults(qlvb_recipient_text="noi vu")
+    with api.env.adopt_roles(["Manager"]):
+        assert v1007_recipient_text.recipient_text(None, commit=False) == len(sent)
+    found = {b.UID for b in catalog.unrestrictedSearchResults(qlvb_recipient_text="noi vu")}
+    assert found == {b.UID for b in sent}

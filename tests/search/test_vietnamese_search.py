@@ -272,3 +272,21 @@ def test_pickers_search_the_vietnamese_way(portal):
         agencies = recipient_agencies(portal["so-tttt"])
     assert [t.title for t in agencies.search("so noi vu")] == ["Sở Nội vụ"]
     assert [t.title for t in agencies.search("xa my tho")] == ["UBND xã Mỹ Thọ"]
+
+
+def test_recipient_filter_finds_internal_recipients(portal):
+    """"Nơi nhận" finds a document sent to an agency of the system (stored by UID), any spelling."""
+    from dongthap.qlvb.outgoing import api as outgoing
+    from tests.incoming.helpers import TINY_PDF as pdf
+
+    agency = portal["so-tttt"]
+    with api.env.adopt_user(username="stttt.chuyenvien"):
+        values = outgoing.clean(agency, {
+            "title": "V/v phối hợp kiểm tra công tác văn thư", "document_type": "cong_van",
+            "drafting_department": "vp", "signer": "stttt.lanhdao", "signer_position": "GIÁM ĐỐC",
+            "internal_recipients": [api.content.get_uuid(portal["so-noi-vu"])],
+            "file": (pdf, "du-thao.pdf")})
+        uid = outgoing.create(agency, values)["uid"]
+        for typed in ("so noi vu", "Sở Nội vụ", "NỘI VỤ"):
+            assert uid in {r["uid"] for r in _found({"recipient": typed}, "stttt.chuyenvien")}, typed
+        assert uid not in {r["uid"] for r in _found({"recipient": "tai chinh"}, "stttt.chuyenvien")}

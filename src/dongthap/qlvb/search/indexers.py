@@ -37,14 +37,25 @@ def outgoing_signer(obj):
     return signer_name(obj) or ""
 
 
-def _agency_titles(codes):
+def _agency_titles(keys):
+    """Titles of the agencies ``keys`` (UIDs, as ``internal_recipients`` stores them, or codes).
+
+    One catalog query, answered from the UID index (no object is woken).
+    """
     from plone import api
 
-    if not codes:
+    if not keys:
         return []
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(portal_type="Agency", qlvb_agency_code=list(codes))
-    return [b.Title for b in brains]
+    keys = list(keys)
+    brains = catalog.unrestrictedSearchResults(portal_type="Agency", UID=keys)
+    found = {b.UID for b in brains}
+    codes = [k for k in keys if k not in found]
+    titles = [b.Title for b in brains]
+    if codes:  # agencies given by their code (data from before UIDs)
+        titles += [b.Title for b in catalog.unrestrictedSearchResults(portal_type="Agency",
+                                                                      qlvb_agency_code=codes)]
+    return titles
 
 
 @indexer(IOutgoingDocument)

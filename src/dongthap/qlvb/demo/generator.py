@@ -1,0 +1,628 @@
+"""Large realistic data sets for capacity tests (issue #21): agencies, staff, documents.
+
+``scripts/generate_data.py`` runs :func:`generate` on a site (FileStorage or
+RelStorage, whatever the instance's zope.conf says); the integration test runs
+it tiny. Everything is made through the same functions the users' requests call
+— :func:`dongthap.qlvb.agencies.api.assign`, the incoming factory
+(:func:`dongthap.qlvb.incoming.api.build_document`), the outgoing factory and
+workflow (:func:`dongthap.qlvb.outgoing.api.create` / ``transition``), the
+phiếu giải quyết (:func:`dongthap.qlvb.incoming.handling.assign`), progress,
+internal delivery, the exchange outbox, dossiers — so numbers come from the real
+gap-free register counters and every document is indexed as in production.
+
+What is deliberately **not** done per document, for speed (docs/capacity.md):
+
+* **signatures**: a PDF is signed once (person + agency seal, pyHanko, test
+  PKI) when the run starts; the ``sign`` step of an outgoing document is
+  skipped (its state is set to ``signed``, its trail says so) and ``issue``
+  runs the real transition with this pre-signed PDF as its prepared files
+  (:mod:`dongthap.qlvb.outgoing.issuing`): number from the register, notation,
+  issue time, agency-signature report, delivery, external queue — only the
+  pyHanko call is skipped. The stored report is the real verification of that
+  one PDF (its number stamp therefore does not match the document's number);
+* **antivirus**: run the generator with ``QLVB_CLAMD_ENABLED=0`` (the script's
+  default) — scanning 100,000 files measures clamd, not us;
+* **PDFs**: one small PDF per agency, type and block of ``PDF_REUSE`` steps (the
+  bytes are reused; each document still gets its own blob, as uploads do).
+
+Runs in batches: each batch is one transaction (the API's own commits are
+turned into savepoints, :class:`dongthap.qlvb.numbering.retry.savepoints_only`)
+and the progress (:data:`PROGRESS_ATTR` on the site) is committed with it, so
+a run stopped at any point continues where it stopped: the same seed gives
+the same plan, and document ``i`` is always made the same way.
+"""
+
+from dongthap.qlvb.security import roles as R
+from persistent.mapping import PersistentMapping
+from plone import api
+
+import datetime
+import hashlib
+import logging
+import random
+import time
+import transaction
+import unicodedata
+
+logger = logging.getLogger("dongthap.qlvb.generator")
+
+PROGRESS_ATTR = "_qlvb_generated"
+PASSWORD = "Demo@2026"
+#: steps of one block sharing the PDF bytes made for an agency and type (each document has its own blob)
+PDF_REUSE = 50
+
+# ---------------------------------------------------------------- the province (2025)
+
+#: Provincial bodies after the 2025 merger (Đồng Tháp + Tiền Giang, two local levels):
+#: (title, abbreviation, level, departments [(title, abbreviation)])
+PROVINCIAL = (
+    ("UBND tỉnh Đồng Tháp", "UBND", "province",
+     (("Ban Tiếp công dân", "BTCD"), ("Văn phòng", "VP"))),
+    ("Văn phòng UBND tỉnh", "VP", "unit",
+     (("Phòng Hành chính - Tổ chức", "HCTC"), ("Phòng Kinh tế", "KT"), ("Phòng Tổng hợp", "TH"))),
+    ("Văn phòng Đoàn ĐBQH và HĐND tỉnh", "VPĐĐBQHHĐND", "unit", (("Phòng Công tác HĐND", "CTHĐND"),)),
+    ("Sở Nội vụ", "SNV", "department",
+     (("Phòng Tổ chức - Biên chế", "TCBC"), ("Phòng Xây dựng chính quyền", "XDCQ"))),
+    ("Sở Tài chính", "STC", "department", (("Phòng Ngân sách", "NS"), ("Phòng Quản lý giá", "QLG"))),
+    ("Sở Tư pháp", "STP", "department", (("Phòng Văn bản - Pháp chế", "VBPC"),)),
+    ("Sở Xây dựng", "SXD", "department", (("Phòng Quản lý xây dựng", "QLXD"), ("Phòng Giao thông", "GT"))),
+    ("Sở Nông nghiệp và Môi trường", "SNNMT", "department",
+     (("Phòng Trồng trọt", "TT"), ("Phòng Tài nguyên nước", "TNN"), ("Phòng Đất đai", "ĐĐ"))),
+    ("Sở Công Thương", "SCT", "department", (("Phòng Quản lý thương mại", "QLTM"),)),
+    ("Sở Khoa học và Công nghệ", "SKHCN", "department",
+     (("Phòng Chuyển đổi số", "CĐS"), ("Phòng Bưu chính - Viễn thông", "BCVT"))),
+    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL", "department", (("Phòng Quản lý du lịch", "QLDL"),)),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT", "department",
+     (("Phòng Giáo dục phổ thông", "GDPT"), ("Phòng Kế hoạch - Tài chính", "KHTC"))),
+    ("Sở Y tế", "SYT", "department", (("Phòng Nghiệp vụ Y", "NVY"), ("Phòng Nghiệp vụ Dược", "NVD"))),
+    ("Sở Dân tộc và Tôn giáo", "SDTTG", "department", (("Phòng Tôn giáo", "TG"),)),
+    ("Thanh tra tỉnh", "TTr", "department", (("Phòng Tiếp công dân", "TCD"),)),
+    ("Ban Quản lý các khu công nghiệp", "BQLKCN", "department", (("Phòng Quản lý đầu tư", "QLĐT"),)),
+    ("Đài Phát thanh và Truyền hình", "ĐPTTH", "unit", (("Phòng Thời sự", "TS"),)),
+)
+#: sub-units of the sở (chi cục, trung tâm…)
+SUB_UNITS = (
+    "Chi cục Thủy lợi", "Chi cục Kiểm lâm", "Chi cục Chăn nuôi và Thú y", "Chi cục Thủy sản",
+    "Trung tâm Khuyến nông", "Trung tâm Công nghệ thông tin và Truyền thông",
+    "Chi cục Văn thư - Lưu trữ", "Trung tâm Kiểm soát bệnh tật", "Chi cục Dân số",
+    "Trung tâm Phục vụ hành chính công", "Trung tâm Xúc tiến thương mại",
+    "Trung tâm Phát triển quỹ đất", "Văn phòng Đăng ký đất đai", "Chi cục Quản lý chất lượng",
+)
+#: Communes and wards of Đồng Tháp after 1/7/2025 (some of the 102; the rest are named
+#: after the first ones with a numeral, as many as the run needs).
+WARDS = ("Mỹ Tho", "Đạo Thạnh", "Mỹ Phong", "Thới Sơn", "Trung An", "Cao Lãnh", "Mỹ Ngãi",
+         "Mỹ Trà", "Sa Đéc", "Hồng Ngự", "An Bình", "Thường Lạc", "Gò Công", "Long Thuận",
+         "Sơn Qui", "Bình Xuân", "Cai Lậy", "Nhị Quý", "Thanh Hòa", "Mỹ Phước Tây")
+COMMUNES = ("Tân Hồng", "Tân Thành", "Tân Hộ Cơ", "An Phước", "Thường Phước", "Long Khánh",
+            "Long Phú Thuận", "An Hòa", "Tam Nông", "Phú Thọ", "Tràm Chim", "Phú Cường",
+            "An Long", "Thanh Bình", "Tân Long", "Tân Thạnh", "Bình Thành", "Tháp Mười",
+            "Mỹ Quí", "Đốc Binh Kiều", "Trường Xuân", "Phương Thịnh", "Phong Mỹ", "Ba Sao",
+            "Mỹ Thọ", "Bình Hàng Trung", "Mỹ Hiệp", "Mỹ An Hưng", "Tân Khánh Trung",
+            "Lấp Vò", "Lai Vung", "Tân Dương", "Hòa Long", "Phong Hòa", "Lấp Vò",
+            "Tân Phước 1", "Hưng Thạnh", "Tân Phước 2", "Cái Bè", "Hậu Mỹ", "Mỹ Thiện",
+            "Hội Cư", "Thạnh Phú", "Mỹ Lợi", "An Hữu", "Châu Thành", "Tân Hương", "Kim Sơn",
+            "Bình Trưng", "Vĩnh Kim", "Chợ Gạo", "Bình Ninh", "Lương Hòa Lạc", "Tân Thuận Bình",
+            "Gò Công Tây", "Vĩnh Bình", "Đồng Sơn", "Tân Phú Đông", "Tân Thới", "Gia Thuận",
+            "Tân Điền", "Vàm Láng", "Kiểng Phước", "Long Điền", "Phú Thành", "Tân Hòa")
+#: public service units under a commune: (title pattern, abbreviation)
+SERVICE_UNITS = (("Trường Tiểu học {}", "TrTH"), ("Trường THCS {}", "TrTHCS"),
+                 ("Trạm Y tế {}", "TYT"), ("Trường Mầm non {}", "TrMN"),
+                 ("Trường THPT {}", "TrTHPT"), ("Công an {}", "CA"))
+
+STAFF = (  # (login suffix, role, job title)
+    ("vanthu", R.CLERK, "Văn thư"),
+    ("lanhdao", R.LEADER, "Lãnh đạo"),
+    ("truongphong", R.DEPARTMENT_HEAD, "Trưởng phòng"),
+    ("chuyenvien", R.SPECIALIST, "Chuyên viên"),
+    ("luutru", R.RECORDS_MANAGER, "Lưu trữ"),
+)
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+          "Dương", "Lý", "Phan", "Trương")
+GIVEN = ("Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thị Hạnh", "Hữu Lộc", "Thanh Tâm",
+         "Ngọc Lan", "Văn Phúc", "Thị Mai", "Hoàng Nam", "Kim Oanh", "Tấn Phát", "Thu Trang")
+
+SUBJECTS = (
+    "Về việc triển khai chuyển đổi số năm {year}", "Kế hoạch phòng, chống thiên tai năm {year}",
+    "Báo cáo tình hình kinh tế - xã hội tháng {month}", "Mời họp giao ban công tác tháng {month}",
+    "Hướng dẫn công tác văn thư, lưu trữ năm {year}", "V/v góp ý dự thảo quy hoạch sử dụng đất",
+    "V/v kiện toàn tổ chức bộ máy sau sắp xếp đơn vị hành chính",
+    "Kế hoạch tuyên truyền cải cách hành chính năm {year}",
+    "V/v báo cáo kết quả giải ngân vốn đầu tư công tháng {month}",
+    "Quyết định phê duyệt dự toán ngân sách năm {year}", "V/v tăng cường phòng chống dịch sốt xuất huyết",
+    "Thông báo kết luận của Chủ tịch UBND tỉnh tại buổi làm việc",
+    "V/v rà soát hộ nghèo, hộ cận nghèo năm {year}", "Kế hoạch tổ chức kỳ thi tốt nghiệp THPT năm {year}",
+    "V/v bảo đảm an toàn thông tin mạng trong dịp lễ", "Báo cáo công tác cải cách hành chính quý {quarter}",
+)
+INCOMING_TYPES = ("cong_van", "cong_van", "cong_van", "bao_cao", "ke_hoach", "giay_moi",
+                  "quyet_dinh", "thong_bao", "huong_dan", "to_trinh")
+OUTGOING_TYPES = ("cong_van", "cong_van", "cong_van", "bao_cao", "ke_hoach", "thong_bao",
+                  "quyet_dinh", "to_trinh", "giay_moi")
+URGENCIES = ("thuong",) * 12 + ("khan", "khan", "thuong_khan", "hoa_toc")
+EXTERNAL_ISSUERS = (("Bộ Nội vụ", "000.00.00.G09"), ("Văn phòng Chính phủ", "000.00.00.G22"),
+                    ("Bộ Tài chính", "000.00.00.G12"), ("UBND tỉnh Vĩnh Long", "000.00.00.H62"),
+                    ("Bộ Khoa học và Công nghệ", "000.00.00.G18"))
+
+
+def slug(text):
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def plan_agencies(count):
+    """The first ``count`` agencies of the generated province, in creation order.
+
+    Each: ``{"id", "parent" (index or None), "title", "code", "abbreviation", "level",
+    "departments"}``. Provincial bodies first, then communes and wards, then sub-units and
+    public service units: about 1,000 in all for the real province.
+    """
+    plans = []
+
+    def add(title, abbreviation, level, departments, parent=None):
+        index = len(plans)
+        plans.append({
+            "id": f"{slug(title)}-g{index}" if parent is None else slug(title)[:40],
+            "parent": parent, "title": title, "abbreviation": abbreviation, "level": level,
+            # made-up codes (real sub-unit numbers come from the axis directory): the 9x.xx groups
+            # are used by nobody else in this site
+            "code": f"{index // 1000:03d}.{90 + index // 100 % 10}.{index % 100:02d}.H20",
+            "departments": departments or (("Văn phòng", "VP"),),
+        })
+        return index
+
+    provincial = [add(t, a, lv, d) for t, a, lv, d in PROVINCIAL]
+    communes = []
+    names = [("phường", n) for n in WARDS] + [("xã", n) for n in COMMUNES]
+    for kind, name in names:
+        communes.append(add(f"UBND {kind} {name}", "UBND", "commune",
+                            (("Văn phòng HĐND và UBND", "VP"), ("Phòng Kinh tế", "KT"),
+                             ("Phòng Văn hóa - Xã hội", "VHXH"))))
+    extra = 0
+    while len(communes) < 102:  # the province has 102 communes and wards
+        extra += 1
+        communes.append(add(f"UBND xã {COMMUNES[extra % len(COMMUNES)]} {extra + 1}", "UBND",
+                            "commune", (("Văn phòng HĐND và UBND", "VP"),)))
+    for n, title in enumerate(SUB_UNITS * 4):
+        parent = provincial[2 + n % (len(provincial) - 2)]
+        suffix = "" if n < len(SUB_UNITS) else f" khu vực {n // len(SUB_UNITS) + 1}"
+        add(title + suffix, slug(title).replace("-", "")[:6].upper(), "unit", None, parent)
+    n = 0
+    while len(plans) < max(count, 1000):
+        commune = communes[n % len(communes)]
+        title_pattern, abbreviation = SERVICE_UNITS[n // len(communes) % len(SERVICE_UNITS)]
+        round_ = n // (len(communes) * len(SERVICE_UNITS))
+        place = plans[commune]["title"].replace("UBND ", "")
+        title = title_pattern.format(place) + (f" số {round_ + 1}" if round_ else "")
+        add(title, abbreviation, "unit", None, commune)
+        n += 1
+    return plans[:count]
+
+
+#: share of the documents: UBND tỉnh, the other provincial bodies, communes, the other units
+WEIGHTS = ((0.08, 0, 1), (0.30, 1, len(PROVINCIAL)), (0.30, len(PROVINCIAL), len(PROVINCIAL) + 102),
+           (0.32, len(PROVINCIAL) + 102, None))
+
+
+def pick_agency(rng, count):
+    """The agency (index) of a document: the provincial bodies write and receive far more."""
+    roll, below = rng.random(), 0.0
+    for share, first, end in WEIGHTS:
+        below += share
+        end = count if end is None else min(end, count)
+        if roll < below and first < end:
+            return rng.randrange(first, end)
+    return rng.randrange(count)
+
+
+def _fullname(rng):
+    return f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
+
+
+# ---------------------------------------------------------------- PDFs and the pre-signed PDF
+
+
+_PDF_CACHE = {}
+
+
+def pdf_for(agency_title, doc_type, index, pages=1):
+    """Small real PDF (Vietnamese text); the same bytes for :data:`PDF_REUSE` documents."""
+    from dongthap.qlvb.demo.incoming import make_pdf
+
+    key = (agency_title, doc_type, index // PDF_REUSE, pages)
+    data = _PDF_CACHE.get(key)
+    if data is None:
+        if len(_PDF_CACHE) > 2000:
+            _PDF_CACHE.clear()
+        data = _PDF_CACHE[key] = make_pdf(
+            [agency_title.upper(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             f"Văn bản số {key[2]} loại {doc_type}", "Dữ liệu tạo tự động để đo hiệu năng"],
+            pages=pages)
+    return data
+
+
+_SIGNED = {}
+
+
+def presigned_pdf():
+    """``(bytes, report)``: a PDF signed once by a person and an agency seal (test PKI).
+
+    Made with the real signing code (:mod:`dongthap.qlvb.signing.pdfsign`) and verified
+    with :func:`dongthap.qlvb.signing.api.verify_bytes`. Falls back to the unsigned PDF
+    (report: reference value only) when the test PKI cannot be made.
+    """
+    if "pdf" in _SIGNED:
+        return _SIGNED["pdf"], _SIGNED["report"]
+    from dongthap.qlvb.demo.incoming import make_pdf
+    from dongthap.qlvb.signing import api as signing
+
+    data = make_pdf(["UBND TỈNH ĐỒNG THÁP", "Văn bản mẫu đã ký số (dữ liệu tạo tự động)"])
+    try:
+        from dongthap.qlvb.signing import pdfsign
+        from dongthap.qlvb.signing.settings import keys_dir
+        from dongthap.qlvb.signing.signers import Pkcs12Signer
+        from dongthap.qlvb_testing.testpki import ensure_test_pki
+        from dongthap.qlvb_testing.testpki import issue_identity
+        from dongthap.qlvb_testing.testpki import TEST_PASSWORD
+
+        pki = ensure_test_pki(keys_dir().parent / "test-pki")
+        org = "UBND TỈNH ĐỒNG THÁP"
+        person = issue_identity(pki, "person_generator", common_name="Nguyễn Văn An",
+                                organisation=org, given="Văn An", surname="Nguyễn", title="Lãnh đạo")
+        seal = issue_identity(pki, "seal_generator", common_name=org, organisation=org)
+        data = pdfsign.sign_person(data, Pkcs12Signer(person.p12, TEST_PASSWORD), "Nguyễn Văn An",
+                                   "CHỦ TỊCH")
+        data = pdfsign.sign_agency(data, Pkcs12Signer(seal.p12, TEST_PASSWORD), org,
+                                   code_number="01", code_notation="UBND-VP",
+                                   issued_at=datetime.datetime.now(datetime.UTC))
+    except Exception as problem:  # noqa: BLE001 - the data set is still useful unsigned
+        logger.warning("pre-signed PDF not made (%r): documents carry an unsigned PDF", problem)
+    quiet = logging.getLogger("pyhanko")
+    level, quiet.level = quiet.level, logging.CRITICAL  # the test root is not trusted here: say it once
+    try:
+        report = signing.verify_bytes(data)
+    finally:
+        quiet.setLevel(level)
+    report.setdefault("sha256", hashlib.sha256(data).hexdigest())
+    report.setdefault("legal_validity", "reference")
+    _SIGNED.update(pdf=data, report=report)
+    return data, report
+
+
+# ---------------------------------------------------------------- progress
+
+
+def progress(portal=None):
+    portal = portal if portal is not None else api.portal.get()
+    state = getattr(portal, PROGRESS_ATTR, None)
+    if state is None:
+        state = PersistentMapping(agencies=0, documents=0, copies=0, issued=0,
+                                  exchanged=0, seed=None, elapsed=0.0, agency_paths=[])
+        setattr(portal, PROGRESS_ATTR, state)
+    return state
+
+
+# ---------------------------------------------------------------- agencies and staff
+
+
+def _username(plan, suffix):
+    return f"{plan['id'].replace('-', '')[:24]}.{suffix}"
+
+
+def make_agency(portal, plan, plans_done, rng):
+    """One agency, its departments, five staff (one per role) and its dossiers; returns its path."""
+    from dongthap.qlvb.agencies import api as agencies
+
+    parent = portal
+    if plan["parent"] is not None:
+        parent = portal.unrestrictedTraverse(plans_done[plan["parent"]])
+    agency_id = plan["id"]
+    while agency_id in parent.objectIds():  # taken by something not ours (e.g. the demo data)
+        agency_id += "-x"
+    agency = api.content.create(
+        container=parent, type="Agency", id=agency_id, title=plan["title"], agency_code=plan["code"],
+        abbreviation=plan["abbreviation"], level=plan["level"], status="active", safe_id=False)
+    agency.exclude_from_nav = True  # about 1,000 of them: never in the navigation
+    dept_ids = []
+    for title, abbreviation in plan["departments"]:
+        dept_id = slug(abbreviation) or "vp"
+        if dept_id in dept_ids:
+            continue
+        api.content.create(container=agency, type="Department", id=dept_id, title=title,
+                           abbreviation=abbreviation, safe_id=False)
+        dept_ids.append(dept_id)
+    for suffix, role, _job in STAFF:
+        username = _username(plan, suffix)
+        if api.user.get(username=username) is None:
+            api.user.create(username=username, email=f"{username}@example.invalid", password=PASSWORD,
+                            properties={"fullname": _fullname(rng), "language": "vi"})
+        in_depts = dept_ids if role in (R.DEPARTMENT_HEAD, R.SPECIALIST) else None
+        agencies.assign(agency=agency, username=username, roles=[role], departments=in_depts)
+    return "/".join(agency.getPhysicalPath()[2:])
+
+
+def _dossiers(agency, plan, year):
+    """Two open dossiers of the records manager (created on first use)."""
+    from dongthap.qlvb.dossiers import api as dossiers
+
+    folder = dossiers.year_folder(agency, year)  # never a sub-agency's dossiers
+    found = api.content.find(context=folder, portal_type="Dossier", unrestricted=True,
+                             sort_on="id") if folder is not None else []
+    if found:
+        return [b._unrestrictedGetObject() for b in found[:2]]
+    made = []
+    with api.env.adopt_user(username=_username(plan, "luutru")):
+        for notation, title in (("01.VP", f"Tập lưu công văn đi, đến năm {year}"),
+                                ("02.VP", f"Hồ sơ tổ chức cán bộ năm {year}")):
+            values = dossiers.clean_dossier({"title": title, "notation": notation, "retention": "10"},
+                                            agency=agency)
+            made.append(dossiers.create_dossier(agency, values, year=year))
+    return made
+
+
+# ---------------------------------------------------------------- documents
+
+
+class Generator:
+    """Make documents ``start…`` of the plan; see :func:`generate`."""
+
+    def __init__(self, portal, plans, paths, seed, log):
+        self.portal = portal
+        self.plans = plans
+        self.paths = paths
+        self.seed = seed
+        self.log = log
+        self.signed, self.report = presigned_pdf()
+        self._agencies = {}
+
+    def agency(self, index):
+        agency = self._agencies.get(index)
+        if agency is None:
+            if len(self._agencies) > 200:
+                self._agencies.clear()
+            agency = self._agencies[index] = self.portal.unrestrictedTraverse(self.paths[index])
+        return agency
+
+    def user(self, index, suffix):
+        return _username(self.plans[index], suffix)
+
+    def subject(self, rng):
+        today = datetime.date.today()
+        return rng.choice(SUBJECTS).format(year=today.year, month=rng.randint(1, 12),
+                                           quarter=rng.randint(1, 4))
+
+    def document(self, i, state):
+        """Make step ``i``: returns the counters it adds to."""
+        rng = random.Random(self.seed * 1_000_003 + i)
+        a = pick_agency(rng, len(self.paths))
+        roll = rng.random()
+        if roll < 0.58:
+            return self.incoming(i, a, rng, state)
+        return self.outgoing(i, a, rng)
+
+    # -- incoming ----------------------------------------------------------------
+
+    def incoming(self, i, a, rng, state):
+        from dongthap.qlvb.incoming import api as incoming
+
+        agency = self.agency(a)
+        doc = None
+        added = {"documents": 1}
+        if rng.random() < 0.35:  # a copy delivered by another agency, waiting for registration
+            root = incoming.incoming_root(agency)  # never a sub-agency's documents
+            found = api.content.find(context=root, portal_type="IncomingDocument",
+                                     review_state="received", sort_limit=1,
+                                     unrestricted=True) if root is not None else []
+            if found:
+                doc = found[0]._unrestrictedGetObject()
+                with api.env.adopt_user(username=self.user(a, "vanthu")):
+                    incoming.transition(doc, "register")
+                added = {"documents": 0, "registered_copies": 1}
+        if doc is None:
+            issuer, code = rng.choice(EXTERNAL_ISSUERS)
+            if rng.random() < 0.5:
+                other = self.plans[rng.randrange(len(self.paths))]
+                issuer, code = other["title"], other["code"]
+            doc_type = rng.choice(INCOMING_TYPES)
+            today = incoming.now().date()
+            issued = today - datetime.timedelta(days=rng.randint(0, 20))
+            values = incoming.clean({
+                "title": self.subject(rng), "document_type": doc_type,
+                "code_number": str(rng.randint(1, 999)), "code_notation": f"{doc_type[:2].upper()}-G{i}",
+                "issuing_agency_name": issuer, "issuing_agency_code": code,
+                "urgency": rng.choice(URGENCIES), "issued_date": issued.isoformat(),
+                "due_date": (today + datetime.timedelta(days=rng.randint(1, 30))).isoformat(),
+                "source": rng.choice(("paper", "paper", "email", "axis")),
+                "file": (pdf_for(issuer, doc_type, i, pages=rng.choice((1, 1, 2))), f"van-ban-{i}.pdf"),
+            })
+            register = rng.random() > 0.08  # some wait for registration (chờ vào sổ)
+            with api.env.adopt_user(username=self.user(a, "vanthu")):
+                result = incoming.build_document(agency, values, register=register)
+            doc = self.portal.unrestrictedTraverse(result["path"])
+            if not register:
+                return added
+        self.handle_incoming(doc, a, rng)
+        if rng.random() < 0.15:
+            self.file(doc, a, rng)
+        return added
+
+    def handle_incoming(self, doc, a, rng):
+        from dongthap.qlvb.incoming import api as incoming
+        from dongthap.qlvb.incoming import handling
+
+        step = rng.random()
+        if step < 0.2:
+            return  # registered, waiting for the leader
+        today = incoming.now().date()
+        deadline = (today + datetime.timedelta(days=rng.randint(1, 20))).strftime("%d/%m/%Y")
+        plan = self.plans[a]
+        dept = slug(plan["departments"][rng.randrange(len(plan["departments"]))][1]) or "vp"
+        lead = {"user": self.user(a, "chuyenvien"), "deadline": deadline} if rng.random() < 0.6 \
+            else {"department": dept, "deadline": deadline}
+        with api.env.adopt_user(username=self.user(a, "lanhdao")):
+            handling.assign(doc, {"lead": lead, "direction": "Đề nghị nghiên cứu, tham mưu xử lý."})
+        if step < 0.55 or "user" not in lead:
+            return
+        with api.env.adopt_user(username=self.user(a, "chuyenvien")):
+            handling.record_progress(doc, "Đã nghiên cứu, đang dự thảo văn bản trả lời.")
+            if step > 0.75:
+                handling.record_progress(doc, "Đã hoàn thành, trình lãnh đạo ký văn bản trả lời.",
+                                         result=True)
+                incoming.transition(doc, "complete")
+
+    def file(self, doc, a, rng):
+        from dongthap.qlvb.dossiers import api as dossiers
+
+        agency = self.agency(a)
+        chosen = _dossiers(agency, self.plans[a], datetime.date.today().year)
+        with api.env.adopt_user(username=self.user(a, "luutru")):
+            dossiers.file_documents(chosen[rng.randrange(len(chosen))], [api.content.get_uuid(doc)])
+
+    # -- outgoing ----------------------------------------------------------------
+
+    def outgoing(self, i, a, rng):
+        from dongthap.qlvb.outgoing import api as outgoing
+
+        agency = self.agency(a)
+        plan = self.plans[a]
+        doc_type = rng.choice(OUTGOING_TYPES)
+        dept = slug(plan["departments"][0][1]) or "vp"
+        recipients = sorted({rng.randrange(len(self.paths)) for _n in range(rng.choice((1, 1, 2)))} - {a})
+        internal = [api.content.get_uuid(self.agency(r)) for r in recipients]
+        external = []
+        if rng.random() < 0.3 or not internal:
+            issuer, code = rng.choice(EXTERNAL_ISSUERS)
+            external = [{"code": code, "name": issuer}]
+        with api.env.adopt_user(username=self.user(a, "chuyenvien")):
+            values = outgoing.clean(agency, {
+                "title": self.subject(rng), "document_type": doc_type, "drafting_department": dept,
+                "signer": self.user(a, "lanhdao"), "signer_position": "GIÁM ĐỐC",
+                "internal_recipients": internal, "external_recipients": external,
+                "file": (pdf_for(plan["title"], doc_type, i), "du-thao.pdf")})
+            result = outgoing.create(agency, values)
+            doc = self.portal.unrestrictedTraverse(result["path"])
+            stage = rng.random()
+            if stage < 0.08:
+                return {"documents": 1}
+            outgoing.transition(doc, "submit", "Kính trình lãnh đạo xem xét.")
+        if stage < 0.14:
+            return {"documents": 1}
+        while api.content.get_state(doc) == "pending_review":
+            level = outgoing.current_level(doc)
+            last = (doc.qlvb_review_index or 0) >= len(doc.qlvb_review_levels) - 1
+            who = "truongphong" if level == "department_head" else "lanhdao"
+            with api.env.adopt_user(username=self.user(a, who)):
+                outgoing.transition(doc, "approve" if last else "forward", "Đồng ý.")
+        self.issue(doc, agency, a)
+        added = {"documents": 1, "issued": 1, "copies": len(internal)}
+        if external:
+            added["exchanged"] = self.exchange_history(doc, rng)
+        if rng.random() < 0.2:
+            self.file(doc, a, rng)
+        return added
+
+    def issue(self, doc, agency, a):
+        """The real ``issue`` transition with the pre-signed PDF instead of a pyHanko call."""
+        from dongthap.qlvb.documents.trail import add_trail
+        from dongthap.qlvb.numbering import counter
+        from dongthap.qlvb.outgoing import issuing
+        from dongthap.qlvb.outgoing import numbering
+        from dongthap.qlvb.outgoing import settings
+
+        wftool = api.portal.get_tool("portal_workflow")
+        # the signer's step: state ``signed`` without the pyHanko call (module docstring)
+        wftool.setStatusOf("qlvb_outgoing_workflow", doc, {
+            "action": "sign", "review_state": "signed", "actor": self.user(a, "lanhdao"),
+            "comments": "", "time": api.portal.get_tool("portal_catalog").ZopeTime()})
+        doc.qlvb_signed_at = datetime.datetime.now(counter.VIETNAM_OFFSET).isoformat()
+        with api.env.adopt_user(username=self.user(a, "lanhdao")):
+            add_trail(doc, "sign", "Ký số (dữ liệu tạo tự động: chữ ký dùng lại)", state="signed")
+        when = datetime.datetime.now(counter.VIETNAM_OFFSET).replace(microsecond=0)
+        series = settings.series_of(agency, doc.document_type)
+        year = counter.current_year(when)
+        number = numbering.format_number(counter.peek_number(agency, series, year) + 1)
+        prepared = issuing.Prepared(
+            uid=api.content.get_uuid(doc), series=series, year=year, number=number,
+            notation=issuing.notation_of(doc, agency), when=when, inputs=issuing.inputs_of(doc),
+            signed=self.signed, report=dict(self.report), attachments=[])
+        with issuing.using(prepared), api.env.adopt_user(username=self.user(a, "vanthu")):
+            wftool.doActionFor(doc, "issue")
+
+    def exchange_history(self, doc, rng):
+        """The external recipients' entries: sent over the axis, with the statuses they answered."""
+        from dongthap.qlvb.exchange.storage import get_store
+
+        store = get_store()
+        entries = store.entries_of(document_uid=api.content.get_uuid(doc))
+        for entry in entries:
+            if rng.random() < 0.9:
+                store.mark_sent(entry, f"axis-{entry.id[:12]}")
+                for code in ("01", "03", "04", "06")[: rng.randint(1, 4)]:
+                    entry.add_business_status(code, "Trạng thái từ trục liên thông (dữ liệu tạo tự động)",
+                                              staff="Văn thư")
+        return len(entries)
+
+
+# ---------------------------------------------------------------- the run
+
+
+def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, commit=True,
+             stop_after=None):
+    """Make (or continue making) ``agencies`` agencies and ``documents`` documents.
+
+    Resumable: what the site's progress record (:data:`PROGRESS_ATTR`) says is done is
+    not made again. ``commit``: commit each batch (the script); without it, everything
+    stays in the current transaction (the integration test). ``stop_after``: stop after
+    that many seconds (the run continues next time). Returns the progress (a dict).
+    """
+    from dongthap.qlvb.numbering import retry
+
+    def checkpoint():
+        if commit:
+            transaction.commit()
+
+    state = progress(portal)
+    if state["seed"] is None:
+        state["seed"] = seed
+    seed = state["seed"]
+    plans = plan_agencies(agencies)
+    started = time.monotonic()
+    with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
+        paths = list(state["agency_paths"])
+        rng = random.Random(seed)
+        t0, before = time.monotonic(), len(paths)
+        while len(paths) < agencies:
+            paths.append(make_agency(portal, plans[len(paths)], paths, rng))
+            state["agency_paths"] = list(paths)
+            state["agencies"] = len(paths)
+            if len(paths) % 20 == 0 or len(paths) == agencies:
+                checkpoint()
+                rate = (len(paths) - before) / max(time.monotonic() - t0, 1e-9)
+                log(f"agencies {len(paths)}/{agencies} ({rate:.1f}/s)")
+            if stop_after and time.monotonic() - started > stop_after:
+                checkpoint()
+                return dict(state)
+        checkpoint()
+        gen = Generator(portal, plans, paths, seed, log)
+        done = state.get("steps", 0)
+        state["elapsed_before"] = state.get("elapsed", 0.0)
+        t0, first, cpu0 = time.monotonic(), done, time.process_time()
+        while done < documents:
+            end = min(documents, done + batch)
+            totals = {}
+            for i in range(done, end):
+                for key, value in gen.document(i, state).items():
+                    totals[key] = totals.get(key, 0) + value
+            for key, value in totals.items():
+                state[key] = state.get(key, 0) + value
+            state["steps"] = done = end
+            elapsed = time.monotonic() - t0
+            state["elapsed"] = state.get("elapsed_before", 0.0) + elapsed
+            checkpoint()
+            rate = (done - first) / max(elapsed, 1e-9)
+            eta = (documents - done) / rate if rate else 0
+            cpu = (time.process_time() - cpu0) / max(done - first, 1)
+            log(f"documents {done}/{documents} ({rate:.2f} docs/s, {cpu * 1000:.0f} ms CPU per document, "
+                f"{state['copies']} delivered copies, eta {eta / 60:.0f} min)")
+            if stop_after and time.monotonic() - started > stop_after:
+                break
+    return dict(state)
