@@ -47,6 +47,7 @@ ACTION_TITLES = {
     "archive_transfer_approved": _("audit_archive_transfer_approved", default="Transfer approved"),
     "archive_transfer_accepted": _("audit_archive_transfer_accepted", default="Transfer accepted"),
     "archive_transfer_returned": _("audit_archive_transfer_returned", default="Transfer returned"),
+    "audit_import": _("audit_audit_import", default="Audit trail imported from an export (import marker)"),
 }
 OUTCOME_TITLES = {
     "ok": _("audit_outcome_ok", default="done"),
