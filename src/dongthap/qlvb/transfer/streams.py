@@ -45,11 +45,20 @@ def iter_json_array(path):
     """The items of a JSON array file, one at a time when it has :class:`JsonArrayWriter`'s layout
     (any other layout — e.g. collective.exportimport's indented files — is read whole)."""
     with open(path, encoding="utf-8") as src:
-        first = src.readline()
-        if first.strip() != "[":
+        ours = src.readline().strip() == "["
+        second = src.readline().strip()
+        if ours and second not in ("", "]"):
+            try:
+                first_item = json.loads(second)
+            except ValueError:  # an indented array: not one item a line
+                ours = False
+        if not ours:
             src.seek(0)
             yield from json.load(src)
             return
+        if second in ("", "]"):
+            return
+        yield first_item
         for line in src:
             line = line.strip()
             if line in ("", "]"):
