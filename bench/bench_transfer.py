@@ -1,16 +1,19 @@
 """Full export and import (dongthap.qlvb.transfer) against plain collective.exportimport.
 
-Not a test: ``python bench/bench_transfer.py [--documents N]`` (default 2,000; the issue aims at
-10,000, which takes long on the shared 2-core machine: ``--documents 10000``).
+Not a test: ``python bench/bench_transfer.py [--documents N[,N2,…]] [--var DIR] [--tracemalloc]``
+(default 2,000; the issue aims at 10,000: ``--documents 1000,5000,10000`` grows one site through
+the three sizes and shows whether the peak memory of each step grows with it).
 
 In one run, on one temporary instance (FileStorage, demo data, scanning off):
 
 * **plain** — the baseline: collective.exportimport's own export of N plain ``File`` objects
-  (the same one-page PDF, blobs base64 in the JSON, one file per item) and its import into a
-  new site;
+  (the same one-page PDF, blobs base64 in the JSON, one file per item; in a site of their own)
+  and its import into a new site;
 * **qlvb** — the add-on's full export of the site (the N incoming documents with their trail,
-  checksums and signature reports, plus the demo's agencies, staff, dossiers…) and its import
-  into another new site (state restored, workflow history exact, local roles replaced).
+  checksums and signature reports, plus the demo's agencies, staff, dossiers…; local roles,
+  relations, ordering, portlets and the audit trail streamed) and its import into another new
+  site (state restored, workflow history exact, local roles replaced, the audit trail written
+  into an empty store of its own).
 
 Each step runs in its own process (``zconsole run bench/transfer_site.py``); printed: seconds,
 objects/s, MB/s of JSON written, peak RSS of the process (and of a process doing nothing, the
@@ -20,62 +23,96 @@ baseline of memory), ratios qlvb / plain.
 from pathlib import Path
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 
 
-def main():
+def main():  # noqa: C901 - one report
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--documents", default="2000",
+                        help="one size, or sizes in increasing order (1000,5000,10000): the site grows "
+                             "between them and every step is measured again at each size")
+    parser.add_argument("--var", help="keep the instance in this folder (and reuse it when it exists)")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also the peak of Python's allocations (slower)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="qlvb-bench-transfer-") as tmp:
-        var = Path(tmp)
+    sizes = [int(n) for n in str(args.documents).split(",")]
+    with contextlib.ExitStack() as stack:
+        var = Path(args.var) if args.var else Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="qlvb-bench-transfer-")))
         env = dict(os.environ, QLVB_SITE_ID="qlvb", QLVB_DEMO="1", QLVB_CLAMD_ENABLED="0",
-                   QLVB_KEYS_DIR=str(var / "keys"), QLVB_AUDIT_DIR=str(var / "audit"), PYTHONPATH=str(ROOT))
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        subprocess.run([BIN / "python", ROOT / "scripts" / "instance.py", "--name", "a", "--var", var,
-                        "--port", str(port), "--env", "QLVB_CLAMD_ENABLED=0"], check=True, env=env,
-                       capture_output=True)
+                   QLVB_KEYS_DIR=str(var / "keys"), QLVB_AUDIT_DIR=str(var / "audit"), PYTHONPATH=str(ROOT),
+                   QLVB_BENCH_TRACEMALLOC="1" if args.tracemalloc else "0")
         conf = var / "a" / "etc" / "zope.conf"
+        if not conf.exists():
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            subprocess.run([BIN / "python", ROOT / "scripts" / "instance.py", "--name", "a", "--var", var,
+                            "--port", str(port), "--env", "QLVB_CLAMD_ENABLED=0"], check=True, env=env,
+                           capture_output=True)
+            subprocess.run([BIN / "zconsole", "run", conf, ROOT / "scripts" / "create_site.py"], env=env,
+                           cwd=ROOT, check=True, capture_output=True)
 
-        def step(*a):
-            done = subprocess.run([BIN / "zconsole", "run", conf, *map(str, a)], env=env, cwd=ROOT,
-                                  capture_output=True, text=True)
+        def step(*a, extra=None):
+            done = subprocess.run([BIN / "zconsole", "run", conf, *map(str, a)],
+                                  env=dict(env, **(extra or {})), cwd=ROOT, capture_output=True, text=True)
             if done.returncode:
                 raise SystemExit(done.stderr[-4000:])
             return json.loads(done.stdout.strip().splitlines()[-1])
 
-        subprocess.run([BIN / "zconsole", "run", conf, ROOT / "scripts" / "create_site.py"], env=env,
-                       cwd=ROOT, check=True, capture_output=True)
         helper = ROOT / "bench" / "transfer_site.py"
-        setup = step(helper, "setup", args.documents)
-        print(f"set-up: {args.documents} incoming documents + {args.documents} Files in {setup['seconds']} s")
+        done_file = var / "bench-size"
+        have = int(done_file.read_text()) if done_file.exists() else 0
         noop = step(helper, "noop")
-        rows = {}
-        rows["plain export"] = step(helper, "plain-export", var / "plain")
-        rows["qlvb export"] = step(helper, "qlvb-export", var / "qlvb")
-        rows["plain import"] = step(helper, "plain-import", var / "plain", "plainsite")
-        rows["qlvb import"] = step(helper, "qlvb-import", var / "qlvb", "qlvbsite")
-        print(f"\nprocess baseline (Zope started, nothing done): peak RSS {noop['rss_mb']} MB")
-        print(f"{'step':14} {'objects':>8} {'s':>8} {'objects/s':>10} {'MB':>8} {'MB/s':>7} "
-              f"{'peak RSS MB':>12}")
-        for name, r in rows.items():
-            size = r["bytes"] or rows[name.replace("import", "export")]["bytes"]
-            rate = r["items"] / max(r["seconds"], 0.01)
-            print(f"{name:14} {r['items']:>8} {r['seconds']:>8} {rate:>10.1f} "
-                  f"{size / 1e6:>8.1f} {size / 1e6 / max(r['seconds'], 0.01):>7.2f} {r['rss_mb']:>12}")
-        for kind in ("export", "import"):
-            a, b = rows[f"qlvb {kind}"], rows[f"plain {kind}"]
-            ratio = (a["items"] / a["seconds"]) / (b["items"] / b["seconds"])
-            print(f"{kind}: qlvb objects/s = {ratio:.2f} × plain")
+        print(f"process baseline (Zope started, nothing done): peak RSS {noop['rss_mb']} MB", flush=True)
+        memory = []
+        for size in sizes:
+            if size > have:
+                setup = step(helper, "setup", have, size)
+                print(f"\nset-up: {size - have} more incoming documents + as many Files "
+                      f"({size} each) in {setup['seconds']} s", flush=True)
+                have = size
+                done_file.write_text(str(size))
+            rows = {}
+            for name, extra in (("plain export", ("plain-export", var / f"plain-{size}")),
+                                ("qlvb export", ("qlvb-export", var / f"qlvb-{size}")),
+                                ("plain import", ("plain-import", var / f"plain-{size}", f"plain{size}")),
+                                ("qlvb import", ("qlvb-import", var / f"qlvb-{size}", f"qlvb{size}"))):
+                if name.endswith("export") and extra[1].exists():
+                    shutil.rmtree(extra[1])
+                # the import goes to a new deployment's audit store: the trail is written, not skipped
+                rows[name] = step(helper, *extra, extra={"QLVB_AUDIT_DIR": str(var / f"audit-{size}")}
+                                  if name == "qlvb import" else None)
+            print(f"\n{size} documents (qlvb: {size} incoming documents + the demo; plain: {size} Files)")
+            print(f"{'step':14} {'objects':>8} {'s':>8} {'objects/s':>10} {'MB':>8} {'MB/s':>7} "
+                  f"{'peak RSS MB':>12} {'py peak MB':>11}")
+            for name, r in rows.items():
+                size_b = r["bytes"] or rows[name.replace("import", "export")]["bytes"]
+                rate = r["items"] / max(r["seconds"], 0.01)
+                mbs = size_b / 1e6 / max(r["seconds"], 0.01)
+                peak = r.get("py_peak_mb") if r.get("py_peak_mb") is not None else "-"
+                print(f"{name:14} {r['items']:>8} {r['seconds']:>8} {rate:>10.1f} "
+                      f"{size_b / 1e6:>8.1f} {mbs:>7.2f} {r['rss_mb']:>12} {peak:>11}")
+            for kind in ("export", "import"):
+                a, b = rows[f"qlvb {kind}"], rows[f"plain {kind}"]
+                ratio = (a["items"] / a["seconds"]) / (b["items"] / b["seconds"])
+                print(f"{kind}: qlvb objects/s = {ratio:.2f} × plain")
+            memory.append((size, rows))
+            sys.stdout.flush()
+        if len(memory) > 1:
+            print("\npeak RSS (MB) by size — flat means bounded memory:")
+            for name in memory[0][1]:
+                print(f"{name:14} " + "  ".join(f"{size}: {rows[name]['rss_mb']}" for size, rows in memory))
 
 
 if __name__ == "__main__":

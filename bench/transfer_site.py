@@ -1,13 +1,15 @@
 """``zconsole run`` helper of ``bench_transfer.py``: one measured step per process.
 
-    transfer_site.py setup N          N incoming documents in so-tttt + N plain Files in /plain
+    transfer_site.py setup FROM TO    TO-FROM more incoming documents in so-tttt + as many plain
+                                      Files in /plain of the site ``plainsrc`` (not in the exported site)
     transfer_site.py noop             the process alone (baseline memory)
     transfer_site.py qlvb-export DIR  the add-on's full export (dongthap.qlvb.transfer.api)
     transfer_site.py qlvb-import DIR SITE
     transfer_site.py plain-export DIR collective.exportimport's export of the plain Files (base64 blobs)
     transfer_site.py plain-import DIR SITE
 
-Prints one JSON line: seconds, items, bytes, peak RSS (MB) of the process.
+Prints one JSON line: seconds, items, bytes, peak RSS (MB) of the process and, with
+``QLVB_BENCH_TRACEMALLOC=1``, the peak of Python's own allocations (tracemalloc, MB).
 """
 
 import json
@@ -15,6 +17,7 @@ import os
 import resource
 import sys
 import time
+import tracemalloc
 
 import transaction
 from AccessControl.SecurityManagement import newSecurityManager
@@ -22,6 +25,9 @@ from zope.component.hooks import setSite
 
 app = app  # noqa: F821 - ``app`` is given by zconsole
 args = sys.argv[4:]
+TRACE = os.environ.get("QLVB_BENCH_TRACEMALLOC") == "1"
+if TRACE:
+    tracemalloc.start()
 admin = app.acl_users.getUserById(os.environ.get("QLVB_ADMIN_USER", "admin"))
 newSecurityManager(None, admin.__of__(app.acl_users))
 
@@ -46,7 +52,8 @@ def size_of(directory):
 def report(started, items, directory=None):
     print(json.dumps({"seconds": round(time.monotonic() - started, 2), "items": items,
                       "bytes": size_of(directory) if directory else 0,
-                      "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+                      "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                      "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 1) if TRACE else None}))
 
 
 mode = args[0]
@@ -61,11 +68,13 @@ elif mode == "setup":
     from tests.incoming.helpers import create_received
     from tests.incoming.helpers import TINY_PDF
 
-    count = int(args[1])
+    first, count = int(args[1]), int(args[2]) - int(args[1])
     portal = site()
     create_received(portal["so-tttt"], count, "stttt.vanthu", title="Văn bản đo hiệu năng")
-    folder = api.content.create(container=portal, type="Folder", id="plain", title="Plain")
-    for index in range(count):
+    source = site("plainsrc", create=True)
+    folder = source.get("plain") or api.content.create(container=source, type="Folder", id="plain",
+                                                       title="Plain")
+    for index in range(first, first + count):
         api.content.create(container=folder, type="File", id=f"f{index}", title=f"Tệp {index}",
                            file=NamedBlobFile(TINY_PDF, filename="tep.pdf", contentType="application/pdf"))
         if (index + 1) % 500 == 0:
@@ -88,7 +97,7 @@ elif mode == "plain-export":
     from zope.globalrequest import getRequest
     from zope.interface import alsoProvides
 
-    portal = site()
+    portal = site("plainsrc")
     request = getRequest()
     alsoProvides(request, IBase64BlobsMarker)
     view = ExportContent(portal, request)
@@ -107,7 +116,7 @@ elif mode == "plain-export":
         with open(os.path.join(folder, f"{count}.json"), "w", encoding="utf-8") as out:
             json.dump(item, out)
         if count % 1000 == 0:
-            portal._p_jar.cacheGC()
+            portal._p_jar.cacheGC()  # as c.ei's own export view does
     report(started, count, args[1])
 elif mode == "plain-import":
     from collective.exportimport.import_content import filesystem_walker

@@ -179,3 +179,23 @@ def test_verify_script(file_store):
                         capture_output=True, text=True)
     assert broken.returncode == 1
     assert "record 3: records 2..2 are missing" in broken.stdout
+
+
+def test_restore_a_sealed_chain_into_an_empty_store_only(any_store, tmp_path):
+    """What an import of an exported trail writes into a new deployment (transfer/audittrail.py):
+    the records as sealed, the source's anchor; a store holding anything refuses."""
+    from dongthap.qlvb.audit.store import FileStore
+
+    source = FileStore(tmp_path / "source")
+    source.append(_records(7))
+    sealed = list(source.records())[2:]  # as after a purge of the first two
+    any_store.restore(iter(sealed), (2, sealed[0]["prev"]))
+    assert list(any_store.records()) == sealed
+    assert any_store.anchor() == (2, sealed[0]["prev"]) and any_store.head() == (7, sealed[-1]["hash"])
+    assert any_store.verify().ok, any_store.verify().summary()
+    assert any_store.record_at(5) == sealed[2] and any_store.record_at(9) is None
+    any_store.append(_records(1, 7))
+    assert any_store.verify().ok and any_store.head()[0] == 8
+    with pytest.raises(ValueError):
+        any_store.restore(iter(sealed), (2, sealed[0]["prev"]))
+    assert len(list(any_store.records())) == 6

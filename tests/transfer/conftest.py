@@ -22,15 +22,15 @@ class Instance:
         self.env = env
         self.conf = self.var / "a" / "etc" / "zope.conf"
 
-    def zconsole(self, script, *args, check=True):
+    def zconsole(self, script, *args, check=True, env=None):
         done = subprocess.run([BIN / "zconsole", "run", self.conf, script, *map(str, args)],
-                              env=self.env, cwd=ROOT, capture_output=True, text=True)
+                              env=dict(self.env, **(env or {})), cwd=ROOT, capture_output=True, text=True)
         if check:
             assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-5000:])
         return done
 
-    def transfer(self, *args, check=True):
-        return self.zconsole(ROOT / "scripts" / "transfer.py", *args, check=check)
+    def transfer(self, *args, check=True, env=None):
+        return self.zconsole(ROOT / "scripts" / "transfer.py", *args, check=check, env=env)
 
     def fingerprint(self, site, path):
         self.transfer("--site", site, "fingerprint", path)

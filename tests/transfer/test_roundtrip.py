@@ -6,6 +6,7 @@ signature reports, outgoing drafts with versions and review steps, dossiers with
 their documents and log, the agencies' register counters and records schedules.
 """
 
+from dongthap.qlvb.audit.store import FileStore
 from dongthap.qlvb.transfer.compare import differences
 
 import json
@@ -27,7 +28,17 @@ def test_export_import_into_a_new_site_and_again(demo_instance, tmp_path):
     states = {o["state"] for o in before["objects"].values()}
     assert {"registered", "received", "draft", "pending_review", "open"} <= states
 
-    demo_instance.transfer("--site", "moi", "import", export)
+    # the audit trail: exported as stored; a new deployment (its own, empty audit store) gets
+    # the same chain, which still verifies; the import's own records follow it
+    trail = [json.loads(line) for line in (export / "audit.jsonl").read_text().splitlines()]
+    assert manifest["audit"] == len(trail) > 0
+    assert json.loads((export / "audit.json").read_text())["head"] == [trail[-1]["seq"], trail[-1]["hash"]]
+    new_store = {"QLVB_AUDIT_DIR": str(tmp_path / "audit-moi")}
+    done = demo_instance.transfer("--site", "moi", "import", export, env=new_store)
+    assert '"mode": "restored"' in done.stdout, done.stdout[-2000:]
+    restored = FileStore(tmp_path / "audit-moi")
+    assert list(restored.records())[:len(trail)] == trail
+    assert restored.verify().ok, restored.verify().summary()
     after = demo_instance.fingerprint("moi", tmp_path / "after.json")
     assert differences(before, after) == []
     assert len(after["objects"]) == len(before["objects"])
@@ -37,9 +48,13 @@ def test_export_import_into_a_new_site_and_again(demo_instance, tmp_path):
         assert after["objects"][path]["history"] == entry["history"]
         assert after["objects"][path]["local_roles"] == entry["local_roles"]
 
-    demo_instance.transfer("--site", "moi", "import", export)
+    written = list(restored.records())
+    done = demo_instance.transfer("--site", "moi", "import", export, env=new_store)
+    assert '"mode": "present"' in done.stdout, done.stdout[-2000:]
     again = demo_instance.fingerprint("moi", tmp_path / "again.json")
     assert differences(after, again) == []
+    assert list(restored.records())[:len(written)] == written and restored.verify().ok
+    assert not [r for r in restored.records() if r["action"] == "audit_import" or "imported" in r]
 
     check = demo_instance.transfer("--site", "moi", "integrity", "--json", tmp_path / "integrity.json")
     report = json.loads((tmp_path / "integrity.json").read_text())

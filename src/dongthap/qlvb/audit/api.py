@@ -53,6 +53,7 @@ ACTION_TITLES = {
     "delegation_revoked": _("audit_delegation_revoked", default="Delegation revoked"),
     "delegated_sign": _("audit_delegated_sign", default="Signed under a delegation"),
     "delegated_assign": _("audit_delegated_assign", default="Assigned under a delegation"),
+    "audit_import": _("audit_audit_import", default="Audit trail imported from an export (import marker)"),
 }
 OUTCOME_TITLES = {
     "ok": _("audit_outcome_ok", default="done"),

@@ -127,6 +127,47 @@ class FileStore:
     def verify(self) -> chain.Verification:
         return chain.verify(self.records(), anchor=self.anchor(), head=self._read_pair("head.json"))
 
+    def record_at(self, seq):
+        """The record numbered *seq*, or None."""
+        for record in self.records():
+            if record.get("seq") == seq:
+                return record
+        return None
+
+    def restore(self, records, anchor):
+        """Write sealed *records* (an iterable, in order) as they are, into an empty store.
+
+        For the import of an exported trail into a new deployment (``transfer/audittrail.py``):
+        the chain, its hashes and the anchor stay those of the source. Raises ``ValueError`` when
+        the store holds anything. Records go to the month file of their time (never an earlier
+        file than the record before); the head is written last.
+        """
+        with self._locked():
+            if self._files() or self._read_pair("head.json") or self._read_pair("anchor.json"):
+                raise ValueError(f"{self.describe()} is not empty")
+            self._write_pair("anchor.json", int(anchor[0]), anchor[1])
+            seq, hash_ = int(anchor[0]), anchor[1]
+            month, out = "", None
+            try:
+                for record in records:
+                    wanted = max(month, (record.get("at") or "")[:7].replace("-", "") or month)
+                    if wanted != month or out is None:
+                        if out is not None:
+                            out.flush()
+                            os.fsync(out.fileno())
+                            out.close()
+                        month = wanted or dt.datetime.now(dt.UTC).strftime("%Y%m")
+                        out = open(self.directory / f"audit-{month}.jsonl", "a", encoding="utf-8")  # noqa: SIM115
+                    out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                    seq, hash_ = record["seq"], record["hash"]
+            finally:
+                if out is not None:
+                    out.flush()
+                    os.fsync(out.fileno())
+                    out.close()
+            self._write_pair("head.json", seq, hash_)
+            return seq, hash_
+
     def search(self, *, agency_uids=None, userid=None, action=None, uid=None, since=None, until=None,
                limit=200, offset=0):
         """Newest first."""
@@ -271,6 +312,49 @@ class PgStore:
     def records(self):
         for (body,) in self._rows("SELECT body FROM qlvb_audit ORDER BY seq"):
             yield json.loads(body)
+
+    def record_at(self, seq):
+        conn = self._connection()
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT body FROM qlvb_audit WHERE seq = %s", (seq,))
+            row = cur.fetchone()
+            return json.loads(row[0]) if row else None
+
+    def restore(self, records, anchor, batch=1000):
+        """As :meth:`FileStore.restore`: one transaction, under the head's row lock."""
+        from itertools import islice
+
+        from psycopg2.extras import execute_values
+
+        conn = self._connection()
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("SELECT seq, hash FROM qlvb_audit_head WHERE name = 'head' FOR UPDATE")
+                head = cur.fetchone()
+                cur.execute("SELECT seq, hash FROM qlvb_audit_head WHERE name = 'anchor'")
+                start = cur.fetchone()
+                cur.execute("SELECT EXISTS (SELECT 1 FROM qlvb_audit)")
+                empty = (0, chain.GENESIS)
+                if cur.fetchone()[0] or tuple(head) != empty or tuple(start) != empty:
+                    raise ValueError(f"{self.describe()} is not empty")
+                seq, hash_ = int(anchor[0]), anchor[1]
+                iterator = iter(records)
+                while rows := list(islice(iterator, batch)):
+                    execute_values(cur, "INSERT INTO qlvb_audit (seq, at, userid, action, outcome, uid, "
+                                        "agency_uid, client, body) VALUES %s", [
+                        (r["seq"], r["at"], r.get("userid"), r.get("action"), r.get("outcome"), r.get("uid"),
+                         r.get("agency_uid"), r.get("client"),
+                         json.dumps(r, ensure_ascii=False, sort_keys=True))
+                        for r in rows])
+                    seq, hash_ = rows[-1]["seq"], rows[-1]["hash"]
+                cur.execute("UPDATE qlvb_audit_head SET seq = %s, hash = %s WHERE name = 'anchor'",
+                            (int(anchor[0]), anchor[1]))
+                cur.execute("UPDATE qlvb_audit_head SET seq = %s, hash = %s WHERE name = 'head'",
+                            (seq, hash_))
+                return seq, hash_
+        except Exception:
+            self.close()
+            raise
 
     def verify(self) -> chain.Verification:
         mismatched = []

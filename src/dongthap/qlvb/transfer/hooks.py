@@ -13,24 +13,59 @@ through them:
 * the review state is *not* reached by running transitions (they would number,
   deliver and sign again): the exported workflow history is stored as it was,
   then the role mappings of its state are applied and the object reindexed;
-* local roles are *replaced* (the importing user's Owner role is not kept).
+* local roles travel in each item too (``qlvb_localroles``) and are *replaced* before the
+  object is indexed (the importing user's Owner role is not kept), so every object is indexed
+  once with its final roles, parents before children; ``localroles.json`` (c.ei's file) is then
+  applied where it still differs, reindexing only those objects — never c.ei's reindex of the
+  whole ``allowedRolesAndUsers`` index after every call;
+* relations are exported per source object and restored a batch at a time
+  (:class:`QlvbImportRelations`), without c.ei's purge and rebuild of every relation of the site.
 """
 
 from collective.exportimport.export_content import ExportContent
+from collective.exportimport.export_other import ExportLocalRoles
+from collective.exportimport.export_other import ExportRelations
 from collective.exportimport.import_content import ImportContent
 from collective.exportimport.import_other import ImportLocalRoles
+from collective.exportimport.import_other import ImportRelations
 from dongthap.qlvb.transfer import state
 from plone import api
 from plone.namedfile.interfaces import INamedField
 from plone.restapi.interfaces import ISerializeToJson
+from plone.uuid.interfaces import IUUID
 
 import logging
 
 logger = logging.getLogger("dongthap.qlvb.transfer")
 
 STATE_KEY = "qlvb_state"
+LOCALROLES_KEY = "qlvb_localroles"
 #: Keys collective.exportimport itself needs in an item (``id``: the IShortName field of plain types).
 KEEP_FOR_IMPORT = frozenset({"id", "title"})
+
+
+def local_roles_of(obj):
+    from Acquisition import aq_base
+
+    base = aq_base(obj)
+    roles = getattr(base, "__ac_local_roles__", None) or {}
+    return {"roles": {k: sorted(v) for k, v in roles.items() if v},
+            "block": bool(getattr(base, "__ac_local_roles_block__", False))}
+
+
+def set_local_roles(obj, roles, block):
+    """Replace the local roles of ``obj``; True when they changed."""
+    if local_roles_of(obj) == {"roles": {k: sorted(v) for k, v in roles.items() if v}, "block": bool(block)}:
+        return False
+    obj.__ac_local_roles__ = {}
+    for userid, granted in roles.items():
+        if granted:
+            obj.manage_setLocalRoles(userid, list(granted))
+    if block:
+        obj.__ac_local_roles_block__ = 1
+    elif getattr(obj, "__ac_local_roles_block__", None):
+        obj.__ac_local_roles_block__ = None
+    return True
 
 
 def file_field_names(obj):
@@ -60,6 +95,7 @@ class QlvbExportContent(ExportContent):
 
     def global_dict_hook(self, item, obj):
         item[STATE_KEY] = state.dump(obj)
+        item[LOCALROLES_KEY] = local_roles_of(obj)
         for name in file_field_names(obj):
             item.pop(name, None)
         return item
@@ -105,6 +141,8 @@ class QlvbImportContent(ImportContent):
         data = item.get(STATE_KEY)
         if data:
             state.load(obj, data)
+        if LOCALROLES_KEY in item:
+            set_local_roles(obj, item[LOCALROLES_KEY]["roles"], item[LOCALROLES_KEY]["block"])
         return obj, item
 
     def global_obj_hook(self, obj, item):
@@ -139,17 +177,88 @@ class QlvbImportContent(ImportContent):
         obj.reindexObject()
 
 
+class QlvbExportLocalRoles(ExportLocalRoles):
+    """c.ei's local roles export; :mod:`.api` calls ``_get_localroles`` object by object."""
+
+
+class QlvbExportRelations(ExportRelations):
+    """c.ei's relations export, one source object at a time (streamed by :mod:`.api`)."""
+
+    def references_from(self, obj, uid):
+        from zc.relation.interfaces import ICatalog
+        from zope.component import queryUtility
+        from zope.intid.interfaces import IIntIds
+
+        relations = queryUtility(ICatalog)
+        intids = queryUtility(IIntIds)
+        if relations is None or intids is None:
+            return
+        from_id = intids.queryId(obj)
+        if from_id is None:
+            return
+        for rel in relations.findRelations({"from_id": from_id}):
+            if rel.from_attribute == "isReferencing":  # link integrity: Plone rebuilds it
+                continue
+            to_uid = IUUID(rel.to_object, None) if rel.to_id is not None else None
+            if not to_uid:
+                continue
+            item = self.reference_hook({"from_uuid": uid, "to_uuid": to_uid,
+                                        "relationship": rel.from_attribute})
+            if item is not None:
+                yield item
+
+
+class QlvbImportRelations(ImportRelations):
+    """``import_relations`` for one batch (every relation of a source object in the same batch):
+    restores them with Plone's relation helper, without purging the site's other relations; a
+    source whose relations are all already there is left alone (importing twice changes nothing)."""
+
+    def import_relations(self, data):
+        from collections import defaultdict
+        from Products.CMFPlone import relationhelper
+
+        groups = defaultdict(list)
+        for rel in data:
+            rel = dict(rel, from_attribute=self.get_from_attribute(rel))
+            groups[(rel["from_uuid"], rel["from_attribute"])].append(rel)
+        todo = []
+        for (from_uuid, attribute), rels in groups.items():
+            if _existing_relations(from_uuid, attribute) != {r["to_uuid"] for r in rels}:
+                todo.extend(rels)
+        if todo:
+            relationhelper.restore_relations(all_relations=todo)
+        return len(todo)
+
+
+def _existing_relations(from_uuid, attribute):
+    from zc.relation.interfaces import ICatalog
+    from zope.component import queryUtility
+    from zope.intid.interfaces import IIntIds
+
+    obj = api.content.get(UID=from_uuid)
+    relations, intids = queryUtility(ICatalog), queryUtility(IIntIds)
+    if obj is None or relations is None or intids is None or intids.queryId(obj) is None:
+        return set()
+    return {IUUID(r.to_object, None) for r in relations.findRelations(
+        {"from_id": intids.queryId(obj), "from_attribute": attribute}) if r.to_id is not None}
+
+
 class QlvbImportLocalRoles(ImportLocalRoles):
-    """``@@import_localroles`` that replaces the local roles of each object listed."""
+    """``@@import_localroles`` that replaces the local roles of each object listed, where they
+    differ, and reindexes the security of those objects only."""
 
     def import_localroles(self, data):
         from collective.exportimport.export_other import PORTAL_PLACEHOLDER
 
+        changed = 0
         for item in data:
             if item["uuid"] == PORTAL_PLACEHOLDER:
                 obj = api.portal.get()
             else:
                 obj = api.content.get(UID=item["uuid"])
-            if obj is not None and item.get("localroles"):
-                obj.__ac_local_roles__ = {}
-        return super().import_localroles(data)
+            if obj is None:
+                continue
+            if set_local_roles(obj, item.get("localroles") or {}, item.get("block")):
+                obj.reindexObjectSecurity()
+                changed += 1
+        return changed

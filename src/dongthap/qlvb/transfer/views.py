@@ -26,11 +26,41 @@ def transfer_root():
     return os.path.join(os.path.dirname(os.path.abspath(home)), "transfer")
 
 
+#: The steps of an export or import as the page lists them (``progress`` of :mod:`.api`).
+STEPS = {
+    "members": _("transfer_step_members", default="Users and groups: ${users} users."),
+    "content": _("transfer_step_content", default="Content: ${items} objects."),
+    "audit_export": _("transfer_step_audit_export", default="Audit trail: ${records} records exported."),
+    "audit_import": _("transfer_step_audit_import",
+                      default="Audit trail: ${added} of ${records} records written."),
+    "done": _("transfer_step_done", default="Finished."),
+}
+
+
 class TransferView(BrowserView):
     message = None
     error = None
     report = None
     migration_report = None
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self._steps = {}
+
+    def _progress(self, kind):
+        def progress(step, figures):
+            key = f"audit_{kind}" if step == "audit" else step
+            if key in STEPS:
+                self._steps[key] = figures
+        return progress
+
+    def steps(self):
+        """What the last export or import did, step by step (translated)."""
+        from zope.i18n import translate
+
+        return [translate(_(STEPS[key], mapping={k: v for k, v in figures.items()
+                                                 if isinstance(v, (int, float, str))}), context=self.request)
+                for key, figures in self._steps.items()]
 
     def exports(self):
         root = transfer_root()
@@ -43,7 +73,7 @@ class TransferView(BrowserView):
                 with open(manifest, encoding="utf-8") as src:
                     data = json.load(src)
                 rows.append({"name": name, "items": data.get("items"), "users": data.get("users"),
-                             "bytes": data.get("bytes")})
+                             "bytes": data.get("bytes"), "audit": data.get("audit", 0)})
         return rows
 
     def agencies(self):
@@ -60,7 +90,8 @@ class TransferView(BrowserView):
             try:
                 if action == "export":
                     name = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                    manifest = transfer.export_site(api.portal.get(), os.path.join(transfer_root(), name))
+                    manifest = transfer.export_site(api.portal.get(), os.path.join(transfer_root(), name),
+                                                    progress=self._progress("export"))
                     self.message = _("transfer_exported", default="Exported ${items} objects to ${name}.",
                                      mapping={"items": manifest["items"], "name": name})
                 elif action == "import":
@@ -70,7 +101,8 @@ class TransferView(BrowserView):
                             "error_transfer_no_export",
                             default="\"${name}\" is not one of the exports listed here.",
                             mapping={"name": migration.short(name)}))
-                    result = transfer.import_site(api.portal.get(), os.path.join(transfer_root(), name))
+                    result = transfer.import_site(api.portal.get(), os.path.join(transfer_root(), name),
+                                                  progress=self._progress("import"))
                     self.message = _("transfer_imported", default="Imported ${items} objects from ${name}.",
                                      mapping={"items": result["items"], "name": name})
                 elif action == "integrity":

@@ -1,0 +1,82 @@
+"""The streamed pieces of the export and import (transfer/streams.py, the relation and local roles
+hooks), on the shared integration site: no instance, a second or two."""
+
+from dongthap.qlvb.transfer import api as transfer
+from dongthap.qlvb.transfer import hooks
+from dongthap.qlvb.transfer import streams
+from plone import api
+from zope.globalrequest import getRequest
+
+import json
+
+
+def test_json_arrays_are_written_and_read_item_by_item(tmp_path):
+    path = tmp_path / "a.json"
+    with streams.JsonArrayWriter(path) as out:
+        for n in range(3):
+            out.add({"uuid": f"u{n}", "roles": {"ai": ["Người đọc"]}})
+    assert json.loads(path.read_text()) == list(streams.iter_json_array(path))  # any JSON reader
+    assert [i["uuid"] for i in streams.iter_json_array(path)] == ["u0", "u1", "u2"]
+    with streams.JsonArrayWriter(tmp_path / "empty.json"):
+        pass
+    assert json.loads((tmp_path / "empty.json").read_text()) == []
+    (tmp_path / "cei.json").write_text(json.dumps([{"x": 1}, {"x": 2}], indent=4))  # c.ei's layout
+    assert list(streams.iter_json_array(tmp_path / "cei.json")) == [{"x": 1}, {"x": 2}]
+    by_key = list(streams.batched(["a", "a", "b", "b", "b", "c"], 2, key=lambda x: x))
+    assert by_key == [["a", "a"], ["b", "b", "b"], ["c"]]
+
+
+def test_walk_is_the_whole_site_parents_first(site):
+    from plone.app.testing import setRoles
+    from plone.app.testing import TEST_USER_ID
+
+    setRoles(site, TEST_USER_ID, ["Manager"])
+    folder = api.content.create(container=site, type="Folder", id="f", title="F")
+    inner = api.content.create(container=folder, type="Folder", id="g", title="G")
+    api.content.create(container=inner, type="Document", id="d", title="D")
+    catalog = api.portal.get_tool("portal_catalog")
+    root = "/".join(site.getPhysicalPath())
+    walked = [b.getPath() for b in transfer.content_paths(site)]
+    everything = {b.getPath() for b in catalog.unrestrictedSearchResults(path={"query": root})} - {root}
+    assert len(walked) == len(set(walked)) and set(walked) == everything
+    for path in walked:
+        parent = path.rsplit("/", 1)[0]
+        assert parent == root or walked.index(parent) < walked.index(path)
+
+
+def test_relations_and_local_roles_batches_twice_change_nothing(site):
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.event import notify
+    from zope.intid.interfaces import IIntIds
+    from zope.lifecycleevent import ObjectModifiedEvent
+    from plone.app.testing import setRoles
+    from plone.app.testing import TEST_USER_ID
+
+    setRoles(site, TEST_USER_ID, ["Manager"])
+    a = api.content.create(container=site, type="Document", id="a", title="A")
+    b = api.content.create(container=site, type="Document", id="b", title="B")
+    c = api.content.create(container=site, type="Document", id="c", title="C")
+    intids = getUtility(IIntIds)
+    a.relatedItems = [RelationValue(intids.getId(b)), RelationValue(intids.getId(c))]
+    notify(ObjectModifiedEvent(a))
+    request = getRequest()
+    exported = list(hooks.QlvbExportRelations(site, request).references_from(a, a.UID()))
+    assert sorted(r["to_uuid"] for r in exported) == sorted([b.UID(), c.UID()])
+    assert {r["relationship"] for r in exported} == {"relatedItems"}
+    a.relatedItems = []
+    notify(ObjectModifiedEvent(a))
+    importer = hooks.QlvbImportRelations(site, request)
+    assert importer.import_relations(exported) == 2
+    assert sorted(r.to_object.getId() for r in a.relatedItems) == ["b", "c"]
+    assert importer.import_relations(exported) == 0  # already there: untouched
+
+    reindexed = []
+    b.reindexObjectSecurity = lambda: reindexed.append(b.getId())  # what is reindexed, only that
+    roles = [{"uuid": b.UID(), "localroles": {"someone": ["Owner", "Reader"]}, "block": 1},
+             {"uuid": c.UID(), "localroles": hooks.local_roles_of(c)["roles"]}]  # as it is: untouched
+    local = hooks.QlvbImportLocalRoles(site, request)
+    assert local.import_localroles(roles) == 1 and reindexed == ["b"]
+    assert hooks.local_roles_of(b) == {"roles": {"someone": ["Owner", "Reader"]}, "block": True}
+    assert local.import_localroles(roles) == 0 and reindexed == ["b"]
+    del b.reindexObjectSecurity
