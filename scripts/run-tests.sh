@@ -16,10 +16,10 @@ $PY scripts/i18n.py check || status=1
 # rest, in a second pytest session (their own services, ports and temporary files), so that the
 # whole run stays well under 15 minutes on two cores; their output follows the main run's.
 stress_log=$(mktemp)
-$PY -m pytest -p no:cacheprovider --stress "$@" > "$stress_log" 2>&1 &
+$PY -m pytest -p no:cacheprovider --durations=25 --stress "$@" > "$stress_log" 2>&1 &
 stress_pid=$!
 echo "==> pytest (the stress tests run alongside; their output follows)"
-$PY -m pytest -p no:cacheprovider "$@" || status=1
+$PY -m pytest -p no:cacheprovider --durations=40 "$@" || status=1
 wait $stress_pid
 rc=$?
 echo "==> pytest --stress"

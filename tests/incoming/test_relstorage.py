@@ -1,10 +1,11 @@
 """Numbering across two Zope processes sharing one RelStorage (PostgreSQL) database.
 
 A throw-away database is created for the run and dropped afterwards. Two
-``runwsgi`` processes serve the same site. 2000 received documents are created
-first, in a few big transactions (``zconsole run relstorage_bulk.py``); then 8 clients
-(split over both processes) register 250 of them each through ``@workflow/register``:
-the arrival numbers must be exactly 1..2000, one per document.
+``runwsgi`` processes serve the same site. CLIENTS × PER_CLIENT (8 × 60 = 480; see
+``tests/incoming/test_rest.py``) received documents are created first, in a few big transactions
+(``zconsole run relstorage_bulk.py``); then 8 clients (split over both processes) register
+PER_CLIENT of them each through ``@workflow/register``: the arrival numbers must be exactly
+1..480, one per document.
 """
 
 from pathlib import Path
