@@ -11,19 +11,33 @@ echo "==> ruff"
 .venv/bin/ruff check src tests bench scripts || status=1
 echo "==> translations (vi)"
 $PY scripts/i18n.py check || status=1
-# The stress tests (marker "stress": thousands of requests, two Zope processes on RelStorage,
-# load while issuing/importing) are left out of a plain pytest run. They run here alongside the
-# rest, in a second pytest session (their own services, ports and temporary files), so that the
-# whole run stays well under 15 minutes on two cores; their output follows the main run's.
+# Three pytest sessions run side by side, each with its own services, ports and temporary files,
+# so that both cores stay busy to the end and the whole run stays under 15 minutes:
+#   1. the stress tests (marker "stress": thousands of requests, two Zope processes on
+#      RelStorage, load while issuing/importing), left out of a plain pytest run;
+#   2. the tests that drive real processes and browsers (SECOND below);
+#   3. everything else (the same tree without SECOND) — together 2 and 3 are a plain pytest run.
+# Their output follows in that order.
+SECOND=(tests/browser tests/transfer tests/instance tests/search tests/signing tests/dossiers)
+ignore=()
+for d in "${SECOND[@]}"; do ignore+=(--ignore="$d"); done
 stress_log=$(mktemp)
+second_log=$(mktemp)
 $PY -m pytest -p no:cacheprovider --durations=25 --stress "$@" > "$stress_log" 2>&1 &
 stress_pid=$!
-echo "==> pytest (the stress tests run alongside; their output follows)"
-$PY -m pytest -p no:cacheprovider --durations=40 "$@" || status=1
+$PY -m pytest -p no:cacheprovider --durations=25 "${SECOND[@]}" "$@" > "$second_log" 2>&1 &
+second_pid=$!
+echo "==> pytest (all but ${SECOND[*]}; those and the stress tests run alongside, their output follows)"
+$PY -m pytest -p no:cacheprovider --durations=25 "${ignore[@]}" "$@" || status=1
+wait $second_pid
+second_rc=$?
+echo "==> pytest ${SECOND[*]}"
+cat "$second_log"
 wait $stress_pid
 rc=$?
 echo "==> pytest --stress"
 cat "$stress_log"
-rm -f "$stress_log"
+rm -f "$stress_log" "$second_log"
+[ $second_rc -eq 0 ] || [ $second_rc -eq 5 ] || status=1  # 5: "$@" selected none of them
 [ $rc -eq 0 ] || [ $rc -eq 5 ] || status=1  # 5: the selection holds no stress test
 exit $status
