@@ -18,7 +18,7 @@ $PY scripts/i18n.py check || status=1
 #   2. the tests that drive real processes and browsers (SECOND below);
 #   3. everything else (the same tree without SECOND) — together 2 and 3 are a plain pytest run.
 # Their output follows in that order.
-SECOND=(tests/browser tests/transfer tests/instance tests/search tests/signing tests/dossiers)
+SECOND=(tests/browser tests/transfer tests/instance tests/search tests/signing)
 ignore=()
 for d in "${SECOND[@]}"; do ignore+=(--ignore="$d"); done
 stress_log=$(mktemp)

@@ -220,9 +220,9 @@ def test_dashboards_put_flash_documents_on_top(url):
 
 
 CLIENTS = int(os.environ.get("QLVB_NUMBERING_CLIENTS", "8"))
-# 8 clients × 60 = 480 registrations racing for one counter (QLVB_NUMBERING_PER_CLIENT=250 gives the
+# 8 clients × 30 = 240 registrations racing for one counter (QLVB_NUMBERING_PER_CLIENT=250 gives the
 # 2,000 of the first measurements; the smaller default keeps the CI run within its 15 minutes)
-PER_CLIENT = int(os.environ.get("QLVB_NUMBERING_PER_CLIENT", "60"))
+PER_CLIENT = int(os.environ.get("QLVB_NUMBERING_PER_CLIENT", "30"))
 
 
 def register_concurrently(base_urls, paths, clerk, clients=CLIENTS):

@@ -7,6 +7,7 @@ from tests.outgoing.helpers import payload
 from tests.outgoing.helpers import session
 from tests.outgoing.helpers import vi
 
+import os
 import pytest
 
 
@@ -132,9 +133,13 @@ def test_bad_draft_is_a_vietnamese_json_error(url):
     assert r.status_code in (401, 403)
 
 
+NUMBERS_PER_CLIENT = int(os.environ.get("QLVB_NUMBERS_PER_CLIENT", "100"))
+
+
 @pytest.mark.stress
-def test_numbering_concurrency_8_clients_x_250(url, monkeypatch):
-    """8 concurrent clients take 2,000 numbers of one register: exactly 1..2000.
+def test_numbering_concurrency_8_clients(url, monkeypatch):
+    """8 concurrent clients take 8 × NUMBERS_PER_CLIENT numbers of one register: exactly 1..n
+    (800 by default; ``QLVB_NUMBERS_PER_CLIENT=250`` gives the 2,000 of the first measurements).
 
     Measures :func:`numbering.take_number` (what ``issue`` uses) through HTTP and a test-only
     view that commits each number with a token, without the PDF signing around it.
@@ -145,7 +150,7 @@ def test_numbering_concurrency_8_clients_x_250(url, monkeypatch):
     def client(_n):
         s = session(SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
         numbers = []
-        for _i in range(250):
+        for _i in range(NUMBERS_PER_CLIENT):
             r = s.post(target, data={"document_type": "cong_van"})
             assert r.status_code == 200, r.text[:500]
             numbers.append(int(r.json()["number"]))
@@ -153,7 +158,7 @@ def test_numbering_concurrency_8_clients_x_250(url, monkeypatch):
 
     with ThreadPoolExecutor(8) as pool:
         taken = [n for numbers in pool.map(client, range(8)) for n in numbers]
-    assert sorted(taken) == list(range(1, 2001))
+    assert sorted(taken) == list(range(1, 8 * NUMBERS_PER_CLIENT + 1))
 
 
 def test_test_view_is_off_without_the_flag(url, monkeypatch):
