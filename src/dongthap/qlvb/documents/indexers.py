@@ -7,6 +7,13 @@ from plone.indexer import indexer
 REGISTER_INDEXES = ("qlvb_register_number", "qlvb_register_year", "qlvb_register_date")
 
 
+def refresh_metadata(doc):
+    """Rewrite the catalog metadata of ``doc`` after a change no index reads (the registers'
+    ``qlvb_register_values``: progress, reply, replacement): one cheap index is reindexed, the
+    metadata record with it."""
+    doc.reindexObject(idxs=["getId"])
+
+
 @indexer(IQlvbDocument)
 def register_number(obj):
     return obj.register_number

@@ -8,6 +8,7 @@ from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.incoming import assignment as A
 from dongthap.qlvb.documents.common import actor as _actor
+from dongthap.qlvb.documents.indexers import refresh_metadata
 from dongthap.qlvb.incoming.api import _transition
 from dongthap.qlvb.incoming.api import add_trail
 from dongthap.qlvb.incoming.api import ASSIGN_PERMISSION
@@ -324,6 +325,7 @@ def record_progress(doc, text, *, result=False, reply_notation=""):
         if reply_notation:
             doc.qlvb_reply_notation = reply_notation.strip()
         add_trail(doc, "progress", text)
+        refresh_metadata(doc)  # the tracking register's progress and reply
         return info(doc)
 
     return run_in_transaction(work, note="qlvb: progress")

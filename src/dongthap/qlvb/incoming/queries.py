@@ -11,7 +11,6 @@ from dongthap.qlvb.incoming.api import incoming_root
 from dongthap.qlvb.incoming.api import now
 from dongthap.qlvb.incoming.api import state_title
 from dongthap.qlvb.incoming.handling import deadline_flags
-from dongthap.qlvb.incoming.handling import entry_label
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.vocabularies.documents import DOCUMENT_TYPES
 from dongthap.qlvb.vocabularies.documents import TOP_URGENCY
@@ -293,29 +292,78 @@ def _register_order(brain):
     return (day is None, day or datetime.date.min, brain.qlvb_arrival_number or 0)
 
 
-def _recipients(doc):
-    tops = [e for e in A.entries(doc) if e.get("parent") is None and e["kind"] != "fyi"]
-    active = [e for e in tops if e.get("active")] or tops
-    return "; ".join(entry_label(doc, e) for e in active)
+def _register_brains(agency, date_from, date_to):
+    """The registered documents' brains in register order, each with its
+    ``qlvb_register_values`` (:func:`dongthap.qlvb.incoming.indexers.register_values`); a
+    document catalogued before that column (or never reindexed since) is read once instead."""
+    from dongthap.qlvb.incoming.indexers import register_values
+    from dongthap.qlvb.incoming.indexers import REGISTER_COLUMN
+
+    for brain in _registered_brains(agency, date_from, date_to):
+        values = getattr(brain, REGISTER_COLUMN, None)
+        if not isinstance(values, tuple):  # Missing.Value: not filled yet
+            values = register_values(brain._unrestrictedGetObject())
+        yield brain, values
+
+
+class _Names:
+    """Labels of assignment entries, each person and department looked up once per register."""
+
+    def __init__(self, agency):
+        self.agency = agency
+        self.people = {}
+        self.departments = {}
+
+    def person(self, userid):
+        if userid not in self.people:
+            self.people[userid] = _fullname(userid)
+        return self.people[userid]
+
+    def department(self, department):
+        if not department:
+            return ""
+        if department not in self.departments:
+            known = department in self.agency.objectIds()
+            self.departments[department] = self.agency[department].title if known else department
+        return self.departments[department]
+
+    def recipients(self, pairs):
+        """"Đơn vị hoặc người nhận" (:func:`dongthap.qlvb.incoming.handling.entry_label`)."""
+        labels = []
+        for department, userid in pairs:
+            dept, name = self.department(department), self.person(userid)
+            labels.append(f"{dept} ({name})" if dept else name)
+        return "; ".join(labels)
+
+
+def _fullname(userid):
+    from dongthap.qlvb.incoming.handling import _fullname as fullname
+
+    return fullname(userid)
+
+
+def _subject(brain):
+    type_name = DOCUMENT_TYPES.get(brain.qlvb_document_type, ("", ""))[0]
+    return f"{type_name}: {brain.Title}" if type_name else brain.Title
 
 
 def register_rows(agency, date_from=None, date_to=None):
-    """Rows of "Sổ đăng ký văn bản đến" (column keys of dongthap.qlvb.registers.columns)."""
+    """Rows of "Sổ đăng ký văn bản đến" (column keys of dongthap.qlvb.registers.columns), from
+    the catalog: no document is woken (docs/capacity.md)."""
     rows = []
-    for brain in _registered_brains(agency, date_from, date_to):
-        doc = brain._unrestrictedGetObject()
-        type_name = DOCUMENT_TYPES.get(doc.document_type, ("", ""))[0]
-        assigned_at = getattr(doc, "qlvb_assigned_at", None)
+    names = _Names(agency)
+    for brain, (recipients, assigned_on, _due, _progress, _reply) in _register_brains(
+            agency, date_from, date_to):
         rows.append({
-            "arrival_date": fmt_date(doc.arrival_date),
-            "arrival_number": doc.arrival_number,
-            "author": doc.issuing_agency_name,
-            "notation": notation(doc.code_number, doc.code_notation),
-            "issued_date": fmt_date(doc.issued_date),
-            "subject": f"{type_name}: {doc.title}" if type_name else doc.title,
-            "recipient": _recipients(doc),
-            "transfer_date": assigned_at[8:10] + "/" + assigned_at[5:7] + "/" + assigned_at[:4]
-            if assigned_at else "",
+            "arrival_date": fmt_date(brain.qlvb_arrival_day),
+            "arrival_number": brain.qlvb_arrival_number,
+            "author": brain.qlvb_issuing_agency_name,
+            "notation": notation(brain.qlvb_code_number, brain.qlvb_code_notation),
+            "issued_date": fmt_date(brain.qlvb_issued_date),
+            "subject": _subject(brain),
+            "recipient": names.recipients(recipients),
+            "transfer_date": assigned_on[8:10] + "/" + assigned_on[5:7] + "/" + assigned_on[:4]
+            if assigned_on else "",
             "receipt_signature": "",
             "note": "",
         })
@@ -323,31 +371,30 @@ def register_rows(agency, date_from=None, date_to=None):
 
 
 def tracking_rows(agency, date_from=None, date_to=None):
-    """Rows of "Sổ theo dõi giải quyết văn bản đến"."""
-    rows = []
-    for brain in _registered_brains(agency, date_from, date_to):
-        doc = brain._unrestrictedGetObject()
-        type_name = DOCUMENT_TYPES.get(doc.document_type, ("", ""))[0]
-        described = f"{type_name} số {notation(doc.code_number, doc.code_notation)} " \
-                    f"ngày {fmt_date(doc.issued_date)} của {doc.issuing_agency_name}"
-        lead = next((e for e in A.entries(doc) if e["kind"] == "lead" and e.get("parent") is None
-                     and e.get("active")), None)
-        due = (lead or {}).get("deadline") or (doc.due_date.isoformat() if doc.due_date else None)
-        progress = getattr(doc, "qlvb_progress", None) or ()
-        state = brain.review_state
-        status = state_title(state)
-        from zope.i18n import translate
+    """Rows of "Sổ theo dõi giải quyết văn bản đến", from the catalog like :func:`register_rows`."""
+    from zope.i18n import translate
 
-        status = translate(status, target_language="vi")
+    rows = []
+    names = _Names(agency)
+    states = {}
+    for brain, (recipients, _assigned_on, due, progress, reply) in _register_brains(
+            agency, date_from, date_to):
+        type_name = DOCUMENT_TYPES.get(brain.qlvb_document_type, ("", ""))[0]
+        described = f"{type_name} số {notation(brain.qlvb_code_number, brain.qlvb_code_notation)} " \
+                    f"ngày {fmt_date(brain.qlvb_issued_date)} của {brain.qlvb_issuing_agency_name}"
+        state = brain.review_state
+        if state not in states:
+            states[state] = translate(state_title(state), target_language="vi")
+        status = states[state]
         if progress:
-            status = f"{status}: {progress[-1]['text']}"
+            status = f"{status}: {progress}"
         rows.append({
-            "arrival_number": doc.arrival_number,
+            "arrival_number": brain.qlvb_arrival_number,
             "document": described,
-            "recipient": _recipients(doc),
+            "recipient": names.recipients(recipients),
             "due_date": fmt_date(_d(due)) if due else "",
             "progress": status,
-            "reply_notation": getattr(doc, "qlvb_reply_notation", "") or "",
+            "reply_notation": reply,
             "note": "",
         })
     return rows

@@ -20,6 +20,7 @@ their own entry at the same time do not conflict with each other.
 from Acquisition import aq_inner
 from BTrees.OOBTree import OOBTree
 from dongthap.qlvb.agencies.api import get_agency
+from dongthap.qlvb.documents.indexers import refresh_metadata
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.outgoing import api as outgoing
 from persistent.list import PersistentList
@@ -318,6 +319,11 @@ def _arrival_number(entry):
     return getattr(copy, "arrival_number", None) if copy is not None else None
 
 
+def recipient_names(doc):
+    """The recipients' agency names in the order of :func:`delivery_status` (no look-up)."""
+    return sorted(entry["agency_name"] for entry in (_store(doc) or {}).values())
+
+
 def delivery_status(doc):
     """Per recipient: kind, agency, status (+ title), arrival number, history."""
     from zope.i18n import translate
@@ -363,6 +369,7 @@ def link_replies(doc):
         replies.append(dict(link))
         if not getattr(incoming, "qlvb_reply_notation", None):
             incoming.qlvb_reply_notation = doc.notation()
+            refresh_metadata(incoming)  # the tracking register's reply
         # The incoming document may be our own delivered copy of another agency's document.
         original, entry = _entry_for_copy(incoming)
         if entry is not None:
@@ -375,6 +382,7 @@ def link_replies(doc):
         replaced = _unrestricted(doc.replaces, "OutgoingDocument")
         if ours(replaced):
             replaced.qlvb_replaced_by = dict(link)
+            refresh_metadata(replaced)  # the register's note
 
 
 # ---------------------------------------------------------------- recall

@@ -44,3 +44,41 @@ def qlvb_sign_by_hand(obj):
     if getattr(obj, "qlvb_sign_by_hand", None):
         return True
     raise AttributeError("qlvb_sign_by_hand")
+
+
+#: The metadata column of the register values (Sổ đăng ký văn bản đi).
+REGISTER_COLUMN = "qlvb_register_values"
+
+
+def register_values(doc):
+    """The columns of Sổ đăng ký văn bản đi that are not catalog metadata of their own, as one
+    small tuple: ``(sort key, notation, signer, recipients, copy holder, copies, note)``.
+
+    The sort key is ``(year, register series, number)``; the signer is the user id of who
+    signed (a delegate signing for the signer) or will sign: the register looks the name up.
+    """
+    from dongthap.qlvb.outgoing import delivery
+
+    names = delivery.recipient_names(doc) or [r["name"] for r in doc.external_recipients or ()]
+    recall = getattr(doc, "qlvb_recall", None)
+    note = f"Đã thu hồi: {recall['reason']}" if recall else ""
+    if getattr(doc, "qlvb_original_medium", None) == "paper":
+        note = "Bản gốc giấy (ký tay)" + ("; " + note if note else "")
+    if getattr(doc, "qlvb_replaced_by", None):
+        note = (note + "; " if note else "") + f"Thay thế bởi {doc.qlvb_replaced_by['notation']}"
+    behalf = getattr(doc, "qlvb_signed_on_behalf", None)
+    try:
+        number = int(doc.code_number or 0)
+    except ValueError:  # never made by the numbering; listed first rather than not indexed
+        number = 0
+    return ((doc.issued_year or 0, doc.register_series or "", number),
+            doc.notation(), behalf["signed_by"] if behalf else getattr(doc, "signer", None),
+            "; ".join(names), doc.copy_holder or "", doc.issued_amount or 1, note)
+
+
+@indexer(IOutgoingDocument)
+def qlvb_register_values(obj):
+    """:func:`register_values` of an issued document (nothing before it is issued)."""
+    if not getattr(obj, "issued_date", None):
+        raise AttributeError(REGISTER_COLUMN)
+    return register_values(obj)

@@ -121,7 +121,7 @@ def lists_for(agency, userid, batch=None, sort=None, only=None):
 # ---------------------------------------------------------------- registers
 
 
-def _issued_docs(agency, start, end):
+def _issued_brains(agency, start, end):
     root = outgoing_root(agency)
     if root is None:
         return []
@@ -130,37 +130,47 @@ def _issued_docs(agency, start, end):
     issued = date_range(start, end)
     if issued:
         query["qlvb_issued_date"] = issued
-    docs = [b._unrestrictedGetObject() for b in api.content.find(**query)]
+    return api.content.find(**query)
+
+
+def _issued_docs(agency, start, end):
+    docs = [b._unrestrictedGetObject() for b in _issued_brains(agency, start, end)]
     docs.sort(key=lambda d: (d.issued_year or 0, d.register_series or "", int(d.code_number or 0)))
     return docs
 
 
 def _recipients(doc):
-    names = [e["agency_name"] for e in delivery.delivery_status(doc)]
-    if not names:
-        names = [r["name"] for r in doc.external_recipients or ()]
-    return "; ".join(names)
+    return "; ".join(delivery.recipient_names(doc) or [r["name"] for r in doc.external_recipients or ()])
 
 
 def register_rows(agency, start, end):
-    """Sổ đăng ký văn bản đi: the 10 columns of NĐ 30 (keys of registers.columns.OUTGOING)."""
+    """Sổ đăng ký văn bản đi: the 10 columns of NĐ 30 (keys of registers.columns.OUTGOING), from
+    the catalog (``qlvb_register_values``, :func:`dongthap.qlvb.outgoing.indexers.register_values`):
+    no document is woken, each signer's name is looked up once."""
+    from dongthap.qlvb.outgoing.indexers import register_values
+    from dongthap.qlvb.outgoing.indexers import REGISTER_COLUMN
+
+    entries = []
+    for brain in _issued_brains(agency, start, end):
+        values = getattr(brain, REGISTER_COLUMN, None)
+        if not isinstance(values, tuple):  # Missing.Value: not filled yet
+            values = register_values(brain._unrestrictedGetObject())
+        entries.append((values, brain))
+    entries.sort(key=lambda entry: entry[0][0])
+    names = {}
     rows = []
-    for doc in _issued_docs(agency, start, end):
-        recall = getattr(doc, "qlvb_recall", None)
-        note = f"Đã thu hồi: {recall['reason']}" if recall else ""
-        if getattr(doc, "qlvb_original_medium", None) == "paper":
-            note = "Bản gốc giấy (ký tay)" + ("; " + note if note else "")
-        if getattr(doc, "qlvb_replaced_by", None):
-            note = (note + "; " if note else "") + f"Thay thế bởi {doc.qlvb_replaced_by['notation']}"
+    for (_key, notation, signer, recipients, copy_holder, copies, note), brain in entries:
+        if signer not in names:
+            names[signer] = outgoing.fullname(signer)
         rows.append({
-            "notation": doc.notation(),
-            "issued_date": doc.issued_date,
-            "subject": f"{DOCUMENT_TYPES.get(doc.document_type, ('', ''))[0]}: {doc.title}",
-            "signer": outgoing.signer_name(doc),
-            "recipients": _recipients(doc),
-            "copy_holder": doc.copy_holder or "",
-            "copies": doc.issued_amount or 1,
-            "transfer_date": doc.issued_date,
+            "notation": notation,
+            "issued_date": brain.qlvb_issued_date,
+            "subject": f"{DOCUMENT_TYPES.get(brain.qlvb_document_type, ('', ''))[0]}: {brain.Title}",
+            "signer": names[signer],
+            "recipients": recipients,
+            "copy_holder": copy_holder,
+            "copies": copies,
+            "transfer_date": brain.qlvb_issued_date,
             "receipt_signature": "",
             "note": note,
         })
