@@ -42,6 +42,7 @@ parser = argparse.ArgumentParser(prog="bench_register_build.py")
 parser.add_argument("--agencies", type=int, default=3)
 parser.add_argument("--repeat", type=int, default=3)
 parser.add_argument("--upgrade", action="store_true")
+parser.add_argument("--dump", help="write every row built to this JSON file (to compare two runs)")
 script_at = max(i for i, a in enumerate(sys.argv) if a.endswith("bench_register_build.py"))
 args = parser.parse_args(sys.argv[script_at + 1:])
 
@@ -121,6 +122,7 @@ def plain(query, wake):
     return run
 
 
+dumped = {}
 paths = [b.getPath() for b in catalog.unrestrictedSearchResults(portal_type="Agency")]
 counted = sorted(((len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument", path=p)), p)
                   for p in paths), reverse=True)
@@ -145,6 +147,12 @@ for _count, path in counted[:args.agencies]:
         oids = [b._unrestrictedGetObject()._p_oid for b in catalog.unrestrictedSearchResults(**query)]
         for title, build in builds:
             measure(title, lambda build=build: build(agency, None, None), oids)
+            dumped[f"{path} {title}"] = build(agency, None, None)
         measure("plain: brains' metadata", plain(query, wake=False), oids)
         measure("plain: brains woken (getObject)", plain(query, wake=True), oids)
 transaction.abort()
+if args.dump:
+    import json
+
+    with open(args.dump, "w") as out:
+        json.dump(dumped, out, ensure_ascii=False, indent=1, default=str, sort_keys=True)

@@ -685,3 +685,30 @@ def test_1007_recipient_text_refills_the_internal_recipients(demo):
         assert v1007_recipient_text.recipient_text(None, commit=False) == len(sent)
     found = {b.UID for b in catalog.unrestrictedSearchResults(qlvb_recipient_text="noi vu")}
     assert found == {b.UID for b in sent}
+
+
+def test_1008_register_columns_adds_and_fills_the_register_column(demo):
+    """A 1007 site has no column ``qlvb_register_values``: the step adds it and fills it for the
+    registered incoming and issued outgoing documents (the registers then wake none of them)."""
+    from dongthap.qlvb.incoming import queries as incoming
+    from dongthap.qlvb.outgoing import queries as outgoing
+    from dongthap.qlvb.upgrades import v1008_register_columns
+
+    catalog = api.portal.get_tool("portal_catalog")
+    agency = demo["so-tttt"]
+    before = (incoming.register_rows(agency), incoming.tracking_rows(agency),
+              outgoing.register_rows(agency, None, None))
+    with api.env.adopt_roles(["Manager"]):
+        catalog.delColumn(v1008_register_columns.COLUMN)  # as a 1007 site was
+        assert incoming.register_rows(agency) == before[0]  # read from the documents meanwhile
+        count = v1008_register_columns.register_columns(None, commit=False)
+        assert v1008_register_columns.register_columns(None, commit=False) == count  # again
+    assert v1008_register_columns.COLUMN in catalog.schema()
+    registered = catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
+                                                   qlvb_arrival_number={"query": 1, "range": "min"})
+    issued = catalog.unrestrictedSearchResults(portal_type="OutgoingDocument",
+                                               review_state=v1008_register_columns.ISSUED)
+    assert registered and count == len(registered) + len(issued)
+    assert all(isinstance(b.qlvb_register_values, tuple) for b in (*registered, *issued))
+    assert (incoming.register_rows(agency), incoming.tracking_rows(agency),
+            outgoing.register_rows(agency, None, None)) == before
