@@ -33,7 +33,6 @@ from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
 import argparse
-import statistics
 import sys
 import time
 import transaction
@@ -146,7 +145,7 @@ for _count, path in counted[:args.agencies]:
             query["review_state"] = list(outgoing.ISSUED_STATES)
         oids = [b._unrestrictedGetObject()._p_oid for b in catalog.unrestrictedSearchResults(**query)]
         for title, build in builds:
-            measure(title, lambda build=build: build(agency, None, None), oids)
+            measure(title, lambda build=build, agency=agency: build(agency, None, None), oids)
             dumped[f"{path} {title}"] = build(agency, None, None)
         measure("plain: brains' metadata", plain(query, wake=False), oids)
         measure("plain: brains woken (getObject)", plain(query, wake=True), oids)
