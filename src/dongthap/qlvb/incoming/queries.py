@@ -315,6 +315,8 @@ class _Names:
         self.departments = {}
 
     def person(self, userid):
+        from dongthap.qlvb.incoming.handling import _fullname
+
         if userid not in self.people:
             self.people[userid] = _fullname(userid)
         return self.people[userid]
@@ -334,12 +336,6 @@ class _Names:
             dept, name = self.department(department), self.person(userid)
             labels.append(f"{dept} ({name})" if dept else name)
         return "; ".join(labels)
-
-
-def _fullname(userid):
-    from dongthap.qlvb.incoming.handling import _fullname as fullname
-
-    return fullname(userid)
 
 
 def _subject(brain):
