@@ -689,7 +689,8 @@ SERVICE_CASES = [
     ("task-text-bell", "@tasks", "stttt.lanhdao", {"text": "a\x07b"}, "text"),
     ("task-lead-both", "@tasks", "stttt.lanhdao",
      {"lead": {"user": "stttt.chuyenvien", "department": "cntt"}}, "lead"),
-    ("task-lead-other-agency", "@tasks", "stttt.lanhdao", {"lead": {"user": "snv.chuyenvien"}}, "lead"),  # guard
+    ("task-lead-other-agency", "@tasks", "stttt.lanhdao",  # guard
+     {"lead": {"user": "snv.chuyenvien"}}, "lead"),
     ("event-content-control", "@calendar", "stttt.vanthu", {"content": "Họp\x00\x1b[31m"}, "content"),
     ("event-place-rtl", "@calendar", "stttt.vanthu", {"place": "Phòng \u202ehọp"}, "place"),
     ("event-end-before-start", "@calendar", "stttt.vanthu", {"end": "07:00"}, "end"),  # guard
@@ -699,7 +700,8 @@ SERVICE_CASES = [
     ("delegation-reason-control", "@delegations", "stttt.lanhdao", {"reason": "a\x00b"}, "reason"),
     ("delegation-position-rtl", "@delegations", "stttt.lanhdao",
      {"delegate_position": "PHÓ \u202eGIÁM ĐỐC"}, "delegate_position"),
-    ("delegation-to-oneself", "@delegations", "stttt.lanhdao", {"delegate": "stttt.lanhdao"}, "delegate"),  # guard
+    ("delegation-to-oneself", "@delegations", "stttt.lanhdao",  # guard
+     {"delegate": "stttt.lanhdao"}, "delegate"),
 ]
 
 
@@ -763,15 +765,17 @@ def test_destructive_acts_ask_first_and_forms_survive_doubled_fields(url):
     import html
 
     leader = requests_session("stttt.lanhdao")
-    task = out.session("stttt.lanhdao").post(f"{url}/so-tttt/@tasks", json=dict(TASK, deadline=_in(10))).json()
+    api_leader = out.session("stttt.lanhdao")
+    task = api_leader.post(f"{url}/so-tttt/@tasks", json=dict(TASK, deadline=_in(10))).json()
     token = _page_form(leader, task["@id"])
     r = leader.post(task["@id"], data={"_authenticator": token, "task_action": "cancel", "comment": "Thôi"})
-    assert r.status_code == 200 and "qlvb-confirm" in r.text and "Đồng ý hủy công việc" in html.unescape(r.text)
-    assert out.session("stttt.lanhdao").get(f"{url}/so-tttt/@tasks/{task['id']}").json()["state"] == "assigned"
+    assert r.status_code == 200 and "qlvb-confirm" in r.text
+    assert "Đồng ý hủy công việc" in html.unescape(r.text)
+    assert api_leader.get(f"{url}/so-tttt/@tasks/{task['id']}").json()["state"] == "assigned"
     r = leader.post(task["@id"], data={"_authenticator": token, "task_action": "cancel", "comment": "Thôi",
                                        "confirmed": "1"})
     assert "Đã hủy công việc" in html.unescape(r.text)
-    assert out.session("stttt.lanhdao").get(f"{url}/so-tttt/@tasks/{task['id']}").json()["state"] == "cancelled"
+    assert api_leader.get(f"{url}/so-tttt/@tasks/{task['id']}").json()["state"] == "cancelled"
     office = out.session("stttt.vanthu")
     event = office.post(f"{url}/so-tttt/@calendar", json=dict(EVENT, content="Sẽ hủy")).json()
     office.post(f"{url}/so-tttt/@calendar/{event['id']}/submit", json={})

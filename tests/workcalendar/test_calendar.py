@@ -240,7 +240,8 @@ def test_ical_feed_keeps_the_rfc_5545_basics(demo):
     from dongthap.qlvb.workcalendar import ical
 
     agency = demo[AGENCY]
-    content = "Họp bàn, thống nhất; triển khai Đề án chuyển đổi số: ưu tiên dịch vụ công trực tuyến toàn trình"
+    content = ("Họp bàn, thống nhất; triển khai Đề án chuyển đổi số: ưu tiên dịch vụ công trực tuyến "
+               "toàn trình")
     place = "Phòng họp số 2, tầng 3; Trụ sở Sở"
     event = _published(agency, content=content, place=place, guests="Ông A, Bà B; Sở Nội vụ")
     raw = ical.build("stttt.chuyenvien", "mine")

@@ -31,12 +31,14 @@ DONE = {
     "extension": _("msg_task_extension_asked", default="Your request for a later deadline was sent to the "
                                                       "person who gave the task."),
     ("extension-decision", "grant"): _("msg_task_extension_granted",
-                                       default="The extension was granted; the lead was told of the new deadline."),
+                                       default="The extension was granted; the lead was told of the new "
+                                               "deadline."),
     ("extension-decision", "refuse"): _("msg_task_extension_refused",
                                         default="The extension was refused; the lead was told."),
     "complete": _("msg_task_completed", default="The task was reported done; waiting for the evaluation."),
     ("evaluate", "dat"): _("msg_task_evaluated_dat", default="The task was evaluated: achieved."),
-    ("evaluate", "khong_dat"): _("msg_task_evaluated_khong_dat", default="The task was evaluated: not achieved."),
+    ("evaluate", "khong_dat"): _("msg_task_evaluated_khong_dat",
+                                 default="The task was evaluated: not achieved."),
     "reopen": _("msg_task_reopened", default="The task was sent back to the lead to be done again."),
     "cancel": _("msg_task_cancelled", default="The task was cancelled; the people concerned were told."),
 }
@@ -206,8 +208,8 @@ class TaskView(_Page):
         if self.request.method == "POST" and action:
             CheckAuthenticator(self.request)
             comment = form.get("comment")
-            if action == "cancel" and not form.get("confirmed") and isinstance(comment, str) and comment.strip() \
-                    and "cancel" in tasks.allowed_actions(self.context):
+            if action == "cancel" and not form.get("confirmed") and isinstance(comment, str) \
+                    and comment.strip() and "cancel" in tasks.allowed_actions(self.context):
                 self.confirm = {"action": "cancel", "comment": comment}  # asked once more before it is done
                 return self.index()
             try:
