@@ -785,6 +785,9 @@ def test_destructive_acts_ask_first_and_forms_survive_doubled_fields(url):
     r = leader.post(week, data={"_authenticator": token, "action": "cancel", "id": event["id"]})
     assert "qlvb-confirm" in r.text and "Sẽ hủy" in html.unescape(r.text)
     assert office.get(f"{url}/so-tttt/@calendar/{event['id']}").json()["state"] == "published"
+    archivist = requests_session("stttt.luutru")  # his first addresses: made at once, said so
+    r = archivist.post(week, data={"_authenticator": _page_form(archivist, week), "action": "reset"})
+    assert "qlvb-confirm" not in r.text and "Đã tạo địa chỉ đăng ký lịch" in html.unescape(r.text)
     feed = out.session("stttt.lanhdao").get(f"{url}/so-tttt/@calendar/feed").json()["url"]
     r = leader.post(week, data={"_authenticator": token, "action": "reset"})
     assert "qlvb-confirm" in r.text

@@ -29,6 +29,8 @@ DONE = {
     "return": _("calendar_done_return", default="Returned to the office."),
     "cancel": _("calendar_done_cancel", default="Cancelled; the people concerned were told."),
     "reset": _("calendar_done_reset", default="New calendar addresses made; the old ones no longer work."),
+    "made": _("calendar_done_made",
+              default="Your calendar addresses are made: copy one into your calendar app."),
 }
 BUTTONS = {
     "submit": _("button_calendar_submit", default="Send for approval"),
@@ -66,10 +68,13 @@ class WeekView(BrowserView):
                 if action is None:
                     pass
                 elif action == "reset":
-                    cal.feed_token(api.user.get_current().getId(), reset=True)
+                    userid = api.user.get_current().getId()
+                    first = cal.feed_url(userid, create=False) is None
+                    cal.feed_token(userid, reset=True)
+                    self.done = DONE["made" if first else "reset"]
                 else:
                     cal.transition(self.context, form.get("id"), action, form.get("comment") or "")
-                self.done = DONE.get(action)
+                    self.done = DONE.get(action)
             except QlvbError as problem:
                 import transaction
 
