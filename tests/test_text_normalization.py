@@ -42,3 +42,16 @@ def test_sorting_ignores_unicode_form():
     ordered = sorted(names, key=vietnamese_sort_key)
     assert [fold(n)[:3] for n in ordered] == ["côn", "đài", "sở ", "ủy "]
     assert vietnamese_sort_key(nfd("Đồng Tháp"))[:2] == vietnamese_sort_key("Đồng Tháp")[:2]
+
+
+@pytest.mark.parametrize("text, unsafe", [
+    ("Họp giao ban, tuần 50; Phòng 1", False),
+    (nfd("Sở Nội vụ"), False),  # combining marks are letters, not control characters
+    ("Dòng một\r\nDòng hai\tcột", False),
+    ("Việc\x00một", True), ("chuông\x07", True), ("màu\x1b[31m", True), ("xóa\x7f", True), ("C1\x85", True),
+    ("Báo cáo \u202efdp.exe", True), ("cô lập \u2066x\u2069", True),
+])
+def test_control_and_direction_override_characters_are_found(text, unsafe):
+    from dongthap.qlvb.utils.text import has_unsafe_characters
+
+    assert has_unsafe_characters(text) is unsafe

@@ -124,6 +124,10 @@ def test_a_leader_gives_a_task_and_the_lead_sees_it_counted_on_his_desk(page, ch
     url = demo_server["url"]
     before = len(session("snv.chuyenvien").get(f"{url}/so-noi-vu/@tasks").json()["mine"])
     login(page, url, "snv.lanhdao", PW)
+    # a leader's eight tabs (with "Công việc" and "Lịch công tác") stay on one line at 1280 px
+    tops = page.evaluate("[...document.querySelectorAll('#portal-globalnav > li')]"
+                         ".map(li => Math.round(li.getBoundingClientRect().top))")
+    assert len(tops) >= 8 and len(set(tops)) == 1, f"the top navigation wraps: {tops}"
     page.locator("#portal-globalnav a", has_text="Công việc").first.click()  # from the desk
     page.wait_for_load_state("networkidle")
     page.click(".qlvb-task-add")

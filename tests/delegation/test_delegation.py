@@ -90,6 +90,13 @@ def test_bad_input_is_refused_field_by_field_and_nothing_stored(portal):
     with pytest.raises(QlvbError) as caught:  # staff of another agency
         delegate(portal, to="snv.truongphong")
     assert [e["field"] for e in caught.value.errors] == ["delegate"]
+    for wrong in ({"authority": ["KT"]}, {"authority": {"a": 1}}, {"scope": ["sign"]}):  # were a 500
+        with pytest.raises(QlvbError) as caught:
+            delegate(portal, **wrong)
+        assert [e["field"] for e in caught.value.errors] == list(wrong)
+    with pytest.raises(QlvbError) as caught:  # control and direction-override characters
+        delegate(portal, reason="Đi\x00 công tác", delegate_position="PHÓ \u202eGIÁM ĐỐC")
+    assert [e["field"] for e in caught.value.errors] == ["reason", "delegate_position"]
     assert D.records(agency) == []
 
 
@@ -119,6 +126,12 @@ def test_delegate_assigns_within_period_only_and_the_leader_keeps_his_right(port
     assert made["status"] == "planned"
     assert not _may_assign(doc, HEAD)  # not started yet
     frozen(_at(1))
+    from dongthap.qlvb.incoming.views import AssignForm
+
+    with api.env.adopt_user(username=HEAD):  # the form tells him he acts for the leader
+        assert AssignForm(doc, doc.REQUEST).delegation()["authority"] == "TUQ."
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        assert AssignForm(doc, doc.REQUEST).delegation() is None
     result = _assign(doc, HEAD)
     assert result["state"] == "assigned"
     entry = [t for t in doc.qlvb_trail if t["action"] == "assign"][-1]

@@ -229,6 +229,42 @@ def test_ical_feed_of_a_person_parses_back(demo):
     assert str(events("stttt.chuyenvien", "mine")[mine["id"]]["status"]) == "CANCELLED"
 
 
+def test_ical_feed_keeps_the_rfc_5545_basics(demo):
+    """What a real consumer needs (RFC 5545): CRLF line ends, lines folded at 75 octets without
+    cutting a Vietnamese letter, a UID and a UTC DTSTAMP per event, times in Asia/Ho_Chi_Minh with
+    its VTIMEZONE, commas and semicolons of Vietnamese text escaped; it parses back unchanged."""
+    import re
+
+    import icalendar
+
+    from dongthap.qlvb.workcalendar import ical
+
+    agency = demo[AGENCY]
+    content = ("Họp bàn, thống nhất; triển khai Đề án chuyển đổi số: ưu tiên dịch vụ công trực tuyến "
+               "toàn trình")
+    place = "Phòng họp số 2, tầng 3; Trụ sở Sở"
+    event = _published(agency, content=content, place=place, guests="Ông A, Bà B; Sở Nội vụ")
+    raw = ical.build("stttt.chuyenvien", "mine")
+    assert b"\n" not in raw.replace(b"\r\n", b""), "a line ends without CR"
+    lines = raw.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode("utf-8")  # a fold never splits a multi-byte letter
+    unfolded = re.sub(rb"\r\n[ \t]", b"", raw).decode()
+    assert "SUMMARY:" + content.replace(",", "\\,").replace(";", "\\;") in unfolded
+    assert "LOCATION:" + place.replace(",", "\\,").replace(";", "\\;") in unfolded
+    parsed = icalendar.Calendar.from_ical(raw)
+    assert [str(t["tzid"]) for t in parsed.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+    items = {str(c["uid"]): c for c in parsed.walk("VEVENT")}
+    assert len(items) == len(set(items)) and all(uid.endswith(".qlvb") for uid in items)
+    item = next(c for uid, c in items.items() if uid.startswith(event["id"] + "@"))
+    assert str(item["summary"]) == content and str(item["location"]) == place
+    assert item["dtstart"].params["TZID"] == "Asia/Ho_Chi_Minh"
+    assert item.decoded("dtstamp").utcoffset() == datetime.timedelta(0)
+    for other in items.values():
+        assert "dtstamp" in other and "dtstart" in other and "dtend" in other
+
+
 def test_feed_tokens_are_personal_and_can_be_reset(demo):
     first = cal.feed_token("stttt.chuyenvien")
     assert cal.feed_token("stttt.chuyenvien") == first and len(first) >= 30

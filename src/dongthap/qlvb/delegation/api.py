@@ -18,6 +18,7 @@ his rights.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 import uuid
 
 from Acquisition import aq_base
@@ -31,6 +32,8 @@ from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.errors import forbidden
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.security import roles as R
+from dongthap.qlvb.utils.text import has_unsafe_characters
+from dongthap.qlvb.utils.text import unsafe_text_message
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 
@@ -93,7 +96,7 @@ def records(agency):
 
 def get(agency, delegation_id):
     store = _store(agency)
-    return store.get(delegation_id) if store else None
+    return store.get(delegation_id) if store and isinstance(delegation_id, str) else None
 
 
 def _delegates(agency, create=False):
@@ -299,7 +302,10 @@ def clean(agency, data, delegator):
         if not isinstance(value, str):
             errors.append(_bad(name, _("error_delegation_text", default="Enter a text.")))
             return ""
-        value = value.strip()
+        if has_unsafe_characters(value):
+            errors.append(_bad(name, unsafe_text_message()))
+            return ""
+        value = unicodedata.normalize("NFC", value.strip())
         if len(value) > limit:
             errors.append(_bad(name, _("error_delegation_too_long",
                                        default="At most ${max} characters.", mapping={"max": limit})))
@@ -345,11 +351,11 @@ def clean(agency, data, delegator):
             errors.append(_bad("end", _("error_delegation_too_long_period",
                                         default="A delegation lasts at most one year.")))
     scope = data.get("scope")
-    if scope not in SCOPES:
+    if not isinstance(scope, str) or scope not in SCOPES:
         errors.append(_bad("scope", _("error_delegation_scope",
                                       default="Choose what is delegated: sign, assign or both.")))
     authority = data.get("authority") or "TUQ"
-    if authority not in AUTHORITIES:
+    if not isinstance(authority, str) or authority not in AUTHORITIES:
         errors.append(_bad("authority", _("error_delegation_authority",
                                           default="Choose KT., TL. or TUQ.")))
     elif authority == "KT" and delegate and R.LEADER not in _real_roles(agency, delegate):
@@ -424,7 +430,11 @@ def revoke(agency, delegation_id, reason=""):
     if record.get("revoked_at") or status(record) == "ended":
         raise QlvbError(_("error_delegation_not_in_force",
                           default="This delegation has already ended or been revoked."), status=409)
-    reason = reason.strip() if isinstance(reason, str) else ""
+    if has_unsafe_characters(reason):
+        raise QlvbError(_("error_delegation_invalid",
+                          default="The delegation was not saved: please correct the errors."),
+                        [_bad("reason", unsafe_text_message())])
+    reason = unicodedata.normalize("NFC", reason.strip()) if isinstance(reason, str) else ""
     record = dict(record, revoked_at=now().isoformat(), revoked_by=userid, revoke_reason=reason[:500])
     _put(agency, record)
     forget_cached_roles()

@@ -56,7 +56,7 @@ class DelegationsView(BrowserView):
         return self.template()
 
     def _create(self, form):
-        data = {k: (form.get(k) or "").strip() for k in FIELDS}
+        data = {k: form.get(k).strip() if isinstance(form.get(k), str) else form.get(k) for k in FIELDS}
         self.values = data
         try:
             run_in_transaction(lambda: D.create(self.context, data), note="qlvb: delegation")

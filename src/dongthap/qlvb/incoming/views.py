@@ -348,6 +348,17 @@ class AssignForm(_Base):
     """
 
     LIST_FIELDS = ("coordinators", "fyi", "reassign")
+
+    def delegation(self):
+        """``{"authority", "person"}`` when the user assigns under a delegation in force (the form says
+        so before he signs the assignment with the delegator's authority), else None."""
+        from dongthap.qlvb.delegation import api as delegation
+
+        under = delegation.acting_for(self.context, "assign")
+        if under is None:
+            return None
+        return {"authority": delegation.AUTHORITIES[under["authority"]],
+                "person": delegation.fullname(under["delegator"])}
     #: who may receive each kind of entry
     HANDLING_ROLES = frozenset((R.LEADER, R.DEPARTMENT_HEAD, R.SPECIALIST))
     FYI_ROLES = frozenset((R.LEADER, R.DEPARTMENT_HEAD, R.SPECIALIST, R.CLERK, R.RECORDS_MANAGER))

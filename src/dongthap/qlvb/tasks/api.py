@@ -21,9 +21,13 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.security import roles as R
 from dongthap.qlvb.tasks.content import ID_PREFIX
 from dongthap.qlvb.tasks.content import ROOT_ID
+from dongthap.qlvb.utils.text import has_unsafe_characters
+from dongthap.qlvb.utils.text import normalize_text
+from dongthap.qlvb.utils.text import unsafe_text_message
 from plone import api
 
 import datetime
+import unicodedata
 
 WORKFLOW_ID = "qlvb_task_workflow"
 ADD_PERMISSION = "dongthap.qlvb: Add task"
@@ -31,6 +35,8 @@ VIEW_TASKS_PERMISSION = "dongthap.qlvb: View tasks"
 PROGRESS_PERMISSION = "dongthap.qlvb: Report task progress"
 MANAGE_PERMISSION = "dongthap.qlvb: Manage task"
 OPEN_STATES = ("assigned", "in_progress", "extension_requested")
+#: a deadline (or an extension) at most this many years ahead, as the documents' due dates
+MAX_DEADLINE_YEARS = 5
 LISTS = ("mine", "assigned", "overdue", "all")
 LINKABLE = ("IncomingDocument", "OutgoingDocument", "DocumentCopy", "Dossier")
 RESULTS = {"dat": _("task_result_dat", default="Achieved (đạt)"),
@@ -253,7 +259,20 @@ def parse_deadline(value, field="deadline", errors=None, *, not_before=None):
                                                     default="The deadline cannot be before ${day}.",
                                                     mapping={"day": limit.strftime("%d/%m/%Y")})})
         return None
+    latest = _years_after(today(), MAX_DEADLINE_YEARS)
+    if day > latest:
+        errors.append({"field": field, "message": _("error_task_deadline_far",
+                                                    default="The deadline cannot be after ${day}.",
+                                                    mapping={"day": latest.strftime("%d/%m/%Y")})})
+        return None
     return day
+
+
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _files(data, errors):
@@ -276,6 +295,12 @@ def _files(data, errors):
                 "error_task_bad_file", default="Send each file as {data, encoding: base64, filename}.")})
             continue
         data_, filename = item
+        if isinstance(filename, str) and (has_unsafe_characters(filename) or
+                                          any(c in filename for c in "\r\n\t")):
+            errors.append({"field": "attachments", "message": _(
+                "error_task_bad_filename",
+                default="The file name must not contain line breaks or control characters.")})
+            continue
         filename = str(filename or "tep-dinh-kem").replace("\\", "/").rsplit("/", 1)[-1]
         filename = (filename or "tep-dinh-kem")[:200]
         if len(data_) > limit:
@@ -301,15 +326,19 @@ def _clean_fields(agency, data, errors, only=None) -> dict:
         elif len(title) > 500:
             errors.append({"field": "title", "message": _("error_task_title_long",
                                                           default="The task is at most 500 characters.")})
+        elif has_unsafe_characters(title):
+            errors.append({"field": "title", "message": unsafe_text_message()})
         else:
-            values["title"] = " ".join(title.split())
+            values["title"] = normalize_text(title)
     if "text" in only:
         text = data.get("text") or ""
         if not isinstance(text, str) or len(text) > 20000:
             errors.append({"field": "text", "message": _(
                 "error_task_text", default="The content is text of at most 20,000 characters.")})
+        elif has_unsafe_characters(text):
+            errors.append({"field": "text", "message": unsafe_text_message()})
         else:
-            values["text"] = text.strip()
+            values["text"] = unicodedata.normalize("NFC", text.strip())
     if "deadline" in only:
         values["deadline"] = parse_deadline(data.get("deadline"), errors=errors)
     allowed = _my_departments(agency)
@@ -329,6 +358,9 @@ def _clean_lead(agency, lead, allowed, errors) -> dict:
     if not isinstance(lead, dict) or not (lead.get("user") or lead.get("department")):
         errors.append({"field": "lead", "message": _(
             "error_task_lead_required", default="Choose the person or department who leads it.")})
+    elif lead.get("user") and lead.get("department"):
+        errors.append({"field": "lead", "message": _(
+            "error_task_lead_both", default="Choose either a person or a department to lead it, not both.")})
     elif lead.get("department"):
         dept = D.department(agency, lead["department"]) if isinstance(lead["department"], str) else None
         if dept is None:
@@ -729,7 +761,10 @@ def _text(value, field, message, errors, *, required=True, limit=5000):
                                                     default="Enter text of at most ${limit} characters.",
                                                     mapping={"limit": str(limit)})})
         return None
-    value = value.strip()
+    if has_unsafe_characters(value):
+        errors.append({"field": field, "message": unsafe_text_message()})
+        return None
+    value = unicodedata.normalize("NFC", value.strip())
     if required and not value:
         errors.append({"field": field, "message": message})
         return None
@@ -830,7 +865,7 @@ def evaluate(task, result, comment="") -> dict:
     if api.content.get_state(task) != "done":
         _conflict()
     errors = []
-    if result not in RESULTS:
+    if not isinstance(result, str) or result not in RESULTS:
         errors.append({"field": "result", "message": _("error_task_result",
                                                        default="Choose đạt (dat) or không đạt (khong_dat).")})
     comment = _text(comment, "comment", None, errors, required=False)

@@ -23,6 +23,27 @@ LIST_TITLES = {
 }
 
 
+#: what the task page says after each action (instead of a bare "Saved.")
+DONE = {
+    "progress": _("msg_task_progress", default="Your progress report was recorded; the person who gave "
+                                               "the task was told."),
+    "start": _("msg_task_started", default="The task is marked as started."),
+    "extension": _("msg_task_extension_asked", default="Your request for a later deadline was sent to the "
+                                                      "person who gave the task."),
+    ("extension-decision", "grant"): _("msg_task_extension_granted",
+                                       default="The extension was granted; the lead was told of the new "
+                                               "deadline."),
+    ("extension-decision", "refuse"): _("msg_task_extension_refused",
+                                        default="The extension was refused; the lead was told."),
+    "complete": _("msg_task_completed", default="The task was reported done; waiting for the evaluation."),
+    ("evaluate", "dat"): _("msg_task_evaluated_dat", default="The task was evaluated: achieved."),
+    ("evaluate", "khong_dat"): _("msg_task_evaluated_khong_dat",
+                                 default="The task was evaluated: not achieved."),
+    "reopen": _("msg_task_reopened", default="The task was sent back to the lead to be done again."),
+    "cancel": _("msg_task_cancelled", default="The task was cancelled; the people concerned were told."),
+}
+
+
 class _Page(BrowserView):
     def t(self, message):
         return translate(message, context=self.request)
@@ -181,11 +202,16 @@ class TaskView(_Page):
     """The task: details, progress history, sub-tasks, links, files and the user's actions."""
 
     def __call__(self):
-        self.errors, self.general = {}, []
+        self.errors, self.general, self.confirm = {}, [], None
         form = self.request.form
         action = form.get("task_action")
         if self.request.method == "POST" and action:
             CheckAuthenticator(self.request)
+            comment = form.get("comment")
+            if action == "cancel" and not form.get("confirmed") and isinstance(comment, str) \
+                    and comment.strip() and "cancel" in tasks.allowed_actions(self.context):
+                self.confirm = {"action": "cancel", "comment": comment}  # asked once more before it is done
+                return self.index()
             try:
                 tasks.act(self.context, action, {k: form.get(k) for k in
                                                  ("percent", "text", "deadline", "reason", "decision",
@@ -193,7 +219,9 @@ class TaskView(_Page):
             except tasks.TaskError as problem:
                 self.refused(problem)
                 return self.index()
-            self.message(_("msg_task_saved", default="Saved."))
+            choice = form.get("decision") or form.get("result")
+            self.message(DONE.get((action, choice if isinstance(choice, str) else ""), DONE.get(action))
+                         or _("msg_task_saved", default="Saved."))
             return self.request.response.redirect(self.context.absolute_url())
         return self.index()
 

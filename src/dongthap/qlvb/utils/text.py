@@ -80,3 +80,22 @@ def search_contains(needle, haystack) -> bool:
     (the list filters: "van phong" finds "Văn phòng UBND tỉnh")."""
     needle = search_key(needle)
     return not needle or needle in search_key(haystack)
+
+
+#: Characters no typed text needs and an attacker uses: C0/C1 control characters (except tab and
+#: line breaks), DEL, and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+#: U+2066–U+2069) that reverse what a reader sees ("Trojan Source", file names like "cod.exe").
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_unsafe_characters(text) -> bool:
+    """Whether ``text`` holds a control or direction-override character (see :data:`_UNSAFE`)."""
+    return isinstance(text, str) and _UNSAFE.search(text) is not None
+
+
+def unsafe_text_message():
+    """The message of a field refused by :func:`has_unsafe_characters` (Vietnamese in the UI)."""
+    from dongthap.qlvb.i18n import _
+
+    return _("error_unsafe_characters",
+             default="The text holds control or direction-reversing characters; type it again without them.")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import unicodedata
 
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
@@ -40,6 +41,7 @@ from zope.annotation.interfaces import IAnnotations
 
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.utils.text import has_unsafe_characters, unsafe_text_message
 
 VIEW = "dongthap.qlvb: View work calendar"
 DRAFT = "dongthap.qlvb: Draft work calendar"
@@ -258,7 +260,7 @@ def range_from_request(form):
 
 # --------------------------------------------------------------------------- validation
 def _text(value):
-    return str(value).strip() if value is not None else ""
+    return unicodedata.normalize("NFC", str(value).strip()) if value is not None else ""
 
 
 def _list(value):
@@ -336,6 +338,9 @@ def clean(agency, data, current=None):
         value = merged.get(key)
         if value is not None and not isinstance(value, str):
             errors.append(_err(key, _("error_calendar_not_text", default="Must be text.")))
+            continue
+        if has_unsafe_characters(value):
+            errors.append(_err(key, unsafe_text_message()))
             continue
         value = _text(value)
         if len(value) > MAX_TEXT:
@@ -580,7 +585,7 @@ def update(agency, eid, data):
 
 def transition(agency, eid, name, comment=""):
     event = _event(agency, eid)
-    if name not in TRANSITIONS:
+    if not isinstance(name, str) or name not in TRANSITIONS:
         _refuse(_("error_unknown_transition", default="Unknown action."), 404)
     sources, target, _permissions = TRANSITIONS[name]
     if event["state"] not in sources:
@@ -588,6 +593,10 @@ def transition(agency, eid, name, comment=""):
                   mapping={"state": STATE_TITLES[event["state"]]}), 409)
     if not _may_transition(agency, event, name):
         _forbidden()
+    problem = _comment_problem(comment)
+    if problem is not None:
+        _refuse(_("error_calendar_bad_comment", default="The reason was not accepted."), 400,
+                [_err("comment", problem)])
     comment = _text(comment)
     if name == "return" and not comment:
         _refuse(_("error_calendar_reason", default="Say why the event is returned."), 400,
@@ -605,6 +614,19 @@ def transition(agency, eid, name, comment=""):
         _notify(agency, event, "calendar_returned", {event.get("created_by")})
     _audit(f"calendar_{name}", agency, event)
     return info(agency, event)
+
+
+def _comment_problem(comment):
+    """Why the comment of a transition is refused (None: accepted)."""
+    if comment is None:
+        return None
+    if not isinstance(comment, str):
+        return _("error_calendar_not_text", default="Must be text.")
+    if has_unsafe_characters(comment):
+        return unsafe_text_message()
+    if len(comment) > MAX_TEXT:
+        return _("error_calendar_too_long", default="At most ${max} characters.", mapping={"max": MAX_TEXT})
+    return None
 
 
 _QUIET = []

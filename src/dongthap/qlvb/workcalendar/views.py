@@ -29,6 +29,8 @@ DONE = {
     "return": _("calendar_done_return", default="Returned to the office."),
     "cancel": _("calendar_done_cancel", default="Cancelled; the people concerned were told."),
     "reset": _("calendar_done_reset", default="New calendar addresses made; the old ones no longer work."),
+    "made": _("calendar_done_made",
+              default="Your calendar addresses are made: copy one into your calendar app."),
 }
 BUTTONS = {
     "submit": _("button_calendar_submit", default="Send for approval"),
@@ -38,22 +40,41 @@ BUTTONS = {
 }
 
 
+CONFIRM = {
+    "cancel": _("confirm_calendar_cancel",
+                default="Cancel this published event? Everyone concerned is told, and it cannot be undone."),
+    "reset": _("confirm_calendar_reset",
+               default="Make new calendar addresses? The calendar apps subscribed to the old ones stop "
+                       "receiving the calendar until you subscribe them again."),
+}
+
+
 class WeekView(BrowserView):
     message = None
     problems = ()
     done = None
+    confirm = None
 
     def __call__(self):
         form = self.request.form
         if self.request.method == "POST" and form.get("action"):
             CheckAuthenticator(self.request)
             action = form["action"]
+            if self._ask_first(action, form):
+                self.confirm = {"action": action, "id": form.get("id") or "", "text": CONFIRM[action],
+                                "event": self._event_title(form.get("id"))}
+                action = None
             try:
-                if action == "reset":
-                    cal.feed_token(api.user.get_current().getId(), reset=True)
+                if action is None:
+                    pass
+                elif action == "reset":
+                    userid = api.user.get_current().getId()
+                    first = cal.feed_url(userid, create=False) is None
+                    cal.feed_token(userid, reset=True)
+                    self.done = DONE["made" if first else "reset"]
                 else:
                     cal.transition(self.context, form.get("id"), action, form.get("comment") or "")
-                self.done = DONE.get(action)
+                    self.done = DONE.get(action)
             except QlvbError as problem:
                 import transaction
 
@@ -68,6 +89,21 @@ class WeekView(BrowserView):
             first, last, monday = cal.range_from_request({})
         self.data = cal.week(self.context, first, last, monday)
         return self.index()
+
+    def _ask_first(self, action, form):
+        """Whether ``action`` is destructive and not yet confirmed (cancel, new addresses over old ones)."""
+        if form.get("confirmed") or not isinstance(action, str) or action not in CONFIRM:
+            return False
+        if action == "reset":
+            return cal.feed_url(api.user.get_current().getId(), create=False) is not None
+        return True
+
+    def _event_title(self, eid):
+        try:
+            event = cal.get(self.context, eid)
+        except QlvbError:
+            return ""
+        return f"{event['content']} ({event['time_text']} {event['date_text']})"
 
     def button(self, name):
         return BUTTONS[name]
