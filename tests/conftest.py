@@ -104,6 +104,13 @@ def site(integration_session, integration):
 
 
 @pytest.fixture
+def empty_notification_boxes():
+    """False: ``portal`` of :mod:`tests.demo_fixtures` keeps the demo's notifications (a folder's
+    conftest overrides it with True)."""
+    return False
+
+
+@pytest.fixture
 def demo(demo_integration_session, demo_integration):
     """The demo site (rolled back after each test)."""
     return demo_integration["portal"]

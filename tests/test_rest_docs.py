@@ -87,8 +87,15 @@ def _shorten(value):
 
 
 class Recorder:
-    def __init__(self, base):
+    """Calls the demo server (``base``) as a demo account and writes each call as
+    ``docs/rest/<name>.md``. A test module of its own examples gives their headings (``titles``,
+    by name; they join :data:`TITLES`) and the placeholders of its values that change from run to
+    run (``extra``: ``(pattern, placeholder)`` pairs, applied after :data:`VOLATILE`)."""
+
+    def __init__(self, base, titles=None, extra=()):
         self.base = base
+        self.titles = titles or {}
+        self.extra = list(extra)
 
     def call(self, name, user, method, path, body=None):
         s = requests.Session()
@@ -103,6 +110,8 @@ class Recorder:
         return r
 
     def write(self, name, user, method, url, body, status, answer):
+        if name in self.titles:
+            TITLES.setdefault(name, self.titles[name])
         DOCS.mkdir(parents=True, exist_ok=True)
         parts = [f"# {TITLES[name]}", "",
                  f"As `{user}` (Basic auth here; the Plone UI uses its login cookie).", "",
@@ -114,7 +123,12 @@ class Recorder:
         if answer is not None:
             parts.append(json.dumps(_shorten(answer), ensure_ascii=False, indent=2, sort_keys=True))
         parts += ["```", ""]
-        (DOCS / f"{name}.md").write_text(_normalise("\n".join(parts)), encoding="utf-8")
+        text = _normalise("\n".join(parts))
+        if self.extra:
+            for pattern, placeholder in self.extra:
+                text = pattern.sub(placeholder, text)
+            text = _normalise(text)
+        (DOCS / f"{name}.md").write_text(text, encoding="utf-8")
 
 
 def test_a_day_of_incoming_work(demo_server):

@@ -5,6 +5,7 @@ from plone import api
 from Products.GenericSetup.upgrade import listUpgradeSteps
 
 import pathlib
+import pytest
 import re
 
 PROFILE = "dongthap.qlvb:default"
@@ -660,15 +661,47 @@ def test_1007_delegation_grants_manage_delegations_to_leaders(site):
     assert selected == {"Manager", "QlvbLeader"}
 
 
-def test_1007_overdue_adds_the_outcomes_column(site):
-    from dongthap.qlvb.upgrades import v1007_overdue
+@pytest.mark.parametrize("module, step", [("v1006_notifications", "notifications"),
+                                          ("v1007_overdue", "overdue")])
+def test_column_steps_add_their_column(site, module, step):
+    """1006 adds ``qlvb_open_assignments``, 1007 ``qlvb_handling_outcomes``."""
+    import importlib
 
+    upgrade = importlib.import_module(f"dongthap.qlvb.upgrades.{module}")
     catalog = api.portal.get_tool("portal_catalog")
     with api.env.adopt_roles(["Manager"]):
-        catalog.delColumn(v1007_overdue.COLUMN)  # as a 1006 site was
-        v1007_overdue.overdue(None)
-        v1007_overdue.overdue(None)  # again: nothing breaks
-    assert v1007_overdue.COLUMN in catalog.schema()
+        catalog.delColumn(upgrade.COLUMN)  # as the site was before
+        getattr(upgrade, step)(None)
+        getattr(upgrade, step)(None)  # again: nothing breaks
+    assert upgrade.COLUMN in catalog.schema()
+
+
+def test_upgrade_utils_add_once_and_reindex_in_batches(demo):
+    """The helpers of the upgrade steps (``upgrades/utils.py``): an index or a column is added once;
+    ``reindex`` fills the named index of the objects found (``only`` leaves some), in batches."""
+    from dongthap.qlvb.upgrades import utils
+
+    catalog = api.portal.get_tool("portal_catalog")
+    name = "qlvb_test_upgrade_utils"
+    found = catalog.unrestrictedSearchResults(portal_type="IncomingDocument")
+    uids = sorted(b.UID for b in found)
+    assert len(uids) > 2  # more than one batch of 2
+    with api.env.adopt_roles(["Manager"]):
+        assert utils.add_index(name, "FieldIndex", extra={"indexed_attrs": "portal_type"})
+        assert not utils.add_index(name, "KeywordIndex")
+        assert utils.add_column(name) and not utils.add_column(name)
+        assert not catalog.unrestrictedSearchResults(**{name: "IncomingDocument"})
+        first = uids[0]
+        assert utils.reindex("IncomingDocument", idxs=[name], only=lambda obj: obj.UID() != first,
+                             batch=2) == len(uids) - 1
+        assert sorted(b.UID for b in catalog.unrestrictedSearchResults(**{name: "IncomingDocument"})) \
+            == uids[1:]
+        with pytest.raises(ValueError):
+            utils.reindex("IncomingDocument")
+        catalog.delIndex(name)
+        catalog.delColumn(name)
+
+
 def test_1007_recipient_text_refills_the_internal_recipients(demo):
     """Before 1007 the recipient text held only external recipients; the step refills it."""
     from dongthap.qlvb.upgrades import v1007_recipient_text

@@ -6,19 +6,13 @@ resource, no listing, no search result of B may reach them.
 
 from dongthap.qlvb.demo import data as demo_data
 from dongthap.qlvb.security import roles as R
+from tests.helpers import session
 
 import pytest
 import requests
 
 PW = demo_data.DEMO_PASSWORD
 ROLE_LOGINS = {role: suffix for role, (suffix, _t) in demo_data.LOGINS.items()}
-
-
-def session(user, password=PW):
-    s = requests.Session()
-    s.auth = (user, password)
-    s.headers["Accept"] = "application/json"
-    return s
 
 
 @pytest.mark.parametrize("role", R.AGENCY_ROLES)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.incoming.conftest import _no_clamd_needed  # noqa: F401 - fixture (Plone tests)
-from tests.incoming.conftest import portal  # noqa: F401 - fixture (Plone tests)
+from tests.demo_fixtures import _no_clamd_needed  # noqa: F401 - fixture (Plone tests)
+from tests.demo_fixtures import portal  # noqa: F401 - fixture (Plone tests)
 from tests.registers.conftest import _run
 from tests.registers.conftest import pdf_text  # noqa: F401 - fixture
 

@@ -8,7 +8,7 @@ import re
 from tests.archive.test_rest_archive import _closed_dossier
 from tests.dossiers.test_zz_browser import _give_keys
 from tests.incoming.helpers import session
-from tests.test_rest_docs import DOCS, Recorder, _normalise
+from tests.test_rest_docs import Recorder
 
 TITLES = {
     "archive_transfer_propose": "Prepare a transfer list (records manager or the responsible person; "
@@ -26,25 +26,12 @@ EXTRA = [(re.compile(r"NL-(19|20)\d{2}-\d{3}"), "NL-<year>-<n>"),
          (re.compile(r"hs-[a-z0-9]{10}"), "hs-xxxxxxxxxx")]
 
 
-class TransferRecorder(Recorder):
-    def write(self, name, user, method, url, body, status, answer):
-        from tests import test_rest_docs
-
-        test_rest_docs.TITLES.setdefault(name, TITLES[name])
-        super().write(name, user, method, url, body, status, answer)
-        path = DOCS / f"{name}.md"
-        text = path.read_text(encoding="utf-8")
-        for pattern, placeholder in EXTRA:
-            text = pattern.sub(placeholder, text)
-        path.write_text(_normalise(text), encoding="utf-8")
-
-
 def test_transfer_with_the_leaders_approval_over_http(demo_server):
     url = demo_server["url"]
     _give_keys(demo_server, "stttt.chuyenvien", "stttt.luutru", "stttt.lanhdao")
     dossier = _closed_dossier(url)
     agency = f"{url}/so-tttt"
-    rec = TransferRecorder(url)
+    rec = Recorder(url, TITLES, EXTRA)
     r = rec.call("archive_dossier_transfer_refused", "stttt.luutru", "POST",
                  f"{dossier['@id']}/@dossier-workflow/transfer", {"comment": "Nộp lưu"})
     assert r.status_code == 409 and "lãnh đạo cơ quan phê duyệt" in r.json()["error"]["message"]

@@ -1,41 +1,17 @@
-"""Fixtures of the delegation tests (the shared demo fixture; a frozen clock; audit records caught)."""
+"""Fixtures of the delegation tests (the shared demo fixture, a frozen clock:
+:mod:`tests.demo_fixtures`; audit records caught)."""
 
-from dongthap.qlvb.numbering import retry
+from tests.demo_fixtures import _no_clamd_needed  # noqa: F401 - autouse fixture
+from tests.demo_fixtures import frozen  # noqa: F401 - fixture
+from tests.demo_fixtures import portal  # noqa: F401 - fixture
 
 import pytest
 
 
 @pytest.fixture
-def portal(demo):
-    from dongthap.qlvb.notifications import store
-
-    store.boxes(demo, create=True).clear()
-    with retry.savepoints_only():
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _no_clamd_needed(monkeypatch):
-    import os
-
-    if not os.environ.get("QLVB_CLAMD"):
-        monkeypatch.setenv("QLVB_CLAMD_ENABLED", "0")
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """``frozen(datetime)`` sets "now" (Vietnam time) for the whole system."""
-    from dongthap.qlvb.delegation import api as D
-    from dongthap.qlvb.numbering import counter
-
-    def freeze(when):
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=counter.VIETNAM_OFFSET)
-        monkeypatch.setattr(counter, "vietnam_now", lambda: when)
-        D.forget_cached_roles()  # a new day in the same test request: roles are asked again
-        return when
-
-    return freeze
+def empty_notification_boxes():
+    """The demo data was built with the notifications on: each test starts with empty boxes."""
+    return True
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The dossier REST API by example (``docs/rest/dossiers_*.md``), written like ``tests/test_rest_docs.py``."""
 
 from tests.incoming.helpers import payload
-from tests.test_rest_docs import _normalise
 from tests.test_rest_docs import DOCS
 from tests.test_rest_docs import Recorder
 
@@ -25,21 +24,8 @@ EXTRA = [(re.compile(r"hs-[a-z0-9]{10}"), "hs-xxxxxxxxxx"),
          (re.compile(r"/@records-schedule/\d{4}"), "/@records-schedule/<year>")]
 
 
-class DossierRecorder(Recorder):
-    def write(self, name, user, method, url, body, status, answer):
-        from tests import test_rest_docs
-
-        test_rest_docs.TITLES.setdefault(name, TITLES[name])
-        super().write(name, user, method, url, body, status, answer)
-        path = DOCS / f"{name}.md"
-        text = path.read_text(encoding="utf-8")
-        for pattern, placeholder in EXTRA:
-            text = pattern.sub(placeholder, text)
-        path.write_text(_normalise(text), encoding="utf-8")
-
-
 def test_a_day_of_dossier_work(demo_server):
-    rec = DossierRecorder(demo_server["url"])
+    rec = Recorder(demo_server["url"], TITLES, EXTRA)
     year = 2035
     rows = [{"kind": "heading", "number": "I", "title": "Văn phòng HĐND và UBND"},
             {"kind": "entry", "notation": "01.VP", "title": "Hồ sơ tổ chức cán bộ", "retention": "permanent",

@@ -13,12 +13,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
-from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from dongthap.qlvb.exchange import edxml
 from dongthap.qlvb.signing import api as signing
 from plone_support import STTTT, external_package, pdf
 
+from tests.helpers import session
 from tests.incoming.helpers import payload as incoming_payload
 
 
@@ -29,11 +28,6 @@ def url(demo_server, request):
     return demo_server["url"]
 
 
-def session(user):
-    s = requests.Session()
-    s.auth = (user, DEMO_PASSWORD)
-    s.headers["Accept"] = "application/json"
-    return s
 
 
 def big_package(size):

@@ -17,7 +17,6 @@ import pytest
 import requests
 import transaction
 from dongthap.qlvb.antivirus import api as antivirus
-from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from dongthap.qlvb.exchange import edxml
 from dongthap.qlvb.exchange.storage import get_store
 from dongthap.qlvb.exchange.worker import engine_for, system_user
@@ -26,6 +25,7 @@ from plone import api
 from plone_support import EXTERNAL, STTTT, MemoryTransport, external_package, pdf
 from ZODB.POSException import ConflictError
 
+from tests.helpers import session
 from tests.incoming.helpers import payload as incoming_payload
 
 
@@ -173,11 +173,6 @@ def test_engine_defers_the_package_when_the_scanner_is_down(portal, monkeypatch)
 
 
 # -- a real server: the worker (tick mode, drop folder) while a clerk registers ------------------
-def session(user):
-    s = requests.Session()
-    s.auth = (user, DEMO_PASSWORD)
-    s.headers["Accept"] = "application/json"
-    return s
 
 
 @pytest.mark.stress

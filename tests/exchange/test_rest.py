@@ -6,9 +6,10 @@ import base64
 
 import pytest
 import requests
-from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from dongthap.qlvb.exchange import edxml
 from plone_support import EXTERNAL, STTTT, external_package
+
+from tests.helpers import session
 
 
 @pytest.fixture
@@ -16,14 +17,6 @@ def url(demo_server, request):
     request.getfixturevalue("av_env")
     request.getfixturevalue("clamd")
     return demo_server["url"]
-
-
-def session(user):
-    s = requests.Session()
-    if user:
-        s.auth = (user, DEMO_PASSWORD)
-    s.headers["Accept"] = "application/json"
-    return s
 
 
 def test_import_by_clerk_creates_and_edxml_returns_the_package(url):

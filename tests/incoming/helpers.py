@@ -3,10 +3,10 @@
 from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from dongthap.qlvb.demo.incoming import make_pdf
 from dongthap.qlvb.incoming import api as incoming
+from tests.helpers import session  # noqa: F401 - used from here by many tests
 
 import base64
 import datetime
-import requests
 
 PW = DEMO_PASSWORD
 PDF = make_pdf(["UBND TỈNH ĐỒNG THÁP", "Số: 15/QĐ-UBND", "Quyết định thử nghiệm"])
@@ -44,13 +44,6 @@ def form_values(**overrides):
     if "file" in raw:
         raw["file"] = (PDF, "cv15.pdf") if raw["file"] == payload()["file"] else raw["file"]
     return raw
-
-
-def session(user, password=PW):
-    s = requests.Session()
-    s.auth = (user, password)
-    s.headers["Accept"] = "application/json"
-    return s
 
 
 

@@ -1,27 +1,16 @@
-"""Fixtures of the notification and reminder tests."""
+"""Fixtures of the notification and reminder tests (the shared ones: :mod:`tests.demo_fixtures`)."""
 
-from dongthap.qlvb.numbering import retry
+from tests.demo_fixtures import _no_clamd_needed  # noqa: F401 - autouse fixture
+from tests.demo_fixtures import frozen  # noqa: F401 - fixture
+from tests.demo_fixtures import portal  # noqa: F401 - fixture
 
 import pytest
 
 
 @pytest.fixture
-def portal(demo):
-    """The demo site; our API works in savepoints (integration tests never commit)."""
-    from dongthap.qlvb.notifications import store
-
-    # the demo data was built with the notifications on: start each test with empty boxes
-    store.boxes(demo, create=True).clear()
-    with retry.savepoints_only():
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _no_clamd_needed(monkeypatch):
-    import os
-
-    if not os.environ.get("QLVB_CLAMD"):
-        monkeypatch.setenv("QLVB_CLAMD_ENABLED", "0")
+def empty_notification_boxes():
+    """The demo data was built with the notifications on: each test starts with empty boxes."""
+    return True
 
 
 @pytest.fixture
@@ -30,17 +19,3 @@ def mail_queue(tmp_path, monkeypatch):
     path = tmp_path / "mailqueue"
     monkeypatch.setenv("QLVB_MAIL_QUEUE_DIR", str(path))
     return path
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """A frozen clock: ``frozen(datetime)`` sets "now" (Vietnam time) for the whole system."""
-    from dongthap.qlvb.numbering import counter
-
-    def freeze(when):
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=counter.VIETNAM_OFFSET)
-        monkeypatch.setattr(counter, "vietnam_now", lambda: when)
-        return when
-
-    return freeze

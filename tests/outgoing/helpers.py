@@ -4,9 +4,9 @@ from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from dongthap.qlvb.demo.incoming import make_pdf
 from dongthap.qlvb.outgoing import api as outgoing
 from plone import api
+from tests.helpers import session  # noqa: F401 - used from here by many tests
 
 import base64
-import requests
 
 PW = DEMO_PASSWORD
 PDF = make_pdf(["SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số:      /STTTT-VP", "V/v triển khai chuyển đổi số"])
@@ -58,13 +58,6 @@ def chain(doc, prefix="stttt", until="issued"):
         if states[transition] == until and transition != "forward":
             break
     return doc
-
-
-def session(user, password=PW):
-    s = requests.Session()
-    s.auth = (user, password)
-    s.headers["Accept"] = "application/json"
-    return s
 
 
 def payload(portal_url_uids, **overrides):

@@ -1,14 +1,8 @@
 """Fixtures of the report tests: the demo site with the known dataset (tests/reports/dataset.py)."""
 
+from tests.demo_fixtures import _no_clamd_needed  # noqa: F401 - autouse fixture
+
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _no_clamd_needed(monkeypatch):
-    import os
-
-    if not os.environ.get("QLVB_CLAMD"):
-        monkeypatch.setenv("QLVB_CLAMD_ENABLED", "0")
 
 
 @pytest.fixture

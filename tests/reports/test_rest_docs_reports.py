@@ -18,16 +18,13 @@ TITLES = {
 
 class ReportRecorder(Recorder):
     def write(self, name, user, method, url, body, status, answer):
-        from tests import test_rest_docs
-
-        test_rest_docs.TITLES.setdefault(name, TITLES[name])
         if name == "reports_edoc_province" and answer:  # the demo agencies without documents: left out
             answer = dict(answer, rows=[r for r in answer["rows"] if r["received"]["total"]])
         super().write(name, user, method, url, body, status, answer)
 
 
 def test_reports_by_example(server):
-    rec = ReportRecorder(server["url"])
+    rec = ReportRecorder(server["url"], TITLES)
     r = rec.call("reports_list", "stttt.lanhdao", "GET", "so-tttt/@reports")
     assert [i["name"] for i in r.json()["items"]] == ["edoc", "processing", "processing", "dashboard"]
     r = rec.call("reports_edoc_province", "qtht", "GET", "@reports/edoc?year=2026&quarter=1")
@@ -47,7 +44,7 @@ def test_export_jobs_by_example(server, tmp_path, monkeypatch):
     token = tmp_path / "exchange-worker.token"
     token.write_text("tick-token-for-docs")
     monkeypatch.setenv("QLVB_EXCHANGE_TOKEN_FILE", str(token))
-    rec = ReportRecorder(server["url"])
+    rec = ReportRecorder(server["url"], TITLES)
     r = rec.call("export_jobs_start", "stttt.lanhdao", "POST", "so-tttt/@export-jobs",
                  {"kind": "report", "name": "edoc",
                   "params": {"format": "xlsx", "from": "01/01/2026", "to": "31/03/2026"}})

@@ -2,7 +2,7 @@
 (permission matrix), bad input (translated 4xx, nothing stored). Writes docs/rest/tasks_*.md."""
 
 from dongthap.qlvb.demo.data import DEMO_PASSWORD
-from tests.test_rest_docs import _normalise
+from tests.helpers import session
 from tests.test_rest_docs import DOCS
 from tests.test_rest_docs import Recorder
 
@@ -28,26 +28,6 @@ TITLES = {
 EXTRA = [(re.compile(r"\bcv-[a-z0-9]{10}"), "cv-xxxxxxxxxx")]
 
 
-class TaskRecorder(Recorder):
-    def write(self, name, user, method, url, body, status, answer):
-        from tests import test_rest_docs
-
-        test_rest_docs.TITLES.setdefault(name, TITLES[name])
-        super().write(name, user, method, url, body, status, answer)
-        path = DOCS / f"{name}.md"
-        text = path.read_text(encoding="utf-8")
-        for pattern, placeholder in EXTRA:
-            text = pattern.sub(placeholder, text)
-        path.write_text(_normalise(text), encoding="utf-8")
-
-
-def _s(user):
-    s = requests.Session()
-    s.auth = (user, DEMO_PASSWORD)
-    s.headers["Accept"] = "application/json"
-    return s
-
-
 def _day(days):
     return (datetime.date.today() + datetime.timedelta(days=days)).strftime("%d/%m/%Y")
 
@@ -61,12 +41,12 @@ def _body(**overrides):
 
 
 def _assigned_count(url, user="stc.lanhdao"):
-    return len(_s(user).get(f"{url}/{AGENCY}/@tasks", params={"list": "assigned"}).json()["assigned"])
+    return len(session(user).get(f"{url}/{AGENCY}/@tasks", params={"list": "assigned"}).json()["assigned"])
 
 
 def test_task_lifecycle_with_extension_and_evaluation(demo_server):
     url = demo_server["url"]
-    rec = TaskRecorder(url)
+    rec = Recorder(url, TITLES, EXTRA)
     note = {"data": base64.b64encode(b"Ke hoach ra soat du toan").decode(), "encoding": "base64",
             "filename": "ke-hoach.txt"}
     r = rec.call("tasks_create", "stc.lanhdao", "POST", f"{AGENCY}/@tasks", _body(attachments=[note]))
@@ -75,7 +55,7 @@ def test_task_lifecycle_with_extension_and_evaluation(demo_server):
     tid = task["id"]
     assert task["state"] == "assigned" and task["state_title"] == "Đã giao"
     assert task["lead"]["user"] and task["attachments"][0]["filename"] == "ke-hoach.txt"
-    lead = _s("stc.chuyenvien")
+    lead = session("stc.chuyenvien")
     attachment = lead.get(task["attachments"][0]["@id"])
     assert attachment.status_code == 200 and attachment.content == b"Ke hoach ra soat du toan"
     # the lead sees it in "của tôi" with a notification
@@ -111,65 +91,66 @@ def test_task_lifecycle_with_extension_and_evaluation(demo_server):
     r = rec.call("tasks_list", "stc.lanhdao", "GET", f"{AGENCY}/@tasks")
     assert tid in [t["id"] for t in r.json()["assigned"]]
     # a sub-task of a finished task is refused; a refused extension keeps the deadline
-    second = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(title="Báo cáo nhanh")).json()
-    sub = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(
+    second = session("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(title="Báo cáo nhanh")).json()
+    sub = session("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(
         title="Phần việc của Văn phòng", parent=second["uid"], deadline=_day(5)))
     assert sub.status_code == 201 and sub.json()["parent"]["uid"] == second["uid"]
-    closed = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(parent=task["uid"]))
+    closed = session("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(parent=task["uid"]))
     assert closed.status_code == 400 and closed.json()["error"]["errors"][0]["field"] == "parent"
     assert lead.post(f"{url}/{AGENCY}/@tasks/{second['id']}/extension",
                      json={"deadline": _day(30), "reason": "Thiếu người"}).status_code == 200
-    refused = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks/{second['id']}/extension-decision",
+    refused = session("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks/{second['id']}/extension-decision",
                                      json={"decision": "refuse"}).json()
     assert refused["deadline"] == _day(10) and refused["state"] == "in_progress"
     assert [t["title"] for t in refused["subtasks"]] == ["Phần việc của Văn phòng"]
-    cancelled = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks/{second['id']}/cancel",
+    cancelled = session("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks/{second['id']}/cancel",
                                        json={"comment": "Không còn cần"})
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
 
 
 def test_who_sees_and_does_what(demo_server):
     url = demo_server["url"]
-    task = _s("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(title="Ma trận quyền")).json()
+    task = session("stc.lanhdao").post(f"{url}/{AGENCY}/@tasks", json=_body(title="Ma trận quyền")).json()
     path = f"{url}/{AGENCY}/@tasks/{task['id']}"
     # the department head gives a task in his department: the agency's leader sees it too
-    by_head = _s("stc.truongphong").post(f"{url}/{AGENCY}/@tasks", json=_body(
+    by_head = session("stc.truongphong").post(f"{url}/{AGENCY}/@tasks", json=_body(
         title="Việc của trưởng phòng", coordinators=[], informed=[]))
     assert by_head.status_code == 201, by_head.text
-    assert _s("stc.lanhdao").get(f"{url}/{AGENCY}/@tasks/{by_head.json()['id']}").status_code == 200
+    assert session("stc.lanhdao").get(f"{url}/{AGENCY}/@tasks/{by_head.json()['id']}").status_code == 200
     seeing = {"stc.lanhdao": 200, "stc.chuyenvien": 200, "stc.truongphong": 200, "stc.luutru": 200,
               "stc.vanthu": 404, "stc.quantri": 404, "stc.antt": 404}
     for user, status in seeing.items():
-        assert _s(user).get(path).status_code == status, user
+        assert session(user).get(path).status_code == status, user
     for user in ("snv.lanhdao", "ubnd.lanhdao", "qtht"):  # another agency, the province, its admin
-        assert _s(user).get(path).status_code in (401, 403, 404), user
-        r = _s(user).post(f"{path}/progress", json={"percent": 5, "text": "x"})
+        assert session(user).get(path).status_code in (401, 403, 404), user
+        r = session(user).post(f"{path}/progress", json={"percent": 5, "text": "x"})
         assert r.status_code in (401, 403, 404), user
     # who may give a task: leaders and department heads, not a specialist or the clerk
     for user in ("stc.chuyenvien", "stc.vanthu"):
-        r = _s(user).post(f"{url}/{AGENCY}/@tasks", json=_body(title="Không được giao"))
+        r = session(user).post(f"{url}/{AGENCY}/@tasks", json=_body(title="Không được giao"))
         assert r.status_code in (401, 403), user
     # actions: progress by lead and coordinator only; completion by the lead; decisions by the giver
-    assert _s("stc.luutru").post(f"{path}/progress", json={"percent": 5, "text": "x"}).status_code == 403
-    r = _s("stc.truongphong").post(f"{path}/progress", json={"percent": 10, "text": "Phối hợp"})
+    assert session("stc.luutru").post(f"{path}/progress", json={"percent": 5, "text": "x"}).status_code == 403
+    r = session("stc.truongphong").post(f"{path}/progress", json={"percent": 10, "text": "Phối hợp"})
     assert r.status_code == 200
-    assert _s("stc.truongphong").post(f"{path}/complete", json={}).status_code == 403
-    assert _s("stc.chuyenvien").post(f"{path}/cancel", json={"comment": "Không làm"}).status_code == 403
-    assert _s("stc.chuyenvien").post(f"{path}/evaluate", json={"result": "dat"}).status_code == 409
-    assert _s("stc.chuyenvien").post(f"{path}/complete", json={}).status_code == 200
-    assert _s("stc.chuyenvien").post(f"{path}/evaluate", json={"result": "dat"}).status_code == 403
-    r = _s("stc.lanhdao").post(f"{path}/evaluate", json={"result": "khong_dat", "comment": "Thiếu số liệu"})
+    assert session("stc.truongphong").post(f"{path}/complete", json={}).status_code == 403
+    assert session("stc.chuyenvien").post(f"{path}/cancel", json={"comment": "Không làm"}).status_code == 403
+    assert session("stc.chuyenvien").post(f"{path}/evaluate", json={"result": "dat"}).status_code == 409
+    assert session("stc.chuyenvien").post(f"{path}/complete", json={}).status_code == 200
+    assert session("stc.chuyenvien").post(f"{path}/evaluate", json={"result": "dat"}).status_code == 403
+    r = session("stc.lanhdao").post(f"{path}/evaluate",
+                                    json={"result": "khong_dat", "comment": "Thiếu số liệu"})
     assert r.status_code == 200 and r.json()["evaluation"]["result_title"] == "Không đạt"
     # Plone's own workflow service runs no transition of a task
-    assert _s("stc.lanhdao").post(f"{url}/{AGENCY}/cong-viec/{by_head.json()['id']}/@workflow/cancel",
+    assert session("stc.lanhdao").post(f"{url}/{AGENCY}/cong-viec/{by_head.json()['id']}/@workflow/cancel",
                                   json={}).status_code >= 400
-    again = _s("stc.lanhdao").get(f"{url}/{AGENCY}/@tasks/{by_head.json()['id']}").json()
+    again = session("stc.lanhdao").get(f"{url}/{AGENCY}/@tasks/{by_head.json()['id']}").json()
     assert again["state"] == "assigned"
 
 
 def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_server):
     url = demo_server["url"]
-    rec = TaskRecorder(url)
+    rec = Recorder(url, TITLES, EXTRA)
     before = _assigned_count(url)
     r = rec.call("tasks_bad_input", "stc.lanhdao", "POST", f"{AGENCY}/@tasks",
                  _body(title=" ", deadline="31/02/2027", lead={"user": "khong.ton.tai"}))
@@ -187,18 +168,18 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_server):
         (_body(related=["0" * 32]), "related", "Văn bản hoặc hồ sơ không tồn tại"),
         (_body(attachments=[{"data": 5}]), "attachments", "Gửi mỗi tệp"),
     ]
-    session = _s("stc.lanhdao")
+    leader = session("stc.lanhdao")
     for body, field, text in cases:
-        r = session.post(f"{url}/{AGENCY}/@tasks", json=body)
+        r = leader.post(f"{url}/{AGENCY}/@tasks", json=body)
         assert r.status_code == 400, (field, r.text)
         messages = [e["message"] for e in r.json()["error"]["errors"] if e["field"] == field]
         assert messages and text.lower() in messages[0].lower(), (field, messages)
-    assert session.post(f"{url}/{AGENCY}/@tasks", data="không phải JSON",
+    assert leader.post(f"{url}/{AGENCY}/@tasks", data="không phải JSON",
                         headers={"Content-Type": "application/json"}).status_code == 400
     assert _assigned_count(url) == before
-    task = session.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Kiểm tra tiến độ sai")).json()
+    task = leader.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Kiểm tra tiến độ sai")).json()
     path = f"{url}/{AGENCY}/@tasks/{task['id']}"
-    lead = _s("stc.chuyenvien")
+    lead = session("stc.chuyenvien")
     for body in ({"percent": 150, "text": "x"}, {"percent": "năm mươi", "text": "x"},
                  {"percent": 5, "text": ""}):
         r = lead.post(f"{path}/progress", json=body)
@@ -206,9 +187,9 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_server):
     r = lead.post(f"{path}/extension", json={"deadline": _day(3), "reason": "Sớm hơn hạn"})
     assert r.status_code == 400 and r.json()["error"]["errors"][0]["field"] == "deadline"
     assert lead.post(f"{path}/khong-co", json={}).status_code == 404
-    assert session.get(f"{url}/{AGENCY}/@tasks/cv-khongtontai").status_code == 404
-    assert session.get(f"{url}/{AGENCY}/@tasks", params={"list": "abc"}).status_code == 400
-    info = session.get(path).json()
+    assert leader.get(f"{url}/{AGENCY}/@tasks/cv-khongtontai").status_code == 404
+    assert leader.get(f"{url}/{AGENCY}/@tasks", params={"list": "abc"}).status_code == 400
+    info = leader.get(path).json()
     assert info["progress"] == [] and info["state"] == "assigned"
 
 
@@ -220,12 +201,12 @@ def test_the_docs_index_lists_every_task_example():
 
 def test_the_demo_site_has_tasks(demo_server):
     url = demo_server["url"]
-    rows = _s("snv.lanhdao").get(f"{url}/so-noi-vu/@tasks", params={"list": "all"}).json()["all"]
+    rows = session("snv.lanhdao").get(f"{url}/so-noi-vu/@tasks", params={"list": "all"}).json()["all"]
     titles = {r["title"] for r in rows}
     assert {"Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới",
             "Rà soát vị trí việc làm của các đơn vị"} <= titles
     # another agency's leader sees none of them
-    other = _s("stttt.lanhdao").get(f"{url}/so-tttt/@tasks", params={"list": "all"}).json()
+    other = session("stttt.lanhdao").get(f"{url}/so-tttt/@tasks", params={"list": "all"}).json()
     assert not titles & {r["title"] for r in other["all"]}
 
 
@@ -233,21 +214,21 @@ def _incoming(url, **overrides):
     """An incoming document registered by the clerk of the agency (to be linked to a task)."""
     from tests.incoming.helpers import payload
 
-    r = _s("stc.vanthu").post(f"{url}/{AGENCY}/@incoming", json=payload(register=True, **overrides))
+    r = session("stc.vanthu").post(f"{url}/{AGENCY}/@incoming", json=payload(register=True, **overrides))
     assert r.status_code == 201, r.text
     return r.json()
 
 
 def _kinds(url, user):
-    return [(n["kind"], n.get("title")) for n in _s(user).get(f"{url}/@notifications").json()["items"]]
+    return [(n["kind"], n.get("title")) for n in session(user).get(f"{url}/@notifications").json()["items"]]
 
 
 def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server):
     url = demo_server["url"]
-    rec = TaskRecorder(url)
+    rec = Recorder(url, TITLES, EXTRA)
     doc = _incoming(url, title="Về việc lập dự toán ngân sách 2027", code_number="88",
                     code_notation="UBND-TH")
-    leader = _s("stc.lanhdao")
+    leader = session("stc.lanhdao")
     # the document's page offers "Giao việc" (with the document linked) to the leader, not to the clerk
     page = requests.get(doc["@id"], auth=("stc.lanhdao", DEMO_PASSWORD)).text
     assert f'/{AGENCY}/@@giao-viec?related={doc["uid"]}' in page and "qlvb-give-task-link" in page
@@ -264,14 +245,14 @@ def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server)
     assert linked["@id"].endswith(doc["@id"].rsplit("/", 1)[-1])
     assert "edit" in task["actions"]
     path = f"{url}/{AGENCY}/@tasks/{task['id']}"
-    assert "edit" not in _s("stc.chuyenvien").get(path).json()["actions"]
+    assert "edit" not in session("stc.chuyenvien").get(path).json()["actions"]
     # nobody but who gave it (or a leader) may change it; people who cannot see it get 404
     change = {"title": "Không được sửa"}
     for user, status in {"stc.chuyenvien": 403, "stc.truongphong": 403, "stc.luutru": 403,
                          "stc.vanthu": 404, "stc.quantri": 404}.items():
-        assert _s(user).post(f"{path}/edit", json=change).status_code == status, user
+        assert session(user).post(f"{path}/edit", json=change).status_code == status, user
     for user in ("snv.lanhdao", "ubnd.lanhdao"):
-        assert _s(user).post(f"{path}/edit", json=change).status_code in (401, 403, 404), user
+        assert session(user).post(f"{path}/edit", json=change).status_code in (401, 403, 404), user
     # bad input: every problem at once in Vietnamese, nothing stored
     r = leader.post(f"{path}/edit", json={"title": " ", "deadline": _day(-1), "lead": {"user": "khong.co"},
                                           "parent": "x"})
@@ -304,18 +285,18 @@ def test_the_giver_changes_a_task_and_the_people_concerned_are_told(demo_server)
     assert ("task_changed", title) in _kinds(url, "stc.luutru")
     assert ("task_informed", title) in _kinds(url, "stc.vanthu")
     assert ("task_changed", title) not in _kinds(url, "stc.lanhdao")  # who changed it
-    assert _s("stc.truongphong").get(path).status_code == 404
-    assert _s("stc.vanthu").get(path).status_code == 200
+    assert session("stc.truongphong").get(path).status_code == 404
+    assert session("stc.vanthu").get(path).status_code == 200
     # a leader may change a task a department head gave; nothing sent, nothing logged
-    by_head = _s("stc.truongphong").post(f"{url}/{AGENCY}/@tasks", json=_body(
+    by_head = session("stc.truongphong").post(f"{url}/{AGENCY}/@tasks", json=_body(
         title="Việc trưởng phòng giao", coordinators=[], informed=[])).json()
     head_path = f"{url}/{AGENCY}/@tasks/{by_head['id']}"
-    assert _s("stc.truongphong").post(f"{head_path}/edit", json={"text": "Bổ sung"}).status_code == 200
+    assert session("stc.truongphong").post(f"{head_path}/edit", json={"text": "Bổ sung"}).status_code == 200
     same = leader.post(f"{head_path}/edit", json={"deadline": by_head["deadline"]})
     assert same.status_code == 200 and [h["action"] for h in same.json()["history"]] == ["create", "edit"]
     assert leader.post(f"{head_path}/edit", json={"lead": {"user": "stc.truongphong"}}).status_code == 200
     # a finished task cannot be changed any more (409)
-    assert _s("stc.truongphong").post(f"{head_path}/complete", json={}).status_code == 200
+    assert session("stc.truongphong").post(f"{head_path}/complete", json={}).status_code == 200
     assert leader.post(f"{head_path}/edit", json={"title": "Muộn"}).status_code == 409
     # the list rows carry completion (from the catalog): done on time
     rows = {r["id"]: r for r in leader.get(f"{url}/{AGENCY}/@tasks", params={"list": "all"}).json()["all"]}

@@ -16,7 +16,7 @@ from tests.browser.conftest import screenshot
 from tests.incoming.helpers import PW
 from tests.incoming.helpers import session
 from tests.test_rest_bodies import MESSAGE
-from tests.test_rest_docs import DOCS, Recorder, _normalise
+from tests.test_rest_docs import Recorder
 
 TITLES = {
     "calendar_create": "The office drafts an event of the work calendar: `POST <agency>/@calendar`",
@@ -36,19 +36,6 @@ EXTRA = [(re.compile(r"lct-[0-9a-f]{10}"), "lct-xxxxxxxxxx"),
          (re.compile(r'"week_(number|year)": \d+'), r'"week_\1": 0')]
 
 
-class CalendarRecorder(Recorder):
-    def write(self, name, user, method, url, body, status, answer):
-        from tests import test_rest_docs
-
-        test_rest_docs.TITLES.setdefault(name, TITLES[name])
-        super().write(name, user, method, url, body, status, answer)
-        path = DOCS / f"{name}.md"
-        text = path.read_text(encoding="utf-8")
-        for pattern, placeholder in EXTRA:
-            text = pattern.sub(placeholder, text)
-        path.write_text(_normalise(text), encoding="utf-8")
-
-
 def _monday():
     today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).date()
     return today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(days=14)
@@ -57,7 +44,7 @@ def _monday():
 def test_calendar_over_http_and_in_the_browser(demo_server, page):  # noqa: F811
     url = demo_server["url"]
     agency = f"{url}/so-tttt"
-    rec = CalendarRecorder(url)
+    rec = Recorder(url, TITLES, EXTRA)
     monday = _monday()
     week = cal.week_key(monday)
     day = (monday + datetime.timedelta(days=1)).strftime("%d/%m/%Y")  # Tuesday

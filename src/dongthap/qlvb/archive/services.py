@@ -32,13 +32,13 @@ import transaction
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
-from zope.interface import alsoProvides, implementer
-from zope.publisher.interfaces import IPublishTraverse
+from zope.interface import alsoProvides
 from ZPublisher.Iterators import filestream_iterator
 
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import error, error_body, guarded, translate_tree
+from dongthap.qlvb.restapi.traverse import PathSegments
 
 from . import api as archive
 from .errors import ArchiveError, PackageTooLargeError
@@ -126,28 +126,19 @@ class ImportPost(Service):
         return _answer(self.request, dossiers.dossier_info(dossier))
 
 
-@implementer(IPublishTraverse)
-class _Traversing(Service):
+class _Traversing(PathSegments, Service):
     """``@service[/<id>[/<name>]]``: a list, one item, a file of it, or an action on it."""
 
     path = ""
     files = {}  # name → function(agency, id) returning a NamedBlobFile
-
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
 
 
 class _ListGet(_Traversing):
     def render(self):
         self.check_permission()
         try:
-            if len(self.params) == 2 and self.params[1] in self.files:
-                return _pdf(self.request, self.files[self.params[1]](self.context, self.params[0]))
+            if len(self.segments) == 2 and self.segments[1] in self.files:
+                return _pdf(self.request, self.files[self.segments[1]](self.context, self.segments[0]))
             return super().render()
         except archive.ArchiveRefused as problem:
             import json
@@ -156,8 +147,8 @@ class _ListGet(_Traversing):
             return json.dumps(_refused(self.request, problem))
 
     def reply(self):
-        if self.params:
-            return _answer(self.request, self.one(self.context, self.params[0]))
+        if self.segments:
+            return _answer(self.request, self.one(self.context, self.segments[0]))
         items = self.items()
         url = f"{self.context.absolute_url()}/{self.path}"
         return _answer(self.request, {"@id": url, "items": items, "items_total": len(items)})
@@ -178,11 +169,11 @@ class _ActionPost(_Traversing):
         if data is None:
             return body.bad_json(self.request)
         try:
-            if not self.params:
+            if not self.segments:
                 result = self.create(data)
                 self.request.response.setStatus(201)
-            elif len(self.params) == 2 and self.params[1] in self.actions:
-                result = self.actions[self.params[1]](self.context, self.params[0], data)
+            elif len(self.segments) == 2 and self.segments[1] in self.actions:
+                result = self.actions[self.segments[1]](self.context, self.segments[0], data)
             else:
                 return error(
                     self.request, 404, "NotFound", _("error_unknown_transition", default="Unknown action.")

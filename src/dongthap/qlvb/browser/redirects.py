@@ -5,23 +5,16 @@ Staff bookmarked ``…/so-tttt/@@incoming-dashboard``; it now leads to
 string). Nothing is shown on the way: the target page checks its own permission.
 """
 
+from dongthap.qlvb.restapi.traverse import PathSegments
 from dongthap.qlvb.upgrades.v1005_naming import RENAMED_VIEWS
 from Products.Five.browser import BrowserView
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
-@implementer(IPublishTraverse)
-class OldPageName(BrowserView):
+class OldPageName(PathSegments, BrowserView):
     old = None
-    subpath = ()
-
-    def publishTraverse(self, request, name):
-        self.subpath = (*self.subpath, name)
-        return self
 
     def __call__(self):
-        url = "/".join((self.context.absolute_url(), "@@" + RENAMED_VIEWS[self.old], *self.subpath))
+        url = "/".join((self.context.absolute_url(), "@@" + RENAMED_VIEWS[self.old], *self.segments))
         query = self.request.get("QUERY_STRING")
         self.request.response.redirect(f"{url}?{query}" if query else url, status=301)
         return ""

@@ -15,43 +15,32 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.numbering import run_in_transaction
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import guarded
+from dongthap.qlvb.restapi.traverse import PathSegments
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zope.interface import alsoProvides, implementer
-from zope.publisher.interfaces import IPublishTraverse
+from zope.interface import alsoProvides
 
 
 def _not_found():
     return QlvbError(_("error_not_found", default="Not found."), status=404)
 
 
-@implementer(IPublishTraverse)
-class _Base(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
-
-class DelegationsGet(_Base):
+class DelegationsGet(PathSegments, Service):
     @guarded
     def reply(self):
-        if self.params:
-            found = D.get(self.context, self.params[0]) if len(self.params) == 1 else None
+        if self.segments:
+            found = D.get(self.context, self.segments[0]) if len(self.segments) == 1 else None
             if found is None or D.actor() not in (found["delegator"], found["delegate"]):
                 raise _not_found()
             return D.info(found)
         return dict(D.listing(self.context), waiting=D.waiting_work(self.context))
 
 
-class DelegationsPost(_Base):
+class DelegationsPost(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        if self.params:
+        if self.segments:
             raise _not_found()
         data = body.json_object(self.request)
         result = run_in_transaction(lambda: D.create(self.context, data), note="qlvb: delegation")
@@ -59,11 +48,11 @@ class DelegationsPost(_Base):
         return result
 
 
-class DelegationsDelete(_Base):
+class DelegationsDelete(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        if len(self.params) != 1:
+        if len(self.segments) != 1:
             raise _not_found()
         data = body.json_object(self.request)
         reason = data.get("reason") or ""
@@ -72,5 +61,5 @@ class DelegationsDelete(_Base):
                               default="The delegation was not saved: please correct the errors."),
                             [{"field": "reason",
                               "message": _("error_delegation_text", default="Enter a text.")}])
-        return run_in_transaction(lambda: D.revoke(self.context, self.params[0], reason),
+        return run_in_transaction(lambda: D.revoke(self.context, self.segments[0], reason),
                                   note="qlvb: revoke delegation")

@@ -29,13 +29,13 @@ from dongthap.qlvb.restapi.errors import error
 from dongthap.qlvb.restapi.errors import error_body
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
+from dongthap.qlvb.restapi.traverse import OneSegment
+from dongthap.qlvb.restapi.traverse import PathSegments
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import json
 import transaction
@@ -117,14 +117,8 @@ class DossierGet(Service):
         return _answer(self.request, info)
 
 
-@implementer(IPublishTraverse)
-class DossierWorkflowPost(Service):
-    transition = None
-
-    def publishTraverse(self, request, name):
-        if self.transition is None:
-            self.transition = name
-        return self
+class DossierWorkflowPost(OneSegment, Service):
+    """``POST <dossier>/@dossier-workflow/<close|reopen>`` (``transfer``: 409, through the archive)."""
 
     @guarded
     def reply(self):
@@ -133,16 +127,16 @@ class DossierWorkflowPost(Service):
             return body.bad_json(self.request)
         actions = {"close": lambda: dossiers.close_dossier(self.context, data.get("comment") or ""),
                    "reopen": lambda: dossiers.reopen_dossier(self.context, data.get("reason"))}
-        if self.transition == "transfer":  # only through a transfer the leader approved (@archive-transfers)
+        if self.segment == "transfer":  # only through a transfer the leader approved (@archive-transfers)
             return error(self.request, 409, "Conflict", _(
                 "error_transfer_through_archive",
                 default="A dossier goes to the archive only through a transfer list approved by the "
                         "agency's leader and accepted by the archive (Lưu trữ cơ quan)."))
-        if self.transition not in actions:
+        if self.segment not in actions:
             return error(self.request, 404, "NotFound",
                          _("error_unknown_transition", default="Unknown action."))
         try:
-            actions[self.transition]()
+            actions[self.segment]()
         except dossiers.DossierError as problem:
             return _refused(self.request, problem)
         return _answer(self.request, dossiers.dossier_info(self.context))
@@ -188,22 +182,21 @@ class DocumentDossiersGet(Service):
         return _answer(self.request, {"@id": f"{self.context.absolute_url()}/@dossiers", "items": items})
 
 
-class _ScheduleService(Service):
-    year = None
-    action = None
+class _ScheduleService(PathSegments, Service):
+    """``@records-schedule[/<year>[/<action>]]`` (further segments are ignored)."""
 
-    def publishTraverse(self, request, name):
-        if self.year is None:
-            self.year = name
-        elif self.action is None:
-            self.action = name
-        return self
+    @property
+    def year(self):
+        return self.segments[0] if self.segments else None
+
+    @property
+    def action(self):
+        return self.segments[1] if len(self.segments) > 1 else None
 
     def _year(self):
         return dossiers._year(self.year or dossiers.today().year)
 
 
-@implementer(IPublishTraverse)
 class ScheduleGet(_ScheduleService):
     def render(self):
         self.check_permission()
@@ -234,7 +227,6 @@ class ScheduleGet(_ScheduleService):
         return _answer(self.request, schedule)
 
 
-@implementer(IPublishTraverse)
 class SchedulePut(_ScheduleService):
     @guarded
     def reply(self):
@@ -248,7 +240,6 @@ class SchedulePut(_ScheduleService):
         return _answer(self.request, schedule)
 
 
-@implementer(IPublishTraverse)
 class SchedulePost(_ScheduleService):
     @guarded
     def reply(self):

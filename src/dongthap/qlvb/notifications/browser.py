@@ -5,6 +5,7 @@ from __future__ import annotations
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.notifications import api as N
+from dongthap.qlvb.restapi.traverse import PathSegments
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect import CheckAuthenticator
@@ -13,8 +14,6 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
 from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
 def _userid():
@@ -36,36 +35,27 @@ class BellViewlet(ViewletBase):
         return "" if self.anonymous else self.index()
 
 
-@implementer(IPublishTraverse)
-class NotificationsView(BrowserView):
+class NotificationsView(PathSegments, BrowserView):
     """The person's notifications, newest first; open one (``/mo/<id>``), mark read, mark all read."""
 
     template = ViewPageTemplateFile("templates/notifications.pt")
     PAGE = 50
 
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.subpath = []
-
-    def publishTraverse(self, request, name):
-        self.subpath.append(name)
-        return self
-
     def __call__(self):
         userid = _userid()
-        if len(self.subpath) == 2 and self.subpath[0] == "mo":
+        if len(self.segments) == 2 and self.segments[0] == "mo":
             # a GET that marks one's own notification read: the only thing a forged request
             # could do is that, so plone.protect's confirmation page is not asked for
             alsoProvides(self.request, IDisableCSRFProtection)
             try:
-                url = N.open_item(userid, self.subpath[1]) if self.subpath[1].isdigit() else None
+                url = N.open_item(userid, self.segments[1]) if self.segments[1].isdigit() else None
             except QlvbError:  # a number too large to be one
                 url = None
             if url is None:
-                raise NotFound(self.subpath[1])
+                raise NotFound(self.segments[1])
             return self.request.response.redirect(url)
-        if self.subpath:
-            raise NotFound("/".join(self.subpath))
+        if self.segments:
+            raise NotFound("/".join(self.segments))
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             if self.request.form.get("all"):

@@ -13,11 +13,11 @@ from dongthap.qlvb.notifications import api as N
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import guarded
+from dongthap.qlvb.restapi.traverse import PathSegments
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zope.interface import alsoProvides, implementer
-from zope.publisher.interfaces import IPublishTraverse
+from zope.interface import alsoProvides
 
 
 def _bad(field):
@@ -26,15 +26,7 @@ def _bad(field):
                               "message": _("error_notif_bad_value", default="Invalid value.")}])
 
 
-@implementer(IPublishTraverse)
-class _Base(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
+class _Base(PathSegments, Service):
 
     def _userid(self):
         if api.user.is_anonymous():
@@ -53,9 +45,9 @@ class NotificationsGet(_Base):
     @guarded
     def reply(self):
         userid = self._userid()
-        if self.params == ["preferences"]:
+        if self.segments == ("preferences",):
             return dict(N.prefs(userid), kinds=N.kinds_for_prefs())
-        if self.params:
+        if self.segments:
             raise QlvbError(_("error_not_found", default="Not found."), status=404)
         return N.list_for(userid, unread_only=self.request.form.get("unread") in ("1", "true"),
                           start=_int(self.request, "b_start", 0),
@@ -68,7 +60,7 @@ class NotificationsPost(_Base):
         alsoProvides(self.request, IDisableCSRFProtection)
         userid = self._userid()
         data = body.json_object(self.request)
-        if self.params == ["preferences"]:
+        if self.segments == ("preferences",):
             values = {}
             for key in ("email", "digest"):
                 if key in data:
@@ -80,7 +72,7 @@ class NotificationsPost(_Base):
                     raise _bad("off")
                 values["off"] = data["off"]
             return N.set_prefs(userid, **values)
-        if self.params:
+        if self.segments:
             raise QlvbError(_("error_not_found", default="Not found."), status=404)
         if data.get("all") is True:
             marked = N.mark_read(userid)

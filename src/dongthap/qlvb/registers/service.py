@@ -28,6 +28,7 @@ from dongthap.qlvb.registers.provider import printed_period
 from dongthap.qlvb.registers.render import render_pdf
 from dongthap.qlvb.registers.render import render_xlsx
 from dongthap.qlvb.restapi.errors import guarded
+from dongthap.qlvb.restapi.traverse import PathSegments
 from plone import api
 from plone.restapi.services import Service
 from typing import NamedTuple
@@ -35,8 +36,6 @@ from urllib.parse import urlencode
 from zope.component import getAdapters
 from zope.component import queryAdapter
 from zope.i18n import translate
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import datetime
 import json
@@ -233,18 +232,12 @@ def listing(agency, request):
 # ---------------------------------------------------------------- the REST service
 
 
-@implementer(IPublishTraverse)
-class DownloadOrJsonGet(Service):
-    """A GET service over path segments (``self.names``) whose ``reply`` answers JSON or a
+class DownloadOrJsonGet(PathSegments, Service):
+    """A GET service over path segments (``self.segments``) whose ``reply`` answers JSON or a
     :class:`Download` (sent as a file): ``@registers``, ``@reports``, ``@export-jobs``."""
 
-    names = ()
     ensure_ascii = True
     separators = (", ", ": ")
-
-    def publishTraverse(self, request, name):
-        self.names = (*self.names, name)
-        return self
 
     def render(self):
         self.check_permission()
@@ -261,9 +254,9 @@ class RegistersGet(DownloadOrJsonGet):
 
     @guarded
     def reply(self):
-        if not self.names:
+        if not self.segments:
             return listing(self.context, self.request)
-        if len(self.names) > 1:
-            raise E.UnknownRegisterError(key="/".join(self.names),
+        if len(self.segments) > 1:
+            raise E.UnknownRegisterError(key="/".join(self.segments),
                                          known=", ".join(p.name for p in visible(self.context)))
-        return answer(self.context, self.names[0], self.request.form, self.request)
+        return answer(self.context, self.segments[0], self.request.form, self.request)

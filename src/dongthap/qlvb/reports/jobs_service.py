@@ -17,11 +17,10 @@ from dongthap.qlvb.registers.service import Download
 from dongthap.qlvb.registers.service import DownloadOrJsonGet
 from dongthap.qlvb.reports import jobs
 from dongthap.qlvb.restapi.errors import guarded
+from dongthap.qlvb.restapi.traverse import PathSegments
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import json
 
@@ -39,15 +38,15 @@ class JobsGet(DownloadOrJsonGet):
 
     @guarded
     def reply(self):
-        if not self.names:
+        if not self.segments:
             items = [jobs.as_json(job) for job in jobs.mine()]
             return {"@id": f"{self.context.absolute_url()}/@export-jobs", "items": items,
                     "items_total": len(items)}
-        if len(self.names) == 2 and self.names[1] == "download":
-            return download_of(jobs.get(self.names[0], for_download=True))
-        if len(self.names) > 1:
+        if len(self.segments) == 2 and self.segments[1] == "download":
+            return download_of(jobs.get(self.segments[0], for_download=True))
+        if len(self.segments) > 1:
             raise QlvbError(_("error_export_job_unknown", default="There is no such export."), status=404)
-        return jobs.as_json(jobs.get(self.names[0]))
+        return jobs.as_json(jobs.get(self.segments[0]))
 
 
 class JobsPost(Service):
@@ -66,19 +65,12 @@ class JobsPost(Service):
         return jobs.as_json(job)
 
 
-@implementer(IPublishTraverse)
-class JobsDelete(Service):
-    names = ()
-
-    def publishTraverse(self, request, name):
-        self.names = (*self.names, name)
-        return self
-
+class JobsDelete(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        if len(self.names) != 1:
+        if len(self.segments) != 1:
             raise QlvbError(_("error_export_job_unknown", default="There is no such export."), status=404)
-        jobs.remove(self.names[0])
+        jobs.remove(self.segments[0])
         self.request.response.setStatus(204)
         return None

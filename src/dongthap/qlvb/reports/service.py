@@ -155,14 +155,14 @@ class ReportsGet(DownloadOrJsonGet):
 
     @guarded
     def reply(self):
-        if not self.names:
+        if not self.segments:
             from zope.i18n import translate
 
             return {"@id": f"{self.context.absolute_url()}/@reports",
                     "items": [dict(i, title=translate(i["title"], context=self.request))
                               for i in listing(self.context)]}
-        if len(self.names) > 1:
+        if len(self.segments) > 1:
             raise QlvbError(_("error_unknown_report", default="There is no report ${name} here.",
-                              mapping={"name": "/".join(self.names)}), status=404)
-        result = answer(self.context, self.names[0], dict(self.request.form))
+                              mapping={"name": "/".join(self.segments)}), status=404)
+        result = answer(self.context, self.segments[0], dict(self.request.form))
         return result if isinstance(result, Download) else jsonable(result)

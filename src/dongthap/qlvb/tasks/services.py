@@ -22,13 +22,12 @@ from dongthap.qlvb.i18n import _
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import guarded
 from dongthap.qlvb.restapi.errors import translate_tree
+from dongthap.qlvb.restapi.traverse import PathSegments
 from dongthap.qlvb.tasks import api as tasks
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
 def _answer(request, value):
@@ -39,18 +38,7 @@ def _not_found():
     raise QlvbError(_("error_task_not_found", default="No such task."), status=404)
 
 
-@implementer(IPublishTraverse)
-class _TasksService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.segments = []
-
-    def publishTraverse(self, request, name):
-        self.segments.append(name)
-        return self
-
-
-class TasksGet(_TasksService):
+class TasksGet(PathSegments, Service):
     @guarded
     def reply(self):
         if len(self.segments) > 1:
@@ -73,7 +61,7 @@ def _decoded(data):
     return data
 
 
-class TasksPost(_TasksService):
+class TasksPost(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)

@@ -81,91 +81,50 @@ class TasksList(_Page):
         return api.user.has_permission(tasks.ADD_PERMISSION, obj=self.context)
 
 
-class AddTaskForm(_Page):
-    """"Giao việc": the form of a new task (``?parent=<uid>`` for a sub-task, ``?related=<uid>``)."""
+def people_and_files(form):
+    """The lead, the people and the files of a submitted task form, as :func:`tasks.clean` and
+    :func:`tasks.edit` take them (the shape of the REST body): ``lead`` ``{"department"}`` or
+    ``{"user"}``, ``coordinators`` and ``informed`` lists, ``attachments`` ``[(bytes, filename)]``."""
+    raw = {"lead": ({"department": form.get("lead_department")} if form.get("lead_department")
+                    else {"user": form.get("lead_user") or ""})}
+    for name in ("coordinators", "informed"):
+        value = form.get(name) or []
+        raw[name] = [value] if isinstance(value, str) else list(value)
+    files = form.get("attachments") or []
+    files = files if isinstance(files, list) else [files]
+    raw["attachments"] = [(f.read(), getattr(f, "filename", "")) for f in files
+                          if getattr(f, "filename", "")]
+    return raw
+
+
+class _TaskForm(_Page):
+    """The form of a task (``templates/form.pt``), to give one or to change one: ``mode`` is
+    ``"add"`` or ``"edit"``; a subclass says what the form shows first (:meth:`initial`) and what
+    a valid submission does (:meth:`save`, which answers the address to go to)."""
+
+    mode = None
+    saved = None  # the message once saved
+
+    def initial(self):
+        raise NotImplementedError
+
+    def save(self, form):
+        raise NotImplementedError
 
     def __call__(self):
         self.errors, self.general = {}, []
         form = self.request.form
-        self.values = {"parent": form.get("parent", ""), "related": form.get("related", "")}
+        self.values = self.initial()
         if self.request.method == "POST" and form.get("form.submitted"):
             CheckAuthenticator(self.request)
             self.values = dict(form)
-            raw = {k: form.get(k) for k in ("title", "text", "deadline", "parent", "related")}
-            raw["lead"] = ({"department": form.get("lead_department")} if form.get("lead_department")
-                           else {"user": form.get("lead_user") or ""})
-            for name in ("coordinators", "informed"):
-                value = form.get(name) or []
-                raw[name] = [value] if isinstance(value, str) else list(value)
-            files = form.get("attachments") or []
-            files = files if isinstance(files, list) else [files]
-            raw["attachments"] = [(f.read(), getattr(f, "filename", "")) for f in files
-                                  if getattr(f, "filename", "")]
             try:
-                values = tasks.clean(self.context, raw)
-                result = tasks.create(self.context, values)
+                url = self.save(form)
             except tasks.TaskError as problem:
                 self.refused(problem)
                 return self.index()
-            self.message(_("msg_task_given", default="The task was given."))
-            return self.request.response.redirect(result["url"])
-        return self.index()
-
-    def error(self, name):
-        return self.errors.get(name)
-
-    def staff(self):
-        return [{"value": s["username"], "title": s["fullname"]} for s in list_staff(agency=self.context)]
-
-    def departments(self):
-        return [{"value": k, "title": d.title} for k, d in departments(self.context).items()]
-
-    def selected(self, name, value):
-        chosen = self.values.get(name) or []
-        return value in ([chosen] if isinstance(chosen, str) else chosen)
-
-    def parent(self):
-        parent = tasks.find_by_uid(self.values.get("parent"))
-        return {"title": parent.title, "url": parent.absolute_url()} if parent is not None else None
-
-    def related(self):
-        """The documents and dossiers the task will be linked to (by number and title)."""
-        return tasks.linkable(self.context, self.values.get("related") or [])
-
-
-class EditTaskForm(_Page):
-    """"Sửa công việc": who gave the task (or a leader) changes it while it is open."""
-
-    def __call__(self):
-        self.errors, self.general = {}, []
-        if "edit" not in tasks.allowed_actions(self.context):
-            self.message(_("error_task_forbidden", default="You may not do this on this task."), "error")
-            return self.request.response.redirect(self.context.absolute_url())
-        task = self.context
-        form = self.request.form
-        self.values = {"title": task.title, "text": task.text, "deadline": common.fmt_date(task.deadline),
-                       "lead_user": task.lead_user or "", "lead_department": task.lead_department or "",
-                       "coordinators": list(task.coordinators), "informed": list(task.informed)}
-        if self.request.method == "POST" and form.get("form.submitted"):
-            CheckAuthenticator(self.request)
-            self.values = dict(form)
-            raw = {k: form.get(k) or "" for k in ("title", "text", "deadline")}
-            raw["lead"] = ({"department": form.get("lead_department")} if form.get("lead_department")
-                           else {"user": form.get("lead_user") or ""})
-            for name in ("coordinators", "informed"):
-                value = form.get(name) or []
-                raw[name] = [value] if isinstance(value, str) else list(value)
-            files = form.get("attachments") or []
-            files = files if isinstance(files, list) else [files]
-            raw["attachments"] = [(f.read(), getattr(f, "filename", "")) for f in files
-                                  if getattr(f, "filename", "")]
-            try:
-                tasks.edit(task, raw)
-            except tasks.TaskError as problem:
-                self.refused(problem)
-                return self.index()
-            self.message(_("msg_task_changed", default="The task was changed."))
-            return self.request.response.redirect(task.absolute_url())
+            self.message(self.saved)
+            return self.request.response.redirect(url)
         return self.index()
 
     def error(self, name):
@@ -180,6 +139,58 @@ class EditTaskForm(_Page):
     def selected(self, name, value):
         chosen = self.values.get(name) or []
         return value in ([chosen] if isinstance(chosen, str) else chosen)
+
+
+class AddTaskForm(_TaskForm):
+    """"Giao việc": the form of a new task (``?parent=<uid>`` for a sub-task, ``?related=<uid>``)."""
+
+    mode = "add"
+    saved = _("msg_task_given", default="The task was given.")
+
+    def initial(self):
+        form = self.request.form
+        return {"parent": form.get("parent", ""), "related": form.get("related", "")}
+
+    def save(self, form):
+        raw = {k: form.get(k) for k in ("title", "text", "deadline", "parent", "related")}
+        raw.update(people_and_files(form))
+        return tasks.create(self.context, tasks.clean(self.context, raw))["url"]
+
+    def parent(self):
+        parent = tasks.find_by_uid(self.values.get("parent"))
+        return {"title": parent.title, "url": parent.absolute_url()} if parent is not None else None
+
+    def related(self):
+        """The documents and dossiers the task will be linked to (by number and title)."""
+        return tasks.linkable(self.context, self.values.get("related") or [])
+
+
+class EditTaskForm(_TaskForm):
+    """"Sửa công việc": who gave the task (or a leader) changes it while it is open."""
+
+    mode = "edit"
+    saved = _("msg_task_changed", default="The task was changed.")
+
+    def __call__(self):
+        if "edit" not in tasks.allowed_actions(self.context):
+            self.message(_("error_task_forbidden", default="You may not do this on this task."), "error")
+            return self.request.response.redirect(self.context.absolute_url())
+        return super().__call__()
+
+    def initial(self):
+        task = self.context
+        return {"title": task.title, "text": task.text, "deadline": common.fmt_date(task.deadline),
+                "lead_user": task.lead_user or "", "lead_department": task.lead_department or "",
+                "coordinators": list(task.coordinators), "informed": list(task.informed)}
+
+    def save(self, form):
+        raw = {k: form.get(k) or "" for k in ("title", "text", "deadline")}
+        raw.update(people_and_files(form))
+        tasks.edit(self.context, raw)
+        return self.context.absolute_url()
+
+    def parent(self):
+        return None
 
     def attachments(self):
         return [f.filename for f in self.context.attachments or ()]

@@ -7,6 +7,8 @@
 The step may run again.
 """
 
+from dongthap.qlvb.upgrades.utils import add_column
+from dongthap.qlvb.upgrades.utils import reindex
 from plone import api
 
 import logging
@@ -19,13 +21,6 @@ COLUMN = "qlvb_open_assignments"
 def notifications(context):
     setup = api.portal.get_tool("portal_setup")
     setup.runImportStepFromProfile("profile-dongthap.qlvb:default", "rolemap", run_dependencies=False)
-    catalog = api.portal.get_tool("portal_catalog")
-    if COLUMN not in catalog.schema():
-        catalog.addColumn(COLUMN)
-    count = 0
-    for brain in catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
-                                                   review_state=("assigned", "in_progress")):
-        obj = brain._unrestrictedGetObject()
-        catalog.catalog_object(obj, brain.getPath(), idxs=["getId"], update_metadata=True)
-        count += 1
+    add_column(COLUMN)
+    count = reindex("IncomingDocument", metadata=True, review_state=("assigned", "in_progress"))
     logger.info("notifications: column %s, %d documents in handling refreshed", COLUMN, count)

@@ -2,7 +2,8 @@
 handling entry of a completed incoming document, ``reports/punctuality.py``), filled for the
 completed and archived incoming documents. The step may run again."""
 
-from plone import api
+from dongthap.qlvb.upgrades.utils import add_column
+from dongthap.qlvb.upgrades.utils import reindex
 
 import logging
 
@@ -12,13 +13,6 @@ COLUMN = "qlvb_handling_outcomes"
 
 
 def overdue(context):
-    catalog = api.portal.get_tool("portal_catalog")
-    if COLUMN not in catalog.schema():
-        catalog.addColumn(COLUMN)
-    count = 0
-    for brain in catalog.unrestrictedSearchResults(portal_type="IncomingDocument",
-                                                   review_state=("completed", "archived")):
-        obj = brain._unrestrictedGetObject()
-        catalog.catalog_object(obj, brain.getPath(), idxs=["getId"], update_metadata=True)
-        count += 1
+    add_column(COLUMN)
+    count = reindex("IncomingDocument", metadata=True, review_state=("completed", "archived"))
     logger.info("overdue accounting: column %s filled for %d completed documents", COLUMN, count)

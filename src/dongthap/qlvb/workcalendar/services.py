@@ -19,14 +19,14 @@ from __future__ import annotations
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zope.interface import alsoProvides, implementer
-from zope.publisher.interfaces import IPublishTraverse
+from zope.interface import alsoProvides
 
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
 from dongthap.qlvb.registers.service import Download, DownloadOrJsonGet
 from dongthap.qlvb.restapi import body
 from dongthap.qlvb.restapi.errors import guarded, translate_tree
+from dongthap.qlvb.restapi.traverse import PathSegments
 
 from . import api as cal
 
@@ -72,7 +72,7 @@ class CalendarGet(DownloadOrJsonGet):
 
     @guarded
     def reply(self):
-        names = self.names
+        names = self.segments
         if not names:
             first, last, monday = cal.range_from_request(self.request.form)
             return translate_tree(cal.week(self.context, first, last, monday), self.request)
@@ -93,23 +93,12 @@ def feed(agency, request, reset=False):
     return {"url": cal.feed_url(userid, "mine", reset=reset), "url_all": cal.feed_url(userid, "all")}
 
 
-@implementer(IPublishTraverse)
-class _Write(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
-
-class CalendarPost(_Write):
+class CalendarPost(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        params = tuple(self.params)
+        params = self.segments
         if not params:
             result = cal.create(self.context, data)
             self.request.response.setStatus(201)
@@ -123,11 +112,11 @@ class CalendarPost(_Write):
         return translate_tree(result, self.request)
 
 
-class CalendarPatch(_Write):
+class CalendarPatch(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
-        if len(self.params) != 1:
+        if len(self.segments) != 1:
             _not_found()
-        return translate_tree(cal.update(self.context, self.params[0], data), self.request)
+        return translate_tree(cal.update(self.context, self.segments[0], data), self.request)
