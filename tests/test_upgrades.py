@@ -685,3 +685,26 @@ def test_1007_recipient_text_refills_the_internal_recipients(demo):
         assert v1007_recipient_text.recipient_text(None, commit=False) == len(sent)
     found = {b.UID for b in catalog.unrestrictedSearchResults(qlvb_recipient_text="noi vu")}
     assert found == {b.UID for b in sent}
+
+
+def test_1008_signer_name_stores_the_signers_name(demo, monkeypatch):
+    """Before 1008 the signer's name was looked up at every reindex; the step stores it."""
+    from dongthap.qlvb.outgoing import api as outgoing
+    from dongthap.qlvb.upgrades import v1008_signer_name
+
+    catalog = api.portal.get_tool("portal_catalog")
+    docs = [b._unrestrictedGetObject()
+            for b in catalog.unrestrictedSearchResults(portal_type="OutgoingDocument")]
+    assert docs  # the demo's drafts
+    for doc in docs:  # as a 1007 site had them
+        doc.__dict__.pop(outgoing.SIGNER_NAME_ATTR, None)
+        doc._p_changed = True
+    assert all(outgoing.signer_name(d) == outgoing.fullname(d.signer) for d in docs)  # PAS fallback
+    with api.env.adopt_roles(["Manager"]):
+        assert v1008_signer_name.signer_name(None, commit=False) == len(docs)
+    names = {}
+    for doc in docs:
+        userid, names[doc.UID()] = getattr(doc, outgoing.SIGNER_NAME_ATTR)
+        assert userid == doc.signer and names[doc.UID()] == outgoing.fullname(doc.signer) != userid
+    monkeypatch.setattr(outgoing, "fullname", lambda userid: "PAS asked")
+    assert {d.UID(): outgoing.signer_name(d) for d in docs} == names  # read from the document
