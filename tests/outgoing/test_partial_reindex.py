@@ -12,26 +12,10 @@ from plone import api
 from Products.CMFCore.indexing import processQueue
 from Products.CMFPlone.CatalogTool import CatalogTool
 from tests.outgoing.helpers import act
+from tests.outgoing.helpers import assert_as_fully_reindexed
 from tests.outgoing.helpers import draft
 
 import pytest
-
-
-def _entry(catalog, path):
-    rid = catalog._catalog.uids[path]
-    return catalog._catalog.getIndexDataForRID(rid), catalog._catalog.getMetadataForRID(rid)
-
-
-def assert_as_fully_reindexed(doc):
-    """The catalog entry of ``doc`` equals the one a full reindex writes."""
-    catalog = api.portal.get_tool("portal_catalog")
-    processQueue()
-    path = "/".join(doc.getPhysicalPath())
-    indexes, metadata = _entry(catalog, path)
-    catalog._reindexObject(doc)  # everything, without touching the modification date
-    full_indexes, full_metadata = _entry(catalog, path)
-    assert {k: v for k, v in indexes.items() if full_indexes.get(k) != v} == {}
-    assert {k: v for k, v in metadata.items() if full_metadata.get(k) != v} == {}
 
 
 @pytest.fixture
@@ -71,7 +55,8 @@ def test_each_transition_leaves_the_catalog_as_a_full_reindex_would(portal, cata
         assert doc.modified() >= modified  # the lists sorted on the modification date
         brain = catalog.unrestrictedSearchResults(UID=doc.UID())[0]
         assert brain.review_state == state
-    brain = catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_signer_text=outgoing.fullname("stttt.lanhdao"))
+    signer = outgoing.fullname("stttt.lanhdao")
+    brain = catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_signer_text=signer)
     assert brain and brain[0].qlvb_code_number == doc.code_number and brain[0].qlvb_issued_date
     assert catalog.unrestrictedSearchResults(UID=doc.UID(), qlvb_recipient_text="chinh phu")
 
