@@ -25,6 +25,7 @@ below are run in the order listed in ``transitions.py``:
 * ``recall`` freezes the document and recalls the delivered copies.
 """
 
+from Acquisition import aq_base
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.outgoing import AUTHORITIES
 from dongthap.qlvb.errors import QlvbWorkflowError
@@ -36,6 +37,8 @@ from dongthap.qlvb.outgoing import review
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.vocabularies.documents import type_name
 from plone import api
+from Products.CMFCore.indexing import getQueue
+from Products.CMFCore.indexing import REINDEX
 from zope.i18n import translate
 
 import logging
@@ -167,10 +170,6 @@ _QUEUED = "_v_qlvb_queued_before_transition"
 
 def mark_queue(doc, change):
     """*before* (first step): remember what the indexing queue held before this transition."""
-    from Products.CMFCore.indexing import getQueue
-
-    from Acquisition import aq_base
-
     setattr(aq_base(doc), _QUEUED, {id(entry) for entry in getQueue().getState()})
 
 
@@ -182,16 +181,11 @@ def reindex(doc, change):
     and a partial reindex of one object into a full one. Entries queued before the transition
     (an edit in the same transaction) are left as they are.
     """
-    from Acquisition import aq_base
-
     idxs = TRANSITION_INDEXES.get(change.transition)
     before = aq_base(doc).__dict__.pop(_QUEUED, None)
     if idxs is None or before is None:
         doc.reindexObject()
         return
-    from Products.CMFCore.indexing import getQueue
-    from Products.CMFCore.indexing import REINDEX
-
     queue = getQueue()
     state = queue.getState()
     for position, (op, obj, attributes, metadata) in enumerate(state):
