@@ -745,3 +745,26 @@ def test_1008_register_columns_adds_and_fills_the_register_column(demo):
     assert all(isinstance(b.qlvb_register_values, tuple) for b in (*registered, *issued))
     assert (incoming.register_rows(agency), incoming.tracking_rows(agency),
             outgoing.register_rows(agency, None, None)) == before
+
+
+def test_1008_signer_name_stores_the_signers_name(demo, monkeypatch):
+    """Before 1008 the signer's name was looked up at every reindex; the step stores it."""
+    from dongthap.qlvb.outgoing import api as outgoing
+    from dongthap.qlvb.upgrades import v1008_signer_name
+
+    catalog = api.portal.get_tool("portal_catalog")
+    docs = [b._unrestrictedGetObject()
+            for b in catalog.unrestrictedSearchResults(portal_type="OutgoingDocument")]
+    assert docs  # the demo's drafts
+    for doc in docs:  # as a 1007 site had them
+        doc.__dict__.pop(outgoing.SIGNER_NAME_ATTR, None)
+        doc._p_changed = True
+    assert all(outgoing.signer_name(d) == outgoing.fullname(d.signer) for d in docs)  # PAS fallback
+    with api.env.adopt_roles(["Manager"]):
+        assert v1008_signer_name.signer_name(None, commit=False) == len(docs)
+    names = {}
+    for doc in docs:
+        userid, names[doc.UID()] = getattr(doc, outgoing.SIGNER_NAME_ATTR)
+        assert userid == doc.signer and names[doc.UID()] == outgoing.fullname(doc.signer) != userid
+    monkeypatch.setattr(outgoing, "fullname", lambda userid: "PAS asked")
+    assert {d.UID(): outgoing.signer_name(d) for d in docs} == names  # read from the document

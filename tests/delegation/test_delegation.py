@@ -207,6 +207,11 @@ def test_delegate_signs_with_tuq_and_both_names_shown(portal, frozen, audited):
     info = outgoing.info(doc)
     head_name = api.user.get(username=HEAD).getProperty("fullname")
     assert info["signer_name"] == head_name
+    # the sign transition reindexes only what it changes: the delegate is the signer searched for
+    from tests.outgoing.helpers import assert_as_fully_reindexed
+
+    assert_as_fully_reindexed(doc)
+    assert api.content.find(UID=doc.UID(), qlvb_signer_text=head_name, unrestricted=True)
     assert info["signer_position_text"] == "TUQ. GIÁM ĐỐC / CHÁNH VĂN PHÒNG"
     assert info["signed_on_behalf"]["on_behalf_of"] == uid("stttt.lanhdao")
     entry = [t for t in doc.qlvb_trail if t["action"] == "sign"][-1]

@@ -80,3 +80,22 @@ def payload(portal_url_uids, **overrides):
 def vi(vietnamese, english):
     """The Vietnamese text users get (the English default is only documentation)."""
     return vietnamese
+
+
+def _entry(catalog, path):
+    rid = catalog._catalog.uids[path]
+    return catalog._catalog.getIndexDataForRID(rid), catalog._catalog.getMetadataForRID(rid)
+
+
+def assert_as_fully_reindexed(doc):
+    """The catalog entry of ``doc`` equals the one a full reindex writes."""
+    from Products.CMFCore.indexing import processQueue
+
+    catalog = api.portal.get_tool("portal_catalog")
+    processQueue()
+    path = "/".join(doc.getPhysicalPath())
+    indexes, metadata = _entry(catalog, path)
+    catalog._reindexObject(doc)  # everything, without touching the modification date
+    full_indexes, full_metadata = _entry(catalog, path)
+    assert {k: v for k, v in indexes.items() if full_indexes.get(k) != v} == {}
+    assert {k: v for k, v in metadata.items() if full_metadata.get(k) != v} == {}

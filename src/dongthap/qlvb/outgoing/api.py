@@ -421,6 +421,8 @@ def apply_values(doc, values, agency):
             doc.attachments = [make_file(p, f) for p, f in value]
         else:
             setattr(doc, name, value)
+            if name == "signer":
+                remember_signer_name(doc)
 
 
 def create(agency, values, *, comment=""):
@@ -584,10 +586,34 @@ def state_title(state):
     return STATE_TITLES.get(state, state)
 
 
-def signer_name(doc):
-    """The person who signed (a delegate signing for the signer, see ``delegation/``) or will sign."""
+#: ``(userid, full name)`` of the person :func:`signer_name` names, stored when the signer is
+#: chosen or changed and when a delegate signs (:func:`remember_signer_name`): the lists and the
+#: index ``qlvb_signer_text`` read it instead of asking PAS on every reindex.
+SIGNER_NAME_ATTR = "qlvb_signer_name"
+
+
+def _signing_person(doc):
     behalf = getattr(doc, "qlvb_signed_on_behalf", None)
-    return fullname(behalf["signed_by"] if behalf else getattr(doc, "signer", None))
+    return behalf["signed_by"] if behalf else getattr(doc, "signer", None)
+
+
+def remember_signer_name(doc):
+    """Store the full name of the person who signs ``doc`` (the signer, or his delegate)."""
+    userid = _signing_person(doc)
+    setattr(doc, SIGNER_NAME_ATTR, (userid, fullname(userid)) if userid else None)
+
+
+def signer_name(doc):
+    """The person who signed (a delegate signing for the signer, see ``delegation/``) or will sign.
+
+    The name stored with the document when it names the same person; else (documents from
+    before 1008, a signer set another way) PAS is asked.
+    """
+    userid = _signing_person(doc)
+    stored = getattr(doc, SIGNER_NAME_ATTR, None)
+    if stored and stored[0] == userid:
+        return stored[1]
+    return fullname(userid)
 
 
 def signer_position_text(doc):

@@ -19,6 +19,8 @@ ISSUES = ("issue", "issue_paper")
 HANDLERS = TransitionHandlers(
     "OutgoingDocument",
     before=(
+        Step(tuple(wf.TRANSITION_INDEXES), wf.mark_queue,
+             "what the indexing queue holds before (see the reindex step)"),
         Step(outgoing.NEEDS_COMMENT, wf.require_reason, "return and recall need a reason"),
         Step("submit", wf.submit,
              "required fields, signer is a leader; review levels copied; version kept"),
@@ -42,7 +44,7 @@ HANDLERS = TransitionHandlers(
     ),
     after=(
         Step(ANY, wf.record_trail, "readable trail entry (with the number at issue)"),
-        Step(ANY, wf.reindex, "catalog"),
+        Step(ANY, wf.reindex, "catalog: the indexes the transition changes (all for issue, recall …)"),
     ),
     run_before=wf.atomically,
 )

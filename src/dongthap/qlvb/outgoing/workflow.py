@@ -25,6 +25,7 @@ below are run in the order listed in ``transitions.py``:
 * ``recall`` freezes the document and recalls the delivered copies.
 """
 
+from Acquisition import aq_base
 from dongthap.qlvb.agencies.api import get_agency
 from dongthap.qlvb.content.outgoing import AUTHORITIES
 from dongthap.qlvb.errors import QlvbWorkflowError
@@ -36,6 +37,8 @@ from dongthap.qlvb.outgoing import review
 from dongthap.qlvb.outgoing import settings
 from dongthap.qlvb.vocabularies.documents import type_name
 from plone import api
+from Products.CMFCore.indexing import getQueue
+from Products.CMFCore.indexing import REINDEX
 from zope.i18n import translate
 
 import logging
@@ -145,8 +148,53 @@ def record_trail(doc, change):
     outgoing.add_trail(doc, change.transition, change.reason, state=change.new_state, **extra)
 
 
+#: Indexes every partly reindexed transition moves: the modification date (a full reindex
+#: sets it too) and whom the document waits for.
+REVIEW_INDEXES = ("modified", "qlvb_outgoing_review_role")
+#: What a transition changes in the catalog besides what is reindexed anyway: the workflow
+#: tool reindexes ``review_state`` with every metadata column and ``allowedRolesAndUsers``,
+#: ``reports.indexers.reindex_after_transition`` the report indexes. A transition not listed
+#: here (issue, recall, archive …) is reindexed whole. ``tests/outgoing/test_partial_reindex.py``
+#: compares the catalog with a full reindex after each of them.
+TRANSITION_INDEXES = {
+    "submit": REVIEW_INDEXES,
+    "forward": REVIEW_INDEXES,
+    "approve": REVIEW_INDEXES,
+    "return": (*REVIEW_INDEXES, "qlvb_sign_by_hand"),
+    # the signed file: its verification (``signing.api._after_signing`` verifies without
+    # reindexing), who signed (a delegate), the file's text status
+    "sign": (*REVIEW_INDEXES, "qlvb_legal_validity", "qlvb_signer_text", "qlvb_fulltext_status"),
+}
+_QUEUED = "_v_qlvb_queued_before_transition"
+
+
+def mark_queue(doc, change):
+    """*before* (first step): remember what the indexing queue held before this transition."""
+    setattr(aq_base(doc), _QUEUED, {id(entry) for entry in getQueue().getState()})
+
+
 def reindex(doc, change):
-    doc.reindexObject()
+    """*after*: the indexes :data:`TRANSITION_INDEXES` names, else everything.
+
+    A full reindex queued *during* the transition by Plone's modified-event subscriber (the
+    signed file replaces the draft) is narrowed to the same indexes: the queue merges a full
+    and a partial reindex of one object into a full one. Entries queued before the transition
+    (an edit in the same transaction) are left as they are.
+    """
+    idxs = TRANSITION_INDEXES.get(change.transition)
+    before = aq_base(doc).__dict__.pop(_QUEUED, None)
+    if idxs is None or before is None:
+        doc.reindexObject()
+        return
+    queue = getQueue()
+    state = queue.getState()
+    for position, (op, obj, attributes, metadata) in enumerate(state):
+        if op == REINDEX and not attributes and id(state[position]) not in before \
+                and aq_base(obj) is aq_base(doc):
+            state[position] = (op, obj, list(idxs), metadata)
+    queue.setState(state)
+    doc.notifyModified()  # as the full reindex did: lists sort on the modification date
+    doc.reindexObject(idxs=list(idxs))
 
 
 def submit(doc, change):
@@ -220,6 +268,7 @@ def sign(doc, change):
             delegation.trail_fields(under), signed_by=userid,
             delegator_position=position.split("\n")[0], delegate_position=position.split("\n")[1])
         delegation.log_act(doc, under, "sign")
+    outgoing.remember_signer_name(doc)
     doc.qlvb_signed_by = userid
     doc.qlvb_signed_at = outgoing.now().isoformat()
     if change.reason:
