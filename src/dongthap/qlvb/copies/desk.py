@@ -4,7 +4,6 @@ from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.copies import api as copies
 from dongthap.qlvb.desk.interfaces import IDeskSection
 from dongthap.qlvb.i18n import _
-from plone import api
 from zope.component import adapter
 from zope.interface import implementer
 
