@@ -40,14 +40,15 @@ def summary(values):
 
 
 @contextlib.contextmanager
-def instance(setup_script=None, demo=False, env=None, keep=None):
+def instance(setup_script=None, demo=False, env=None, keep=None, grow_env=None):
     """Create a site in a temporary instance, run ``setup_script`` in zconsole, serve it.
 
     Yields the site URL (http://localhost:PORT/qlvb). ``keep``: a directory that holds the instance
     instead of a temporary one; when it already holds a site built by an earlier run (the file
     ``bench-ready``), creation and ``setup_script`` are skipped, so a large data set is built once
     and measured before and after a change (the code of this checkout serves it; upgrade steps
-    are run by the caller).
+    are run by the caller). ``grow_env``: on a kept site, ``setup_script`` runs again (after the
+    upgrade steps) with these variables added — a kept data set grown by a later run.
     """
     folder = contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix="qlvb-bench-")
     with folder as var, socket.socket() as holder:
@@ -77,6 +78,9 @@ def instance(setup_script=None, demo=False, env=None, keep=None):
         else:  # a kept site: bring it to this checkout's profile version first
             upgrade = ROOT / "bench" / "upgrade_site.py"
             subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(upgrade)], check=True, env=run_env)
+            if setup_script and grow_env:
+                subprocess.run([str(BIN / "zconsole"), "run", str(conf), str(setup_script)],
+                               check=True, env=dict(run_env, **grow_env))
         with serve(conf, port, run_env) as url:
             yield url
 

@@ -7,7 +7,8 @@ Run: ``.venv/bin/python bench/bench_desk.py [--count 10000] [--requests 20]``
 Starts its own Zope (FileStorage, demo data, scanning off), stores ``--count`` incoming documents in
 Sở TT&TT (bench/setup_desk.py), then times each page ``--requests`` times (one client) and prints
 p50/p95 in ms and the size of the HTML. ``--keep DIR`` keeps the instance (built on the first run);
-``--code DIR`` serves another checkout's ``src/`` on it (before/after on the same data);
+``--code DIR`` serves another checkout's ``src/`` on it (before/after on the same data); ``--add N``
+grows a kept set by N documents (numbered on from the documents already there);
 ``--py-spy DIR`` samples the server per page (read with bench/spy_summary.py). See docs/desk.md.
 """
 
@@ -44,6 +45,9 @@ def main(argv=None):
     parser.add_argument("--keep", help="a directory that keeps the instance and its documents between "
                         "runs (built on the first run; later runs measure the code of this checkout "
                         "against the same data after running the pending upgrade steps)")
+    parser.add_argument("--add", type=int, default=0, help="grow the kept data set (--keep) by this many "
+                        "documents before measuring (the count so far is kept in DIR/desk-count; "
+                        "without it, --count is taken as the count so far)")
     parser.add_argument("--build-only", action="store_true", help="build the data set (--keep) and stop")
     parser.add_argument("--only", help="measure only the pages whose name holds this text")
     parser.add_argument("--py-spy", dest="py_spy", help="a directory: the server is sampled by py-spy "
@@ -58,7 +62,18 @@ def main(argv=None):
         env["PYTHONPATH"] = str(Path(args.code).resolve() / "src")
     os.environ.update(env)
     setup = Path(__file__).with_name("setup_desk.py")
-    with _server.instance(setup, demo=True, env=env, keep=args.keep) as url:
+    counted = Path(args.keep) / "desk-count" if args.keep else None
+    built = counted is not None and (Path(args.keep) / "bench-ready").exists()
+    total = int(counted.read_text()) if built and counted.exists() else args.count
+    grow = None
+    if args.add:
+        if not built:
+            parser.error("--add grows a data set kept by an earlier run (--keep DIR)")
+        grow = {"QLVB_DESK_OFFSET": str(total), "QLVB_DESK_COUNT": str(args.add)}
+    with _server.instance(setup, demo=True, env=env, keep=args.keep, grow_env=grow) as url:
+        total += args.add
+        if counted is not None:
+            counted.write_text(f"{total}\n")
         if args.build_only:
             return
         agency = f"{url}/so-tttt"
@@ -71,9 +86,12 @@ def main(argv=None):
             ("stttt.lanhdao", "chờ phân công (leader)", f"{agency}/@@van-ban-den?list=waiting_assignment"),
             ("stttt.vanthu", "chờ vào sổ (clerk)", f"{agency}/@@van-ban-den?list=waiting_registration"),
             ("stttt.chuyenvien", "việc của tôi (specialist)", f"{agency}/@@van-ban-den?list=my_work"),
+            ("stttt.lanhdao", "sắp đến hạn (leader)", f"{agency}/@@van-ban-den?list=due_soon"),
+            ("stttt.lanhdao", "quá hạn (leader)", f"{agency}/@@van-ban-den?list=overdue"),
+            ("stttt.chuyenvien", "sắp đến hạn (specialist)", f"{agency}/@@van-ban-den?list=due_soon"),
             ("stttt.lanhdao", "van-ban-den, paged (leader)", f"{agency}/@@van-ban-den"),
             ("stttt.lanhdao", "chờ phân công, a middle page",
-             f"{agency}/@@van-ban-den?list=waiting_assignment&b_start={args.count // 3}"),
+             f"{agency}/@@van-ban-den?list=waiting_assignment&b_start={total // 3}"),
             ("stttt.lanhdao", "chờ phân công by deadline",
              f"{agency}/@@van-ban-den?list=waiting_assignment&sort_on=due_date"),
             ("stttt.lanhdao", "van-ban-den, 500 rows per list (old)", f"{agency}/@@van-ban-den?b_size=500"),
@@ -84,7 +102,7 @@ def main(argv=None):
             ("stttt.lanhdao", "van-ban-di, paged (leader)", f"{agency}/@@van-ban-di"),
             ("stttt.vanthu", "van-ban-di, paged (clerk)", f"{agency}/@@van-ban-di"),
         ]
-        print(f"{args.count} incoming documents in the agency; {args.requests} requests per page; "
+        print(f"{total} incoming documents in the agency; {args.requests} requests per page; "
               f"code: {args.code or _server.ROOT}")
         print(f"{'page':<42} {'p50 ms':>8} {'p95 ms':>8} {'KB':>8}")
         for user, name, address in pages:

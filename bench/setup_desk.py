@@ -1,12 +1,14 @@
 """zconsole script for bench_desk.py: ``QLVB_DESK_COUNT`` incoming documents in Sở TT&TT (demo),
 a third waiting for registration, the rest registered (waiting for assignment) but about one in 30
 assigned by the leader to the specialist ``stttt.chuyenvien`` (his "việc của tôi"), mixed urgencies
-and deadlines; committed every 500 documents. ``QLVB_DESK_OFFSET``: documents already there (a
+and deadlines; committed every 500 documents (the assignments too: run in savepoints, not in a
+commit of their own each). ``QLVB_DESK_OFFSET``: documents already there (a
 kept data set grown by a later run)."""
 
 from AccessControl.SecurityManagement import newSecurityManager
 from dongthap.qlvb.incoming import api as incoming
 from dongthap.qlvb.incoming import handling
+from dongthap.qlvb.numbering.retry import savepoints_only
 from plone import api
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
@@ -42,7 +44,9 @@ for i in range(offset, offset + count):
     if i % 20 == 1 and i % 3 != 0:  # registered: the leader assigns it
         doc = app.unrestrictedTraverse(built["path"])
         deadline = (today + datetime.timedelta(days=i % 10)).isoformat()
-        with api.env.adopt_user(username="stttt.lanhdao"):
+        # savepoints_only: the assignment joins the batch of 500 instead of committing the batch
+        # so far and then itself (two commits that rewrite the catalog's changed buckets each)
+        with api.env.adopt_user(username="stttt.lanhdao"), savepoints_only():
             handling.assign(doc, {"lead": {"user": "stttt.chuyenvien", "deadline": deadline}})
     if (i + 1 - offset) % 500 == 0:
         transaction.commit()

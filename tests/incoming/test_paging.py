@@ -79,3 +79,36 @@ def test_overdue_first_in_my_work_and_on_the_desk(portal):
         assert items["overdue"]["count"] >= 1 and items["overdue"]["tone"] == "danger"
         assert "waiting_registration" not in items and "waiting_assignment" not in items
         assert items["my_work"]["url"].endswith("/@@van-ban-den?list=my_work")
+
+
+def test_a_page_cut_by_its_first_sort_key_is_the_catalogs_page(portal, monkeypatch):
+    """documents/queries._page_by_first_key: the rows, order and count the catalog's sort gives."""
+    from dongthap.qlvb.documents import queries as common
+
+    agency = portal["so-tttt"]
+    for urgency in ("thuong", "hoa_toc", "khan"):
+        _make(agency, 4, title=f"Cắt {urgency}", urgency=urgency)
+
+    def pages():
+        out = []
+        for sort in (None, ("urgency", "ascending"), ("urgency", "descending"), ("due_date", "ascending"),
+                     ("arrival_date", "descending"), ("title", "ascending")):
+            for batch in ((0, 5), (3, 7), (9, 25)):
+                for make in (queries.waiting_registration, queries.all_documents):
+                    page = make(agency, batch=batch, sort=sort)
+                    out.append((page.total, [r["uid"] for r in page]))
+        return out
+
+    real, used = common._page_by_first_key, []
+
+    def spy(*args):
+        used.append(real(*args))
+        return used[-1]
+
+    with api.env.adopt_user(username="stttt.vanthu"):
+        monkeypatch.setattr(common, "ROWS_PER_VALUE", 0)  # every multi-key sort cut by its first key
+        monkeypatch.setattr(common, "_page_by_first_key", spy)
+        cut = pages()
+        assert any(u is not None for u in used)
+        monkeypatch.setattr(common, "_page_by_first_key", lambda *a: None)  # the catalog sorts
+        assert cut == pages()

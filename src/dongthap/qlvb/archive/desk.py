@@ -44,7 +44,9 @@ AWAITING = ["open", "closed"]
 
 
 def _count(agency, **query):
-    return len(api.content.find(portal_type="Dossier", path="/".join(agency.getPhysicalPath()), **query))
+    from dongthap.qlvb.documents.queries import find
+
+    return len(find(portal_type="Dossier", path="/".join(agency.getPhysicalPath()), **query))
 
 
 def _stored(agency, kind, state):

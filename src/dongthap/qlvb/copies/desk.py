@@ -4,7 +4,6 @@ from dongthap.qlvb.content.agency import IAgency
 from dongthap.qlvb.copies import api as copies
 from dongthap.qlvb.desk.interfaces import IDeskSection
 from dongthap.qlvb.i18n import _
-from plone import api
 from zope.component import adapter
 from zope.interface import implementer
 
@@ -16,11 +15,13 @@ LISTS = {
 
 def waiting(root, userid, key):
     """The copies of the list ``key`` for ``userid`` (brains)."""
+    from dongthap.qlvb.documents.queries import find
+
     path = "/".join(root.getPhysicalPath())
     if key == "waiting_signature":
-        return [b for b in api.content.find(path=path, portal_type="DocumentCopy", review_state="draft")
+        return [b for b in find(path=path, portal_type="DocumentCopy", review_state="draft")
                 if b._unrestrictedGetObject().signer == userid]
-    return list(api.content.find(path=path, portal_type="DocumentCopy", review_state="signed"))
+    return list(find(path=path, portal_type="DocumentCopy", review_state="signed"))
 
 
 @implementer(IDeskSection)

@@ -25,8 +25,11 @@ NAV_PAGES = {
 
 
 def my_agencies():
-    """The agencies the current user may see, by Vietnamese title."""
-    brains = api.content.find(portal_type="Agency", sort_on="path")
+    """The agencies the current user may see, by Vietnamese title (the catalog's filter of what he
+    may see worked out once per request: :func:`dongthap.qlvb.documents.queries.find`)."""
+    from dongthap.qlvb.documents.queries import find
+
+    brains = find(portal_type="Agency", sort_on="path")
     return sorted(brains, key=lambda b: vietnamese_sort_key(b.Title))
 
 

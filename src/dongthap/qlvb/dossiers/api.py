@@ -942,8 +942,10 @@ def _fileable(agency):
 def my_open_dossiers(agency, userid=None):
     """Open dossiers of ``agency`` whose responsible person is ``userid`` (default: the user)."""
     userid = userid or _userid()
-    return list(api.content.find(portal_type="Dossier", review_state="open", qlvb_dossier_responsible=userid,
-                                 path="/".join(agency.getPhysicalPath()), sort_on="qlvb_file_code"))
+    from dongthap.qlvb.documents.queries import find
+
+    return list(find(portal_type="Dossier", review_state="open", qlvb_dossier_responsible=userid,
+                     path="/".join(agency.getPhysicalPath()), sort_on="qlvb_file_code"))
 
 
 def agency_dossiers(agency, *, state=None, department=None, year=None):
@@ -962,17 +964,18 @@ def agency_dossiers(agency, *, state=None, department=None, year=None):
 def unfiled_count(agency):
     """How many documents of ``agency`` (that the user may see) are in no dossier: two catalog
     lengths, no document loaded (the desk)."""
+    from dongthap.qlvb.documents.queries import find
     from Products.CMFCore.indexing import processQueue
 
     processQueue()
     catalog = api.portal.get_tool("portal_catalog")
     query = {"object_provides": IQlvbDocument.__identifier__, "path": "/".join(agency.getPhysicalPath())}
     query["portal_type"] = ["IncomingDocument", "OutgoingDocument"]  # records sit in their dossier
-    total = len(api.content.find(**query))
+    total = len(find(**query))
     filed = list(catalog._catalog.getIndex("qlvb_documents").uniqueValues())
     if not filed or not total:
         return total
-    return total - len(api.content.find(UID=filed, **query))
+    return total - len(find(UID=filed, **query))
 
 
 def unfiled_documents(agency, *, limit=500):

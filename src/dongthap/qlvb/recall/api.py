@@ -351,7 +351,9 @@ def pending(agency):
     root = incoming_root(agency)
     if root is None:
         return []
-    return list(api.content.find(context=root, portal_type="IncomingDocument", qlvb_recall_pending=True))
+    from dongthap.qlvb.documents.queries import find
+
+    return list(find(context=root, portal_type="IncomingDocument", qlvb_recall_pending=True))
 
 
 # ---------------------------------------------------------------- refuse
