@@ -11,6 +11,7 @@ from plone import api
 
 import os
 import pytest
+import re
 
 
 @pytest.fixture
@@ -103,3 +104,84 @@ def test_plan_is_the_province():
     assert sum(p["level"] == "commune" for p in plans) == 102
     assert plans[0]["title"] == "UBND tỉnh Đồng Tháp" and plans[3]["title"] == "Sở Nội vụ"
     assert os.path.commonprefix([p["code"][-3:] for p in plans]) == "H20"
+
+
+def test_agency_owners_share_the_steps_evenly():
+    for count, workers in ((4, 2), (40, 2), (250, 3), (1000, 8)):
+        owners = generator.agency_owners(count, workers)
+        assert owners == generator.agency_owners(count, workers)  # deterministic: resumable
+        assert set(owners) == set(range(workers))
+        weights = generator.agency_weights(count)
+        assert abs(sum(weights) - 1) < 1e-9
+        loads = [0.0] * workers
+        for weight, owner in zip(weights, owners, strict=True):
+            loads[owner] += weight
+        if count >= 40:
+            assert max(loads) - min(loads) < 0.1 / workers, loads
+    # the expected shares are what pick_agency draws
+    import random
+
+    rng, drawn = random.Random(1), [0] * 40
+    for _i in range(20000):
+        drawn[generator.pick_agency(rng, 40)] += 1
+    for a, weight in enumerate(generator.agency_weights(40)):
+        assert abs(drawn[a] / 20000 - weight) < 0.01, a
+
+
+def _is_incoming(seed, i, agencies):
+    rng = generator.step_rng(seed, i)
+    generator.pick_agency(rng, agencies)
+    return rng.random() < 0.58  # as Generator.document draws it
+
+
+def test_two_workers_make_each_step_once_and_resume(portal):
+    """Workers 0 and 1 in turn (in one process: the conflicts are the RelStorage test's), then the
+    one-process run takes over once both have finished."""
+    def count(**query):
+        return len(api.content.find(unrestricted=True, **query))
+
+    before = count(portal_type=["IncomingDocument", "OutgoingDocument"])
+    lines = []
+    runs = [generator.generate_share(portal, documents=10, agencies=2, workers=2, worker=k, batch=3,
+                                     commit=False, log=lines.append) for k in (0, 1)]
+    state = runs[1]
+    assert state["steps"] == 10 and state["workers"] == 2 and state["agencies"] == 2
+    assert sum(run["run_steps"] for run in runs) == 10 and all(run["run_steps"] for run in runs)
+    par = generator.progress(portal)["parallel"]
+    assert [r["next"] for r in par["records"]] == [10, 10]
+    assert any(line.startswith("[worker 1/2] done: ") for line in lines)
+
+    # every step made once: incoming steps carry their index in the notation, outgoing ones are counted
+    seed = generator.progress(portal)["seed"]
+    incoming_steps = {i for i in range(10) if _is_incoming(seed, i, 2)}
+    made = []
+    for brain in api.content.find(portal_type="IncomingDocument", unrestricted=True):
+        found = re.fullmatch(r"[A-Z]{2}-G(\d+)", brain._unrestrictedGetObject().code_notation or "")
+        if found:
+            made.append(int(found.group(1)))
+    assert len(made) == len(set(made)) and set(made) <= incoming_steps
+    assert len(made) + state["registered_copies"] == len(incoming_steps)
+    added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
+    assert added == state["documents"] + state["copies"]
+    root = "/".join(portal.getPhysicalPath())
+    generated = {f"{root}/{path}" for path in generator.progress(portal)["agency_paths"]}
+    for attr, portal_type in (("arrival_number", "IncomingDocument"), ("code_number", "OutgoingDocument")):
+        for key, numbers in _numbers(portal, portal_type, attr).items():
+            if key[0] in generated:
+                assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
+
+    # run again: nothing to do; another number of workers is refused while they have not all finished
+    again = generator.generate_share(portal, documents=10, agencies=2, workers=2, worker=1, batch=3,
+                                     commit=False, log=lines.append)
+    assert again["run_steps"] == 0 and again["steps"] == 10
+    generator.generate_share(portal, documents=12, agencies=2, workers=2, worker=0, batch=3,
+                             commit=False, log=lines.append)
+    with pytest.raises(generator.PlanMismatch, match="--processes 2 --agencies 2"):
+        generator.generate(portal, documents=14, agencies=2, commit=False, log=lines.append)
+    generator.generate_share(portal, documents=12, agencies=2, workers=2, worker=1, batch=3,
+                             commit=False, log=lines.append)
+    # both at step 12: the one-process run adds them up and continues
+    more = generator.generate(portal, documents=14, agencies=2, batch=3, commit=False, log=lines.append)
+    assert more["steps"] == 14 and "parallel" not in generator.progress(portal)
+    added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
+    assert added == more["documents"] + more["copies"]
