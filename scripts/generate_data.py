@@ -60,19 +60,18 @@ if os.environ.get("QLVB_CLAMD_ENABLED", "0") != "0":
 os.environ.setdefault("QLVB_CLAMD_ENABLED", "0")
 
 app = makerequest(app)  # noqa: F821 - ``app`` is given by zconsole
-storage = app._p_jar.db().storage
-kind = type(storage).__name__
-if (args.processes or (args.workers or 1) > 1) and type(storage).__module__.split(".")[0] != "relstorage":
-    sys.exit("Chế độ song song cần RelStorage (PostgreSQL, QLVB_RELSTORAGE_DSN): cơ sở dữ liệu này là "
-             f"{kind}, chỉ một tiến trình được mở nó; hãy chạy không có --processes/--workers. / "
-             f"Parallel mode needs RelStorage (PostgreSQL, QLVB_RELSTORAGE_DSN): this database is {kind}, "
-             "which one process only may open; run without --processes/--workers.")
 site = app[SETTINGS.value("QLVB_SITE_ID")]
 admin = app.acl_users.getUserById(SETTINGS.value("QLVB_ADMIN_USER"))
 newSecurityManager(None, admin.__of__(app.acl_users))
 setSite(site)
 
 from dongthap.qlvb.demo import generator  # noqa: E402
+
+try:  # the launcher and its workers: N + 1 processes
+    generator.refuse_single_process_storage(app._p_jar.db().storage,
+                                            args.processes + 1 if args.processes else args.workers or 1)
+except generator.PlanMismatch as problem:
+    sys.exit(str(problem))
 
 
 def log(line):

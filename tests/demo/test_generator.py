@@ -8,10 +8,10 @@ a larger target continues where the first run stopped.
 
 from dongthap.qlvb.demo import generator
 from plone import api
+from tests.demo import generated as generated_data
 
 import os
 import pytest
-import re
 
 
 @pytest.fixture
@@ -26,18 +26,6 @@ def portal(integration, monkeypatch):
     monkeypatch.setattr(generator, "presigned_pdf", lambda: (pdf, {
         "legal_validity": "reference", "sha256": hashlib.sha256(pdf).hexdigest(), "signatures": []}))
     return integration["portal"]
-
-
-def _numbers(portal, portal_type, attr):
-    by_register = {}
-    for brain in api.content.find(portal_type=portal_type, unrestricted=True):
-        doc = brain._unrestrictedGetObject()
-        number = getattr(doc, attr, None)
-        if number:
-            agency = "/".join(doc.getPhysicalPath()[:3])
-            series = getattr(doc, "register_series", None) or "incoming"
-            by_register.setdefault((agency, series), []).append(int(number))
-    return by_register
 
 
 def test_tiny_run_counts_numbering_and_resume(portal):
@@ -74,12 +62,7 @@ def test_tiny_run_counts_numbering_and_resume(portal):
     assert any("docs/s" in line for line in lines)
 
     # gap-free: each register of each agency holds 1…n
-    for attr, portal_type in (("arrival_number", "IncomingDocument"),
-                              ("code_number", "OutgoingDocument")):
-        for key, numbers in _numbers(portal, portal_type, attr).items():
-            if key[0] not in generated:
-                continue
-            assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
+    assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
     # resumable: the same targets again add nothing; a larger target continues
     again = generator.generate(portal, documents=12, agencies=2, batch=5, commit=False, log=lines.append)
@@ -89,12 +72,8 @@ def test_tiny_run_counts_numbering_and_resume(portal):
     assert more["steps"] == 18 and more["documents"] > state["documents"]
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before["documents"]
     assert added == more["documents"] + more["copies"]
-    for attr, portal_type in (("arrival_number", "IncomingDocument"),
-                              ("code_number", "OutgoingDocument")):
-        for key, numbers in _numbers(portal, portal_type, attr).items():
-            if key[0] not in generated:
-                continue
-            assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
+    generated_data.assert_steps_made_once(portal, 18, 2)
+    assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
 
 def test_plan_is_the_province():
@@ -104,6 +83,15 @@ def test_plan_is_the_province():
     assert sum(p["level"] == "commune" for p in plans) == 102
     assert plans[0]["title"] == "UBND tỉnh Đồng Tháp" and plans[3]["title"] == "Sở Nội vụ"
     assert os.path.commonprefix([p["code"][-3:] for p in plans]) == "H20"
+
+
+def test_parallel_mode_refuses_a_single_process_storage():
+    from ZODB.DemoStorage import DemoStorage
+
+    storage = DemoStorage()  # like FileStorage: opened by one process only
+    generator.refuse_single_process_storage(storage, 1)
+    with pytest.raises(generator.PlanMismatch, match="cần RelStorage.*needs RelStorage"):
+        generator.refuse_single_process_storage(storage, 3)
 
 
 def test_agency_owners_share_the_steps_evenly():
@@ -128,12 +116,6 @@ def test_agency_owners_share_the_steps_evenly():
         assert abs(drawn[a] / 20000 - weight) < 0.01, a
 
 
-def _is_incoming(seed, i, agencies):
-    rng = generator.step_rng(seed, i)
-    generator.pick_agency(rng, agencies)
-    return rng.random() < 0.58  # as Generator.document draws it
-
-
 def test_two_workers_make_each_step_once_and_resume(portal):
     """Workers 0 and 1 in turn (in one process: the conflicts are the RelStorage test's), then the
     one-process run takes over once both have finished."""
@@ -152,23 +134,10 @@ def test_two_workers_make_each_step_once_and_resume(portal):
     assert any(line.startswith("[worker 1/2] done: ") for line in lines)
 
     # every step made once: incoming steps carry their index in the notation, outgoing ones are counted
-    seed = generator.progress(portal)["seed"]
-    incoming_steps = {i for i in range(10) if _is_incoming(seed, i, 2)}
-    made = []
-    for brain in api.content.find(portal_type="IncomingDocument", unrestricted=True):
-        found = re.fullmatch(r"[A-Z]{2}-G(\d+)", brain._unrestrictedGetObject().code_notation or "")
-        if found:
-            made.append(int(found.group(1)))
-    assert len(made) == len(set(made)) and set(made) <= incoming_steps
-    assert len(made) + state["registered_copies"] == len(incoming_steps)
+    generated_data.assert_steps_made_once(portal, 10, 2)
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
     assert added == state["documents"] + state["copies"]
-    root = "/".join(portal.getPhysicalPath())
-    generated = {f"{root}/{path}" for path in generator.progress(portal)["agency_paths"]}
-    for attr, portal_type in (("arrival_number", "IncomingDocument"), ("code_number", "OutgoingDocument")):
-        for key, numbers in _numbers(portal, portal_type, attr).items():
-            if key[0] in generated:
-                assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
+    assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
     # run again: nothing to do; another number of workers is refused while they have not all finished
     again = generator.generate_share(portal, documents=10, agencies=2, workers=2, worker=1, batch=3,
@@ -185,3 +154,4 @@ def test_two_workers_make_each_step_once_and_resume(portal):
     assert more["steps"] == 14 and "parallel" not in generator.progress(portal)
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
     assert added == more["documents"] + more["copies"]
+    generated_data.assert_steps_made_once(portal, 14, 2)

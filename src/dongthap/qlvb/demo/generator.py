@@ -618,7 +618,20 @@ def summary(state):
         for key in COUNTS:
             out[key] = out.get(key, 0) + sum(r.get(key, 0) for r in records)
         out["conflicts"] = sum(r["conflicts"] for r in records)
+        out["elapsed"] = out.get("elapsed", 0.0) + max(r["elapsed"] for r in records)
     return out
+
+
+def refuse_single_process_storage(storage, processes):
+    """Several processes need RelStorage: FileStorage (or a test's DemoStorage) is opened by one only."""
+    if processes <= 1 or type(storage).__module__.split(".")[0] == "relstorage":
+        return
+    kind = type(storage).__name__
+    raise PlanMismatch(
+        f"Chế độ song song cần RelStorage (PostgreSQL, QLVB_RELSTORAGE_DSN): cơ sở dữ liệu này là {kind}, "
+        "chỉ một tiến trình được mở nó; hãy chạy không có --processes/--workers. / "
+        f"Parallel mode needs RelStorage (PostgreSQL, QLVB_RELSTORAGE_DSN): this database is {kind}, "
+        "which one process only may open; run without --processes/--workers.")
 
 
 def _fold_parallel(state):
@@ -820,7 +833,7 @@ def generate_share(portal, *, documents, agencies, workers, worker, batch=20, se
     paths = list(state["agency_paths"])[:count]
     owners = agency_owners(count, workers)
     record = par["records"][worker]
-    gen = Generator(portal, plan_agencies(count), paths, seed, say)
+    gen = Generator(portal, plan_agencies(count), paths, seed, say) if record["next"] < documents else None
     t0, cpu0 = time.monotonic(), time.process_time()
     elapsed_before, made, conflicts = record["elapsed"], 0, 0
     position = record["next"]
@@ -855,8 +868,9 @@ def generate_share(portal, *, documents, agencies, workers, worker, batch=20, se
                     if attempt == CONFLICT_ATTEMPTS:
                         say(f"giving up: the batch of steps {steps} conflicted {attempt} times ({error!r})")
                         raise
-                    say(f"conflict in the batch of steps {steps}, attempt {attempt}: {type(error).__name__}; "
-                        f"made again")
+                    detail = " ".join(str(error).split())[:160]
+                    say(f"conflict in the batch of steps {steps}, attempt {attempt}: {type(error).__name__} "
+                        f"({detail}); made again")
                     time.sleep(random.uniform(0.1, 0.5) * attempt)
             made += len(todo)
             position = end
