@@ -3,7 +3,9 @@
 Two agencies and 18 documents in the integration layer (rolled back afterwards):
 the counts it reports are the counts in the catalog, every register is numbered
 1…n without a gap, and running it again with the same targets adds nothing, while
-a larger target continues where the first run stopped.
+a larger target continues where the first run stopped. Then two parallel workers
+(``generate_share``) in turn continue it, each step made once, and the one-process run
+takes over when both have finished. The worker processes on RelStorage: tests/instance.
 """
 
 from dongthap.qlvb.demo import generator
@@ -28,7 +30,7 @@ def portal(integration, monkeypatch):
     return integration["portal"]
 
 
-def test_tiny_run_counts_numbering_and_resume(portal):
+def test_tiny_run_counts_numbering_resume_and_two_workers(portal):
     # the layer's site may already hold agencies and documents of other tests: count what is added
     def count(**query):
         return len(api.content.find(unrestricted=True, **query))
@@ -76,6 +78,8 @@ def test_tiny_run_counts_numbering_and_resume(portal):
     assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
 
+    _two_workers_then_one_process(portal, 18, before["documents"])
+
 def test_plan_is_the_province():
     plans = generator.plan_agencies(1000)
     assert len(plans) == 1000
@@ -85,13 +89,17 @@ def test_plan_is_the_province():
     assert os.path.commonprefix([p["code"][-3:] for p in plans]) == "H20"
 
 
-def test_parallel_mode_refuses_a_single_process_storage():
-    from ZODB.DemoStorage import DemoStorage
+def test_parallel_mode_refuses_a_single_process_storage(tmp_path):
+    from ZODB.blob import BlobStorage
+    from ZODB.FileStorage import FileStorage
 
-    storage = DemoStorage()  # like FileStorage: opened by one process only
-    generator.refuse_single_process_storage(storage, 1)
-    with pytest.raises(generator.PlanMismatch, match="cần RelStorage.*needs RelStorage"):
-        generator.refuse_single_process_storage(storage, 3)
+    storage = BlobStorage(str(tmp_path / "blobs"), FileStorage(str(tmp_path / "Data.fs")))  # as zope.conf
+    try:
+        generator.refuse_single_process_storage(storage, 1)
+        with pytest.raises(generator.PlanMismatch, match="là FileStorage.*needs RelStorage"):
+            generator.refuse_single_process_storage(storage, 3)
+    finally:
+        storage.close()
 
 
 def test_agency_owners_share_the_steps_evenly():
@@ -116,42 +124,40 @@ def test_agency_owners_share_the_steps_evenly():
         assert abs(drawn[a] / 20000 - weight) < 0.01, a
 
 
-def test_two_workers_make_each_step_once_and_resume(portal):
-    """Workers 0 and 1 in turn (in one process: the conflicts are the RelStorage test's), then the
-    one-process run takes over once both have finished."""
+def _two_workers_then_one_process(portal, first, before):
+    """Workers 0 and 1 in turn after ``first`` one-process steps (in one process: the conflicts
+    are the RelStorage test's, tests/instance), then the one-process run takes over once both
+    have finished."""
     def count(**query):
         return len(api.content.find(unrestricted=True, **query))
 
-    before = count(portal_type=["IncomingDocument", "OutgoingDocument"])
     lines = []
-    runs = [generator.generate_share(portal, documents=10, agencies=2, workers=2, worker=k, batch=3,
-                                     commit=False, log=lines.append) for k in (0, 1)]
+    share = {"agencies": 2, "workers": 2, "batch": 3, "commit": False, "log": lines.append}
+    runs = [generator.generate_share(portal, documents=first + 10, worker=k, **share) for k in (0, 1)]
     state = runs[1]
-    assert state["steps"] == 10 and state["workers"] == 2 and state["agencies"] == 2
+    assert state["steps"] == first + 10 and state["workers"] == 2 and state["agencies"] == 2
     assert sum(run["run_steps"] for run in runs) == 10 and all(run["run_steps"] for run in runs)
     par = generator.progress(portal)["parallel"]
-    assert [r["next"] for r in par["records"]] == [10, 10]
+    assert [r["next"] for r in par["records"]] == [first + 10, first + 10]
     assert any(line.startswith("[worker 1/2] done: ") for line in lines)
 
     # every step made once: incoming steps carry their index in the notation, outgoing ones are counted
-    generated_data.assert_steps_made_once(portal, 10, 2)
+    generated_data.assert_steps_made_once(portal, first + 10, 2)
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
     assert added == state["documents"] + state["copies"]
     assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
     # run again: nothing to do; another number of workers is refused while they have not all finished
-    again = generator.generate_share(portal, documents=10, agencies=2, workers=2, worker=1, batch=3,
-                                     commit=False, log=lines.append)
-    assert again["run_steps"] == 0 and again["steps"] == 10
-    generator.generate_share(portal, documents=12, agencies=2, workers=2, worker=0, batch=3,
-                             commit=False, log=lines.append)
+    again = generator.generate_share(portal, documents=first + 10, worker=1, **share)
+    assert again["run_steps"] == 0 and again["steps"] == first + 10
+    generator.generate_share(portal, documents=first + 12, worker=0, **share)
     with pytest.raises(generator.PlanMismatch, match="--processes 2 --agencies 2"):
-        generator.generate(portal, documents=14, agencies=2, commit=False, log=lines.append)
-    generator.generate_share(portal, documents=12, agencies=2, workers=2, worker=1, batch=3,
-                             commit=False, log=lines.append)
-    # both at step 12: the one-process run adds them up and continues
-    more = generator.generate(portal, documents=14, agencies=2, batch=3, commit=False, log=lines.append)
-    assert more["steps"] == 14 and "parallel" not in generator.progress(portal)
+        generator.generate(portal, documents=first + 14, agencies=2, commit=False, log=lines.append)
+    generator.generate_share(portal, documents=first + 12, worker=1, **share)
+    # both at step first + 12: the one-process run adds them up and continues
+    more = generator.generate(portal, documents=first + 14, agencies=2, batch=3, commit=False,
+                              log=lines.append)
+    assert more["steps"] == first + 14 and "parallel" not in generator.progress(portal)
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
     assert added == more["documents"] + more["copies"]
-    generated_data.assert_steps_made_once(portal, 14, 2)
+    generated_data.assert_steps_made_once(portal, first + 14, 2)
