@@ -904,6 +904,8 @@ def generate_share(portal, *, documents, agencies, workers, worker, batch=20, se
                 if attempt > PRIORITY_AFTER and not turns.exclusive and turns.conn is not None:
                     say("the batch is made again with priority (the others wait before their next commit)")
                     turns.take()
+                if attempt > 1 and commit:
+                    transaction.begin()  # a snapshot taken now (after the lock), not at the abort
                 try:
                     totals = {}
                     for i in todo:
