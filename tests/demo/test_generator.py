@@ -3,11 +3,14 @@
 Two agencies and 18 documents in the integration layer (rolled back afterwards):
 the counts it reports are the counts in the catalog, every register is numbered
 1…n without a gap, and running it again with the same targets adds nothing, while
-a larger target continues where the first run stopped.
+a larger target continues where the first run stopped. Then two parallel workers
+(``generate_share``) in turn continue it, each step made once, and the one-process run
+takes over when both have finished. The worker processes on RelStorage: tests/instance.
 """
 
 from dongthap.qlvb.demo import generator
 from plone import api
+from tests.demo import generated as generated_data
 
 import os
 import pytest
@@ -27,19 +30,7 @@ def portal(integration, monkeypatch):
     return integration["portal"]
 
 
-def _numbers(portal, portal_type, attr):
-    by_register = {}
-    for brain in api.content.find(portal_type=portal_type, unrestricted=True):
-        doc = brain._unrestrictedGetObject()
-        number = getattr(doc, attr, None)
-        if number:
-            agency = "/".join(doc.getPhysicalPath()[:3])
-            series = getattr(doc, "register_series", None) or "incoming"
-            by_register.setdefault((agency, series), []).append(int(number))
-    return by_register
-
-
-def test_tiny_run_counts_numbering_and_resume(portal):
+def test_tiny_run_counts_numbering_resume_and_two_workers(portal):
     # the layer's site may already hold agencies and documents of other tests: count what is added
     def count(**query):
         return len(api.content.find(unrestricted=True, **query))
@@ -73,12 +64,7 @@ def test_tiny_run_counts_numbering_and_resume(portal):
     assert any("docs/s" in line for line in lines)
 
     # gap-free: each register of each agency holds 1…n
-    for attr, portal_type in (("arrival_number", "IncomingDocument"),
-                              ("code_number", "OutgoingDocument")):
-        for key, numbers in _numbers(portal, portal_type, attr).items():
-            if key[0] not in generated:
-                continue
-            assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
+    assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
     # resumable: the same targets again add nothing; a larger target continues
     again = generator.generate(portal, documents=12, agencies=2, batch=5, commit=False, log=lines.append)
@@ -88,13 +74,11 @@ def test_tiny_run_counts_numbering_and_resume(portal):
     assert more["steps"] == 18 and more["documents"] > state["documents"]
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before["documents"]
     assert added == more["documents"] + more["copies"]
-    for attr, portal_type in (("arrival_number", "IncomingDocument"),
-                              ("code_number", "OutgoingDocument")):
-        for key, numbers in _numbers(portal, portal_type, attr).items():
-            if key[0] not in generated:
-                continue
-            assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, numbers)
+    generated_data.assert_steps_made_once(portal, 18, 2)
+    assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
 
+
+    _two_workers_then_one_process(portal, 18, before["documents"])
 
 def test_plan_is_the_province():
     plans = generator.plan_agencies(1000)
@@ -103,3 +87,77 @@ def test_plan_is_the_province():
     assert sum(p["level"] == "commune" for p in plans) == 102
     assert plans[0]["title"] == "UBND tỉnh Đồng Tháp" and plans[3]["title"] == "Sở Nội vụ"
     assert os.path.commonprefix([p["code"][-3:] for p in plans]) == "H20"
+
+
+def test_parallel_mode_refuses_a_single_process_storage(tmp_path):
+    from ZODB.blob import BlobStorage
+    from ZODB.FileStorage import FileStorage
+
+    storage = BlobStorage(str(tmp_path / "blobs"), FileStorage(str(tmp_path / "Data.fs")))  # as zope.conf
+    try:
+        generator.refuse_single_process_storage(storage, 1)
+        with pytest.raises(generator.PlanMismatch, match="là FileStorage.*needs RelStorage"):
+            generator.refuse_single_process_storage(storage, 3)
+    finally:
+        storage.close()
+
+
+def test_agency_owners_share_the_steps_evenly():
+    for count, workers in ((4, 2), (40, 2), (250, 3), (1000, 8)):
+        owners = generator.agency_owners(count, workers)
+        assert owners == generator.agency_owners(count, workers)  # deterministic: resumable
+        assert set(owners) == set(range(workers))
+        weights = generator.agency_weights(count)
+        assert abs(sum(weights) - 1) < 1e-9
+        loads = [0.0] * workers
+        for weight, owner in zip(weights, owners, strict=True):
+            loads[owner] += weight
+        if count >= 40:
+            assert max(loads) - min(loads) < 0.1 / workers, loads
+    # the expected shares are what pick_agency draws
+    import random
+
+    rng, drawn = random.Random(1), [0] * 40
+    for _i in range(20000):
+        drawn[generator.pick_agency(rng, 40)] += 1
+    for a, weight in enumerate(generator.agency_weights(40)):
+        assert abs(drawn[a] / 20000 - weight) < 0.01, a
+
+
+def _two_workers_then_one_process(portal, first, before):
+    """Workers 0 and 1 in turn after ``first`` one-process steps (in one process: the conflicts
+    are the RelStorage test's, tests/instance), then the one-process run takes over once both
+    have finished."""
+    def count(**query):
+        return len(api.content.find(unrestricted=True, **query))
+
+    lines = []
+    share = {"agencies": 2, "workers": 2, "batch": 3, "commit": False, "log": lines.append}
+    runs = [generator.generate_share(portal, documents=first + 10, worker=k, **share) for k in (0, 1)]
+    state = runs[1]
+    assert state["steps"] == first + 10 and state["workers"] == 2 and state["agencies"] == 2
+    assert sum(run["run_steps"] for run in runs) == 10 and all(run["run_steps"] for run in runs)
+    par = generator.progress(portal)["parallel"]
+    assert [r["next"] for r in par["records"]] == [first + 10, first + 10]
+    assert any(line.startswith("[worker 1/2] done: ") for line in lines)
+
+    # every step made once: incoming steps carry their index in the notation, outgoing ones are counted
+    generated_data.assert_steps_made_once(portal, first + 10, 2)
+    added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
+    assert added == state["documents"] + state["copies"]
+    assert generated_data.gaps(portal, generator.progress(portal)["agency_paths"]) == {}
+
+    # run again: nothing to do; another number of workers is refused while they have not all finished
+    again = generator.generate_share(portal, documents=first + 10, worker=1, **share)
+    assert again["run_steps"] == 0 and again["steps"] == first + 10
+    generator.generate_share(portal, documents=first + 12, worker=0, **share)
+    with pytest.raises(generator.PlanMismatch, match="--processes 2 --agencies 2"):
+        generator.generate(portal, documents=first + 14, agencies=2, commit=False, log=lines.append)
+    generator.generate_share(portal, documents=first + 12, worker=1, **share)
+    # both at step first + 12: the one-process run adds them up and continues
+    more = generator.generate(portal, documents=first + 14, agencies=2, batch=3, commit=False,
+                              log=lines.append)
+    assert more["steps"] == first + 14 and "parallel" not in generator.progress(portal)
+    added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before
+    assert added == more["documents"] + more["copies"]
+    generated_data.assert_steps_made_once(portal, first + 14, 2)

@@ -36,6 +36,7 @@ from dongthap.qlvb.security import roles as R
 from persistent.mapping import PersistentMapping
 from plone import api
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -392,7 +393,7 @@ class Generator:
 
     def document(self, i, state):
         """Make step ``i``: returns the counters it adds to."""
-        rng = random.Random(self.seed * 1_000_003 + i)
+        rng = step_rng(self.seed, i)
         a = pick_agency(rng, len(self.paths))
         roll = rng.random()
         if roll < 0.58:
@@ -564,6 +565,130 @@ class Generator:
 
 # ---------------------------------------------------------------- the run
 
+#: the counters a step adds to (:meth:`Generator.document`)
+COUNTS = ("documents", "registered_copies", "issued", "copies", "exchanged")
+#: a parallel worker's batch is retried that many times when it conflicts with another worker
+CONFLICT_ATTEMPTS = 10
+#: from that many conflicts on, the batch is made again with priority (:class:`CommitTurns`)
+PRIORITY_AFTER = 2
+
+
+class PlanMismatch(Exception):
+    """The run asked for does not fit the progress stored in the site (message: Vietnamese / English)."""
+
+
+def step_rng(seed, i):
+    """The random generator of step ``i``: how a step is made depends only on the seed and ``i``."""
+    return random.Random(seed * 1_000_003 + i)
+
+
+def agency_weights(count):
+    """The expected share of the steps of each agency (what :func:`pick_agency` draws)."""
+    weights, pending = [0.0] * count, 0.0
+    for share, first, end in WEIGHTS:
+        end = count if end is None else min(end, count)
+        pending += share  # a band without agencies falls to the next band (or to all of them)
+        if first < end:
+            for a in range(first, end):
+                weights[a] += pending / (end - first)
+            pending = 0.0
+    return [w + pending / count for w in weights]
+
+
+def agency_owners(count, workers):
+    """The worker (``0…workers-1``) making the documents of each agency, with about equal shares.
+
+    Heaviest agencies first, each to the least loaded worker: deterministic for a count and a
+    number of workers, so a resumed worker takes the same steps again.
+    """
+    weights = agency_weights(count)
+    owners, loads = [0] * count, [0.0] * workers
+    for a in sorted(range(count), key=lambda a: (-weights[a], a)):
+        k = min(range(workers), key=lambda k: (loads[k], k))
+        owners[a] = k
+        loads[k] += weights[a]
+    return owners
+
+
+def summary(state):
+    """The progress as a plain dict, the parallel workers' records added up."""
+    out = {k: v for k, v in state.items() if k != "parallel"}
+    par = state.get("parallel")
+    if par is not None:
+        records = par["records"]
+        out["workers"] = par["workers"]
+        out["steps"] = out.get("steps", 0) + sum(r["steps"] for r in records)
+        for key in COUNTS:
+            out[key] = out.get(key, 0) + sum(r.get(key, 0) for r in records)
+        out["conflicts"] = sum(r["conflicts"] for r in records)
+        out["elapsed"] = out.get("elapsed", 0.0) + max(r["elapsed"] for r in records)
+    return out
+
+
+def refuse_single_process_storage(storage, processes):
+    """Several processes need RelStorage: FileStorage (or a test's DemoStorage) is opened by one only."""
+    inner = getattr(storage, "_BlobStorage__storage", storage)  # FileStorage in ZODB's blob wrapper
+    if processes <= 1 or type(inner).__module__.split(".")[0] == "relstorage":
+        return
+    kind = type(inner).__name__
+    raise PlanMismatch(
+        f"Chế độ song song cần RelStorage (PostgreSQL, QLVB_RELSTORAGE_DSN): cơ sở dữ liệu này là {kind}, "
+        "chỉ một tiến trình được mở nó; hãy chạy không có --processes/--workers. / "
+        f"Parallel mode needs RelStorage (PostgreSQL, QLVB_RELSTORAGE_DSN): this database is {kind}, "
+        "which one process only may open; run without --processes/--workers.")
+
+
+def _fold_parallel(state):
+    """Add a finished parallel run to the progress of the site (any run may follow it).
+
+    Refuses (:class:`PlanMismatch`) while its workers have not all reached the same step.
+    """
+    par = state.get("parallel")
+    if par is None:
+        return
+    ends = sorted({r["next"] for r in par["records"]})
+    if len(ends) != 1:
+        n, count = par["workers"], par["agencies"]
+        raise PlanMismatch(
+            f"Lượt tạo dữ liệu song song ({n} tiến trình, {count} cơ quan) chưa xong: các tiến trình "
+            f"dừng ở bước {ends[0]}…{ends[-1]}. Chạy tiếp với --processes {n} --agencies {count}. / "
+            f"An unfinished parallel run ({n} processes, {count} agencies) stopped at steps "
+            f"{ends[0]}…{ends[-1]}: continue it with --processes {n} --agencies {count}.")
+    records = par["records"]
+    for key in COUNTS:
+        state[key] = state.get(key, 0) + sum(r.get(key, 0) for r in records)
+    state["steps"] = ends[0]
+    state["elapsed"] = state.get("elapsed", 0.0) + max(r["elapsed"] for r in records)
+    del state["parallel"]
+
+
+def _make_agencies(portal, state, agencies, log, checkpoint, deadline):
+    """The agencies of the plan up to ``agencies``; False when the deadline stopped it first."""
+    plans = plan_agencies(agencies)
+    paths = list(state["agency_paths"])
+    rng = random.Random(state["seed"])
+    t0, before = time.monotonic(), len(paths)
+    while len(paths) < agencies:
+        paths.append(make_agency(portal, plans[len(paths)], paths, rng))
+        state["agency_paths"] = list(paths)
+        state["agencies"] = len(paths)
+        if len(paths) % 20 == 0 or len(paths) == agencies:
+            checkpoint()
+            rate = (len(paths) - before) / max(time.monotonic() - t0, 1e-9)
+            log(f"agencies {len(paths)}/{agencies} ({rate:.1f}/s)")
+        if deadline and time.monotonic() > deadline:
+            checkpoint()
+            return False
+    checkpoint()
+    return True
+
+
+def _started(portal, seed):
+    state = progress(portal)
+    if state["seed"] is None:
+        state["seed"] = seed
+    return state
+
 
 def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, commit=True,
              stop_after=None):
@@ -572,7 +697,9 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
     Resumable: what the site's progress record (:data:`PROGRESS_ATTR`) says is done is
     not made again. ``commit``: commit each batch (the script); without it, everything
     stays in the current transaction (the integration test). ``stop_after``: stop after
-    that many seconds (the run continues next time). Returns the progress (a dict).
+    that many seconds (the run continues next time). A finished parallel run
+    (:func:`generate_share`) is added to the progress first; an unfinished one is refused
+    (:class:`PlanMismatch`). Returns the progress (a dict, :func:`summary`).
     """
     from dongthap.qlvb.numbering import retry
 
@@ -580,29 +707,15 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
         if commit:
             transaction.commit()
 
-    state = progress(portal)
-    if state["seed"] is None:
-        state["seed"] = seed
+    state = _started(portal, seed)
     seed = state["seed"]
-    plans = plan_agencies(agencies)
-    started = time.monotonic()
+    deadline = time.monotonic() + stop_after if stop_after else None
     with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
+        _fold_parallel(state)
+        if not _make_agencies(portal, state, agencies, log, checkpoint, deadline):
+            return summary(state)
         paths = list(state["agency_paths"])
-        rng = random.Random(seed)
-        t0, before = time.monotonic(), len(paths)
-        while len(paths) < agencies:
-            paths.append(make_agency(portal, plans[len(paths)], paths, rng))
-            state["agency_paths"] = list(paths)
-            state["agencies"] = len(paths)
-            if len(paths) % 20 == 0 or len(paths) == agencies:
-                checkpoint()
-                rate = (len(paths) - before) / max(time.monotonic() - t0, 1e-9)
-                log(f"agencies {len(paths)}/{agencies} ({rate:.1f}/s)")
-            if stop_after and time.monotonic() - started > stop_after:
-                checkpoint()
-                return dict(state)
-        checkpoint()
-        gen = Generator(portal, plans, paths, seed, log)
+        gen = Generator(portal, plan_agencies(len(paths)), paths, seed, log)
         done = state.get("steps", 0)
         state["elapsed_before"] = state.get("elapsed", 0.0)
         t0, first, cpu0 = time.monotonic(), done, time.process_time()
@@ -623,6 +736,215 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
             cpu = (time.process_time() - cpu0) / max(done - first, 1)
             log(f"documents {done}/{documents} ({rate:.2f} docs/s, {cpu * 1000:.0f} ms CPU per document, "
                 f"{state['copies']} delivered copies, eta {eta / 60:.0f} min)")
-            if stop_after and time.monotonic() - started > stop_after:
+            if deadline and time.monotonic() > deadline:
                 break
-    return dict(state)
+    return summary(state)
+
+
+# ---------------------------------------------------------------- parallel mode (RelStorage)
+
+
+def prepare_parallel(portal, *, agencies, workers, seed=2026, log=print, commit=True, stop_after=None):
+    """What comes before the workers of a parallel run: the agencies, then one record per worker.
+
+    The progress then holds ``parallel``: the number of workers, the agencies the plan is
+    drawn over, the first step and ``records`` — one persistent mapping per worker (the
+    next step, steps made, the counters, time, conflicts), written by that worker only, so
+    the workers never conflict on the progress. An existing parallel run is continued when
+    it has the same workers and agencies; otherwise it is added to the progress if
+    finished, refused if not (:func:`_fold_parallel`). Returns the parallel record, or None
+    when ``stop_after`` ran out while agencies were made.
+    """
+    from dongthap.qlvb.numbering import retry
+
+    def checkpoint():
+        if commit:
+            transaction.commit()
+
+    state = _started(portal, seed)
+    deadline = time.monotonic() + stop_after if stop_after else None
+    with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
+        par = state.get("parallel")
+        if par is not None and par["workers"] == workers and par["agencies"] >= agencies:
+            return par
+        _fold_parallel(state)
+        if not _make_agencies(portal, state, agencies, log, checkpoint, deadline):
+            return None
+        start = state.get("steps", 0)
+        state["parallel"] = par = PersistentMapping(
+            workers=workers, agencies=state["agencies"], start=start,
+            records=[PersistentMapping(worker=k, next=start, steps=0, elapsed=0.0, conflicts=0)
+                     for k in range(workers)])
+        checkpoint()
+    return par
+
+
+def _wait_for_parallel(portal, workers, agencies, log, commit, poll, deadline):
+    """The parallel record for ``workers`` workers, once worker 0 (or the launcher) made it."""
+    waited = 0.0
+    while True:
+        if commit:
+            transaction.abort()  # a new snapshot: what worker 0 committed since
+        state = getattr(portal, PROGRESS_ATTR, None)
+        par = state.get("parallel") if state is not None else None
+        if par is not None and par["workers"] == workers and par["agencies"] >= agencies:
+            return par
+        if not commit or (deadline and time.monotonic() > deadline):
+            return None
+        if waited % 60 == 0:
+            log(f"waiting for worker 0 to make the agencies ({waited:.0f} s)")
+        time.sleep(poll)
+        waited += poll
+
+
+class CommitTurns:
+    """Turns to commit between the parallel workers: a PostgreSQL advisory lock on the site's database.
+
+    Every worker commits under the shared lock, i.e. freely. A worker whose batch conflicted
+    :data:`PRIORITY_AFTER` times makes it again under the exclusive lock: the others wait before
+    their next commit, so nothing they commit can invalidate that attempt (without it a slow
+    batch — the first one of a worker, which makes year folders and dossiers — lost ten times in
+    a row to the other worker's shorter ones). Without a DSN (FileStorage, tests): nothing.
+    """
+
+    KEY = 0x5147454E  # "QGEN"
+
+    def __init__(self, dsn):
+        self.conn, self.exclusive = None, False
+        if dsn:
+            import psycopg2
+
+            self.conn = psycopg2.connect(dsn, connect_timeout=10, application_name="qlvb-generator")
+            self.conn.autocommit = True
+
+    def _lock(self, function):
+        with self.conn.cursor() as cur:
+            cur.execute(f"SELECT {function}(%s)", (self.KEY,))
+
+    def commit(self):
+        if self.conn is None or self.exclusive:
+            transaction.commit()
+            return
+        self._lock("pg_advisory_lock_shared")
+        try:
+            transaction.commit()
+        finally:
+            self._lock("pg_advisory_unlock_shared")
+
+    def take(self):
+        if self.conn is not None and not self.exclusive:
+            self._lock("pg_advisory_lock")
+            self.exclusive = True
+
+    def give_back(self):
+        if self.exclusive:
+            self._lock("pg_advisory_unlock")
+            self.exclusive = False
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def generate_share(portal, *, documents, agencies, workers, worker, batch=20, seed=2026, log=print,
+                   commit=True, stop_after=None, poll=5.0):
+    """Worker ``worker`` of ``workers`` processes sharing one RelStorage database.
+
+    The worker makes the steps ``< documents`` whose agency (drawn as in the one-process
+    run, :func:`step_rng`) :func:`agency_owners` gives to it, in order, ``batch`` of them per
+    transaction; its record (:func:`prepare_parallel`) is committed with each batch, so a
+    worker run again continues after its last batch. Worker 0 makes the agencies and the
+    records first (unless the launcher did); the others wait for them. What still crosses
+    workers — copies delivered into other agencies, the catalog, the exchange outbox — may
+    conflict: the batch is then aborted and made again (:data:`CONFLICT_ATTEMPTS`), the
+    register counters being committed with their documents, so numbers stay gap-free.
+    From the :data:`PRIORITY_AFTER`-th conflict on, the batch is made with priority
+    (:class:`CommitTurns`). Returns the progress (:func:`summary`) and what this run made
+    (``run_steps``, ``run_seconds``, ``run_conflicts``).
+    """
+    from dongthap.qlvb.numbering import retry
+    from dongthap.qlvb.utils.singleton import database_dsn
+    from transaction.interfaces import TransientError
+
+    prefix = f"[worker {worker}/{workers}] "
+
+    def say(line):
+        log(prefix + line)
+
+    deadline = time.monotonic() + stop_after if stop_after else None
+    if worker == 0:
+        par = prepare_parallel(portal, agencies=agencies, workers=workers, seed=seed, log=say,
+                               commit=commit, stop_after=stop_after)
+    else:
+        par = _wait_for_parallel(portal, workers, agencies, say, commit, poll, deadline)
+    state = getattr(portal, PROGRESS_ATTR, None)
+    if par is None:
+        if state is None or deadline is None or time.monotonic() <= deadline:
+            raise PlanMismatch(
+                f"Chưa có lượt tạo song song với {workers} tiến trình: chạy tiến trình 0 hoặc --processes "
+                f"trước. / No parallel run with {workers} processes yet: run worker 0 or --processes first.")
+        return dict(summary(state), run_steps=0, run_seconds=0.0, run_conflicts=0)
+    seed, count = state["seed"], par["agencies"]
+    paths = list(state["agency_paths"])[:count]
+    owners = agency_owners(count, workers)
+    record = par["records"][worker]
+    gen = Generator(portal, plan_agencies(count), paths, seed, say) if record["next"] < documents else None
+    t0, cpu0 = time.monotonic(), time.process_time()
+    elapsed_before, made, conflicts = record["elapsed"], 0, 0
+    position = record["next"]
+    turns = CommitTurns(database_dsn() if commit and position < documents else "")
+    with retry.savepoints_only(), api.env.adopt_roles(["Manager"]), contextlib.closing(turns):
+        while position < documents:
+            todo, end = [], position
+            while end < documents and len(todo) < batch:
+                if owners[pick_agency(step_rng(seed, end), count)] == worker:
+                    todo.append(end)
+                end += 1
+            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+                if attempt > PRIORITY_AFTER and not turns.exclusive and turns.conn is not None:
+                    say("the batch is made again with priority (the others wait before their next commit)")
+                    turns.take()
+                if attempt > 1 and commit:
+                    transaction.begin()  # a snapshot taken now (after the lock), not at the abort
+                try:
+                    totals = {}
+                    for i in todo:
+                        for key, value in gen.document(i, record).items():
+                            totals[key] = totals.get(key, 0) + value
+                    for key, value in totals.items():
+                        record[key] = record.get(key, 0) + value
+                    record["next"] = end
+                    record["steps"] += len(todo)
+                    record["conflicts"] += attempt - 1
+                    record["elapsed"] = elapsed_before + time.monotonic() - t0
+                    if commit:
+                        turns.commit()
+                    turns.give_back()
+                    break
+                except TransientError as error:  # ConflictError and the like: made again
+                    if not commit:
+                        raise
+                    transaction.abort()
+                    conflicts += 1
+                    steps = f"{todo[0]}…{todo[-1]}" if todo else "-"
+                    if attempt == CONFLICT_ATTEMPTS:
+                        say(f"giving up: the batch of steps {steps} conflicted {attempt} times ({error!r})")
+                        turns.give_back()
+                        raise
+                    detail = " ".join(str(error).split())[:160]
+                    say(f"conflict in the batch of steps {steps}, attempt {attempt}: {type(error).__name__} "
+                        f"({detail}); made again")
+                    time.sleep(random.uniform(0.1, 0.5) * attempt)
+            made += len(todo)
+            position = end
+            elapsed = time.monotonic() - t0
+            cpu = (time.process_time() - cpu0) / max(made, 1)
+            say(f"documents {position}/{documents}: {made} of this worker's share made "
+                f"({made / max(elapsed, 1e-9):.2f} docs/s, {cpu * 1000:.0f} ms CPU per document, "
+                f"{conflicts} conflicts retried)")
+            if deadline and time.monotonic() > deadline:
+                break
+    seconds = time.monotonic() - t0
+    say(f"done: {made} steps in {seconds:.0f} s ({made / max(seconds, 1e-9):.2f} docs/s), "
+        f"{conflicts} conflicting batches made again")
+    return dict(summary(state), run_steps=made, run_seconds=seconds, run_conflicts=conflicts)
