@@ -17,7 +17,8 @@ In one run, on one temporary instance (FileStorage, demo data, scanning off):
 
 Each step runs in its own process (``zconsole run bench/transfer_site.py``); printed: seconds,
 objects/s, MB/s of JSON written, peak RSS of the process (and of a process doing nothing, the
-baseline of memory), ratios qlvb / plain.
+baseline of memory), ratios qlvb / plain; then, for both round trips, the number of objects of
+each type and in each review state in the source and in the imported site (from their catalogs).
 """
 
 from pathlib import Path
@@ -84,29 +85,40 @@ def main():  # noqa: C901 - one report
                 have = size
                 done_file.write_text(str(size))
             rows = {}
+            print(f"\n{size} documents (qlvb: {size} incoming documents + the demo; plain: {size} Files)")
+            print(f"{'step':14} {'objects':>8} {'s':>8} {'objects/s':>10} {'MB':>8} {'MB/s':>7} "
+                  f"{'peak RSS MB':>12} {'py peak MB':>11} {'load':>5}", flush=True)
             for name, extra in (("plain export", ("plain-export", var / f"plain-{size}")),
                                 ("qlvb export", ("qlvb-export", var / f"qlvb-{size}")),
-                                ("plain import", ("plain-import", var / f"plain-{size}", f"plain{size}")),
-                                ("qlvb import", ("qlvb-import", var / f"qlvb-{size}", f"qlvb{size}"))):
+                                ("qlvb import", ("qlvb-import", var / f"qlvb-{size}", f"qlvb{size}")),
+                                ("plain import", ("plain-import", var / f"plain-{size}", f"plain{size}"))):
                 if name.endswith("export") and extra[1].exists():
                     shutil.rmtree(extra[1])
                 # the import goes to a new deployment's audit store: the trail is written, not skipped
-                rows[name] = step(helper, *extra, extra={"QLVB_AUDIT_DIR": str(var / f"audit-{size}")}
-                                  if name == "qlvb import" else None)
-            print(f"\n{size} documents (qlvb: {size} incoming documents + the demo; plain: {size} Files)")
-            print(f"{'step':14} {'objects':>8} {'s':>8} {'objects/s':>10} {'MB':>8} {'MB/s':>7} "
-                  f"{'peak RSS MB':>12} {'py peak MB':>11}")
-            for name, r in rows.items():
+                r = rows[name] = step(helper, *extra, extra={"QLVB_AUDIT_DIR": str(var / f"audit-{size}")}
+                                      if name == "qlvb import" else None)
                 size_b = r["bytes"] or rows[name.replace("import", "export")]["bytes"]
                 rate = r["items"] / max(r["seconds"], 0.01)
                 mbs = size_b / 1e6 / max(r["seconds"], 0.01)
                 peak = r.get("py_peak_mb") if r.get("py_peak_mb") is not None else "-"
+                # load: the machine's 1-minute load average when the step ended
                 print(f"{name:14} {r['items']:>8} {r['seconds']:>8} {rate:>10.1f} "
-                      f"{size_b / 1e6:>8.1f} {mbs:>7.2f} {r['rss_mb']:>12} {peak:>11}")
+                      f"{size_b / 1e6:>8.1f} {mbs:>7.2f} {r['rss_mb']:>12} {peak:>11} "
+                      f"{os.getloadavg()[0]:>5.1f}", flush=True)
             for kind in ("export", "import"):
                 a, b = rows[f"qlvb {kind}"], rows[f"plain {kind}"]
                 ratio = (a["items"] / a["seconds"]) / (b["items"] / b["seconds"])
                 print(f"{kind}: qlvb objects/s = {ratio:.2f} × plain")
+            # the round trip is complete: as many objects of each type and in each review state
+            for label, a, b, folder in (("qlvb", "qlvb", f"qlvb{size}", None),
+                                        ("plain", "plainsrc", f"plain{size}", "plain")):
+                same = step(helper, "compare", a, b, *([folder] if folder else []))
+                diff = same["differences"]
+                verdict = ("DIFFERENT: " + ", ".join(diff)) if diff else "same counts"
+                where = f" (/{folder})" if folder else ""
+                print(f"\nround trip, {label}: {a} → {b}{where}: {verdict}")
+                for key, (x, y) in same["counts"].items():
+                    print(f"  {key:40} {x:>8} {y:>8}" + ("" if x == y else "  ≠"))
             memory.append((size, rows))
             sys.stdout.flush()
         if len(memory) > 1:

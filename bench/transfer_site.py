@@ -7,6 +7,8 @@
     transfer_site.py qlvb-import DIR SITE
     transfer_site.py plain-export DIR collective.exportimport's export of the plain Files (base64 blobs)
     transfer_site.py plain-import DIR SITE
+    transfer_site.py compare A B [FOLDER]  objects per type and per review state in site A and site B
+                                      (below FOLDER in both when given), from their catalogs
 
 Prints one JSON line: seconds, items, bytes, peak RSS (MB) of the process and, with
 ``QLVB_BENCH_TRACEMALLOC=1``, the peak of Python's own allocations (tracemalloc, MB).
@@ -49,11 +51,27 @@ def size_of(directory):
     return sum(os.path.getsize(os.path.join(r, f)) for r, _d, fs in os.walk(directory) for f in fs)
 
 
-def report(started, items, directory=None):
+def report(started, items, directory=None, **more):
     print(json.dumps({"seconds": round(time.monotonic() - started, 2), "items": items,
                       "bytes": size_of(directory) if directory else 0,
                       "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                      "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 1) if TRACE else None}))
+                      "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 1) if TRACE else None,
+                      **more}))
+
+
+def counts(site_id, folder=None):
+    """``{"type portal_type": n, "state review_state": n}`` of the site's catalog (below ``folder``)."""
+    from collections import Counter
+
+    portal = site(site_id)
+    root = "/".join(portal.getPhysicalPath()) + (f"/{folder}" if folder else "")
+    found = Counter()
+    for brain in portal.portal_catalog.unrestrictedSearchResults(path={"query": root}):
+        if brain.getPath() == root:
+            continue
+        found[f"type {brain.portal_type}"] += 1
+        found[f"state {brain.review_state or '-'}"] += 1
+    return dict(found)
 
 
 mode = args[0]
@@ -139,3 +157,9 @@ elif mode == "plain-import":
     added = view.import_new_content(filesystem_walker(args[1]))
     transaction.commit()
     report(started, len(added))
+elif mode == "compare":
+    folder = args[3] if len(args) > 3 else None
+    a, b = counts(args[1], folder), counts(args[2], folder)
+    rows = {key: [a.get(key, 0), b.get(key, 0)] for key in sorted(set(a) | set(b))}
+    report(started, sum(n for key, n in a.items() if key.startswith("type ")), counts=rows,
+           differences=[key for key, (x, y) in rows.items() if x != y])

@@ -80,3 +80,44 @@ def test_relations_and_local_roles_batches_twice_change_nothing(site):
     assert hooks.local_roles_of(b) == {"roles": {"someone": ["Owner", "Reader"]}, "block": True}
     assert local.import_localroles(roles) == 0 and reindexed == ["b"]
     del b.reindexObjectSecurity
+
+
+def test_import_catalogs_each_new_object_once_complete(site, monkeypatch):
+    """c.ei's parent and UID lookups do not catalog the indexing queue first: a new object is
+    cataloged once (not just created, then again deserialized), with the exported UID and parent."""
+    from Products.CMFCore.indexing import processQueue
+    from plone.app.testing import setRoles
+    from plone.app.testing import TEST_USER_ID
+    from Products.CMFPlone.CatalogTool import CatalogTool
+
+    setRoles(site, TEST_USER_ID, ["Manager"])
+    folder = api.content.create(container=site, type="Folder", id="src", title="Nguồn")
+    docs = [api.content.create(container=folder, type="Document", id=f"d{n}", title=f"Văn bản {n}")
+            for n in range(3)]
+    request = getRequest()
+    exporter = hooks.QlvbExportContent(site, request)
+    exporter.include_blobs, exporter.include_revisions, exporter.migration = 0, False, False
+    items = [exporter.serialize(obj) for obj in [folder, *docs]]
+    uids = [item["UID"] for item in items]
+    api.content.delete(folder)
+    processQueue()
+
+    cataloged = []
+    catalog_object = CatalogTool.catalog_object
+
+    def counting(self, obj, uid=None, *args, **kwargs):
+        cataloged.append(uid)
+        return catalog_object(self, obj, uid, *args, **kwargs)
+
+    monkeypatch.setattr(CatalogTool, "catalog_object", counting)
+    importer = hooks.QlvbImportContent(site, request)
+    importer.limit, importer.commit, importer.import_to_current_folder = None, None, False
+    importer.handle_existing_content, importer.import_old_revisions, importer.portal = 2, False, site
+    assert len(importer.import_new_content(items)) == 4
+    processQueue()
+    root = "/".join(site.getPhysicalPath())
+    for n in range(3):
+        assert cataloged.count(f"{root}/src/d{n}") == 1, cataloged
+    assert [api.content.get(UID=uid).absolute_url() for uid in uids] == [
+        site.absolute_url() + path for path in ("/src", "/src/d0", "/src/d1", "/src/d2")]
+    assert api.content.find(UID=uids[1])[0].Title == "Văn bản 0"  # cataloged complete

@@ -18,6 +18,9 @@ through them:
   once with its final roles, parents before children; ``localroles.json`` (c.ei's file) is then
   applied where it still differs, reindexing only those objects — never c.ei's reindex of the
   whole ``allowedRolesAndUsers`` index after every call;
+* the parent and the UID are looked up in the catalog without first cataloging the indexing
+  queue (which c.ei's searches do, cataloging every new object twice and its container after
+  each child), so an object is cataloged once per batch;
 * relations are exported per source object and restored a batch at a time
   (:class:`QlvbImportRelations`), without c.ei's purge and rebuild of every relation of the site.
 """
@@ -127,6 +130,35 @@ class QlvbExportContent(ExportContent):
 
 class QlvbImportContent(ImportContent):
     """``@@import_content`` that restores the add-on's state and the workflow state as exported."""
+
+    # collective.exportimport looks the parent up and checks the UID through catalog searches, and
+    # every search first catalogs the whole indexing queue: each new object would be cataloged
+    # just created (still empty), again once deserialized, and its container after every child.
+    # Searched without the queue, each object is cataloged once, complete, at the batch's commit.
+
+    def _unqueued(self, uid):
+        """The object with this UID the catalog already has (the indexing queue left pending)."""
+        catalog = api.portal.get_tool("portal_catalog")
+        for brain in catalog._catalog.searchResults(UID=uid):
+            return brain._unrestrictedGetObject()
+        return None
+
+    def get_parent_as_container(self, item):
+        """The parent by its UID from the catalog as it is; only a parent not yet cataloged (made
+        earlier in this batch) goes through collective.exportimport's own lookup."""
+        uid = (item.get("parent") or {}).get("UID")
+        parent = self._unqueued(uid) if uid else None
+        return parent if parent is not None else super().get_parent_as_container(item)
+
+    def set_uuid(self, item, obj):
+        """The exported UID, checked against the catalog as it is (the objects of this batch that
+        are not yet cataloged carry UIDs of the export, unique in it)."""
+        uid = item.get("UID")
+        if not uid or self.update_existing or self._unqueued(uid) is not None:
+            return super().set_uuid(item, obj)
+        setattr(obj, "_plone.uuid", uid)
+        obj.reindexObject(idxs=["UID"])
+        return uid
 
     def global_dict_hook(self, item):
         """plone.restapi does not deserialize what ``qlvb_state`` restores raw: its validators
