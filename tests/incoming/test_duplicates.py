@@ -93,3 +93,29 @@ def test_registration_form_values_are_checked_before_creation(portal):
         # confirmed: registered (and still warned)
         result = incoming.create(portal["so-tttt"], values, register=True, confirm_duplicate=True)
     assert result["arrival_number"] == start + 1 and result["warnings"]
+
+
+def test_page_look_up_reads_the_catalog_as_the_documents_say(portal):
+    """"Chờ vào sổ" finds the duplicates of its rows from the catalog (no document woken): the same
+    answer as from the documents, the issuer's code and the exchange id included."""
+    agency = portal["so-tttt"]
+    named = _create(portal, register=True, code_number="77", code_notation="STTTT-VP", issuing_agency_code=None,
+                    issuing_agency_name="Sở Nội vụ")
+    coded = _create(portal, code_number="077", code_notation="STTTT-VP", issuing_agency_code="000.00.12.H18",
+                    issuing_agency_name="Sở Nội vụ")
+    by_code = _create(portal, code_number="77", code_notation="STTTT-VP", issuing_agency_code="000.00.12.H18",
+                      issuing_agency_name="SNV")
+    exchanged = _create(portal, code_number="1", code_notation="X", issuing_agency_code=None,
+                        issuing_agency_name="Sở Tài chính")
+    for doc in (named, exchanged):
+        doc.qlvb_exchange = {"document_id": "000.00.12.H18,2026/01/01,77"}
+        doc.reindexObject()
+    docs = [named, coded, by_code, exchanged]
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = [catalog.unrestrictedSearchResults(UID=api.content.get_uuid(d))[0] for d in docs]
+    found = duplicates.for_brains(agency, brains)
+    assert found == duplicates.for_documents(agency, docs)
+    # the code's key and the name's key: the one with both is a duplicate of each
+    assert {d["uid"] for d in found[api.content.get_uuid(coded)]} == {
+        api.content.get_uuid(named), api.content.get_uuid(by_code)}
+    assert [d["reason"] for d in found[api.content.get_uuid(exchanged)]] == ["same_document_id"]

@@ -36,6 +36,8 @@ from plone.indexer import indexer
 
 from dongthap.qlvb.content.incoming import IIncomingDocument
 
+import Missing
+
 SHOWN = 5
 DUPLICATE_ATTR = "qlvb_duplicate_of"
 
@@ -109,17 +111,47 @@ def for_documents(agency, docs):
     """:func:`for_document` of many documents of ``agency`` at once (a page of "chờ vào sổ"):
     ``{uid: rows}`` from one catalog query for all their keys (and one for their exchange ids)
     instead of one or two per document; the same rows, in the same order."""
+    return _for_wanted(agency, {
+        api.content.get_uuid(doc): (set(keys(doc.code_number, doc.code_notation, doc.issuing_agency_code,
+                                             doc.issuing_agency_name)), doc.issued_date, document_id_of(doc))
+        for doc in docs})
+
+
+def for_brains(agency, brains):
+    """:func:`for_documents` of the documents of catalog ``brains`` without waking them: their keys
+    are the catalog's (the key index holds the one of the issuer's code, else of its name; the
+    name's is made from the metadata, as the indexer makes it), their exchange ids the id index's."""
+    catalog = api.portal.get_tool("portal_catalog")
+    if "qlvb_exchange_document_id" not in catalog.indexes():  # an old catalog: read the documents
+        return for_documents(agency, [b._unrestrictedGetObject() for b in brains])
+    key_index = catalog._catalog.getIndex("qlvb_incoming_duplicate_key")
+    id_index = catalog._catalog.getIndex("qlvb_exchange_document_id")
+    wanted = {}
+    for brain in brains:
+        number, notation, name, issued = (brain.qlvb_code_number, brain.qlvb_code_notation,
+                                          brain.qlvb_issuing_agency_name, brain.qlvb_issued_date)
+        if any(value is Missing.Value for value in (number, notation, name, issued)):
+            doc = brain._unrestrictedGetObject()  # catalogued before these columns: read it
+            wanted[brain.UID] = (set(keys(doc.code_number, doc.code_notation, doc.issuing_agency_code,
+                                          doc.issuing_agency_name)), doc.issued_date, document_id_of(doc))
+            continue
+        found = _entries(key_index, brain)
+        found.add(duplicate_key(number, notation, name))
+        found.discard(None)
+        wanted[brain.UID] = (found, issued, next(iter(_entries(id_index, brain)), ""))
+    return _for_wanted(agency, wanted)
+
+
+def _for_wanted(agency, wanted):
+    """``{uid: rows}`` of the documents ``wanted`` (uid → (keys, issue date, exchange id))."""
     from dongthap.qlvb.incoming.api import incoming_root
 
-    out = {api.content.get_uuid(doc): [] for doc in docs}
+    out = {uid: [] for uid in wanted}
     root = incoming_root(agency)
-    if root is None or not docs:
+    if root is None or not wanted:
         return out
     catalog = api.portal.get_tool("portal_catalog")
     path = "/".join(root.getPhysicalPath())
-    wanted = {api.content.get_uuid(doc): (set(keys(doc.code_number, doc.code_notation,
-                                                    doc.issuing_agency_code, doc.issuing_agency_name)),
-                                           doc.issued_date, document_id_of(doc)) for doc in docs}
     all_keys = sorted(set().union(*(w[0] for w in wanted.values())))
     by_key = []
     if all_keys:

@@ -165,11 +165,11 @@ BY_DEADLINE = (("qlvb_urgency_rank", "qlvb_deadline", "created"),
 
 def _with_duplicates(agency):
     """The rows of a page of "chờ vào sổ" completed with their duplicate warnings: one look-up
-    for the whole page (:func:`dongthap.qlvb.incoming.duplicates.for_documents`)."""
+    for the whole page (:func:`dongthap.qlvb.incoming.duplicates.for_brains`: no document woken)."""
     def finish(brains, rows):
         from dongthap.qlvb.incoming import duplicates
 
-        found = duplicates.for_documents(agency, [b._unrestrictedGetObject() for b in brains])
+        found = duplicates.for_brains(agency, brains)
         for row in rows:
             row["possible_duplicate"] = bool(found.get(row["uid"]))
             row["duplicates"] = found.get(row["uid"]) or []
