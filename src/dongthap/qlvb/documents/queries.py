@@ -200,11 +200,14 @@ def _page_by_first_key(query, start, want):
     forward = getattr(index, "_index", None)
     if forward is None:
         return None
+    values_count = len(forward)
+    if values_count * ROWS_PER_VALUE > len(catalog._catalog):
+        return None  # more values than any result can hold per value: not worth a search of its own
     results = find(**_unsorted(query))
     if not len(results):
         return [], 0
     rids = getattr(results, "_seq", None)
-    if rids is None or len(forward) * ROWS_PER_VALUE > len(rids):
+    if rids is None or values_count * ROWS_PER_VALUE > len(rids):
         return None  # many values of the first key: the catalog's sort costs as much
     rids = IISet(rids)
     maps = [catalog._catalog.getIndex(k).documentToKeyMap() for k in keys]
