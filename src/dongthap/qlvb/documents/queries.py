@@ -213,11 +213,17 @@ def _page_by_first_key(query, start, want):
     maps = [catalog._catalog.getIndex(k).documentToKeyMap() for k in keys]
     spec = [-1 if r else 1 for r in reverse]
     values = reversed(list(forward.keys())) if reverse[0] else forward.keys()
-    count, page, end = 0, [], start + want
+    count, page, end, seen = 0, [], start + want, 0
+    everywhere = keys[0] in EVERYWHERE
     for value in values:
+        if everywhere and count >= end:
+            # the page is complete and every document has the first key: the rest is counted whole
+            count += len(rids) - seen
+            break
         bucket = forward[value]
         found = intersection(rids, IISet((bucket,)) if isinstance(bucket, int) else bucket)
         size = len(found)
+        seen += size
         if size and count + size > start and count < end:  # rows of the page: sort these
             items = []
             for rid in found:
