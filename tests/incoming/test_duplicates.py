@@ -99,8 +99,8 @@ def test_page_look_up_reads_the_catalog_as_the_documents_say(portal):
     """"Chờ vào sổ" finds the duplicates of its rows from the catalog (no document woken): the same
     answer as from the documents, the issuer's code and the exchange id included."""
     agency = portal["so-tttt"]
-    named = _create(portal, register=True, code_number="77", code_notation="STTTT-VP", issuing_agency_code=None,
-                    issuing_agency_name="Sở Nội vụ")
+    named = _create(portal, register=True, code_number="77", code_notation="STTTT-VP",
+                    issuing_agency_code=None, issuing_agency_name="Sở Nội vụ")
     coded = _create(portal, code_number="077", code_notation="STTTT-VP", issuing_agency_code="000.00.12.H18",
                     issuing_agency_name="Sở Nội vụ")
     by_code = _create(portal, code_number="77", code_notation="STTTT-VP", issuing_agency_code="000.00.12.H18",

@@ -111,10 +111,13 @@ def for_documents(agency, docs):
     """:func:`for_document` of many documents of ``agency`` at once (a page of "chờ vào sổ"):
     ``{uid: rows}`` from one catalog query for all their keys (and one for their exchange ids)
     instead of one or two per document; the same rows, in the same order."""
-    return _for_wanted(agency, {
-        api.content.get_uuid(doc): (set(keys(doc.code_number, doc.code_notation, doc.issuing_agency_code,
-                                             doc.issuing_agency_name)), doc.issued_date, document_id_of(doc))
-        for doc in docs})
+    return _for_wanted(agency, {api.content.get_uuid(doc): _wanted(doc) for doc in docs})
+
+
+def _wanted(doc):
+    """``(keys, issue date, exchange id)`` of the document ``doc``."""
+    return (set(keys(doc.code_number, doc.code_notation, doc.issuing_agency_code, doc.issuing_agency_name)),
+            doc.issued_date, document_id_of(doc))
 
 
 def for_brains(agency, brains):
@@ -131,9 +134,7 @@ def for_brains(agency, brains):
         number, notation, name, issued = (brain.qlvb_code_number, brain.qlvb_code_notation,
                                           brain.qlvb_issuing_agency_name, brain.qlvb_issued_date)
         if any(value is Missing.Value for value in (number, notation, name, issued)):
-            doc = brain._unrestrictedGetObject()  # catalogued before these columns: read it
-            wanted[brain.UID] = (set(keys(doc.code_number, doc.code_notation, doc.issuing_agency_code,
-                                          doc.issuing_agency_name)), doc.issued_date, document_id_of(doc))
+            wanted[brain.UID] = _wanted(brain._unrestrictedGetObject())  # catalogued before these columns
             continue
         found = _entries(key_index, brain)
         found.add(duplicate_key(number, notation, name))
