@@ -66,6 +66,18 @@ def content_paths(portal):
 
 
 def _minimize(portal):
+    """Between batches: forget the request's per-object caches, then empty the ZODB cache.
+
+    The whole export or import runs in one request, and plone.dexterity keeps on it one
+    behavior assignable per object it looked at (``get_assignable``, keyed by oid): the entries
+    keep every imported object alive as a ghost (≈ 30 Python allocations each), which grew
+    the import's memory with the number of documents.
+    """
+    from plone.dexterity.content import ASSIGNABLE_CACHE_KEY
+
+    request = getRequest()
+    if request is not None:
+        request.__dict__.pop(ASSIGNABLE_CACHE_KEY, None)
     portal._p_jar.cacheMinimize()
 
 
