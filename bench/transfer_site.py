@@ -12,8 +12,18 @@
 
 Prints one JSON line: seconds, items, bytes, peak RSS (MB) of the process and, with
 ``QLVB_BENCH_TRACEMALLOC=1``, the peak of Python's own allocations (tracemalloc, MB).
+
+With ``QLVB_BENCH_PROGRESS=1``, ``qlvb-import`` also prints to stderr one JSON line per step of
+the import (each content batch): objects so far, current RSS, Python's allocated blocks, the
+ZODB cache (objects, non-ghosts), the request's large attributes and the audit writer's queue;
+with tracemalloc on, the 15 sources of allocation that grew most between the first content
+batch and the end of the content. More diagnostics, each by its environment variable set to 1:
+``QLVB_BENCH_GC`` (``gc.collect()`` first: live objects only), ``QLVB_BENCH_TYPES`` (the
+gc-tracked object types that grew most since the previous batch), ``QLVB_BENCH_REFERRERS``
+(who refers to the ghosts kept in the ZODB cache).
 """
 
+import gc
 import json
 import os
 import resource
@@ -57,6 +67,59 @@ def report(started, items, directory=None, **more):
                       "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                       "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 1) if TRACE else None,
                       **more}))
+
+
+def current_rss_mb():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmRSS:"))
+    return round(int(kb) / 1024, 1)
+
+
+def big_request_entries(least=50):
+    """The request's attributes and annotations holding more than ``least`` entries (one request
+    serves the whole step: a per-object cache on it grows with the number of objects)."""
+    from zope.globalrequest import getRequest
+
+    request = getRequest()
+    found = {}
+    for where, mapping in (("attr", vars(request)), ("annotation", getattr(request, "__annotations__", {}))):
+        for key, value in list(mapping.items()):
+            try:
+                size = len(value)
+            except TypeError:
+                continue
+            if size > least:
+                found[f"{where} {key}"] = size
+    return found
+
+
+def show_referrers(cache, depth=3):
+    """Print (stderr) the types of the ghosts kept in the ZODB cache and, for one of the most
+    common type, who refers to it (``depth`` levels): what keeps the imported objects alive."""
+    from collections import Counter
+
+    ghosts = [obj for _oid, obj in cache.items() if obj._p_changed is None]
+    kinds = Counter(type(obj).__name__ for obj in ghosts)
+    print("ghosts:", kinds.most_common(8), file=sys.stderr)
+    if not ghosts:
+        return
+    name = kinds.most_common(1)[0][0]
+    target = [obj for obj in ghosts if type(obj).__name__ == name][-1]
+    skip = {id(ghosts), id(sys._getframe())}
+
+    def walk(obj, level):
+        refs = [ref for ref in gc.get_referrers(obj)
+                if id(ref) not in skip and ref is not cache and type(ref).__name__ != "frame"]
+        skip.add(id(refs))
+        for ref in refs[:6]:
+            text = (f"len={len(ref)} first={[repr(k)[:60] for k in list(ref)[:4]]}"
+                    if isinstance(ref, (dict, list, tuple, set)) else repr(ref)[:120])
+            print("  " * level, type(ref).__name__, text, file=sys.stderr)
+            if level < depth:
+                walk(ref, level + 1)
+
+    walk(target, 1)
+    del ghosts, target
 
 
 def counts(site_id, folder=None):
@@ -107,7 +170,43 @@ elif mode == "qlvb-export":
 elif mode == "qlvb-import":
     from dongthap.qlvb.transfer import api as transfer
 
-    result = transfer.import_site(site(args[2], create=True), args[1])
+    from dongthap.qlvb.audit import writer
+
+    portal = site(args[2], create=True)
+    progress = None
+    if os.environ.get("QLVB_BENCH_PROGRESS") == "1":
+        snapshots = []
+        type_counts = []  # gc-tracked objects by type at the previous batch (QLVB_BENCH_TYPES=1)
+
+        def progress(message, figures):
+            if os.environ.get("QLVB_BENCH_GC") == "1":  # live objects only (cyclic garbage collected)
+                figures = dict(figures, gc_freed=gc.collect())
+            cache = portal._p_jar._cache
+            print(json.dumps({"s": round(time.monotonic() - started, 1), "step": message,
+                              **figures, "rss_mb": current_rss_mb(), "blocks": sys.getallocatedblocks(),
+                              "cache": len(cache), "non_ghosts": cache.cache_non_ghost_count,
+                              "request_big": big_request_entries(), "audit_queue": writer._queue.qsize(),
+                              "audit_written": writer._stats["written"]}),
+                  file=sys.stderr, flush=True)
+            if os.environ.get("QLVB_BENCH_TYPES") == "1" and message == "content":
+                from collections import Counter
+
+                now = Counter(type(obj).__name__ for obj in gc.get_objects())
+                if type_counts:
+                    grew = (now - type_counts[0]).most_common(12)
+                    print("grew:", grew, file=sys.stderr, flush=True)
+                type_counts[:] = [now]
+            if os.environ.get("QLVB_BENCH_REFERRERS") == "1" and message == "content":
+                show_referrers(cache)
+            if TRACE and message == "content":
+                snapshots[1:] = [tracemalloc.take_snapshot()] if snapshots else []
+                if not snapshots:
+                    snapshots.append(tracemalloc.take_snapshot())
+
+    result = transfer.import_site(portal, args[1], progress=progress)
+    if progress is not None and TRACE and len(snapshots) == 2:
+        for stat in snapshots[1].compare_to(snapshots[0], "lineno")[:15]:
+            print(stat, file=sys.stderr)
     report(started, result["items"])
 elif mode == "plain-export":
     from collective.exportimport.export_content import ExportContent

@@ -121,3 +121,20 @@ def test_import_catalogs_each_new_object_once_complete(site, monkeypatch):
     assert [api.content.get(UID=uid).absolute_url() for uid in uids] == [
         site.absolute_url() + path for path in ("/src", "/src/d0", "/src/d1", "/src/d2")]
     assert api.content.find(UID=uids[1])[0].Title == "Văn bản 0"  # cataloged complete
+
+
+def test_batches_forget_the_request_cache_of_behavior_assignables(site):
+    """plone.dexterity keeps one assignable per object looked at on the request (oid → assignable,
+    which holds the object), ZCatalog's plan a benchmark per UID searched in a new site: the one
+    process of a whole import must not keep something per document."""
+    from plone.dexterity.content import ASSIGNABLE_CACHE_KEY
+    from plone.dexterity.content import get_assignable
+    from Products.ZCatalog.plan import PriorityMap
+
+    assert get_assignable(site) is not None
+    assert site._p_oid in getattr(getRequest(), ASSIGNABLE_CACHE_KEY)
+    PriorityMap.set_entry("portal_catalog", ("UID", "'u1'"), "benchmark")  # the catalog's query plan
+    transfer._minimize(site)
+    assert not hasattr(getRequest(), ASSIGNABLE_CACHE_KEY)
+    assert PriorityMap.get_value() == {}
+    transfer._minimize(site)  # nothing to forget: no error
