@@ -209,7 +209,10 @@ def _page_by_first_key(query, start, want):
     rids = getattr(results, "_seq", None)
     if rids is None or values_count * ROWS_PER_VALUE > len(rids):
         return None  # many values of the first key: the catalog's sort costs as much
-    rids = IISet(rids)
+    try:
+        rids = IISet(rids)
+    except TypeError:  # not record ids: a LazyCat's parts, or the items of an unfiltered catalog
+        return None
     maps = [catalog._catalog.getIndex(k).documentToKeyMap() for k in keys]
     spec = [-1 if r else 1 for r in reverse]
     values = reversed(list(forward.keys())) if reverse[0] else forward.keys()
