@@ -161,9 +161,9 @@ def test_a_leader_gives_a_task_and_the_lead_sees_it_counted_on_his_desk(page, ch
     # the task shows it; who gave it changes the task and the change is in its history
     doc = session("snv.vanthu").post(f"{url}/so-noi-vu/@incoming", json=payload(
         code_number="77", code_notation="SNV-TH", title="Về việc tổng kết năm", register=True)).json()
-    page.goto(doc["@id"])
-    page.click(".qlvb-give-task-link")
-    page.wait_for_load_state("networkidle")
+    page.goto(doc["@id"], wait_until="networkidle")  # the PDF preview has settled: the link stays put
+    with page.expect_navigation(wait_until="load"):  # the click starts the navigation a moment later
+        page.click(".qlvb-give-task-link")
     assert "77/SNV-TH — Về việc tổng kết năm" in page.locator(".qlvb-task-related").inner_text()
     page.fill("#t-title", "Tổng hợp báo cáo tổng kết")
     page.select_option("#t-lead", "snv.chuyenvien")
