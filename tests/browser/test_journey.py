@@ -50,7 +50,7 @@ class Journey:
             target.scroll_into_view_if_needed()
             box = target.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, selector
-            with self.page.expect_navigation():  # a tap starts the navigation a moment later
+            with self.page.expect_navigation(timeout=60_000):  # a tap starts the navigation a moment later
                 target.tap()
         else:
             target.click()
