@@ -8,6 +8,7 @@ from plone import api
 from zope.i18n import translate
 
 import datetime
+import re
 import pytest
 
 AGENCY = "so-tttt"
@@ -299,6 +300,16 @@ def test_printable_week_is_a_pdf_in_vietnamese(demo):
                      "Họp triển khai chuyển đổi số", "Phòng họp số 2", "Chủ trì", "Chiều"):
         assert expected in flat, expected
     assert "Bản nháp không in" not in flat
+    # NĐ 30 heading: the agency on the left, quốc hiệu then tiêu ngữ on the right, above the title
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", "-", "-"], input=download.data,
+                         capture_output=True, check=True).stdout.decode()
+    lines = [x for x in out.splitlines() if x.strip()]
+    heading = r"\s*SỞ THÔNG TIN VÀ TRUYỀN THÔNG\s{3,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$"
+    assert re.match(heading, lines[0]), lines[0]
+    assert lines[1].strip() == "Độc lập - Tự do - Hạnh phúc" and lines[1].index("Độc") > lines[0].index("SỞ")
+    assert lines[2].strip() == "LỊCH CÔNG TÁC TUẦN"
 
 
 def test_the_demo_calendar_of_this_week(demo):

@@ -27,6 +27,9 @@ PRINTED_FROM = "In từ " + SYSTEM_NAME
 EMPTY_TEXT = "Không có văn bản trong khoảng thời gian này"
 PAGE_TEXT = "Trang {page}/{pages}"
 PERIOD_TEXT = "Từ ngày {start} đến ngày {end}"
+#: NĐ 30/2020/NĐ-CP, Phụ lục I: the national name (quốc hiệu) and motto (tiêu ngữ) at the top right.
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
 def to_vietnam_time(value: dt.datetime) -> dt.datetime:

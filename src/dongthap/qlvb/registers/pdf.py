@@ -18,12 +18,13 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .columns import Register
 from .fonts import Fonts, register_fonts
-from .formatting import PAGE_TEXT, SYSTEM_NAME, Heading, clean_text
+from .formatting import NATIONAL_MOTTO, NATIONAL_NAME, PAGE_TEXT, SYSTEM_NAME, Heading, clean_text
 from .pdftable import FONT_SIZE, page_tables
 from .wrap import Wrapper
 
@@ -75,6 +76,49 @@ def _title_block(register: Register, heading: Heading, fonts: Fonts) -> list:
         Paragraph(_markup(heading.period), period),
         Spacer(1, 5 * mm),
     ]
+
+
+class _Rule(Flowable):
+    """A solid horizontal line of ``length`` points, centred in the width it is given."""
+
+    def __init__(self, length: float, space_before: float = 3):
+        super().__init__()
+        self.length = length
+        self.space_before = space_before
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.space_before + 1
+
+    def draw(self):
+        self.canv.setLineWidth(0.6)
+        start = (self.width - self.length) / 2
+        self.canv.line(start, 0.5, start + self.length, 0.5)
+
+
+def national_heading(fonts: Fonts, agency_name: str, width: float, parent_name: str | None = None) -> Table:
+    """The top of a document drawn up by NĐ 30/2020/NĐ-CP (Phụ lục I), as a two-column table ``width``
+    wide: on the left the governing agency (``parent_name``, if any) and the agency in capitals, the
+    agency in bold over a short rule (about a third of its line); on the right the national name
+    (quốc hiệu) and the motto (tiêu ngữ) in bold, the motto over a rule as long as it is."""
+    size = 12
+    plain = ParagraphStyle("nd30", fontName=fonts.regular, fontSize=size, leading=size * 1.25,
+                           alignment=TA_CENTER)
+    bold = ParagraphStyle("nd30b", parent=plain, fontName=fonts.bold)
+    motto = ParagraphStyle("nd30m", parent=bold, fontSize=size + 1, leading=(size + 1) * 1.25)
+    left_width, right_width = width * 0.42, width * 0.58
+    pad = 2 * FRAME_PAD
+    agency = clean_text(agency_name).upper()
+    agency_line = min(stringWidth(agency, fonts.bold, size), left_width - pad)
+    left = ([Paragraph(_markup(clean_text(parent_name).upper()), plain)] if parent_name else []) + [
+        Paragraph(_markup(agency), bold), _Rule(agency_line / 3)]
+    right = [Paragraph(NATIONAL_NAME, bold), Paragraph(NATIONAL_MOTTO, motto),
+             _Rule(stringWidth(NATIONAL_MOTTO, fonts.bold, size + 1))]
+    table = Table([[left, right]], colWidths=[left_width, right_width], hAlign="CENTER")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), FRAME_PAD),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), FRAME_PAD)]))
+    return table
 
 
 def _markup(text: str) -> str:

@@ -1,6 +1,7 @@
 """The printable week (A4 landscape, Noto Serif) with the registers' ReportLab layer.
 
-One table: Thứ / ngày | Buổi, giờ | Nội dung | Chủ trì | Thành phần | Địa điểm | Chuẩn bị;
+At the top the NĐ 30 heading (agency on the left; quốc hiệu, tiêu ngữ on the right), then the title,
+the period and one table: Thứ / ngày | Buổi, giờ | Nội dung | Chủ trì | Thành phần | Địa điểm | Chuẩn bị;
 every day of the week has at least one row; the header row repeats on every page and each page
 has the printout mark and ``Trang x/y`` (the footer of :mod:`dongthap.qlvb.registers.pdf`).
 The caller gives the week already translated (:func:`dongthap.qlvb.restapi.errors.translate_tree`).
@@ -22,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from dongthap.qlvb.registers.fonts import register_fonts
 from dongthap.qlvb.registers.formatting import SYSTEM_NAME, Heading
 from dongthap.qlvb.registers.pdf import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_SIZE, _FooterCanvas
+from dongthap.qlvb.registers.pdf import national_heading
 
 WIDTHS = (11, 9, 30, 12, 20, 10, 10)
 
@@ -30,15 +32,17 @@ def _p(text, style):
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
-def build(week: dict, *, labels: dict, printed_by: str, printed_at: dt.datetime) -> bytes:
+def build(week: dict, *, labels: dict, printed_by: str, printed_at: dt.datetime,
+          parent_agency: str | None = None) -> bytes:
     """PDF bytes of ``week`` (the answer of :func:`api.week`, translated); ``labels`` the
     translated column titles (``day``, ``time``, ``content``, ``chair``, ``participants``,
-    ``place``, ``preparing``), ``title``, ``period`` and ``empty``."""
+    ``place``, ``preparing``), ``title``, ``period`` and ``empty``. The page starts with the
+    NĐ 30 heading (:func:`~dongthap.qlvb.registers.pdf.national_heading`): the agency under
+    ``parent_agency`` (its governing agency, if any) on the left, quốc hiệu and tiêu ngữ on the right."""
     fonts = register_fonts()
     base = ParagraphStyle("cell", fontName=fonts.regular, fontSize=9, leading=11.5, alignment=TA_LEFT)
     bold = ParagraphStyle("cellb", parent=base, fontName=fonts.bold)
     head = ParagraphStyle("head", parent=base, fontName=fonts.bold, alignment=TA_CENTER)
-    agency_style = ParagraphStyle("agency", fontName=fonts.bold, fontSize=11, leading=14)
     title_style = ParagraphStyle("title", fontName=fonts.bold, fontSize=15, leading=19, alignment=TA_CENTER,
                                  spaceBefore=6, spaceAfter=2)
     period_style = ParagraphStyle("period", fontName=fonts.italic, fontSize=10.5, leading=14,
@@ -80,7 +84,8 @@ def build(week: dict, *, labels: dict, printed_by: str, printed_at: dt.datetime)
         buf, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM, title=labels["title"], author=week["agency"], subject=labels["period"],
         creator=SYSTEM_NAME, lang="vi-VN", invariant=True)
-    story = [_p(week["agency"].upper(), agency_style), _p(labels["title"], title_style),
+    story = [national_heading(fonts, week["agency"], total, parent_name=parent_agency),
+             Spacer(1, 4 * mm), _p(labels["title"], title_style),
              _p(labels["period"], period_style), Spacer(1, 5 * mm), table]
     doc.build(story, canvasmaker=functools.partial(_FooterCanvas, footer=heading.printed_mark, fonts=fonts))
     return buf.getvalue()

@@ -62,9 +62,20 @@ def week_pdf(agency, request, form):
     labels = {k: translate(v, context=request) for k, v in label.items()}
     user = api.user.get_current()
     printed_by = (user.getProperty("fullname") or user.getId()) if user is not None else ""
-    data = pdf.build(week, labels=labels, printed_by=printed_by, printed_at=cal._now())
+    data = pdf.build(week, labels=labels, printed_by=printed_by, printed_at=cal._now(),
+                     parent_agency=_governing_agency(agency))
     name = f"lich-cong-tac-{week.get('week') or week['from']}.pdf"
     return Download(data, "application/pdf", name)
+
+
+def _governing_agency(agency):
+    """The title of the agency ``agency`` sits in (Văn phòng UBND tỉnh: UBND tỉnh Đồng Tháp), or None."""
+    from Acquisition import aq_inner
+    from Acquisition import aq_parent
+    from dongthap.qlvb.agencies.api import get_agency
+
+    parent = get_agency(aq_parent(aq_inner(agency)))
+    return parent.title if parent is not None else None
 
 
 class CalendarGet(DownloadOrJsonGet):
