@@ -95,7 +95,7 @@ def test_a_refusal_answers_the_translated_json_error_and_stores_nothing(url):
     assert r.json() == {"error": {
         "type": "Conflict",
         "message": "Nội dung yêu cầu phải là một đối tượng JSON.",
-        "errors": [{"field": "id", "message": "Bạn không có quyền thực hiện thao tác này."}],
+        "errors": [{"field": "id", "message": "Tài khoản không có quyền thực hiện thao tác này."}],
     }}
     assert owner().get(f"{url}/refused-folder").status_code == 404
 

@@ -10,3 +10,16 @@ def test_untranslated_plone_domains_are_vietnamese(site):
     assert translate("label_update_security", domain="cmfplacefulworkflow", target_language="vi",
                      default="Update security") == "Cập nhật phân quyền"
     assert translate("No value", domain="z3c.form", target_language="vi") == "Chưa chọn"
+
+
+def test_vietnamese_texts_never_address_the_user_as_ban():
+    """Administrative style: the notifications and messages are impersonal ("Được giao chủ trì
+    giải quyết: …"), never "bạn" (no layer: reads the catalogs)."""
+    import pathlib
+    import re
+
+    folder = pathlib.Path(__file__).parent.parent / "src/dongthap/qlvb/locales/vi/LC_MESSAGES"
+    lines = [line for po in sorted(folder.glob("*.po"))
+             for line in po.read_text(encoding="utf-8").splitlines()]
+    found = [line for line in lines if line.startswith(("msgstr", '"')) and re.search(r"\b[bB]ạn\b", line)]
+    assert found == []

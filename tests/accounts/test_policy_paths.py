@@ -69,7 +69,7 @@ def test_an_expired_password_must_be_changed_first(url, demo_server):
         r = requests.get(f"{url}/so-tttt/@staff", auth=("stttt.vanthu", DEMO_PASSWORD),
                          headers={"Accept": "application/json"})
         assert r.status_code == 403
-        assert r.json()["error"]["message"] == ("Mật khẩu của bạn đã hết hạn: hãy đổi mật khẩu trước khi "
+        assert r.json()["error"]["message"] == ("Mật khẩu đã hết hạn: đề nghị đổi mật khẩu trước khi "
                                                 "tiếp tục.")
         r = requests.get(f"{url}/@@change-password", auth=("stttt.vanthu", DEMO_PASSWORD))
         assert r.status_code == 200

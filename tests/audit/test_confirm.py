@@ -87,7 +87,7 @@ def test_grant_on_the_staff_page_is_previewed_then_confirmed(audited):
     assert hidden["confirm"] == "yes" and hidden["username"] == "stttt.luutru"
     # a confirmation of another change is refused (409 message), nothing is made
     r = page.post(address, data=dict(form, confirm="yes", confirmation="0" * 64))
-    assert "Quyền truy cập đã thay đổi sau khi bạn xác nhận" in html.unescape(r.text)
+    assert "Quyền truy cập đã thay đổi sau khi xác nhận" in html.unescape(r.text)
     assert _roles(admin, url, "stttt.luutru") == before
     # confirmed: made, and logged
     r = page.post(address, data=dict(form, confirm="yes", confirmation=confirmation))

@@ -15,7 +15,7 @@ def test_clerk_sees_own_agency_in_vietnamese(page, demo_server):
     home = page.locator(".qlvb-my-agencies")
     assert "Sở Thông tin và Truyền thông" in home.inner_text()
     assert "Sở Nội vụ" not in home.inner_text()
-    assert "Cơ quan, đơn vị của bạn" in page.content()
+    assert "Cơ quan, đơn vị công tác" in page.content()
     page.click("text=Sở Thông tin và Truyền thông")
     page.wait_for_load_state("networkidle")
     screenshot(page, "clerk-agency")

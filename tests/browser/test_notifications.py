@@ -37,7 +37,7 @@ def test_bell_count_after_assignment_and_open_lands_on_the_document(page, demo_s
     page.wait_for_load_state("networkidle")
     assert "Thông báo" in page.locator("h1").inner_text()
     link = page.locator("a.qlvb-notification-link",
-                        has_text="Bạn được giao chủ trì giải quyết: Về việc thử chuông thông báo")
+                        has_text="Được giao chủ trì giải quyết: Về việc thử chuông thông báo")
     link.first.click()
     page.wait_for_load_state("networkidle")
     assert page.url.rstrip("/") == doc_url or page.url.startswith(doc_url)

@@ -59,7 +59,7 @@ def test_demo_dossier_page_and_edit_form(url):
     assert r.status_code == 200
     assert "Văn bản trong hồ sơ" in r.text and "Kết thúc hồ sơ" in r.text and "Mở hồ sơ" in r.text
     # the records manager sees the registered incoming documents of his agency (v1005_records)
-    assert demo["doc_total"] == 2 and r.text.count("Văn bản bạn không có quyền xem.") == 0
+    assert demo["doc_total"] == 2 and r.text.count("Văn bản không thuộc quyền xem của tài khoản.") == 0
     assert "Về việc triển khai chuyển đổi số năm 2026" in r.text
     r = _page("stttt.vanthu", demo["@id"])
     assert "Về việc triển khai chuyển đổi số năm 2026" in r.text

@@ -88,7 +88,7 @@ def test_assignment_mail_goes_to_the_assignee_in_vietnamese_with_the_link(site):
         controller.stop()
     mine = _to(collector, EMAILS["stttt.chuyenvien"])
     assert len(mine) == 1
-    assert _subject(mine[0]) == f"[QLVB] Bạn được giao chủ trì giải quyết: {doc['title']}"
+    assert _subject(mine[0]) == f"[QLVB] Được giao chủ trì giải quyết: {doc['title']}"
     body = mine[0].get_payload(decode=True).decode("utf-8")
     doc_url = doc.get("@id") or doc["url"]
     assert f"Mở văn bản: {doc_url}" in body
@@ -128,7 +128,7 @@ def test_rest_notifications_list_and_mark_read(site):
     assert body["unread"] >= 1
     first = body["items"][0]
     assert first["kind"] == "assigned_lead" and first["url"] == (doc.get("@id") or doc["url"])
-    assert first["text"].startswith("Bạn được giao chủ trì")
+    assert first["text"].startswith("Được giao chủ trì")
     r = me.post(f"{url}/@notifications", json={"ids": [first["id"]]})
     assert r.status_code == 200 and r.json()["marked"] == 1
     r = me.post(f"{url}/@notifications", json={"ids": "x"})

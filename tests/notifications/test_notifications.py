@@ -30,7 +30,7 @@ def test_assignment_tells_each_assignee_with_his_part(portal, mail_queue):
     assert kinds("stttt.luutru") == ["assigned_fyi"]
     assert "assigned_lead" not in kinds("stttt.lanhdao")  # the leader did it himself
     item = N.list_for(uid("stttt.truongphong"))["items"][0]
-    assert item["text"].startswith("Bạn được giao chủ trì giải quyết") and doc.Title() in item["text"]
+    assert item["text"].startswith("Được giao chủ trì giải quyết") and doc.Title() in item["text"]
     assert item["url"] == doc.absolute_url()
     assert N.unread_count(uid("stttt.truongphong")) == 1
     # the department head re-assigns: only the new assignee is told
@@ -88,7 +88,7 @@ def test_outgoing_review_walk_tells_the_next_person(portal, mail_queue):
     assert kinds("stttt.lanhdao") == ["to_review"]
     act(doc, "stttt.lanhdao", "return", "Sửa lại trích yếu")
     assert kinds("stttt.chuyenvien") == ["returned"]
-    assert N.list_for(uid("stttt.chuyenvien"))["items"][0]["text"].startswith("Dự thảo của bạn bị trả lại")
+    assert N.list_for(uid("stttt.chuyenvien"))["items"][0]["text"].startswith("Dự thảo bị trả lại")
 
 
 def test_pages_render_in_vietnamese(portal, mail_queue):
@@ -96,7 +96,7 @@ def test_pages_render_in_vietnamese(portal, mail_queue):
     request = portal.REQUEST
     with api.env.adopt_user(username="stttt.truongphong"):
         html = portal.restrictedTraverse("@@thong-bao")()
-        assert "Bạn được giao chủ trì giải quyết" in html and "Đánh dấu tất cả đã đọc" in html
+        assert "Được giao chủ trì giải quyết" in html and "Đánh dấu tất cả đã đọc" in html
         request.method = "GET"
         prefs = portal.restrictedTraverse("@@cai-dat-thong-bao")()
         assert "Cài đặt thông báo" in prefs and "Một thư tổng hợp mỗi ngày" in prefs

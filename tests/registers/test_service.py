@@ -114,7 +114,7 @@ def test_a_register_the_user_may_not_see_is_refused(url, name):
     for fmt in ("json", "pdf", "xlsx"):
         r = get("stttt.chuyenvien", url, f"/{name}", format=fmt)
         assert r.status_code == 403, (name, fmt, r.status_code)
-        assert r.json()["error"]["message"].startswith("Bạn không được xem sổ")
+        assert r.json()["error"]["message"].startswith("Tài khoản không được xem sổ")
 
 
 # ---------------------------------------------------------------- each provider

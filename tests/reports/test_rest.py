@@ -109,7 +109,7 @@ def test_refusals_over_rest(server):
         assert get(user, f"{url}/@reports/edoc", **Q1).status_code in (401, 403), user
     r = get("stttt.vanthu", f"{url}/so-tttt/@reports/processing", **Q1)
     assert r.status_code == 403
-    assert r.json()["error"]["message"] == "Bạn không có quyền thực hiện thao tác này."
+    assert r.json()["error"]["message"] == "Tài khoản không có quyền thực hiện thao tác này."
     assert get("snv.lanhdao", f"{url}/so-tttt/@reports/edoc", **Q1).status_code in (401, 403)
     # the province's administrator: counts, never the documents behind them
     assert get("qtht", f"{url}/so-tttt/@reports/edoc", **Q1).status_code == 200
