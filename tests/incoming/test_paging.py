@@ -42,6 +42,23 @@ def test_more_than_the_limit_and_urgency_over_the_whole_list(portal):
         # the user's own sort: by subject, descending
         by_title = queries.waiting_registration(agency, batch=(0, 5), sort=("title", "descending"))
         assert by_title.total == first.total and by_title[0]["title"] >= by_title[-1]["title"]
+        # the page of the list: first / previous / "Trang x/y" / next / last, the filters kept
+        request = portal.REQUEST
+        request.form.update({"list": "waiting_registration", "b_start": "50", "urgency": ""})
+        request["ACTUAL_URL"] = f"{agency.absolute_url()}/@@van-ban-den"
+        view = api.content.get_view("van-ban-den", agency, request)
+        pages = (first.total - 1) // 25 + 1
+        links = view.page_links("waiting_registration", queries.waiting_registration(agency, batch=(50, 25)))
+        assert (links["number"], links["count"], links["first"], links["last"]) == (3, pages, 51, 75)
+        assert "b_start=0" in links["first_page"] and "b_start=25" in links["previous"]
+        assert "b_start=75" in links["next"] and f"b_start={(pages - 1) * 25}" in links["last_page"]
+        html = view()
+        assert f"Trang 3/{pages}" in html and "Trang đầu" in html and "Trang cuối" in html
+        last_links = view.page_links("waiting_registration",
+                                     queries.waiting_registration(agency, batch=((pages - 1) * 25, 25)))
+        assert last_links["next"] is None and last_links["last_page"] is None
+        assert last_links["number"] == pages
+        assert last_links["last"] == first.total
         # the desk counts the same
         sections = desk_sections(agency, "stttt.vanthu", set(api.user.get_roles(obj=agency)), portal.REQUEST)
         counts = {i["key"]: i["count"] for s in sections for i in s["lists"]}

@@ -91,7 +91,8 @@ class DashboardPage(AgencyPage):
         return (form["sort_on"], form.get("sort_order") or "ascending") if form.get("sort_on") else None
 
     def page_links(self, key, page):
-        """Previous/next page addresses of one list (keeping filters and sort), None when none."""
+        """Previous/next (and first/last) page addresses of one list, keeping filters and sort (None
+        when there is none), the page's number and the number of pages."""
         from urllib.parse import urlencode
 
         batching = page.batching() if hasattr(page, "batching") else {"next": None, "previous": None}
@@ -101,9 +102,16 @@ class DashboardPage(AgencyPage):
         def link(start):
             return None if start is None else \
                 f"{self.request['ACTUAL_URL']}?{urlencode(dict(form, list=key, b_start=start))}"
+        start, size, total = batching.get("b_start", 0), batching.get("b_size") or 1, batching.get("total", 0)
+        last_start = (max(total, 1) - 1) // size * size
         return {"next": link(batching["next"]), "previous": link(batching["previous"]),
-                "first": batching.get("b_start", 0) + 1 if len(page) else 0,
-                "last": batching.get("b_start", 0) + len(page)}
+                # the first and the last page, when they are not the previous or the next one
+                "first_page": link(0) if start and batching["previous"] else None,
+                "last_page": link(last_start) if batching["next"] is not None and last_start > batching["next"]
+                else None,
+                "number": start // size + 1, "count": (max(total, 1) - 1) // size + 1,
+                "first": start + 1 if len(page) else 0,
+                "last": start + len(page)}
 
     def sort_url(self, sort_on):
         """The list sorted by ``sort_on`` (again: the other direction)."""
