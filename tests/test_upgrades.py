@@ -768,3 +768,19 @@ def test_1008_signer_name_stores_the_signers_name(demo, monkeypatch):
         assert userid == doc.signer and names[doc.UID()] == outgoing.fullname(doc.signer) != userid
     monkeypatch.setattr(outgoing, "fullname", lambda userid: "PAS asked")
     assert {d.UID(): outgoing.signer_name(d) for d in docs} == names  # read from the document
+
+
+def test_1009_task_lead_adds_and_fills_the_lead_column(demo):
+    """The task lists' "Chủ trì" column comes from the catalog column the 1009 step adds and fills."""
+    from dongthap.qlvb.upgrades import v1009_task_lead
+
+    catalog = api.portal.get_tool("portal_catalog")
+    with api.env.adopt_roles(["Manager"]):
+        catalog.delColumn(v1009_task_lead.COLUMN)  # as a 1008 site was
+        assert not hasattr(catalog.unrestrictedSearchResults(portal_type="Task")[0], v1009_task_lead.COLUMN)
+        count = v1009_task_lead.task_lead(None)
+        assert v1009_task_lead.task_lead(None) == count > 0  # again
+    assert v1009_task_lead.COLUMN in catalog.schema()
+    leads = {b.Title: b.qlvb_task_lead for b in catalog.unrestrictedSearchResults(portal_type="Task")}
+    assert leads["Rà soát vị trí việc làm của các đơn vị"] == "department:tcbc"
+    assert "user:snv.chuyenvien" in leads.values()

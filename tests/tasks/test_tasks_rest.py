@@ -205,6 +205,17 @@ def test_the_demo_site_has_tasks(demo_server):
     titles = {r["title"] for r in rows}
     assert {"Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới",
             "Rà soát vị trí việc làm của các đơn vị"} <= titles
+    # the lead of each (chủ trì): a person by name, a department by title; the page shows the column
+    leads = {r["title"]: r["lead"] for r in rows}
+    person = leads["Xây dựng kế hoạch đào tạo, bồi dưỡng cán bộ năm tới"]
+    department = leads["Rà soát vị trí việc làm của các đơn vị"]
+    assert person["user"] == "snv.chuyenvien" and person["fullname"] not in ("", "snv.chuyenvien")
+    assert department["department"] == "tcbc" and department["title"] not in ("", "tcbc")
+    html = session("snv.lanhdao").get(f"{url}/so-noi-vu/@@cong-viec", params={"list": "all"},
+                                      headers={"Accept": "text/html"}).text
+    assert ">Chủ trì</th>" in html
+    cells = re.findall(r'<td class="qlvb-task-lead"[^>]*>([^<]*)</td>', html)
+    assert person["fullname"] in cells and department["title"] in cells
     # another agency's leader sees none of them
     other = session("stttt.lanhdao").get(f"{url}/so-tttt/@tasks", params={"list": "all"}).json()
     assert not titles & {r["title"] for r in other["all"]}

@@ -712,7 +712,9 @@ def overdue_for(agency, roles):
     return [b for b in brains if b.qlvb_task_assigner == me.getId() or mine & set(b.qlvb_task_people or ())]
 
 
-def row(brain) -> dict:
+def row(brain, names=None, agency=None) -> dict:
+    """One task of a list, from the catalog; ``names`` (a dict kept by the caller for the whole
+    list) remembers the names of the leads already looked up; ``agency`` names a lead department."""
     deadline = brain.qlvb_task_deadline
     return {"@id": brain.getURL(), "id": brain.getId, "uid": brain.UID, "title": brain.Title,
             "state": brain.review_state,
@@ -720,8 +722,27 @@ def row(brain) -> dict:
             "deadline": common.fmt_date(deadline),
             "overdue": brain.review_state in OPEN_STATES and deadline is not None and deadline < today(),
             "assigner": brain.qlvb_task_assigner,
+            "lead": _lead(brain, {} if names is None else names, agency),
             "completed_on": common.fmt_date(_column(brain, "qlvb_task_completed_on", datetime.date)),
             "late": _column(brain, "qlvb_task_late", bool)}
+
+
+def _lead(brain, names, agency):
+    """The lead of a listed task as :func:`summary` gives it (``{"user", "fullname"}`` or
+    ``{"department", "title"}``), from the column ``qlvb_task_lead``; None before the 1009 step
+    has filled it."""
+    value = _column(brain, "qlvb_task_lead", str)
+    if not value or ":" not in value:
+        return None
+    kind, key = value.split(":", 1)
+    if value not in names:
+        if kind == "user":
+            names[value] = _fullname(key)
+        else:
+            dept = D.department(agency, key) if agency is not None else None
+            names[value] = dept.title if dept is not None else key
+    return {"user": key, "fullname": names[value]} if kind == "user" else \
+        {"department": key, "title": names[value]}
 
 
 def _column(brain, name, kind):

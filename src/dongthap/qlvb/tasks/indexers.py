@@ -48,3 +48,14 @@ def qlvb_task_late(obj):
     """True/False once the task is done (``completed_on`` after the deadline); None before: the
     reports count on-time and late tasks from the catalog."""
     return obj.late if obj.completed_on else None
+
+
+@indexer(ITask)
+def qlvb_task_lead(obj):
+    """Who leads the task (chủ trì), for the column of the lists: ``"user:<id>"`` or
+    ``"department:<id>"``; the lists show the person's name or the department's title."""
+    if obj.lead_user:
+        return f"user:{obj.lead_user}"
+    if obj.lead_department:
+        return f"department:{obj.lead_department}"
+    return None

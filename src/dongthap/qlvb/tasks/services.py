@@ -48,8 +48,9 @@ class TasksGet(PathSegments, Service):
         which = self.request.form.get("list")
         keys = [which] if which else ["mine", "assigned", "overdue"]
         found = {"@id": f"{self.context.absolute_url()}/@tasks"}
+        names = {}
         for key in keys:
-            found[key] = [tasks.row(b) for b in tasks.query(self.context, key)]
+            found[key] = [tasks.row(b, names, self.context) for b in tasks.query(self.context, key)]
         return _answer(self.request, found)
 
 

@@ -74,7 +74,9 @@ class TasksList(_Page):
                 for k, v in LIST_TITLES.items()]
 
     def rows(self):
-        return [dict(tasks.row(b), state_title=self.t(tasks.STATE_TITLES.get(b.review_state, b.review_state)))
+        names = {}
+        return [dict(tasks.row(b, names, self.context),
+                     state_title=self.t(tasks.STATE_TITLES.get(b.review_state, b.review_state)))
                 for b in tasks.query(self.context, self.current())]
 
     def can_add(self):
