@@ -64,6 +64,13 @@ def test_desk_per_role_and_rest_paging(page, demo_server):  # noqa: F811
     login(page, url, "stttt.lanhdao", PW)
     page.goto(url)
     screenshot(page, "desk-leader")
+    # at 1024 px, Plone's toolbar open: the leader's tabs on one line, no sideways scrolling
+    page.set_viewport_size({"width": 1024, "height": 900})
+    nav, tab, wider = page.evaluate("""() => [document.querySelector('#portal-globalnav').offsetHeight,
+        document.querySelector('#portal-globalnav > li').offsetHeight,
+        document.documentElement.scrollWidth - document.documentElement.clientWidth]""")
+    assert page.locator("#portal-globalnav > li").count() >= 8 and nav < 1.5 * tab and wider <= 0
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert _count(page, "waiting_assignment") >= 1
     assert page.locator(".qlvb-desk-waiting_registration").count() == 0
     page.click(".qlvb-desk-waiting_assignment")
