@@ -54,6 +54,7 @@ def test_more_than_the_limit_and_urgency_over_the_whole_list(portal):
         assert "b_start=75" in links["next"] and f"b_start={(pages - 1) * 25}" in links["last_page"]
         html = view()
         assert f"Trang 3/{pages}" in html and "Trang đầu" in html and "Trang cuối" in html
+        assert '<td class="qlvb-date">' in html  # a date is never broken in two (qlvb.css)
         last_links = view.page_links("waiting_registration",
                                      queries.waiting_registration(agency, batch=((pages - 1) * 25, 25)))
         assert last_links["next"] is None and last_links["last_page"] is None

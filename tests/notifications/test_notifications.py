@@ -97,6 +97,7 @@ def test_pages_render_in_vietnamese(portal, mail_queue):
     with api.env.adopt_user(username="stttt.truongphong"):
         html = portal.restrictedTraverse("@@thong-bao")()
         assert "Được giao chủ trì giải quyết" in html and "Đánh dấu tất cả đã đọc" in html
+        assert '<svg class="qlvb-bell-icon"' in html  # the bell drawn, not an emoji a font may lack
         request.method = "GET"
         prefs = portal.restrictedTraverse("@@cai-dat-thong-bao")()
         assert "Cài đặt thông báo" in prefs and "Một thư tổng hợp mỗi ngày" in prefs
