@@ -104,11 +104,11 @@ class DashboardPage(AgencyPage):
                 f"{self.request['ACTUAL_URL']}?{urlencode(dict(form, list=key, b_start=start))}"
         start, size, total = batching.get("b_start", 0), batching.get("b_size") or 1, batching.get("total", 0)
         last_start = (max(total, 1) - 1) // size * size
+        nxt = batching["next"]
         return {"next": link(batching["next"]), "previous": link(batching["previous"]),
                 # the first and the last page, when they are not the previous or the next one
                 "first_page": link(0) if start and batching["previous"] else None,
-                "last_page": link(last_start) if batching["next"] is not None and last_start > batching["next"]
-                else None,
+                "last_page": link(last_start) if nxt is not None and last_start > nxt else None,
                 "number": start // size + 1, "count": (max(total, 1) - 1) // size + 1,
                 "first": start + 1 if len(page) else 0,
                 "last": start + len(page)}
