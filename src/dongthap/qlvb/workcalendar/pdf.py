@@ -25,7 +25,7 @@ from dongthap.qlvb.registers.formatting import SYSTEM_NAME, Heading
 from dongthap.qlvb.registers.pdf import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_SIZE, _FooterCanvas
 from dongthap.qlvb.registers.pdf import national_heading
 
-WIDTHS = (11, 9, 30, 12, 20, 10, 10)
+WIDTHS = (10, 9, 27, 12, 19, 11, 12)  # place and preparing unit: a short name on one line
 
 
 def _p(text, style):
