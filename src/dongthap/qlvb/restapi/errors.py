@@ -70,7 +70,28 @@ class HttpErrorView(ErrorHandling):
     (``NotFound``), not logged in or not allowed (``Unauthorized``, ``Forbidden``): plone.rest's
     answer (``type``, ``message``, ``context``, a redirect for a moved object) with the message in
     the user's language, and our ``error`` object (``docs/errors.md``) beside it, so that every
-    refusal a client gets has the same shape."""
+    refusal a client gets has the same shape.
+
+    ``Unauthorized`` for a request with valid credentials (a logged-in user refused an object of
+    another agency) is a 403 ``Forbidden``, not a 401: the user need not log in again
+    (:mod:`dongthap.qlvb.security.refusal`)."""
+
+    def __call__(self):
+        from dongthap.qlvb.security.refusal import answer_forbidden
+        from dongthap.qlvb.security.refusal import logged_in_user
+        from zExceptions import Unauthorized
+
+        self._refused_user = (isinstance(self.context, Unauthorized)
+                              and logged_in_user(self.request) is not None)
+        if not self._refused_user:
+            return super().__call__()
+        # plone.rest's ErrorHandling.__call__, with the status 403
+        result = json.dumps(self.render_exception(self.context), indent=2, sort_keys=True)
+        response = self.request.response
+        response.setHeader("Content-Type", "application/json")
+        answer_forbidden(response)
+        response.setBody(result, lock=1)
+        return None
 
     def render_exception(self, exception):
         from plone import api
@@ -89,6 +110,10 @@ class HttpErrorView(ErrorHandling):
         elif isinstance(exception, MethodNotAllowed):
             message = _("error_rest_method", default="This address does not accept the method ${method}.",
                         mapping={"method": str(self.request.get("REQUEST_METHOD", ""))[:10]})
+        elif getattr(self, "_refused_user", False):
+            message = _("error_access_denied",
+                        default="Access denied: your account may not open this object.")
+            result["type"] = "Forbidden"
         elif isinstance(exception, Forbidden) or not api.user.is_anonymous():
             message = _("error_forbidden", default="You are not allowed to do this.")
         else:
