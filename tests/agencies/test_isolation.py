@@ -167,3 +167,18 @@ def test_logged_in_user_refused_gets_403_not_a_login(url):
     wrong = requests.get(f"{url}/so-noi-vu", auth=("stttt.vanthu", "sai-mat-khau"),
                          headers={"Accept": "application/json"})
     assert wrong.status_code == 401
+
+
+def test_wrong_method_on_a_service_is_405_with_allow(url):
+    """The wrong method on one of the add-on's services: 405 naming the methods it accepts (``Allow``);
+    an unknown service, an unknown object and another agency's object stay a plain 404."""
+    s = session("stttt.vanthu")
+    r = s.delete(f"{url}/so-tttt/@tasks")
+    assert r.status_code == 405, r.text
+    assert r.headers["Allow"] == "GET, POST"
+    assert r.json()["error"]["type"] == "MethodNotAllowed"
+    assert "DELETE" in r.json()["error"]["message"] and "GET, POST" in r.json()["error"]["message"]
+    assert r.json()["error"]["message"].startswith("Địa chỉ này không nhận phương thức")
+    assert s.put(f"{url}/so-tttt/@calendar", json={}).headers.get("Allow") == "GET, POST, PATCH"
+    for path in ("so-tttt/@khong-co", "khong-co/@tasks", "so-noi-vu/@tasks"):
+        assert s.delete(f"{url}/{path}").status_code == 404, path
