@@ -16,9 +16,10 @@ import binascii
 import json
 
 
-def json_object(request, *, empty_ok=True):
+def json_object(request, *, empty_ok=True, fields=None):
     """The JSON object sent as the body: a dict, ``{}`` for no body (when ``empty_ok``);
-    anything else is refused (400)."""
+    anything else is refused (400). With ``fields`` (the names the service reads), a body with
+    any other field is refused too (:func:`refuse_unknown`)."""
     raw = request.get("BODY") or b""
     data = None
     if not raw.strip():
@@ -30,6 +31,8 @@ def json_object(request, *, empty_ok=True):
             pass
     if not isinstance(data, dict):
         raise QlvbError(_("error_bad_json", default="The request body must be a JSON object."))
+    if fields is not None:
+        refuse_unknown(data, fields)
     return data
 
 

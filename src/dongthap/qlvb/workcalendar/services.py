@@ -115,6 +115,7 @@ class CalendarPost(PathSegments, Service):
             action = params[1]
             result = feed(self.context, self.request, reset=action == "reset", revoke=action == "revoke")
         elif len(params) == 2 and params[1] in cal.TRANSITIONS:
+            body.refuse_unknown(data, ("comment",))
             result = cal.transition(self.context, params[0], params[1], data.get("comment") or "")
         else:
             raise QlvbError(_("error_unknown_transition", default="Unknown action."), status=404)
