@@ -446,11 +446,12 @@ SERVICES = [
     ("export-kind-long", "stttt.lanhdao", "POST", "so-tttt/@export-jobs",
      {"kind": "k" * 100_000, "name": "edoc", "params": {"format": "xlsx"}}, 400, "kind"),
     # Zope's own refusals, in Vietnamese with the error object
-    ("wrong-method-put", CLERK, "PUT", "so-tttt/@copies", {}, 404, None),
-    ("wrong-method-get", CLERK, "GET", "mine/@recall-destroy", None, 404, None),
-    ("other-agency-copies", "snv.vanthu", "GET", "so-tttt/@copies", None, 401, None),
-    ("other-agency-refuse-recall", "snv.vanthu", "POST", "mine/@recall-refuse", {"reason": "x"}, 401, None),
-    ("other-agency-issue-paper", "snv.vanthu", "POST", "approved/@issue-paper", {}, 401, None),
+    # the wrong method on a service of ours: 405 (with Allow); logged in but not allowed: 403, not 401
+    ("wrong-method-put", CLERK, "PUT", "so-tttt/@copies", {}, 405, None),
+    ("wrong-method-get", CLERK, "GET", "mine/@recall-destroy", None, 405, None),
+    ("other-agency-copies", "snv.vanthu", "GET", "so-tttt/@copies", None, 403, None),
+    ("other-agency-refuse-recall", "snv.vanthu", "POST", "mine/@recall-refuse", {"reason": "x"}, 403, None),
+    ("other-agency-issue-paper", "snv.vanthu", "POST", "approved/@issue-paper", {}, 403, None),
 ]
 
 

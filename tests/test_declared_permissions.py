@@ -19,6 +19,8 @@ PUBLIC_ON_PURPOSE = {
     "login_form": "Plone's older name of the login form, the same view",
     "@login": "plone.restapi's login service with Vietnamese answers and the code (public like Plone's)",
     "fulltext-worker-tick": "called by scripts/fulltext_worker.py --url; the view checks the workers' token",
+    "index.html": "the exception view of Unauthorized (security/refusal.py): an error page must answer "
+                  "everyone; it shows nothing of the refused object",
     "lich-cong-tac.ics": "the iCal feed calendar apps subscribe to without login; the view answers only to a "
                          "person's secret token (workcalendar/views.py FeedView)",
 }

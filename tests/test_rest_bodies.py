@@ -60,3 +60,21 @@ def test_staff_unchanged_after_a_bad_body(demo_server):
     before = admin.get(f"{demo_server['url']}/so-tttt/@staff").json()["items"]
     admin.delete(f"{demo_server['url']}/so-tttt/@staff/stttt.chuyenvien", data=b"{x")
     assert admin.get(f"{demo_server['url']}/so-tttt/@staff").json()["items"] == before
+
+
+UNKNOWN = "Yêu cầu có trường không tồn tại hoặc chỉ đọc: ghi_chu."
+
+
+@pytest.mark.parametrize(("user", "service", "data"), [
+    ("stttt.lanhdao", "@workflow/reopen", {"comment": "Mở lại", "ghi_chu": "x"}),
+    ("stttt.vanthu", "@refuse-duplicate", {"reason": "Trùng", "ghi_chu": "x"}),
+])
+def test_unknown_fields_are_refused_by_name(demo_server, incoming_doc, user, service, data):
+    """A field the service does not read is refused (400, naming it), not silently ignored."""
+    before = session("stttt.vanthu").get(incoming_doc).json()
+    r = session(user).post(f"{incoming_doc}/{service}", json=data)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["message"] == UNKNOWN
+    assert [e["field"] for e in r.json()["error"]["errors"]] == ["ghi_chu"]
+    after = session("stttt.vanthu").get(incoming_doc).json()
+    assert after["review_state"] == before["review_state"] and after["modified"] == before["modified"]

@@ -784,3 +784,24 @@ def test_1009_task_lead_adds_and_fills_the_lead_column(demo):
     leads = {b.Title: b.qlvb_task_lead for b in catalog.unrestrictedSearchResults(portal_type="Task")}
     assert leads["Rà soát vị trí việc làm của các đơn vị"] == "department:tcbc"
     assert "user:snv.chuyenvien" in leads.values()
+
+
+def test_1009_calendar_feed_expiry_adds_the_record_and_dates_old_tokens(site):
+    """Before 1009 the iCal tokens had no date and never expired; the step adds the record and dates them."""
+    from dongthap.qlvb.upgrades import v1009_calendar_feed_expiry
+    from dongthap.qlvb.workcalendar import api as cal
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    record = "dongthap.qlvb.workcalendar.feed_token_days"
+    registry = getUtility(IRegistry)
+    token = cal.feed_token("an.old.user")
+    tokens = cal._tokens()
+    del tokens["issued"]  # as a 1008 site was
+    del registry.records[record]
+    assert cal.token_expires(token) is None
+    assert v1009_calendar_feed_expiry.calendar_feed_expiry(None) == 1
+    assert v1009_calendar_feed_expiry.calendar_feed_expiry(None) == 0  # again: dates kept
+    assert registry[record] == 365
+    assert not cal.token_expired(token)
+    assert 364 <= (cal.token_expires(token) - cal.dt.datetime.now(cal.dt.UTC)).days <= 365

@@ -142,3 +142,43 @@ def test_agency_admin_cannot_create_agencies(url):
     body = {"@type": "Department", "title": "Phòng Mới", "abbreviation": "PM"}
     assert s.post(f"{url}/so-tttt", json=body).status_code == 201
     assert s.post(f"{url}/so-noi-vu", json=body).status_code in (401, 403)
+
+
+def test_logged_in_user_refused_gets_403_not_a_login(url):
+    """A member of agency A opening agency B: a translated 403 (JSON for REST, a page otherwise), never
+    a login prompt; an anonymous visitor is still asked to log in."""
+    s = session("stttt.vanthu")
+    for path in ("so-noi-vu", "so-noi-vu/@tasks", "so-noi-vu/@@lich-cong-tac"):
+        r = s.get(f"{url}/{path}")
+        assert r.status_code == 403, (path, r.status_code)
+        assert "WWW-Authenticate" not in r.headers
+        assert r.json()["error"]["type"] == "Forbidden"
+        assert r.json()["error"]["message"].startswith("Không có quyền truy cập"), r.json()
+    for path in ("so-noi-vu", "so-noi-vu/@@lich-cong-tac"):
+        page = requests.get(f"{url}/{path}", auth=("stttt.vanthu", PW), allow_redirects=False,
+                            headers={"Accept": "text/html"})
+        assert page.status_code == 403, (path, page.status_code, page.headers.get("Location"))
+        assert "Không có quyền truy cập" in page.text
+        assert "Sở Nội vụ" not in page.text
+    assert s.get(f"{url}/so-noi-vu/khong-co").status_code == 404
+    anon = requests.get(f"{url}/so-noi-vu", allow_redirects=False, headers={"Accept": "text/html"})
+    assert anon.status_code == 302 and "require_login" in anon.headers["Location"]
+    assert requests.get(f"{url}/so-noi-vu", headers={"Accept": "application/json"}).status_code == 401
+    wrong = requests.get(f"{url}/so-noi-vu", auth=("stttt.vanthu", "sai-mat-khau"),
+                         headers={"Accept": "application/json"})
+    assert wrong.status_code == 401
+
+
+def test_wrong_method_on_a_service_is_405_with_allow(url):
+    """The wrong method on one of the add-on's services: 405 naming the methods it accepts (``Allow``);
+    an unknown service, an unknown object and another agency's object stay a plain 404."""
+    s = session("stttt.vanthu")
+    r = s.delete(f"{url}/so-tttt/@tasks")
+    assert r.status_code == 405, r.text
+    assert r.headers["Allow"] == "GET, POST"
+    assert r.json()["error"]["type"] == "MethodNotAllowed"
+    assert "DELETE" in r.json()["error"]["message"] and "GET, POST" in r.json()["error"]["message"]
+    assert r.json()["error"]["message"].startswith("Địa chỉ này không nhận phương thức")
+    assert s.put(f"{url}/so-tttt/@calendar", json={}).headers.get("Allow") == "GET, POST, PATCH"
+    for path in ("so-tttt/@khong-co", "khong-co/@tasks", "so-noi-vu/@tasks"):
+        assert s.delete(f"{url}/{path}").status_code == 404, path

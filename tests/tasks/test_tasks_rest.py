@@ -176,6 +176,10 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_server):
         assert messages and text.lower() in messages[0].lower(), (field, messages)
     assert leader.post(f"{url}/{AGENCY}/@tasks", data="không phải JSON",
                         headers={"Content-Type": "application/json"}).status_code == 400
+    r = leader.post(f"{url}/{AGENCY}/@tasks", json=_body(dealine=_day(5), state="done"))
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["message"] == "Yêu cầu có trường không tồn tại hoặc chỉ đọc: dealine, state."
+    assert {e["field"] for e in r.json()["error"]["errors"]} == {"dealine", "state"}
     assert _assigned_count(url) == before
     task = leader.post(f"{url}/{AGENCY}/@tasks", json=_body(title="Kiểm tra tiến độ sai")).json()
     path = f"{url}/{AGENCY}/@tasks/{task['id']}"
@@ -184,6 +188,9 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_server):
                  {"percent": 5, "text": ""}):
         r = lead.post(f"{path}/progress", json=body)
         assert r.status_code == 400 and r.json()["error"]["errors"][0]["message"].endswith("."), r.text
+    r = lead.post(f"{path}/progress", json={"percent": 50, "text": "Đã làm một nửa", "percentage": 60})
+    assert r.status_code == 400 and r.json()["error"]["errors"] == [
+        {"field": "percentage", "message": "Trường không tồn tại hoặc chỉ đọc."}], r.text
     r = lead.post(f"{path}/extension", json={"deadline": _day(3), "reason": "Sớm hơn hạn"})
     assert r.status_code == 400 and r.json()["error"]["errors"][0]["field"] == "deadline"
     assert lead.post(f"{path}/khong-co", json={}).status_code == 404

@@ -277,6 +277,43 @@ def test_feed_tokens_are_personal_and_can_be_reset(demo):
     assert cal.user_of_token("") is None and cal.user_of_token(None) is None
 
 
+def test_feed_tokens_expire_and_can_be_renewed_or_revoked(demo, monkeypatch):
+    """An address older than ``feed_token_days`` answers 410 with a Vietnamese message; a new one
+    (reset) works again; a revoked one is unknown (404)."""
+    from dongthap.qlvb.workcalendar import services
+    from dongthap.qlvb.workcalendar.settings import ENV_FEED_DAYS
+
+    request = demo.REQUEST
+
+    def fetch(token):
+        request.form["token"] = token
+        request.response.setStatus(200)
+        body = demo.restrictedTraverse("@@lich-cong-tac.ics")()
+        return request.response.getStatus(), body
+
+    token = cal.feed_token("stttt.chuyenvien")
+    assert fetch(token)[0] == 200
+    assert 364 <= (cal.token_expires(token) - datetime.datetime.now(datetime.UTC)).days <= 365
+    cal._tokens()["issued"][token] -= 366 * 86400  # made 366 days ago
+    status, body = fetch(token)
+    assert status == 410 and cal.token_expired(token)
+    assert body.startswith("Địa chỉ lịch này đã hết hạn ngày "), body
+    monkeypatch.setenv(ENV_FEED_DAYS, "400")  # the setting decides
+    assert fetch(token)[0] == 200
+    monkeypatch.delenv(ENV_FEED_DAYS)
+    with api.env.adopt_user("stttt.chuyenvien"):
+        info = services.feed(demo[AGENCY], request)
+        assert info["expired"] is True and f"token={token}" in info["url"]  # shown as expired, not renewed
+        renewed = services.feed(demo[AGENCY], request, reset=True)
+    assert renewed["expired"] is False and renewed["expires"] > info["expires"]
+    new = renewed["url"].split("token=")[1]
+    assert fetch(token)[0] == 404 and fetch(new)[0] == 200
+    with api.env.adopt_user("stttt.chuyenvien"):
+        assert services.feed(demo[AGENCY], request, revoke=True) == {"revoked": True}
+        assert services.feed(demo[AGENCY], request, revoke=True) == {"revoked": False}
+    assert fetch(new)[0] == 404 and cal.feed_url("stttt.chuyenvien", create=False) is None
+
+
 def test_printable_week_is_a_pdf_in_vietnamese(demo):
     import io
 

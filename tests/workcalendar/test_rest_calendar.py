@@ -33,6 +33,7 @@ TITLES = {
 EXTRA = [(re.compile(r"lct-[0-9a-f]{10}"), "lct-xxxxxxxxxx"),
          (re.compile(r"\b\d{4}-W\d{2}\b"), "<yyyy>-W<ww>"),
          (re.compile(r"token=[A-Za-z0-9_-]+"), "token=<secret>"),
+         (re.compile(r'"expires": "[^"]+"'), '"expires": "<yyyy>-<mm>-<dd>T<hh>:<mm>:<ss>+07:00"'),
          (re.compile(r'"week_(number|year)": \d+'), r'"week_\1": 0')]
 
 
@@ -117,6 +118,7 @@ def test_calendar_over_http_and_in_the_browser(demo_server, page):  # noqa: F811
     ics = requests.get(feed, timeout=60)  # no login: the token is the key
     assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar")
     assert "Giao ban lãnh đạo Sở tuần" in ics.text and "Hội trường Sở" in ics.text
+    assert r.json()["expired"] is False and r.json()["expires"]
     reset = session("stttt.chuyenvien").post(f"{agency}/@calendar/feed/reset", json={}).json()
     assert reset["url"] != feed
     assert requests.get(feed, timeout=60).status_code == 404

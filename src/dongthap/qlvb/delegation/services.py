@@ -54,7 +54,7 @@ class DelegationsDelete(PathSegments, Service):
         alsoProvides(self.request, IDisableCSRFProtection)
         if len(self.segments) != 1:
             raise _not_found()
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("reason",))
         reason = data.get("reason") or ""
         if not isinstance(reason, str):
             raise QlvbError(_("error_delegation_invalid",

@@ -87,6 +87,7 @@ class WorkflowPost(workflow.WorkflowPost):
     """``@workflow/<transition>`` for incoming documents."""
 
     workflow_id = "qlvb_incoming_workflow"
+    body_fields = ("comment", "check_duplicates")
 
     def run(self, transition, comment):
         check = body.json_object(self.request).get("check_duplicates") is True
@@ -120,7 +121,7 @@ class RefuseDuplicatePost(Service):
         from dongthap.qlvb.incoming import duplicates
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("reason", "duplicate_of"))
         reason, problem = validation.text(data, "reason", validation.REASON_LABEL, max_length=1000)
         if problem is not None:
             raise incoming.IncomingError(problem["message"], [problem])
@@ -164,7 +165,7 @@ class AssignDelete(OneSegment, Service):
 class ProgressPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("text", "result", "reply_notation"))
         result = handling.record_progress(self.context, data.get("text", ""), result=bool(data.get("result")),
                                           reply_notation=data.get("reply_notation") or "")
         return translate_tree(json_compatible(result), self.request)

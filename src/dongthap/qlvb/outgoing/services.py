@@ -76,7 +76,7 @@ class SettingsGet(Service):
 class SettingsPatch(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("review_levels", "series"))
         from dongthap.qlvb.numbering import run_in_transaction
 
         def work():
@@ -109,7 +109,7 @@ class IssuePaperPost(Service):
         from dongthap.qlvb.outgoing import paper
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("scan", "comment"))
         scan = body.decode_file(data.get("scan"), "ban-goc-giay.pdf")
         comment = body.free_text(data, "comment")
         result = paper.issue_paper(self.context, scan, comment)
@@ -128,7 +128,7 @@ class SignByHandPost(Service):
         from dongthap.qlvb.outgoing import paper
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("comment",))
         result = paper.mark_by_hand(self.context, body.free_text(data, "comment"))
         result["sign_by_hand"] = paper.signs_by_hand(self.context)
         result["title"] = translate(outgoing.state_title(result["state"]), context=self.request)
@@ -153,7 +153,8 @@ class CommentsGet(Service):
 class CommentsPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        entry = outgoing.comment(self.context, body.json_object(self.request).get("text", ""))
+        data = body.json_object(self.request, fields=("text",))
+        entry = outgoing.comment(self.context, data.get("text", ""))
         self.request.response.setStatus(201)
         return json_compatible(entry)
 
@@ -197,7 +198,8 @@ class ReplyDeadlinesPost(Service):
         from dongthap.qlvb.outgoing import replies
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        items = replies.set_deadlines(self.context, body.json_object(self.request).get("deadlines"))
+        data = body.json_object(self.request, fields=("deadlines",))
+        items = replies.set_deadlines(self.context, data.get("deadlines"))
         return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-deadlines",
                                 "due_date": self.context.due_date, "items": items})
 
@@ -212,7 +214,7 @@ class ReplyLinkPost(Service):
         from dongthap.qlvb.outgoing import replies
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("outgoing", "recipient"))
         items = replies.link_by_hand(self.context, data.get("outgoing"), data.get("recipient"))
         return json_compatible({"@id": f"{self.context.absolute_url()}/@reply-link", "items": items})
 

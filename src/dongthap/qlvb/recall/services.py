@@ -27,7 +27,7 @@ class RefusePost(Service):
         from dongthap.qlvb.restapi import body
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        data = body.json_object(self.request)
+        data = body.json_object(self.request, fields=("reason",))
         return json_compatible(recall_api.refuse_from_request(self.context, data.get("reason")))
 
 

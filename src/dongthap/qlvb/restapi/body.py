@@ -5,6 +5,7 @@ the user as an English "500 Internal Server Error"; :func:`json_object` refuses
 it with a translated 400 instead (a :class:`~dongthap.qlvb.errors.QlvbError`)::
 
     data = json_object(self.request)
+    refuse_unknown(data, ("title", "text"))   # 400 naming any other field
 """
 
 from dongthap.qlvb.errors import QlvbError
@@ -15,9 +16,10 @@ import binascii
 import json
 
 
-def json_object(request, *, empty_ok=True):
+def json_object(request, *, empty_ok=True, fields=None):
     """The JSON object sent as the body: a dict, ``{}`` for no body (when ``empty_ok``);
-    anything else is refused (400)."""
+    anything else is refused (400). With ``fields`` (the names the service reads), a body with
+    any other field is refused too (:func:`refuse_unknown`)."""
     raw = request.get("BODY") or b""
     data = None
     if not raw.strip():
@@ -29,7 +31,28 @@ def json_object(request, *, empty_ok=True):
             pass
     if not isinstance(data, dict):
         raise QlvbError(_("error_bad_json", default="The request body must be a JSON object."))
+    if fields is not None:
+        refuse_unknown(data, fields)
     return data
+
+
+#: Body fields every service accepts besides its own: the second factor that the login plugin reads
+#: from a JSON body sent with Basic auth (``dongthap.qlvb.accounts.plugin``).
+COMMON_FIELDS = frozenset({"otp"})
+
+
+def refuse_unknown(data, allowed):
+    """Refuse (400) a body ``data`` (a dict) with fields other than ``allowed`` (and
+    :data:`COMMON_FIELDS`), naming them in the message and one error each, so that a misspelt or
+    read-only field is not silently ignored. Call it before anything is changed."""
+    unknown = sorted(str(key)[:40] for key in data if key not in allowed and key not in COMMON_FIELDS)
+    if not unknown:
+        return
+    errors = [{"field": key, "message": _("error_unknown_field", default="Unknown or read-only field.")}
+              for key in unknown]
+    shown = ", ".join(unknown[:10]) + (", …" if len(unknown) > 10 else "")
+    raise QlvbError(_("error_unknown_fields", default="Unknown fields in the request: ${fields}.",
+                      mapping={"fields": shown}), errors)
 
 
 def form_date(request, key):

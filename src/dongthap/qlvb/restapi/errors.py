@@ -70,7 +70,35 @@ class HttpErrorView(ErrorHandling):
     (``NotFound``), not logged in or not allowed (``Unauthorized``, ``Forbidden``): plone.rest's
     answer (``type``, ``message``, ``context``, a redirect for a moved object) with the message in
     the user's language, and our ``error`` object (``docs/errors.md``) beside it, so that every
-    refusal a client gets has the same shape."""
+    refusal a client gets has the same shape.
+
+    ``Unauthorized`` for a request with valid credentials (a logged-in user refused an object of
+    another agency) is a 403 ``Forbidden``, not a 401: the user need not log in again
+    (:mod:`dongthap.qlvb.security.refusal`)."""
+
+    def __call__(self):
+        from dongthap.qlvb.security.refusal import answer_forbidden
+        from dongthap.qlvb.security.refusal import logged_in_user
+        from zExceptions import NotFound
+        from zExceptions import Unauthorized
+
+        self._refused_user = (isinstance(self.context, Unauthorized)
+                              and logged_in_user(self.request) is not None)
+        self._allow = other_methods(self.request) if isinstance(self.context, NotFound) else ()
+        if not (self._refused_user or self._allow):
+            return super().__call__()
+        # plone.rest's ErrorHandling.__call__, with the status 403 or 405
+        result = json.dumps(self.render_exception(self.context), indent=2, sort_keys=True)
+        response = self.request.response
+        response.setHeader("Content-Type", "application/json")
+        if self._allow:
+            response.setStatus(405, lock=1)
+            response.setHeader("Allow", ", ".join(self._allow))
+            response._has_challenged = True
+        else:
+            answer_forbidden(response)
+        response.setBody(result, lock=1)
+        return None
 
     def render_exception(self, exception):
         from plone import api
@@ -81,7 +109,13 @@ class HttpErrorView(ErrorHandling):
         result = super().render_exception(exception)
         if result is None:  # redirected to the object's new address
             return None
-        if isinstance(exception, NotFound):
+        if getattr(self, "_allow", ()):
+            message = _("error_rest_method_allowed",
+                        default="This address does not accept the method ${method}; it accepts ${allowed}.",
+                        mapping={"method": str(self.request.get("REQUEST_METHOD", ""))[:10],
+                                 "allowed": ", ".join(self._allow)})
+            result["type"] = "MethodNotAllowed"
+        elif isinstance(exception, NotFound):
             message = _("error_rest_not_found",
                         default="Not found: this address does not exist for the method ${method}, or you "
                                 "may not see it.",
@@ -89,6 +123,10 @@ class HttpErrorView(ErrorHandling):
         elif isinstance(exception, MethodNotAllowed):
             message = _("error_rest_method", default="This address does not accept the method ${method}.",
                         mapping={"method": str(self.request.get("REQUEST_METHOD", ""))[:10]})
+        elif getattr(self, "_refused_user", False):
+            message = _("error_access_denied",
+                        default="Access denied: your account may not open this object.")
+            result["type"] = "Forbidden"
         elif isinstance(exception, Forbidden) or not api.user.is_anonymous():
             message = _("error_forbidden", default="You are not allowed to do this.")
         else:
@@ -97,6 +135,56 @@ class HttpErrorView(ErrorHandling):
         result["message"] = text
         result["error"] = {"type": result["type"], "message": text, "errors": []}
         return result
+
+
+#: The methods a service of ours may be registered for.
+SERVICE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def other_methods(request):
+    """The methods of the add-on's service that a REST request named with another method (plone.rest
+    found no service of that name for the request's method, hence ``NotFound``), in the order of
+    :data:`SERVICE_METHODS`; ``()`` when the name is no service of ours on the object reached, when
+    the user may not see that object (the answer stays the 404 of an unknown address) or when the
+    request's method is one the service has.
+
+    plone.rest registers a service as the view ``<METHOD>_<type>_<subtype>_<name>`` of the object;
+    the object is the last one traversed (first in ``PARENTS``), the name the last segment of ``URL``
+    (the one traversal stopped at)."""
+    from AccessControl import getSecurityManager
+    from dongthap.qlvb.security.refusal import logged_in_user
+    from plone.rest.negotiation import lookup_service_id
+    from plone.rest.traverse import RESTWrapper
+
+    method = str(request.get("REQUEST_METHOD", "")).upper()
+    parents = request.get("PARENTS") or []
+    if method not in SERVICE_METHODS or not parents:
+        return ()
+    url, actual = str(request.get("URL", "")), str(request.get("ACTUAL_URL", ""))
+    if not url or not (actual == url or actual.startswith(url + "/")):
+        return ()
+    name = url.rsplit("/", 1)[-1]  # the name traversal stopped at (URL includes it)
+    if not name.startswith("@") or name.startswith("@@"):
+        return ()
+    context = parents[0]
+    if isinstance(context, RESTWrapper):
+        context = context.context
+    allowed = []
+    for other in SERVICE_METHODS:
+        service_id = lookup_service_id(other, "application/json")
+        service = queryMultiAdapter((context, request), name=f"{service_id}{name}") if service_id else None
+        if service is not None and any(cls.__module__.startswith("dongthap.qlvb.")
+                                       for cls in type(service).__mro__):
+            allowed.append(other)
+    if not allowed or method in allowed:
+        return ()
+    user = logged_in_user(request) or getSecurityManager().getUser()
+    try:
+        if not user.has_permission("View", context):
+            return ()
+    except Exception:  # noqa: BLE001 - in doubt, the plain 404
+        return ()
+    return tuple(allowed)
 
 
 def guarded(reply):

@@ -21,6 +21,8 @@ class WorkflowPost(OneSegment, Service):
 
     #: the workflow whose last history entry is answered
     workflow_id = None
+    #: the fields of the body (any other is refused, 400)
+    body_fields = ("comment",)
 
     def run(self, transition, comment):
         """Run ``transition`` through the document API; returns its result dict (a refusal raises
@@ -35,7 +37,8 @@ class WorkflowPost(OneSegment, Service):
         alsoProvides(self.request, IDisableCSRFProtection)
         if not self.segment:
             raise QlvbError(_("error_transition_missing", default="Which action? Add it to the address."))
-        result = self.run(self.segment, body.json_object(self.request).get("comment", ""))
+        data = body.json_object(self.request, fields=self.body_fields)
+        result = self.run(self.segment, data.get("comment", ""))
         # The actor may have lost access with this very transition (complete): read
         # the history directly instead of through the guarded workflow variable.
         history = self.context.workflow_history.get(self.workflow_id) or ({},)

@@ -14,6 +14,8 @@
                                            (who gave it or a leader, open tasks): any of {title, text,
                                            deadline, lead, coordinators, informed} and new attachments
 
+A field a body does not know is refused (400, naming it), never ignored.
+
 Refusals: ``{"error": {"type", "message" (Vietnamese), "errors": [{"field", "message"}]}}``; nothing stored.
 """
 
@@ -62,12 +64,19 @@ def _decoded(data):
     return data
 
 
+#: The fields of each action's body (``edit`` refuses the others itself, naming them).
+ACTION_FIELDS = {"progress": ("percent", "text"), "start": (), "extension": ("deadline", "reason"),
+                 "extension-decision": ("decision", "comment"), "complete": ("comment",),
+                 "evaluate": ("result", "comment"), "reopen": ("comment",), "cancel": ("comment",)}
+
+
 class TasksPost(PathSegments, Service):
     @guarded
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         data = body.json_object(self.request)
         if not self.segments:
+            body.refuse_unknown(data, tasks.INPUT_FIELDS)
             values = tasks.clean(self.context, _decoded(data))
             result = tasks.create(self.context, values)
             self.request.response.setStatus(201)
@@ -76,6 +85,8 @@ class TasksPost(PathSegments, Service):
         if len(self.segments) != 2 or self.segments[1] not in tasks.ACTIONS:
             _not_found()
         task = tasks.find(self.context, self.segments[0])
+        if self.segments[1] in ACTION_FIELDS:
+            body.refuse_unknown(data, ACTION_FIELDS[self.segments[1]])
         if self.segments[1] == "edit":
             data = _decoded(data)
         return _answer(self.request, tasks.act(task, self.segments[1], data))

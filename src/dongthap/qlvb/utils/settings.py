@@ -42,6 +42,7 @@ GROUP_MODULES = (
     "dongthap.qlvb.audit.settings",
     "dongthap.qlvb.notifications.settings",
     "dongthap.qlvb.reports.jobs",
+    "dongthap.qlvb.workcalendar.settings",
 )
 
 MB = 1024 * 1024

@@ -31,7 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 import unicodedata
+from zoneinfo import ZoneInfo
 
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
@@ -49,6 +51,7 @@ APPROVE = "dongthap.qlvb: Approve work calendar"
 
 STORE_KEY = "dongthap.qlvb.workcalendar"
 TOKENS_KEY = "dongthap.qlvb.workcalendar.tokens"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 DRAFTED, SUBMITTED, PUBLISHED, CANCELLED = "draft", "submitted", "published", "cancelled"
 STATE_TITLES = {
@@ -666,6 +669,9 @@ def _audit(action, agency, event, **detail):
 
 
 # --------------------------------------------------------------------------- iCal tokens
+# ``by_token``: token → userid; ``by_user``: userid → token; ``issued``: token → when it was made
+# (seconds since the epoch). A token is valid for ``feed_token_days`` (registry) after it was made;
+# an expired one is kept (its feed answers 410 "expired") until its owner renews or revokes it.
 def _tokens(create=False):
     site = api.portal.get()
     annotations = IAnnotations(site)
@@ -674,21 +680,57 @@ def _tokens(create=False):
         tokens = annotations[TOKENS_KEY] = OOBTree()
         tokens["by_token"] = OOBTree()
         tokens["by_user"] = OOBTree()
+    if tokens is not None and create and "issued" not in tokens:
+        tokens["issued"] = OOBTree()
     return tokens
 
 
 def feed_token(userid, *, reset=False):
-    """The user's secret token of the iCal feed (made on first use; a new one on ``reset``)."""
+    """The user's secret token of the iCal feed (made on first use; a new one on ``reset``). An
+    expired token is returned as it is: its owner renews it (``reset``) when he chooses."""
     tokens = _tokens(create=True)
     old = tokens["by_user"].get(userid)
     if old and not reset:
         return old
     if old:
         tokens["by_token"].pop(old, None)
+        tokens["issued"].pop(old, None)
     token = secrets.token_urlsafe(24)
     tokens["by_token"][token] = userid
     tokens["by_user"][userid] = token
+    tokens["issued"][token] = time.time()
     return token
+
+
+def revoke_feed_token(userid) -> bool:
+    """Remove the user's token (its addresses answer 404 "unknown" from now); False when he had none."""
+    tokens = _tokens()
+    old = tokens["by_user"].get(userid) if tokens is not None else None
+    if old is None:
+        return False
+    del tokens["by_user"][userid]
+    tokens["by_token"].pop(old, None)
+    if "issued" in tokens:
+        tokens["issued"].pop(old, None)
+    return True
+
+
+def token_expires(token):
+    """When ``token`` expires (an aware datetime in the site's time zone); None for a token made before
+    tokens had a date and not yet dated by the upgrade step."""
+    from dongthap.qlvb.workcalendar.settings import feed_token_days
+
+    tokens = _tokens()
+    issued = tokens.get("issued", {}).get(token) if tokens is not None else None
+    if issued is None:
+        return None
+    return (dt.datetime.fromtimestamp(issued, dt.UTC) + dt.timedelta(days=feed_token_days())
+            ).astimezone(VIETNAM)
+
+
+def token_expired(token) -> bool:
+    expires = token_expires(token)
+    return expires is not None and expires <= dt.datetime.now(dt.UTC)
 
 
 def user_of_token(token):
@@ -701,12 +743,29 @@ def user_of_token(token):
 def feed_url(userid, scope="mine", *, reset=False, create=True):
     """The address of the user's feed; None when he has none yet and ``create`` is false
     (pages read it on GET without writing)."""
-    if not create:
-        tokens = _tokens()
-        token = tokens["by_user"].get(userid) if tokens is not None else None
-        if token is None:
-            return None
-    else:
-        token = feed_token(userid, reset=reset)
+    token = _current_token(userid, reset=reset, create=create)
+    if token is None:
+        return None
     base = f"{api.portal.get().absolute_url()}/@@lich-cong-tac.ics?token={token}"
     return base + ("&scope=all" if scope == "all" else "")
+
+
+def _current_token(userid, *, reset=False, create=True):
+    if not create:
+        tokens = _tokens()
+        return tokens["by_user"].get(userid) if tokens is not None else None
+    return feed_token(userid, reset=reset)
+
+
+def feed_info(userid, *, reset=False, create=True):
+    """``{"url", "url_all", "expires" (ISO), "expires_text" (dd/mm/yyyy), "expired"}`` of the user's
+    feed; None when he has none and ``create`` is false."""
+    token = _current_token(userid, reset=reset, create=create)
+    if token is None:
+        return None
+    base = f"{api.portal.get().absolute_url()}/@@lich-cong-tac.ics?token={token}"
+    expires = token_expires(token)
+    return {"url": base, "url_all": base + "&scope=all",
+            "expires": expires.isoformat() if expires else None,
+            "expires_text": expires.strftime("%d/%m/%Y") if expires else None,
+            "expired": token_expired(token)}

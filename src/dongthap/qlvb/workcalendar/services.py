@@ -8,7 +8,11 @@
 ``POST <agency>/@calendar``                      a new event (the office): 201, state draft
 ``PATCH <agency>/@calendar/<id>``                change it (after publication: people told again)
 ``POST <agency>/@calendar/<id>/<transition>``    submit, approve, return (``{"comment"}``), cancel
-``POST <agency>/@calendar/feed/reset``           a new secret address (the old one stops)
+``POST <agency>/@calendar/feed/reset``           a new secret address (the old one stops); renews an
+                                                 expired one (valid ``feed_token_days``, registry)
+``POST <agency>/@calendar/feed/revoke``          no address any more (the old one answers 404)
+
+``feed`` answers ``{"url", "url_all", "expires" (ISO), "expired"}``; an expired address answers 410.
 
 Refusals: ``{"error": {"type", "message" (Vietnamese), "errors": [...]}}`` with 400, 403, 404 or
 409; a refused request stores nothing.
@@ -97,11 +101,14 @@ class CalendarGet(DownloadOrJsonGet):
         return _not_found()
 
 
-def feed(agency, request, reset=False):
+def feed(agency, request, reset=False, revoke=False):
     if not api.user.has_permission(cal.VIEW, obj=agency):
         raise QlvbError(_("error_calendar_forbidden", default="You may not do this."), status=403)
     userid = api.user.get_current().getId()
-    return {"url": cal.feed_url(userid, "mine", reset=reset), "url_all": cal.feed_url(userid, "all")}
+    if revoke:
+        return {"revoked": cal.revoke_feed_token(userid)}
+    info = cal.feed_info(userid, reset=reset)
+    return {key: info[key] for key in ("url", "url_all", "expires", "expired")}
 
 
 class CalendarPost(PathSegments, Service):
@@ -114,9 +121,12 @@ class CalendarPost(PathSegments, Service):
             result = cal.create(self.context, data)
             self.request.response.setStatus(201)
             self.request.response.setHeader("Location", result["@id"])
-        elif params == ("feed", "reset"):
-            result = feed(self.context, self.request, reset=True)
+        elif params in (("feed", "reset"), ("feed", "revoke")):
+            body.refuse_unknown(data, ())
+            action = params[1]
+            result = feed(self.context, self.request, reset=action == "reset", revoke=action == "revoke")
         elif len(params) == 2 and params[1] in cal.TRANSITIONS:
+            body.refuse_unknown(data, ("comment",))
             result = cal.transition(self.context, params[0], params[1], data.get("comment") or "")
         else:
             raise QlvbError(_("error_unknown_transition", default="Unknown action."), status=404)

@@ -29,6 +29,7 @@ DONE = {
     "return": _("calendar_done_return", default="Returned to the office."),
     "cancel": _("calendar_done_cancel", default="Cancelled; the people concerned were told."),
     "reset": _("calendar_done_reset", default="New calendar addresses made; the old ones no longer work."),
+    "revoke": _("calendar_done_revoke", default="Your calendar addresses are revoked: they no longer work."),
     "made": _("calendar_done_made",
               default="Your calendar addresses are made: copy one into your calendar app."),
 }
@@ -43,6 +44,9 @@ BUTTONS = {
 CONFIRM = {
     "cancel": _("confirm_calendar_cancel",
                 default="Cancel this published event? Everyone concerned is told, and it cannot be undone."),
+    "revoke": _("confirm_calendar_revoke",
+                default="Revoke your calendar addresses? The calendar apps subscribed to them stop receiving "
+                        "the calendar."),
     "reset": _("confirm_calendar_reset",
                default="Make new calendar addresses? The calendar apps subscribed to the old ones stop "
                        "receiving the calendar until you subscribe them again."),
@@ -72,6 +76,9 @@ class WeekView(BrowserView):
                     first = cal.feed_url(userid, create=False) is None
                     cal.feed_token(userid, reset=True)
                     self.done = DONE["made" if first else "reset"]
+                elif action == "revoke":
+                    cal.revoke_feed_token(api.user.get_current().getId())
+                    self.done = DONE["revoke"]
                 else:
                     cal.transition(self.context, form.get("id"), action, form.get("comment") or "")
                     self.done = DONE.get(action)
@@ -94,7 +101,7 @@ class WeekView(BrowserView):
         """Whether ``action`` is destructive and not yet confirmed (cancel, new addresses over old ones)."""
         if form.get("confirmed") or not isinstance(action, str) or action not in CONFIRM:
             return False
-        if action == "reset":
+        if action in ("reset", "revoke"):
             return cal.feed_url(api.user.get_current().getId(), create=False) is not None
         return True
 
@@ -121,8 +128,11 @@ class WeekView(BrowserView):
         userid = api.user.get_current().getId()
         if not userid:
             return None
-        mine = cal.feed_url(userid, "mine", create=False)
-        return {"mine": mine, "all": cal.feed_url(userid, "all", create=False) if mine else None}
+        info = cal.feed_info(userid, create=False)
+        if info is None:
+            return {"mine": None, "all": None, "expires": None, "expired": False}
+        return {"mine": info["url"], "all": info["url_all"], "expires": info["expires_text"],
+                "expired": info["expired"]}
 
     def people(self, event):
         names = [p["fullname"] for p in event["participants"]] + [d["title"] for d in event["departments"]]
@@ -207,7 +217,8 @@ class PdfView(BrowserView):
 
 
 class FeedView(BrowserView):
-    """The iCal feed: no login, the secret token names the person (404 for an unknown token)."""
+    """The iCal feed: no login, the secret token names the person (404 for an unknown or revoked
+    token, 410 for an expired one)."""
 
     def __call__(self):
         from . import ical
@@ -221,6 +232,14 @@ class FeedView(BrowserView):
             response.setHeader("Content-Type", "text/plain; charset=utf-8")
             return translate(_("error_calendar_feed_unknown", default="Unknown calendar address."),
                              context=self.request)
+        expires = cal.token_expires(self.request.form.get("token"))
+        if cal.token_expired(self.request.form.get("token")):
+            response.setStatus(410)
+            response.setHeader("Content-Type", "text/plain; charset=utf-8")
+            return translate(_("error_calendar_feed_expired",
+                               default="This calendar address expired on ${date}. Its owner makes a new one "
+                                       "on the work calendar page (Lịch công tác).",
+                               mapping={"date": expires.strftime("%d/%m/%Y")}), context=self.request)
         scope = "all" if self.request.form.get("scope") == "all" else "mine"
         data = ical.build(userid, scope)
         response.setHeader("Content-Type", "text/calendar; charset=utf-8")
