@@ -14,7 +14,7 @@ from pytest_plone import fixtures_factory
 import os
 import pytest
 
-pytest_plugins = ["pytest_plone", "tests.antivirus.session_clamd"]
+pytest_plugins = ["pytest_plone", "tests.antivirus.session_clamd", "tests.incoming.relstorage_pair"]
 
 globals().update(
     fixtures_factory(

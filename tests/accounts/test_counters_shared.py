@@ -5,8 +5,8 @@ account; without a database each process counts in memory."""
 from dongthap.qlvb.accounts import throttle
 from dongthap.qlvb.demo.data import DEMO_PASSWORD
 from tests.conftest import require
-from tests.incoming.test_relstorage import _pg_available
-from tests.incoming.test_relstorage import PG
+from tests.incoming.relstorage_pair import _pg_available
+from tests.incoming.relstorage_pair import PG
 
 import pytest
 import requests

@@ -1,8 +1,8 @@
 """Fixtures of the audit tests: a file store in a temporary folder, a throw-away PostgreSQL database."""
 
 from tests.conftest import require
-from tests.incoming.test_relstorage import _pg_available
-from tests.incoming.test_relstorage import PG
+from tests.incoming.relstorage_pair import _pg_available
+from tests.incoming.relstorage_pair import PG
 
 import pytest
 import secrets

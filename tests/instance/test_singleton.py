@@ -7,7 +7,7 @@ workers started at once, must not run one job twice (dongthap.qlvb.utils.singlet
 
 from dongthap.qlvb.utils import singleton
 from tests.conftest import require
-from tests.incoming.test_relstorage import _pg_available
+from tests.incoming.relstorage_pair import _pg_available
 
 import json
 import pytest

@@ -1,15 +1,14 @@
 """Outgoing numbers across two Zope processes sharing one RelStorage (PostgreSQL) database.
 
-Reuses the two-process fixture of the incoming tests, with the test-only numbering view
-switched on (``QLVB_TEST_VIEWS=1``): 8 clients split over both processes take 250 numbers
-each from Sở Tài chính's outgoing register; the numbers must be exactly 1..n (8 × 100 = 800 by
+Reuses the two processes of the incoming race (``two_instances``, session-scoped in
+``tests/incoming/relstorage_pair.py``), whose test-only numbering view is switched on
+(``QLVB_TEST_VIEWS=1``): 8 clients split over both processes take 250 numbers each from
+Sở Tài chính's outgoing register; the numbers must be exactly 1..n (8 × 100 = 800 by
 default, ``QLVB_NUMBERS_PER_CLIENT``).
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from tests.incoming.test_relstorage import two_instances  # noqa: F401 - fixture
 
-import os
 import pytest
 import requests
 
@@ -18,18 +17,7 @@ from tests.outgoing.test_rest import NUMBERS_PER_CLIENT
 pytestmark = pytest.mark.stress  # two processes / thousands of requests: run with --stress
 
 
-@pytest.fixture(scope="module")
-def test_views_on():
-    old = os.environ.get("QLVB_TEST_VIEWS")
-    os.environ["QLVB_TEST_VIEWS"] = "1"  # read by the instances the next fixture starts
-    yield
-    if old is None:
-        os.environ.pop("QLVB_TEST_VIEWS", None)
-    else:
-        os.environ["QLVB_TEST_VIEWS"] = old
-
-
-def test_two_processes_take_outgoing_numbers_without_gap_or_duplicate(test_views_on, two_instances):  # noqa: F811
+def test_two_processes_take_outgoing_numbers_without_gap_or_duplicate(two_instances):
     def client(index):
         s = requests.Session()
         s.auth = ("admin", "admin")
