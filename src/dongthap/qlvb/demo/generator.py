@@ -374,6 +374,9 @@ class Generator:
         self.log = log
         self.signed, self.report = presigned_pdf()
         self._agencies = {}
+        #: CPU seconds and count per kind of step (:meth:`document`), and of the batch commits
+        self.cpu = {}
+        self.kind = None
 
     def agency(self, index):
         agency = self._agencies.get(index)
@@ -393,12 +396,29 @@ class Generator:
 
     def document(self, i, state):
         """Make step ``i``: returns the counters it adds to."""
+        start = time.process_time()
         rng = step_rng(self.seed, i)
         a = pick_agency(rng, len(self.paths))
         roll = rng.random()
         if roll < 0.58:
-            return self.incoming(i, a, rng, state)
-        return self.outgoing(i, a, rng)
+            self.kind = "incoming"
+            added = self.incoming(i, a, rng, state)
+        else:
+            self.kind = "outgoing"
+            added = self.outgoing(i, a, rng)
+        self.account(self.kind, time.process_time() - start)
+        return added
+
+    def account(self, kind, seconds):
+        total = self.cpu.setdefault(kind, [0, 0.0])
+        total[0] += 1
+        total[1] += seconds
+
+    def cpu_lines(self):
+        """``kind: n, ms CPU each`` for the kinds of steps made and the commits, largest first."""
+        rows = sorted(self.cpu.items(), key=lambda item: -item[1][1])
+        return [f"  {kind}: {n} × {seconds / n * 1000:.0f} ms CPU = {seconds:.1f} s"
+                for kind, (n, seconds) in rows]
 
     # -- incoming ----------------------------------------------------------------
 
@@ -418,6 +438,7 @@ class Generator:
                 with api.env.adopt_user(username=self.user(a, "vanthu")):
                     incoming.transition(doc, "register")
                 added = {"documents": 0, "registered_copies": 1}
+                self.kind = "incoming: delivered copy registered"
         if doc is None:
             issuer, code = rng.choice(EXTERNAL_ISSUERS)
             if rng.random() < 0.5:
@@ -440,7 +461,9 @@ class Generator:
                 result = incoming.build_document(agency, values, register=register)
             doc = self.portal.unrestrictedTraverse(result["path"])
             if not register:
+                self.kind = "incoming: waiting for registration"
                 return added
+            self.kind = "incoming: registered"
         self.handle_incoming(doc, a, rng)
         if rng.random() < 0.15:
             self.file(doc, a, rng)
@@ -503,10 +526,13 @@ class Generator:
             doc = self.portal.unrestrictedTraverse(result["path"])
             stage = rng.random()
             if stage < 0.08:
+                self.kind = "outgoing: draft"
                 return {"documents": 1}
             outgoing.transition(doc, "submit", "Kính trình lãnh đạo xem xét.")
         if stage < 0.14:
+            self.kind = "outgoing: submitted"
             return {"documents": 1}
+        self.kind = "outgoing: issued"
         while api.content.get_state(doc) == "pending_review":
             level = outgoing.current_level(doc)
             last = (doc.qlvb_review_index or 0) >= len(doc.qlvb_review_levels) - 1
@@ -730,7 +756,9 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
             state["steps"] = done = end
             elapsed = time.monotonic() - t0
             state["elapsed"] = state.get("elapsed_before", 0.0) + elapsed
+            start = time.process_time()
             checkpoint()
+            gen.account("commit of a batch", time.process_time() - start)
             rate = (done - first) / max(elapsed, 1e-9)
             eta = (documents - done) / rate if rate else 0
             cpu = (time.process_time() - cpu0) / max(done - first, 1)
@@ -738,6 +766,8 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
                 f"{state['copies']} delivered copies, eta {eta / 60:.0f} min)")
             if deadline and time.monotonic() > deadline:
                 break
+        if done > first:
+            log("CPU by kind of step:\n" + "\n".join(gen.cpu_lines()))
     return summary(state)
 
 
