@@ -44,6 +44,8 @@ parser.add_argument("--processes", type=int, default=None,
                     help="parallel mode (RelStorage): start that many worker processes")
 parser.add_argument("--workers", type=int, default=None, help="parallel mode: number of workers")
 parser.add_argument("--worker", type=int, default=None, help="parallel mode: this worker (0…workers-1)")
+parser.add_argument("--profile", default=None,
+                    help="write a cProfile of this process's run to that file (python -m pstats FILE)")
 # zconsole's argv ends with: … <zope.conf> <script> args…
 script_at = max(i for i, a in enumerate(sys.argv) if a.endswith("generate_data.py"))
 args = parser.parse_args(sys.argv[script_at + 1:])
@@ -83,6 +85,12 @@ def show(state):
                      if k not in ("agency_paths", "elapsed_before") and not isinstance(v, dict))
 
 
+profiler = None
+if args.profile:
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
 started = time.monotonic()
 common = {"documents": args.documents, "agencies": args.agencies, "batch": batch, "seed": args.seed,
           "log": log, "stop_after": args.minutes * 60 if args.minutes else None}
@@ -125,4 +133,8 @@ try:
         state = generator.generate(site, **common)
 except generator.PlanMismatch as problem:
     sys.exit(str(problem))
+finally:
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
 log(f"done in {time.monotonic() - started:.0f} s: " + show(state))

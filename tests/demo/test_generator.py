@@ -39,9 +39,13 @@ def test_tiny_run_counts_numbering_resume_and_two_workers(portal):
               "documents": count(portal_type=["IncomingDocument", "OutgoingDocument"]),
               "issued": count(portal_type="OutgoingDocument", review_state="issued"),
               "clerks": len([u for u in api.user.get_users() if u.getId().endswith(".vanthu")])}
+    from Products.PluggableAuthService.PluggableAuthService import PluggableAuthService
+
+    find_user = PluggableAuthService._findUser
     lines = []
     state = generator.generate(portal, documents=12, agencies=2, batch=5, commit=False,
                                log=lines.append)
+    assert PluggableAuthService._findUser is find_user  # users remembered only while documents are made
     assert state["agencies"] == 2 and state["steps"] == 12
     root = "/".join(portal.getPhysicalPath())
     generated = {f"{root}/{path}" for path in generator.progress(portal)["agency_paths"]}
@@ -51,6 +55,16 @@ def test_tiny_run_counts_numbering_resume_and_two_workers(portal):
     assert {b.Title for b in agencies} <= {p["title"] for p in generator.plan_agencies(2)}
     users = [u for u in api.user.get_users() if u.getId().endswith(".vanthu")]
     assert len(users) == before["clerks"] + 2
+    # generated accounts (@example.invalid): in-app notifications, no e-mail queued
+    from dongthap.qlvb.notifications import api as notifications
+    from dongthap.qlvb.notifications import store
+
+    clerk = generator._username(generator.plan_agencies(1)[0], "vanthu")
+    assert notifications.prefs(clerk)["email"] is False
+    assert any(len(store.box(portal, generator._username(plan, suffix)).items)
+               for plan in generator.plan_agencies(2) for suffix, _r, _j in generator.STAFF
+               if store.box(portal, generator._username(plan, suffix)) is not None)
+    assert any("CPU by kind of step" in line for line in lines)
 
     added = count(portal_type=["IncomingDocument", "OutgoingDocument"]) - before["documents"]
     # every step made one document, except a registration of a copy delivered before

@@ -56,3 +56,51 @@ def test_threads_of_one_process_do_not_conflict():
     assert len(runs) == units  # and no unit had to run again after a conflict
     conn.close()
     db.close()
+
+
+def test_in_batch_no_savepoint_and_a_failed_unit_dooms_the_batch():
+    """The data generator's mode: units join the batch without a savepoint; a failure dooms it."""
+    import pytest
+
+    db = DB(MappingStorage())
+    conn = db.open()
+    try:
+        transaction.begin()
+        root = conn.root()
+        root["made"] = PersistentMapping(count=0)
+        savepoints = []
+        original = transaction.savepoint
+        transaction.savepoint = lambda *a, **k: savepoints.append(1) or original(*a, **k)
+        try:
+            with retry.in_batch():
+                assert not retry.COMMIT and not retry.SAVEPOINTS
+                retry.run_in_transaction(lambda: root["made"].update(count=1))
+                assert savepoints == [] and not transaction.get().isDoomed()
+
+                def half_done():
+                    root["made"]["count"] = 2
+                    raise ValueError("refused")
+
+                assert savepoints == [] and not transaction.get().isDoomed()
+                retry.unit_savepoint().rollback()  # a workflow transition's failed steps
+                assert savepoints == [] and transaction.get().isDoomed()
+                transaction.abort()
+                transaction.begin()
+                root["made"] = PersistentMapping(count=0)
+                with pytest.raises(ValueError):
+                    retry.run_in_transaction(half_done)
+                assert transaction.get().isDoomed()  # the batch can no longer be committed
+        finally:
+            transaction.savepoint = original
+        assert retry.COMMIT and retry.SAVEPOINTS  # restored
+        with pytest.raises(transaction.interfaces.DoomedTransaction):
+            transaction.commit()
+        transaction.abort()
+        assert "made" not in conn.root()  # nothing of the batch was written
+        with retry.savepoints_only():  # the integration tests' mode still rolls a failed unit back
+            assert retry.SAVEPOINTS
+            assert not isinstance(retry.unit_savepoint(), retry._Doom)
+    finally:
+        transaction.abort()
+        conn.close()
+        db.close()

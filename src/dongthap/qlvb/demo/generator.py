@@ -22,8 +22,11 @@ What is deliberately **not** done per document, for speed (docs/capacity.md):
   one PDF (its number stamp therefore does not match the document's number);
 * **antivirus**: run the generator with ``QLVB_CLAMD_ENABLED=0`` (the script's
   default) — scanning 100,000 files measures clamd, not us;
-* **PDFs**: one small PDF per agency, type and block of ``PDF_REUSE`` steps (the
-  bytes are reused; each document still gets its own blob, as uploads do).
+* **PDFs**: one small PDF per issuing agency, type and page count, rendered once and
+  reused (the bytes; each document still gets its own blob, as uploads do);
+* **notification e-mail**: the generated accounts (``…@example.invalid``) have e-mail
+  notifications turned off in their preferences (:func:`mail_off`), as a user may do;
+  the notifications themselves are stored as usual.
 
 Runs in batches: each batch is one transaction (the API's own commits are
 turned into savepoints, :class:`dongthap.qlvb.numbering.retry.savepoints_only`)
@@ -36,6 +39,7 @@ from dongthap.qlvb.security import roles as R
 from persistent.mapping import PersistentMapping
 from plone import api
 
+import collections
 import contextlib
 import datetime
 import hashlib
@@ -49,8 +53,8 @@ logger = logging.getLogger("dongthap.qlvb.generator")
 
 PROGRESS_ATTR = "_qlvb_generated"
 PASSWORD = "Demo@2026"
-#: steps of one block sharing the PDF bytes made for an agency and type (each document has its own blob)
-PDF_REUSE = 50
+#: PDFs kept in memory for reuse (~17 KB each; least recently used dropped first)
+PDF_KEPT = 3000
 
 # ---------------------------------------------------------------- the province (2025)
 
@@ -222,22 +226,28 @@ def _fullname(rng):
 # ---------------------------------------------------------------- PDFs and the pre-signed PDF
 
 
-_PDF_CACHE = {}
+_PDF_CACHE = collections.OrderedDict()
 
 
 def pdf_for(agency_title, doc_type, index, pages=1):
-    """Small real PDF (Vietnamese text); the same bytes for :data:`PDF_REUSE` documents."""
+    """Small real PDF (Vietnamese text), rendered once per agency, type and page count.
+
+    Rendering (reportlab, an embedded font) cost ~10 ms, more than 5 % of a generated
+    document when each block of steps rendered its own; ``index`` no longer changes the bytes.
+    """
     from dongthap.qlvb.demo.incoming import make_pdf
 
-    key = (agency_title, doc_type, index // PDF_REUSE, pages)
+    key = (agency_title, doc_type, pages)
     data = _PDF_CACHE.get(key)
-    if data is None:
-        if len(_PDF_CACHE) > 2000:
-            _PDF_CACHE.clear()
-        data = _PDF_CACHE[key] = make_pdf(
-            [agency_title.upper(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-             f"Văn bản số {key[2]} loại {doc_type}", "Dữ liệu tạo tự động để đo hiệu năng"],
-            pages=pages)
+    if data is not None:
+        _PDF_CACHE.move_to_end(key)
+        return data
+    data = _PDF_CACHE[key] = make_pdf(
+        [agency_title.upper(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+         f"Văn bản loại {doc_type}", "Dữ liệu tạo tự động để đo hiệu năng"],
+        pages=pages)
+    while len(_PDF_CACHE) > PDF_KEPT:
+        _PDF_CACHE.popitem(last=False)
     return data
 
 
@@ -289,6 +299,42 @@ def presigned_pdf():
     return data, report
 
 
+# ---------------------------------------------------------------- users looked up once
+
+
+@contextlib.contextmanager
+def users_looked_up_once():
+    """While the documents are made: PAS's ``_findUser`` remembered per user (this process only).
+
+    Every step asks PAS for the same few accounts ~20 times (``api.env.adopt_user``, the
+    workflow guards' roles, the notifications' e-mail addresses, the full names of the
+    phiếu giải quyết) and PAS builds each answer from its plugins every time (properties,
+    groups, global roles): ~10 % of a generated document. Nothing changes accounts, groups or
+    global roles while documents are made (the agencies and their staff come before), so
+    the answer is kept, as PAS's own cache (``ZCacheable``, when a cache manager is set)
+    would keep it; roles *in a context* (local roles) are still computed each time.
+    Nothing is stored in the database.
+    """
+    from Acquisition import aq_base
+    from Products.PluggableAuthService.PluggableAuthService import PluggableAuthService
+
+    original = PluggableAuthService._findUser
+    found = {}
+
+    def _findUser(self, plugins, user_id, name=None, request=None):  # noqa: N802 - PAS's name
+        key = (getattr(aq_base(self), "_p_oid", None) or id(aq_base(self)), user_id, name)
+        user = found.get(key)
+        if user is None:
+            user = found[key] = aq_base(original(self, plugins, user_id, name, request))
+        return user.__of__(self)
+
+    PluggableAuthService._findUser = _findUser
+    try:
+        yield found
+    finally:
+        PluggableAuthService._findUser = original
+
+
 # ---------------------------------------------------------------- progress
 
 
@@ -303,6 +349,20 @@ def progress(portal=None):
 
 
 # ---------------------------------------------------------------- agencies and staff
+
+
+def mail_off(usernames):
+    """Turn e-mail notifications off for generated accounts (their addresses are ``@example.invalid``).
+
+    Through the preferences a user sets himself (``notifications.api.set_prefs``): the
+    notifications are still stored in each person's box; only the ~3 e-mails per document,
+    which nobody could receive and the worker would try to send, are not queued.
+    """
+    from dongthap.qlvb.notifications import api as notifications
+
+    for username in usernames:
+        if notifications.prefs(username)["email"]:
+            notifications.set_prefs(username, email=False)
 
 
 def _username(plan, suffix):
@@ -338,6 +398,7 @@ def make_agency(portal, plan, plans_done, rng):
                             properties={"fullname": _fullname(rng), "language": "vi"})
         in_depts = dept_ids if role in (R.DEPARTMENT_HEAD, R.SPECIALIST) else None
         agencies.assign(agency=agency, username=username, roles=[role], departments=in_depts)
+    mail_off(_username(plan, suffix) for suffix, _role, _job in STAFF)
     return "/".join(agency.getPhysicalPath()[2:])
 
 
@@ -374,11 +435,14 @@ class Generator:
         self.log = log
         self.signed, self.report = presigned_pdf()
         self._agencies = {}
+        #: CPU seconds and count per kind of step (:meth:`document`), and of the batch commits
+        self.cpu = {}
+        self.kind = None
 
     def agency(self, index):
         agency = self._agencies.get(index)
         if agency is None:
-            if len(self._agencies) > 200:
+            if len(self._agencies) > 2000:  # a province has ~1,000: keep them all
                 self._agencies.clear()
             agency = self._agencies[index] = self.portal.unrestrictedTraverse(self.paths[index])
         return agency
@@ -393,12 +457,29 @@ class Generator:
 
     def document(self, i, state):
         """Make step ``i``: returns the counters it adds to."""
+        start = time.process_time()
         rng = step_rng(self.seed, i)
         a = pick_agency(rng, len(self.paths))
         roll = rng.random()
         if roll < 0.58:
-            return self.incoming(i, a, rng, state)
-        return self.outgoing(i, a, rng)
+            self.kind = "incoming"
+            added = self.incoming(i, a, rng, state)
+        else:
+            self.kind = "outgoing"
+            added = self.outgoing(i, a, rng)
+        self.account(self.kind, time.process_time() - start)
+        return added
+
+    def account(self, kind, seconds):
+        total = self.cpu.setdefault(kind, [0, 0.0])
+        total[0] += 1
+        total[1] += seconds
+
+    def cpu_lines(self):
+        """``kind: n, ms CPU each`` for the kinds of steps made and the commits, largest first."""
+        rows = sorted(self.cpu.items(), key=lambda item: -item[1][1])
+        return [f"  {kind}: {n} × {seconds / n * 1000:.0f} ms CPU = {seconds:.1f} s"
+                for kind, (n, seconds) in rows]
 
     # -- incoming ----------------------------------------------------------------
 
@@ -418,6 +499,7 @@ class Generator:
                 with api.env.adopt_user(username=self.user(a, "vanthu")):
                     incoming.transition(doc, "register")
                 added = {"documents": 0, "registered_copies": 1}
+                self.kind = "incoming: delivered copy registered"
         if doc is None:
             issuer, code = rng.choice(EXTERNAL_ISSUERS)
             if rng.random() < 0.5:
@@ -440,7 +522,9 @@ class Generator:
                 result = incoming.build_document(agency, values, register=register)
             doc = self.portal.unrestrictedTraverse(result["path"])
             if not register:
+                self.kind = "incoming: waiting for registration"
                 return added
+            self.kind = "incoming: registered"
         self.handle_incoming(doc, a, rng)
         if rng.random() < 0.15:
             self.file(doc, a, rng)
@@ -503,10 +587,13 @@ class Generator:
             doc = self.portal.unrestrictedTraverse(result["path"])
             stage = rng.random()
             if stage < 0.08:
+                self.kind = "outgoing: draft"
                 return {"documents": 1}
             outgoing.transition(doc, "submit", "Kính trình lãnh đạo xem xét.")
         if stage < 0.14:
+            self.kind = "outgoing: submitted"
             return {"documents": 1}
+        self.kind = "outgoing: issued"
         while api.content.get_state(doc) == "pending_review":
             level = outgoing.current_level(doc)
             last = (doc.qlvb_review_index or 0) >= len(doc.qlvb_review_levels) - 1
@@ -683,6 +770,16 @@ def _make_agencies(portal, state, agencies, log, checkpoint, deadline):
     return True
 
 
+def _mail_off_once(state, log):
+    """Accounts generated before :func:`mail_off` was part of :func:`make_agency`: once per site."""
+    if state.get("mail_off"):
+        return
+    plans = plan_agencies(len(state["agency_paths"]))
+    mail_off(_username(plan, suffix) for plan in plans for suffix, _role, _job in STAFF)
+    state["mail_off"] = True
+    log(f"e-mail notifications off for the {len(plans) * len(STAFF)} generated accounts")
+
+
 def _started(portal, seed):
     state = progress(portal)
     if state["seed"] is None:
@@ -710,34 +807,40 @@ def generate(portal, *, documents, agencies, batch=50, seed=2026, log=print, com
     state = _started(portal, seed)
     seed = state["seed"]
     deadline = time.monotonic() + stop_after if stop_after else None
-    with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
+    with retry.in_batch(), api.env.adopt_roles(["Manager"]):
         _fold_parallel(state)
         if not _make_agencies(portal, state, agencies, log, checkpoint, deadline):
             return summary(state)
+        _mail_off_once(state, log)
         paths = list(state["agency_paths"])
         gen = Generator(portal, plan_agencies(len(paths)), paths, seed, log)
         done = state.get("steps", 0)
         state["elapsed_before"] = state.get("elapsed", 0.0)
         t0, first, cpu0 = time.monotonic(), done, time.process_time()
-        while done < documents:
-            end = min(documents, done + batch)
-            totals = {}
-            for i in range(done, end):
-                for key, value in gen.document(i, state).items():
-                    totals[key] = totals.get(key, 0) + value
-            for key, value in totals.items():
-                state[key] = state.get(key, 0) + value
-            state["steps"] = done = end
-            elapsed = time.monotonic() - t0
-            state["elapsed"] = state.get("elapsed_before", 0.0) + elapsed
-            checkpoint()
-            rate = (done - first) / max(elapsed, 1e-9)
-            eta = (documents - done) / rate if rate else 0
-            cpu = (time.process_time() - cpu0) / max(done - first, 1)
-            log(f"documents {done}/{documents} ({rate:.2f} docs/s, {cpu * 1000:.0f} ms CPU per document, "
-                f"{state['copies']} delivered copies, eta {eta / 60:.0f} min)")
-            if deadline and time.monotonic() > deadline:
-                break
+        with users_looked_up_once():
+            while done < documents:
+                end = min(documents, done + batch)
+                totals = {}
+                for i in range(done, end):
+                    for key, value in gen.document(i, state).items():
+                        totals[key] = totals.get(key, 0) + value
+                for key, value in totals.items():
+                    state[key] = state.get(key, 0) + value
+                state["steps"] = done = end
+                elapsed = time.monotonic() - t0
+                state["elapsed"] = state.get("elapsed_before", 0.0) + elapsed
+                start = time.process_time()
+                checkpoint()
+                gen.account("commit of a batch", time.process_time() - start)
+                rate = (done - first) / max(elapsed, 1e-9)
+                eta = (documents - done) / rate if rate else 0
+                cpu = (time.process_time() - cpu0) / max(done - first, 1)
+                log(f"documents {done}/{documents} ({rate:.2f} docs/s, {cpu * 1000:.0f} ms CPU per document, "
+                    f"{state['copies']} delivered copies, eta {eta / 60:.0f} min)")
+                if deadline and time.monotonic() > deadline:
+                    break
+        if done > first:
+            log("CPU by kind of step:\n" + "\n".join(gen.cpu_lines()))
     return summary(state)
 
 
@@ -763,13 +866,14 @@ def prepare_parallel(portal, *, agencies, workers, seed=2026, log=print, commit=
 
     state = _started(portal, seed)
     deadline = time.monotonic() + stop_after if stop_after else None
-    with retry.savepoints_only(), api.env.adopt_roles(["Manager"]):
+    with retry.in_batch(), api.env.adopt_roles(["Manager"]):
         par = state.get("parallel")
         if par is not None and par["workers"] == workers and par["agencies"] >= agencies:
             return par
         _fold_parallel(state)
         if not _make_agencies(portal, state, agencies, log, checkpoint, deadline):
             return None
+        _mail_off_once(state, log)
         start = state.get("steps", 0)
         state["parallel"] = par = PersistentMapping(
             workers=workers, agencies=state["agencies"], start=start,
@@ -893,7 +997,8 @@ def generate_share(portal, *, documents, agencies, workers, worker, batch=20, se
     elapsed_before, made, conflicts = record["elapsed"], 0, 0
     position = record["next"]
     turns = CommitTurns(database_dsn() if commit and position < documents else "")
-    with retry.savepoints_only(), api.env.adopt_roles(["Manager"]), contextlib.closing(turns):
+    with retry.in_batch(), api.env.adopt_roles(["Manager"]), contextlib.closing(turns), \
+            users_looked_up_once():
         while position < documents:
             todo, end = [], position
             while end < documents and len(todo) < batch:

@@ -42,7 +42,6 @@ from Products.CMFCore.indexing import REINDEX
 from zope.i18n import translate
 
 import logging
-import transaction
 
 logger = logging.getLogger("dongthap.qlvb.outgoing")
 ADMIN_ROLES = {"Manager", "Site Administrator"}
@@ -104,9 +103,12 @@ def atomically(steps, doc, change):
     """Run the *before* steps of one transition inside a savepoint.
 
     If anything fails, the savepoint is rolled back (no number used, no signature,
-    no copy) and the transition refused with a Vietnamese message.
+    no copy) and the transition refused with a Vietnamese message. (In a bulk writer's batch,
+    :func:`dongthap.qlvb.numbering.retry.in_batch`, the failure dooms the batch instead.)
     """
-    savepoint = transaction.savepoint()
+    from dongthap.qlvb.numbering import retry
+
+    savepoint = retry.unit_savepoint()
     try:
         for step in steps:
             step.handler(doc, change)
