@@ -74,42 +74,44 @@ def iter_json_array(path, start=0):
             yield json.loads(line[1:] if line.startswith(",") else line)
 
 
-def _iter_json_array_from(path, start):
+def _one_item_a_line(path):
+    """Whether the file has :class:`JsonArrayWriter`'s layout (``[``, then one item a line)."""
     with open(path, encoding="utf-8") as src:
-        ours = src.readline().strip() == "["
+        if src.readline().strip() != "[":
+            return False
         second = src.readline().strip()
-        if ours and second not in ("", "]"):
-            try:
-                json.loads(second)
-            except ValueError:
-                ours = False
-    if not ours:
+    if second in ("", "]"):
+        return True
+    try:
+        json.loads(second[1:] if second.startswith(",") else second)
+    except ValueError:  # an indented array
+        return False
+    return True
+
+
+def _item_lines(src):
+    src.readline()  # "["
+    for line in src:
+        line = line.strip()
+        if line not in ("", "]"):
+            yield line
+
+
+def _iter_json_array_from(path, start):
+    if not _one_item_a_line(path):
         yield from islice(iter_json_array(path), start, None)
         return
     with open(path, encoding="utf-8") as src:
-        src.readline()  # "["
-        index = 0
-        for line in src:
-            line = line.strip()
-            if line in ("", "]"):
-                continue
-            if index >= start:
-                yield json.loads(line[1:] if line.startswith(",") else line)
-            index += 1
+        for line in islice(_item_lines(src), start, None):
+            yield json.loads(line[1:] if line.startswith(",") else line)
 
 
 def count_items(path):
-    """How many items a JSON array file holds (:class:`JsonArrayWriter`'s layout: its lines)."""
-    count = 0
+    """How many items a JSON array file holds (in :class:`JsonArrayWriter`'s layout, its lines)."""
     with open(path, encoding="utf-8") as src:
-        first = src.readline().strip()
-        if first != "[":
-            src.seek(0)
-            return len(json.load(src))
-        for line in src:
-            if line.strip() not in ("", "]"):
-                count += 1
-    return count
+        if _one_item_a_line(path):
+            return sum(1 for _line in _item_lines(src))
+        return len(json.load(src))
 
 
 def iter_lines(path):
