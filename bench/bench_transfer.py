@@ -15,6 +15,13 @@ In one run, on one temporary instance (FileStorage, demo data, scanning off):
   site (state restored, workflow history exact, local roles replaced, the audit trail written
   into an empty store of its own).
 
+With ``--chunk N``, the qlvb export is also imported, into a third new site, by the import
+in chunks (``scripts/transfer.py import-all --chunk N``: each chunk of N objects in a fresh
+process): printed, the peak RSS of every chunk's process (the first against the last: equal
+within noise means the memory is bounded whatever the number of documents) and the total
+time against the one-go import of the same run (same ``--batch``). ``--no-plain`` skips the
+plain collective.exportimport baseline.
+
 Each step runs in its own process (``zconsole run bench/transfer_site.py``); printed: seconds,
 objects/s, MB/s of JSON written, peak RSS of the process (and of a process doing nothing, the
 baseline of memory), ratios qlvb / plain; then, for both round trips, the number of objects of
@@ -45,6 +52,11 @@ def main():  # noqa: C901 - one report
     parser.add_argument("--var", help="keep the instance in this folder (and reuse it when it exists)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also the peak of Python's allocations (slower)")
+    parser.add_argument("--chunk", type=int,
+                        help="also the import in chunks of this many objects (import-all)")
+    parser.add_argument("--batch", type=int, default=1000, help="objects per transaction of the imports")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="skip the plain collective.exportimport steps")
     args = parser.parse_args()
     sizes = [int(n) for n in str(args.documents).split(",")]
     with contextlib.ExitStack() as stack:
@@ -88,10 +100,13 @@ def main():  # noqa: C901 - one report
             print(f"\n{size} documents (qlvb: {size} incoming documents + the demo; plain: {size} Files)")
             print(f"{'step':14} {'objects':>8} {'s':>8} {'objects/s':>10} {'MB':>8} {'MB/s':>7} "
                   f"{'peak RSS MB':>12} {'py peak MB':>11} {'load':>5}", flush=True)
-            for name, extra in (("plain export", ("plain-export", var / f"plain-{size}")),
-                                ("qlvb export", ("qlvb-export", var / f"qlvb-{size}")),
-                                ("qlvb import", ("qlvb-import", var / f"qlvb-{size}", f"qlvb{size}")),
-                                ("plain import", ("plain-import", var / f"plain-{size}", f"plain{size}"))):
+            steps = (("plain export", ("plain-export", var / f"plain-{size}")),
+                     ("qlvb export", ("qlvb-export", var / f"qlvb-{size}")),
+                     ("qlvb import", ("qlvb-import", var / f"qlvb-{size}", f"qlvb{size}", args.batch)),
+                     ("plain import", ("plain-import", var / f"plain-{size}", f"plain{size}")))
+            for name, extra in steps:
+                if args.no_plain and name.startswith("plain"):
+                    continue
                 if name.endswith("export") and extra[1].exists():
                     shutil.rmtree(extra[1])
                 # the import goes to a new deployment's audit store: the trail is written, not skipped
@@ -105,13 +120,18 @@ def main():  # noqa: C901 - one report
                 print(f"{name:14} {r['items']:>8} {r['seconds']:>8} {rate:>10.1f} "
                       f"{size_b / 1e6:>8.1f} {mbs:>7.2f} {r['rss_mb']:>12} {peak:>11} "
                       f"{os.getloadavg()[0]:>5.1f}", flush=True)
-            for kind in ("export", "import"):
+            for kind in ("export", "import") if not args.no_plain else ():
                 a, b = rows[f"qlvb {kind}"], rows[f"plain {kind}"]
                 ratio = (a["items"] / a["seconds"]) / (b["items"] / b["seconds"])
                 print(f"{kind}: qlvb objects/s = {ratio:.2f} × plain")
+            trips = [("qlvb", "qlvb", f"qlvb{size}", None)]
+            if not args.no_plain:
+                trips.append(("plain", "plainsrc", f"plain{size}", "plain"))
+            if args.chunk:
+                chunked(var, conf, env, size, args, rows["qlvb import"])
+                trips.append(("qlvb in chunks", "qlvb", f"qlvbchunks{size}", None))
             # the round trip is complete: as many objects of each type and in each review state
-            for label, a, b, folder in (("qlvb", "qlvb", f"qlvb{size}", None),
-                                        ("plain", "plainsrc", f"plain{size}", "plain")):
+            for label, a, b, folder in trips:
                 same = step(helper, "compare", a, b, *([folder] if folder else []))
                 diff = same["differences"]
                 verdict = ("DIFFERENT: " + ", ".join(diff)) if diff else "same counts"
@@ -125,6 +145,40 @@ def main():  # noqa: C901 - one report
             print("\npeak RSS (MB) by size — flat means bounded memory:")
             for name in memory[0][1]:
                 print(f"{name:14} " + "  ".join(f"{size}: {rows[name]['rss_mb']}" for size, rows in memory))
+
+
+def chunked(var, conf, env, size, args, one_go):
+    """The qlvb export imported by ``transfer.py import-all --chunk`` into a new site; prints each
+    chunk's peak RSS and the total time against the one-go import ``one_go``."""
+    import re
+    import time
+
+    site = f"qlvbchunks{size}"
+    started = time.monotonic()
+    done = subprocess.run([BIN / "python", ROOT / "scripts" / "transfer.py", "import-all",
+                           var / f"qlvb-{size}", "--conf", conf, "--site", site, "--chunk", str(args.chunk),
+                           "--batch", str(args.batch)],
+                          env=dict(env, QLVB_AUDIT_DIR=str(var / f"audit-chunks-{size}")), cwd=ROOT,
+                          capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if done.returncode:
+        raise SystemExit(done.stdout[-4000:] + done.stderr[-4000:])
+    chunks = re.findall(r"^chunk (\d+): \+(\d+) objects in ([\d.]+) s .*?(\d+)/(\d+) done "
+                        r".*?peak RSS ([\d.]+) MB", done.stdout, re.M)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"\nimport in chunks of {args.chunk} objects (import-all, a fresh process each, "
+          f"--batch {args.batch}):")
+    print(f"{'chunk':>5} {'objects':>8} {'s':>8} {'objects/s':>10} {'done':>12} {'peak RSS MB':>12}")
+    for number, objects, secs, done_n, total, peak in chunks:
+        rate = int(objects) / max(float(secs), 0.01)
+        print(f"{number:>5} {objects:>8} {secs:>8} {rate:>10.1f} {done_n + '/' + total:>12} {peak:>12}")
+    peaks = [float(c[-1]) for c in chunks]
+    print(f"{len(chunks)} chunks, {result['done']} objects ({result['items']} content items) "
+          f"in {seconds:.1f} s "
+          f"(one-go import: {one_go['seconds']} s, {one_go['items']} content items) = "
+          f"{seconds / max(one_go['seconds'], 0.01):.2f} × one-go time; load {os.getloadavg()[0]:.1f}")
+    print(f"peak RSS per chunk: first {peaks[0]} MB, last {peaks[-1]} MB, max {max(peaks)} MB "
+          f"(one-go import: {one_go['rss_mb']} MB)", flush=True)
 
 
 if __name__ == "__main__":

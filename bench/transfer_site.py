@@ -4,7 +4,7 @@
                                       Files in /plain of the site ``plainsrc`` (not in the exported site)
     transfer_site.py noop             the process alone (baseline memory)
     transfer_site.py qlvb-export DIR  the add-on's full export (dongthap.qlvb.transfer.api)
-    transfer_site.py qlvb-import DIR SITE
+    transfer_site.py qlvb-import DIR SITE [BATCH]
     transfer_site.py plain-export DIR collective.exportimport's export of the plain Files (base64 blobs)
     transfer_site.py plain-import DIR SITE
     transfer_site.py compare A B [FOLDER]  objects per type and per review state in site A and site B
@@ -203,7 +203,8 @@ elif mode == "qlvb-import":
                 if not snapshots:
                     snapshots.append(tracemalloc.take_snapshot())
 
-    result = transfer.import_site(portal, args[1], progress=progress)
+    result = transfer.import_site(portal, args[1], progress=progress,
+                                  batch=int(args[3]) if len(args) > 3 else transfer.BATCH)
     if progress is not None and TRACE and len(snapshots) == 2:
         for stat in snapshots[1].compare_to(snapshots[0], "lineno")[:15]:
             print(stat, file=sys.stderr)

@@ -138,3 +138,48 @@ def test_batches_forget_the_request_cache_of_behavior_assignables(site):
     assert not hasattr(getRequest(), ASSIGNABLE_CACHE_KEY)
     assert PriorityMap.get_value() == {}
     transfer._minimize(site)  # nothing to forget: no error
+
+
+def test_resumable_reading_of_an_export(tmp_path):
+    """What the resumable import reads from a position on (:mod:`.checkpoint`): the array files
+    and the content folder, skipping what is done without reading it, in c.ei's order; batches
+    sized by what the budget still allows."""
+    from collective.exportimport.import_content import filesystem_walker
+
+    path = tmp_path / "a.json"
+    with streams.JsonArrayWriter(path) as out:
+        for n in range(5):
+            out.add({"n": n})
+    assert [i["n"] for i in streams.iter_json_array(path, 3)] == [3, 4]
+    assert list(streams.iter_json_array(path, 9)) == []
+    assert streams.count_items(path) == 5
+    (tmp_path / "cei.json").write_text(json.dumps([{"x": 1}, {"x": 2}], indent=4))
+    assert list(streams.iter_json_array(tmp_path / "cei.json", 1)) == [{"x": 2}]
+    assert streams.count_items(tmp_path / "cei.json") == 2
+
+    content = tmp_path / "content"
+    for folder, names in (("1", range(1, 11)), ("2", range(11, 13)), ("10", range(13, 14))):
+        (content / folder).mkdir(parents=True)
+        for n in names:
+            (content / folder / f"{n}.json").write_text(json.dumps({"@id": f"/x/{n}", "n": n}))
+    (content / "0.json").write_text(json.dumps({"@id": "/x/0", "n": 0}))
+    assert list(streams.content_items(content)) == list(filesystem_walker(str(content)))
+    assert [i["n"] for i in streams.content_items(content, 10)] == [10, 11, 12, 13]
+
+    budget = [5]
+
+    def size():
+        return min(2, budget[0])
+
+    batches = streams.Batches(range(10), size)
+    taken = []
+    for batch in batches:
+        taken.append(batch)
+        budget[0] -= len(batch)
+    assert taken == [[0, 1], [2, 3], [4]] and not batches.complete
+    budget[0] = 5
+    batches = streams.Batches(range(5), size)
+    assert [len(b) for b in batches if not budget.__setitem__(0, budget[0] - len(b))] == [2, 2, 1]
+    assert batches.complete  # the budget ran out exactly with the items: nothing left
+    by_key = streams.Batches(["a", "a", "b", "b", "b", "c"], lambda: 2, key=lambda x: x)
+    assert list(by_key) == [["a", "a"], ["b", "b", "b"], ["c"]] and by_key.complete

@@ -16,10 +16,13 @@ each object in the same pass and, like the relations and the audit trail,
 written item by item (:class:`.streams.JsonArrayWriter`: still JSON arrays
 that collective.exportimport's own import views read); the ZODB cache is
 emptied every batch. The import reads one item at a time and commits and
-empties the cache every batch.
+empties the cache every batch; it records its progress in the target site with each batch
+(:mod:`.checkpoint`), so it can stop after a number of objects and go on in a fresh process —
+the memory of one process is then bounded by the chunk it imports, whatever N.
 """
 
 from dongthap.qlvb.transfer import audittrail
+from dongthap.qlvb.transfer import checkpoint
 from dongthap.qlvb.transfer import hooks
 from dongthap.qlvb.transfer import state
 from dongthap.qlvb.transfer import streams
@@ -211,34 +214,81 @@ def export_site(portal, directory, *, batch=BATCH, progress=None):
     return manifest
 
 
-def import_site(portal, directory, *, batch=BATCH, progress=None):
+def import_site(portal, directory, *, batch=BATCH, progress=None, max_objects=None, restart=False):
     """:func:`_import_site` as a Manager (collective.exportimport finds parents by catalog search)."""
     with api.env.adopt_roles(["Manager"]):
-        return _import_site(portal, directory, batch=batch, progress=progress)
+        return _import_site(portal, directory, batch=batch, progress=progress, max_objects=max_objects,
+                            restart=restart)
 
 
-def _import_in_batches(portal, path, handler, batch, key=None):
-    """Feed the items of ``path`` to one of collective.exportimport's import methods, ``batch``
-    items a call (never cutting a run of items with the same ``key``), committing and emptying
-    the cache after each; returns how many items."""
-    if not os.path.exists(path):
-        return 0
-    count = 0
-    for chunk in streams.batched(streams.iter_json_array(path), batch, key=key):
+class _Budget:
+    """How many more objects this run may import (``None``: all)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.used = 0
+
+    def size(self, batch):
+        """The size of the next batch: ``batch``, less when the budget is nearly spent, 0 when spent."""
+        if self.limit is None:
+            return batch
+        return max(min(batch, self.limit - self.used), 0)
+
+    @property
+    def spent(self):
+        return self.limit is not None and self.used >= self.limit
+
+
+def _import_items(portal, record, items, handler, *, batch, budget, key=None, progress=None):
+    """Feed ``items`` (the current phase's, from ``record["position"]`` on) to one of
+    collective.exportimport's import methods a batch at a time (never cutting a run of items with
+    the same ``key``), each batch committed together with the progress it makes, the cache emptied
+    after it; the phase is marked complete when its items are. False when the budget stopped it."""
+    batches = streams.Batches(items, lambda: budget.size(batch), key=key)
+    phase = record["phase"]
+    for chunk in batches:
         handler(chunk)
-        count += len(chunk)
+        budget.used += len(chunk)
+        checkpoint.advance(record, len(chunk))
         transaction.commit()
         _minimize(portal)
-    return count
+        _note(progress, phase, items=record["position"])
+    if not batches.complete:
+        return False
+    checkpoint.next_phase(record)
+    transaction.commit()
+    return True
 
 
-def _import_site(portal, directory, *, batch=BATCH, progress=None):
+def _totals(directory, manifest):
+    ordering = os.path.join(directory, "ordering.json")
+    return {"content": manifest["items"], "localroles": manifest.get("localroles", 0),
+            "relations": manifest.get("relations", 0), "portlets": manifest.get("portlets", 0),
+            "ordering": streams.count_items(ordering) if os.path.exists(ordering) else 0}
+
+
+def _result(record, manifest, started, budget, already=False):
+    total = checkpoint.total(record)
+    return {"items": record["added"], "expected": manifest["items"], "audit": record["audit"],
+            "seconds": round(time.monotonic() - started, 2), "finished": checkpoint.finished(record),
+            "phase": record["phase"], "position": record["position"], "objects": budget.used,
+            "done": min(record["done"], total), "total": total, "left": max(total - record["done"], 0),
+            "already": already}
+
+
+def _import_site(portal, directory, *, batch=BATCH, progress=None, max_objects=None, restart=False):  # noqa: C901
     """Read an export of :func:`export_site` into ``portal``; committed every ``batch`` items.
 
     Existing objects (same path) are updated, not duplicated: importing twice
     leaves the site as the first import did.
+
+    Resumable (:mod:`.checkpoint`): the site records, with every batch, which phase and item
+    of this export are done; a run goes on from there. With ``max_objects`` it stops at the
+    first batch boundary after about that many objects (``finished`` false in the result, ``left``
+    the objects still to import); the next run goes on. A finished import run again does nothing
+    in the site (``already``: it only lets the audit trail check it is in the store); ``restart``
+    forgets the record and imports everything again (updating in place).
     """
-    from collective.exportimport.import_content import filesystem_walker
     from collective.exportimport.import_other import ImportMembers
     from collective.exportimport.import_other import ImportOrdering
     from collective.exportimport.import_other import ImportPortlets
@@ -247,61 +297,118 @@ def _import_site(portal, directory, *, batch=BATCH, progress=None):
     manifest_path = os.path.join(directory, "manifest.json")
     if not os.path.exists(manifest_path):
         raise ValueError(f"{directory}: no manifest.json (not an export, or an unfinished one)")
+    if max_objects is not None and max_objects < 1:
+        raise ValueError("max_objects must be 1 or more")
     manifest = _read(manifest_path)
     request = _request()
+    budget = _Budget(max_objects)
+    key = checkpoint.export_key(directory)
+    if restart:
+        checkpoint.forget(portal, key)
+    record = checkpoint.find(portal, key)
+    if checkpoint.finished(record):
+        # nothing to do in the site; the audit store is not the ZODB (another store may be
+        # configured now): the trail import is run again, writing only what the store lacks
+        trail = audittrail.import_trail(directory, batch=batch)
+        transaction.abort()
+        _note(progress, "done", items=record["added"], already=1)
+        return dict(_result(record, manifest, started, budget, already=True), audit=trail)
+    if record is None:
+        record = checkpoint.start(portal, key, directory, _totals(directory, manifest))
+    record["runs"] += 1
+    _note(progress, "start", phase=record["phase"], position=record["position"], done=record["done"],
+          total=checkpoint.total(record))
 
-    # The trail first, while this import has not logged anything yet (an empty store of a
-    # new deployment then takes the exported chain as it is: see audittrail).
-    trail = audittrail.import_trail(directory, batch=batch)
-    _note(progress, "audit", **trail)
+    def stop():
+        transaction.commit()  # the record's run count
+        return _result(record, manifest, started, budget)
 
-    members = _read(os.path.join(directory, "members.json"))
-    view = ImportMembers(portal, request)
-    view.import_groups(members["groups"])
-    view.import_members(members["members"])
-    transaction.commit()
-    _note(progress, "members", users=len(members["members"]))
-
-    groups_before = {g.getId() for g in api.group.get_groups()}
-    exported_groups = {g["groupid"] for g in members["groups"]}
-    del members
-    request.form["form.submitted"] = True
-    request.form["handle_existing_content"] = 2  # update in place
-    request.form["commit"] = batch
-    importer = hooks.QlvbImportContent(portal, request)
-    importer.limit = None
-    importer.commit = batch
-    importer.import_to_current_folder = False
-    importer.handle_existing_content = 2
-    importer.import_old_revisions = False
-    importer.portal = portal
-    importer.start()
-    added = 0
-    # c.ei keeps the URL of every object it added: one call per batch keeps that list short.
-    for chunk in streams.batched(filesystem_walker(os.path.join(directory, "content")), batch):
-        added += len(importer.import_new_content(chunk))
+    if record["phase"] == "audit":
+        # The trail first, while this import has not logged anything yet (an empty store of a
+        # new deployment then takes the exported chain as it is: see audittrail).
+        trail = audittrail.import_trail(directory, batch=batch)
+        record["audit"] = dict(trail)
+        checkpoint.next_phase(record)
         transaction.commit()
-        _minimize(portal)
-        _note(progress, "content", items=added)
-    # The added events of the import (an agency's groups, made before its state is restored)
-    # may have made groups the export does not have: they are not part of the site.
-    made = {g.getId() for g in api.group.get_groups()} - groups_before - exported_groups
-    for gid in sorted(made):
-        api.group.delete(groupname=gid)
-    transaction.commit()
-    _note(progress, "content", items=added, extra_groups_removed=len(made))
+        _note(progress, "audit", **trail)
 
-    _import_in_batches(portal, os.path.join(directory, "localroles.json"),
-                       hooks.QlvbImportLocalRoles(portal, request).import_localroles, batch)
-    _import_in_batches(portal, os.path.join(directory, "relations.json"),
-                       hooks.QlvbImportRelations(portal, request).import_relations, batch,
-                       key=lambda item: item.get("from_uuid"))
-    _import_in_batches(portal, os.path.join(directory, "ordering.json"),
-                       ImportOrdering(portal, request).import_ordering, batch)
-    _import_in_batches(portal, os.path.join(directory, "portlets.json"),
-                       ImportPortlets(portal, request).import_portlets, batch)
-    state.load(portal, _read(os.path.join(directory, "site.json")))
-    transaction.commit()
-    _note(progress, "done", items=added)
-    return {"items": added, "expected": manifest["items"], "audit": trail,
-            "seconds": round(time.monotonic() - started, 2)}
+    if record["phase"] == "members":
+        members = _read(os.path.join(directory, "members.json"))
+        view = ImportMembers(portal, request)
+        view.import_groups(members["groups"])
+        view.import_members(members["members"])
+        # the groups the content's own events may make and the export does not have are removed
+        # after the content: those that exist now are kept
+        record["groups_before"].extend(sorted(g.getId() for g in api.group.get_groups()))
+        checkpoint.next_phase(record)
+        transaction.commit()
+        _note(progress, "members", users=len(members["members"]))
+        del members
+
+    if record["phase"] == "content":
+        if budget.spent:
+            return stop()
+        request.form["form.submitted"] = True
+        request.form["handle_existing_content"] = 2  # update in place
+        request.form["commit"] = batch
+        importer = hooks.QlvbImportContent(portal, request)
+        importer.limit = None
+        importer.commit = None  # c.ei commits nothing itself: each batch commits with its progress
+        importer.import_to_current_folder = False
+        importer.handle_existing_content = 2
+        importer.import_old_revisions = False
+        importer.portal = portal
+        importer.start()
+
+        def import_content(chunk):
+            # c.ei keeps the URL of every object it added: one call per batch keeps that list short.
+            added = importer.import_new_content([item for item in chunk if item.get("@id")])
+            record["added"] += len(added)
+
+        if not _import_items(portal, record, streams.content_items(os.path.join(directory, "content"),
+                                                                   record["position"]),
+                             import_content, batch=batch, budget=budget, progress=progress):
+            return stop()
+
+    if record["phase"] == "groups":
+        if budget.spent:
+            return stop()
+        # The added events of the import (an agency's groups, made before its state is restored)
+        # may have made groups the export does not have: they are not part of the site.
+        members = _read(os.path.join(directory, "members.json"))
+        exported_groups = {g["groupid"] for g in members["groups"]}
+        del members
+        made = ({g.getId() for g in api.group.get_groups()} - set(record["groups_before"])
+                - exported_groups)
+        for gid in sorted(made):
+            api.group.delete(groupname=gid)
+        checkpoint.next_phase(record)
+        transaction.commit()
+        _note(progress, "content", items=record["added"], extra_groups_removed=len(made))
+
+    item_phases = (
+        ("localroles", hooks.QlvbImportLocalRoles(portal, request).import_localroles, None),
+        ("relations", hooks.QlvbImportRelations(portal, request).import_relations,
+         lambda item: item.get("from_uuid")),
+        ("ordering", ImportOrdering(portal, request).import_ordering, None),
+        ("portlets", ImportPortlets(portal, request).import_portlets, None),
+    )
+    for phase, handler, key_of in item_phases:
+        if record["phase"] != phase:
+            continue
+        if budget.spent:
+            return stop()
+        path = os.path.join(directory, f"{phase}.json")
+        items = streams.iter_json_array(path, record["position"]) if os.path.exists(path) else ()
+        if not _import_items(portal, record, items, handler, batch=batch, budget=budget, key=key_of,
+                             progress=progress):
+            return stop()
+
+    if record["phase"] == "site":
+        if budget.spent:
+            return stop()
+        state.load(portal, _read(os.path.join(directory, "site.json")))
+        checkpoint.next_phase(record)
+        transaction.commit()
+    _note(progress, "done", items=record["added"])
+    return _result(record, manifest, started, budget)

@@ -31,8 +31,9 @@ import importlib
 
 PREFIXES = ("qlvb_", "_qlvb_")
 ANNOTATION_PREFIX = "dongthap.qlvb"
-#: Attributes never copied: volatile, or kept by Plone/collective.exportimport themselves.
-SKIP = frozenset({"_qlvb_demo_seeded"})
+#: Attributes never copied: volatile, or kept by Plone/collective.exportimport themselves, or
+#: the site's record of the imports done into it (``checkpoint``: not part of what is exported).
+SKIP = frozenset({"_qlvb_demo_seeded", "_qlvb_import_progress"})
 #: Classes of persistent objects :func:`load` may rebuild (module prefixes).
 TRUSTED_MODULES = ("dongthap.qlvb.", "persistent.", "BTrees.", "plone.namedfile.")
 

@@ -103,8 +103,14 @@ class TransferView(BrowserView):
                             mapping={"name": migration.short(name)}))
                     result = transfer.import_site(api.portal.get(), os.path.join(transfer_root(), name),
                                                   progress=self._progress("import"))
-                    self.message = _("transfer_imported", default="Imported ${items} objects from ${name}.",
-                                     mapping={"items": result["items"], "name": name})
+                    if result["already"]:
+                        self.message = _("transfer_already_imported",
+                                         default="${name} was already imported completely into this site: "
+                                                 "nothing was changed.", mapping={"name": name})
+                    else:
+                        self.message = _("transfer_imported",
+                                         default="Imported ${items} objects from ${name}.",
+                                         mapping={"items": result["items"], "name": name})
                 elif action == "integrity":
                     self.report = integrity.check_site(api.portal.get())
                 elif action == "migrate":
