@@ -26,7 +26,8 @@ what keeps strings, bytes and numbers alive, which the gc does not track). Each 
 the ZODB caches of the database's other connections (``other_caches``). ``QLVB_BENCH_BATCH=N``:
 the import's batch size; with tracemalloc, ``QLVB_BENCH_TRACE_FRAMES`` (default 1: cheap; more
 also prints the growth by traceback) and ``QLVB_BENCH_TRACE_FROM`` (the content batch after which
-the first snapshot is taken, default 1).
+the first snapshot is taken, default 1). ``QLVB_BENCH_TRIM=1``: glibc's ``malloc_trim(0)`` before
+the RSS is read (``rss_untrimmed_mb`` the figure before it): what RSS keeps then is in use.
 """
 
 import gc
@@ -85,6 +86,17 @@ def current_rss_mb():
     with open("/proc/self/status") as status:
         kb = next(line.split()[1] for line in status if line.startswith("VmRSS:"))
     return round(int(kb) / 1024, 1)
+
+
+def malloc_trim():
+    """glibc's ``malloc_trim(0)``: the freed memory malloc still holds goes back to the system (what
+    RSS keeps then is live, or pymalloc's partly used arenas); 1 when some was released."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return None
 
 
 def other_caches(jar):
@@ -239,6 +251,8 @@ elif mode == "qlvb-import":
         def progress(message, figures):
             if os.environ.get("QLVB_BENCH_GC") == "1":  # live objects only (cyclic garbage collected)
                 figures = dict(figures, gc_freed=gc.collect())
+            if os.environ.get("QLVB_BENCH_TRIM") == "1":  # RSS without the free memory malloc keeps
+                figures = dict(figures, rss_untrimmed_mb=current_rss_mb(), trimmed=malloc_trim())
             cache = portal._p_jar._cache
             print(json.dumps({"s": round(time.monotonic() - started, 1), "step": message,
                               **figures, "rss_mb": current_rss_mb(), "blocks": sys.getallocatedblocks(),
