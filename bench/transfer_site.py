@@ -27,7 +27,8 @@ the ZODB caches of the database's other connections (``other_caches``). ``QLVB_B
 the import's batch size; with tracemalloc, ``QLVB_BENCH_TRACE_FRAMES`` (default 1: cheap; more
 also prints the growth by traceback) and ``QLVB_BENCH_TRACE_FROM`` (the content batch after which
 the first snapshot is taken, default 1). ``QLVB_BENCH_TRIM=1``: glibc's ``malloc_trim(0)`` before
-the RSS is read (``rss_untrimmed_mb`` the figure before it): what RSS keeps then is in use.
+the RSS is read (``rss_untrimmed_mb`` the figure before it): what RSS keeps then is in use; with
+pymalloc's arenas, the blocks in use in them and their free blocks (MB).
 """
 
 import gc
@@ -97,6 +98,34 @@ def malloc_trim():
         return ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         return None
+
+
+def pymalloc_figures():
+    """From ``sys._debugmallocstats()``: MB of pymalloc's arenas, of the blocks in use in them, and
+    of the free blocks they hold (arenas partly used stay: what RSS keeps of freed small objects)."""
+    import tempfile
+
+    with tempfile.TemporaryFile(mode="w+") as tmp:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(tmp.fileno(), 2)  # the statistics are written to the C stderr
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        lines = tmp.read().splitlines()
+    wanted = {"# bytes in allocated blocks": "pymalloc_used_mb",
+              "# bytes in available blocks": "pymalloc_free_mb"}
+    found = {}
+    for line in lines:
+        name, _, value = line.partition("=")
+        if name.strip() in wanted:
+            found[wanted[name.strip()]] = round(int(value.strip().replace(",", "")) / 2**20, 1)
+        elif name.strip() == "Total" and "pymalloc_arenas_mb" not in found:
+            found["pymalloc_arenas_mb"] = round(int(value.strip().replace(",", "")) / 2**20, 1)
+    return found
 
 
 def other_caches(jar):
@@ -252,7 +281,8 @@ elif mode == "qlvb-import":
             if os.environ.get("QLVB_BENCH_GC") == "1":  # live objects only (cyclic garbage collected)
                 figures = dict(figures, gc_freed=gc.collect())
             if os.environ.get("QLVB_BENCH_TRIM") == "1":  # RSS without the free memory malloc keeps
-                figures = dict(figures, rss_untrimmed_mb=current_rss_mb(), trimmed=malloc_trim())
+                figures = dict(figures, rss_untrimmed_mb=current_rss_mb(), trimmed=malloc_trim(),
+                               **pymalloc_figures())
             cache = portal._p_jar._cache
             print(json.dumps({"s": round(time.monotonic() - started, 1), "step": message,
                               **figures, "rss_mb": current_rss_mb(), "blocks": sys.getallocatedblocks(),
