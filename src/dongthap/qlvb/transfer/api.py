@@ -72,7 +72,9 @@ def _release_idle_connections(db):
     them (one ``bytes`` each, in its MVCC adapter's invalidations) until it is next opened. A
     connection opened once and returned to the pool — the antivirus incident log's own, Zope's
     start-up one — is not opened again while one process imports: it kept every oid the import
-    wrote (≈ 14 per document). Shrinking the pool to nothing and back releases them.
+    wrote (≈ 14 per document). Shrinking the pool to nothing and back releases them (ZODB's own
+    API; connections in use are not touched — in a server, a thread opening one in between only
+    gets ZODB's warning about the pool size).
     """
     size = db.getPoolSize()
     db.setPoolSize(0)
