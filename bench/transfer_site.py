@@ -20,7 +20,15 @@ with tracemalloc on, the 15 sources of allocation that grew most between the fir
 batch and the end of the content. More diagnostics, each by its environment variable set to 1:
 ``QLVB_BENCH_GC`` (``gc.collect()`` first: live objects only), ``QLVB_BENCH_TYPES`` (the
 gc-tracked object types that grew most since the previous batch), ``QLVB_BENCH_REFERRERS``
-(who refers to the ghosts kept in the ZODB cache).
+(who refers to the ghosts kept in the ZODB cache), ``QLVB_BENCH_HOLDERS`` (the containers —
+untracked dicts and tuples too — that grew most since the previous batch, and who holds them:
+what keeps strings, bytes and numbers alive, which the gc does not track). Each line also gives
+the ZODB caches of the database's other connections (``other_caches``). ``QLVB_BENCH_BATCH=N``:
+the import's batch size; with tracemalloc, ``QLVB_BENCH_TRACE_FRAMES`` (default 1: cheap; more
+also prints the growth by traceback) and ``QLVB_BENCH_TRACE_FROM`` (the content batch after which
+the first snapshot is taken, default 1). ``QLVB_BENCH_TRIM=1``: glibc's ``malloc_trim(0)`` before
+the RSS is read (``rss_untrimmed_mb`` the figure before it): what RSS keeps then is in use; with
+pymalloc's arenas, the blocks in use in them and their free blocks (MB).
 """
 
 import gc
@@ -38,8 +46,14 @@ from zope.component.hooks import setSite
 app = app  # noqa: F821 - ``app`` is given by zconsole
 args = sys.argv[4:]
 TRACE = os.environ.get("QLVB_BENCH_TRACEMALLOC") == "1"
+#: frames kept per allocation (1: far cheaper; more for ``compare_to(..., "traceback")``)
+TRACE_FRAMES = int(os.environ.get("QLVB_BENCH_TRACE_FRAMES") or 1)
+#: the content batch after which the first snapshot is taken (the growth is measured from there)
+TRACE_FROM = int(os.environ.get("QLVB_BENCH_TRACE_FROM") or 1)
+#: the import's batch size (``import_site``'s default otherwise)
+BATCH = int(os.environ.get("QLVB_BENCH_BATCH") or 0) or None
 if TRACE:
-    tracemalloc.start()
+    tracemalloc.start(TRACE_FRAMES)
 admin = app.acl_users.getUserById(os.environ.get("QLVB_ADMIN_USER", "admin"))
 newSecurityManager(None, admin.__of__(app.acl_users))
 
@@ -75,6 +89,52 @@ def current_rss_mb():
     return round(int(kb) / 1024, 1)
 
 
+def malloc_trim():
+    """glibc's ``malloc_trim(0)``: the freed memory malloc still holds goes back to the system (what
+    RSS keeps then is live, or pymalloc's partly used arenas); 1 when some was released."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return None
+
+
+def pymalloc_figures():
+    """From ``sys._debugmallocstats()``: MB of pymalloc's arenas, of the blocks in use in them, and
+    of the free blocks they hold (arenas partly used stay: what RSS keeps of freed small objects)."""
+    import tempfile
+
+    with tempfile.TemporaryFile(mode="w+") as tmp:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(tmp.fileno(), 2)  # the statistics are written to the C stderr
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        lines = tmp.read().splitlines()
+    wanted = {"# bytes in allocated blocks": "pymalloc_used_mb",
+              "# bytes in available blocks": "pymalloc_free_mb"}
+    found = {}
+    for line in lines:
+        name, _, value = line.partition("=")
+        if name.strip() in wanted:
+            found[wanted[name.strip()]] = round(int(value.strip().replace(",", "")) / 2**20, 1)
+        elif name.strip() == "Total" and "pymalloc_arenas_mb" not in found:
+            found["pymalloc_arenas_mb"] = round(int(value.strip().replace(",", "")) / 2**20, 1)
+    return found
+
+
+def other_caches(jar):
+    """``[objects, non-ghosts]`` of the ZODB caches of the database's other connections (the pool's:
+    code that opens a connection of its own keeps its cache between uses) that hold anything."""
+    return [[c["size"], c["ngsize"]] for c in jar.db().cacheDetailSize()
+            if c["connection"] != repr(jar) and c["size"]]
+
+
 def big_request_entries(least=50):
     """The request's attributes and annotations holding more than ``least`` entries (one request
     serves the whole step: a per-object cache on it grows with the number of objects)."""
@@ -91,6 +151,44 @@ def big_request_entries(least=50):
             if size > least:
                 found[f"{where} {key}"] = size
     return found
+
+
+def show_growing_containers(previous, least=100, top=8):
+    """Print (stderr) the gc-tracked containers (dict, list, set …) that grew most since the previous
+    call, with who holds each: what keeps objects the gc does not track (str, bytes, int, atomic
+    tuples) alive. ``previous`` (id → (len, type name)) is updated."""
+    now = {}
+    kinds = (dict, list, set, frozenset, tuple)
+    for obj in gc.get_objects():
+        # the untracked ones too (a dict of strings and numbers only is not tracked): through referents
+        for item in (obj, *(ref for ref in gc.get_referents(obj)
+                            if isinstance(ref, kinds) and not gc.is_tracked(ref))):
+            if isinstance(item, kinds):
+                size = len(item)
+                if size >= least:
+                    now[id(item)] = (size, type(item).__name__)
+    if previous:
+        grew = sorted(((size - previous.get(key, (0,))[0], key) for key, (size, _t) in now.items()),
+                      reverse=True)[:top]
+        by_id = {key for _d, key in grew if _d > 0}
+        found = {}
+        for obj in gc.get_objects():
+            for item in (obj, *gc.get_referents(obj)):
+                if id(item) in by_id:
+                    found[id(item)] = item
+        for delta, key in grew:
+            if delta <= 0 or key not in found:
+                continue
+            obj = found[key]
+            sample = [repr(k)[:50] for k in list(obj)[:3]]
+            holders = [f"{type(ref).__name__}:" + (repr([repr(k)[:40] for k in list(ref)[:3]])
+                                                    if isinstance(ref, dict) else repr(ref)[:80])
+                       for ref in gc.get_referrers(obj)[:4] if type(ref).__name__ != "frame"]
+            print(f"container +{delta}: {type(obj).__name__} len={len(obj)} {sample} held by {holders}",
+                  file=sys.stderr, flush=True)
+        del found
+    previous.clear()
+    previous.update(now)
 
 
 def show_referrers(cache, depth=3):
@@ -176,15 +274,20 @@ elif mode == "qlvb-import":
     progress = None
     if os.environ.get("QLVB_BENCH_PROGRESS") == "1":
         snapshots = []
+        holder_sizes = {}  # id → (len, type) of the large containers at the previous batch
         type_counts = []  # gc-tracked objects by type at the previous batch (QLVB_BENCH_TYPES=1)
 
         def progress(message, figures):
             if os.environ.get("QLVB_BENCH_GC") == "1":  # live objects only (cyclic garbage collected)
                 figures = dict(figures, gc_freed=gc.collect())
+            if os.environ.get("QLVB_BENCH_TRIM") == "1":  # RSS without the free memory malloc keeps
+                figures = dict(figures, rss_untrimmed_mb=current_rss_mb(), trimmed=malloc_trim(),
+                               **pymalloc_figures())
             cache = portal._p_jar._cache
             print(json.dumps({"s": round(time.monotonic() - started, 1), "step": message,
                               **figures, "rss_mb": current_rss_mb(), "blocks": sys.getallocatedblocks(),
                               "cache": len(cache), "non_ghosts": cache.cache_non_ghost_count,
+                              "other_caches": other_caches(portal._p_jar),
                               "request_big": big_request_entries(), "audit_queue": writer._queue.qsize(),
                               "audit_written": writer._stats["written"]}),
                   file=sys.stderr, flush=True)
@@ -196,18 +299,32 @@ elif mode == "qlvb-import":
                     grew = (now - type_counts[0]).most_common(12)
                     print("grew:", grew, file=sys.stderr, flush=True)
                 type_counts[:] = [now]
+            if os.environ.get("QLVB_BENCH_HOLDERS") == "1" and message == "content":
+                show_growing_containers(holder_sizes)
             if os.environ.get("QLVB_BENCH_REFERRERS") == "1" and message == "content":
                 show_referrers(cache)
             if TRACE and message == "content":
-                snapshots[1:] = [tracemalloc.take_snapshot()] if snapshots else []
-                if not snapshots:
-                    snapshots.append(tracemalloc.take_snapshot())
+                content_calls.append(1)
+                if len(content_calls) >= TRACE_FROM:
+                    snapshots[1:] = [tracemalloc.take_snapshot()] if snapshots else []
+                    if not snapshots:
+                        snapshots.append(tracemalloc.take_snapshot())
 
-    result = transfer.import_site(portal, args[1], progress=progress,
-                                  batch=int(args[3]) if len(args) > 3 else transfer.BATCH)
+        content_calls = []
+
+    batch = int(args[3]) if len(args) > 3 else (BATCH or transfer.BATCH)
+    result = transfer.import_site(portal, args[1], progress=progress, batch=batch)
     if progress is not None and TRACE and len(snapshots) == 2:
-        for stat in snapshots[1].compare_to(snapshots[0], "lineno")[:15]:
+        skip = (tracemalloc.Filter(False, tracemalloc.__file__),
+                tracemalloc.Filter(False, "<frozen importlib._bootstrap*>"))
+        old, new = (snapshot.filter_traces(skip) for snapshot in snapshots)
+        for stat in new.compare_to(old, "lineno")[:25]:
             print(stat, file=sys.stderr)
+        if TRACE_FRAMES > 1:
+            for stat in new.compare_to(old, "traceback")[:8]:
+                print(stat, file=sys.stderr)
+                for line in stat.traceback.format():
+                    print("   ", line, file=sys.stderr)
     report(started, result["items"])
 elif mode == "plain-export":
     from collective.exportimport.export_content import ExportContent
