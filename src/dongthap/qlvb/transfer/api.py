@@ -271,6 +271,7 @@ def _import_items(portal, record, items, handler, *, batch, budget, key=None, pr
         transaction.commit()
         _minimize(portal)
         _note(progress, phase, items=record["position"])
+        del chunk  # released before the next batch is read (Batches drops its own reference too)
     if not batches.complete:
         return False
     checkpoint.next_phase(record)

@@ -171,6 +171,7 @@ class Batches:
                         break
                     batch.append(item)
             yield batch
+            batch = None  # not kept while the next batch is read: one batch in memory, not two
 
 
 _END = object()
