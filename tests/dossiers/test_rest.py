@@ -108,14 +108,14 @@ def test_nothing_crosses_agencies(url):
     doc = _incoming(url, 903)
     for user in ("snv.vanthu", "snv.luutru", "snv.lanhdao", "snv.chuyenvien"):
         other = session(user)
-        assert other.get(dossier["@id"]).status_code in (401, 404)
-        assert other.get(f"{dossier['@id']}/@dossier").status_code in (401, 404)
+        assert other.get(dossier["@id"]).status_code in (403, 404)
+        assert other.get(f"{dossier['@id']}/@dossier").status_code in (403, 404)
         r = other.post(f"{dossier['@id']}/@file-documents", json={"documents": [doc["uid"]]})
-        assert r.status_code in (401, 404)
-        assert other.get(f"{url}/so-tttt/@dossiers").status_code in (401, 404)
-        assert other.get(f"{url}/so-tttt/@records-schedule/2026").status_code in (401, 404)
+        assert r.status_code in (403, 404)
+        assert other.get(f"{url}/so-tttt/@dossiers").status_code in (403, 404)
+        assert other.get(f"{url}/so-tttt/@records-schedule/2026").status_code in (403, 404)
         assert other.post(f"{url}/so-tttt/@dossiers", json={"title": "x", "notation": "01.X",
-                                                            "retention": "10"}).status_code in (401, 404)
+                                                            "retention": "10"}).status_code in (403, 404)
     # a dossier of Sở Nội vụ cannot take a document of Sở TT&TT, even from Sở TT&TT's clerk
     r = session("snv.chuyenvien").post(f"{url}/so-noi-vu/@dossiers",
                                        json={"title": "Hồ sơ SNV", "notation": _notation(), "retention": "5"})

@@ -134,7 +134,7 @@ def test_leader_cannot_sign_with_another_users_certificate(unsigned_doc):
     with api.env.adopt_user(username=LEADER), \
             pytest.raises(errors.CertificateMismatchError) as exc:
         signing.sign_person(document=unsigned_doc, signer=signer, name="X", position="Y")
-    assert "chỉ được ký bằng chứng thư số của mình" in translate(exc.value.message,
+    assert "chỉ được ký bằng chứng thư số của chính mình" in translate(exc.value.message,
                                                               target_language="vi")
     assert bytes(unsigned_doc.file.data) == before and unsigned_doc.modified() == modified
     assert not signing.history(document=unsigned_doc)
