@@ -1,5 +1,7 @@
 """The page "Văn bản đi" as the clerk sees it: the issued document with its number and issue date."""
 
+from dongthap.qlvb.outgoing import api as outgoing
+from dongthap.qlvb.outgoing import queries
 from plone import api
 from tests.outgoing.helpers import agency
 from tests.outgoing.helpers import chain
@@ -21,3 +23,17 @@ def test_issued_list_shows_the_issue_date(portal):
     assert re.search(r"sort_on=issued_date[^>]*>Ngày ban hành</a></th>", section)
     row = re.search(r"<tr[^>]*>\s*<td>" + re.escape(number) + r"</td>(.*?)</tr>", section, re.S)
     assert row and f'<td class="qlvb-date">{issued}</td>' in row.group(1)
+    # "Người ký": the name of who signed, read from the catalog (qlvb_register_values)
+    signer = outgoing.fullname("stttt.lanhdao")
+    assert signer and signer != "stttt.lanhdao"
+    assert '<th class="qlvb-col-signer">Người ký</th>' in section
+    assert f'<td class="qlvb-signer">{signer}</td>' in row.group(1)
+
+
+def test_the_signer_column_is_empty_before_issue(portal):
+    """Before issue the catalog keeps no signer's name: the cell is empty, no document is woken."""
+    doc = chain(draft(portal, title="V/v dự thảo chưa phát hành"), until="approved")
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        rows = queries.lists_for(agency(portal), "stttt.lanhdao", only="waiting_signature")
+    row = next(r for r in rows["waiting_signature"] if r["uid"] == doc.UID())
+    assert row["signer_name"] == ""

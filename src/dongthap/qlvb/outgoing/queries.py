@@ -42,9 +42,25 @@ def _reply_flags(brain):
     return {"reply_due": fmt_date(due), "reply_overdue": overdue, "reply_due_soon": soon}
 
 
-def _row(brain):
+def _signer_of(brain, names):
+    """The name of who signed an issued document, from the catalog (``qlvb_register_values``:
+    the signer's user id, each name looked up once per page, no document woken); ``""`` before
+    issue, where the catalog keeps no signer's name."""
+    from dongthap.qlvb.outgoing.indexers import REGISTER_COLUMN
+
+    values = getattr(brain, REGISTER_COLUMN, None)
+    signer = values[2] if isinstance(values, tuple) else None  # Missing.Value before issue
+    if not signer:
+        return ""
+    if signer not in names:
+        names[signer] = outgoing.fullname(signer)
+    return names[signer]
+
+
+def _row(brain, names=None):
     return {
         **_reply_flags(brain),
+        "signer_name": _signer_of(brain, {} if names is None else names),
         **base_row(brain, outgoing.state_title),
         "notation": f"{brain.qlvb_code_number}/{brain.qlvb_code_notation}" if brain.qlvb_code_number else "",
         "issued_date": fmt_date(brain.qlvb_issued_date),
@@ -104,6 +120,11 @@ def lists_for(agency, userid, batch=None, sort=None, only=None):
     if root is None:
         return result
     roles = set(api.user.get_roles(obj=agency))
+    names = {}  # signer's user id → name, shared by the lists of the page
+
+    def row(brain):
+        return _row(brain, names)
+
     for key, (query, default) in _queries(agency, userid, roles).items():
         if only not in (None, key):
             continue
@@ -114,7 +135,7 @@ def lists_for(agency, userid, batch=None, sort=None, only=None):
             order = (keys, (direction,) * len(keys))
         segments = query if isinstance(query, list) else [query]
         result[key] = paged([dict(q, context=root, sort_on=list(order[0]), sort_order=list(order[1]))
-                             for q in segments], _row, b_start, b_size)
+                             for q in segments], row, b_start, b_size)
     return result
 
 
