@@ -52,3 +52,25 @@ def test_due_today_in_the_rows_the_lists_and_the_desk(portal, frozen):
     assert seen(due) == ((False, True), {"overdue": False, "due_soon": True})
     # the day after: overdue
     assert seen(due + datetime.timedelta(days=1)) == ((True, False), {"overdue": True, "due_soon": False})
+
+
+def test_a_handling_deadline_today_before_the_due_date(portal):
+    """The leader's lists go by the earliest handling deadline (index ``qlvb_deadline``): its row
+    shows that deadline and its badge, not the document's later due date."""
+    from dongthap.qlvb.incoming import handling
+
+    agency = portal["so-tttt"]
+    today = incoming.now().date()
+    raw = payload(file=None, page_amount="1", title="Hạn xử lý trước hạn văn bản", code_number="HN2",
+                  due_date=(today + datetime.timedelta(days=8)).isoformat())
+    raw["file"] = (TINY_PDF, "vb.pdf")
+    with api.env.adopt_user(username="stttt.vanthu"):
+        doc = portal.unrestrictedTraverse(incoming.build_document(agency, incoming.clean(raw))["path"])
+        incoming.transition(doc, "register", "")
+    with api.env.adopt_user(username="stttt.lanhdao"):
+        handling.assign(doc, {"lead": {"user": "stttt.chuyenvien", "deadline": today.isoformat()}})
+        for page in (queries.deadline_list(agency, "due_soon", batch=(0, 500)),
+                     queries.all_documents(agency, batch=(0, 500))):
+            row = next(r for r in page if r["uid"] == doc.UID())
+            shown = today.strftime("%d/%m/%Y")
+            assert (row["due_date"], row["overdue"], row["due_soon"]) == (shown, False, True)

@@ -1,5 +1,6 @@
 """Work lists (dashboards) and the NĐ 30 registers of incoming documents."""
 
+from Acquisition import aq_parent
 from dongthap.qlvb.documents.queries import base_row
 from dongthap.qlvb.documents.queries import date_range
 from dongthap.qlvb.documents.queries import LIST_LIMIT
@@ -41,8 +42,21 @@ def _filters(filters):
     return query
 
 
+def _indexed_deadline(brain):
+    """The deadline the lists, the desk and the sort "Hạn xử lý" go by (index ``qlvb_deadline``:
+    the earliest active handling deadline, else the document's due date), read from the index
+    (no document woken); ``None`` when it has none."""
+    from dongthap.qlvb.desk.indexers import NO_DEADLINE
+
+    index = aq_parent(brain)._catalog.indexes.get("qlvb_deadline")  # a brain's parent: the catalog
+    if index is None:  # a site before the index: the document's due date
+        return brain.qlvb_due_date
+    day = index.getEntryForObject(brain.getRID())
+    return day if isinstance(day, datetime.date) and day != NO_DEADLINE else None
+
+
 def _row(brain, deadline=None, kind=None):
-    due = deadline or brain.qlvb_due_date
+    due = deadline or _indexed_deadline(brain)
     overdue, soon = deadline_flags(due) if brain.review_state in ("registered",) + OPEN else (False, False)
     return {
         **base_row(brain, state_title),
