@@ -52,6 +52,7 @@ def _records(portal, create):
     from Acquisition import aq_base
 
     base = aq_base(portal)
+    base._p_activate()  # a ghost's __dict__ is empty (the site after a cacheMinimize)
     records = base.__dict__.get(ATTRIBUTE)
     if records is None and create:
         records = PersistentMapping()

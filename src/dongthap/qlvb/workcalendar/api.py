@@ -33,7 +33,6 @@ import re
 import secrets
 import time
 import unicodedata
-from zoneinfo import ZoneInfo
 
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
@@ -43,6 +42,7 @@ from zope.annotation.interfaces import IAnnotations
 
 from dongthap.qlvb.errors import QlvbError
 from dongthap.qlvb.i18n import _
+from dongthap.qlvb.numbering.counter import VIETNAM
 from dongthap.qlvb.utils.text import has_unsafe_characters, unsafe_text_message
 
 VIEW = "dongthap.qlvb: View work calendar"
@@ -51,7 +51,6 @@ APPROVE = "dongthap.qlvb: Approve work calendar"
 
 STORE_KEY = "dongthap.qlvb.workcalendar"
 TOKENS_KEY = "dongthap.qlvb.workcalendar.tokens"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 DRAFTED, SUBMITTED, PUBLISHED, CANCELLED = "draft", "submitted", "published", "cancelled"
 STATE_TITLES = {
