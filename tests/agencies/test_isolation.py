@@ -160,6 +160,8 @@ def test_logged_in_user_refused_gets_403_not_a_login(url):
         assert page.status_code == 403, (path, page.status_code, page.headers.get("Location"))
         assert "Không có quyền truy cập" in page.text
         assert "Sở Nội vụ" not in page.text
+        # drawn in the user's own site layout: the navigation is there, not an empty frame
+        assert 'nav-item"' in page.text.split('id="portal-globalnav"', 1)[1].split("</ul>", 1)[0]
     assert s.get(f"{url}/so-noi-vu/khong-co").status_code == 404
     anon = requests.get(f"{url}/so-noi-vu", allow_redirects=False, headers={"Accept": "text/html"})
     assert anon.status_code == 302 and "require_login" in anon.headers["Location"]

@@ -92,7 +92,10 @@ class UnauthorizedView(BrowserView):
         self.text = translate(FORBIDDEN_TEXT, context=self.request)
         site = getSite()
         self.home = site.absolute_url()
-        self.context = site  # never the refused object: nothing of it is shown
+        # never the refused object: nothing of it is shown, and the layout's viewlets (logo,
+        # navigation, search), which check their rights along the view's parents, are drawn
+        # for the site the user may see, not for the refused object
+        self.context = self.__parent__ = site
         try:
             return self.template()
         except Exception:  # noqa: BLE001 - the plain page still answers
